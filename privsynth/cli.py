@@ -1,0 +1,475 @@
+"""Command-line interface. Thin: parse options, call the library, render, map errors to exit codes.
+
+Exit codes: 0 passed, 1 a gate check failed, 2 usage, input or internal error.
+Machine output goes to stdout; progress and human messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import click
+
+from privsynth import __version__
+from privsynth.errors import PrivsynthError
+
+EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+
+
+class _State:
+    debug = False
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def _fail(msg: str) -> "click.exceptions.Exit":
+    _err(f"error: {msg}")
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Library errors -> one line on stderr, exit 2; anything unexpected too (traceback with --debug)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except PrivsynthError as e:
+            if _State.debug:
+                traceback.print_exc()
+            raise _fail(str(e)) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted") from None
+        except Exception as e:  # internal error: never a traceback unless --debug
+            if _State.debug:
+                traceback.print_exc()
+            raise _fail(f"internal error ({type(e).__name__}); rerun with --debug for details") from None
+
+    return wrapper
+
+
+def progress_printer(quiet: bool) -> Optional[Callable[[str, int, int], None]]:
+    """A progress callback drawing tqdm bars on stderr (never stdout)."""
+    if quiet:
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def cb(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False, disable=None)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return cb
+
+
+def format_option(choices: tuple[str, ...] = ("table", "json"), default: str = "table"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format on stdout.")
+
+
+policy_option = click.option("--policy", "policy_ref", metavar="P", help="Policy file or preset name (default: internal-ci).")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+
+
+class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # usage errors exit 2 (Click's default too)
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="privsynth")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def cli(debug: bool) -> None:
+    """privsynth: find personal data, transform or synthesize it, verify the release, write evidence.
+
+    \b
+    Example:
+      privsynth audit examples/customers.csv --out-dir reports/demo --policy examples/policy.yaml
+    """
+    _State.debug = debug
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _load_policy(ref: Optional[str]):
+    from privsynth.policy import load_policy
+
+    return load_policy(ref)
+
+
+def _emit_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+# --------------------------------------------------------------------------- scan
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@policy_option
+@format_option()
+@click.option("--text-field", default=None, help="Treat DATA as text documents (.jsonl field or .txt lines).")
+@click.option("--id-field", default=None, help="Document id field for .jsonl text input.")
+@click.option("--sample-size", type=int, default=None, help="Values sampled per column (default from policy: 1000).")
+@quiet_option
+@handle_errors
+def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[str], id_field: Optional[str], sample_size: Optional[int], quiet: bool) -> None:
+    """Detect personal data per column (tables) or per span (text).
+
+    \b
+    Examples:
+      privsynth scan examples/customers.csv
+      privsynth scan notes.jsonl --text-field text --id-field id --format json
+    """
+    from privsynth import detect
+    from privsynth.io import read_table, read_text_documents
+    from privsynth.policy import validate_columns
+
+    policy = _load_policy(policy_ref)
+    if sample_size is not None:
+        policy.scan.sample_size = sample_size
+    if text_field is not None or data.suffix.lower() == ".txt":
+        ids, texts = read_text_documents(data, text_field or "text", id_field)
+        res = detect.scan_texts(texts, ids, policy)
+        if fmt == "json":
+            _emit_json(res.model_dump(mode="json"))
+        else:
+            for d in res.documents:
+                ents = ", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"
+                click.echo(f"{d.id}\t{ents}")
+        return
+    df = read_table(data)
+    validate_columns(policy, df.columns, str(data))
+    result = detect.scan_table(df, policy, progress=progress_printer(quiet))
+    if fmt == "json":
+        _emit_json({"columns": [c.model_dump(mode="json", include={"name", "entity_type", "category", "confidence", "coverage", "evidence"}) for c in result.columns], "rows": result.rows, "rows_sampled": result.rows_sampled})
+        return
+    w = max([len(c.name) for c in result.columns] + [6])
+    click.echo(f"{'column':<{w}}  {'category':<18} {'entity':<20} {'conf':>5} {'cover':>6}")
+    for c in result.columns:
+        click.echo(f"{c.name:<{w}}  {c.category:<18} {(c.entity_type or '-'):<20} {c.confidence:>5.2f} {c.coverage:>6.2f}")
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def _key_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--key-env", default="PRIVSYNTH_KEY", show_default=True, help="Environment variable holding the key (hex or base64) if no --key-file.")(fn)
+    fn = click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File holding the secret key (see `privsynth keygen`).")(fn)
+    return fn
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Key file to create (mode 600).")
+@click.option("--force", is_flag=True, help="Replace an existing key file.")
+@handle_errors
+def keygen(out: Path, force: bool) -> None:
+    """Create a new random secret key for keyed operators (pseudonymize, tokenize, encrypt).
+
+    \b
+    Example:
+      privsynth keygen --out secrets/privsynth.key
+    """
+    from privsynth.transform import keys
+
+    fp = keys.write_new_key(out, force=force)
+    _err(f"wrote key to {out} (mode 600); fingerprint {fp}")
+
+
+# --------------------------------------------------------------------------- anonymize
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output table (.csv, .parquet, .jsonl).")
+@policy_option
+@_key_options
+@click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (then the output stays pseudonymized data).")
+@click.option("--evidence", "evidence_out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the transform evidence JSON here.")
+@format_option(("table", "json"))
+@quiet_option
+@handle_errors
+def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], fmt: str, quiet: bool) -> None:
+    """Apply per-column operators (pseudonymize, tokenize, encrypt, drop, redact, generalize, ...).
+
+    \b
+    Example:
+      privsynth anonymize examples/customers.csv --out out/customers_pseudo.csv \\
+          --policy examples/policy.yaml --key-file secrets/privsynth.key
+    """
+    from privsynth import pipeline
+
+    report = pipeline.run_anonymize(data, out, _load_policy(policy_ref), key_file=key_file, key_env=key_env, mapping_out=mapping_out, evidence_out=evidence_out, progress=progress_printer(quiet), command=sys.argv)
+    if fmt == "json":
+        _emit_json(report.model_dump(mode="json"))
+    else:
+        for t in report.treatments:
+            click.echo(f"{t.column}\t{t.operator}\t{t.gdpr_class}")
+    _err(f"wrote {out} ({report.rows_out} rows)")
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output table with encrypted columns decrypted.")
+@click.option("--columns", "-c", multiple=True, help="Columns to decrypt (default: all that decrypt).")
+@_key_options
+@handle_errors
+def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Optional[Path], key_env: str) -> None:
+    """Reverse the `encrypt` operator for whoever holds the key.
+
+    \b
+    Example:
+      privsynth reidentify out/customers_pseudo.csv --out out/customers_back.csv --key-file secrets/privsynth.key
+    """
+    from privsynth import pipeline
+
+    n = pipeline.run_reidentify(data, out, list(columns), key_file=key_file, key_env=key_env)
+    _err(f"wrote {out}; decrypted {n} column(s)")
+
+
+# --------------------------------------------------------------------------- synthesize
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Synthetic release (.csv, .parquet, .jsonl); the holdout is written beside it.")
+@policy_option
+@click.option("--model", default=None, help="Synthesizer: gaussian_copula (default), ctgan, tvae, copula_gan.")
+@click.option("--holdout-fraction", type=float, default=None, help="Share of real rows held out before fitting (default 0.2).")
+@click.option("--seed", type=int, default=None, help="Seed for split, fit and sampling.")
+@click.option("--epochs", type=int, default=None, help="Training epochs (GAN/VAE models).")
+@click.option("--batch-size", type=int, default=None, help="Training batch size (GAN/VAE models).")
+@click.option("--num-rows", type=int, default=None, help="Rows to sample (default: as many as the training split).")
+@click.option("--save-model", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Save the fitted synthesizer (itself a privacy-relevant artefact).")
+@format_option(("table", "json"))
+@quiet_option
+@handle_errors
+def synthesize(data: Path, out: Path, policy_ref: Optional[str], model: Optional[str], holdout_fraction: Optional[float], seed: Optional[int], epochs: Optional[int], batch_size: Optional[int], num_rows: Optional[int], save_model: Optional[Path], fmt: str, quiet: bool) -> None:
+    """Fit a synthesizer on the non-identifying columns and sample a release.
+
+    \b
+    Example:
+      privsynth synthesize examples/customers.csv --out out/synthetic.csv --seed 7
+    """
+    from privsynth import pipeline
+
+    policy = _load_policy(policy_ref)
+    s = policy.synthesize
+    for name, val in (("model", model), ("holdout_fraction", holdout_fraction), ("seed", seed), ("epochs", epochs), ("batch_size", batch_size), ("num_rows", num_rows)):
+        if val is not None:
+            setattr(s, name, val)
+    report = pipeline.run_synthesize(data, out, policy, save_model=save_model, progress=progress_printer(quiet), command=sys.argv)
+    if fmt == "json":
+        _emit_json(report.model_dump(mode="json"))
+    else:
+        click.echo(f"release\t{out}\t{report.release_rows} rows")
+        click.echo(f"holdout\t{pipeline.holdout_path(out)}\t{report.holdout_rows} rows")
+        click.echo(f"train\t{pipeline.train_path(out)}\t{report.train_rows} rows")
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def _gate_exit(gate_passed: bool, exit_zero: bool) -> None:
+    if not gate_passed and not exit_zero:
+        raise click.exceptions.Exit(EXIT_GATE)
+
+
+exit_zero_option = click.option("--exit-zero", is_flag=True, help="Exit 0 even when a gate check fails.")
+junit_option = click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the gate checks as JUnit XML.")
+
+
+@cli.command()
+@click.option("--original", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The real data the release was derived from (for synthesis: the training split).")
+@click.option("--release", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The release to verify.")
+@click.option("--holdout", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Real records of the same population not used for the release.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Evidence JSON to write.")
+@policy_option
+@click.option("--pseudonymized", is_flag=True, help="The release was made with keyed/reversible operators (a key or mapping exists).")
+@exit_zero_option
+@junit_option
+@format_option(("table", "json"))
+@quiet_option
+@handle_errors
+def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy_ref: Optional[str], pseudonymized: bool, exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
+    """Verify a release against the original and a holdout: distances, attacks, residual PII.
+
+    \b
+    Example:
+      privsynth evaluate --original out/synthetic.train.csv --release out/synthetic.csv \\
+          --holdout out/synthetic.holdout.csv --out out/evidence.json
+    """
+    from privsynth import pipeline
+
+    ev = pipeline.run_evaluate(original, release, holdout, out, _load_policy(policy_ref), pseudonymized=pseudonymized, junit=junit, progress=progress_printer(quiet), command=sys.argv)
+    _summarize(ev, fmt)
+    _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)
+
+
+def _summarize(ev: Any, fmt: str) -> None:
+    if fmt == "json":
+        _emit_json(ev.model_dump(mode="json"))
+        return
+    if ev.evaluation:
+        for t in ev.evaluation.tests:
+            val = "-" if t.value is None else f"{t.value:.4g}"
+            thr = "" if t.threshold is None else f" (threshold {t.comparator} {t.threshold:g})"
+            click.echo(f"{t.status:<7} {t.id:<32} {val}{thr}")
+    if ev.gate:
+        for c in ev.gate.failed:
+            _err(f"gate {c.severity}: {c.name}: {c.message}")
+    if ev.verdict:
+        _err(f"verdict: {ev.verdict.label}")
+
+
+# --------------------------------------------------------------------------- report
+
+
+@cli.command()
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file (default: stdout).")
+@format_option(("html", "json", "md"), default="html")
+@handle_errors
+def report(evidence: Path, out: Optional[Path], fmt: str) -> None:
+    """Render evidence JSON as HTML, Markdown or normalized JSON, without recomputing.
+
+    \b
+    Example:
+      privsynth report reports/demo/evidence.json --out reports/demo/report.html
+    """
+    from privsynth import pipeline
+    from privsynth.io import check_not_input, write_text
+
+    ev = pipeline.load_evidence(evidence)
+    text = pipeline.render(ev, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        check_not_input(out, [evidence])
+        write_text(out, text)
+        _err(f"wrote {out}")
+
+
+# --------------------------------------------------------------------------- audit
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for release.csv, evidence.json, report.html.")
+@policy_option
+@click.option("--mode", type=click.Choice(["synthesize", "anonymize"]), default="synthesize", show_default=True, help="Produce the release by synthesis or by per-column operators.")
+@_key_options
+@exit_zero_option
+@junit_option
+@format_option(("table", "json"))
+@quiet_option
+@handle_errors
+def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
+    """Scan, transform or synthesize, evaluate, gate and report in one go.
+
+    \b
+    Example:
+      privsynth audit examples/customers.csv --out-dir reports/demo --policy examples/policy.yaml
+    """
+    from privsynth import pipeline
+
+    ev = pipeline.audit(data, out_dir, _load_policy(policy_ref), mode=mode, key_file=key_file, key_env=key_env, junit=junit, progress=progress_printer(quiet), log=None if quiet else _err, command=sys.argv)
+    _summarize(ev, fmt)
+    _err(f"report: {out_dir / 'report.html'}")
+    _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)
+
+
+# --------------------------------------------------------------------------- policy
+
+
+@cli.group()
+def policy() -> None:
+    """Inspect and validate policies.
+
+    \b
+    Example:
+      privsynth policy validate examples/policy.yaml
+    """
+
+
+@policy.command("validate")
+@click.argument("file")
+@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also check that every column the policy names exists in this table.")
+@handle_errors
+def policy_validate(file: str, data: Optional[Path]) -> None:
+    """Validate a policy file (or preset name); errors name the YAML path.
+
+    \b
+    Example:
+      privsynth policy validate examples/policy.yaml --data examples/customers.csv
+    """
+    from privsynth.policy import validate_columns
+
+    pol = _load_policy(file)
+    if data is not None:
+        from privsynth.io import read_table
+
+        validate_columns(pol, read_table(data).columns, str(data))
+    _err(f"{file}: valid policy {pol.name!r}" + (f" (extends {pol.extends})" if pol.extends else ""))
+
+
+@policy.command("show")
+@click.argument("file")
+@handle_errors
+def policy_show(file: str) -> None:
+    """Print the fully resolved policy (presets merged) as JSON.
+
+    \b
+    Example:
+      privsynth policy show public-release
+    """
+    _emit_json(_load_policy(file).model_dump(mode="json"))
+
+
+@policy.command("list")
+def policy_list() -> None:
+    """List the shipped presets.
+
+    \b
+    Example:
+      privsynth policy list
+    """
+    from privsynth.policy import preset_names
+
+    for n in preset_names():
+        click.echo(n)
+
+
+def main() -> None:
+    try:
+        rv = cli.main(standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.UsageError as e:
+        e.show()
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(EXIT_ERROR)
+    except click.Abort:
+        _err("aborted")
+        sys.exit(EXIT_ERROR)
+    sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

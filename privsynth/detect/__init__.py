@@ -1,0 +1,1 @@
+"""detect stage — see docs/architecture.md for the entry points."""

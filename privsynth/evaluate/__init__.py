@@ -1,0 +1,1 @@
+"""evaluate stage — see docs/architecture.md for the entry points."""

@@ -1,0 +1,1 @@
+"""gate stage — see docs/architecture.md for the entry points."""

@@ -1,0 +1,68 @@
+"""Atomic writers: write to a temporary file beside the target, then rename. A failed run leaves
+no partial file, and no output may overwrite an input."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from privsynth.errors import OutputError
+
+
+def check_not_input(out: str | Path, inputs: Iterable[str | Path | None]) -> None:
+    o = Path(out).resolve()
+    for i in inputs:
+        if i is None:
+            continue
+        if Path(i).resolve() == o:
+            raise OutputError(f"{out}: output path is the same as an input; refusing to overwrite it")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path, mode: str = "w", perms: int | None = None) -> Iterator[Any]:
+    p = Path(path)
+    if p.is_dir():
+        raise OutputError(f"{p}: is a directory")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        if perms is not None:
+            os.chmod(tmp, perms)
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as f:
+            yield f
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: str | Path, text: str, perms: int | None = None) -> None:
+    with atomic_output(path, "w", perms=perms) as f:
+        f.write(text)
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def write_table(path: str | Path, df: pd.DataFrame) -> None:
+    p = Path(path)
+    suf = p.suffix.lower()
+    if suf in (".parquet", ".pq"):
+        with atomic_output(p, "wb") as f:
+            df.to_parquet(f, index=False)
+    elif suf in (".jsonl", ".ndjson"):
+        with atomic_output(p, "w") as f:
+            df.to_json(f, orient="records", lines=True, force_ascii=False, date_format="iso")
+    elif suf in (".csv", ".tsv"):
+        with atomic_output(p, "w") as f:
+            df.to_csv(f, index=False, sep="\t" if suf == ".tsv" else ",", lineterminator="\n")
+    else:
+        raise OutputError(f"{p}: unsupported output type {suf or '(none)'!r} (use .csv, .parquet or .jsonl)")

@@ -1,0 +1,143 @@
+"""Pydantic models of a policy file. Unknown keys are errors (a typo must not silently relax a gate)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from privsynth.results import Category
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PatternSpec(_Strict):
+    name: str = "pattern"
+    regex: str
+    score: float = Field(0.5, ge=0.0, le=1.0)
+
+
+class RecognizerSpec(_Strict):
+    """A custom recognizer declared in the policy (regex patterns, deny list, context words)."""
+
+    name: str
+    entity_type: str
+    patterns: list[PatternSpec] = Field(default_factory=list)
+    deny_list: list[str] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    validator: Optional[str] = None  # name of a registered validator, e.g. "luhn", "iban"
+    category: Category = "direct_identifier"
+
+
+class ScanSettings(_Strict):
+    sample_size: int = Field(1000, ge=10)
+    seed: int = 0
+    language: str = "en"
+    min_coverage: float = Field(0.5, ge=0.0, le=1.0)
+    recognizers: list[RecognizerSpec] = Field(default_factory=list)
+
+
+class ColumnRule(_Strict):
+    """Per-column override: category and/or operator with parameters."""
+
+    category: Optional[Category] = None
+    operator: Optional[str] = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    entity_type: Optional[str] = None
+
+
+def _default_operators() -> dict[str, str]:
+    return {
+        "direct_identifier": "pseudonymize",
+        "quasi_identifier": "keep",
+        "special_category": "keep",
+        "sensitive": "keep",
+        "free_text": "surrogate",
+        "non_personal": "keep",
+    }
+
+
+class LLMSettings(_Strict):
+    backend: Literal["openai", "llama_cpp"] = "openai"
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str = "local"
+    api_key_env: str = "PRIVSYNTH_LLM_API_KEY"
+    model_path: Optional[str] = None
+    temperature: float = 0.0
+    max_tokens: int = 256
+    timeout: float = 60.0
+
+
+class TransformSettings(_Strict):
+    default_operators: dict[Category, str] = Field(default_factory=_default_operators)
+    text_method: Literal["surrogate", "llm", "redact", "drop"] = "surrogate"
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    locale: str = "en_US"
+    quasi_identifiers: list[str] = Field(default_factory=list)
+    k: Optional[int] = Field(None, ge=2)
+    hierarchies: dict[str, dict[str, str]] = Field(default_factory=dict)
+    write_mapping: bool = False
+
+
+class SynthesizeSettings(_Strict):
+    model: str = "gaussian_copula"
+    holdout_fraction: float = Field(0.2, gt=0.0, lt=0.9)
+    seed: int = 0
+    identifiers: Literal["regenerate", "drop"] = "regenerate"
+    free_text: Literal["surrogate", "llm", "drop"] = "drop"
+    epochs: Optional[int] = Field(None, ge=1)
+    batch_size: Optional[int] = Field(None, ge=2)
+    num_rows: Optional[int] = Field(None, ge=1)
+    target_column: Optional[str] = None
+    locale: str = "en_US"
+    min_rows: int = Field(50, ge=2)
+
+
+class Thresholds(_Strict):
+    """Numeric thresholds the verification tests compare against (see docs/policy.md)."""
+
+    alpha: float = Field(0.01, gt=0.0, lt=0.5)  # significance level of leak tests
+    mia_auc_max: float = Field(0.6, gt=0.0, le=1.0)
+    mia_tpr_at_fpr_001_max: float = Field(0.05, ge=0.0, le=1.0)
+    mia_epsilon_max: float = Field(2.0, ge=0.0)
+    wp29_risk_max: float = Field(0.09, ge=0.0, le=1.0)
+    k_min: int = Field(5, ge=1)
+    l_min: int = Field(2, ge=1)
+    t_max: float = Field(0.3, ge=0.0, le=1.0)
+    prosecutor_risk_max: float = Field(0.09, ge=0.0, le=1.0)
+    unique_share_max: float = Field(0.05, ge=0.0, le=1.0)
+    residual_pii_max: int = Field(0, ge=0)
+    dcr_share_max: float = Field(0.6, ge=0.0, le=1.0)
+
+
+class EvaluateSettings(_Strict):
+    columns: Optional[list[str]] = None  # default: quasi-identifiers + sensitive + special
+    seed: int = 0
+    control_fraction: float = Field(0.5, gt=0.0, lt=1.0)
+    approximate_above: int = Field(200_000, ge=1000)
+    backend: Literal["faiss", "sklearn"] = "faiss"
+    max_attack_rows: int = Field(20_000, ge=100)
+    linkability_groups: Optional[list[list[str]]] = None
+    secrets: Optional[list[str]] = None
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+
+
+class GateSettings(_Strict):
+    default_severity: Literal["error", "warn"] = "error"
+    severity: dict[str, Literal["error", "warn"]] = Field(default_factory=dict)
+    skip: list[str] = Field(default_factory=list)
+
+
+class Policy(_Strict):
+    name: str = "default"
+    description: str = ""
+    extends: Optional[str] = None
+    scan: ScanSettings = Field(default_factory=ScanSettings)
+    columns: dict[str, ColumnRule] = Field(default_factory=dict)
+    transform: TransformSettings = Field(default_factory=TransformSettings)
+    synthesize: SynthesizeSettings = Field(default_factory=SynthesizeSettings)
+    evaluate: EvaluateSettings = Field(default_factory=EvaluateSettings)
+    gate: GateSettings = Field(default_factory=GateSettings)
+    sources: dict[str, str] = Field(default_factory=dict)  # threshold -> where it comes from

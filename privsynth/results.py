@@ -1,0 +1,236 @@
+"""Typed results shared by every stage, and the evidence document (the JSON of record).
+
+Every stage computes once into one of these models; the CLI renders them as tables or JSON and
+the report renders the evidence as HTML or Markdown without recomputing anything.
+
+Invariant for everything in this module: no real record value, no per-record distance of a
+real record, and no key material. Only column names, aggregates, counts and fingerprints.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Category = Literal[
+    "direct_identifier",
+    "quasi_identifier",
+    "special_category",
+    "sensitive",
+    "free_text",
+    "non_personal",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+GdprClass = Literal["pseudonymization", "anonymization", "synthesis", "removed", "none"]
+VerdictLabel = Literal["personal_data", "pseudonymized", "anonymous_candidate"]
+TestStatus = Literal["pass", "fail", "not_run", "info"]
+Severity = Literal["error", "warn"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- scan
+
+
+class ColumnScan(_Model):
+    """The decision for one column, with its evidence (never raw values)."""
+
+    name: str
+    entity_type: Optional[str] = None
+    category: Category = "non_personal"
+    confidence: float = 0.0
+    coverage: float = 0.0
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    dtype: str = "object"
+    overridden: bool = False
+
+
+class ScanResult(_Model):
+    columns: list[ColumnScan]
+    rows: int
+    rows_sampled: int
+    seed: int = 0
+
+    def by_name(self) -> dict[str, ColumnScan]:
+        return {c.name: c for c in self.columns}
+
+    def names(self, *categories: str) -> list[str]:
+        return [c.name for c in self.columns if c.category in categories]
+
+
+class Span(_Model):
+    start: int
+    end: int
+    entity_type: str
+    score: float
+
+
+class DocumentSpans(_Model):
+    id: Any
+    spans: list[Span]
+
+
+class TextScanResult(_Model):
+    documents: list[DocumentSpans]
+
+
+# --------------------------------------------------------------------------- transform
+
+
+class ColumnTreatment(_Model):
+    """What was done to one column. `params` never holds secrets."""
+
+    column: str
+    operator: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    gdpr_class: GdprClass = "none"
+    note: str = ""
+
+
+class TransformReport(_Model):
+    treatments: list[ColumnTreatment]
+    key_fingerprint: Optional[str] = None
+    mapping_written: bool = False
+    rows_in: int = 0
+    rows_out: int = 0
+    suppressed_rows: int = 0
+    stats: dict[str, Any] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- synthesis
+
+
+class SynthesisReport(_Model):
+    model: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    seed: int
+    holdout_fraction: float
+    train_rows: int
+    holdout_rows: int
+    release_rows: int
+    train_sha256: str = ""
+    holdout_sha256: str = ""
+    modelled_columns: list[str] = Field(default_factory=list)
+    treatments: list[ColumnTreatment] = Field(default_factory=list)
+    utility: dict[str, Any] = Field(default_factory=dict)
+    model_saved_to: Optional[str] = None
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class TestResult(_Model):
+    """One verification test. `value` is compared with `threshold` to give `passed`."""
+
+    __test__ = False  # not a pytest class
+
+    id: str  # stable identifier, e.g. "exact_match", "mia.dcr", "wp29.singling_out"
+    name: str  # human title
+    family: str  # "similarity" | "membership_inference" | "wp29" | "sdc" | "residual_pii" | ...
+    measures: str = ""  # what it measures
+    how_to_read: str = ""  # how to read the value
+    threat_model: str = ""  # what the attacker is assumed to know
+    status: TestStatus = "info"
+    value: Optional[float] = None
+    ci_low: Optional[float] = None
+    ci_high: Optional[float] = None
+    p_value: Optional[float] = None
+    threshold: Optional[float] = None
+    comparator: Literal["<=", ">=", "<", ">", "=="] = "<="
+    passed: Optional[bool] = None
+    required: bool = True  # counts toward the anonymous_candidate verdict
+    reason_not_run: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)  # aggregates only
+    charts: dict[str, Any] = Field(default_factory=dict)  # aggregate series for SVG charts
+
+
+class EvaluationReport(_Model):
+    tests: list[TestResult]
+    columns_used: list[str] = Field(default_factory=list)
+    rows: dict[str, int] = Field(default_factory=dict)  # original/release/holdout/control
+    distance: dict[str, Any] = Field(default_factory=dict)  # backend, exact/approximate, encoding
+    seed: int = 0
+
+    def get(self, test_id: str) -> Optional[TestResult]:
+        for t in self.tests:
+            if t.id == test_id:
+                return t
+        return None
+
+
+# --------------------------------------------------------------------------- gate & verdict
+
+
+class GateCheck(_Model):
+    name: str
+    test: Optional[str] = None
+    value: Optional[float] = None
+    threshold: Optional[float] = None
+    comparator: str = "<="
+    severity: Severity = "error"
+    passed: bool
+    message: str = ""
+
+
+class GateResult(_Model):
+    checks: list[GateCheck]
+    passed: bool
+
+    @property
+    def failed(self) -> list[GateCheck]:
+        return [c for c in self.checks if not c.passed]
+
+
+class VerdictReason(_Model):
+    text: str
+    test: Optional[str] = None
+
+
+class Verdict(_Model):
+    label: VerdictLabel
+    reasons: list[VerdictReason]
+    threat_model: str = ""
+    tests_not_run: list[str] = Field(default_factory=list)
+    caveat: str = (
+        "This is evidence, not a legal determination: whether the data is anonymous in the sense "
+        "of GDPR Recital 26 is the controller's judgement, case by case, taking into account the "
+        "means reasonably likely to be used by the recipients."
+    )
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+class InputFile(_Model):
+    role: str  # original | release | holdout | train | policy
+    path: str
+    sha256: str
+    rows: Optional[int] = None
+    columns: Optional[int] = None
+
+
+class Evidence(_Model):
+    schema_version: str = SCHEMA_VERSION
+    created_at: str
+    command: list[str] = Field(default_factory=list)
+    mode: str = "evaluate"  # audit-synthesize | audit-anonymize | evaluate
+    inputs: list[InputFile] = Field(default_factory=list)
+    policy: dict[str, Any] = Field(default_factory=dict)
+    policy_name: str = ""
+    scan: Optional[ScanResult] = None
+    transform: Optional[TransformReport] = None
+    synthesis: Optional[SynthesisReport] = None
+    evaluation: Optional[EvaluationReport] = None
+    gate: Optional[GateResult] = None
+    verdict: Optional[Verdict] = None
+    versions: dict[str, str] = Field(default_factory=dict)
+    seeds: dict[str, int] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict)
+    key_fingerprint: Optional[str] = None
+    signoff: dict[str, Any] = Field(default_factory=dict)

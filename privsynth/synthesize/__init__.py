@@ -1,0 +1,1 @@
+"""synthesize stage — see docs/architecture.md for the entry points."""

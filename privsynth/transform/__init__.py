@@ -1,0 +1,1 @@
+"""transform stage — see docs/architecture.md for the entry points."""
