@@ -1,0 +1,221 @@
+"""Column roles and types for synthesis, decided from privsynth's scan (never SDV's detection).
+
+Roles:
+  identifier  direct identifiers and RECORD_ID keys: never modelled; regenerated or dropped
+  free_text   free-text columns: never modelled; dropped or rewritten by the transform stage
+  constant    one value in every row: not modelled; the release repeats it
+  empty       every value missing: not modelled; the release has the column, all missing
+  model       everything else, with an sdtype: numerical, datetime or categorical
+
+Type handling for modelled columns (``privsynth.io.read_table`` reads numbers, leaves dates and
+everything else as strings):
+  * numeric dtypes -> numerical; integer columns come back as integers (nullable if needed),
+    within the training range (SDV's min/max enforcement and rounding).
+  * text columns whose every non-missing value is a date/datetime in one of DATE_FORMATS ->
+    datetime. Values may mix formats: each is parsed with the first format that fits. Slash
+    dates: day-first when some value only fits day-first and none only fits month-first,
+    otherwise month-first (US). The release writes every value in the column's most common
+    format.
+  * text columns where at least 80% but not all values are numbers, or dates -> an error naming
+    the column (probably a data-entry problem); set ``synthesize.column_types.<column>`` to
+    ``categorical`` (or clean the column) to proceed.
+  * anything else (including numbers kept as text because of leading zeros) -> categorical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from privsynth.errors import InputError
+
+DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+)
+_DATE_SHAPE = r"^\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2} [A-Za-z]{3} \d{4}|[A-Za-z]{3} \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?\s*$"
+MIXED_SHARE = 0.8
+
+
+@dataclass
+class ColumnPlan:
+    name: str
+    role: str  # identifier | free_text | constant | empty | model
+    sdtype: Optional[str] = None  # numerical | datetime | categorical (role model only)
+    entity_type: Optional[str] = None
+    category: str = "non_personal"
+    date_format: Optional[str] = None  # output format of a datetime column read from text
+    date_formats_seen: list[str] = field(default_factory=list)
+    integer: bool = False
+    constant: object = None
+    note: str = ""
+
+
+def parse_dates(s: pd.Series) -> tuple[pd.Series, dict[str, int]]:
+    """Parse a text column value by value with DATE_FORMATS; returns (datetimes, format counts)."""
+    st = s.astype("string").str.strip()
+    order = list(DATE_FORMATS)
+    # decide day-first vs month-first for slash dates from values only one of them can parse
+    md = pd.to_datetime(st, format="%m/%d/%Y", errors="coerce")
+    dm = pd.to_datetime(st, format="%d/%m/%Y", errors="coerce")
+    only_dm = int((dm.notna() & md.isna()).sum())
+    only_md = int((md.notna() & dm.isna()).sum())
+    if only_dm > 0 and only_md == 0:
+        for a, b in (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M")):
+            i, j = order.index(a), order.index(b)
+            order[i], order[j] = order[j], order[i]
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    counts: dict[str, int] = {}
+    for fmt in order:
+        todo = out.isna() & st.notna()
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(st[todo], format=fmt, errors="coerce")
+        hit = parsed.notna()
+        if hit.any():
+            out.loc[parsed.index[hit]] = parsed[hit]
+            counts[fmt] = int(hit.sum())
+    return out, counts
+
+
+def _text_kind(s: pd.Series, name: str) -> tuple[str, Optional[pd.Series], dict[str, int]]:
+    nn = s.dropna().astype(str).str.strip()
+    nn = nn[nn != ""]
+    if nn.empty:
+        return "categorical", None, {}
+    shape = nn.str.match(_DATE_SHAPE)
+    if shape.mean() >= MIXED_SHARE:
+        parsed, counts = parse_dates(nn)
+        share = float(parsed.notna().mean())
+        if share == 1.0:
+            return "datetime", parsed, counts
+        if share >= MIXED_SHARE:
+            bad = int(parsed.isna().sum())
+            raise InputError(
+                f"column {name!r}: {bad} of {len(nn)} values are not dates in a supported format; "
+                f"clean them or set synthesize.column_types.{name}: categorical"
+            )
+    num = pd.to_numeric(nn, errors="coerce")
+    share = float(num.notna().mean())
+    if MIXED_SHARE <= share < 1.0:
+        bad = int(num.isna().sum())
+        raise InputError(
+            f"column {name!r} mixes numbers and text ({bad} of {len(nn)} values are not numbers); "
+            f"clean it or set synthesize.column_types.{name}: categorical"
+        )
+    return "categorical", None, {}
+
+
+def plan_columns(df: pd.DataFrame, scan, policy) -> list[ColumnPlan]:
+    """One ColumnPlan per column of ``df``, roles from ``scan`` (and policy column rules)."""
+    by = scan.by_name()
+    overrides = getattr(policy.synthesize, "column_types", {}) or {}
+    plans: list[ColumnPlan] = []
+    for col in df.columns:
+        cs = by.get(col)
+        if cs is None:
+            raise InputError(f"column {col!r} is not in the scan result; rescan the table")
+        category, entity = cs.category, cs.entity_type
+        rule = policy.columns.get(col)
+        if rule is not None:
+            category = rule.category or category
+            entity = rule.entity_type or entity
+        p = ColumnPlan(name=col, role="model", entity_type=entity, category=category)
+        s = df[col]
+        if category == "direct_identifier" or (entity or "").upper() == "RECORD_ID":
+            p.role = "identifier"
+        elif category == "free_text":
+            p.role = "free_text"
+        elif s.isna().all():
+            p.role, p.note = "empty", "all values missing: not modelled, released all missing"
+        elif s.nunique(dropna=False) == 1:
+            p.role, p.constant = "constant", s.iloc[0]
+            p.note = "a single value in every row: not modelled, repeated in the release"
+        else:
+            forced = overrides.get(col)
+            if forced:
+                p.sdtype = forced
+                if forced == "datetime":
+                    parsed, counts = parse_dates(s.dropna())
+                    if parsed.isna().any():
+                        raise InputError(f"column {col!r}: synthesize.column_types says datetime but some values are not dates in a supported format")
+                    p.date_formats_seen = sorted(counts, key=counts.get, reverse=True)  # type: ignore[arg-type]
+                    p.date_format = p.date_formats_seen[0] if counts else None
+            elif pd.api.types.is_bool_dtype(s):
+                p.sdtype = "categorical"
+            elif pd.api.types.is_numeric_dtype(s):
+                p.sdtype = "numerical"
+                nn = s.dropna()
+                p.integer = bool(pd.api.types.is_integer_dtype(s) or (len(nn) and (nn % 1 == 0).all()))
+            elif pd.api.types.is_datetime64_any_dtype(s):
+                p.sdtype = "datetime"
+            else:
+                kind, _, counts = _text_kind(s, col)
+                p.sdtype = kind
+                if kind == "datetime":
+                    p.date_formats_seen = sorted(counts, key=counts.get, reverse=True)  # type: ignore[arg-type]
+                    p.date_format = p.date_formats_seen[0]
+                    if len(counts) > 1:
+                        p.note = (f"dates in {len(counts)} formats ({', '.join(p.date_formats_seen)}): "
+                                  f"parsed per value, released as {p.date_format}")
+        plans.append(p)
+    return plans
+
+
+def to_model_frame(df: pd.DataFrame, plans: list[ColumnPlan]) -> pd.DataFrame:
+    """The frame a synthesizer sees: modelled columns only, dates parsed to datetime64."""
+    cols = {}
+    for p in plans:
+        if p.role != "model":
+            continue
+        s = df[p.name]
+        if p.sdtype == "datetime" and not pd.api.types.is_datetime64_any_dtype(s):
+            s, _ = parse_dates(s)
+        elif p.sdtype == "categorical":
+            s = s.astype(object).where(s.notna(), np.nan)
+            s = s.map(lambda v: v if isinstance(v, str) or v is np.nan else str(v))
+        elif p.sdtype == "numerical":
+            s = pd.to_numeric(s, errors="coerce")
+        cols[p.name] = s
+    return pd.DataFrame(cols, index=df.index)
+
+
+def from_model_frame(sampled: pd.DataFrame, plans: list[ColumnPlan], original: pd.DataFrame) -> dict[str, pd.Series]:
+    """Restore the original representation of sampled modelled columns."""
+    out: dict[str, pd.Series] = {}
+    for p in plans:
+        if p.role != "model":
+            continue
+        s = sampled[p.name]
+        orig = original[p.name]
+        if p.sdtype == "datetime":
+            s = pd.to_datetime(s, errors="coerce")
+            if not pd.api.types.is_datetime64_any_dtype(orig) and p.date_format:
+                s = s.dt.strftime(p.date_format).astype(object).where(s.notna(), np.nan)
+        elif p.sdtype == "numerical":
+            s = pd.to_numeric(s, errors="coerce")
+            if p.integer:
+                s = s.round()
+                s = s.astype("int64") if s.notna().all() and pd.api.types.is_integer_dtype(orig) else s.astype("Int64")
+        elif p.sdtype == "categorical" and pd.api.types.is_bool_dtype(orig):
+            s = s.map({"True": True, "False": False, True: True, False: False})
+            s = s.astype(bool) if s.notna().all() else s
+        out[p.name] = s.reset_index(drop=True)
+    return out

@@ -1,0 +1,183 @@
+"""Fake replacement values for direct identifiers, per entity type.
+
+Direct identifiers are never given to a synthesizer: the synthesis stage replaces them with
+values drawn here. A drawn value that equals a value in ``avoid`` (normally every real value of
+the table's direct-identifier columns) is drawn again, so the release holds no real identifier
+even by chance (Faker names collide with real ones surprisingly often). ``RECORD_ID`` values are
+unique within one call.
+
+The generator is seeded from ``rng``: the same ``rng`` state gives the same values.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from typing import Callable, Iterable, Optional, Union
+
+import numpy as np
+
+from privsynth.errors import PolicyError
+
+RngLike = Union[np.random.Generator, random.Random, int, None]
+
+_MAX_ROUNDS = 20  # redraw rounds before falling back to an opaque token for the rest
+
+
+def _seed_from(rng: RngLike) -> int:
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**31 - 1))
+    if isinstance(rng, random.Random):
+        return rng.randrange(0, 2**31 - 1)
+    if rng is None:
+        return 0
+    return int(rng)
+
+
+def _luhn_complete(prefix: str) -> str:
+    digits = [int(d) for d in prefix]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return prefix + str((10 - total % 10) % 10)
+
+
+def _imei(f, r: random.Random) -> str:
+    return _luhn_complete("".join(str(r.randrange(10)) for _ in range(14)))
+
+
+def _card_damaged(f, r: random.Random) -> str:
+    # what a spreadsheet makes of a 16-digit card number: 6 significant digits, scientific notation
+    num = int(f.credit_card_number(card_type="mastercard"))
+    return f"{num:.5E}"
+
+
+def _record_id(f, r: random.Random) -> str:
+    return str(r.randrange(10**9, 10**10))
+
+
+def _gps(f, r: random.Random) -> str:
+    return f"{float(f.latitude()):.5f}, {float(f.longitude()):.5f}"
+
+
+def _age(f, r: random.Random) -> str:
+    return str(r.randrange(18, 90))
+
+
+def _opaque(prefix: str) -> Callable:
+    def gen(f, r: random.Random) -> str:
+        return f"{prefix}-" + "".join(r.choice(string.ascii_uppercase + string.digits) for _ in range(10))
+
+    return gen
+
+
+def _method(name: str, **kw) -> Callable:
+    def gen(f, r: random.Random) -> str:
+        return str(getattr(f, name)(**kw))
+
+    return gen
+
+
+# entity type -> generator(faker, random) -> str. Entity names follow the project's shared list.
+GENERATORS: dict[str, Callable] = {
+    "PERSON": _method("name"),
+    "FIRST_NAME": _method("first_name"),
+    "LAST_NAME": _method("last_name"),
+    "EMAIL_ADDRESS": lambda f, r: f"{f.user_name()}{r.randrange(100)}@{f.free_email_domain()}",
+    "PHONE_NUMBER": _method("phone_number"),
+    "IBAN_CODE": _method("iban"),
+    "CREDIT_CARD": _method("credit_card_number"),
+    "CREDIT_CARD_DAMAGED": _card_damaged,
+    "US_SSN": lambda f, r: f"{r.randrange(100, 900):03d}-{r.randrange(1, 100):02d}-{r.randrange(1, 10000):04d}",
+    "NATIONAL_ID": _method("ssn"),
+    "IP_ADDRESS": _method("ipv4"),
+    "MAC_ADDRESS": _method("mac_address"),
+    "IMEI": _imei,
+    "GPS_COORDINATES": _gps,
+    "URL": _method("url"),
+    "STREET_ADDRESS": _method("street_address"),
+    "POSTCODE": _method("postcode"),
+    "CITY": _method("city"),
+    "LOCATION": _method("city"),
+    "DATE_OF_BIRTH": lambda f, r: f.date_of_birth(minimum_age=18, maximum_age=90).isoformat(),
+    "DATE_TIME": lambda f, r: f.date_time().isoformat(sep=" "),
+    "AGE": _age,
+    "OCCUPATION": _method("job"),
+    "USERNAME": lambda f, r: f"{f.user_name()}{r.randrange(1000)}",
+    "PASSWORD": _method("password", length=12),
+    "RECORD_ID": _record_id,
+    "NATIONALITY": _method("country"),
+}
+# national identifiers without a Faker provider in every locale: an opaque token of the type
+for _t in ("UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN",
+           "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT"):
+    GENERATORS[_t] = _method("ssn")
+
+
+def _faker(locale: str, seed: int):
+    from faker import Faker
+
+    try:
+        f = Faker(locale)
+    except AttributeError:
+        raise PolicyError(f"synthesize.locale: unknown Faker locale {locale!r}") from None
+    f.seed_instance(seed)
+    return f
+
+
+def fake_values(
+    entity_type: Optional[str],
+    n: int,
+    rng: RngLike,
+    locale: str = "en_US",
+    avoid: Optional[Iterable[str]] = None,
+) -> list[str]:
+    """``n`` fake values of ``entity_type`` (a name from the shared entity list, or None).
+
+    Values equal to one in ``avoid`` (compared as stripped strings, case-insensitively) are
+    drawn again; ``RECORD_ID`` values are also unique among themselves. An entity type with no
+    generator gets opaque tokens ``<TYPE>-XXXXXXXXXX``. If a type cannot produce enough values
+    outside ``avoid`` after 20 rounds of redrawing (a tiny value space), the remaining values are
+    opaque tokens, which never equal a real value either.
+    """
+    if n <= 0:
+        return []
+    seed = _seed_from(rng)
+    r = random.Random(seed)
+    et = (entity_type or "ID").upper()
+    gen = GENERATORS.get(et) or _opaque(et)
+    f = _faker(locale, seed)
+    avoid_norm = {str(a).strip().lower() for a in (avoid or ()) if a is not None}
+    unique = et == "RECORD_ID"
+    used: set[str] = set()
+
+    def ok(v: str) -> bool:
+        k = v.strip().lower()
+        return k not in avoid_norm and not (unique and k in used)
+
+    out: list[Optional[str]] = [None] * n
+    todo = list(range(n))
+    for _ in range(_MAX_ROUNDS):
+        nxt = []
+        for i in todo:
+            v = gen(f, r)
+            if ok(v):
+                out[i] = v
+                used.add(v.strip().lower())
+            else:
+                nxt.append(i)
+        todo = nxt
+        if not todo:
+            break
+    fallback = _opaque(et)
+    for i in todo:
+        v = fallback(f, r)
+        while not ok(v):
+            v = fallback(f, r)
+        out[i] = v
+        used.add(v.strip().lower())
+    return [v for v in out]  # type: ignore[misc]

@@ -1,0 +1,226 @@
+"""Single-table synthesis: holdout split, fit on non-identifying columns, identifier regeneration."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import numpy as np
+import pandas as pd
+
+from privsynth.errors import InputError, PolicyError
+from privsynth.results import ColumnTreatment, ScanResult, SynthesisReport
+from privsynth.synthesize.columns import ColumnPlan, from_model_frame, plan_columns, to_model_frame
+from privsynth.synthesize.engines import make_engine
+from privsynth.synthesize.identifiers import fake_values
+from privsynth.synthesize.utility import evaluate_utility
+
+Progress = Optional[Callable[[str, int, int], None]]
+TextRewriter = Callable[[pd.Series], pd.Series]
+
+MODEL_NOTE = ("a released synthesizer is itself a privacy-relevant artefact: it can be sampled without "
+              "limit and may have memorised training records; treat it like the training data")
+
+
+@dataclass
+class SynthesisOutput:
+    release: pd.DataFrame
+    train: pd.DataFrame
+    holdout: pd.DataFrame
+    report: SynthesisReport
+    synthesizer: object
+
+
+def canonical_csv(df: pd.DataFrame) -> bytes:
+    """The canonical serialization hashed in the report: CSV, UTF-8, no index, '\\n' line ends,
+    missing values as empty fields. Writing a split with these bytes reproduces its hash."""
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def table_sha256(df: pd.DataFrame) -> str:
+    return hashlib.sha256(canonical_csv(df)).hexdigest()
+
+
+def split_holdout(df: pd.DataFrame, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Seeded random split; both parts keep the input's row order and have a fresh index."""
+    n = len(df)
+    n_hold = int(round(fraction * n))
+    n_hold = min(max(n_hold, 1), n - 1)
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n)
+    hold_idx = np.sort(perm[:n_hold])
+    train_idx = np.sort(perm[n_hold:])
+    return df.iloc[train_idx].reset_index(drop=True), df.iloc[hold_idx].reset_index(drop=True)
+
+
+def _col_rng(seed: int, col: str, salt: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(f"{salt}:{col}".encode("utf-8"))])
+
+
+def _str_values(s: pd.Series) -> set[str]:
+    return {str(v) for v in s.dropna().tolist()}
+
+
+def regenerate_identifier(p: ColumnPlan, real: pd.Series, n: int, seed: int, locale: str,
+                          avoid: set[str]) -> pd.Series:
+    """Fake values of the column's entity type for ``n`` rows, missing at the real column's rate."""
+    rng = _col_rng(seed, p.name, "identifier")
+    et = (p.entity_type or "").upper() or None
+    if et == "RECORD_ID":
+        vals: list[Any] = fake_values(et, n, rng, locale, avoid)
+        if pd.api.types.is_integer_dtype(real) or pd.api.types.is_float_dtype(real):
+            return pd.Series([int(v) for v in vals], dtype="int64")
+        return pd.Series(vals, dtype=object)
+    miss = float(real.isna().mean())
+    present = rng.random(n) >= miss if miss > 0 else np.ones(n, dtype=bool)
+    vals = fake_values(et, int(present.sum()), rng, locale, avoid)
+    out = pd.Series([np.nan] * n, dtype=object)
+    out[present] = vals
+    return out
+
+
+def _rewrite_text(p: ColumnPlan, train: pd.DataFrame, n: int, seed: int, rewriter: TextRewriter) -> pd.Series:
+    rng = _col_rng(seed, p.name, "text")
+    src = train[p.name].reset_index(drop=True)
+    idx = rng.choice(len(src), size=n, replace=n > len(src))
+    picked = src.iloc[idx].reset_index(drop=True)
+    out = rewriter(picked)
+    if len(out) != n:
+        raise PolicyError(f"column {p.name!r}: the text rewriter returned {len(out)} values for {n} texts")
+    return pd.Series(list(out), dtype=object)
+
+
+def _default_rewriter(policy) -> TextRewriter:
+    """Surrogate rewriting by the transform stage with a one-off random key (not kept): spans from
+    ``privsynth.detect.analyze_texts``, rewriting by ``privsynth.transform.rewrite_texts``."""
+    import secrets
+
+    try:
+        from privsynth.detect import analyze_texts  # type: ignore[attr-defined]
+        from privsynth.transform import rewrite_texts  # type: ignore[attr-defined]
+    except ImportError:
+        raise PolicyError("synthesize.free_text: 'surrogate' needs privsynth.transform.rewrite_texts, which is not available; use 'drop'") from None
+    key = secrets.token_bytes(32)
+
+    def rw(s: pd.Series) -> pd.Series:
+        texts = ["" if pd.isna(v) else str(v) for v in s]
+        spans = analyze_texts(texts, policy)
+        out = rewrite_texts(texts, spans, key, policy.synthesize.locale)
+        return pd.Series([None if pd.isna(o) else t for o, t in zip(s, out)], dtype=object)
+
+    return rw
+
+
+def real_identifier_values(df: pd.DataFrame, plans: list[ColumnPlan]) -> set[str]:
+    avoid: set[str] = set()
+    for p in plans:
+        if p.role == "identifier":
+            avoid |= _str_values(df[p.name])
+    return avoid
+
+
+def synthesize_table(
+    df: pd.DataFrame,
+    scan: ScanResult,
+    policy,
+    progress: Progress = None,
+    text_rewriter: Optional[TextRewriter] = None,
+) -> SynthesisOutput:
+    """Split off a holdout, fit ``policy.synthesize.model`` on the non-identifying columns of the
+    training split, sample a release, regenerate (or drop) direct identifiers and keys, and
+    measure utility. See docs/synthesize.md."""
+    s = policy.synthesize
+    if len(df) < s.min_rows:
+        raise InputError(f"table has {len(df)} rows; synthesis needs at least {s.min_rows} (synthesize.min_rows)")
+    if s.target_column and s.target_column not in df.columns:
+        raise PolicyError(f"synthesize.target_column: {s.target_column!r} is not a column of the table")
+    plans = plan_columns(df, scan, policy)
+    modelled = [p for p in plans if p.role == "model"]
+    if not modelled:
+        raise InputError("no column left to model after removing identifiers, free text, constant and empty columns")
+    if s.free_text != "drop" and any(p.role == "free_text" for p in plans) and text_rewriter is None:
+        if s.free_text == "llm":
+            raise PolicyError("synthesize.free_text: 'llm' needs the transform stage's rewriter (passed by the pipeline); use 'surrogate' or 'drop'")
+        text_rewriter = _default_rewriter(policy)
+
+    train, holdout = split_holdout(df, s.holdout_fraction, s.seed)
+    sdtypes = {p.name: p.sdtype for p in modelled}
+    train_m = to_model_frame(train, plans)
+
+    engine = make_engine(s)
+    engine.fit(train_m, sdtypes, s.seed, progress)
+    n = s.num_rows or len(train)
+    if progress:
+        progress("synthesize.sample", 0, 1)
+    sampled = engine.sample(n, s.seed).reset_index(drop=True)
+    if progress:
+        progress("synthesize.sample", 1, 1)
+    restored = from_model_frame(sampled, plans, df)
+
+    avoid = real_identifier_values(df, plans)
+    release_cols: dict[str, pd.Series] = {}
+    treatments: list[ColumnTreatment] = []
+    for p in plans:
+        et = p.entity_type
+        if p.role == "model":
+            release_cols[p.name] = restored[p.name]
+            treatments.append(ColumnTreatment(column=p.name, operator="synthesize", gdpr_class="synthesis",
+                                              params={"sdtype": p.sdtype, **({"date_format": p.date_format} if p.date_format else {})},
+                                              note=p.note))
+        elif p.role == "identifier":
+            is_key = (et or "").upper() == "RECORD_ID"
+            if s.identifiers == "drop" and not is_key:
+                treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
+                                                  params={"entity_type": et}, note="direct identifier: not modelled, dropped"))
+                continue
+            release_cols[p.name] = regenerate_identifier(p, df[p.name], n, s.seed, s.locale, avoid)
+            treatments.append(ColumnTreatment(
+                column=p.name, operator="regenerate", gdpr_class="synthesis",
+                params={"entity_type": et, "locale": s.locale},
+                note=("key: regenerated unique, never a real value" if is_key else
+                      "direct identifier: not modelled; fake values of the same type, none equal to a real identifier")))
+        elif p.role == "free_text":
+            if s.free_text == "drop":
+                treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
+                                                  note="free text: not modelled, dropped"))
+                continue
+            release_cols[p.name] = _rewrite_text(p, train, n, s.seed, text_rewriter)  # type: ignore[arg-type]
+            treatments.append(ColumnTreatment(
+                column=p.name, operator=f"rewrite_{s.free_text}", gdpr_class="pseudonymization",
+                params={"method": s.free_text},
+                note="free text: not modelled; real training texts drawn at random and rewritten by the transform stage"))
+        elif p.role == "constant":
+            release_cols[p.name] = pd.Series([p.constant] * n, dtype=df[p.name].dtype)
+            treatments.append(ColumnTreatment(column=p.name, operator="constant", gdpr_class="synthesis", note=p.note))
+        else:  # empty
+            release_cols[p.name] = pd.Series([np.nan] * n, dtype=df[p.name].dtype if df[p.name].dtype != object else object)
+            treatments.append(ColumnTreatment(column=p.name, operator="empty", gdpr_class="synthesis", note=p.note))
+    release = pd.DataFrame(release_cols)
+
+    if progress:
+        progress("synthesize.utility", 0, 1)
+    release_m = to_model_frame(release, plans)
+    utility = evaluate_utility(
+        train_m, release_m, to_model_frame(holdout, plans), sdtypes, s.target_column, s.seed)
+    if progress:
+        progress("synthesize.utility", 1, 1)
+
+    params: dict[str, Any] = dict(engine.params)
+    params.update({"identifiers": s.identifiers, "free_text": s.free_text, "locale": s.locale, "num_rows": n})
+    report = SynthesisReport(
+        model=s.model,
+        params=params,
+        seed=s.seed,
+        holdout_fraction=s.holdout_fraction,
+        train_rows=len(train),
+        holdout_rows=len(holdout),
+        release_rows=len(release),
+        train_sha256=table_sha256(train),
+        holdout_sha256=table_sha256(holdout),
+        modelled_columns=[p.name for p in modelled],
+        treatments=treatments,
+        utility=utility,
+    )
+    return SynthesisOutput(release=release, train=train, holdout=holdout, report=report, synthesizer=engine)
