@@ -57,7 +57,7 @@ def render_html(evidence: Evidence) -> str:
 
 # --------------------------------------------------------------------------- markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.\-:]+$")
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from privsynth.gate.checks import fmt_num
-from privsynth.results import CATEGORIES, Evidence, GateCheck, TestResult
+from privsynth.results import CATEGORIES, ColumnTreatment, Evidence, GateCheck, TestResult
 
 SAFE_STRING_KEYS = frozenset({
     "recognizer", "recognizers", "method", "methods", "source", "sources", "entity", "entity_type",
@@ -293,10 +293,13 @@ def build_context(ev: Evidence) -> dict[str, Any]:
                 treatments.setdefault(t.column, []).append(t)
     columns = []
     scanned = set()
+    modelled = set(ev.synthesis.modelled_columns) if ev.synthesis else set()
     if ev.scan:
         for c in ev.scan.columns:
             scanned.add(c.name)
             ts = treatments.get(c.name, [])
+            if not ts and c.name in modelled:
+                ts = [ColumnTreatment(column=c.name, operator=f"synthesize ({ev.synthesis.model})", gdpr_class="synthesis")]
             columns.append({
                 "name": c.name,
                 "category": c.category,
@@ -385,7 +388,9 @@ def build_context(ev: Evidence) -> dict[str, Any]:
         }
 
     try:
-        policy_yaml = yaml.safe_dump(ev.policy, sort_keys=False, allow_unicode=True, width=100) if ev.policy else ""
+        pol = {k: (v.strip() if isinstance(v, str) else v) for k, v in ev.policy.items()} if isinstance(ev.policy, dict) else {}
+        pol.pop("sources", None)  # shown as a table above
+        policy_yaml = yaml.safe_dump(pol, sort_keys=False, allow_unicode=True, width=100) if pol else ""
     except yaml.YAMLError:
         policy_yaml = ""
     sources = ev.policy.get("sources", {}) if isinstance(ev.policy, dict) else {}

@@ -158,9 +158,9 @@ def motivated_intruder(ev: Evidence) -> list[dict[str, str]]:
     # conclusion
     if ev.verdict:
         concl = {
-            "personal_data": "Conclusion: at least one attempt above succeeds or could not be ruled out; the release is personal data.",
-            "pseudonymized": "Conclusion: the intruder without the key or mapping is held off only as long as these stay out of reach; the release is pseudonymized personal data.",
-            "anonymous_candidate": "Conclusion: none of the attempts tested succeeds beyond the policy's thresholds. Attacks not modelled here (for example an intruder who can retrain the generator, or who holds auxiliary data beyond the threat model) remain for the controller to weigh.",
+            "personal_data": "At least one attempt above succeeds or could not be ruled out; the release is personal data.",
+            "pseudonymized": "The intruder without the key or mapping is held off only as long as these stay out of reach; the release is pseudonymized personal data.",
+            "anonymous_candidate": "None of the attempts tested succeeds beyond the policy's thresholds. Attacks not modelled here (for example an intruder who can retrain the generator, or who holds auxiliary data beyond the threat model) remain for the controller to weigh.",
         }[ev.verdict.label]
         out.append({"title": "Conclusion", "text": concl, "status": {"personal_data": "fail", "pseudonymized": "info", "anonymous_candidate": "pass"}[ev.verdict.label]})
     return out
