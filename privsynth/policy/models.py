@@ -126,9 +126,19 @@ class EvaluateSettings(_Strict):
 
 
 class GateSettings(_Strict):
+    """How verification results become CI checks (see docs/policy.md).
+
+    Keys of `severity`, entries of `skip` and `require` are test ids or prefixes: `wp29` or
+    `wp29.*` match every `wp29.<...>` test; the most specific key wins.
+    """
+
     default_severity: Literal["error", "warn"] = "error"
     severity: dict[str, Literal["error", "warn"]] = Field(default_factory=dict)
     skip: list[str] = Field(default_factory=list)
+    # tests that must run: when one could not run, its check fails with its severity (otherwise warn)
+    require: list[str] = Field(default_factory=list)
+    # also fail the gate when a warn-severity check failed (e.g. for a public release)
+    fail_on_warn: bool = False
 
 
 class Policy(_Strict):

@@ -1,1 +1,189 @@
-"""report stage — see docs/architecture.md for the entry points."""
+"""Render an `Evidence` document: HTML (for the DPO), Markdown (for a CI comment), JUnit XML
+(for CI test views) and JSON (the record). Rendering never recomputes anything.
+
+- `render_html(evidence) -> str`: one self-contained HTML file (inline CSS and SVG, no script, no
+  external request), Jinja2 with autoescape on, templates in `reports/templates/`.
+- `render_markdown(evidence) -> str`: a short summary suited to a pull-request comment.
+- `render_junit(evidence) -> str`: one testcase per gate check; failed checks are failures.
+- `render_json(evidence) -> str`: the evidence JSON of record.
+- `render(evidence, fmt)`: dispatch on "html" | "md" | "json" | "junit".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from typing import Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from privsynth.errors import PrivsynthError
+from privsynth.results import Evidence
+
+__all__ = ["render", "render_html", "render_json", "render_junit", "render_markdown", "FORMATS"]
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    from privsynth.resources import templates_dir
+
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2", "xml"), default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _css() -> Markup:
+    from privsynth.resources import templates_dir
+
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    return Markup(css.replace("</", "<\\/"))
+
+
+def render_html(evidence: Evidence) -> str:
+    """The report a DPO reads and signs: one self-contained HTML file."""
+    from privsynth.report.context import build_context
+
+    ctx = build_context(evidence)
+    return _env().get_template("report.html.j2").render(css=_css(), **ctx)
+
+
+# --------------------------------------------------------------------------- markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.\-:]+$")
+
+
+def md_escape(text: object) -> str:
+    """Escape text for GitHub/GitLab Markdown: no HTML, no links, no table breaks."""
+    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return " ".join(s.split())
+
+
+def _md_code(text: object) -> str:
+    s = str(text)
+    return f"`{s}`" if _SAFE_ID.match(s) else md_escape(s)
+
+
+def render_markdown(evidence: Evidence) -> str:
+    """A compact summary: verdict and reasons, gate result, failed checks, tests table."""
+    from privsynth.gate.checks import fmt_num
+    from privsynth.report.context import VERDICT_TITLES
+
+    ev = evidence
+    lines: list[str] = []
+    v = ev.verdict
+    title = VERDICT_TITLES.get(v.label, v.label) if v else "no verdict recorded"
+    lines.append(f"## privsynth: {md_escape(title)}")
+    lines.append("")
+    meta = [f"policy **{md_escape(ev.policy_name or '(unnamed)')}**", f"mode {md_escape(ev.mode)}"]
+    if ev.gate is not None:
+        n_err = sum(1 for c in ev.gate.failed if c.severity == "error")
+        n_warn = sum(1 for c in ev.gate.failed if c.severity == "warn")
+        meta.insert(0, f"gate **{'passed' if ev.gate.passed else 'FAILED'}** ({n_err} error, {n_warn} warning)")
+    lines.append(" · ".join(meta))
+    lines.append("")
+    if v and v.reasons:
+        lines.append("**Verdict reasons**")
+        lines.append("")
+        for r in v.reasons:
+            lines.append(f"- {md_escape(r.text)}" + (f" ({_md_code(r.test)})" if r.test else ""))
+        lines.append("")
+    if ev.gate is not None and ev.gate.failed:
+        lines.append("**Failed checks**")
+        lines.append("")
+        lines.append("| check | severity | message |")
+        lines.append("|---|---|---|")
+        for c in ev.gate.failed:
+            lines.append(f"| {_md_code(c.name)} | {c.severity} | {md_escape(c.message)} |")
+        lines.append("")
+    if ev.evaluation and ev.evaluation.tests:
+        lines.append("<details><summary>All tests</summary>")
+        lines.append("")
+        lines.append("| test | result | value | interval | threshold |")
+        lines.append("|---|---|---:|---|---|")
+        for t in ev.evaluation.tests:
+            iv = "" if t.ci_low is None and t.ci_high is None else f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]"
+            thr = "" if t.threshold is None else md_escape(f"{t.comparator} {fmt_num(t.threshold)}")
+            res = {"pass": "pass", "fail": "**FAIL**", "not_run": "not run", "info": "info"}.get(t.status, t.status)
+            lines.append(f"| {_md_code(t.id)} | {res} | {fmt_num(t.value)} | {iv} | {thr} |")
+        lines.append("")
+        lines.append("</details>")
+        lines.append("")
+    if v and v.tests_not_run:
+        lines.append("Not run: " + ", ".join(_md_code(i) for i in v.tests_not_run))
+        lines.append("")
+    if v:
+        lines.append(f"_{md_escape(v.caveat)}_")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- junit
+
+
+def render_junit(evidence: Evidence) -> str:
+    """JUnit XML: one testcase per gate check. A failed check is a `<failure>` whose `type` is its
+    severity (error or warn); a warn-level check for a test that could not run is `<skipped>`."""
+    checks = evidence.gate.checks if evidence.gate else []
+    failures = 0
+    skipped = 0
+    suite = ET.Element("testsuite", name="privsynth gate")
+    props = ET.SubElement(suite, "properties")
+    ET.SubElement(props, "property", name="policy", value=evidence.policy_name or "")
+    ET.SubElement(props, "property", name="verdict", value=evidence.verdict.label if evidence.verdict else "")
+    ET.SubElement(props, "property", name="gate_passed", value=str(evidence.gate.passed).lower() if evidence.gate else "")
+    status_of = {t.id: t.status for t in evidence.evaluation.tests} if evidence.evaluation else {}
+    for c in checks:
+        prefix = (c.test or c.name).split(".", 1)[0]
+        case = ET.SubElement(suite, "testcase", classname=f"privsynth.gate.{prefix}", name=c.name, time="0")
+        if c.passed:
+            continue
+        if c.severity == "warn" and status_of.get(c.test or "") == "not_run":
+            ET.SubElement(case, "skipped", message=c.message)
+            skipped += 1
+            continue
+        el = ET.SubElement(case, "failure", message=f"[{c.severity}] {c.message}", type=c.severity)
+        el.text = c.message
+        failures += 1
+    suite.set("tests", str(len(checks)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    root = ET.Element("testsuites", name="privsynth", tests=str(len(checks)), failures=str(failures), errors="0", skipped=str(skipped))
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --------------------------------------------------------------------------- json & dispatch
+
+
+def render_json(evidence: Evidence) -> str:
+    """The evidence JSON of record (`Evidence.model_dump(mode="json")`)."""
+    return json.dumps(evidence.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS: dict[str, Callable[[Evidence], str]] = {
+    "html": render_html,
+    "md": render_markdown,
+    "json": render_json,
+    "junit": render_junit,
+}
+
+
+def render(evidence: Evidence, fmt: str) -> str:
+    try:
+        fn = FORMATS[fmt]
+    except KeyError:
+        raise PrivsynthError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})") from None
+    return fn(evidence)

@@ -1,0 +1,428 @@
+"""The view model of a report: what each renderer shows, computed once from an `Evidence`.
+
+Rendering rule: the report shows only what the evidence holds. Descriptive fields (names, ids,
+explanations written by the stages, paths, versions) are shown as text, and escaped by the
+template. Free-form dictionaries (`ColumnScan.evidence`, `TestResult.details`, treatment
+`params`, transform `stats`, synthesis `params` and `utility`) are shown as numbers and booleans
+only; a string from them is shown only when it is a known column name, entity type, category or
+operator, or sits under a descriptive key (`SAFE_STRING_KEYS`). Defence in depth: even if an
+upstream stage put a record value into one of them, the report would not repeat it.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from typing import Any, Iterable, Optional
+
+import yaml
+
+from privsynth.gate.checks import fmt_num
+from privsynth.results import CATEGORIES, ColumnTreatment, Evidence, GateCheck, TestResult
+
+SAFE_STRING_KEYS = frozenset({
+    "recognizer", "recognizers", "method", "methods", "source", "sources", "entity", "entity_type",
+    "entity_types", "metric", "metrics", "backend", "encoding", "model", "kind", "strategy",
+    "validator", "validators", "distance", "locale", "synthesizer", "dtype", "type", "column",
+    "columns", "attack", "attacks", "worst_attack", "direction", "test", "operator", "hash",
+    "algorithm", "detector", "detectors", "reason", "scope", "unit", "secret", "secrets",
+    "quasi_identifiers", "header_match", "header_hint", "matched_by", "family",
+})
+MAX_STR = 80
+MAX_ITEMS = 40
+
+VERDICT_TITLES = {
+    "personal_data": "Personal data",
+    "pseudonymized": "Pseudonymized: still personal data",
+    "anonymous_candidate": "Candidate for anonymous data",
+}
+VERDICT_SUMMARIES = {
+    "personal_data": (
+        "The release must be handled as personal data: the evidence below shows identifiers, "
+        "residual personal data or a successful attack, or the tests needed to claim otherwise "
+        "could not run."
+    ),
+    "pseudonymized": (
+        "Identifiers were replaced by keyed or reversible operators, or a re-identification mapping "
+        "exists. Under GDPR Art. 4(5) the release remains personal data for whoever holds or can "
+        "obtain the key or the mapping; a recipient without reasonable means to obtain them is in a "
+        "different position (CJEU C-413/23 P), which the controller must assess."
+    ),
+    "anonymous_candidate": (
+        "No reversible link to the original remains and every required attack test ran and passed "
+        "with its interval under the policy's threshold. This makes the release a candidate for "
+        "anonymous data under GDPR Recital 26, against the threat model stated below; it is not a "
+        "legal determination."
+    ),
+}
+FAMILY_TITLES = {
+    "residual_pii": "Residual personal data",
+    "membership_inference": "Membership inference",
+    "wp29": "WP29 attacks (singling out, linkability, inference)",
+    "similarity": "Similarity diagnostics",
+    "outliers": "Outliers",
+    "sdc": "Classical disclosure control",
+}
+FAMILY_ORDER = ["residual_pii", "membership_inference", "wp29", "outliers", "similarity", "sdc"]
+STATUS_TITLES = {"pass": "pass", "fail": "FAIL", "not_run": "not run", "info": "info"}
+DECISIONS = [("approve", "Approve"), ("approve_with_conditions", "Approve with conditions"), ("reject", "Reject")]
+
+
+# --------------------------------------------------------------------------- sanitizing
+
+
+def _finite(x: Any) -> Optional[float]:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    return float(x) if math.isfinite(float(x)) else None
+
+
+def fmt_value(x: Any) -> str:
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return str(x)
+    if isinstance(x, float):
+        if not math.isfinite(x):
+            return str(x)
+        return fmt_num(x)
+    return "-" if x is None else str(x)
+
+
+def fmt_pct(x: Optional[float]) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+class Sanitizer:
+    """Turns free-form dictionaries into (key, text) pairs holding no record value."""
+
+    def __init__(self, known: Iterable[str]):
+        self.known = {k for k in known if isinstance(k, str)}
+
+    def _str_ok(self, key: str, value: str) -> bool:
+        return value in self.known or (key.lower() in SAFE_STRING_KEYS and len(value) <= MAX_STR and "\n" not in value)
+
+    def _key_ok(self, key: str) -> bool:
+        # a key can itself carry a value (e.g. a frequency table keyed by values): keys are shown
+        # only when they are known names or lower-case snake_case field names
+        if key in self.known:
+            return True
+        k = key.replace(".", "_").replace("-", "_")
+        return key.isascii() and ("_" + k).isidentifier() and key == key.lower() and len(key) <= 48
+
+    def _scalar(self, key: str, v: Any) -> Optional[str]:
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, (int, float)):
+            return fmt_value(v)
+        if isinstance(v, str):
+            return v if self._str_ok(key, v) else None
+        return None
+
+    def items(self, d: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if not isinstance(d, dict) or depth > 2:
+            return out
+        for k, v in d.items():
+            if len(out) >= MAX_ITEMS:
+                break
+            key = str(k)
+            # a key can itself carry a value (e.g. a frequency table keyed by values): only known names
+            if not self._key_ok(key):
+                continue
+            name = f"{prefix}{key}"
+            s = self._scalar(key, v)
+            if s is not None:
+                out.append((name, s))
+            elif isinstance(v, (list, tuple)):
+                parts = [self._scalar(key, x) for x in v[:MAX_ITEMS]]
+                if isinstance(v, (list, tuple)) and v and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
+                    out.append((name, f"{len(v)} numbers" if len(v) > 8 else ", ".join(p for p in parts if p is not None)))
+                else:
+                    kept = [p for p in parts if p is not None]
+                    if kept:
+                        out.append((name, ", ".join(kept)))
+            elif isinstance(v, dict):
+                out.extend(self.items(v, prefix=f"{name}.", depth=depth + 1))
+        return out[:MAX_ITEMS]
+
+    def text(self, d: Any) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in self.items(d))
+
+
+# --------------------------------------------------------------------------- view model
+
+
+def _known_names(ev: Evidence) -> set[str]:
+    names: set[str] = set(CATEGORIES)
+    if ev.scan:
+        for c in ev.scan.columns:
+            names.add(c.name)
+            if c.entity_type:
+                names.add(c.entity_type)
+    for rep in (ev.transform, ev.synthesis):
+        if rep:
+            for t in rep.treatments:
+                names.update({t.column, t.operator})
+    if ev.synthesis:
+        names.update(ev.synthesis.modelled_columns)
+        names.add(ev.synthesis.model)
+    if ev.evaluation:
+        names.update(ev.evaluation.columns_used)
+        names.update(t.id for t in ev.evaluation.tests)
+    return names
+
+
+def _interval_text(t: TestResult) -> str:
+    if t.ci_low is None and t.ci_high is None:
+        return "-"
+    return f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]"
+
+
+def _threshold_text(t: TestResult) -> str:
+    return "-" if t.threshold is None else f"{t.comparator} {fmt_num(t.threshold)}"
+
+
+def anchor(test_id: Optional[str]) -> str:
+    return "test-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (test_id or ""))
+
+
+def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dict[str, Any]:
+    from privsynth.report.charts import render_chart
+
+    charts = []
+    if isinstance(t.charts, dict):
+        for name, spec in list(t.charts.items())[:8]:
+            charts.append(render_chart(str(name), spec))
+    return {
+        "id": t.id,
+        "anchor": anchor(t.id),
+        "name": t.name,
+        "family": t.family,
+        "measures": t.measures,
+        "how_to_read": t.how_to_read,
+        "threat_model": t.threat_model,
+        "status": t.status,
+        "status_title": STATUS_TITLES.get(t.status, t.status),
+        "value": fmt_num(t.value),
+        "interval": _interval_text(t),
+        "p_value": "-" if t.p_value is None else f"{t.p_value:.3g}",
+        "threshold": _threshold_text(t),
+        "required": t.required,
+        "reason_not_run": t.reason_not_run,
+        "severity": check.severity if check else None,
+        "gated": check is not None,
+        "details": san.items(t.details),
+        "charts": charts,
+    }
+
+
+def _wp29_rows(tests: list[TestResult]) -> list[dict[str, Any]]:
+    groups = [
+        ("Singling out", "wp29.singling_out", "Can an attacker isolate the record of one real person using rare values or combinations in the release?"),
+        ("Linkability", "wp29.linkability", "Can an attacker holding two parts of a person's attributes link them through the release to the same real person?"),
+        ("Inference", "wp29.inference", "Can an attacker deduce a secret attribute of a person from the other attributes and the release?"),
+    ]
+    rows = []
+    for title, prefix, question in groups:
+        ts = [t for t in tests if t.id == prefix or t.id.startswith(prefix + ".")]
+        ran = [t for t in ts if t.status != "not_run"]
+        if not ts:
+            status = "absent"
+        elif not ran:
+            status = "not_run"
+        elif any(t.status == "fail" for t in ran):
+            status = "fail"
+        elif all(t.status == "pass" for t in ran):
+            status = "pass"
+        else:
+            status = "info"
+        worst = max((t for t in ran if t.value is not None), key=lambda t: t.value, default=None)
+        rows.append({
+            "title": title,
+            "prefix": prefix,
+            "question": question,
+            "status": status,
+            "status_title": {"absent": "not in evaluation", **STATUS_TITLES}.get(status, status),
+            "tests": [{"id": t.id, "anchor": anchor(t.id), "status": t.status, "value": fmt_num(t.value), "interval": _interval_text(t), "threshold": _threshold_text(t)} for t in ts],
+            "worst": worst.id if worst else None,
+            "worst_anchor": anchor(worst.id) if worst else None,
+            "worst_value": fmt_num(worst.value) if worst else "-",
+            "worst_interval": _interval_text(worst) if worst else "-",
+            "worst_threshold": _threshold_text(worst) if worst else "-",
+        })
+    return rows
+
+
+def _risk_rows(tests: list[TestResult]) -> list[tuple[str, dict[str, Any]]]:
+    """Attack risks on a 0..1 scale for the summary chart."""
+    rows = []
+    for t in tests:
+        if t.status == "not_run" or t.value is None:
+            continue
+        if not (t.id.startswith("wp29.") or t.id in ("mia.worst", "sdc.prosecutor_risk", "sdc.journalist_risk")):
+            continue
+        vals = [x for x in (t.value, t.ci_low, t.ci_high, t.threshold) if x is not None]
+        if any(v < 0 or v > 1 for v in vals):
+            continue
+        spec = {"value": t.value, "low": t.ci_low, "high": t.ci_high, "threshold": t.threshold}
+        ch = next((c for c in t.charts.values() if isinstance(c, dict) and c.get("type") == "interval"), None) if isinstance(t.charts, dict) else None
+        if ch and _finite(ch.get("baseline")) is not None:
+            spec["baseline"] = ch["baseline"]
+        rows.append((t.id, spec))
+    return rows[:24]
+
+
+def build_context(ev: Evidence) -> dict[str, Any]:
+    from privsynth.report.charts import interval_rows
+    from privsynth.report.narrative import motivated_intruder
+
+    san = Sanitizer(_known_names(ev))
+    tests = ev.evaluation.tests if ev.evaluation else []
+    checks_by_test: dict[str, GateCheck] = {}
+    if ev.gate:
+        for c in ev.gate.checks:
+            if c.test:
+                checks_by_test.setdefault(c.test, c)
+
+    # per-column table
+    treatments: dict[str, list[Any]] = {}
+    for rep in (ev.transform, ev.synthesis):
+        if rep:
+            for t in rep.treatments:
+                treatments.setdefault(t.column, []).append(t)
+    columns = []
+    scanned = set()
+    modelled = set(ev.synthesis.modelled_columns) if ev.synthesis else set()
+    if ev.scan:
+        for c in ev.scan.columns:
+            scanned.add(c.name)
+            ts = treatments.get(c.name, [])
+            if not ts and c.name in modelled:
+                ts = [ColumnTreatment(column=c.name, operator=f"synthesize ({ev.synthesis.model})", gdpr_class="synthesis")]
+            columns.append({
+                "name": c.name,
+                "category": c.category,
+                "entity_type": c.entity_type or "-",
+                "confidence": fmt_num(c.confidence),
+                "coverage": fmt_pct(c.coverage),
+                "evidence": san.text(c.evidence),
+                "overridden": c.overridden,
+                "operator": ", ".join(t.operator for t in ts) or ("(none recorded)" if c.category != "non_personal" else "-"),
+                "gdpr_class": ", ".join(t.gdpr_class for t in ts) or "-",
+                "params": "; ".join(san.text(t.params) for t in ts if t.params),
+                "note": " ".join(t.note for t in ts if t.note),
+                "untreated_identifier": c.category == "direct_identifier" and (not ts or all(t.operator in ("keep", "none", "passthrough", "") for t in ts)),
+            })
+    for name, ts in treatments.items():
+        if name in scanned:
+            continue
+        columns.append({
+            "name": name, "category": "-", "entity_type": "-", "confidence": "-", "coverage": "-", "evidence": "",
+            "overridden": False, "operator": ", ".join(t.operator for t in ts), "gdpr_class": ", ".join(t.gdpr_class for t in ts),
+            "params": "; ".join(san.text(t.params) for t in ts if t.params), "note": " ".join(t.note for t in ts if t.note),
+            "untreated_identifier": False,
+        })
+
+    # tests grouped by family
+    fams: dict[str, list[dict[str, Any]]] = {}
+    for t in tests:
+        fams.setdefault(t.family, []).append(_test_view(t, checks_by_test.get(t.id), san))
+    order = [f for f in FAMILY_ORDER if f in fams] + sorted(f for f in fams if f not in FAMILY_ORDER)
+    families = [{"family": f, "title": FAMILY_TITLES.get(f, f.replace("_", " ").capitalize()), "tests": fams[f]} for f in order]
+
+    gate = None
+    if ev.gate:
+        failed = ev.gate.failed
+        gate = {
+            "passed": ev.gate.passed,
+            "n_checks": len(ev.gate.checks),
+            "n_failed_error": sum(1 for c in failed if c.severity == "error"),
+            "n_failed_warn": sum(1 for c in failed if c.severity == "warn"),
+            "failed": [{"name": c.name, "anchor": anchor(c.test) if c.test else None, "severity": c.severity, "message": c.message} for c in failed],
+        }
+
+    verdict = None
+    if ev.verdict:
+        v = ev.verdict
+        verdict = {
+            "label": v.label,
+            "title": VERDICT_TITLES.get(v.label, v.label),
+            "summary": VERDICT_SUMMARIES.get(v.label, ""),
+            "reasons": [{"text": r.text, "test": r.test, "anchor": anchor(r.test) if r.test and any(t.id == r.test for t in tests) else None} for r in v.reasons],
+            "threat_model": v.threat_model,
+            "tests_not_run": [{"id": i, "anchor": anchor(i), "reason": next((t.reason_not_run for t in tests if t.id == i), "")} for i in v.tests_not_run],
+            "caveat": v.caveat,
+        }
+
+    synthesis = None
+    if ev.synthesis:
+        s = ev.synthesis
+        synthesis = {
+            "model": s.model, "seed": s.seed, "holdout_fraction": fmt_num(s.holdout_fraction),
+            "train_rows": s.train_rows, "holdout_rows": s.holdout_rows, "release_rows": s.release_rows,
+            "train_sha256": s.train_sha256, "holdout_sha256": s.holdout_sha256,
+            "modelled_columns": s.modelled_columns, "params": san.items(s.params), "utility": san.items(s.utility),
+            "model_saved": bool(s.model_saved_to),
+        }
+    transform = None
+    if ev.transform:
+        tr = ev.transform
+        transform = {
+            "key_fingerprint": tr.key_fingerprint, "mapping_written": tr.mapping_written,
+            "rows_in": tr.rows_in, "rows_out": tr.rows_out, "suppressed_rows": tr.suppressed_rows,
+            "stats": san.items(tr.stats),
+        }
+    evaluation = None
+    if ev.evaluation:
+        e = ev.evaluation
+        evaluation = {
+            "columns_used": e.columns_used,
+            "rows": [(k, v) for k, v in e.rows.items()],
+            "distance": san.items(e.distance),
+            "seed": e.seed,
+            "n_tests": len(tests),
+            "n_pass": sum(t.status == "pass" for t in tests),
+            "n_fail": sum(t.status == "fail" for t in tests),
+            "n_not_run": sum(t.status == "not_run" for t in tests),
+        }
+
+    try:
+        pol = {k: (v.strip() if isinstance(v, str) else v) for k, v in ev.policy.items()} if isinstance(ev.policy, dict) else {}
+        pol.pop("sources", None)  # shown as a table above
+        policy_yaml = yaml.safe_dump(pol, sort_keys=False, allow_unicode=True, width=100) if pol else ""
+    except yaml.YAMLError:
+        policy_yaml = ""
+    sources = ev.policy.get("sources", {}) if isinstance(ev.policy, dict) else {}
+    signoff = ev.signoff if isinstance(ev.signoff, dict) else {}
+    return {
+        "ev": ev,
+        "title": f"privsynth evidence report{(' - ' + ev.policy_name) if ev.policy_name else ''}",
+        "verdict": verdict,
+        "gate": gate,
+        "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256, "rows": "-" if i.rows is None else i.rows, "columns": "-" if i.columns is None else i.columns} for i in ev.inputs],
+        "scan": {"rows": ev.scan.rows, "rows_sampled": ev.scan.rows_sampled, "seed": ev.scan.seed} if ev.scan else None,
+        "columns": columns,
+        "synthesis": synthesis,
+        "transform": transform,
+        "evaluation": evaluation,
+        "families": families,
+        "wp29": _wp29_rows(tests),
+        "risk_chart": interval_rows(_risk_rows(tests), title="attack risks with intervals and thresholds") if _risk_rows(tests) else None,
+        "narrative": motivated_intruder(ev),
+        "policy_yaml": policy_yaml,
+        "policy_sources": [(str(k), str(v)) for k, v in sources.items()] if isinstance(sources, dict) else [],
+        "command": shlex.join(str(a) for a in ev.command) if ev.command else "",
+        "versions": sorted(ev.versions.items()),
+        "seeds": sorted(ev.seeds.items()),
+        "timings": [(k, f"{v:.1f} s") for k, v in ev.timings.items()],
+        "key_fingerprint": ev.key_fingerprint or (ev.transform.key_fingerprint if ev.transform else None),
+        "signoff": {
+            "name": str(signoff.get("name", "")),
+            "role": str(signoff.get("role", "")),
+            "date": str(signoff.get("date", "")),
+            "decision": str(signoff.get("decision", "")),
+            "conditions": str(signoff.get("conditions", "")),
+        },
+        "decisions": DECISIONS,
+    }
