@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
 from privsynth.detect.validators import get_validator
 from privsynth.errors import PolicyError
@@ -186,7 +186,8 @@ class InternationalPhoneRecognizer(EntityRecognizer):
                 if (m.start, m.end) in seen:
                     continue
                 seen.add((m.start, m.end))
-                out.append(RecognizerResult("PHONE_NUMBER", m.start, m.end, 0.6))
+                expl = AnalysisExplanation(recognizer=self.name, original_score=0.6, textual_explanation=f"phonenumbers match ({region})")
+                out.append(RecognizerResult("PHONE_NUMBER", m.start, m.end, 0.6, analysis_explanation=expl, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return out
 
 
