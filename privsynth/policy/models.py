@@ -122,6 +122,9 @@ class EvaluateSettings(_Strict):
     max_attack_rows: int = Field(20_000, ge=100)
     linkability_groups: Optional[list[list[str]]] = None
     secrets: Optional[list[str]] = None
+    wp29_attacks: int = Field(2000, ge=10)  # attacks (predicates / targets) per WP29 test
+    outlier_fraction: float = Field(0.01, gt=0.0, le=0.5)  # share of training records treated as outliers
+    threads: Optional[int] = Field(None, ge=1)  # FAISS threads (None: library default)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
 

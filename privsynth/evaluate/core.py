@@ -1,0 +1,152 @@
+"""`evaluate_release`: the verification battery (similarity, membership inference, WP29, SDC,
+residual PII, outliers) of a release against the original and a holdout."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Literal, Optional
+
+import numpy as np
+import pandas as pd
+
+from privsynth.errors import InputError, PolicyError
+from privsynth.evaluate import membership, outliers, residual, sdc, similarity, wp29
+from privsynth.evaluate.context import EvalContext
+from privsynth.evaluate.encoding import GowerEncoder
+from privsynth.evaluate.neighbors import set_threads
+from privsynth.policy.models import Policy
+from privsynth.results import ColumnTreatment, EvaluationReport, ScanResult, Span, TestResult
+
+STAGE = "evaluate"
+
+
+def _select_columns(original: pd.DataFrame, release: pd.DataFrame, scan: ScanResult, policy: Policy,
+                    notes: dict) -> list[str]:
+    explicit = policy.evaluate.columns
+    if explicit:
+        miss_o = [c for c in explicit if c not in original.columns]
+        if miss_o:
+            raise PolicyError(f"policy evaluate.columns: {', '.join(map(repr, miss_o))} not in the original")
+        miss_r = [c for c in explicit if c not in release.columns]
+        if miss_r:
+            raise InputError(f"release: missing column(s) {', '.join(map(repr, miss_r))} named in policy evaluate.columns")
+        cols = list(explicit)
+    else:
+        by_cat = scan.names("quasi_identifier", "sensitive", "special_category")
+        cols = [c for c in original.columns if c in by_cat and c in release.columns]
+        absent = [c for c in by_cat if c in original.columns and c not in release.columns]
+        if absent:
+            notes["columns_absent_from_release"] = absent
+        if not cols:
+            excluded = set(scan.names("direct_identifier", "free_text"))
+            cols = [c for c in original.columns if c in release.columns and c not in excluded]
+            notes["column_choice"] = "no quasi-identifier/sensitive column in both tables: all shared non-identifier columns"
+        else:
+            notes["column_choice"] = "quasi-identifier, sensitive and special-category columns of the scan present in both tables"
+    if not cols:
+        raise InputError("release: no column in common with the original to compare (check the release's header)")
+    extra = [c for c in release.columns if c not in original.columns]
+    if extra:
+        notes["release_columns_not_in_original"] = len(extra)
+    empty = [c for c in cols if original[c].isna().all()]
+    if empty:
+        notes["columns_all_missing_in_original_skipped"] = empty
+        cols = [c for c in cols if c not in empty]
+    if not cols:
+        raise InputError("original: every evaluated column is empty (all values missing); nothing to compare")
+    return cols
+
+
+def _check_overlap(original: pd.DataFrame, holdout: pd.DataFrame, notes: dict) -> None:
+    shared = [c for c in original.columns if c in holdout.columns]
+    if not shared or len(holdout) == 0:
+        return
+    ko = pd.util.hash_pandas_object(original[shared].astype(str), index=False)
+    kh = pd.util.hash_pandas_object(holdout[shared].astype(str), index=False)
+    overlap = float(kh.isin(set(ko.tolist())).mean())
+    natural = float(ko.duplicated(keep=False).mean())  # duplicates inside the original itself
+    notes["holdout_rows_also_in_original_share"] = round(overlap, 6)
+    if overlap > max(0.01, 2 * natural + 0.01):
+        raise InputError(
+            f"holdout: {overlap:.1%} of its rows also appear in the original (within the original only {natural:.1%} of "
+            f"rows are repeated); a holdout must be real records that were not used to make the release"
+        )
+
+
+def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.DataFrame],
+                     scan: ScanResult, policy: Policy, progress: Optional[Callable[[str, int, int], None]] = None,
+                     treatments: Optional[list[ColumnTreatment]] = None,
+                     release_kind: Literal["synthetic", "anonymized"] = "synthetic",
+                     text_detector: Optional[Callable[[list[str]], list[list[Span]]]] = None) -> EvaluationReport:
+    """Run every verification test and return the report (aggregates only; see docs/evaluate.md)."""
+    for name, df in (("original", original), ("release", release)):
+        if not isinstance(df, pd.DataFrame):
+            raise InputError(f"{name}: expected a table (pandas DataFrame), got {type(df).__name__}")
+        if len(df) == 0:
+            raise InputError(f"{name}: the table has no rows")
+    if release_kind not in ("synthetic", "anonymized"):
+        raise PolicyError(f"release_kind must be 'synthetic' or 'anonymized', got {release_kind!r}")
+    if holdout is not None and not isinstance(holdout, pd.DataFrame):
+        raise InputError(f"holdout: expected a table (pandas DataFrame), got {type(holdout).__name__}")
+    notes: dict = {}
+    if holdout is not None and len(holdout) == 0:
+        notes["holdout"] = "the holdout has no rows: treated as absent"
+        holdout = None
+    cols = _select_columns(original, release, scan, policy, notes)
+    if holdout is not None:
+        miss = [c for c in cols if c not in holdout.columns]
+        if miss:
+            raise InputError(f"holdout: missing column(s) {', '.join(map(repr, miss))} that the original and release have")
+        _check_overlap(original, holdout, notes)
+    e = policy.evaluate
+    set_threads(e.threads)
+    seed = e.seed
+
+    # holdout -> control (WP29 control / attacker reference) + evaluation part (non-members)
+    control = hold_eval = None
+    if holdout is not None:
+        rng = np.random.default_rng([seed, 0])
+        perm = rng.permutation(len(holdout))
+        n_ctrl = int(round(e.control_fraction * len(holdout)))
+        if len(holdout) >= 2:
+            n_ctrl = min(max(n_ctrl, 1), len(holdout) - 1)
+        else:
+            n_ctrl = 0
+        control = holdout.iloc[perm[:n_ctrl]].reset_index(drop=True)
+        hold_eval = holdout.iloc[perm[n_ctrl:]].reset_index(drop=True)
+
+    enc = GowerEncoder.fit(original, cols, [d for d in (release, holdout) if d is not None])
+    ctx = EvalContext(policy=policy, scan=scan, columns=cols, enc=enc, original=original.reset_index(drop=True),
+                      release=release.reset_index(drop=True), holdout_eval=hold_eval, control=control,
+                      release_kind=release_kind, seed=seed)
+    steps: list[tuple[str, Callable[[], list[TestResult]]]] = [
+        ("encode", lambda: (ctx.X_train, ctx.X_release, ctx.X_holdout, ctx.X_control) and []),
+        ("similarity", lambda: similarity.run(ctx)),
+        ("membership_inference", lambda: membership.run(ctx)),
+        ("wp29", lambda: wp29.run(ctx)),
+        ("sdc", lambda: sdc.run(ctx)),
+        ("residual_pii", lambda: residual.run(ctx, holdout, text_detector)),
+        ("outliers", lambda: outliers.run(ctx)),
+    ]
+    tests: list[TestResult] = []
+    for i, (name, fn) in enumerate(steps):
+        if progress:
+            progress(STAGE, i, len(steps))
+        t0 = time.perf_counter()
+        tests += fn()
+        ctx.timings[name] = round(time.perf_counter() - t0, 3)
+    if progress:
+        progress(STAGE, len(steps), len(steps))
+
+    info = ctx.release_search_index.info.as_dict() if len(ctx.release) else {}
+    distance = {**enc.describe(), **info, "approximate_above": e.approximate_above,
+                "max_attack_rows": e.max_attack_rows, "timings_seconds": ctx.timings, "notes": notes}
+    if treatments:
+        distance["treated_columns"] = sorted({t.column for t in treatments if t.column in cols})
+    rows = {"original": len(original), "release": len(release),
+            "holdout": 0 if holdout is None else len(holdout),
+            "holdout_evaluation": 0 if hold_eval is None else len(hold_eval),
+            "control": 0 if control is None else len(control),
+            "members_sampled": int(len(ctx.member_idx)), "non_members_sampled": int(len(ctx.nonmember_idx)),
+            "release_sampled": int(len(ctx.release_idx))}
+    return EvaluationReport(tests=tests, columns_used=cols, rows=rows, distance=distance, seed=seed)

@@ -1,0 +1,174 @@
+"""Membership-inference attacks that need only the release and real data (no access to the generator).
+
+Members = (a sample of) the training records, non-members = the holdout's evaluation part.
+The attacker's reference data is the holdout's control part (real records never used for the
+release nor evaluated as non-members). Each attack gives a score per candidate record; only the
+ROC summaries leave this module.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from privsynth.evaluate import stats
+from privsynth.evaluate.context import EvalContext, finish
+from privsynth.results import TestResult
+
+FAMILY = "membership_inference"
+NEED_HOLDOUT = "no holdout was given: membership inference needs real non-member records to measure the attack's false positives"
+NEED_REFERENCE = "the holdout's control part is empty: this attack needs reference records the release was not built from"
+
+HOW = ("AUC 0.5 and TPR at low FPR equal to the FPR mean the attacker cannot tell training records from fresh ones. "
+       "The epsilon lower bound is statistically valid (Clopper-Pearson, union bound over thresholds at 95%): a value "
+       "above the threshold means no mechanism with a smaller differential-privacy epsilon could produce this attack "
+       "performance. Fails when the AUC is significantly above its threshold (lower end of its 95% interval), when the "
+       "TPR at 1% FPR exceeds its threshold (judged only with at least 500 non-members), or when the epsilon lower "
+       "bound exceeds its threshold.")
+
+TEXTS = {
+    "mia.distance": dict(name="Membership inference: distance to closest released record",
+                         measures="Attack score = minus the Gower distance from a candidate real record to its closest released record.",
+                         threat_model="The attacker holds the release and the candidate's record, nothing else."),
+    "mia.distance_reference": dict(name="Membership inference: distance relative to reference data",
+                                   measures="Attack score = distance to the closest reference record minus distance to the closest released record (a record much closer to the release than to real data of the same population was probably trained on).",
+                                   threat_model="The attacker holds the release, the candidate's record and real reference data from the same population."),
+    "mia.density_ratio": dict(name="Membership inference: density ratio (DOMIAS-style)",
+                              measures="Attack score = log density of the release over log density of reference data at the candidate, estimated by k-nearest-neighbour radii in a reduced (PCA) space.",
+                              threat_model="The attacker holds the release, the candidate's record and reference data; looks for regions the generator over-represents."),
+    "mia.classifier": dict(name="Membership inference: classifier (release vs reference)",
+                           measures="A gradient-boosting classifier is trained to tell released records from reference records; the attack score of a candidate is its predicted probability of being 'released'.",
+                           threat_model="The attacker holds the release and reference data and trains a model."),
+    "mia.worst": dict(name="Membership inference: worst attack",
+                      measures="The strongest of the membership-inference attacks (largest epsilon lower bound, then AUC); the verdict uses it.",
+                      threat_model="The strongest of the attackers above."),
+}
+
+
+def _result(id: str, ctx: EvalContext, sm: np.ndarray, sn: np.ndarray, extra: Optional[dict] = None) -> TestResult:
+    th = ctx.thresholds
+    n1, n0 = len(sm), len(sn)
+    _, tp, fp = stats.roc_counts(sm, sn)
+    a = stats.auc(sm, sn)
+    t001 = stats.tpr_at_fpr(tp, fp, n1, n0, 0.001)
+    t01 = stats.tpr_at_fpr(tp, fp, n1, n0, 0.01)
+    adv = float(np.max(tp / n1 - fp / n0)) if len(tp) else 0.0
+    eps = stats.epsilon_lower_bound(tp, fp, n1, n0, alpha=0.05)
+    # a bootstrap-free interval for the AUC (Hanley-McNeil)
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    se = np.sqrt(max(0.0, (a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n0 - 1) * (q2 - a * a)) / (n1 * n0)))
+    auc_lo = max(0.0, a - 1.96 * se)
+    # judged on the AUC's lower 95% bound (small candidate sets give noisy AUCs), on TPR at 1% FPR only when at
+    # least 5 non-members sit below that FPR, and on the (already statistically valid) epsilon lower bound
+    tpr_judged = n0 >= 500
+    passed = auc_lo <= th.mia_auc_max and (not tpr_judged or t01 <= th.mia_tpr_at_fpr_001_max) and eps <= th.mia_epsilon_max
+    det = {"auc": round(a, 6), "tpr_at_fpr_0.001": round(t001, 6), "tpr_at_fpr_0.01": round(t01, 6),
+           "advantage": round(max(0.0, adv), 6), "epsilon_lower_bound": round(eps, 6), "members": n1, "non_members": n0,
+           "thresholds": {"auc_max": th.mia_auc_max, "tpr_at_fpr_0.01_max": th.mia_tpr_at_fpr_001_max,
+                          "epsilon_max": th.mia_epsilon_max},
+           "approximate_index": bool(ctx.approximate), "tpr_at_fpr_0.01_judged": tpr_judged}
+    if extra:
+        det.update(extra)
+    t = TestResult(id=id, family=FAMILY, how_to_read=HOW, **TEXTS[id], value=a, ci_low=max(0.0, a - 1.96 * se),
+                   ci_high=min(1.0, a + 1.96 * se), threshold=th.mia_auc_max, comparator="<=", passed=bool(passed),
+                   details=det)
+    t.charts = {"roc": stats.roc_chart(tp, fp, n1, n0, a)}
+    return finish(t)
+
+
+def attack_distance(ctx: EvalContext, sel_m: Optional[np.ndarray] = None, sel_n: Optional[np.ndarray] = None,
+                    id: str = "mia.distance") -> TestResult:
+    dm, dn = ctx.d_members, ctx.d_nonmembers
+    if sel_m is not None:
+        dm, dn = dm[sel_m], dn[sel_n]
+    return _result(id, ctx, -dm, -dn)
+
+
+def attack_reference(ctx: EvalContext) -> TestResult:
+    return _result("mia.distance_reference", ctx, ctx.dref_members - ctx.d_members, ctx.dref_nonmembers - ctx.d_nonmembers)
+
+
+def attack_density(ctx: EvalContext, k: int = 5, dims: int = 10) -> TestResult:
+    from sklearn.decomposition import PCA
+
+    from privsynth.evaluate.neighbors import faiss, HAVE_FAISS
+
+    rel = ctx.X_release[ctx.release_idx]
+    ref = ctx.X_control
+    fit_on = np.vstack([rel, ref]).astype(np.float64)
+    nd = max(1, min(dims, fit_on.shape[1], len(fit_on) - 1))
+    pca = PCA(n_components=nd, random_state=ctx.seed).fit(fit_on)
+    Z = lambda X: np.ascontiguousarray(pca.transform(X.astype(np.float64)), dtype=np.float32)
+    zr, zf = Z(rel), Z(ref)
+    cand_m, cand_n = Z(ctx.X_train[ctx.member_idx]), Z(ctx.X_holdout[ctx.nonmember_idx])
+
+    def kth(base: np.ndarray, q: np.ndarray, kk: int) -> np.ndarray:
+        kk = min(kk, len(base))
+        if HAVE_FAISS:
+            idx = faiss.IndexFlatL2(base.shape[1])
+            idx.add(base)
+            D, _ = idx.search(q, kk)
+            return np.sqrt(np.maximum(D[:, -1], 0))
+        from sklearn.neighbors import NearestNeighbors
+
+        D, _ = NearestNeighbors(n_neighbors=kk).fit(base).kneighbors(q)
+        return D[:, -1]
+
+    eps = 1e-6
+    def score(q: np.ndarray) -> np.ndarray:
+        rs, rf = kth(zr, q, k) + eps, kth(zf, q, k) + eps
+        # log p_rel - log p_ref  ~  nd*(log r_ref - log r_rel) + log(n_rel/n_ref) (constant dropped)
+        return nd * (np.log(rf) - np.log(rs))
+
+    return _result("mia.density_ratio", ctx, score(cand_m), score(cand_n), {"reduced_dimensions": nd, "k": k})
+
+
+def attack_classifier(ctx: EvalContext) -> TestResult:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rel = ctx.X_release[ctx.release_idx]
+    ref = ctx.X_control
+    X = np.vstack([rel, ref])
+    y = np.r_[np.ones(len(rel)), np.zeros(len(ref))]
+    w = np.r_[np.full(len(rel), 0.5 / max(1, len(rel))), np.full(len(ref), 0.5 / max(1, len(ref)))] * len(y)
+    clf = HistGradientBoostingClassifier(max_iter=50, max_leaf_nodes=15, random_state=ctx.seed, early_stopping=False)
+    from threadpoolctl import threadpool_limits
+
+    # OpenMP busy-waiting makes multi-threaded boosting 30x slower on a shared machine: one thread
+    with threadpool_limits(limits=1, user_api="openmp"):
+        clf.fit(X, y, sample_weight=w)
+        sm = clf.predict_proba(ctx.X_train[ctx.member_idx])[:, 1]
+        sn = clf.predict_proba(ctx.X_holdout[ctx.nonmember_idx])[:, 1]
+    return _result("mia.classifier", ctx, sm, sn, {"model": "HistGradientBoostingClassifier(max_iter=50, max_leaf_nodes=15)"})
+
+
+def worst(results: list[TestResult], ctx: EvalContext) -> TestResult:
+    ran = [r for r in results if r.status in ("pass", "fail")]
+    if not ran:
+        reason = next((r.reason_not_run for r in results if r.reason_not_run), NEED_HOLDOUT)
+        return TestResult(id="mia.worst", family=FAMILY, how_to_read=HOW, **TEXTS["mia.worst"], status="not_run",
+                          reason_not_run=reason)
+    w = max(ran, key=lambda r: (r.details.get("epsilon_lower_bound", 0.0), r.value or 0.0))
+    t = TestResult(id="mia.worst", family=FAMILY, how_to_read=HOW, **TEXTS["mia.worst"], value=w.value, ci_low=w.ci_low,
+                   ci_high=w.ci_high, threshold=w.threshold, comparator="<=", passed=all(r.passed for r in ran),
+                   details={**{k: v for k, v in w.details.items()}, "worst_attack": w.id,
+                            "attacks": {r.id: {"auc": r.details.get("auc"), "epsilon_lower_bound": r.details.get("epsilon_lower_bound"),
+                                               "tpr_at_fpr_0.01": r.details.get("tpr_at_fpr_0.01")} for r in ran}},
+                   charts=dict(w.charts))
+    return finish(t)
+
+
+def run(ctx: EvalContext) -> list[TestResult]:
+    ids = ["mia.distance", "mia.distance_reference", "mia.density_ratio", "mia.classifier"]
+    if not ctx.has_holdout:
+        out = [TestResult(id=i, family=FAMILY, how_to_read=HOW, **TEXTS[i], status="not_run", reason_not_run=NEED_HOLDOUT)
+               for i in ids]
+        return out + [worst(out, ctx)]
+    out = [attack_distance(ctx)]
+    if len(ctx.X_control) < 2:
+        out += [TestResult(id=i, family=FAMILY, how_to_read=HOW, **TEXTS[i], status="not_run", reason_not_run=NEED_REFERENCE)
+                for i in ids[1:]]
+    else:
+        out += [attack_reference(ctx), attack_density(ctx), attack_classifier(ctx)]
+    return out + [worst(out, ctx)]

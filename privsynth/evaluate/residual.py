@@ -1,0 +1,180 @@
+"""Residual PII: direct-identifier values of the original found verbatim in the release.
+
+Values are compared after normalisation (casefold, every character that is not a letter or digit
+removed: "+44 20 7946-0958" and "442079460958" are the same phone number). A value counts when
+it appears as a whole cell of ANY release column or as a run of 1 to 4 consecutive words inside
+a cell. Only counts leave this module.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Optional
+
+import numpy as np
+import pandas as pd
+
+from privsynth.evaluate import stats
+from privsynth.evaluate.context import EvalContext, finish
+from privsynth.results import Span, TestResult
+
+FAMILY = "residual_pii"
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+# entity types whose values are common words/names: a coincidental match with a regenerated value is
+# expected, so they are compared against the holdout's rate instead of counted one by one
+WEAK_TYPES = {"FIRST_NAME", "LAST_NAME", "CITY", "LOCATION", "POSTCODE", "GENDER", "NATIONALITY", "OCCUPATION", "AGE",
+              "DATE_TIME", "DATE_OF_BIRTH"}
+MIN_LEN = 4
+
+TEXTS = {
+    "residual_pii.values": dict(
+        name="Residual direct identifiers",
+        measures="Number of distinct direct-identifier values of the original (e-mails, phone numbers, IDs, full names, ...) found verbatim, after normalisation, anywhere in the release. Common-word identifiers (first names, last names, cities, ...) are compared with the rate at which the holdout's values appear (Fisher exact test), since a regenerated value can coincide with a real one.",
+        how_to_read="0 means no original identifier value survived. Any other count is a leak of a direct identifier (the count is given, never the values).",
+        threat_model="Anyone reading the release.",
+    ),
+    "residual_pii.text": dict(
+        name="Residual PII in free-text columns",
+        measures="The release's free-text columns are scanned with the PII detector; the value counts detected spans whose text is a direct-identifier value of the original. Detected spans of each type are reported as counts (replacement identifiers are expected to be detected too).",
+        how_to_read="0 means no original identifier was found in the release's text. Any other count is a leak.",
+        threat_model="Anyone reading the release's text.",
+    ),
+}
+
+
+def normalize(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        v = int(v)
+    return _NON_ALNUM.sub("", str(v).casefold())
+
+
+def _values(df: pd.DataFrame, col: str) -> set[str]:
+    return {x for x in (normalize(v) for v in pd.unique(df[col].dropna())) if len(x) >= MIN_LEN}
+
+
+def _cell_candidates(v: object) -> Iterable[str]:
+    s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+    if not s:
+        return
+    yield normalize(s)
+    words = s.split()
+    if len(words) > 1:
+        words = words[:400]
+        for n in (1, 2, 3, 4):
+            for i in range(0, len(words) - n + 1):
+                yield normalize("".join(words[i : i + n]))
+
+
+def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
+    hit: set[str] = set()
+    if not targets:
+        return hit
+    for c in release.columns:
+        for v in pd.unique(release[c].dropna()):
+            for cand in _cell_candidates(v):
+                if cand in targets:
+                    hit.add(cand)
+    return hit
+
+
+def _entity(ctx: EvalContext, col: str) -> str:
+    cs = ctx.scan.by_name().get(col)
+    return (cs.entity_type or "") if cs else ""
+
+
+def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestResult:
+    ids = [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]
+    if not ids:
+        return finish(TestResult(id="residual_pii.values", family=FAMILY, **TEXTS["residual_pii.values"], value=0.0,
+                                 threshold=float(ctx.thresholds.residual_pii_max), comparator="<=", passed=True,
+                                 details={"note": "the scan found no direct-identifier column in the original"}))
+    strong, weak = set(), set()
+    per_col = {}
+    for c in ids:
+        vals = _values(ctx.original, c)
+        et = _entity(ctx, c)
+        if et == "PERSON":
+            s = {normalize(v) for v in pd.unique(ctx.original[c].dropna()) if len(str(v).split()) >= 2}
+            strong |= {x for x in s if len(x) >= MIN_LEN}
+            weak |= vals - s
+        elif et in WEAK_TYPES:
+            weak |= vals
+        else:
+            strong |= vals
+        per_col[c] = et or "unknown"
+    found = _found(ctx.release, strong | weak)
+    fs, fw = len(found & strong), len(found & weak)
+    det = {"direct_identifier_columns": per_col, "strong_values_checked": len(strong), "strong_values_found": fs,
+           "common_word_values_checked": len(weak), "common_word_values_found": fw,
+           "release_columns_searched": len(ctx.release.columns)}
+    p = None
+    weak_ok = True
+    if weak and holdout_full is not None and all(c in holdout_full.columns for c in ids):
+        hw = set()
+        for c in ids:
+            if _entity(ctx, c) in WEAK_TYPES or _entity(ctx, c) == "PERSON":
+                hw |= _values(holdout_full, c)
+        hw -= weak  # values present in both real tables say nothing
+        only_t = weak - {x for c in ids for x in _values(holdout_full, c)}
+        x = len(found & only_t)
+        hf = _found(ctx.release, hw)
+        p = stats.fisher_greater(x, max(1, len(only_t)), len(hf), max(1, len(hw)))
+        det.update({"common_word_train_only_found": x, "common_word_train_only_checked": len(only_t),
+                    "common_word_holdout_only_found": len(hf), "common_word_holdout_only_checked": len(hw),
+                    "common_word_p_value": p})
+        weak_ok = p >= ctx.alpha
+    elif weak:
+        det["common_word_note"] = "no holdout with the same identifier columns: common-word matches are reported, not judged"
+    passed = fs <= ctx.thresholds.residual_pii_max and weak_ok
+    return finish(TestResult(id="residual_pii.values", family=FAMILY, **TEXTS["residual_pii.values"], value=float(fs),
+                             p_value=p, threshold=float(ctx.thresholds.residual_pii_max), comparator="<=",
+                             passed=passed, details=det))
+
+
+def text_test(ctx: EvalContext, text_detector: Optional[Callable[[list[str]], list[list[Span]]]],
+              max_texts: int = 2000) -> TestResult:
+    cols = [c for c in ctx.names("free_text") if c in ctx.release.columns]
+    extra = [c for c in ctx.release.columns if c not in ctx.scan.by_name() and ctx.release[c].dtype == object
+             and ctx.release[c].dropna().astype(str).str.len().mean() > 40]
+    cols += extra
+    if not cols:
+        return finish(TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], value=0.0,
+                                 threshold=float(ctx.thresholds.residual_pii_max), comparator="<=", passed=True,
+                                 details={"note": "the release has no free-text column"}))
+    if text_detector is None:
+        try:
+            from privsynth.detect import analyze_texts  # type: ignore[attr-defined]
+
+            text_detector = lambda texts: analyze_texts(texts, ctx.policy)
+        except Exception as e:  # noqa: BLE001 - any import problem means the test cannot run
+            return TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], status="not_run",
+                              reason_not_run=f"no PII text detector available (privsynth.detect.analyze_texts: {type(e).__name__})")
+    targets = set()
+    for c in [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]:
+        targets |= _values(ctx.original, c)
+    counts: dict[str, int] = {}
+    leaked = 0
+    n_texts = 0
+    rng = ctx.rng(61)
+    for c in cols:
+        texts = [str(v) for v in ctx.release[c].dropna().tolist() if str(v).strip()]
+        if len(texts) > max_texts:
+            texts = [texts[i] for i in rng.choice(len(texts), size=max_texts, replace=False)]
+        n_texts += len(texts)
+        spans = text_detector(texts)
+        for text, ss in zip(texts, spans):
+            for s in ss:
+                counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
+                if normalize(text[s.start : s.end]) in targets:
+                    leaked += 1
+    return finish(TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], value=float(leaked),
+                             threshold=float(ctx.thresholds.residual_pii_max), comparator="<=",
+                             passed=leaked <= ctx.thresholds.residual_pii_max,
+                             details={"text_columns": cols, "texts_scanned": n_texts, "spans_by_type": counts}))
+
+
+def run(ctx: EvalContext, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:
+    return [values_test(ctx, holdout_full), text_test(ctx, text_detector)]
