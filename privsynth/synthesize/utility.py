@@ -136,7 +136,9 @@ def tstr(train: pd.DataFrame, release: pd.DataFrame, holdout: pd.DataFrame, sdty
     Xtr, Xrl, Xho = (_features(d, sdtypes, target) for d in (tr, rl, ho))
     cat_cols = [c for c in Xtr.columns if sdtypes[c] == "categorical"]
     Xtr, Xrl, Xho = _encode([Xtr, Xrl, Xho], cat_cols)
-    mask = [c in cat_cols for c in Xtr.columns]
+    # HistGradientBoosting takes at most 255 categories per feature; codes of wider columns
+    # (postcodes, cities) are used as ordinal numbers instead.
+    mask = [c in cat_cols and int(pd.concat([Xtr[c], Xrl[c], Xho[c]]).nunique()) <= 250 for c in Xtr.columns]
 
     def make():
         kw = dict(random_state=seed, max_iter=200, categorical_features=mask if any(mask) else None)
