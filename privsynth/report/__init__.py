@@ -187,3 +187,8 @@ def render(evidence: Evidence, fmt: str) -> str:
     except KeyError:
         raise PrivsynthError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})") from None
     return fn(evidence)
+
+
+from privsynth.report.evidence_io import load_evidence, policy_of, regate  # noqa: E402
+
+__all__ += ["load_evidence", "policy_of", "regate"]
