@@ -23,10 +23,17 @@ from privsynth.results import CATEGORIES, ColumnTreatment, Evidence, GateCheck, 
 SAFE_STRING_KEYS = frozenset({
     "recognizer", "recognizers", "method", "methods", "source", "sources", "entity", "entity_type",
     "entity_types", "metric", "metrics", "backend", "encoding", "model", "kind", "strategy",
-    "validator", "validators", "distance", "locale", "synthesizer", "dtype", "type", "column",
-    "columns", "attack", "attacks", "worst_attack", "direction", "test", "operator", "hash",
-    "algorithm", "detector", "detectors", "reason", "scope", "unit", "secret", "secrets",
-    "quasi_identifiers", "header_match", "header_hint", "matched_by", "family",
+    "validator", "validators", "distance", "locale", "synthesizer", "dtype", "type",
+    "attack", "attacks", "worst_attack", "direction", "operator", "hash",
+    "algorithm", "detector", "detectors", "reason", "scope", "unit",
+    "header_match", "header_hint", "matched_by", "family",
+})
+# Under any other key (e.g. `columns`) a string is shown only when it is a known name.
+AGGREGATE_KEYS = frozenset({
+    "mean", "median", "min", "max", "std", "sum", "count", "share", "rate", "ratio", "score", "auc",
+    "tpr", "fpr", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "low", "high", "value",
+    "train", "holdout", "release", "control", "original", "reference", "baseline", "attack", "overall",
+    "epsilon", "advantage", "precision", "recall", "threshold", "total", "n", "k", "l", "t",
 })
 MAX_STR = 80
 MAX_ITEMS = 40
@@ -102,13 +109,16 @@ class Sanitizer:
     def _str_ok(self, key: str, value: str) -> bool:
         return value in self.known or (key.lower() in SAFE_STRING_KEYS and len(value) <= MAX_STR and "\n" not in value)
 
-    def _key_ok(self, key: str) -> bool:
-        # a key can itself carry a value (e.g. a frequency table keyed by values): keys are shown
-        # only when they are known names or lower-case snake_case field names
-        if key in self.known:
+    def _key_ok(self, key: str, depth: int) -> bool:
+        """A key can itself carry a value (e.g. a frequency table keyed by values). Keys are shown
+        only when they are known names (columns, entity types, test ids), aggregate words, or
+        lower-case snake_case field names; below the top level a field name needs an underscore."""
+        if key in self.known or key in AGGREGATE_KEYS:
             return True
         k = key.replace(".", "_").replace("-", "_")
-        return key.isascii() and ("_" + k).isidentifier() and key == key.lower() and len(key) <= 48
+        if not (key.isascii() and ("_" + k).isidentifier() and key == key.lower() and len(key) <= 48):
+            return False
+        return depth == 0 or "_" in k.strip("_")
 
     def _scalar(self, key: str, v: Any) -> Optional[str]:
         if isinstance(v, bool):
@@ -128,7 +138,7 @@ class Sanitizer:
                 break
             key = str(k)
             # a key can itself carry a value (e.g. a frequency table keyed by values): only known names
-            if not self._key_ok(key):
+            if not self._key_ok(key, depth):
                 continue
             name = f"{prefix}{key}"
             s = self._scalar(key, v)
