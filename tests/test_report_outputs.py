@@ -189,3 +189,22 @@ def test_free_form_dictionaries_show_numbers_and_names_but_no_free_strings(data,
         assert s in text
     for h in hidden:
         assert h not in text
+
+
+def test_write_reports_writes_evidence_html_and_junit_and_never_overwrites_an_input(tmp_path: Path):
+    from privsynth.errors import OutputError
+    from privsynth.gate import apply_gate
+    from privsynth.policy import load_policy
+    from privsynth.report import write_reports
+
+    ev = apply_gate(R.synthesis_evidence(), load_policy("controlled-sharing"))
+    assert ev.verdict.label == "anonymous_candidate" and ev.gate.passed
+    paths = write_reports(ev, tmp_path / "out", junit=tmp_path / "junit.xml")
+    assert load_evidence(paths["evidence"]) == ev
+    assert paths["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert ET.parse(paths["junit"]).getroot().tag == "testsuites"
+    data = tmp_path / "data.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(OutputError):
+        write_reports(ev, tmp_path / "o2", junit=data, inputs=(data,))
+    assert data.read_text(encoding="utf-8") == "a\n1\n" and not (tmp_path / "o2" / "evidence.json").exists()

@@ -15,6 +15,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -192,3 +193,25 @@ def render(evidence: Evidence, fmt: str) -> str:
 from privsynth.report.evidence_io import load_evidence, policy_of, regate  # noqa: E402
 
 __all__ += ["load_evidence", "policy_of", "regate"]
+
+
+def write_reports(evidence: Evidence, out_dir: str | Path, junit: str | Path | None = None, inputs: tuple[str | Path, ...] = ()) -> dict[str, Path]:
+    """Write `evidence.json` and `report.html` into `out_dir` (and JUnit XML to `junit` if given),
+    atomically, refusing to overwrite any of `inputs`. Returns {"evidence": path, "html": path, ...}."""
+    from privsynth.io import check_not_input, write_text
+
+    out = Path(out_dir)
+    paths = {"evidence": out / "evidence.json", "html": out / "report.html"}
+    if junit is not None:
+        paths["junit"] = Path(junit)
+    texts = {"evidence": render_json(evidence), "html": render_html(evidence)}
+    if junit is not None:
+        texts["junit"] = render_junit(evidence)
+    for key, p in paths.items():  # render everything first: a failed render leaves no file
+        check_not_input(p, inputs)
+    for key, p in paths.items():
+        write_text(p, texts[key])
+    return paths
+
+
+__all__ += ["write_reports"]
