@@ -193,6 +193,10 @@ def decide_verdict(evidence: Evidence) -> Verdict:
     if personal:
         return Verdict(label="personal_data", reasons=personal + pseudo, threat_model=threat, tests_not_run=not_run)
     if pseudo:
+        threat += (
+            " Whoever holds the pseudonymization key or the mapping is outside this threat model: for"
+            " them the identifiers are reversible and the release is personal data."
+        )
         return Verdict(label="pseudonymized", reasons=pseudo, threat_model=threat, tests_not_run=not_run)
     if blockers:
         return Verdict(label="personal_data", reasons=blockers, threat_model=threat, tests_not_run=not_run)

@@ -193,8 +193,20 @@ def _threshold_text(t: TestResult) -> str:
     return "-" if t.threshold is None else f"{t.comparator} {fmt_num(t.threshold)}"
 
 
-def anchor(test_id: Optional[str]) -> str:
-    return "test-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (test_id or ""))
+def anchor(test_id: Optional[str], prefix: str = "test-") -> str:
+    return prefix + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (test_id or ""))
+
+
+def _reason_anchor(test: Optional[str], test_ids: set[str], columns: set[str]) -> Optional[str]:
+    """Reasons point at their test block, or at the column's row for scan./transform. records."""
+    if not test:
+        return None
+    if test in test_ids:
+        return anchor(test)
+    for prefix in ("scan.", "transform."):
+        if test.startswith(prefix) and test[len(prefix):] in columns:
+            return anchor(test[len(prefix):], "col-")
+    return None
 
 
 def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dict[str, Any]:
@@ -312,6 +324,7 @@ def build_context(ev: Evidence) -> dict[str, Any]:
                 ts = [ColumnTreatment(column=c.name, operator=f"synthesize ({ev.synthesis.model})", gdpr_class="synthesis")]
             columns.append({
                 "name": c.name,
+                "anchor": anchor(c.name, "col-"),
                 "category": c.category,
                 "entity_type": c.entity_type or "-",
                 "confidence": fmt_num(c.confidence),
@@ -328,7 +341,7 @@ def build_context(ev: Evidence) -> dict[str, Any]:
         if name in scanned:
             continue
         columns.append({
-            "name": name, "category": "-", "entity_type": "-", "confidence": "-", "coverage": "-", "evidence": "",
+            "name": name, "anchor": anchor(name, "col-"), "category": "-", "entity_type": "-", "confidence": "-", "coverage": "-", "evidence": "",
             "overridden": False, "operator": ", ".join(t.operator for t in ts), "gdpr_class": ", ".join(t.gdpr_class for t in ts),
             "params": "; ".join(san.text(t.params) for t in ts if t.params), "note": " ".join(t.note for t in ts if t.note),
             "untreated_identifier": False,
@@ -359,7 +372,7 @@ def build_context(ev: Evidence) -> dict[str, Any]:
             "label": v.label,
             "title": VERDICT_TITLES.get(v.label, v.label),
             "summary": VERDICT_SUMMARIES.get(v.label, ""),
-            "reasons": [{"text": r.text, "test": r.test, "anchor": anchor(r.test) if r.test and any(t.id == r.test for t in tests) else None} for r in v.reasons],
+            "reasons": [{"text": r.text, "test": r.test, "anchor": _reason_anchor(r.test, {t.id for t in tests}, {c["name"] for c in columns})} for r in v.reasons],
             "threat_model": v.threat_model,
             "tests_not_run": [{"id": i, "anchor": anchor(i), "reason": next((t.reason_not_run for t in tests if t.id == i), "")} for i in v.tests_not_run],
             "caveat": v.caveat,
