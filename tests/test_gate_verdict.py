@@ -166,3 +166,28 @@ def test_a_required_test_that_could_not_run_blocks_even_outside_the_attack_famil
 def test_a_not_required_test_that_could_not_run_is_listed_but_does_not_block():
     v = decide_verdict(R.synthesis_evidence())
     assert v.label == "anonymous_candidate" and "residual_pii.text" in v.tests_not_run
+
+
+def test_a_threshold_on_the_p_value_is_not_compared_with_the_interval_of_the_value():
+    from privsynth.results import TestResult
+
+    ev = R.synthesis_evidence()
+    t = TestResult(id="outliers.exact_match", name="Copies of outliers", family="outliers", status="pass", value=0.0, ci_low=0.0, ci_high=0.3,
+                   p_value=1.0, threshold=0.01, comparator=">=", details={"threshold_applies_to": "p_value (fails when p_value < threshold = alpha)"})
+    ev.evaluation.tests.append(t)
+    assert decide_verdict(ev).label == "anonymous_candidate"
+    t.details = {}  # without the hint the same numbers read as an interval reaching the threshold
+    v = decide_verdict(ev)
+    assert v.label == "personal_data" and _tests_of(v) == ["outliers.exact_match"] and "inconclusive" in v.reasons[0].text
+
+
+def test_messages_say_when_the_threshold_applies_to_the_p_value():
+    from privsynth.gate.checks import describe
+
+    assert describe(R.synthesis_evidence().evaluation.get("exact_match")).endswith("p = 1, threshold p-value >= 0.01")
+
+
+def test_a_similarity_diagnostic_with_a_wide_interval_does_not_make_the_verdict_inconclusive():
+    ev = R.synthesis_evidence()
+    _set(ev, "dcr.share_closer_to_train", value=0.51, ci_low=0.42, ci_high=0.61, threshold=0.6, status="pass")
+    assert decide_verdict(ev).label == "anonymous_candidate"

@@ -76,7 +76,7 @@ def _md_code(text: object) -> str:
 
 def render_markdown(evidence: Evidence) -> str:
     """A compact summary: verdict and reasons, gate result, failed checks, tests table."""
-    from privsynth.gate.checks import fmt_num
+    from privsynth.gate.checks import fmt_num, threshold_text
     from privsynth.report.context import VERDICT_TITLES
 
     ev = evidence
@@ -113,7 +113,7 @@ def render_markdown(evidence: Evidence) -> str:
         lines.append("|---|---|---:|---|---|")
         for t in ev.evaluation.tests:
             iv = "" if t.ci_low is None and t.ci_high is None else f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]"
-            thr = "" if t.threshold is None else md_escape(f"{t.comparator} {fmt_num(t.threshold)}")
+            thr = "" if t.threshold is None else md_escape(threshold_text(t))
             res = {"pass": "pass", "fail": "**FAIL**", "not_run": "not run", "info": "info"}.get(t.status, t.status)
             lines.append(f"| {_md_code(t.id)} | {res} | {fmt_num(t.value)} | {iv} | {thr} |")
         lines.append("")

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
-from privsynth.gate.checks import fmt_num
+from privsynth.gate.checks import fmt_num, threshold_text
 from privsynth.results import CATEGORIES, ColumnTreatment, Evidence, GateCheck, TestResult
 
 SAFE_STRING_KEYS = frozenset({
@@ -190,7 +190,7 @@ def _interval_text(t: TestResult) -> str:
 
 
 def _threshold_text(t: TestResult) -> str:
-    return "-" if t.threshold is None else f"{t.comparator} {fmt_num(t.threshold)}"
+    return threshold_text(t)
 
 
 def anchor(test_id: Optional[str], prefix: str = "test-") -> str:
