@@ -102,6 +102,8 @@ def _threat_model(ev: Optional[EvaluationReport]) -> str:
     if ev is not None:
         seen: set[str] = set()
         for t in ev.tests:
+            if not (t.id == "mia.worst" or matches(t.id, "wp29")):
+                continue  # the attacks the verdict rests on; every test shows its own in the report
             tm = t.threat_model.strip()
             if tm and tm not in seen and t.status != "not_run":
                 seen.add(tm)
