@@ -49,7 +49,16 @@ def scan() -> ScanResult:
     cols = [
         ColumnScan(name="customer_id", entity_type="RECORD_ID", category="direct_identifier", confidence=0.99, coverage=1.0, evidence={"unique_ratio": 1.0, "method": "uniqueness"}, dtype="int64"),
         ColumnScan(name="full_name", entity_type="PERSON", category="direct_identifier", confidence=0.93, coverage=0.97, evidence={"recognizer": "SpacyRecognizer", "header_match": "name", "score_mean": 0.85}),
-        ColumnScan(name="email", entity_type="EMAIL_ADDRESS", category="direct_identifier", confidence=1.0, coverage=1.0, evidence={"recognizer": "EmailRecognizer", "validated_share": 1.0}),
+        ColumnScan(name="email", entity_type="EMAIL_ADDRESS", category="direct_identifier", confidence=1.0, coverage=1.0, evidence={
+            # the shape the detect stage writes
+            "sampled": 600,
+            "stats": {"rows": 600, "non_null": 600, "null_share": 0.0, "distinct": 600, "uniqueness": 1.0, "kind": "string", "mean_length": 24.1, "digit_share": 0.08},
+            "name_hint": {"entity": "EMAIL_ADDRESS", "phrase": "email", "exact": True},
+            "pattern_values_evaluated": 600,
+            "recognizers": {"EmailRecognizer": 598},
+            "coverage_by_entity": {"EMAIL_ADDRESS": 0.997},
+            "reason": "EMAIL_ADDRESS pattern in 99.7% of sampled values; column name says email",
+        }),
         ColumnScan(name="birth_date", entity_type="DATE_OF_BIRTH", category="quasi_identifier", confidence=0.9, coverage=1.0, evidence={"recognizer": "DateRecognizer", "header_match": "birth"}),
         ColumnScan(name="postcode", entity_type="POSTCODE", category="quasi_identifier", confidence=0.85, coverage=0.99, evidence={"recognizer": "postcode_pattern"}),
         ColumnScan(name="gender", entity_type="GENDER", category="quasi_identifier", confidence=0.8, coverage=1.0, evidence={"distinct": 3}),

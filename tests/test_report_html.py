@@ -107,7 +107,9 @@ def test_a_test_that_could_not_run_shows_why(doc: Doc):
 
 def test_the_column_table_shows_category_evidence_operator_and_gdpr_class(anonymous_html: str):
     row = re.search(r"<tr[^>]*>\s*<td><code>email</code>.*?</tr>", anonymous_html, re.S).group(0)
-    for cell in ("direct_identifier", "EMAIL_ADDRESS", "EmailRecognizer", "regenerate", "synthesis"):
+    for cell in ("direct_identifier", "EMAIL_ADDRESS", "regenerate", "synthesis",
+                 "reason: EMAIL_ADDRESS pattern in 99.7% of sampled values", "recognizers.EmailRecognizer: 598",
+                 "coverage_by_entity.EMAIL_ADDRESS: 0.997", "<summary>all evidence</summary>", "stats.mean_length: 24.1"):
         assert cell in row
 
 

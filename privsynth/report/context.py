@@ -12,6 +12,7 @@ upstream stage put a record value into one of them, the report would not repeat 
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from typing import Any, Iterable, Optional
 
@@ -35,7 +36,22 @@ AGGREGATE_KEYS = frozenset({
     "train", "holdout", "release", "control", "original", "reference", "baseline", "attack", "overall",
     "epsilon", "advantage", "precision", "recall", "threshold", "total", "n", "k", "l", "t",
 })
+# the entity types of the shared conventions (docs/detect.md): names, never values
+ENTITY_TYPES = frozenset("""
+PERSON FIRST_NAME LAST_NAME EMAIL_ADDRESS PHONE_NUMBER IBAN_CODE CREDIT_CARD CREDIT_CARD_DAMAGED US_SSN
+UK_NINO UK_NHS DE_TAX_ID FR_NIR ES_NIF ES_NIE IT_FISCAL_CODE NL_BSN PL_PESEL SE_PERSONNUMMER EU_VAT
+NATIONAL_ID IP_ADDRESS MAC_ADDRESS IMEI GPS_COORDINATES URL STREET_ADDRESS POSTCODE CITY LOCATION
+DATE_OF_BIRTH DATE_TIME AGE GENDER NATIONALITY OCCUPATION USERNAME PASSWORD RECORD_ID HEALTH ETHNICITY
+RELIGION POLITICAL_OPINION TRADE_UNION SEXUAL_ORIENTATION GENETIC BIOMETRIC CRIMINAL_RECORD INCOME
+FINANCIAL NRP ORGANIZATION US_DRIVER_LICENSE US_PASSPORT US_BANK_NUMBER US_ITIN MEDICAL_LICENSE CRYPTO
+""".split())
+RECOGNIZER_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,60}Recognizer$")
+# keys of the scan evidence shown in the column table (the rest is behind "all evidence")
+COLUMN_SUMMARY_KEYS = ("reason", "name_hint.entity", "name_hint.phrase", "recognizers", "coverage_by_entity",
+                       "ner", "text_spans", "vocabulary", "date_share", "escalated", "stats.uniqueness", "sampled")
+LONG_TEXT_KEYS = frozenset({"reason", "note", "notes", "decision", "metric"})
 MAX_STR = 80
+MAX_LONG_STR = 240
 MAX_ITEMS = 40
 
 VERDICT_TITLES = {
@@ -107,13 +123,17 @@ class Sanitizer:
         self.known = {k for k in known if isinstance(k, str)}
 
     def _str_ok(self, key: str, value: str) -> bool:
-        return value in self.known or (key.lower() in SAFE_STRING_KEYS and len(value) <= MAX_STR and "\n" not in value)
+        if value in self.known:
+            return True
+        k = key.lower()
+        limit = MAX_LONG_STR if k in LONG_TEXT_KEYS else MAX_STR
+        return (k in SAFE_STRING_KEYS or k in LONG_TEXT_KEYS) and len(value) <= limit and "\n" not in value
 
     def _key_ok(self, key: str, depth: int) -> bool:
         """A key can itself carry a value (e.g. a frequency table keyed by values). Keys are shown
         only when they are known names (columns, entity types, test ids), aggregate words, or
         lower-case snake_case field names; below the top level a field name needs an underscore."""
-        if key in self.known or key in AGGREGATE_KEYS:
+        if key in self.known or key in AGGREGATE_KEYS or key in ENTITY_TYPES or RECOGNIZER_NAME.match(key):
             return True
         k = key.replace(".", "_").replace("-", "_")
         if not (key.isascii() and ("_" + k).isidentifier() and key == key.lower() and len(key) <= 48):
@@ -159,12 +179,26 @@ class Sanitizer:
     def text(self, d: Any) -> str:
         return "; ".join(f"{k}: {v}" for k, v in self.items(d))
 
+    def summary(self, d: Any, keys: tuple[str, ...], limit: int = 6) -> str:
+        """The items under `keys` (or below them), in that order."""
+        items = self.items(d)
+        out = []
+        for want in keys:
+            for k, v in items:
+                if (k == want or k.startswith(want + ".")) and (k, v) not in out:
+                    out.append((k, v))
+        return "; ".join(f"{k}: {v}" for k, v in out[:limit])
+
 
 # --------------------------------------------------------------------------- view model
 
 
 def _known_names(ev: Evidence) -> set[str]:
-    names: set[str] = set(CATEGORIES)
+    names: set[str] = set(CATEGORIES) | set(ENTITY_TYPES)
+    scan_pol = ev.policy.get("scan", {}) if isinstance(ev.policy, dict) else {}
+    for r in scan_pol.get("recognizers", []) if isinstance(scan_pol, dict) else []:
+        if isinstance(r, dict):
+            names.update(str(r[k]) for k in ("name", "entity_type") if isinstance(r.get(k), str))
     if ev.scan:
         for c in ev.scan.columns:
             names.add(c.name)
@@ -329,7 +363,8 @@ def build_context(ev: Evidence) -> dict[str, Any]:
                 "entity_type": c.entity_type or "-",
                 "confidence": fmt_num(c.confidence),
                 "coverage": fmt_pct(c.coverage),
-                "evidence": san.text(c.evidence),
+                "evidence": san.summary(c.evidence, COLUMN_SUMMARY_KEYS) or san.text(c.evidence)[:300],
+                "evidence_all": san.text(c.evidence),
                 "overridden": c.overridden,
                 "operator": ", ".join(t.operator for t in ts) or ("(none recorded)" if c.category != "non_personal" else "-"),
                 "gdpr_class": ", ".join(t.gdpr_class for t in ts) or "-",
@@ -341,7 +376,7 @@ def build_context(ev: Evidence) -> dict[str, Any]:
         if name in scanned:
             continue
         columns.append({
-            "name": name, "anchor": anchor(name, "col-"), "category": "-", "entity_type": "-", "confidence": "-", "coverage": "-", "evidence": "",
+            "name": name, "anchor": anchor(name, "col-"), "category": "-", "entity_type": "-", "confidence": "-", "coverage": "-", "evidence": "", "evidence_all": "",
             "overridden": False, "operator": ", ".join(t.operator for t in ts), "gdpr_class": ", ".join(t.gdpr_class for t in ts),
             "params": "; ".join(san.text(t.params) for t in ts if t.params), "note": " ".join(t.note for t in ts if t.note),
             "untreated_identifier": False,
