@@ -7,6 +7,7 @@
 - `render_junit(evidence) -> str`: one testcase per gate check; failed checks are failures.
 - `render_json(evidence) -> str`: the evidence JSON of record.
 - `render(evidence, fmt)`: dispatch on "html" | "md" | "json" | "junit".
+- `load_evidence(path)`, `regate(evidence, policy=None)`, `write_reports(evidence, out_dir, junit=None)`.
 """
 
 from __future__ import annotations
@@ -22,9 +23,21 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from privsynth.errors import PrivsynthError
+from privsynth.report.evidence_io import load_evidence, policy_of, regate
 from privsynth.results import Evidence
 
-__all__ = ["render", "render_html", "render_json", "render_junit", "render_markdown", "FORMATS"]
+__all__ = [
+    "FORMATS",
+    "load_evidence",
+    "policy_of",
+    "regate",
+    "render",
+    "render_html",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "write_reports",
+]
 
 
 @lru_cache(maxsize=1)
@@ -190,11 +203,6 @@ def render(evidence: Evidence, fmt: str) -> str:
     return fn(evidence)
 
 
-from privsynth.report.evidence_io import load_evidence, policy_of, regate  # noqa: E402
-
-__all__ += ["load_evidence", "policy_of", "regate"]
-
-
 def write_reports(evidence: Evidence, out_dir: str | Path, junit: str | Path | None = None, inputs: tuple[str | Path, ...] = ()) -> dict[str, Path]:
     """Write `evidence.json` and `report.html` into `out_dir` (and JUnit XML to `junit` if given),
     atomically, refusing to overwrite any of `inputs`. Returns {"evidence": path, "html": path, ...}."""
@@ -207,11 +215,8 @@ def write_reports(evidence: Evidence, out_dir: str | Path, junit: str | Path | N
     texts = {"evidence": render_json(evidence), "html": render_html(evidence)}
     if junit is not None:
         texts["junit"] = render_junit(evidence)
-    for key, p in paths.items():  # render everything first: a failed render leaves no file
+    for p in paths.values():  # everything is rendered and checked first: a failure leaves no file
         check_not_input(p, inputs)
     for key, p in paths.items():
         write_text(p, texts[key])
     return paths
-
-
-__all__ += ["write_reports"]
