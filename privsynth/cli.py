@@ -342,26 +342,71 @@ def _summarize(ev: Any, fmt: str) -> None:
 @cli.command()
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file (default: stdout).")
-@format_option(("html", "json", "md"), default="html")
+@format_option(("html", "json", "md", "junit"), default="html")
 @handle_errors
 def report(evidence: Path, out: Optional[Path], fmt: str) -> None:
-    """Render evidence JSON as HTML, Markdown or normalized JSON, without recomputing.
+    """Render evidence JSON as HTML, Markdown, JUnit XML or normalized JSON, without recomputing.
 
     \b
-    Example:
+    Examples:
       privsynth report reports/demo/evidence.json --out reports/demo/report.html
+      privsynth report reports/demo/evidence.json --format md > comment.md
     """
-    from privsynth import pipeline
     from privsynth.io import check_not_input, write_text
+    from privsynth.report import load_evidence, render
 
-    ev = pipeline.load_evidence(evidence)
-    text = pipeline.render(ev, fmt)
+    ev = load_evidence(evidence)
+    text = render(ev, fmt)
     if out is None:
         click.echo(text, nl=False)
     else:
         check_not_input(out, [evidence])
         write_text(out, text)
         _err(f"wrote {out}")
+
+
+@cli.command("gate")
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--policy", "policy_ref", metavar="P", default=None, help="Apply this policy's gate settings (default: the policy recorded in the evidence).")
+@exit_zero_option
+@junit_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the re-gated evidence JSON here.")
+@format_option(("table", "json", "md"))
+@handle_errors
+def gate_command(evidence: Path, policy_ref: Optional[str], exit_zero: bool, junit: Optional[Path], out: Optional[Path], fmt: str) -> None:
+    """Apply the gate to stored evidence: exit 0 when no error-severity check failed, 1 when one did.
+
+    Test outcomes are not recomputed (the thresholds are those of the run); severity, skip and
+    require come from --policy or from the policy recorded in the evidence. Exit 2 for errors.
+
+    \b
+    Examples:
+      privsynth gate reports/demo/evidence.json --junit reports/demo/junit.xml
+      privsynth gate reports/demo/evidence.json --policy public-release --format md
+    """
+    from privsynth.io import check_not_input, write_text
+    from privsynth.report import load_evidence, regate, render_json, render_junit, render_markdown
+
+    ev = regate(load_evidence(evidence), _load_policy(policy_ref) if policy_ref else None)
+    assert ev.gate is not None and ev.verdict is not None
+    if junit is not None:
+        check_not_input(junit, [evidence])
+        write_text(junit, render_junit(ev))
+    if out is not None:
+        check_not_input(out, [evidence])
+        write_text(out, render_json(ev))
+    if fmt == "json":
+        _emit_json(ev.gate.model_dump(mode="json") | {"verdict": ev.verdict.model_dump(mode="json")})
+    elif fmt == "md":
+        click.echo(render_markdown(ev), nl=False)
+    else:
+        for c in ev.gate.checks:
+            state = "pass" if c.passed else ("FAIL" if c.severity == "error" else "warn")
+            click.echo(f"{state:<5} {c.severity:<5} {c.name}")
+    for c in ev.gate.failed:
+        _err(f"gate {c.severity}: {c.name}: {c.message}")
+    _err(f"gate {'passed' if ev.gate.passed else 'failed'}; verdict: {ev.verdict.label}")
+    _gate_exit(ev.gate.passed, exit_zero)
 
 
 # --------------------------------------------------------------------------- audit

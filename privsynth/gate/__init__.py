@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from privsynth.gate.checks import check_from_test, matches, severity_for
-from privsynth.gate.core import run_gate
+from privsynth.gate.core import apply_gate, run_gate
 from privsynth.gate.verdict import (
     ATTACK_PREFIXES,
     PSEUDONYMIZING_OPERATORS,
@@ -20,6 +20,7 @@ from privsynth.gate.verdict import (
 
 __all__ = [
     "ATTACK_PREFIXES",
+    "apply_gate",
     "PSEUDONYMIZING_OPERATORS",
     "REQUIRED_ATTACKS",
     "check_from_test",

@@ -60,6 +60,22 @@ def fmt_num(x: Optional[float]) -> str:
     return f"{x:.4g}"
 
 
+def threshold_target(t: TestResult) -> str:
+    """What the threshold is compared with: "value" (default) or "p_value" when the test says so
+    in `details["threshold_applies_to"]` (leak tests whose threshold is the significance level)."""
+    applies = t.details.get("threshold_applies_to") if isinstance(t.details, dict) else None
+    if isinstance(applies, str) and applies.strip().lower().startswith(("p_value", "p-value")):
+        return "p_value"
+    return "value"
+
+
+def threshold_text(t: TestResult) -> str:
+    if t.threshold is None:
+        return "-"
+    target = "p-value " if threshold_target(t) == "p_value" else ""
+    return f"{target}{t.comparator} {fmt_num(t.threshold)}"
+
+
 def describe(t: TestResult) -> str:
     """One line: value, interval and threshold of a test (aggregates only)."""
     parts = [f"value {fmt_num(t.value)}"]
@@ -68,7 +84,7 @@ def describe(t: TestResult) -> str:
     if t.p_value is not None:
         parts.append(f"p = {t.p_value:.3g}")
     if t.threshold is not None:
-        parts.append(f"threshold {t.comparator} {fmt_num(t.threshold)}")
+        parts.append(f"threshold {threshold_text(t)}")
     return ", ".join(parts)
 
 

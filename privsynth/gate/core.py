@@ -6,7 +6,7 @@ from typing import Iterable, Optional
 
 from privsynth.gate.checks import check_from_test, is_skipped, matches, severity_for
 from privsynth.policy.models import Policy
-from privsynth.results import EvaluationReport, GateCheck, GateResult
+from privsynth.results import EvaluationReport, Evidence, GateCheck, GateResult
 
 
 def run_gate(
@@ -63,3 +63,12 @@ def run_gate(
     else:
         passed = not any((not c.passed) and c.severity == "error" for c in checks)
     return GateResult(checks=checks, passed=passed)
+
+
+def apply_gate(evidence: Evidence, policy: Policy, extra_checks: Iterable[GateCheck] = ()) -> Evidence:
+    """Fill `evidence.gate` and `evidence.verdict` in place (what the pipeline does last) and return it."""
+    from privsynth.gate.verdict import decide_verdict
+
+    evidence.gate = run_gate(evidence.evaluation, policy, extra_checks)
+    evidence.verdict = decide_verdict(evidence)
+    return evidence

@@ -10,7 +10,8 @@ Rules, in order (docs/report.md explains them for users):
    The data stays personal data for whoever can obtain the key or the mapping.
 3. anonymous_candidate when neither applies AND every required test ran and passed, with
    `mia.worst` and the WP29 triad (singling out, linkability, inference) among them, and the
-   interval of each required attack under its threshold. Never from similarity metrics alone.
+   interval of each required attack (not of the similarity diagnostics) under its threshold.
+   Never from similarity metrics alone.
 4. otherwise personal_data, because the required tests could not run (or were inconclusive).
 
 Every reason names the test id (or the `scan.<column>` / `transform.<column>` record) behind it.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from privsynth.gate.checks import describe, matches
+from privsynth.gate.checks import describe, matches, threshold_target
 from privsynth.results import (
     ColumnTreatment,
     Evidence,
@@ -31,6 +32,7 @@ from privsynth.results import (
 )
 
 ATTACK_PREFIXES: tuple[str, ...] = ("mia", "wp29", "exact_match", "dcr", "outliers", "sdc")
+SIMILARITY_PREFIXES: tuple[str, ...] = ("exact_match", "dcr")
 RESIDUAL_PREFIX = "residual_pii"
 PSEUDONYMIZING_OPERATORS: frozenset[str] = frozenset({"pseudonymize", "tokenize", "encrypt"})
 UNTREATED_OPERATORS: frozenset[str] = frozenset({"keep", "none", "passthrough", ""})
@@ -58,6 +60,12 @@ def _is_attack(test_id: str) -> bool:
     return any(matches(test_id, p) for p in ATTACK_PREFIXES)
 
 
+def _is_similarity(test_id: str) -> bool:
+    """Similarity diagnostics: a failure counts against the release, but their intervals are not
+    attack risks, so a wide interval does not make the verdict inconclusive."""
+    return any(matches(test_id, p) for p in SIMILARITY_PREFIXES)
+
+
 def _treatments(evidence: Evidence) -> dict[str, list[ColumnTreatment]]:
     out: dict[str, list[ColumnTreatment]] = {}
     for rep in (evidence.transform, evidence.synthesis):
@@ -74,8 +82,8 @@ def _is_pseudonymizing(t: ColumnTreatment) -> bool:
 
 def _interval_clear(t: TestResult) -> bool:
     """True when the whole interval lies on the passing side of the threshold (or no interval)."""
-    if t.threshold is None:
-        return True
+    if t.threshold is None or threshold_target(t) != "value":
+        return True  # the threshold applies to the p-value, not to the interval of the value
     if t.comparator in ("<=", "<"):
         bound = t.ci_high
         if bound is None:
@@ -94,6 +102,8 @@ def _threat_model(ev: Optional[EvaluationReport]) -> str:
     if ev is not None:
         seen: set[str] = set()
         for t in ev.tests:
+            if not (t.id == "mia.worst" or matches(t.id, "wp29")):
+                continue  # the attacks the verdict rests on; every test shows its own in the report
             tm = t.threat_model.strip()
             if tm and tm not in seen and t.status != "not_run":
                 seen.add(tm)
@@ -180,7 +190,7 @@ def decide_verdict(evidence: Evidence) -> Verdict:
                 if not (_is_attack(t.id) or matches(t.id, RESIDUAL_PREFIX)):
                     blockers.append(VerdictReason(text=f"required test failed: {t.name}, {describe(t)}", test=t.id))
             elif t.status == "pass":
-                if _is_attack(t.id) and not _interval_clear(t):
+                if _is_attack(t.id) and t.family != "similarity" and not _is_similarity(t.id) and not _interval_clear(t):
                     blockers.append(VerdictReason(
                         text=f"inconclusive: {t.name} passed on its point estimate but its interval reaches the threshold ({describe(t)})",
                         test=t.id,
@@ -193,6 +203,10 @@ def decide_verdict(evidence: Evidence) -> Verdict:
     if personal:
         return Verdict(label="personal_data", reasons=personal + pseudo, threat_model=threat, tests_not_run=not_run)
     if pseudo:
+        threat += (
+            " Whoever holds the pseudonymization key or the mapping is outside this threat model: for"
+            " them the identifiers are reversible and the release is personal data."
+        )
         return Verdict(label="pseudonymized", reasons=pseudo, threat_model=threat, tests_not_run=not_run)
     if blockers:
         return Verdict(label="personal_data", reasons=blockers, threat_model=threat, tests_not_run=not_run)

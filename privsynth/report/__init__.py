@@ -7,6 +7,7 @@
 - `render_junit(evidence) -> str`: one testcase per gate check; failed checks are failures.
 - `render_json(evidence) -> str`: the evidence JSON of record.
 - `render(evidence, fmt)`: dispatch on "html" | "md" | "json" | "junit".
+- `load_evidence(path)`, `regate(evidence, policy=None)`, `write_reports(evidence, out_dir, junit=None)`.
 """
 
 from __future__ import annotations
@@ -15,15 +16,28 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from privsynth.errors import PrivsynthError
+from privsynth.report.evidence_io import load_evidence, policy_of, regate
 from privsynth.results import Evidence
 
-__all__ = ["render", "render_html", "render_json", "render_junit", "render_markdown", "FORMATS"]
+__all__ = [
+    "FORMATS",
+    "load_evidence",
+    "policy_of",
+    "regate",
+    "render",
+    "render_html",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "write_reports",
+]
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +89,7 @@ def _md_code(text: object) -> str:
 
 def render_markdown(evidence: Evidence) -> str:
     """A compact summary: verdict and reasons, gate result, failed checks, tests table."""
-    from privsynth.gate.checks import fmt_num
+    from privsynth.gate.checks import fmt_num, threshold_text
     from privsynth.report.context import VERDICT_TITLES
 
     ev = evidence
@@ -112,7 +126,7 @@ def render_markdown(evidence: Evidence) -> str:
         lines.append("|---|---|---:|---|---|")
         for t in ev.evaluation.tests:
             iv = "" if t.ci_low is None and t.ci_high is None else f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]"
-            thr = "" if t.threshold is None else md_escape(f"{t.comparator} {fmt_num(t.threshold)}")
+            thr = "" if t.threshold is None else md_escape(threshold_text(t))
             res = {"pass": "pass", "fail": "**FAIL**", "not_run": "not run", "info": "info"}.get(t.status, t.status)
             lines.append(f"| {_md_code(t.id)} | {res} | {fmt_num(t.value)} | {iv} | {thr} |")
         lines.append("")
@@ -187,3 +201,22 @@ def render(evidence: Evidence, fmt: str) -> str:
     except KeyError:
         raise PrivsynthError(f"unknown report format {fmt!r} (formats: {', '.join(FORMATS)})") from None
     return fn(evidence)
+
+
+def write_reports(evidence: Evidence, out_dir: str | Path, junit: str | Path | None = None, inputs: tuple[str | Path, ...] = ()) -> dict[str, Path]:
+    """Write `evidence.json` and `report.html` into `out_dir` (and JUnit XML to `junit` if given),
+    atomically, refusing to overwrite any of `inputs`. Returns {"evidence": path, "html": path, ...}."""
+    from privsynth.io import check_not_input, write_text
+
+    out = Path(out_dir)
+    paths = {"evidence": out / "evidence.json", "html": out / "report.html"}
+    if junit is not None:
+        paths["junit"] = Path(junit)
+    texts = {"evidence": render_json(evidence), "html": render_html(evidence)}
+    if junit is not None:
+        texts["junit"] = render_junit(evidence)
+    for p in paths.values():  # everything is rendered and checked first: a failure leaves no file
+        check_not_input(p, inputs)
+    for key, p in paths.items():
+        write_text(p, texts[key])
+    return paths

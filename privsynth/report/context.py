@@ -12,23 +12,46 @@ upstream stage put a record value into one of them, the report would not repeat 
 from __future__ import annotations
 
 import math
+import re
 import shlex
 from typing import Any, Iterable, Optional
 
 import yaml
 
-from privsynth.gate.checks import fmt_num
+from privsynth.gate.checks import fmt_num, threshold_text
 from privsynth.results import CATEGORIES, ColumnTreatment, Evidence, GateCheck, TestResult
 
 SAFE_STRING_KEYS = frozenset({
     "recognizer", "recognizers", "method", "methods", "source", "sources", "entity", "entity_type",
     "entity_types", "metric", "metrics", "backend", "encoding", "model", "kind", "strategy",
-    "validator", "validators", "distance", "locale", "synthesizer", "dtype", "type", "column",
-    "columns", "attack", "attacks", "worst_attack", "direction", "test", "operator", "hash",
-    "algorithm", "detector", "detectors", "reason", "scope", "unit", "secret", "secrets",
-    "quasi_identifiers", "header_match", "header_hint", "matched_by", "family",
+    "validator", "validators", "distance", "locale", "synthesizer", "dtype", "type",
+    "attack", "attacks", "worst_attack", "direction", "operator", "hash",
+    "algorithm", "detector", "detectors", "reason", "scope", "unit",
+    "header_match", "header_hint", "matched_by", "family",
 })
+# Under any other key (e.g. `columns`) a string is shown only when it is a known name.
+AGGREGATE_KEYS = frozenset({
+    "mean", "median", "min", "max", "std", "sum", "count", "share", "rate", "ratio", "score", "auc",
+    "tpr", "fpr", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "low", "high", "value",
+    "train", "holdout", "release", "control", "original", "reference", "baseline", "attack", "overall",
+    "epsilon", "advantage", "precision", "recall", "threshold", "total", "n", "k", "l", "t",
+})
+# the entity types of the shared conventions (docs/detect.md): names, never values
+ENTITY_TYPES = frozenset("""
+PERSON FIRST_NAME LAST_NAME EMAIL_ADDRESS PHONE_NUMBER IBAN_CODE CREDIT_CARD CREDIT_CARD_DAMAGED US_SSN
+UK_NINO UK_NHS DE_TAX_ID FR_NIR ES_NIF ES_NIE IT_FISCAL_CODE NL_BSN PL_PESEL SE_PERSONNUMMER EU_VAT
+NATIONAL_ID IP_ADDRESS MAC_ADDRESS IMEI GPS_COORDINATES URL STREET_ADDRESS POSTCODE CITY LOCATION
+DATE_OF_BIRTH DATE_TIME AGE GENDER NATIONALITY OCCUPATION USERNAME PASSWORD RECORD_ID HEALTH ETHNICITY
+RELIGION POLITICAL_OPINION TRADE_UNION SEXUAL_ORIENTATION GENETIC BIOMETRIC CRIMINAL_RECORD INCOME
+FINANCIAL NRP ORGANIZATION US_DRIVER_LICENSE US_PASSPORT US_BANK_NUMBER US_ITIN MEDICAL_LICENSE CRYPTO
+""".split())
+RECOGNIZER_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,60}Recognizer$")
+# keys of the scan evidence shown in the column table (the rest is behind "all evidence")
+COLUMN_SUMMARY_KEYS = ("reason", "name_hint.entity", "name_hint.phrase", "recognizers", "coverage_by_entity",
+                       "ner", "text_spans", "vocabulary", "date_share", "escalated", "stats.uniqueness", "sampled")
+LONG_TEXT_KEYS = frozenset({"reason", "note", "notes", "decision", "metric"})
 MAX_STR = 80
+MAX_LONG_STR = 240
 MAX_ITEMS = 40
 
 VERDICT_TITLES = {
@@ -100,15 +123,22 @@ class Sanitizer:
         self.known = {k for k in known if isinstance(k, str)}
 
     def _str_ok(self, key: str, value: str) -> bool:
-        return value in self.known or (key.lower() in SAFE_STRING_KEYS and len(value) <= MAX_STR and "\n" not in value)
+        if value in self.known:
+            return True
+        k = key.lower()
+        limit = MAX_LONG_STR if k in LONG_TEXT_KEYS else MAX_STR
+        return (k in SAFE_STRING_KEYS or k in LONG_TEXT_KEYS) and len(value) <= limit and "\n" not in value
 
-    def _key_ok(self, key: str) -> bool:
-        # a key can itself carry a value (e.g. a frequency table keyed by values): keys are shown
-        # only when they are known names or lower-case snake_case field names
-        if key in self.known:
+    def _key_ok(self, key: str, depth: int) -> bool:
+        """A key can itself carry a value (e.g. a frequency table keyed by values). Keys are shown
+        only when they are known names (columns, entity types, test ids), aggregate words, or
+        lower-case snake_case field names; below the top level a field name needs an underscore."""
+        if key in self.known or key in AGGREGATE_KEYS or key in ENTITY_TYPES or RECOGNIZER_NAME.match(key):
             return True
         k = key.replace(".", "_").replace("-", "_")
-        return key.isascii() and ("_" + k).isidentifier() and key == key.lower() and len(key) <= 48
+        if not (key.isascii() and ("_" + k).isidentifier() and key == key.lower() and len(key) <= 48):
+            return False
+        return depth == 0 or "_" in k.strip("_")
 
     def _scalar(self, key: str, v: Any) -> Optional[str]:
         if isinstance(v, bool):
@@ -128,7 +158,7 @@ class Sanitizer:
                 break
             key = str(k)
             # a key can itself carry a value (e.g. a frequency table keyed by values): only known names
-            if not self._key_ok(key):
+            if not self._key_ok(key, depth):
                 continue
             name = f"{prefix}{key}"
             s = self._scalar(key, v)
@@ -149,12 +179,26 @@ class Sanitizer:
     def text(self, d: Any) -> str:
         return "; ".join(f"{k}: {v}" for k, v in self.items(d))
 
+    def summary(self, d: Any, keys: tuple[str, ...], limit: int = 6) -> str:
+        """The items under `keys` (or below them), in that order."""
+        items = self.items(d)
+        out = []
+        for want in keys:
+            for k, v in items:
+                if (k == want or k.startswith(want + ".")) and (k, v) not in out:
+                    out.append((k, v))
+        return "; ".join(f"{k}: {v}" for k, v in out[:limit])
+
 
 # --------------------------------------------------------------------------- view model
 
 
 def _known_names(ev: Evidence) -> set[str]:
-    names: set[str] = set(CATEGORIES)
+    names: set[str] = set(CATEGORIES) | set(ENTITY_TYPES)
+    scan_pol = ev.policy.get("scan", {}) if isinstance(ev.policy, dict) else {}
+    for r in scan_pol.get("recognizers", []) if isinstance(scan_pol, dict) else []:
+        if isinstance(r, dict):
+            names.update(str(r[k]) for k in ("name", "entity_type") if isinstance(r.get(k), str))
     if ev.scan:
         for c in ev.scan.columns:
             names.add(c.name)
@@ -180,11 +224,23 @@ def _interval_text(t: TestResult) -> str:
 
 
 def _threshold_text(t: TestResult) -> str:
-    return "-" if t.threshold is None else f"{t.comparator} {fmt_num(t.threshold)}"
+    return threshold_text(t)
 
 
-def anchor(test_id: Optional[str]) -> str:
-    return "test-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (test_id or ""))
+def anchor(test_id: Optional[str], prefix: str = "test-") -> str:
+    return prefix + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in (test_id or ""))
+
+
+def _reason_anchor(test: Optional[str], test_ids: set[str], columns: set[str]) -> Optional[str]:
+    """Reasons point at their test block, or at the column's row for scan./transform. records."""
+    if not test:
+        return None
+    if test in test_ids:
+        return anchor(test)
+    for prefix in ("scan.", "transform."):
+        if test.startswith(prefix) and test[len(prefix):] in columns:
+            return anchor(test[len(prefix):], "col-")
+    return None
 
 
 def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dict[str, Any]:
@@ -302,11 +358,13 @@ def build_context(ev: Evidence) -> dict[str, Any]:
                 ts = [ColumnTreatment(column=c.name, operator=f"synthesize ({ev.synthesis.model})", gdpr_class="synthesis")]
             columns.append({
                 "name": c.name,
+                "anchor": anchor(c.name, "col-"),
                 "category": c.category,
                 "entity_type": c.entity_type or "-",
                 "confidence": fmt_num(c.confidence),
                 "coverage": fmt_pct(c.coverage),
-                "evidence": san.text(c.evidence),
+                "evidence": san.summary(c.evidence, COLUMN_SUMMARY_KEYS) or san.text(c.evidence)[:300],
+                "evidence_all": san.text(c.evidence),
                 "overridden": c.overridden,
                 "operator": ", ".join(t.operator for t in ts) or ("(none recorded)" if c.category != "non_personal" else "-"),
                 "gdpr_class": ", ".join(t.gdpr_class for t in ts) or "-",
@@ -318,7 +376,7 @@ def build_context(ev: Evidence) -> dict[str, Any]:
         if name in scanned:
             continue
         columns.append({
-            "name": name, "category": "-", "entity_type": "-", "confidence": "-", "coverage": "-", "evidence": "",
+            "name": name, "anchor": anchor(name, "col-"), "category": "-", "entity_type": "-", "confidence": "-", "coverage": "-", "evidence": "", "evidence_all": "",
             "overridden": False, "operator": ", ".join(t.operator for t in ts), "gdpr_class": ", ".join(t.gdpr_class for t in ts),
             "params": "; ".join(san.text(t.params) for t in ts if t.params), "note": " ".join(t.note for t in ts if t.note),
             "untreated_identifier": False,
@@ -349,7 +407,7 @@ def build_context(ev: Evidence) -> dict[str, Any]:
             "label": v.label,
             "title": VERDICT_TITLES.get(v.label, v.label),
             "summary": VERDICT_SUMMARIES.get(v.label, ""),
-            "reasons": [{"text": r.text, "test": r.test, "anchor": anchor(r.test) if r.test and any(t.id == r.test for t in tests) else None} for r in v.reasons],
+            "reasons": [{"text": r.text, "test": r.test, "anchor": _reason_anchor(r.test, {t.id for t in tests}, {c["name"] for c in columns})} for r in v.reasons],
             "threat_model": v.threat_model,
             "tests_not_run": [{"id": i, "anchor": anchor(i), "reason": next((t.reason_not_run for t in tests if t.id == i), "")} for i in v.tests_not_run],
             "caveat": v.caveat,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from privsynth.gate.checks import fmt_num
+from privsynth.gate.checks import fmt_num, threshold_text
 from privsynth.results import Evidence, TestResult
 
 
@@ -23,7 +23,7 @@ def _risk_sentence(t: TestResult) -> str:
     iv = ""
     if t.ci_low is not None and t.ci_high is not None:
         iv = f" (interval {fmt_num(t.ci_low)} to {fmt_num(t.ci_high)})"
-    thr = f" against a threshold of {t.comparator} {fmt_num(t.threshold)}" if t.threshold is not None else ""
+    thr = f" against a threshold of {threshold_text(t)}" if t.threshold is not None else ""
     outcome = {"pass": "within the policy", "fail": "beyond the policy's threshold", "info": "reported for information"}.get(t.status, "")
     return f"{t.name} measured {fmt_num(t.value)}{iv}{thr}: {outcome} [{t.id}]."
 
