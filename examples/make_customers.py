@@ -27,6 +27,14 @@ TIERS = ["bronze", "silver", "gold", "platinum"]
 CHANNELS = ["web", "store", "phone", "app"]
 NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+# (city, postcode area, share of customers): a retailer's catchment, not a census.
+CITIES = [
+    ("London", "E", 16), ("London", "SW", 10), ("Manchester", "M", 9), ("Birmingham", "B", 9),
+    ("Leeds", "LS", 6), ("Glasgow", "G", 6), ("Liverpool", "L", 5), ("Bristol", "BS", 5),
+    ("Sheffield", "S", 4), ("Edinburgh", "EH", 4), ("Cardiff", "CF", 4), ("Newcastle upon Tyne", "NE", 4),
+    ("Nottingham", "NG", 3), ("Leicester", "LE", 3), ("Southampton", "SO", 2), ("Brighton", "BN", 2),
+    ("Belfast", "BT", 2), ("Norwich", "NR", 2), ("York", "YO", 2), ("Oxford", "OX", 2),
+]
 NOTE_TEMPLATES = [
     "Customer {name} called from {phone} about a late delivery; promised a refund.",
     "Please email {email} the updated invoice before Friday.",
@@ -48,6 +56,11 @@ def nino(rng: random.Random) -> str:
     return f"{prefix}{rng.randrange(10**6):06d}{rng.choice('ABCD')}"
 
 
+def postcode(rng: random.Random, area: str) -> str:
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"{area}{rng.randint(1, 20)} {rng.randint(0, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+
+
 def make_rows(n: int, seed: int = SEED) -> list[dict[str, object]]:
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -61,7 +74,7 @@ def make_rows(n: int, seed: int = SEED) -> list[dict[str, object]]:
         phone = fake.phone_number()
         street = fake.street_address().replace("\n", ", ")
         birth = fake.date_of_birth(minimum_age=18, maximum_age=90)
-        postcode = fake.postcode()
+        city, area, _ = rng.choices(CITIES, weights=[c[2] for c in CITIES])[0]
         tier = rng.choices(TIERS, weights=[50, 30, 15, 5])[0]
         spend = round(rng.lognormvariate(6.3 + 0.5 * TIERS.index(tier), 0.6), 2)
         template = rng.choice(NOTE_TEMPLATES)
@@ -76,9 +89,9 @@ def make_rows(n: int, seed: int = SEED) -> list[dict[str, object]]:
                 "national_insurance_number": nino(rng),
                 "street_address": street,
                 "birth_date": birth.isoformat(),
-                "postcode": postcode,
+                "postcode": postcode(rng, area),
                 "gender": rng.choices(["female", "male", "non-binary"], weights=[49, 49, 2])[0],
-                "city": fake.city(),
+                "city": city,
                 "diagnosis": rng.choices(DIAGNOSES, weights=DIAG_WEIGHTS)[0],
                 "loyalty_tier": tier,
                 "signup_channel": rng.choice(CHANNELS),
