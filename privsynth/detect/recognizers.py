@@ -190,6 +190,45 @@ class InternationalPhoneRecognizer(EntityRecognizer):
         return out
 
 
+class PhoneCellRecognizer(EntityRecognizer):
+    """Whole-cell phone check for table columns (fast; phonenumbers' matcher is too slow per cell).
+
+    A cell is a phone number when it holds only phone characters with 7-15 digits, and either
+    starts with + / 00 and parses as a possible international number, or is written in groups
+    (spaces, dashes, dots, parentheses) or with a national trunk prefix 0."""
+
+    _CHARS = re.compile(r"^\+?[\d\s().\-]+(?:\s*(?:x|ext\.?)\s*\d{1,5})?$", re.I)
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PHONE_NUMBER"], name="PhoneCell")
+
+    def load(self) -> None:  # noqa: D102
+        pass
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts=None) -> List[RecognizerResult]:
+        t = text.strip()
+        if not self._CHARS.match(t):
+            return []
+        main = re.split(r"(?i)x|ext", t)[0]
+        d = re.sub(r"\D", "", main)
+        if not 7 <= len(d) <= 15 or len(set(d)) < 3:
+            return []
+        score = 0.0
+        if t.startswith(("+", "00")):
+            import phonenumbers
+
+            try:
+                num = phonenumbers.parse(t if t.startswith("+") else "+" + t[2:], None)
+                score = 0.8 if phonenumbers.is_possible_number(num) else 0.0
+            except phonenumbers.NumberParseException:
+                score = 0.0
+        elif re.search(r"[\s().\-]", main.strip()) or d.startswith("0"):
+            score = 0.5
+        if score <= 0:
+            return []
+        return [RecognizerResult("PHONE_NUMBER", text.index(t[0]), text.index(t[0]) + len(t), score)]
+
+
 def builtin_recognizers() -> list[EntityRecognizer]:
     recs: list[EntityRecognizer] = []
     for entity, name, patterns, context, validator in _BUILTIN_SPECS:
