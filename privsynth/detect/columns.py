@@ -348,8 +348,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         agrees = hint_ent is not None and (hint_ent == best or (hint_ent == "NATIONAL_ID" and best in _NATIONAL_IDS)
                                            or (hint_ent == "CREDIT_CARD" and best == "CREDIT_CARD_DAMAGED"))
         if c >= min_cov or (agrees and c >= 0.2):
-            # phone-like matches on a column named as an ID or a number are weak evidence
-            if not (best == "PHONE_NUMBER" and hint_ent in ("RECORD_ID", "NATIONAL_ID", "CREDIT_CARD", "IBAN_CODE") and c < 0.95):
+            # phone-like digit groups are weak evidence against a column name that says otherwise
+            if not (best == "PHONE_NUMBER" and hint_ent is not None and hint_ent != "PHONE_NUMBER" and (hint[2] or c < 0.95)):
                 conf = min(1.0, 0.5 + 0.5 * c + (0.1 if agrees else 0.0))
                 ent = best
                 if hint_ent == "NATIONAL_ID" and best not in _NATIONAL_IDS and best not in ("CREDIT_CARD_DAMAGED",):

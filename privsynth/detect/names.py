@@ -168,8 +168,10 @@ def name_hint(column: str) -> Optional[tuple[str, str, bool]]:
     for i in range(len(words)):
         for j in range(len(words), i, -1):
             phrase = " ".join(words[i:j])
-            if phrase in idx and (best is None or len(phrase) > len(best[1])):
-                best = (idx[phrase], phrase)
+            # English compounds put the head noun last ("degree_perc" is a percentage):
+            # prefer the match ending furthest right, then the longest
+            if phrase in idx and (best is None or (j, len(phrase)) > best[2]):
+                best = (idx[phrase], phrase, (j, len(phrase)))
     if best is None:
         return None
     return best[0], best[1], False

@@ -199,6 +199,8 @@ class PhoneCellRecognizer(EntityRecognizer):
 
     _CHARS = re.compile(r"^\+?[\d\s().\-]+(?:\s*(?:x|ext\.?)\s*\d{1,5})?$", re.I)
 
+    _DATE = re.compile(r"^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$")
+
     def __init__(self) -> None:
         super().__init__(supported_entities=["PHONE_NUMBER"], name="PhoneCell")
 
@@ -207,7 +209,7 @@ class PhoneCellRecognizer(EntityRecognizer):
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts=None) -> List[RecognizerResult]:
         t = text.strip()
-        if not self._CHARS.match(t):
+        if not self._CHARS.match(t) or self._DATE.match(t):
             return []
         main = re.split(r"(?i)x|ext", t)[0]
         d = re.sub(r"\D", "", main)
