@@ -9,10 +9,17 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
 from privsynth.detect.validators import get_validator
 from privsynth.errors import PolicyError
+
+
+def _result(rec: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
+    expl = AnalysisExplanation(recognizer=rec.name, original_score=score, textual_explanation=rec.name)
+    return RecognizerResult(entity, start, end, score, analysis_explanation=expl,
+                            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: rec.name,
+                                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: rec.id})
 
 
 class ValidatedPatternRecognizer(PatternRecognizer):
@@ -186,7 +193,7 @@ class InternationalPhoneRecognizer(EntityRecognizer):
                 if (m.start, m.end) in seen:
                     continue
                 seen.add((m.start, m.end))
-                out.append(RecognizerResult("PHONE_NUMBER", m.start, m.end, 0.6))
+                out.append(_result(self, "PHONE_NUMBER", m.start, m.end, 0.6))
         return out
 
 
@@ -228,7 +235,8 @@ class PhoneCellRecognizer(EntityRecognizer):
             score = 0.5
         if score <= 0:
             return []
-        return [RecognizerResult("PHONE_NUMBER", text.index(t[0]), text.index(t[0]) + len(t), score)]
+        start = text.index(t[0])
+        return [_result(self, "PHONE_NUMBER", start, start + len(t), score)]
 
 
 def builtin_recognizers() -> list[EntityRecognizer]:

@@ -3,7 +3,10 @@ then overlap resolution and a few precision/recall fixes Presidio lacks."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Sequence
+
+from presidio_analyzer import RecognizerResult
 
 from privsynth.results import DocumentSpans, Span, TextScanResult
 
@@ -18,6 +21,107 @@ _PRIORITY = {
     "EU_VAT": 7, "IMEI": 7, "IP_ADDRESS": 8, "MAC_ADDRESS": 8, "PHONE_NUMBER": 6, "STREET_ADDRESS": 6, "URL": 5,
     "PERSON": 5, "LOCATION": 4, "POSTCODE": 3, "DATE_TIME": 3, "AGE": 4, "NRP": 3, "CREDIT_CARD_DAMAGED": 8,
 }
+
+
+_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
+                         r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
+_L = r"[^\W\d_]"  # any letter
+_WORD = rf"{_L}[\w.'’-]*"
+_ADDRESS_RULES = [
+    # "the corner of X 12 and Y Street"
+    re.compile(rf"\b(?:the )?corner of [^\n.,;]{{2,60}}? and (?:{_WORD}[ ]?){{1,4}}"),
+    # "6750 Koskikatu 25", "31401 ul. Słowicza 10", "903 83 Dora Creek": number, words, number
+    re.compile(rf"\b\d{{1,6}}(?:[ ]\d{{1,5}})?[ ](?:{_WORD}[ ]){{0,3}}[A-ZÀ-ÖØ-ÞΑ-Ω][\w.'’-]*(?:[ ]{_WORD}){{0,3}}[ ]\d{{1,5}}[A-Za-z]?\b\.?"),
+    # unit designators
+    re.compile(r"\b(?:Apt\.?|Apartment|Suite|Unit|Flat|Room|Box|PSC|Postbox)[ ]?#?\d{1,6}\b"),
+    # military / PO addresses
+    re.compile(r"\b(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5}\b|\bUSN[SV][ ]\w+"),
+]
+_STREET_WORD = re.compile(
+    r"(?i)(?:street|st\.?|avenue|ave\.?|road|rd\.?|lane|drive|boulevard|blvd|way|court|place|square|terrace|close|crescent|"
+    r"parkway|highway|alley|grove|gardens|mews|pass|bypass|radial|harbor|harbour|parks|greens|streets|creek|"
+    r"straße|strasse|gasse|weg|platz|allee|laan|straat|plein|gracht|vej|gade|gatan|vägen|veien|vegen|katu|tie|tee|utca|útja|út|"
+    r"ulica|ul\.|vicolo|via|viale|piazza|rue|calle|avenida|rua|kapu|sor|sugárút|körút|náměstí|ulice|cesta|trg|vegur)$")
+_BLOCK_PART = re.compile(r"(?:[ ]*(?:,|\n)[ \t]*(?:>[ \t]*)*)((?:[^\W\d_][\w.'’()-]*(?:[ ][^\W\d_][\w.'’()-]*){0,3})?(?:[ ]?\d{4,6}|[ ]?\d{2,3}-\d{3}|[ ]?\d{5}-\d{4})?)")
+
+
+def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
+    """Extra spans from rules and gazetteers: titles + names, known first names, places, addresses."""
+    from privsynth.detect import gazetteer
+
+    out: list[tuple[int, int, str, float]] = []
+    for m in _TITLE_NAME.finditer(text):
+        out.append((m.start(1), m.end(1), "PERSON", 0.8))
+    firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
+    toks = list(doc) if doc is not None else []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        w = t.text
+        cand = w if not w.isupper() or len(w) < 3 else w.title()
+        if cand[:1].isupper() and cand in firsts and w.lower() not in gazetteer.COMMON_WORDS:
+            j = i + 1
+            while j < len(toks) and j - i < 4:
+                nw = toks[j].text
+                if re.fullmatch(r"[A-ZÀ-ÖØ-Þ](?:\.)?", nw) or (nw[:1].isupper() and (nw in lasts or nw.title() in lasts or toks[j].pos_ == "PROPN")
+                                                                 and nw.lower() not in gazetteer.COMMON_WORDS and not _STREET_WORD.match(nw)):
+                    j += 1
+                    continue
+                break
+            if j - i >= 2 or t.pos_ == "PROPN":
+                end = toks[j - 1].idx + len(toks[j - 1].text)
+                out.append((t.idx, end, "PERSON", 0.7 if j - i >= 2 else 0.6))
+                i = j
+                continue
+        # places: longest n-gram (up to 4 tokens) in the gazetteer
+        if w[:1].isupper():
+            for n in (4, 3, 2, 1):
+                if i + n > len(toks):
+                    continue
+                span_text = text[t.idx: toks[i + n - 1].idx + len(toks[i + n - 1].text)]
+                key = span_text if not span_text.isupper() else span_text.title()
+                if key in places and (n > 1 or (t.pos_ == "PROPN" and w.lower() not in gazetteer.COMMON_WORDS)):
+                    out.append((t.idx, t.idx + len(span_text), "LOCATION", 0.6))
+                    i += n - 1
+                    break
+        i += 1
+    for rx in _ADDRESS_RULES:
+        for m in rx.finditer(text):
+            out.append((m.start(), m.end(), "STREET_ADDRESS", 0.7))
+    return out
+
+
+def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
+    """An address continues over the following comma- or newline-separated parts (city, state,
+    country, postcode) of an address block; swallow the spans inside the extension."""
+    spans = sorted(spans, key=lambda s: s.start)
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        sp = spans[i]
+        if sp.entity_type == "STREET_ADDRESS":
+            end = sp.end
+            for _ in range(5):
+                m = _BLOCK_PART.match(text, end)
+                if not m or not m.group(1) or len(m.group(1)) > 40:
+                    break
+                seg = m.group(1)
+                if "@" in seg or ":" in seg or (seg.split()[0].lower() in ("i", "we", "it", "the", "and", "please", "call", "thanks")):
+                    break
+                end = m.end()
+            if end > sp.end:
+                sp = Span(start=sp.start, end=end, entity_type=sp.entity_type, score=sp.score)
+            j = i + 1
+            while j < len(spans) and spans[j].start < sp.end:
+                if spans[j].end > sp.end:
+                    sp = Span(start=sp.start, end=spans[j].end, entity_type=sp.entity_type, score=sp.score)
+                j += 1
+            out.append(sp)
+            i = j
+            continue
+        out.append(sp)
+        i += 1
+    return out
 
 
 def _resolve(results: list, text: str) -> list[Span]:
@@ -64,7 +168,8 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     batch = nlp.process_batch([p[2] for p in pieces], language="en", batch_size=batch_size, n_process=n_process)
     for (i, off, piece), (_, artifacts) in zip(pieces, batch):
         res = analyzer.analyze(text=piece, language="en", nlp_artifacts=artifacts, score_threshold=thr)
-        for sp in _resolve(res, piece):
+        res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in _augment(piece, getattr(artifacts, "tokens", None)) if sc >= thr]
+        for sp in _extend_addresses(piece, _resolve(res, piece)):
             out[i].append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
     return out
 
