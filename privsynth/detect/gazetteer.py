@@ -32,6 +32,7 @@ COMMON_WORDS = {
     "baker", "carter", "mason", "porter", "turner", "walker", "ward", "wells", "west", "will", "a", "i", "o", "so", "do",
     "liberty", "unity", "harmony", "ocean", "sky", "angel", "honey", "ivy", "lily", "violet", "holly", "iris", "jade",
     "pearl", "ruby", "amber", "crystal", "destiny", "heaven", "justice", "sunny", "storm", "rain", "river", "forest",
+    "apt", "suite", "unit", "box", "st", "rd", "ave", "flat", "room", "floor", "po", "psc", "apo", "fpo", "dpo", "nan",
     "apple", "happy", "lucky", "noble", "royal", "sterling", "victory", "april", "january", "march", "monday", "friday",
 }
 

@@ -32,11 +32,14 @@ _ADDRESS_RULES = [
     re.compile(rf"\b(?:the )?corner of [^\n.,;]{{2,60}}? and (?:{_WORD}[ ]?){{1,4}}"),
     # "6750 Koskikatu 25", "31401 ul. Słowicza 10", "903 83 Dora Creek": number, words, number
     re.compile(rf"\b\d{{1,6}}(?:[ ]\d{{1,5}})?[ ](?:{_WORD}[ ]){{0,3}}[A-ZÀ-ÖØ-ÞΑ-Ω][\w.'’-]*(?:[ ]{_WORD}){{0,3}}[ ]\d{{1,5}}[A-Za-z]?\b\.?"),
+    # number + words + street word: "22 Talga Court", "87645 22 Talga Court"
+    re.compile(rf"\b\d{{1,6}}(?:[ ]\d{{1,5}})?[ ](?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ ]){{1,3}}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Terrace|Close|Crescent|Parkway|Highway|Alley|Grove|Gardens|Mews|Pass|Bypass|Circle|Trail|Row|Walk|Hill|Park|Loop)\b\.?"),
     # unit designators
     re.compile(r"\b(?:Apt\.?|Apartment|Suite|Unit|Flat|Room|Box|PSC|Postbox)[ ]?#?\d{1,6}\b"),
     # military / PO addresses
     re.compile(r"\b(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5}\b|\bUSN[SV][ ]\w+"),
 ]
+_ADDRESS_RULES_LOWER = [re.compile(rf"\b\d{{1,6}}(?:[ ]\d{{1,5}})?[ ](?:{_WORD}[ ]){{1,4}}\d{{1,5}}[a-z]?\b")]
 _STREET_WORD = re.compile(
     r"(?i)(?:street|st\.?|avenue|ave\.?|road|rd\.?|lane|drive|boulevard|blvd|way|court|place|square|terrace|close|crescent|"
     r"parkway|highway|alley|grove|gardens|mews|pass|bypass|radial|harbor|harbour|parks|greens|streets|creek|"
@@ -85,10 +88,27 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
                     i += n - 1
                     break
         i += 1
-    for rx in _ADDRESS_RULES:
+    rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
+    for rx in rules:
         for m in rx.finditer(text):
-            out.append((m.start(), m.end(), "STREET_ADDRESS", 0.7))
+            # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
+            out.append((m.start(), m.end(), "STREET_ADDRESS", 0.9))
     return out
+
+
+_NUMERIC_DATE = re.compile(r"\d{1,8}")
+
+
+def _drop_noise(text: str, results: list) -> list:
+    """spaCy calls bare 4-6 digit numbers (postcodes, house numbers) dates; keep only years."""
+    keep = []
+    for r in results:
+        if r.entity_type == "DATE_TIME":
+            t = text[r.start:r.end]
+            if _NUMERIC_DATE.fullmatch(t) and not (len(t) == 4 and 1900 <= int(t) <= 2099):
+                continue
+        keep.append(r)
+    return keep
 
 
 def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
@@ -111,6 +131,13 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
                 end = m.end()
             if end > sp.end:
                 sp = Span(start=sp.start, end=end, entity_type=sp.entity_type, score=sp.score)
+            # a house or flat number just before the street ("03262 2437 Main St")
+            m = re.search(r"(?:^|(?<=[\s>]))\d{1,6}[ ]+$", text[max(0, sp.start - 12):sp.start])
+            if m:
+                start = sp.start - (len(text[max(0, sp.start - 12):sp.start]) - m.start())
+                if out and out[-1].end > start:
+                    start = out[-1].end
+                sp = Span(start=start, end=sp.end, entity_type=sp.entity_type, score=sp.score)
             j = i + 1
             while j < len(spans) and spans[j].start < sp.end:
                 if spans[j].end > sp.end:
@@ -168,6 +195,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     batch = nlp.process_batch([p[2] for p in pieces], language="en", batch_size=batch_size, n_process=n_process)
     for (i, off, piece), (_, artifacts) in zip(pieces, batch):
         res = analyzer.analyze(text=piece, language="en", nlp_artifacts=artifacts, score_threshold=thr)
+        res = _drop_noise(piece, res)
         res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in _augment(piece, getattr(artifacts, "tokens", None)) if sc >= thr]
         for sp in _extend_addresses(piece, _resolve(res, piece)):
             out[i].append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
