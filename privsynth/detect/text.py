@@ -25,6 +25,7 @@ _PRIORITY = {
 
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
                          r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
+_LABELLED_NAME = re.compile(r"(?im)^[ \t>]*(?:full )?name[ \t]*:[ \t]*((?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)(?:[ ]{1,2}[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3})[ \t]*$")
 _L = r"[^\W\d_]"  # any letter
 _WORD = rf"{_L}[\w.'’-]*"
 _ADDRESS_RULES = [
@@ -45,7 +46,7 @@ _STREET_WORD = re.compile(
     r"parkway|highway|alley|grove|gardens|mews|pass|bypass|radial|harbor|harbour|parks|greens|streets|creek|"
     r"straße|strasse|gasse|weg|platz|allee|laan|straat|plein|gracht|vej|gade|gatan|vägen|veien|vegen|katu|tie|tee|utca|útja|út|"
     r"ulica|ul\.|vicolo|via|viale|piazza|rue|calle|avenida|rua|kapu|sor|sugárút|körút|náměstí|ulice|cesta|trg|vegur)$")
-_BLOCK_PART = re.compile(r"(?:[ ]*(?:,|\n)[ \t]*(?:>[ \t]*)*)((?:[^\W\d_][\w.'’()-]*(?:[ ][^\W\d_][\w.'’()-]*){0,3})?(?:[ ]?\d{4,6}|[ ]?\d{2,3}-\d{3}|[ ]?\d{5}-\d{4})?)")
+_BLOCK_PART = re.compile(r"(?:[ ]*(?:,|\n)[ \t]*(?:>[ \t]*)*)((?:[^\W\d_][\w.'’()-]*(?:[ ][^\W\d_][\w.'’()-]*){0,3})?(?:[ ]?\d{5}-\d{4}|[ ]?\d{2,3}-\d{3}|[ ]?[A-Z]?\d{1,6}[A-Z]?(?:[ ]\d[A-Z]{2})?)?)")
 
 
 def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
@@ -55,13 +56,16 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
     out: list[tuple[int, int, str, float]] = []
     for m in _TITLE_NAME.finditer(text):
         out.append((m.start(1), m.end(1), "PERSON", 0.8))
+    for m in _LABELLED_NAME.finditer(text):
+        out.append((m.start(1), m.end(1), "PERSON", 0.8))
+    lower_text = text.islower()
     firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
     toks = list(doc) if doc is not None else []
     i = 0
     while i < len(toks):
         t = toks[i]
         w = t.text
-        cand = w if not w.isupper() or len(w) < 3 else w.title()
+        cand = w.title() if (w.isupper() and len(w) >= 3) or (lower_text and w.isalpha()) else w
         if cand[:1].isupper() and cand in firsts and w.lower() not in gazetteer.COMMON_WORDS:
             j = i + 1
             while j < len(toks) and j - i < 4:
@@ -120,17 +124,27 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     while i < len(spans):
         sp = spans[i]
         if sp.entity_type == "STREET_ADDRESS":
-            end = sp.end
-            for _ in range(5):
-                m = _BLOCK_PART.match(text, end)
-                if not m or not m.group(1) or len(m.group(1)) > 40:
+            j = i + 1
+            while True:
+                end = sp.end
+                for _ in range(6):
+                    m = _BLOCK_PART.match(text, end)
+                    if not m or not m.group(1) or len(m.group(1)) > 40:
+                        break
+                    seg = m.group(1)
+                    if "@" in seg or ":" in seg or (seg.split()[0].lower() in ("i", "we", "it", "the", "and", "please", "call", "thanks")):
+                        break
+                    end = m.end()
+                if end > sp.end:
+                    sp = Span(start=sp.start, end=end, entity_type=sp.entity_type, score=sp.score)
+                grew = False
+                while j < len(spans) and spans[j].start < sp.end + 1:
+                    if spans[j].end > sp.end:
+                        sp = Span(start=sp.start, end=spans[j].end, entity_type=sp.entity_type, score=sp.score)
+                        grew = True
+                    j += 1
+                if not grew:
                     break
-                seg = m.group(1)
-                if "@" in seg or ":" in seg or (seg.split()[0].lower() in ("i", "we", "it", "the", "and", "please", "call", "thanks")):
-                    break
-                end = m.end()
-            if end > sp.end:
-                sp = Span(start=sp.start, end=end, entity_type=sp.entity_type, score=sp.score)
             # a house or flat number just before the street ("03262 2437 Main St")
             m = re.search(r"(?:^|(?<=[\s>]))\d{1,6}[ ]+$", text[max(0, sp.start - 12):sp.start])
             if m:
@@ -138,11 +152,6 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
                 if out and out[-1].end > start:
                     start = out[-1].end
                 sp = Span(start=start, end=sp.end, entity_type=sp.entity_type, score=sp.score)
-            j = i + 1
-            while j < len(spans) and spans[j].start < sp.end:
-                if spans[j].end > sp.end:
-                    sp = Span(start=sp.start, end=spans[j].end, entity_type=sp.entity_type, score=sp.score)
-                j += 1
             out.append(sp)
             i = j
             continue
@@ -153,6 +162,24 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
 
 def _resolve(results: list, text: str) -> list[Span]:
     """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
+    # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
+    by_type: dict[str, list] = {}
+    for r in results:
+        by_type.setdefault(r.entity_type, []).append(r)
+    merged = []
+    for et, rs in by_type.items():
+        rs.sort(key=lambda r: r.start)
+        cur = None
+        for r in rs:
+            if cur is not None and r.start < cur.end:
+                cur = RecognizerResult(et, cur.start, max(cur.end, r.end), max(cur.score, r.score))
+            else:
+                if cur is not None:
+                    merged.append(cur)
+                cur = RecognizerResult(et, r.start, r.end, r.score)
+        if cur is not None:
+            merged.append(cur)
+    results = merged
     ranked = sorted(results, key=lambda r: (-r.score, -_PRIORITY.get(r.entity_type, 1), -(r.end - r.start), r.start))
     taken: list[tuple[int, int]] = []
     kept: list[Span] = []
