@@ -367,6 +367,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             ent = hint_ent
             if ent == "DATE_TIME" and _date_share(strings, kind) < 0.5 and kind == "string":
                 ok = False
+            if ok and ent in _NAME_ENTITIES and cs.get("max_length", 0) <= 2:
+                ent, why = "NAME_INITIAL", "values are initials, not names"
             if ok:
                 cov_h = cov.get(ent, 0.0)
                 conf = (0.75 if hint[2] else 0.6) + 0.2 * cov_h
