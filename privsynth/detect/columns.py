@@ -337,19 +337,24 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         return Decision(top, "free_text", round(min(1.0, 0.6 + 0.4 * cs["sentence_share"]), 3), round(with_pii / max(1, len(sub)), 3),
                         "cells are sentences; spans detected inside them", ev)
 
-    strong = {e: c for e, c in cov.items() if e in STRONG}
+    custom = {r.entity_type for r in policy.scan.recognizers} if policy is not None else set()
+    strong = {e: c for e, c in cov.items() if e in STRONG or e in custom}
     # card numbers damaged into scientific notation count with intact card numbers
     if "CREDIT_CARD" in strong and "CREDIT_CARD_DAMAGED" in strong:
         strong["CREDIT_CARD_DAMAGED"] = min(1.0, strong["CREDIT_CARD_DAMAGED"] + strong["CREDIT_CARD"])
     # a name hint of a national ID or card makes any validated ID coverage count
     if strong:
-        best = max(strong, key=lambda e: (strong[e] >= min_cov, _SPECIFICITY.get(e, 1) if strong[e] >= min_cov else 0, strong[e]))
+        # entities the policy declares are what the user asked for: they outrank built-in ones
+        spec = lambda e: 20 if e in custom else _SPECIFICITY.get(e, 1)  # noqa: E731
+        best = max(strong, key=lambda e: (strong[e] >= min_cov, spec(e) if strong[e] >= min_cov else 0, strong[e]))
         c = strong[best]
         agrees = hint_ent is not None and (hint_ent == best or (hint_ent == "NATIONAL_ID" and best in _NATIONAL_IDS)
                                            or (hint_ent == "CREDIT_CARD" and best == "CREDIT_CARD_DAMAGED"))
         if c >= min_cov or (agrees and c >= 0.2):
             # phone-like digit groups are weak evidence against a column name that says otherwise
-            if not (best == "PHONE_NUMBER" and hint_ent is not None and hint_ent != "PHONE_NUMBER" and (hint[2] or c < 0.95)):
+            # (PUMA codes, zip+4, IDs); a person-ish name ("contact") does not overrule them
+            if not (best == "PHONE_NUMBER" and hint_ent is not None and hint_ent not in _NAME_ENTITIES | {"PHONE_NUMBER"}
+                    and (hint[2] or c < 0.95)):
                 conf = min(1.0, 0.5 + 0.5 * c + (0.1 if agrees else 0.0))
                 ent = best
                 if hint_ent == "NATIONAL_ID" and best not in _NATIONAL_IDS and best not in ("CREDIT_CARD_DAMAGED",):
