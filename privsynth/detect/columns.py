@@ -40,6 +40,7 @@ _NATIONAL_IDS = {"US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF",
 _NAME_ENTITIES = {"PERSON", "FIRST_NAME", "LAST_NAME"}
 NER_SAMPLE = 200
 TEXT_SAMPLE = 50
+TEXT_CHARS = 5000
 _PHONE_RECS = {"PhoneRecognizer", "PhoneNumbersIntl", "PhoneCell", "PhoneInternational"}
 
 
@@ -326,7 +327,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
     if is_text:
         from privsynth.detect.text import analyze_texts
 
-        sub = strings[:TEXT_SAMPLE]
+        sub = [t[:TEXT_CHARS] for t in strings[:TEXT_SAMPLE]]  # a 10 MB cell is judged by its head
         spans = analyze_texts(sub, policy)
         counts = Counter(sp.entity_type for doc in spans for sp in doc)
         with_pii = sum(bool(doc) for doc in spans)

@@ -145,6 +145,9 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
                     j += 1
                 if not grew:
                     break
+            # a sentence-final full stop is not part of the address (but "St." and "Apt." keep theirs)
+            if text[sp.end - 1] == "." and not re.search(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z]{1,3})\.$", text[max(0, sp.end - 6):sp.end]):
+                sp = Span(start=sp.start, end=sp.end - 1, entity_type=sp.entity_type, score=sp.score)
             # a house or flat number just before the street ("03262 2437 Main St")
             m = re.search(r"(?:^|(?<=[\s>]))\d{1,6}[ ]+$", text[max(0, sp.start - 12):sp.start])
             if m:
