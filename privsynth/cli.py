@@ -152,9 +152,15 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
                 ents = ", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"
                 click.echo(f"{d.id}\t{ents}")
         return
-    df = read_table(data)
-    validate_columns(policy, df.columns, str(data))
-    result = detect.scan_table(df, policy, progress=progress_printer(quiet))
+    from privsynth.io import table_format
+
+    if table_format(data) == "csv":  # streamed in chunks: tables larger than memory can be scanned
+        result = detect.scan_file(data, policy, progress=progress_printer(quiet))
+        validate_columns(policy, [c.name for c in result.columns], str(data))
+    else:
+        df = read_table(data)
+        validate_columns(policy, df.columns, str(data))
+        result = detect.scan_table(df, policy, progress=progress_printer(quiet))
     if fmt == "json":
         _emit_json({"columns": [c.model_dump(mode="json", include={"name", "entity_type", "category", "confidence", "coverage", "evidence"}) for c in result.columns], "rows": result.rows, "rows_sampled": result.rows_sampled})
         return

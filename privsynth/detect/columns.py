@@ -40,7 +40,8 @@ _NATIONAL_IDS = {"US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF",
 _NAME_ENTITIES = {"PERSON", "FIRST_NAME", "LAST_NAME"}
 NER_SAMPLE = 200
 TEXT_SAMPLE = 50
-_PHONE_RECS = {"PhoneRecognizer", "PhoneNumbersIntl"}
+TEXT_CHARS = 5000
+_PHONE_RECS = {"PhoneRecognizer", "PhoneNumbersIntl", "PhoneCell", "PhoneInternational"}
 
 
 @dataclass
@@ -152,35 +153,61 @@ def _full_match(res_start: int, res_end: int, value: str, entity: str) -> bool:
     return (res_end - res_start) >= need * len(value)
 
 
-def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Counter, Counter]:
-    """(entity -> values fully matched, recognizer/entity -> values fully matched, entity -> values with any match)."""
+_NO_DIGIT_OK = {"EMAIL_ADDRESS", "URL", "CRYPTO", "IP_ADDRESS", "MAC_ADDRESS", "STREET_ADDRESS", "IT_FISCAL_CODE", "UUID",
+                "CREDIT_CARD_DAMAGED"}
+PROBE = 100  # every recognizer runs on this many values; only those that match run on the rest
+EXPENSIVE_CAP = 300  # values evaluated when a slow (phonenumbers) recognizer is active
+
+
+def _match_value(v: str, recognizers: list) -> tuple[set, set, set]:
+    ndig = sum(ch.isdigit() for ch in v)
+    ents_full: set[str] = set()
+    ents_any: set[str] = set()
+    recs_full: set[str] = set()
+    for rec in recognizers:
+        if rec.name in _PHONE_RECS and ndig < 6:
+            continue
+        if ndig == 0 and not (set(rec.supported_entities) & _NO_DIGIT_OK) and not getattr(rec, "deny_list", None):
+            continue
+        try:
+            results = rec.analyze(v, rec.supported_entities, None)
+        except Exception:  # a recognizer must never break the scan
+            continue
+        for r in results or []:
+            if r.score < 0.3:
+                continue
+            ents_any.add(r.entity_type)
+            if _full_match(r.start, r.end, v, r.entity_type):
+                ents_full.add(r.entity_type)
+                recs_full.add(f"{rec.name}:{r.entity_type}")
+    return ents_full, ents_any, recs_full
+
+
+def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Counter, Counter, int]:
+    """(entity -> values fully matched, recognizer/entity -> values fully matched, entity -> values with any
+    match, number of values evaluated). All recognizers run on a probe of PROBE values; only those
+    that fully matched at least one probe value run on the rest (a recognizer that matches none of
+    100 random values cannot reach a useful coverage)."""
     full: Counter = Counter()
     by_rec: Counter = Counter()
     partial: Counter = Counter()
-    for value in strings:
-        v = value[:2000]  # a 10 MB cell is scanned by its head only for column decisions
-        ndig = sum(ch.isdigit() for ch in v)
-        ents_full: set[str] = set()
-        ents_any: set[str] = set()
-        recs_full: set[str] = set()
-        for rec in recognizers:
-            if rec.name in _PHONE_RECS and ndig < 6:
-                continue
-            try:
-                results = rec.analyze(v, rec.supported_entities, None)
-            except Exception:  # a recognizer must never break the scan
-                continue
-            for r in results or []:
-                if r.score < 0.3:
-                    continue
-                ents_any.add(r.entity_type)
-                if _full_match(r.start, r.end, v, r.entity_type):
-                    ents_full.add(r.entity_type)
-                    recs_full.add(f"{rec.name}:{r.entity_type}")
-        full.update(ents_full)
-        partial.update(ents_any)
-        by_rec.update(recs_full)
-    return full, by_rec, partial
+    values = [s[:2000] for s in strings]  # a 10 MB cell is judged by its head for column decisions
+    probe = values[:PROBE]
+    hits: set[str] = set()
+    for v in probe:
+        f, a, r = _match_value(v, recognizers)
+        full.update(f)
+        partial.update(a)
+        by_rec.update(r)
+        hits.update(x.split(":")[0] for x in r)
+    active = [rec for rec in recognizers if rec.name in hits]
+    rest = values[PROBE:]
+    for v in rest:
+        f, a, r = _match_value(v, active)
+        full.update(f)
+        partial.update(a)
+        by_rec.update(r)
+    return full, by_rec, partial, len(probe) + len(rest)
 
 
 def _ner_evidence(strings: list[str]) -> Counter:
@@ -285,13 +312,14 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
     # --- damaged (scientific-notation) card numbers, whether still strings or already floats
     damaged = _looks_damaged_card_number(sample, kind)
     # --- regex/validator recognizers over every sampled value
-    full, by_rec, partial = _pattern_evidence(strings, recognizers)
+    full, by_rec, partial, n_eval = _pattern_evidence(strings, recognizers)
+    ev["pattern_values_evaluated"] = n_eval
     if damaged:
-        full["CREDIT_CARD_DAMAGED"] += damaged
-        by_rec["ScientificNotationNumber:CREDIT_CARD_DAMAGED"] += damaged
+        full["CREDIT_CARD_DAMAGED"] += round(damaged * n_eval / n)
+        by_rec["ScientificNotationNumber:CREDIT_CARD_DAMAGED"] += round(damaged * n_eval / n)
     if by_rec:
         ev["recognizers"] = dict(by_rec.most_common())
-    cov = {e: min(1.0, c / n) for e, c in full.items()}
+    cov = {e: min(1.0, c / n_eval) for e, c in full.items()}
     if cov:
         ev["coverage_by_entity"] = {e: round(c, 3) for e, c in sorted(cov.items(), key=lambda kv: -kv[1])}
     # sentence-like cells are free text, scanned span by span
@@ -299,7 +327,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
     if is_text:
         from privsynth.detect.text import analyze_texts
 
-        sub = strings[:TEXT_SAMPLE]
+        sub = [t[:TEXT_CHARS] for t in strings[:TEXT_SAMPLE]]  # a 10 MB cell is judged by its head
         spans = analyze_texts(sub, policy)
         counts = Counter(sp.entity_type for doc in spans for sp in doc)
         with_pii = sum(bool(doc) for doc in spans)
@@ -310,19 +338,24 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         return Decision(top, "free_text", round(min(1.0, 0.6 + 0.4 * cs["sentence_share"]), 3), round(with_pii / max(1, len(sub)), 3),
                         "cells are sentences; spans detected inside them", ev)
 
-    strong = {e: c for e, c in cov.items() if e in STRONG}
+    custom = {r.entity_type for r in policy.scan.recognizers} if policy is not None else set()
+    strong = {e: c for e, c in cov.items() if e in STRONG or e in custom}
     # card numbers damaged into scientific notation count with intact card numbers
     if "CREDIT_CARD" in strong and "CREDIT_CARD_DAMAGED" in strong:
         strong["CREDIT_CARD_DAMAGED"] = min(1.0, strong["CREDIT_CARD_DAMAGED"] + strong["CREDIT_CARD"])
     # a name hint of a national ID or card makes any validated ID coverage count
     if strong:
-        best = max(strong, key=lambda e: (strong[e] >= min_cov, _SPECIFICITY.get(e, 1) if strong[e] >= min_cov else 0, strong[e]))
+        # entities the policy declares are what the user asked for: they outrank built-in ones
+        spec = lambda e: 20 if e in custom else _SPECIFICITY.get(e, 1)  # noqa: E731
+        best = max(strong, key=lambda e: (strong[e] >= min_cov, spec(e) if strong[e] >= min_cov else 0, strong[e]))
         c = strong[best]
         agrees = hint_ent is not None and (hint_ent == best or (hint_ent == "NATIONAL_ID" and best in _NATIONAL_IDS)
                                            or (hint_ent == "CREDIT_CARD" and best == "CREDIT_CARD_DAMAGED"))
         if c >= min_cov or (agrees and c >= 0.2):
-            # phone-like matches on a column named as an ID or a number are weak evidence
-            if not (best == "PHONE_NUMBER" and hint_ent in ("RECORD_ID", "NATIONAL_ID", "CREDIT_CARD", "IBAN_CODE") and c < 0.95):
+            # phone-like digit groups are weak evidence against a column name that says otherwise
+            # (PUMA codes, zip+4, IDs); a person-ish name ("contact") does not overrule them
+            if not (best == "PHONE_NUMBER" and hint_ent is not None and hint_ent not in _NAME_ENTITIES | {"PHONE_NUMBER"}
+                    and (hint[2] or c < 0.95)):
                 conf = min(1.0, 0.5 + 0.5 * c + (0.1 if agrees else 0.0))
                 ent = best
                 if hint_ent == "NATIONAL_ID" and best not in _NATIONAL_IDS and best not in ("CREDIT_CARD_DAMAGED",):
@@ -340,6 +373,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             ent = hint_ent
             if ent == "DATE_TIME" and _date_share(strings, kind) < 0.5 and kind == "string":
                 ok = False
+            if ok and ent in _NAME_ENTITIES and cs.get("max_length", 0) <= 2:
+                ent, why = "NAME_INITIAL", "values are initials, not names"
             if ok:
                 cov_h = cov.get(ent, 0.0)
                 conf = (0.75 if hint[2] else 0.6) + 0.2 * cov_h

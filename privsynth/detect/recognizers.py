@@ -15,6 +15,13 @@ from privsynth.detect.validators import get_validator
 from privsynth.errors import PolicyError
 
 
+def _result(rec: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
+    expl = AnalysisExplanation(recognizer=rec.name, original_score=score, textual_explanation=rec.name)
+    return RecognizerResult(entity, start, end, score, analysis_explanation=expl,
+                            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: rec.name,
+                                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: rec.id})
+
+
 class ValidatedPatternRecognizer(PatternRecognizer):
     """A regex recognizer whose matches must pass a named validator (then scored 1.0)."""
 
@@ -186,9 +193,50 @@ class InternationalPhoneRecognizer(EntityRecognizer):
                 if (m.start, m.end) in seen:
                     continue
                 seen.add((m.start, m.end))
-                expl = AnalysisExplanation(recognizer=self.name, original_score=0.6, textual_explanation=f"phonenumbers match ({region})")
-                out.append(RecognizerResult("PHONE_NUMBER", m.start, m.end, 0.6, analysis_explanation=expl, recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
+                out.append(_result(self, "PHONE_NUMBER", m.start, m.end, 0.6))
         return out
+
+
+class PhoneCellRecognizer(EntityRecognizer):
+    """Whole-cell phone check for table columns (fast; phonenumbers' matcher is too slow per cell).
+
+    A cell is a phone number when it holds only phone characters with 7-15 digits, and either
+    starts with + / 00 and parses as a possible international number, or is written in groups
+    (spaces, dashes, dots, parentheses) or with a national trunk prefix 0."""
+
+    _CHARS = re.compile(r"^\+?[\d\s().\-]+(?:\s*(?:x|ext\.?)\s*\d{1,5})?$", re.I)
+
+    _DATE = re.compile(r"^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$")
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PHONE_NUMBER"], name="PhoneCell")
+
+    def load(self) -> None:  # noqa: D102
+        pass
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts=None) -> List[RecognizerResult]:
+        t = text.strip()
+        if not self._CHARS.match(t) or self._DATE.match(t):
+            return []
+        main = re.split(r"(?i)x|ext", t)[0]
+        d = re.sub(r"\D", "", main)
+        if not 7 <= len(d) <= 15 or len(set(d)) < 3:
+            return []
+        score = 0.0
+        if t.startswith(("+", "00")):
+            import phonenumbers
+
+            try:
+                num = phonenumbers.parse(t if t.startswith("+") else "+" + t[2:], None)
+                score = 0.8 if phonenumbers.is_possible_number(num) else 0.0
+            except phonenumbers.NumberParseException:
+                score = 0.0
+        elif re.search(r"[\s().\-]", main.strip()) or d.startswith("0"):
+            score = 0.5
+        if score <= 0:
+            return []
+        start = text.index(t[0])
+        return [_result(self, "PHONE_NUMBER", start, start + len(t), score)]
 
 
 def builtin_recognizers() -> list[EntityRecognizer]:

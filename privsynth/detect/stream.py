@@ -57,9 +57,7 @@ def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> Scan
                     if jj < k:
                         res[jj] = v
             seen[c] = start + len(vals)
-        if progress:
-            progress("read", rows, 0)
-    if not names:
+    if not names or rows == 0:
         from privsynth.errors import InputError
 
         raise InputError(f"{p}: table has a header but no rows")

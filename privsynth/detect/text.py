@@ -3,7 +3,10 @@ then overlap resolution and a few precision/recall fixes Presidio lacks."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Sequence
+
+from presidio_analyzer import RecognizerResult
 
 from privsynth.results import DocumentSpans, Span, TextScanResult
 
@@ -20,8 +23,166 @@ _PRIORITY = {
 }
 
 
+_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
+                         r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
+_LABELLED_NAME = re.compile(r"(?im)^[ \t>]*(?:full )?name[ \t]*:[ \t]*((?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)(?:[ ]{1,2}[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3})[ \t]*$")
+_L = r"[^\W\d_]"  # any letter
+_WORD = rf"{_L}[\w.'’-]*"
+_ADDRESS_RULES = [
+    # "the corner of X 12 and Y Street"
+    re.compile(rf"\b(?:the )?corner of [^\n.,;]{{2,60}}? and (?:{_WORD}[ ]?){{1,4}}"),
+    # "6750 Koskikatu 25", "31401 ul. Słowicza 10", "903 83 Dora Creek": number, words, number
+    re.compile(rf"\b\d{{1,6}}(?:[ ]\d{{1,5}})?[ ](?:{_WORD}[ ]){{0,3}}[A-ZÀ-ÖØ-ÞΑ-Ω][\w.'’-]*(?:[ ]{_WORD}){{0,3}}[ ]\d{{1,5}}[A-Za-z]?\b\.?"),
+    # number + words + street word: "22 Talga Court", "87645 22 Talga Court"
+    re.compile(rf"\b\d{{1,6}}(?:[ ]\d{{1,5}})?[ ](?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ ]){{1,3}}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Terrace|Close|Crescent|Parkway|Highway|Alley|Grove|Gardens|Mews|Pass|Bypass|Circle|Trail|Row|Walk|Hill|Park|Loop)\b\.?"),
+    # unit designators
+    re.compile(r"\b(?:Apt\.?|Apartment|Suite|Unit|Flat|Room|Box|PSC|Postbox)[ ]?#?\d{1,6}\b"),
+    # military / PO addresses
+    re.compile(r"\b(?:APO|FPO|DPO)[ ](?:AA|AE|AP)[ ]\d{5}\b|\bUSN[SV][ ]\w+"),
+]
+_ADDRESS_RULES_LOWER = [re.compile(rf"\b\d{{1,6}}(?:[ ]\d{{1,5}})?[ ](?:{_WORD}[ ]){{1,4}}\d{{1,5}}[a-z]?\b")]
+_STREET_WORD = re.compile(
+    r"(?i)(?:street|st\.?|avenue|ave\.?|road|rd\.?|lane|drive|boulevard|blvd|way|court|place|square|terrace|close|crescent|"
+    r"parkway|highway|alley|grove|gardens|mews|pass|bypass|radial|harbor|harbour|parks|greens|streets|creek|"
+    r"straße|strasse|gasse|weg|platz|allee|laan|straat|plein|gracht|vej|gade|gatan|vägen|veien|vegen|katu|tie|tee|utca|útja|út|"
+    r"ulica|ul\.|vicolo|via|viale|piazza|rue|calle|avenida|rua|kapu|sor|sugárút|körút|náměstí|ulice|cesta|trg|vegur)$")
+_BLOCK_PART = re.compile(r"(?:[ ]*(?:,|\n)[ \t]*(?:>[ \t]*)*)((?:[^\W\d_][\w.'’()-]*(?:[ ][^\W\d_][\w.'’()-]*){0,3})?(?:[ ]?\d{5}-\d{4}|[ ]?\d{2,3}-\d{3}|[ ]?[A-Z]?\d{1,6}[A-Z]?(?:[ ]\d[A-Z]{2})?)?)")
+
+
+def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
+    """Extra spans from rules and gazetteers: titles + names, known first names, places, addresses."""
+    from privsynth.detect import gazetteer
+
+    out: list[tuple[int, int, str, float]] = []
+    for m in _TITLE_NAME.finditer(text):
+        out.append((m.start(1), m.end(1), "PERSON", 0.8))
+    for m in _LABELLED_NAME.finditer(text):
+        out.append((m.start(1), m.end(1), "PERSON", 0.8))
+    lower_text = text.islower()
+    firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
+    toks = list(doc) if doc is not None else []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        w = t.text
+        cand = w.title() if (w.isupper() and len(w) >= 3) or (lower_text and w.isalpha()) else w
+        if cand[:1].isupper() and cand in firsts and w.lower() not in gazetteer.COMMON_WORDS:
+            j = i + 1
+            while j < len(toks) and j - i < 4:
+                nw = toks[j].text
+                if re.fullmatch(r"[A-ZÀ-ÖØ-Þ](?:\.)?", nw) or (nw[:1].isupper() and (nw in lasts or nw.title() in lasts or toks[j].pos_ == "PROPN")
+                                                                 and nw.lower() not in gazetteer.COMMON_WORDS and not _STREET_WORD.match(nw)):
+                    j += 1
+                    continue
+                break
+            if j - i >= 2 or t.pos_ == "PROPN":
+                end = toks[j - 1].idx + len(toks[j - 1].text)
+                out.append((t.idx, end, "PERSON", 0.7 if j - i >= 2 else 0.6))
+                i = j
+                continue
+        # places: longest n-gram (up to 4 tokens) in the gazetteer
+        if w[:1].isupper():
+            for n in (4, 3, 2, 1):
+                if i + n > len(toks):
+                    continue
+                span_text = text[t.idx: toks[i + n - 1].idx + len(toks[i + n - 1].text)]
+                key = span_text if not span_text.isupper() else span_text.title()
+                if key in places and (n > 1 or (t.pos_ == "PROPN" and w.lower() not in gazetteer.COMMON_WORDS)):
+                    out.append((t.idx, t.idx + len(span_text), "LOCATION", 0.6))
+                    i += n - 1
+                    break
+        i += 1
+    rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
+    for rx in rules:
+        for m in rx.finditer(text):
+            # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
+            out.append((m.start(), m.end(), "STREET_ADDRESS", 0.9))
+    return out
+
+
+_NUMERIC_DATE = re.compile(r"\d{1,8}")
+
+
+def _drop_noise(text: str, results: list) -> list:
+    """spaCy calls bare 4-6 digit numbers (postcodes, house numbers) dates; keep only years."""
+    keep = []
+    for r in results:
+        if r.entity_type == "DATE_TIME":
+            t = text[r.start:r.end]
+            if _NUMERIC_DATE.fullmatch(t) and not (len(t) == 4 and 1900 <= int(t) <= 2099):
+                continue
+        keep.append(r)
+    return keep
+
+
+def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
+    """An address continues over the following comma- or newline-separated parts (city, state,
+    country, postcode) of an address block; swallow the spans inside the extension."""
+    spans = sorted(spans, key=lambda s: s.start)
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        sp = spans[i]
+        if sp.entity_type == "STREET_ADDRESS":
+            j = i + 1
+            while True:
+                end = sp.end
+                for _ in range(6):
+                    m = _BLOCK_PART.match(text, end)
+                    if not m or not m.group(1) or len(m.group(1)) > 40:
+                        break
+                    seg = m.group(1)
+                    if "@" in seg or ":" in seg or (seg.split()[0].lower() in ("i", "we", "it", "the", "and", "please", "call", "thanks")):
+                        break
+                    end = m.end()
+                if end > sp.end:
+                    sp = Span(start=sp.start, end=end, entity_type=sp.entity_type, score=sp.score)
+                grew = False
+                while j < len(spans) and spans[j].start < sp.end + 1:
+                    if spans[j].end > sp.end:
+                        sp = Span(start=sp.start, end=spans[j].end, entity_type=sp.entity_type, score=sp.score)
+                        grew = True
+                    j += 1
+                if not grew:
+                    break
+            # a sentence-final full stop is not part of the address (but "St." and "Apt." keep theirs)
+            if text[sp.end - 1] == "." and not re.search(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z]{1,3})\.$", text[max(0, sp.end - 6):sp.end]):
+                sp = Span(start=sp.start, end=sp.end - 1, entity_type=sp.entity_type, score=sp.score)
+            # a house or flat number just before the street ("03262 2437 Main St")
+            m = re.search(r"(?:^|(?<=[\s>]))\d{1,6}[ ]+$", text[max(0, sp.start - 12):sp.start])
+            if m:
+                start = sp.start - (len(text[max(0, sp.start - 12):sp.start]) - m.start())
+                if out and out[-1].end > start:
+                    start = out[-1].end
+                sp = Span(start=start, end=sp.end, entity_type=sp.entity_type, score=sp.score)
+            out.append(sp)
+            i = j
+            continue
+        out.append(sp)
+        i += 1
+    return out
+
+
 def _resolve(results: list, text: str) -> list[Span]:
     """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
+    # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
+    by_type: dict[str, list] = {}
+    for r in results:
+        by_type.setdefault(r.entity_type, []).append(r)
+    merged = []
+    for et, rs in by_type.items():
+        rs.sort(key=lambda r: r.start)
+        cur = None
+        for r in rs:
+            if cur is not None and r.start < cur.end:
+                cur = RecognizerResult(et, cur.start, max(cur.end, r.end), max(cur.score, r.score))
+            else:
+                if cur is not None:
+                    merged.append(cur)
+                cur = RecognizerResult(et, r.start, r.end, r.score)
+        if cur is not None:
+            merged.append(cur)
+    results = merged
     ranked = sorted(results, key=lambda r: (-r.score, -_PRIORITY.get(r.entity_type, 1), -(r.end - r.start), r.start))
     taken: list[tuple[int, int]] = []
     kept: list[Span] = []
@@ -64,7 +225,9 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     batch = nlp.process_batch([p[2] for p in pieces], language="en", batch_size=batch_size, n_process=n_process)
     for (i, off, piece), (_, artifacts) in zip(pieces, batch):
         res = analyzer.analyze(text=piece, language="en", nlp_artifacts=artifacts, score_threshold=thr)
-        for sp in _resolve(res, piece):
+        res = _drop_noise(piece, res)
+        res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in _augment(piece, getattr(artifacts, "tokens", None)) if sc >= thr]
+        for sp in _extend_addresses(piece, _resolve(res, piece)):
             out[i].append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
     return out
 
