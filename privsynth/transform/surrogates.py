@@ -51,6 +51,39 @@ _DATE_FORMATS = (
     "%d/%m/%y", "%m/%d/%y",
 )
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MON = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_DIRECTIVE_RX = {"%Y": r"\d{4}", "%m": r"\d{1,2}", "%d": r"\d{1,2}", "%y": r"\d{2}", "%H": r"\d{1,2}", "%M": r"\d{2}",
+                 "%S": r"\d{2}", "%B": f"(?:{_MONTHS})", "%b": f"(?:{_MON})"}
+
+
+def _fmt_regex(fmt: str) -> "re.Pattern[str]":
+    out, i = [], 0
+    while i < len(fmt):
+        if fmt[i] == "%" and fmt[i:i + 2] in _DIRECTIVE_RX:
+            out.append(_DIRECTIVE_RX[fmt[i:i + 2]])
+            i += 2
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    return re.compile("".join(out), re.IGNORECASE)
+
+
+# cheap pre-filter: strptime is only tried on formats whose regex matches
+_DATE_RX = [(f, _fmt_regex(f)) for f in _DATE_FORMATS]
+
+
+def parse_date(v: str) -> "tuple[Optional[datetime], Optional[str]]":
+    if not any(c.isdigit() for c in v):
+        return None, None
+    for fmt, rx in _DATE_RX:
+        if rx.fullmatch(v):
+            try:
+                return datetime.strptime(v, fmt), fmt
+            except ValueError:
+                continue
+    return None, None
+
 
 def _norm_text(v: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", v).split()).casefold()
@@ -372,14 +405,8 @@ class SurrogateFactory:
         if re.fullmatch(r"(19|20)\d\d", v):
             shift = 1 + d[0] % 3
             return str(int(v) + (shift if d[1] % 2 else -shift))
-        dt = None
-        for fmt in _DATE_FORMATS:
-            try:
-                dt = datetime.strptime(v, fmt)
-                break
-            except ValueError:
-                continue
-        if dt is None:  # "3 days ago", "Monday": replace digits only
+        dt, fmt = parse_date(v)
+        if dt is None or fmt is None:  # "3 days ago", "Monday": replace digits only
             return "".join(str(b % 10) if c.isdigit() else c for c, b in zip(value, _stream(d, len(value))))
         days = 1 + int.from_bytes(d[:4], "big") % 365
         if d[4] % 2:
