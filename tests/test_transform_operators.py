@@ -327,3 +327,12 @@ def test_progress_is_reported_per_column():
     df = pd.DataFrame({"a": [1], "b": [2]})
     anonymize_table(df, None, Policy(), progress=lambda s, d, t: seen.append((s, d, t)))
     assert seen == [("transform", 1, 2), ("transform", 2, 2)]
+
+
+def test_distinct_listed_names_get_distinct_surrogates():
+    f = Faker("en_US")
+    f.seed_instance(99)
+    names = sorted({f"{f.first_name()} {f.last_name()}" for _ in range(3000)})
+    out = run(names, "pseudonymize", entity_type="PERSON")
+    assert out.data["c"].nunique() == len(names)
+    assert out.report.stats["columns"]["c"]["surrogate_collisions"] == 0

@@ -216,6 +216,7 @@ class SurrogateFactory:
         self._mac = hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256)
         self._cache: dict[tuple[str, str, bool], str] = {}
         self._tok: dict[tuple[str, str], str] = {}
+        self._perms: dict[str, dict[str, str]] = {}
         self._pools: Optional[dict[str, tuple[str, ...]]] = None
         self._female: frozenset[str] = frozenset()
         self._male: frozenset[str] = frozenset()
@@ -269,22 +270,47 @@ class SurrogateFactory:
 
     # ------------------------------------------------------------------ names
 
+    def _permutation(self, group: str) -> dict[str, str]:
+        """A keyed bijection of one name group onto itself without fixed points.
+
+        Names that are in Faker's lists map through it, so distinct real names get distinct
+        surrogates (no collisions among them); other names are hashed into the whole pool.
+        """
+        perm = self._perms.get(group)
+        if perm is None:
+            pools = self.pools
+            if group == "last":
+                members = sorted(self._lastset)
+            elif group == "female":
+                members = sorted(self._female - self._male)
+            elif group == "male":
+                members = sorted(self._male - self._female)
+            else:  # names listed as both female and male
+                members = sorted(self._female & self._male)
+            display = {x.casefold(): x for x in (pools["last"] if group == "last" else pools["first"])}
+            order = sorted(members, key=lambda m: self.digest("perm." + group, m))
+            perm = {a: display[b] for a, b in zip(order, order[1:] + order[:1])} if len(order) > 1 else {}
+            self._perms[group] = perm
+        return perm
+
     def name_token(self, token: str, role: str) -> str:
         """Surrogate of one name token; role "first" or "last"."""
         norm = token.casefold()
         ck = (role, norm)
         hit = self._tok.get(ck)
         if hit is None:
-            pools = self.pools
+            self.pools
             if role == "last":
-                pool = "last"
+                group, pool = "last", "last"
             elif norm in self._female and norm not in self._male:
-                pool = "first_female"
+                group, pool = "female", "first_female"
             elif norm in self._male and norm not in self._female:
-                pool = "first_male"
+                group, pool = "male", "first_male"
             else:
-                pool = "first"
-            hit = self._pick(pool, "name." + role, norm) if pools[pool] else token
+                group, pool = "unisex", "first"
+            hit = self._permutation(group).get(norm)
+            if hit is None:
+                hit = self._pick(pool, "name." + role, norm) if self.pools[pool] else token
             self._tok[ck] = hit
         return _case_like(token, hit)
 
