@@ -119,10 +119,6 @@ def _pools(locale: str) -> dict[str, tuple[str, ...]]:
             out = {gen() for _ in range(3000)}
         return tuple(sorted(x for x in out if x and " " not in x))
 
-    def gen(fn: Callable[[], str], n: int = 3000) -> tuple[str, ...]:
-        f.seed_instance(0)
-        return tuple(sorted({fn() for _ in range(n)}))
-
     female = names("first_names_female", f.first_name_female)
     male = names("first_names_male", f.first_name_male)
     first = tuple(sorted(set(female) | set(male))) or names("first_names", f.first_name)
@@ -132,10 +128,18 @@ def _pools(locale: str) -> dict[str, tuple[str, ...]]:
         "first_male": male or first,
         "first": first,
         "last": last,
-        "city": gen(f.city),
-        "street": gen(f.street_name),
-        "company": gen(f.company),
     }
+
+
+@lru_cache(maxsize=32)
+def _generated_pool(locale: str, kind: str) -> tuple[str, ...]:
+    """Cities, streets, companies: 3000 draws of a Faker seeded with 0 (built on first use)."""
+    from faker import Faker
+
+    f = Faker(locale)
+    f.seed_instance(0)
+    fn = {"city": f.city, "street": f.street_name, "company": f.company}[kind]
+    return tuple(sorted({fn() for _ in range(3000)}))
 
 
 def _case_like(template: str, value: str) -> str:
@@ -206,6 +210,7 @@ def _country_codes() -> frozenset[str]:
 
 
 _NAME_SPLIT = re.compile(r"(\s+|-|,\s*)")
+_EMAIL_TOKENS = re.compile(r"[^\W\d_]+|\d+|[\W_]+")
 
 
 class SurrogateFactory:
@@ -243,7 +248,7 @@ class SurrogateFactory:
         return self._pools
 
     def _pick(self, pool_name: str, family: str, norm: str) -> str:
-        pool = self.pools[pool_name]
+        pool = self.pools[pool_name] if pool_name in self.pools else _generated_pool(self.locale, pool_name)
         i = self._index(family, norm, len(pool))
         if pool[i].casefold() == norm and len(pool) > 1:  # never map a value onto itself
             i = (i + 1) % len(pool)
@@ -355,8 +360,8 @@ class SurrogateFactory:
             return self._format_preserving("email", v)
         local, domain = v.rsplit("@", 1)
         norm = v.lower()
-        parts = re.split(r"([._+\-])", local)
-        alpha = [i for i, p in enumerate(parts) if i % 2 == 0 and p.isalpha()]
+        parts = _EMAIL_TOKENS.findall(local)
+        alpha = [i for i, p in enumerate(parts) if p.isalpha()]
         out = list(parts)
         for pos, i in enumerate(alpha):
             role = "last" if (pos == len(alpha) - 1 and len(alpha) > 1) else "first"
@@ -365,8 +370,9 @@ class SurrogateFactory:
             else:
                 out[i] = self.name_token(parts[i], role).lower()
         for i, p in enumerate(parts):
-            if i % 2 == 0 and p and not p.isalpha():
-                out[i] = self._format_preserving("email.local", p).lower()
+            if p.isdigit():
+                dd = _stream(self.digest("email.digits", f"{norm}\x00{i}"), len(p))
+                out[i] = "".join(str(b % 10) for b in dd[: len(p)])
         d = self.digest("email", norm)
         suffix = f"{int.from_bytes(d[8:12], 'big') % 100:02d}"
         new_domain = _EMAIL_DOMAINS[d[0] % len(_EMAIL_DOMAINS)]
