@@ -75,3 +75,15 @@ def test_subkeys_differ_per_purpose_and_from_the_master_key():
     subs = {derive_key(key, p) for p in ("surrogate", "tokenize", "encrypt", "fingerprint")}
     assert len(subs) == 4 and key not in subs
     assert len(derive_key(key, "encrypt", 64)) == 64
+
+
+def test_the_cli_keygen_command_writes_a_key_and_refuses_to_overwrite(tmp_path):
+    from click.testing import CliRunner
+
+    from privsynth.cli import cli
+
+    p = tmp_path / "k.key"
+    r = CliRunner().invoke(cli, ["keygen", "--out", str(p)])
+    assert r.exit_code == 0 and key_fingerprint(load_key(p)) in r.output
+    r2 = CliRunner().invoke(cli, ["keygen", "--out", str(p)])
+    assert r2.exit_code == 2 and "refusing to overwrite" in r2.output

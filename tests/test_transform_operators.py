@@ -336,3 +336,34 @@ def test_distinct_listed_names_get_distinct_surrogates():
     out = run(names, "pseudonymize", entity_type="PERSON")
     assert out.data["c"].nunique() == len(names)
     assert out.report.stats["columns"]["c"]["surrogate_collisions"] == 0
+
+
+def test_pseudonymize_follows_the_faker_locale():
+    de = Faker("de_DE").provider("faker.providers.person")
+    last_de = set(de.last_names)
+    out = col(["Anna Schmidt", "Peter Müller"], "pseudonymize", {"locale": "de_DE"}, entity_type="PERSON")
+    assert all(n.split()[-1] in last_de for n in out)
+
+
+def test_integer_ids_keep_their_digit_format():
+    out = col([1001, 2002, 1001], "pseudonymize", entity_type="RECORD_ID")
+    assert out[0] == out[2] != out[1] and all(re.fullmatch(r"\d{4}", v) for v in out)
+
+
+def test_decrypt_only_the_named_columns_and_reject_unknown_ones():
+    df = pd.DataFrame({"a": ["x", "y"], "b": ["p", "q"]})
+    pol = Policy.model_validate({"columns": {"a": {"operator": "encrypt"}, "b": {"operator": "encrypt"}}})
+    enc = anonymize_table(df, None, pol, key=KEY).data
+    back, cols = decrypt_table(enc, KEY, ["b"])
+    assert cols == ["b"] and back["b"].tolist() == ["p", "q"] and back["a"].tolist() == enc["a"].tolist()
+    with pytest.raises(PolicyError, match="no such column 'zz'"):
+        decrypt_table(enc, KEY, ["zz"])
+
+
+@pytest.mark.parametrize("op,params", [("generalize", {"width": 10}), ("redact", {}), ("suppress_rare", {"k": 3}), ("generalize", {"date": "year"})])
+def test_anonymization_blocks_are_many_to_one(op, params):
+    values = {"generalize": [31, 32, 33, 34], "redact": ["a", "b", "c", "d"], "suppress_rare": ["a", "b", "c", "d"]}.get(op)
+    if params.get("date"):
+        values = ["2020-01-01", "2020-05-06", "2020-07-08", "2020-12-31"]
+    out = col(values, op, params)
+    assert out.nunique() == 1 and not set(map(str, values)) & set(map(str, out))
