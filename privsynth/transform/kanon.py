@@ -158,7 +158,8 @@ def k_anonymize(
                 changed = True
     out = df.copy()
     for c in qis:
-        out[c] = ladders[c][level[c]].to_numpy()
+        if level[c] > 0:  # level 0 keeps the column (and its dtype) as it is
+            out[c] = ladders[c][level[c]].to_numpy()
     out = out.loc[~small]
     # class sizes after suppression
     key_cols = [codes[c][level[c]][~small] for c in qis]
