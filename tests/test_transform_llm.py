@@ -203,6 +203,7 @@ def test_llm_rewriting_end_to_end_against_a_local_llama_cpp_server(llama_server,
         "base_url": llama_server, "model": "gemma-3-270m", "prompt_style": "user", "max_tokens": 40, "timeout": 300}}})
     out = anonymize_table(df, scan, pol, key=KEY, detector=detector)
     st = out.report.stats["columns"]["note"]["llm"]
+    print("llm stats:", json.dumps(st))  # visible with -s; aggregates only
     assert st["records"] == 2 and st["rewritten_by_llm"] + st["fallback_surrogate"] == 2
     for n in out.data["note"]:
         assert isinstance(n, str) and n.strip()

@@ -367,3 +367,8 @@ def test_anonymization_blocks_are_many_to_one(op, params):
         values = ["2020-01-01", "2020-05-06", "2020-07-08", "2020-12-31"]
     out = col(values, op, params)
     assert out.nunique() == 1 and not set(map(str, values)) & set(map(str, out))
+
+
+def test_the_output_unpacks_as_data_and_report():
+    data, report = anonymize_table(pd.DataFrame({"a": [1]}), None, Policy())
+    assert data["a"].tolist() == [1] and report.rows_out == 1
