@@ -68,6 +68,8 @@ class LLMSettings(_Strict):
     temperature: float = 0.0
     max_tokens: int = 256
     timeout: float = 60.0
+    prompt_style: Literal["system", "user"] = "system"  # "user": instructions inside the user message (models without a system role, e.g. Gemma)
+    chat_format: Optional[str] = None  # llama_cpp backend: llama-cpp-python chat format (default: the model's template)
 
 
 class TransformSettings(_Strict):

@@ -17,9 +17,18 @@ Progress = Optional[Callable[[str, int, int], None]]
 
 @dataclass
 class TransformOutput:
+    """The transformed table, its report and (only when asked) the re-identification mapping.
+
+    Unpacks as `(data, report)` too, matching the `(DataFrame, TransformReport)` contract in
+    docs/architecture.md.
+    """
+
     data: pd.DataFrame
     report: TransformReport
     mapping: Optional[pd.DataFrame] = None
+
+    def __iter__(self):
+        return iter((self.data, self.report))
 
 
 def _default_detector(policy) -> Detector:

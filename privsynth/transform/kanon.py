@@ -7,9 +7,11 @@ Algorithm (a variant of Sweeney's Datafly, documented in docs/operators.md):
    truncation, other strings straight to "*".
 2. Full-domain: a QI is generalized to the same level for every row.
 3. While more rows sit in equivalence classes smaller than k than the suppression budget
-   (`transform.max_suppression` x rows) allows, raise by one level the QI whose step leaves the
-   fewest such rows (ties: the step losing the least precision).
-4. The rows still in classes smaller than k are suppressed (removed).
+   (`transform.max_suppression` x rows) allows, raise by one level the QI whose step removes
+   the most such rows per unit of precision lost (1 / height of its ladder).
+4. Refinement: lower again, one level at a time, any QI whose last steps are no longer needed
+   to stay within the budget.
+5. The rows still in classes smaller than k are suppressed (removed).
 
 Information loss is reported as Sweeney's precision loss (mean over QIs of level / height) and
 the discernibility metric, with the chosen level per QI and the number of suppressed rows.
@@ -132,18 +134,32 @@ def k_anonymize(
             trial = dict(level)
             trial[c] += 1
             v, sm = _violators(current(trial), k)
-            cost = 1.0 / height[c]
-            cand = (v, cost, c, sm)
+            gain = (viol - v) / (1.0 / height[c])  # violating rows removed per unit of precision lost
+            cand = (-gain, v, c, sm)
             if best is None or cand[:2] < best[:2]:
                 best = cand
         if best is None:
             break
-        viol, _, c, small = best
+        _, viol, c, small = best
         level[c] += 1
         steps += 1
+    # refinement: undo generalization steps that are no longer needed (highest relative level first)
+    changed = True
+    while changed:
+        changed = False
+        for c in sorted(qis, key=lambda q: -(level[q] / height[q] if height[q] else 0)):
+            if level[c] == 0:
+                continue
+            trial = dict(level)
+            trial[c] -= 1
+            v, sm = _violators(current(trial), k)
+            if v <= budget:
+                level, viol, small = trial, v, sm
+                changed = True
     out = df.copy()
     for c in qis:
-        out[c] = ladders[c][level[c]].to_numpy()
+        if level[c] > 0:  # level 0 keeps the column (and its dtype) as it is
+            out[c] = ladders[c][level[c]].to_numpy()
     out = out.loc[~small]
     # class sizes after suppression
     key_cols = [codes[c][level[c]][~small] for c in qis]

@@ -51,6 +51,39 @@ _DATE_FORMATS = (
     "%d/%m/%y", "%m/%d/%y",
 )
 
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MON = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_DIRECTIVE_RX = {"%Y": r"\d{4}", "%m": r"\d{1,2}", "%d": r"\d{1,2}", "%y": r"\d{2}", "%H": r"\d{1,2}", "%M": r"\d{2}",
+                 "%S": r"\d{2}", "%B": f"(?:{_MONTHS})", "%b": f"(?:{_MON})"}
+
+
+def _fmt_regex(fmt: str) -> "re.Pattern[str]":
+    out, i = [], 0
+    while i < len(fmt):
+        if fmt[i] == "%" and fmt[i:i + 2] in _DIRECTIVE_RX:
+            out.append(_DIRECTIVE_RX[fmt[i:i + 2]])
+            i += 2
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    return re.compile("".join(out), re.IGNORECASE)
+
+
+# cheap pre-filter: strptime is only tried on formats whose regex matches
+_DATE_RX = [(f, _fmt_regex(f)) for f in _DATE_FORMATS]
+
+
+def parse_date(v: str) -> "tuple[Optional[datetime], Optional[str]]":
+    if not any(c.isdigit() for c in v):
+        return None, None
+    for fmt, rx in _DATE_RX:
+        if rx.fullmatch(v):
+            try:
+                return datetime.strptime(v, fmt), fmt
+            except ValueError:
+                continue
+    return None, None
+
 
 def _norm_text(v: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", v).split()).casefold()
@@ -86,10 +119,6 @@ def _pools(locale: str) -> dict[str, tuple[str, ...]]:
             out = {gen() for _ in range(3000)}
         return tuple(sorted(x for x in out if x and " " not in x))
 
-    def gen(fn: Callable[[], str], n: int = 3000) -> tuple[str, ...]:
-        f.seed_instance(0)
-        return tuple(sorted({fn() for _ in range(n)}))
-
     female = names("first_names_female", f.first_name_female)
     male = names("first_names_male", f.first_name_male)
     first = tuple(sorted(set(female) | set(male))) or names("first_names", f.first_name)
@@ -99,10 +128,18 @@ def _pools(locale: str) -> dict[str, tuple[str, ...]]:
         "first_male": male or first,
         "first": first,
         "last": last,
-        "city": gen(f.city),
-        "street": gen(f.street_name),
-        "company": gen(f.company),
     }
+
+
+@lru_cache(maxsize=32)
+def _generated_pool(locale: str, kind: str) -> tuple[str, ...]:
+    """Cities, streets, companies: 3000 draws of a Faker seeded with 0 (built on first use)."""
+    from faker import Faker
+
+    f = Faker(locale)
+    f.seed_instance(0)
+    fn = {"city": f.city, "street": f.street_name, "company": f.company}[kind]
+    return tuple(sorted({fn() for _ in range(3000)}))
 
 
 def _case_like(template: str, value: str) -> str:
@@ -173,6 +210,7 @@ def _country_codes() -> frozenset[str]:
 
 
 _NAME_SPLIT = re.compile(r"(\s+|-|,\s*)")
+_EMAIL_TOKENS = re.compile(r"[^\W\d_]+|\d+|[\W_]+")
 
 
 class SurrogateFactory:
@@ -183,6 +221,7 @@ class SurrogateFactory:
         self._mac = hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256)
         self._cache: dict[tuple[str, str, bool], str] = {}
         self._tok: dict[tuple[str, str], str] = {}
+        self._perms: dict[str, dict[str, str]] = {}
         self._pools: Optional[dict[str, tuple[str, ...]]] = None
         self._female: frozenset[str] = frozenset()
         self._male: frozenset[str] = frozenset()
@@ -209,7 +248,7 @@ class SurrogateFactory:
         return self._pools
 
     def _pick(self, pool_name: str, family: str, norm: str) -> str:
-        pool = self.pools[pool_name]
+        pool = self.pools[pool_name] if pool_name in self.pools else _generated_pool(self.locale, pool_name)
         i = self._index(family, norm, len(pool))
         if pool[i].casefold() == norm and len(pool) > 1:  # never map a value onto itself
             i = (i + 1) % len(pool)
@@ -236,22 +275,47 @@ class SurrogateFactory:
 
     # ------------------------------------------------------------------ names
 
+    def _permutation(self, group: str) -> dict[str, str]:
+        """A keyed bijection of one name group onto itself without fixed points.
+
+        Names that are in Faker's lists map through it, so distinct real names get distinct
+        surrogates (no collisions among them); other names are hashed into the whole pool.
+        """
+        perm = self._perms.get(group)
+        if perm is None:
+            pools = self.pools
+            if group == "last":
+                members = sorted(self._lastset)
+            elif group == "female":
+                members = sorted(self._female - self._male)
+            elif group == "male":
+                members = sorted(self._male - self._female)
+            else:  # names listed as both female and male
+                members = sorted(self._female & self._male)
+            display = {x.casefold(): x for x in (pools["last"] if group == "last" else pools["first"])}
+            order = sorted(members, key=lambda m: self.digest("perm." + group, m))
+            perm = {a: display[b] for a, b in zip(order, order[1:] + order[:1])} if len(order) > 1 else {}
+            self._perms[group] = perm
+        return perm
+
     def name_token(self, token: str, role: str) -> str:
         """Surrogate of one name token; role "first" or "last"."""
         norm = token.casefold()
         ck = (role, norm)
         hit = self._tok.get(ck)
         if hit is None:
-            pools = self.pools
+            self.pools
             if role == "last":
-                pool = "last"
+                group, pool = "last", "last"
             elif norm in self._female and norm not in self._male:
-                pool = "first_female"
+                group, pool = "female", "first_female"
             elif norm in self._male and norm not in self._female:
-                pool = "first_male"
+                group, pool = "male", "first_male"
             else:
-                pool = "first"
-            hit = self._pick(pool, "name." + role, norm) if pools[pool] else token
+                group, pool = "unisex", "first"
+            hit = self._permutation(group).get(norm)
+            if hit is None:
+                hit = self._pick(pool, "name." + role, norm) if self.pools[pool] else token
             self._tok[ck] = hit
         return _case_like(token, hit)
 
@@ -296,8 +360,8 @@ class SurrogateFactory:
             return self._format_preserving("email", v)
         local, domain = v.rsplit("@", 1)
         norm = v.lower()
-        parts = re.split(r"([._+\-])", local)
-        alpha = [i for i, p in enumerate(parts) if i % 2 == 0 and p.isalpha()]
+        parts = _EMAIL_TOKENS.findall(local)
+        alpha = [i for i, p in enumerate(parts) if p.isalpha()]
         out = list(parts)
         for pos, i in enumerate(alpha):
             role = "last" if (pos == len(alpha) - 1 and len(alpha) > 1) else "first"
@@ -306,8 +370,9 @@ class SurrogateFactory:
             else:
                 out[i] = self.name_token(parts[i], role).lower()
         for i, p in enumerate(parts):
-            if i % 2 == 0 and p and not p.isalpha():
-                out[i] = self._format_preserving("email.local", p).lower()
+            if p.isdigit():
+                dd = _stream(self.digest("email.digits", f"{norm}\x00{i}"), len(p))
+                out[i] = "".join(str(b % 10) for b in dd[: len(p)])
         d = self.digest("email", norm)
         suffix = f"{int.from_bytes(d[8:12], 'big') % 100:02d}"
         new_domain = _EMAIL_DOMAINS[d[0] % len(_EMAIL_DOMAINS)]
@@ -372,14 +437,8 @@ class SurrogateFactory:
         if re.fullmatch(r"(19|20)\d\d", v):
             shift = 1 + d[0] % 3
             return str(int(v) + (shift if d[1] % 2 else -shift))
-        dt = None
-        for fmt in _DATE_FORMATS:
-            try:
-                dt = datetime.strptime(v, fmt)
-                break
-            except ValueError:
-                continue
-        if dt is None:  # "3 days ago", "Monday": replace digits only
+        dt, fmt = parse_date(v)
+        if dt is None or fmt is None:  # "3 days ago", "Monday": replace digits only
             return "".join(str(b % 10) if c.isdigit() else c for c, b in zip(value, _stream(d, len(value))))
         days = 1 + int.from_bytes(d[:4], "big") % 365
         if d[4] % 2:

