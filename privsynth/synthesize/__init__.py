@@ -28,3 +28,7 @@ __all__ = [
     "synthesize_table",
     "table_sha256",
 ]
+
+from privsynth.synthesize.multi import MultiTableOutput, synthesize_tables  # noqa: E402
+
+__all__ += ["MultiTableOutput", "synthesize_tables"]
