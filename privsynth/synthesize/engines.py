@@ -238,3 +238,10 @@ def save_synthesizer(synth: Any, path) -> str:
     native.save(str(tmp))
     tmp.replace(p)
     return str(p)
+
+
+def load_synthesizer(path) -> Any:
+    """Load a synthesizer saved by ``save_synthesizer`` (SDV's cloudpickle: only load files you trust)."""
+    from sdv.utils import load_synthesizer as _load
+
+    return _load(str(path))
