@@ -285,7 +285,9 @@ def test_the_report_is_aggregate_only(data, out):
 
 
 def test_a_saved_synthesizer_loads_and_samples(out, tmp_path):
-    path = save_synthesizer(out.synthesizer, tmp_path / "model.pkl")
+    report = out.report.model_copy(deep=True)
+    path = save_synthesizer(out.synthesizer, tmp_path / "model.pkl", report=report)
+    assert report.model_saved_to == path and "privacy-relevant" in report.params["model_note"]
     loaded = load_synthesizer(path)
     sampled = loaded.sample(num_rows=5)
     sampled = sampled["table"] if isinstance(sampled, dict) else sampled

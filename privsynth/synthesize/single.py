@@ -13,15 +13,13 @@ import pandas as pd
 from privsynth.errors import InputError, PolicyError
 from privsynth.results import ColumnTreatment, ScanResult, SynthesisReport
 from privsynth.synthesize.columns import ColumnPlan, from_model_frame, plan_columns, to_model_frame
-from privsynth.synthesize.engines import make_engine
+from privsynth.synthesize.engines import MODEL_NOTE, make_engine  # noqa: F401  (re-exported)
 from privsynth.synthesize.identifiers import fake_values
 from privsynth.synthesize.utility import evaluate_utility
 
 Progress = Optional[Callable[[str, int, int], None]]
 TextRewriter = Callable[[pd.Series], pd.Series]
 
-MODEL_NOTE = ("a released synthesizer is itself a privacy-relevant artefact: it can be sampled without "
-              "limit and may have memorised training records; treat it like the training data")
 
 
 @dataclass
