@@ -94,3 +94,10 @@ def test_an_unknown_locale_is_a_policy_error():
 
     with pytest.raises(PolicyError, match="synthesize.locale"):
         fake_values("PERSON", 3, 0, "xx_NOPE", set())
+
+
+def test_numbers_are_compared_as_numbers_so_a_spreadsheet_mangled_card_is_still_avoided():
+    real = fake_values("CREDIT_CARD_DAMAGED", 300, 6, "en_US", set())
+    as_ints = {str(int(float(v))) for v in real}  # how read_table sees "5.54563E+15"
+    again = fake_values("CREDIT_CARD_DAMAGED", 300, 6, "en_US", as_ints)
+    assert not {float(v) for v in again} & {float(v) for v in real}
