@@ -31,7 +31,7 @@ def _sample(df: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def quality_report(real: pd.DataFrame, synth: pd.DataFrame, sdtypes: dict[str, str], seed: int = 0,
-                   max_rows: int = QUALITY_MAX_ROWS) -> dict[str, Any]:
+                   max_rows: int = QUALITY_MAX_ROWS, all_pairs: bool = True) -> dict[str, Any]:
     import warnings
 
     with warnings.catch_warnings():
@@ -47,14 +47,15 @@ def quality_report(real: pd.DataFrame, synth: pd.DataFrame, sdtypes: dict[str, s
     rep = QualityReport()
     # every column pair counts (the classic definition); SDMetrics 0.32 by default scores only
     # pairs whose real correlation/association exceeds 0.5/0.3
-    rep.real_correlation_threshold = 0
-    rep.real_association_threshold = 0
+    if all_pairs:
+        rep.real_correlation_threshold = 0
+        rep.real_association_threshold = 0
     rep.generate(r, s, meta, verbose=False)
     props = rep.get_properties()
     out: dict[str, Any] = {
         "overall": float(rep.get_score()),
         "properties": {str(row["Property"]): (None if pd.isna(row["Score"]) else float(row["Score"])) for _, row in props.iterrows()},
-        "pairs": "all column pairs (no real-correlation threshold)",
+        "pairs": "all column pairs (no real-correlation threshold)" if all_pairs else "SDMetrics default thresholds",
         "rows_compared": {"real": len(r), "synthetic": len(s)},
         "subsampled": len(r) < len(real) or len(s) < len(synth),
     }
