@@ -292,3 +292,8 @@ def test_a_saved_synthesizer_loads_and_samples(out, tmp_path):
     sampled = loaded.sample(num_rows=5)
     sampled = sampled["table"] if isinstance(sampled, dict) else sampled
     assert len(sampled) == 5 and "name" not in sampled.columns
+
+
+def test_a_near_unique_category_is_flagged_because_its_released_values_are_real_ones(out):
+    note = {t.column: t.note for t in out.report.treatments}["zip"]
+    assert "high-cardinality" in note and "real training values" in note

@@ -178,6 +178,12 @@ def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str
                     if len(counts) > 1:
                         p.note = (f"dates in {len(counts)} formats ({', '.join(p.date_formats_seen)}): "
                                   f"parsed per value, released as {p.date_format}")
+        if p.role == "model" and p.sdtype == "categorical":
+            nn = s.dropna()
+            k = int(nn.nunique())
+            if k > 20 and k > 0.5 * len(nn):
+                p.note = (f"high-cardinality category ({k} distinct values in {len(nn)} rows): released values are "
+                          "real training values; consider generalising it or marking it an identifier")
         plans.append(p)
     return plans
 
