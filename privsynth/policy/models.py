@@ -84,6 +84,25 @@ class TransformSettings(_Strict):
     max_suppression: float = Field(0.05, ge=0.0, le=1.0)  # k-anonymization: share of rows that may be suppressed
 
 
+SdType = Literal["numerical", "categorical", "datetime"]
+
+
+class SynthTableSettings(_Strict):
+    """One table of a multi-table synthesis (``synthesize.tables.<name>``)."""
+
+    primary_key: Optional[str] = None
+    column_types: dict[str, SdType] = Field(default_factory=dict)
+
+
+class SynthRelation(_Strict):
+    """A foreign key: ``child_table.child_foreign_key`` refers to ``parent_table.parent_primary_key``."""
+
+    parent_table: str
+    parent_primary_key: str
+    child_table: str
+    child_foreign_key: str
+
+
 class SynthesizeSettings(_Strict):
     model: str = "gaussian_copula"
     holdout_fraction: float = Field(0.2, gt=0.0, lt=0.9)
@@ -96,6 +115,11 @@ class SynthesizeSettings(_Strict):
     target_column: Optional[str] = None
     locale: str = "en_US"
     min_rows: int = Field(50, ge=2)
+    # sdtype overrides for single-table synthesis (e.g. a mixed column declared categorical)
+    column_types: dict[str, SdType] = Field(default_factory=dict)
+    # multi-table synthesis (HMA): tables with their primary keys, and foreign-key relations
+    tables: dict[str, SynthTableSettings] = Field(default_factory=dict)
+    relations: list[SynthRelation] = Field(default_factory=list)
 
 
 class Thresholds(_Strict):

@@ -6,7 +6,7 @@ The holdout is split off before fitting and its hash recorded. Engines (SDV 2.0,
 License 1.1) sit behind privsynth's own interface (``SYNTHESIZERS``), so another can be added.
 """
 
-from privsynth.synthesize.engines import SYNTHESIZERS, save_synthesizer
+from privsynth.synthesize.engines import SYNTHESIZERS, load_synthesizer, save_synthesizer
 from privsynth.synthesize.identifiers import fake_values
 from privsynth.synthesize.single import (
     MODEL_NOTE,
@@ -23,8 +23,13 @@ __all__ = [
     "SynthesisOutput",
     "canonical_csv",
     "fake_values",
+    "load_synthesizer",
     "save_synthesizer",
     "split_holdout",
     "synthesize_table",
     "table_sha256",
 ]
+
+from privsynth.synthesize.multi import MultiTableOutput, synthesize_tables  # noqa: E402
+
+__all__ += ["MultiTableOutput", "synthesize_tables"]

@@ -123,10 +123,10 @@ def _text_kind(s: pd.Series, name: str) -> tuple[str, Optional[pd.Series], dict[
     return "categorical", None, {}
 
 
-def plan_columns(df: pd.DataFrame, scan, policy) -> list[ColumnPlan]:
+def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str, str]] = None) -> list[ColumnPlan]:
     """One ColumnPlan per column of ``df``, roles from ``scan`` (and policy column rules)."""
     by = scan.by_name()
-    overrides = getattr(policy.synthesize, "column_types", {}) or {}
+    overrides = column_types if column_types is not None else (getattr(policy.synthesize, "column_types", {}) or {})
     plans: list[ColumnPlan] = []
     for col in df.columns:
         cs = by.get(col)
@@ -152,6 +152,9 @@ def plan_columns(df: pd.DataFrame, scan, policy) -> list[ColumnPlan]:
             forced = overrides.get(col)
             if forced:
                 p.sdtype = forced
+                if forced == "numerical":
+                    nn = pd.to_numeric(s, errors="coerce").dropna()
+                    p.integer = bool(len(nn) and (nn % 1 == 0).all())
                 if forced == "datetime":
                     parsed, counts = parse_dates(s.dropna())
                     if parsed.isna().any():
@@ -175,6 +178,12 @@ def plan_columns(df: pd.DataFrame, scan, policy) -> list[ColumnPlan]:
                     if len(counts) > 1:
                         p.note = (f"dates in {len(counts)} formats ({', '.join(p.date_formats_seen)}): "
                                   f"parsed per value, released as {p.date_format}")
+        if p.role == "model" and p.sdtype == "categorical":
+            nn = s.dropna()
+            k = int(nn.nunique())
+            if k > 20 and k > 0.5 * len(nn):
+                p.note = (f"high-cardinality category ({k} distinct values in {len(nn)} rows): released values are "
+                          "real training values; consider generalising it or marking it an identifier")
         plans.append(p)
     return plans
 
@@ -189,8 +198,7 @@ def to_model_frame(df: pd.DataFrame, plans: list[ColumnPlan]) -> pd.DataFrame:
         if p.sdtype == "datetime" and not pd.api.types.is_datetime64_any_dtype(s):
             s, _ = parse_dates(s)
         elif p.sdtype == "categorical":
-            s = s.astype(object).where(s.notna(), np.nan)
-            s = s.map(lambda v: v if isinstance(v, str) or v is np.nan else str(v))
+            s = s.astype(object).map(lambda v: np.nan if pd.isna(v) else (v if isinstance(v, str) else str(v)))
         elif p.sdtype == "numerical":
             s = pd.to_numeric(s, errors="coerce")
         cols[p.name] = s

@@ -223,11 +223,17 @@ def make_engine(settings) -> SDVSingleTable:
     return cls(settings)
 
 
-def save_synthesizer(synth: Any, path) -> str:
+MODEL_NOTE = ("a released synthesizer is itself a privacy-relevant artefact: it can be sampled without "
+              "limit and may have memorised training records; treat it like the training data")
+
+
+def save_synthesizer(synth: Any, path, report: Any = None) -> str:
     """Save a fitted synthesizer (an engine or an SDV object) with SDV's own ``save`` (a pickle).
 
     A released model is itself a privacy-relevant artefact: it can be sampled without limit and
-    may memorise training records. Returns the path written.
+    may memorise training records. If a ``SynthesisReport`` is given, its ``model_saved_to`` is
+    set and ``params["model_note"]`` says so. Returns the path written. The saved object models
+    the non-identifying columns only (identifiers and free text are never in it).
     """
     from pathlib import Path
 
@@ -237,4 +243,14 @@ def save_synthesizer(synth: Any, path) -> str:
     tmp = p.with_name(p.name + ".tmp")
     native.save(str(tmp))
     tmp.replace(p)
+    if report is not None:
+        report.model_saved_to = str(p)
+        report.params["model_note"] = MODEL_NOTE
     return str(p)
+
+
+def load_synthesizer(path) -> Any:
+    """Load a synthesizer saved by ``save_synthesizer`` (SDV's cloudpickle: only load files you trust)."""
+    from sdv.utils import load_synthesizer as _load
+
+    return _load(str(path))

@@ -11,6 +11,7 @@ The generator is seeded from ``rng``: the same ``rng`` state gives the same valu
 
 from __future__ import annotations
 
+import math
 import random
 import string
 from typing import Callable, Iterable, Optional, Union
@@ -118,6 +119,20 @@ for _t in ("UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_F
     GENERATORS[_t] = _method("ssn")
 
 
+def normalize(value: object) -> set[str]:
+    """Comparison keys of a value: stripped lower-case text, plus a canonical number when it is
+    one (so a card number read as 5545630000000000 and written as 5.54563E+15 compare equal)."""
+    text = str(value).strip().lower()
+    keys = {text}
+    try:
+        f = float(text.replace(" ", ""))
+    except ValueError:
+        return keys
+    if math.isfinite(f):
+        keys.add(f"{f:.15g}")
+    return keys
+
+
 def _faker(locale: str, seed: int):
     from faker import Faker
 
@@ -138,8 +153,8 @@ def fake_values(
 ) -> list[str]:
     """``n`` fake values of ``entity_type`` (a name from the shared entity list, or None).
 
-    Values equal to one in ``avoid`` (compared as stripped strings, case-insensitively) are
-    drawn again; ``RECORD_ID`` values are also unique among themselves. An entity type with no
+    Values equal to one in ``avoid`` (compared as stripped strings, case-insensitively, and as
+    numbers when both parse as numbers) are drawn again; ``RECORD_ID`` values are also unique among themselves. An entity type with no
     generator gets opaque tokens ``<TYPE>-XXXXXXXXXX``. If a type cannot produce enough values
     outside ``avoid`` after 20 rounds of redrawing (a tiny value space), the remaining values are
     opaque tokens, which never equal a real value either.
@@ -151,13 +166,16 @@ def fake_values(
     et = (entity_type or "ID").upper()
     gen = GENERATORS.get(et) or _opaque(et)
     f = _faker(locale, seed)
-    avoid_norm = {str(a).strip().lower() for a in (avoid or ()) if a is not None}
+    avoid_norm: set[str] = set()
+    for a in avoid or ():
+        if a is not None:
+            avoid_norm |= normalize(a)
     unique = et == "RECORD_ID"
     used: set[str] = set()
 
     def ok(v: str) -> bool:
-        k = v.strip().lower()
-        return k not in avoid_norm and not (unique and k in used)
+        keys = normalize(v)
+        return not (keys & avoid_norm) and not (unique and v.strip().lower() in used)
 
     out: list[Optional[str]] = [None] * n
     todo = list(range(n))

@@ -13,15 +13,13 @@ import pandas as pd
 from privsynth.errors import InputError, PolicyError
 from privsynth.results import ColumnTreatment, ScanResult, SynthesisReport
 from privsynth.synthesize.columns import ColumnPlan, from_model_frame, plan_columns, to_model_frame
-from privsynth.synthesize.engines import make_engine
+from privsynth.synthesize.engines import MODEL_NOTE, make_engine  # noqa: F401  (re-exported)
 from privsynth.synthesize.identifiers import fake_values
 from privsynth.synthesize.utility import evaluate_utility
 
 Progress = Optional[Callable[[str, int, int], None]]
 TextRewriter = Callable[[pd.Series], pd.Series]
 
-MODEL_NOTE = ("a released synthesizer is itself a privacy-relevant artefact: it can be sampled without "
-              "limit and may have memorised training records; treat it like the training data")
 
 
 @dataclass
@@ -121,6 +119,51 @@ def real_identifier_values(df: pd.DataFrame, plans: list[ColumnPlan]) -> set[str
     return avoid
 
 
+def assemble_release(plans: list[ColumnPlan], restored: dict[str, pd.Series], df: pd.DataFrame,
+                     train: pd.DataFrame, n: int, s, avoid: set[str],
+                     text_rewriter: Optional[TextRewriter]) -> tuple[dict[str, pd.Series], list[ColumnTreatment]]:
+    """Release columns in input order: sampled columns, regenerated/dropped identifiers, rewritten
+    or dropped free text, constants and empty columns; with one treatment per input column."""
+    release_cols: dict[str, pd.Series] = {}
+    treatments: list[ColumnTreatment] = []
+    for p in plans:
+        et = p.entity_type
+        if p.role == "model":
+            release_cols[p.name] = restored[p.name]
+            treatments.append(ColumnTreatment(column=p.name, operator="synthesize", gdpr_class="synthesis",
+                                              params={"sdtype": p.sdtype, **({"date_format": p.date_format} if p.date_format else {})},
+                                              note=p.note))
+        elif p.role == "identifier":
+            is_key = (et or "").upper() == "RECORD_ID"
+            if s.identifiers == "drop" and not is_key:
+                treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
+                                                  params={"entity_type": et}, note="direct identifier: not modelled, dropped"))
+                continue
+            release_cols[p.name] = regenerate_identifier(p, df[p.name], n, s.seed, s.locale, avoid)
+            treatments.append(ColumnTreatment(
+                column=p.name, operator="regenerate", gdpr_class="synthesis",
+                params={"entity_type": et, "locale": s.locale},
+                note=("key: regenerated unique, never a real value" if is_key else
+                      "direct identifier: not modelled; fake values of the same type, none equal to a real identifier")))
+        elif p.role == "free_text":
+            if s.free_text == "drop":
+                treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
+                                                  note="free text: not modelled, dropped"))
+                continue
+            release_cols[p.name] = _rewrite_text(p, train, n, s.seed, text_rewriter)  # type: ignore[arg-type]
+            treatments.append(ColumnTreatment(
+                column=p.name, operator=f"rewrite_{s.free_text}", gdpr_class="pseudonymization",
+                params={"method": s.free_text},
+                note="free text: not modelled; real training texts drawn at random and rewritten by the transform stage"))
+        elif p.role == "constant":
+            release_cols[p.name] = pd.Series([p.constant] * n, dtype=df[p.name].dtype)
+            treatments.append(ColumnTreatment(column=p.name, operator="constant", gdpr_class="synthesis", note=p.note))
+        else:  # empty
+            release_cols[p.name] = pd.Series([np.nan] * n, dtype=df[p.name].dtype if df[p.name].dtype != object else object)
+            treatments.append(ColumnTreatment(column=p.name, operator="empty", gdpr_class="synthesis", note=p.note))
+    return release_cols, treatments
+
+
 def synthesize_table(
     df: pd.DataFrame,
     scan: ScanResult,
@@ -160,43 +203,7 @@ def synthesize_table(
     restored = from_model_frame(sampled, plans, df)
 
     avoid = real_identifier_values(df, plans)
-    release_cols: dict[str, pd.Series] = {}
-    treatments: list[ColumnTreatment] = []
-    for p in plans:
-        et = p.entity_type
-        if p.role == "model":
-            release_cols[p.name] = restored[p.name]
-            treatments.append(ColumnTreatment(column=p.name, operator="synthesize", gdpr_class="synthesis",
-                                              params={"sdtype": p.sdtype, **({"date_format": p.date_format} if p.date_format else {})},
-                                              note=p.note))
-        elif p.role == "identifier":
-            is_key = (et or "").upper() == "RECORD_ID"
-            if s.identifiers == "drop" and not is_key:
-                treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
-                                                  params={"entity_type": et}, note="direct identifier: not modelled, dropped"))
-                continue
-            release_cols[p.name] = regenerate_identifier(p, df[p.name], n, s.seed, s.locale, avoid)
-            treatments.append(ColumnTreatment(
-                column=p.name, operator="regenerate", gdpr_class="synthesis",
-                params={"entity_type": et, "locale": s.locale},
-                note=("key: regenerated unique, never a real value" if is_key else
-                      "direct identifier: not modelled; fake values of the same type, none equal to a real identifier")))
-        elif p.role == "free_text":
-            if s.free_text == "drop":
-                treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
-                                                  note="free text: not modelled, dropped"))
-                continue
-            release_cols[p.name] = _rewrite_text(p, train, n, s.seed, text_rewriter)  # type: ignore[arg-type]
-            treatments.append(ColumnTreatment(
-                column=p.name, operator=f"rewrite_{s.free_text}", gdpr_class="pseudonymization",
-                params={"method": s.free_text},
-                note="free text: not modelled; real training texts drawn at random and rewritten by the transform stage"))
-        elif p.role == "constant":
-            release_cols[p.name] = pd.Series([p.constant] * n, dtype=df[p.name].dtype)
-            treatments.append(ColumnTreatment(column=p.name, operator="constant", gdpr_class="synthesis", note=p.note))
-        else:  # empty
-            release_cols[p.name] = pd.Series([np.nan] * n, dtype=df[p.name].dtype if df[p.name].dtype != object else object)
-            treatments.append(ColumnTreatment(column=p.name, operator="empty", gdpr_class="synthesis", note=p.note))
+    release_cols, treatments = assemble_release(plans, restored, df, train, n, s, avoid, text_rewriter)
     release = pd.DataFrame(release_cols)
 
     if progress:
