@@ -137,7 +137,9 @@ class EvalContext:
     # ------------------------------------------------------------------ searches (cached)
     @cached_property
     def release_search_index(self) -> NeighborIndex:
-        return self.index(self.X_release[self.release_idx])
+        """Index over the WHOLE release (approximate above policy evaluate.approximate_above rows), so a copy
+        of a sampled training record is found wherever it sits in the release."""
+        return self.index(self.X_release)
 
     @cached_property
     def approximate(self) -> bool:

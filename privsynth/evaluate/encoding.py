@@ -27,6 +27,8 @@ import pandas as pd
 from privsynth.errors import InputError
 
 MISSING = "\x00missing"
+SUPPRESSED = {"*", "", "nan", "NaN", "None"}
+_INTERVAL = r"^\s*[\[(]?\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|,|\.\.)\s*(-?\d+(?:\.\d+)?)\s*[\])]?\s*$"
 
 
 def _is_numeric(s: pd.Series) -> bool:
@@ -40,7 +42,15 @@ def _as_float(s: pd.Series, column: str, table: str, strict: bool) -> np.ndarray
         return out
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         return s.astype(float).to_numpy()
+    s = s.astype(object).where(~s.astype(str).str.strip().isin(SUPPRESSED), None)
     conv = pd.to_numeric(s, errors="coerce")
+    # generalised numbers of an anonymized release ("20-39", "[20, 40)") count as their interval's midpoint
+    todo = conv.isna() & s.notna()
+    if todo.any():
+        m = s[todo].astype(str).str.extract(_INTERVAL)
+        mid = (pd.to_numeric(m[0], errors="coerce") + pd.to_numeric(m[1], errors="coerce")) / 2
+        conv = conv.astype(float)
+        conv[todo] = mid
     bad = int((conv.isna() & s.notna()).sum())
     present = int(s.notna().sum())
     if strict and present and bad > 0.5 * present:

@@ -1,0 +1,93 @@
+"""Gower encoding and nearest-neighbour backends."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from privsynth.errors import InputError
+from privsynth.evaluate.encoding import GowerEncoder, gower_reference
+from privsynth.evaluate.neighbors import HAVE_FAISS, NeighborIndex
+
+
+def _table(n, seed, missing=0.1):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({
+        "age": rng.integers(18, 90, n).astype(float),
+        "income": rng.lognormal(10, 1, n),
+        "city": rng.choice(["a", "b", "c", "d"], n).astype(object),
+        "flag": rng.choice([True, False], n),
+    })
+    for c in ("age", "income", "city"):
+        df.loc[rng.random(n) < missing, c] = np.nan
+    return df
+
+
+def test_l1_distance_of_encoded_rows_equals_the_gower_distance_from_its_definition():
+    a, b = _table(60, 1), _table(40, 2)
+    enc = GowerEncoder.fit(a, list(a.columns), [b])
+    Xa, Xb = enc.transform(a), enc.transform(b)
+    l1 = np.abs(Xa[:, None, :].astype(float) - Xb[None, :, :]).sum(-1) / enc.n_columns
+    np.testing.assert_allclose(l1, gower_reference(a, b, enc), atol=1e-6)
+
+
+@pytest.mark.parametrize("x, y, expected", [
+    (np.nan, 50.0, 1.0),      # missing vs present: maximal
+    (np.nan, np.nan, 0.0),    # missing vs missing: equal
+    (0.0, 100.0, 1.0),        # full range
+    (25.0, 50.0, 0.25),
+    (-500.0, 0.0, 0.0),       # outside the original's range: clipped to it
+])
+def test_numeric_missing_value_rule_and_range_scaling(x, y, expected):
+    orig = pd.DataFrame({"v": [0.0, 100.0]})
+    enc = GowerEncoder.fit(orig, ["v"])
+    X = enc.transform(pd.DataFrame({"v": [x, y]}))
+    assert abs(np.abs(X[0] - X[1]).sum() - expected) < 1e-6
+
+
+def test_categorical_one_and_the_same_value_written_differently_are_equal():
+    orig = pd.DataFrame({"c": ["1", "2", None]})
+    rel = pd.DataFrame({"c": [1.0, 2, np.nan]})
+    enc = GowerEncoder.fit(orig, ["c"], [rel])
+    np.testing.assert_array_equal(enc.transform(orig), enc.transform(rel))
+
+
+def test_non_numeric_values_in_a_numeric_column_are_a_one_line_dtype_error():
+    enc = GowerEncoder.fit(pd.DataFrame({"age": [1, 2, 3]}), ["age"])
+    with pytest.raises(InputError, match="'age'.*dtype mismatch"):
+        enc.transform(pd.DataFrame({"age": ["x", "y", "3"]}), "release")
+
+
+def test_the_range_comes_from_the_original_only_so_all_tables_share_one_scaling():
+    orig = pd.DataFrame({"v": [0.0, 10.0]})
+    enc = GowerEncoder.fit(orig, ["v"], [pd.DataFrame({"v": [0.0, 1000.0]})])
+    assert enc.numeric["v"] == (0.0, 10.0)
+
+
+@pytest.mark.skipif(not HAVE_FAISS, reason="faiss not installed")
+def test_faiss_exact_index_and_sklearn_fallback_return_the_same_distances():
+    a, b = _table(300, 3), _table(200, 4)
+    enc = GowerEncoder.fit(a, list(a.columns), [b])
+    Xa, Xb = enc.transform(a), enc.transform(b)
+    fa = NeighborIndex(Xa, enc.n_columns, backend="faiss")
+    sk = NeighborIndex(Xa, enc.n_columns, backend="sklearn")
+    d1, _ = fa.search(Xb, 3)
+    d2, _ = sk.search(Xb, 3)
+    assert fa.info.backend == "faiss" and sk.info.backend == "sklearn"
+    assert not fa.info.approximate and not sk.info.approximate
+    np.testing.assert_allclose(d1, d2, atol=1e-5)
+    brute = np.sort(gower_reference(b, a, enc), axis=1)[:, :3]
+    np.testing.assert_allclose(d1, brute, atol=1e-5)
+
+
+@pytest.mark.skipif(not HAVE_FAISS, reason="faiss not installed")
+def test_above_the_threshold_the_index_is_hnsw_flagged_approximate_and_mostly_right():
+    rng = np.random.default_rng(0)
+    base = rng.random((1500, 8)).astype(np.float32)
+    q = rng.random((200, 8)).astype(np.float32)
+    approx = NeighborIndex(base, 4, approximate_above=1000)
+    exact = NeighborIndex(base, 4, approximate_above=10_000)
+    assert approx.info.approximate and "HNSW" in approx.info.index
+    da, ia = approx.search(q, 1)
+    de, ie = exact.search(q, 1)
+    assert (ia[:, 0] == ie[:, 0]).mean() > 0.9
+    assert (da[:, 0] >= de[:, 0] - 1e-6).all()  # an approximate neighbour is never closer than the true one
