@@ -29,8 +29,9 @@ TEXTS = [
     "ECHO: Mary Jones, phone +44 20 7946 0958, asked for a callback.",
     "NEWPII: Peter Miller wants a copy of his records.",
     "EMPTY: Anna Schmidt left a message.",
+    "PROMPTECHO: Karl Weber asked about his bill.",
 ]
-ORIGINAL_VALUES = ["John Smith", "Mary Jones", "7946 0958", "Peter Miller", "Anna Schmidt"]
+ORIGINAL_VALUES = ["John Smith", "Mary Jones", "7946 0958", "Peter Miller", "Anna Schmidt", "Karl Weber"]
 
 
 class _Stub(BaseHTTPRequestHandler):
@@ -47,7 +48,9 @@ class _Stub(BaseHTTPRequestHandler):
             self.end_headers()
             return
         text = body["messages"][-1]["content"]
-        if "ECHO" in text:
+        if "PROMPTECHO" in text:
+            reply = SYSTEM_PROMPT[:150]
+        elif "ECHO" in text:
             reply = text.split("Text:\n")[-1]
         elif "NEWPII" in text:
             reply = "Someone asked for records; write to jane.doe@example.org."
@@ -114,10 +117,11 @@ def test_llm_rewrites_are_rescanned_and_leaky_records_fall_back_to_surrogates(st
         assert not any(v in n for v in ORIGINAL_VALUES), n
     assert notes[1].startswith("ECHO: ") and "asked for a callback." in notes[1]  # surrogate fallback keeps the text
     st = out.report.stats["columns"]["note"]["llm"]
-    assert st["records"] == 4 and st["rewritten_by_llm"] == 1 and st["fallback_surrogate"] == 3
+    assert st["records"] == 5 and st["rewritten_by_llm"] == 1 and st["fallback_surrogate"] == 4
     assert st["fallback_residual_value"] == 1 and st["fallback_new_span"] == 1 and st["fallback_empty"] == 1
+    assert st["fallback_prompt_echo"] == 1
     tr = out.report.treatments[0]
-    assert tr.operator == "llm" and tr.gdpr_class == "pseudonymization" and "3 of 4" in tr.note
+    assert tr.operator == "llm" and tr.gdpr_class == "pseudonymization" and "4 of 5" in tr.note
 
 
 def test_an_http_error_is_one_line_without_the_text(stub_url):

@@ -122,6 +122,7 @@ class Pseudonymize(Operator):
 
     def apply(self, series, ctx):
         et = self.params.entity_type or ctx.entity_type
+        ctx.note = f"surrogates of type {et}" if et else "format-preserving surrogates (no entity type)"
         fac = ctx.factory if not self.params.locale else _factory_for(ctx, self.params.locale)
         if _is_datetime(series):
             def shift(uv):

@@ -274,6 +274,14 @@ def residual_values(original: str, spans: Sequence[Span], rewritten: str) -> int
     return n
 
 
+def echoes_prompt(output: str, prompt: str) -> bool:
+    """True when the model repeated (part of) its instructions instead of rewriting the text."""
+    o = _norm(output)
+    words = _norm(prompt).split()
+    probes = [" ".join(words[i:i + 6]) for i in range(0, max(1, len(words) - 5), 6)]
+    return any(p and p in o for p in probes)
+
+
 def llm_rewrite_texts(texts: Sequence[str], spans: list[list[Span]], backend: Any, detector: Detector,
                       factory: SurrogateFactory, record: Optional[list] = None) -> tuple[list[str], dict[str, int]]:
     """LLM rewrite + re-scan + per-record fallback to surrogates. Returns (texts, counts)."""
@@ -282,12 +290,15 @@ def llm_rewrite_texts(texts: Sequence[str], spans: list[list[Span]], backend: An
         outs.append(backend.rewrite(t).strip() if t.strip() else t)
     rescans = detector(list(outs)) if outs else []
     stats = {"records": len(texts), "rewritten_by_llm": 0, "fallback_surrogate": 0,
-             "fallback_residual_value": 0, "fallback_new_span": 0, "fallback_empty": 0}
+             "fallback_residual_value": 0, "fallback_new_span": 0, "fallback_empty": 0, "fallback_prompt_echo": 0}
+    prompt = getattr(backend, "system_prompt", SYSTEM_PROMPT)
     final: list[str] = []
     for t, sp, o, rs in zip(texts, spans, outs, rescans):
         reason = None
         if t.strip() and not o.strip():
             reason = "fallback_empty"
+        elif echoes_prompt(o, prompt):
+            reason = "fallback_prompt_echo"
         elif residual_values(t, sp, o):
             reason = "fallback_residual_value"
         elif rs:
