@@ -70,5 +70,8 @@ def test_audit_end_to_end_writes_release_evidence_and_report_without_real_values
         if col in release:
             assert PLANTED[col] not in set(release[col])
     if mode == "anonymize":
-        assert ev["verdict"]["label"] == "pseudonymized"
+        # keyed pseudonyms keep it personal data (Art. 4(5)); kept quasi-identifiers may make it
+        # plain personal_data through the SDC tests: either way the reasons name the pseudonymization
+        assert ev["verdict"]["label"] in ("pseudonymized", "personal_data")
+        assert any((r.get("test") or "").startswith("transform.") for r in ev["verdict"]["reasons"])
         assert ev["key_fingerprint"] and "0" * 64 not in json.dumps(ev)
