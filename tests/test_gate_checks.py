@@ -110,6 +110,15 @@ def test_a_test_that_could_not_run_is_a_failed_warning_with_its_reason():
     assert gate.passed
 
 
+def test_a_test_that_does_not_apply_to_the_release_is_a_passed_check_saying_so():
+    t = _t("sdc.k_anonymity", "not_run", reason_not_run="the release is synthetic")
+    t.required = False
+    gate = run_gate(EvaluationReport(tests=[t]), _policy())
+    (c,) = gate.checks
+    assert c.passed and "does not apply" in c.message and "synthetic" in c.message
+    assert gate.passed
+
+
 def test_a_test_the_policy_requires_fails_the_gate_when_it_could_not_run():
     ev = EvaluationReport(tests=[_t("mia.worst", "not_run", reason_not_run="holdout has 3 rows")])
     gate = run_gate(ev, _policy(require=["mia.worst"]))
