@@ -373,7 +373,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         return Decision(top, "free_text", round(min(1.0, 0.6 + 0.4 * cs["sentence_share"]), 3), round(with_pii / max(1, len(sub)), 3),
                         "cells are sentences; spans detected inside them", ev)
 
-    custom = {r.entity_type for r in policy.scan.recognizers} if policy is not None else set()
+    custom_cat = {r.entity_type: r.category for r in policy.scan.recognizers} if policy is not None else {}
+    custom = set(custom_cat)
     strong = {e: c for e, c in cov.items() if e in STRONG or e in custom}
     # card numbers damaged into scientific notation count with intact card numbers
     if "CREDIT_CARD" in strong and "CREDIT_CARD_DAMAGED" in strong:
@@ -395,7 +396,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
                 ent = best
                 if hint_ent == "NATIONAL_ID" and best not in _NATIONAL_IDS and best not in ("CREDIT_CARD_DAMAGED",):
                     ent = "NATIONAL_ID"
-                return Decision(ent, category_of(ent), round(conf, 3), round(c, 3), f"{c:.0%} of sampled values match {best}", ev)
+                cat = custom_cat.get(ent) or category_of(ent)
+                return Decision(ent, cat, round(conf, 3), round(c, 3), f"{c:.0%} of sampled values match {best}", ev)
 
     uniq = stats.uniqueness
     key_like = kind in ("int", "string") and cs.get("no_space_share", 0) >= 0.9 and cs.get("mean_length", 0) >= 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
-from presidio_analyzer import RecognizerResult
 
 from privsynth.results import DocumentSpans, Span, TextScanResult
 
@@ -177,6 +176,8 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
 
 def _resolve(results: list, text: str) -> list[Span]:
     """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
+    from presidio_analyzer import RecognizerResult
+
     # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
     by_type: dict[str, list] = {}
     for r in results:
@@ -218,6 +219,8 @@ def _resolve(results: list, text: str) -> list[Span]:
 def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
                   batch_size: int = BATCH_SIZE, n_process: int = 1, analyzer=None) -> list[list[Span]]:
     """PII spans per text with the full engine. Empty or non-string entries give no spans."""
+    from presidio_analyzer import RecognizerResult
+
     from privsynth.detect.engine import build_analyzer
 
     analyzer = analyzer or build_analyzer(policy)
