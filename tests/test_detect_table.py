@@ -139,6 +139,14 @@ def test_custom_policy_recognizer_with_validator_decides_a_column():
     assert "member:MEMBER_CARD" not in scan_table(bad, pol).columns[0].evidence.get("recognizers", {})
 
 
+def test_custom_recognizer_category_is_the_column_category():
+    pol = Policy(scan={"recognizers": [RecognizerSpec(name="icd", entity_type="ICD10_CODE", category="special_category",
+                                                       patterns=[PatternSpec(regex=r"\b[A-TV-Z]\d{2}\.\d\b", score=0.6)])]})
+    df = pd.DataFrame({"code": ["E11.9", "I10.0", "J45.2", "F32.1"] * 10})
+    c = scan_table(df, pol).columns[0]
+    assert (c.entity_type, c.category) == ("ICD10_CODE", "special_category")
+
+
 @pytest.mark.parametrize("spec,needle", [
     (dict(name="a", entity_type="X_ID", patterns=[PatternSpec(regex="([")]), "does not compile"),
     (dict(name="b", entity_type="X_ID", patterns=[PatternSpec(regex="a*")]), "empty string"),

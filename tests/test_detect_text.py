@@ -93,3 +93,23 @@ def test_email_detection_does_not_touch_the_network_or_cache(analyzer):
     assert tx.TLD_EXTRACTOR.suffix_list_urls == () and tx.TLD_EXTRACTOR._cache.enabled is False
     spans = analyze_texts(["write to x@example.co.uk"])[0]
     assert spans and spans[0].entity_type == "EMAIL_ADDRESS"
+
+
+def test_cli_scans_jsonl_and_txt_documents_into_the_public_shape(tmp_path, analyzer):
+    import json
+
+    from click.testing import CliRunner
+
+    from privsynth.cli import cli
+
+    f = tmp_path / "notes.jsonl"
+    f.write_text('{"id": "n1", "text": "Mail anna.berg@example.org"}\n{"id": "n2", "text": "All quiet."}\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["scan", str(f), "--text-field", "text", "--id-field", "id", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    docs = json.loads(res.stdout)["documents"]
+    assert [d["id"] for d in docs] == ["n1", "n2"]
+    assert docs[0]["spans"][0]["entity_type"] == "EMAIL_ADDRESS" and docs[1]["spans"] == []
+    t = tmp_path / "notes.txt"
+    t.write_text("call +44 20 7946 0958\nnothing\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["scan", str(t), "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["documents"][0]["spans"][0]["entity_type"] == "PHONE_NUMBER"

@@ -210,7 +210,7 @@ def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, C
     return full, by_rec, partial, len(probe) + len(rest)
 
 
-def _ner_evidence(strings: list[str]) -> Counter:
+def _ner_evidence(strings: list[str], per_value: Optional[list] = None) -> Counter:
     """spaCy labels covering most of each value (for short text-like cells)."""
     from privsynth.detect.engine import spacy_nlp
 
@@ -225,6 +225,8 @@ def _ner_evidence(strings: list[str]) -> Counter:
                     best = ent.label_
                     break
             votes[best or "NONE"] += 1
+            if per_value is not None:
+                per_value.append(best)
     return votes
 
 
@@ -242,6 +244,39 @@ def _vocab_evidence(strings: list[str]) -> dict[str, float]:
         if share > 0:
             out[ent] = round(share, 3)
     return out
+
+
+def _gazetteer_evidence(strings: list[str], flags: Optional[list] = None) -> dict[str, float]:
+    """Shares of values that are known first names, last names, "First Last" names or places.
+    `flags` receives per value ("name" | "place" | None)."""
+    from privsynth.detect import gazetteer
+
+    firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
+    vals = strings[:NER_SAMPLE]
+    n = len(vals)
+    if not n:
+        return {}
+    f = l = full = p = 0
+    for v in vals:
+        t = v.strip()
+        tt = t.title() if t.isupper() or t.islower() else t
+        parts = tt.split()
+        is_name = False
+        if len(parts) == 1:
+            f += tt in firsts
+            l += tt in lasts
+            is_name = tt in firsts or tt in lasts
+        elif 2 <= len(parts) <= 4 and parts[0] in firsts and parts[-1][:1].isupper():
+            full += 1
+            is_name = True
+        p += tt in places
+        if flags is not None:
+            flags.append("name" if is_name else "place" if tt in places else None)
+    out = {"first_name": f / n, "last_name": l / n, "full_name": full / n, "place": p / n}
+    # names that are also places (Jordan, Florence) must not decide a place column alone
+    if out["first_name"] >= 0.5 and out["last_name"] >= 0.5:
+        out["first_name"] = out["last_name"] = max(out["first_name"], out["last_name"])
+    return {k: round(v, 3) for k, v in out.items() if v > 0}
 
 
 def _date_share(strings: list[str], kind: str) -> float:
@@ -338,7 +373,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         return Decision(top, "free_text", round(min(1.0, 0.6 + 0.4 * cs["sentence_share"]), 3), round(with_pii / max(1, len(sub)), 3),
                         "cells are sentences; spans detected inside them", ev)
 
-    custom = {r.entity_type for r in policy.scan.recognizers} if policy is not None else set()
+    custom_cat = {r.entity_type: r.category for r in policy.scan.recognizers} if policy is not None else {}
+    custom = set(custom_cat)
     strong = {e: c for e, c in cov.items() if e in STRONG or e in custom}
     # card numbers damaged into scientific notation count with intact card numbers
     if "CREDIT_CARD" in strong and "CREDIT_CARD_DAMAGED" in strong:
@@ -360,7 +396,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
                 ent = best
                 if hint_ent == "NATIONAL_ID" and best not in _NATIONAL_IDS and best not in ("CREDIT_CARD_DAMAGED",):
                     ent = "NATIONAL_ID"
-                return Decision(ent, category_of(ent), round(conf, 3), round(c, 3), f"{c:.0%} of sampled values match {best}", ev)
+                cat = custom_cat.get(ent) or category_of(ent)
+                return Decision(ent, cat, round(conf, 3), round(c, 3), f"{c:.0%} of sampled values match {best}", ev)
 
     uniq = stats.uniqueness
     key_like = kind in ("int", "string") and cs.get("no_space_share", 0) >= 0.9 and cs.get("mean_length", 0) >= 1
@@ -401,15 +438,31 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             return Decision("DATE_TIME", "quasi_identifier", round(0.5 + 0.4 * ds, 3), round(ds, 3), "values are dates", ev)
         alpha_like = cs.get("alpha_share", 0) >= 0.7 and cs.get("mean_words", 0) <= 5
         if alpha_like:
-            votes = _ner_evidence(strings[:NER_SAMPLE])
+            gz = _gazetteer_evidence(strings)
+            ev["gazetteer"] = gz
+            best_g = max(gz, key=gz.get) if gz else None
+            if best_g and gz[best_g] >= 0.5:
+                ent = {"first_name": "FIRST_NAME", "last_name": "LAST_NAME", "full_name": "PERSON", "place": "LOCATION"}[best_g]
+                # a one-word column that is both first and last names is a name column either way
+                return Decision(ent, category_of(ent), round(0.5 + 0.4 * gz[best_g], 3), gz[best_g],
+                                f"{gz[best_g]:.0%} of sampled values are known {best_g.replace('_', ' ')}s", ev)
+            flags: list = []
+            labels: list = []
+            _gazetteer_evidence(strings, flags)
+            votes = _ner_evidence(strings[:NER_SAMPLE], labels)
             m = sum(votes.values())
             ev["ner"] = dict(votes.most_common())
-            per = votes.get("PERSON", 0) / m
-            loc = (votes.get("GPE", 0) + votes.get("LOC", 0) + votes.get("FAC", 0)) / m
-            if per >= 0.5:
-                return Decision("PERSON", "direct_identifier", round(0.5 + 0.4 * per, 3), round(per, 3), f"NER tags {per:.0%} of sampled values as person names", ev)
+            # a value is name-like when a gazetteer knows it or spaCy tags it PERSON; place-like likewise
+            per = sum(f == "name" or lab == "PERSON" for f, lab in zip(flags, labels)) / m
+            loc = sum(f == "place" or lab in ("GPE", "LOC", "FAC") for f, lab in zip(flags, labels)) / m
+            ev["name_like_share"], ev["place_like_share"] = round(per, 3), round(loc, 3)
+            if per >= 0.5 and per >= loc:
+                ent = "PERSON"
+                if cs.get("mean_words", 0) <= 1.2:
+                    ent = "LAST_NAME" if gz.get("last_name", 0) >= gz.get("first_name", 0) else "FIRST_NAME"
+                return Decision(ent, "direct_identifier", round(0.5 + 0.4 * per, 3), round(per, 3), f"{per:.0%} of sampled values are person names (gazetteer or NER)", ev)
             if loc >= 0.5:
-                return Decision("LOCATION", "quasi_identifier", round(0.5 + 0.4 * loc, 3), round(loc, 3), f"NER tags {loc:.0%} of sampled values as places", ev)
+                return Decision("LOCATION", "quasi_identifier", round(0.5 + 0.4 * loc, 3), round(loc, 3), f"{loc:.0%} of sampled values are places (gazetteer or NER)", ev)
     elif kind == "datetime":
         return Decision("DATE_TIME", "quasi_identifier", 0.8, 1.0, "datetime values", ev)
 

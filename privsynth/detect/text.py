@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
-from presidio_analyzer import RecognizerResult
 
 from privsynth.results import DocumentSpans, Span, TextScanResult
 
@@ -103,13 +102,25 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
 _NUMERIC_DATE = re.compile(r"\d{1,8}")
 
 
+_CALENDAR_WORD = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+                            r"christmas|easter|new year|today|yesterday|tomorrow|tonight)")
+_DURATION = re.compile(r"(?i)^(?:about |around |over |almost |nearly |some |the )?(?:\d+\+?|\d+(?:st|nd|rd|th))[ -]?"
+                       r"(?:years?|months?|weeks?|days?|hours?|minutes?|yrs?)(?: old)?$")
+
+
 def _drop_noise(text: str, results: list) -> list:
-    """spaCy calls bare 4-6 digit numbers (postcodes, house numbers) dates; keep only years."""
+    """spaCy's DATE label covers much that is not a date of anybody: bare 4-6 digit numbers
+    (postcodes, house numbers; years are kept), vague expressions without a digit or a calendar
+    word ("this morning", "a few months ago"), and durations ("8+ years", "10th year")."""
     keep = []
     for r in results:
         if r.entity_type == "DATE_TIME":
             t = text[r.start:r.end]
             if _NUMERIC_DATE.fullmatch(t) and not (len(t) == 4 and 1900 <= int(t) <= 2099):
+                continue
+            if not any(ch.isdigit() for ch in t) and not _CALENDAR_WORD.search(t):
+                continue
+            if _DURATION.match(t.strip()):
                 continue
         keep.append(r)
     return keep
@@ -165,6 +176,8 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
 
 def _resolve(results: list, text: str) -> list[Span]:
     """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
+    from presidio_analyzer import RecognizerResult
+
     # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
     by_type: dict[str, list] = {}
     for r in results:
@@ -206,6 +219,8 @@ def _resolve(results: list, text: str) -> list[Span]:
 def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
                   batch_size: int = BATCH_SIZE, n_process: int = 1, analyzer=None) -> list[list[Span]]:
     """PII spans per text with the full engine. Empty or non-string entries give no spans."""
+    from presidio_analyzer import RecognizerResult
+
     from privsynth.detect.engine import build_analyzer
 
     analyzer = analyzer or build_analyzer(policy)
