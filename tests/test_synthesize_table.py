@@ -334,4 +334,4 @@ def test_a_numeric_target_is_scored_with_r2(data):
     m = res.report.utility["tstr"]
     assert (m["task"], m["metric"]) == ("regression", "r2")
     assert -1.0 < m["tstr"] <= 1.0 and -1.0 < m["trtr"] <= 1.0
-    assert m["ratio"] is None or m["ratio"] == pytest.approx(m["tstr"] / m["trtr"], abs=1e-3)
+    assert m["ratio"] is None or m["ratio"] == pytest.approx(m["tstr"] / m["trtr"], rel=0.02)
