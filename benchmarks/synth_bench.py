@@ -53,7 +53,7 @@ class Timer:
 
     def progress(self, stage: str, done: int, total: int) -> None:
         if done == 0:
-            self._start[stage] = time.perf_counter()
+            self._start.setdefault(stage, time.perf_counter())
         if done >= total and stage in self._start:
             self.t[stage] = round(time.perf_counter() - self._start[stage], 2)
 

@@ -54,7 +54,7 @@ def test_neural_engines_train_for_the_policy_epochs_with_progress_and_are_seeded
     calls = []
     a = synthesize_table(df, scan_for(df), pol, progress=lambda *x: calls.append(x))
     fit = [c for c in calls if c[0] == f"synthesize.fit[{model}]"]
-    assert [c[1] for c in fit] == [0, 1, 2] and all(c[2] == 2 for c in fit)
+    assert [c[1] for c in fit if c[1] > 0] == [1, 2] and fit[0][1] == 0 and all(c[2] == 2 for c in fit)
     assert a.report.params["epochs"] == 2 and a.report.params["batch_size"] == 20
     b = synthesize_table(df, scan_for(df), pol)
     pd.testing.assert_frame_equal(a.release, b.release)

@@ -297,3 +297,41 @@ def test_a_saved_synthesizer_loads_and_samples(out, tmp_path):
 def test_a_near_unique_category_is_flagged_because_its_released_values_are_real_ones(out):
     note = {t.column: t.note for t in out.report.treatments}["zip"]
     assert "high-cardinality" in note and "real training values" in note
+
+
+def test_surrogate_free_text_without_a_rewriter_uses_the_detect_and_transform_stages(data, monkeypatch):
+    import privsynth.detect as detect
+    import privsynth.transform as transform
+    from privsynth.results import Span
+
+    seen = {}
+
+    def analyze_texts(texts, policy=None):
+        return [[Span(start=7, end=t.index(" about"), entity_type="PERSON", score=0.85)] for t in texts]
+
+    def rewrite_texts(texts, spans, key, locale="en_US"):
+        seen["key"], seen["locale"] = key, locale
+        return [t[: s[0].start] + "<PERSON>" + t[s[0].end:] for t, s in zip(texts, spans)]
+
+    monkeypatch.setattr(detect, "analyze_texts", analyze_texts, raising=False)
+    monkeypatch.setattr(transform, "rewrite_texts", rewrite_texts, raising=False)
+    res = synthesize_table(data, scan_for(data), policy(seed=5, free_text="surrogate", num_rows=50))
+    assert (res.release.note == "Called <PERSON> about the invoice").all()
+    assert isinstance(seen["key"], bytes) and len(seen["key"]) == 32 and seen["locale"] == "en_US"
+
+
+def test_surrogate_free_text_without_the_transform_stage_is_a_policy_error(data, monkeypatch):
+    import privsynth.transform as transform
+
+    monkeypatch.delattr(transform, "rewrite_texts", raising=False)
+    with pytest.raises(PolicyError, match="synthesize.free_text: 'surrogate' needs"):
+        synthesize_table(data, scan_for(data), policy(free_text="surrogate"))
+
+
+def test_a_numeric_target_is_scored_with_r2(data):
+    res = synthesize_table(data.drop(columns=["note"]), scan_for(data.drop(columns=["note"])),
+                           policy(seed=3, target_column="income"))
+    m = res.report.utility["tstr"]
+    assert (m["task"], m["metric"]) == ("regression", "r2")
+    assert -1.0 < m["tstr"] <= 1.0 and -1.0 < m["trtr"] <= 1.0
+    assert m["ratio"] is None or m["ratio"] == pytest.approx(m["tstr"] / m["trtr"], rel=0.02)

@@ -136,6 +136,8 @@ class SDVSingleTable:
         seed_everything(seed)
         stage = f"synthesize.fit[{self.name}]"
         if self.neural:
+            if progress:  # SDV preprocessing and ctgan's mode-specific normalisation come first
+                progress(stage, 0, int(self.params.get("epochs", DEFAULT_EPOCHS)))
             with _epoch_progress(progress, stage):
                 self.native.fit({"table": df})
         else:
