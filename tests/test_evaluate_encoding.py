@@ -80,14 +80,16 @@ def test_faiss_exact_index_and_sklearn_fallback_return_the_same_distances():
 
 
 @pytest.mark.skipif(not HAVE_FAISS, reason="faiss not installed")
-def test_above_the_threshold_the_index_is_hnsw_flagged_approximate_and_mostly_right():
+@pytest.mark.parametrize("kind, name", [("hnsw", "HNSW"), ("ivf", "IVF")])
+def test_above_the_threshold_the_index_is_approximate_flagged_and_mostly_right(kind, name):
     rng = np.random.default_rng(0)
-    base = rng.random((1500, 8)).astype(np.float32)
-    q = rng.random((200, 8)).astype(np.float32)
-    approx = NeighborIndex(base, 4, approximate_above=1000)
+    base = rng.random((3000, 8)).astype(np.float32)
+    q = np.vstack([rng.random((200, 8)), base[:50]]).astype(np.float32)
+    approx = NeighborIndex(base, 4, approximate_above=1000, kind=kind)
     exact = NeighborIndex(base, 4, approximate_above=10_000)
-    assert approx.info.approximate and "HNSW" in approx.info.index
+    assert approx.info.approximate and name in approx.info.index
     da, ia = approx.search(q, 1)
     de, ie = exact.search(q, 1)
     assert (ia[:, 0] == ie[:, 0]).mean() > 0.9
     assert (da[:, 0] >= de[:, 0] - 1e-6).all()  # an approximate neighbour is never closer than the true one
+    assert (da[-50:, 0] == 0).all()  # verbatim copies are always found

@@ -307,6 +307,7 @@ def test_progress_is_reported_through_the_callback(data):
     assert calls[0][0] == "evaluate" and calls[-1][1] == calls[-1][2]
 
 
+@pytest.mark.slow
 def test_the_sklearn_backend_gives_the_same_verdicts(data):
     train, holdout, clean = data
     a = evaluate_release(train, leak(clean, train, 0.05), holdout, SCAN, fast_policy(), text_detector=lambda t: [[] for _ in t])

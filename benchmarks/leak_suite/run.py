@@ -94,6 +94,7 @@ def main() -> None:
     ap.add_argument("--peer-seeds", type=int, default=0, help="run SDMetrics and anonymeter on the first N seeds")
     ap.add_argument("--peers", default="sdmetrics,anonymeter")
     ap.add_argument("--max-attack-rows", type=int, default=None, help="override policy evaluate.max_attack_rows")
+    ap.add_argument("--wp29-attacks", type=int, default=None, help="override policy evaluate.wp29_attacks")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/leaks.jsonl")
     ap.add_argument("--summarize", default=None)
     args = ap.parse_args()
@@ -105,6 +106,8 @@ def main() -> None:
     policy = Policy()
     if args.max_attack_rows:
         policy.evaluate.max_attack_rows = args.max_attack_rows
+    if args.wp29_attacks:
+        policy.evaluate.wp29_attacks = args.wp29_attacks
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     peers = [p for p in args.peers.split(",") if p]
     with open(args.out, "a") as fh:
@@ -123,7 +126,8 @@ def main() -> None:
                     rel = release if kind is None else plant(release, train, kind, share, seed, columns)
                     rec = {"dataset": name, "seed": seed, "scenario": label, "rows": {"train": len(train),
                            "holdout": len(holdout), "release": len(rel)}, "fit_seconds": round(fit_s, 2),
-                           "max_attack_rows": policy.evaluate.max_attack_rows}
+                           "max_attack_rows": policy.evaluate.max_attack_rows,
+                           "wp29_attacks": policy.evaluate.wp29_attacks}
                     rec["privsynth"] = run_privsynth(train, rel, holdout, scan, policy)
                     if peer and "sdmetrics" in peers:
                         try:

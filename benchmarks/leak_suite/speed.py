@@ -30,9 +30,11 @@ def adult(args) -> None:
     d = DATA / "adult_anonymeter_split"
     if not d.exists():
         raise SystemExit(f"{d} not found (needs ../shared/data)")
-    ori = pd.read_csv(d / "adults_train_RECONSTRUCTED.csv")
-    syn = pd.read_csv(d / "adults_syn.csv")
-    ctl = pd.read_csv(d / "adults_control.csv")
+    names = {"type_employer": "workclass", "marital": "marital_status", "hr_per_week": "hours_per_week",
+             "country": "native_country"}
+    ori = pd.read_csv(d / "adults_train_RECONSTRUCTED.csv").rename(columns=names)
+    syn = pd.read_csv(d / "adults_syn_ctgan.csv").rename(columns=names)
+    ctl = pd.read_csv(d / "adults_control.csv").rename(columns=names)
     # anonymeter's example data has the same columns as adult_full.csv
     scan = scan_for("adult", ori)
     columns = [c for c in ori.columns if c in scan.names("quasi_identifier", "sensitive")]

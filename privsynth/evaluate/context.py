@@ -72,7 +72,7 @@ class EvalContext:
     def index(self, base: np.ndarray) -> NeighborIndex:
         e = self.policy.evaluate
         return NeighborIndex(base, self.enc.n_columns, backend=e.backend, approximate_above=e.approximate_above,
-                             seed=self.seed)
+                             seed=self.seed, kind=e.approximate_index)
 
     # ------------------------------------------------------------------ encoded tables
     @cached_property

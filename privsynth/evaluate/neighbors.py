@@ -1,9 +1,10 @@
 """Nearest-neighbour search under L1 on Gower-encoded rows.
 
 * FAISS `IndexFlat(METRIC_L1)`: exact (default).
-* FAISS `IndexHNSWFlat(METRIC_L1)` when the base set has more than `approximate_above` rows:
-  approximate (a returned neighbour may not be the true nearest, the distance is still exact for
-  the returned neighbour); the evidence is flagged `approximate`.
+* above `approximate_above` base rows an approximate FAISS index, flagged `approximate` in the evidence:
+  `IndexIVFFlat(METRIC_L1)` (default; nlist = 4*sqrt(n), nprobe = 32; a verbatim copy always falls in its
+  own list, so copies are still found) or `IndexHNSWFlat(METRIC_L1)`. A returned neighbour may not be the
+  true nearest; the distance is exact for the neighbour returned, so distances are never underestimated.
 * scikit-learn `NearestNeighbors(metric="manhattan", algorithm="brute")`: exact fallback that
   returns the same distances as the exact FAISS index (tested against each other).
 
@@ -40,7 +41,7 @@ class NeighborIndex:
     """An index over `base` answering k-nearest queries with Gower distances."""
 
     def __init__(self, base: np.ndarray, n_columns: int, backend: str = "faiss", approximate_above: int = 200_000,
-                 hnsw_m: int = 32, ef_search: int = 128, seed: int = 0) -> None:
+                 hnsw_m: int = 32, ef_search: int = 128, seed: int = 0, kind: str = "ivf", nprobe: int = 32) -> None:
         self.n = len(base)
         self.n_columns = max(1, n_columns)
         base = np.ascontiguousarray(base, dtype=np.float32)
@@ -48,11 +49,21 @@ class NeighborIndex:
         use_faiss = backend == "faiss" and HAVE_FAISS
         approximate = self.n > approximate_above
         if use_faiss:
-            if approximate:
+            if approximate and kind == "hnsw":
                 idx = faiss.IndexHNSWFlat(self.dim, hnsw_m, faiss.METRIC_L1)
                 idx.hnsw.efConstruction = 40
                 idx.hnsw.efSearch = ef_search
                 self.info = SearchInfo("faiss", True, f"IndexHNSWFlat(M={hnsw_m}, efSearch={ef_search}, METRIC_L1)")
+            elif approximate:
+                nlist = int(min(4096, max(64, 4 * np.sqrt(self.n))))
+                quantizer = faiss.IndexFlat(self.dim, faiss.METRIC_L1)
+                idx = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_L1)
+                rng = np.random.default_rng(seed)
+                train = base[rng.choice(self.n, size=min(self.n, max(50 * nlist, 50_000)), replace=False)]
+                idx.train(train)
+                idx.nprobe = nprobe
+                self._quantizer = quantizer  # keep alive
+                self.info = SearchInfo("faiss", True, f"IndexIVFFlat(nlist={nlist}, nprobe={nprobe}, METRIC_L1)")
             else:
                 idx = faiss.IndexFlat(self.dim, faiss.METRIC_L1)
                 self.info = SearchInfo("faiss", False, "IndexFlat(METRIC_L1)")

@@ -28,7 +28,7 @@ NEED_CONTROL = "no holdout (control set) was given: the WP29 risks are measured 
 
 HOW = ("Risk 0 means the attack works no better on the training records than on fresh records of the same population "
        "(the release teaches the attacker nothing specific about the people in it); 1 means complete success. The "
-       "interval is a 95% Wilson interval. The baseline is the success of random guessing; an attack that does not beat "
+       "interval combines the 95% Wilson intervals of the main and the control success rates. The baseline is the success of random guessing; an attack that does not beat "
        "its baseline says little. Fails when the risk is significantly above the threshold (the lower end of its 95% "
        "interval exceeds it; default 0.09, the EMA Policy 0070 / Health Canada re-identification figure), so that "
        "sampling noise on a small control set does not raise false alarms.")
@@ -54,9 +54,12 @@ def _risk(id: str, name: str, measures: str, threat: str, main_k: int, main_n: i
     c = ctrl_k / ctrl_n if ctrl_n else 0.0
     b = base_k / base_n if base_n else 0.0
     lo, hi = stats.wilson(main_k, main_n)
+    c_lo, c_hi = stats.wilson(ctrl_k, ctrl_n)
     den = 1 - c if c < 1 else 1.0
     risk = (m - c) / den
-    r_lo, r_hi = (lo - c) / den, (hi - c) / den
+    # interval accounts for the noise of BOTH rates (the control's matters when its success rate is high)
+    r_lo = (lo - c_hi) / (1 - c_hi) if c_hi < 1 else -1.0
+    r_hi = (hi - c_lo) / (1 - c_lo) if c_lo < 1 else 1.0
     det = {"main_success_rate": round(m, 6), "control_success_rate": round(c, 6), "baseline_success_rate": round(b, 6),
            "attacks": main_n, "attack_beats_baseline": bool(m > b)}
     if extra:

@@ -145,6 +145,7 @@ class EvaluateSettings(_Strict):
     control_fraction: float = Field(0.5, gt=0.0, lt=1.0)
     approximate_above: int = Field(200_000, ge=1000)
     backend: Literal["faiss", "sklearn"] = "faiss"
+    approximate_index: Literal["ivf", "hnsw"] = "ivf"  # FAISS index used above approximate_above rows
     max_attack_rows: int = Field(10_000, ge=100)  # candidate records per side in attacks (sampled)
     linkability_groups: Optional[list[list[str]]] = None
     secrets: Optional[list[str]] = None
