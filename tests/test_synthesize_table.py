@@ -335,3 +335,24 @@ def test_a_numeric_target_is_scored_with_r2(data):
     assert (m["task"], m["metric"]) == ("regression", "r2")
     assert -1.0 < m["tstr"] <= 1.0 and -1.0 < m["trtr"] <= 1.0
     assert m["ratio"] is None or m["ratio"] == pytest.approx(m["tstr"] / m["trtr"], rel=0.02)
+
+
+@pytest.mark.slow
+def test_the_same_seed_gives_the_same_release_in_separate_processes_with_different_hash_seeds():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    code = ("from _synth_data import people, policy, scan_for\n"
+            "from privsynth.synthesize import synthesize_table, table_sha256\n"
+            "df = people(120)\n"
+            "print(table_sha256(synthesize_table(df, scan_for(df), policy(seed=3)).release))\n")
+    digests = []
+    for hs in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hs, "PYTHONPATH": os.pathsep.join([str(here.parent), str(here)])}
+        r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-500:]
+        digests.append(r.stdout.strip().splitlines()[-1])
+    assert digests[0] == digests[1] and len(digests[0]) == 64
