@@ -8,18 +8,17 @@ a cell. Only counts leave this module.
 
 from __future__ import annotations
 
-import re
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
 import numpy as np
 import pandas as pd
 
 from privsynth.evaluate import stats
 from privsynth.evaluate.context import EvalContext, finish
+from privsynth.matching import cell_candidates, normalize
 from privsynth.results import Span, TestResult
 
 FAMILY = "residual_pii"
-_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 # entity types whose values are common words/names: a coincidental match with a regenerated value is
 # expected, so they are compared against the holdout's rate instead of counted one by one
@@ -43,29 +42,8 @@ TEXTS = {
 }
 
 
-def normalize(v: object) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        v = int(v)
-    return _NON_ALNUM.sub("", str(v).casefold())
-
-
 def _values(df: pd.DataFrame, col: str) -> set[str]:
     return {x for x in (normalize(v) for v in pd.unique(df[col].dropna())) if len(x) >= MIN_LEN}
-
-
-def _cell_candidates(v: object) -> Iterable[str]:
-    s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-    if not s:
-        return
-    yield normalize(s)
-    words = s.split()
-    if len(words) > 1:
-        words = words[:400]
-        for n in (1, 2, 3, 4):
-            for i in range(0, len(words) - n + 1):
-                yield normalize("".join(words[i : i + n]))
 
 
 def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
@@ -74,7 +52,7 @@ def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
         return hit
     for c in release.columns:
         for v in pd.unique(release[c].dropna()):
-            for cand in _cell_candidates(v):
+            for cand in cell_candidates(v):
                 if cand in targets:
                     hit.add(cand)
     return hit

@@ -181,9 +181,16 @@ def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str
         if p.role == "model" and p.sdtype == "categorical":
             nn = s.dropna()
             k = int(nn.nunique())
-            if k > 20 and k > 0.5 * len(nn):
-                p.note = (f"high-cardinality category ({k} distinct values in {len(nn)} rows): released values are "
-                          "real training values; consider generalising it or marking it an identifier")
+            if k > 20 and k > 0.5 * len(nn) and overrides.get(col):
+                p.note = (f"near-unique category ({k} distinct values in {len(nn)} rows) modelled because "
+                          "synthesize.column_types says so: its released values are real training values")
+            elif k > 20 and k > 0.5 * len(nn):
+                # a category model releases training values: with near-unique values that would copy
+                # real people's values (full postcodes, rare job titles) into the release
+                p.role = "identifier"
+                p.note = (f"near-unique category ({k} distinct values in {len(nn)} rows): modelling it would release "
+                          "real training values, so it is regenerated as fake values of the same kind; generalise it "
+                          "in the input (e.g. postcode district) to keep it in the model")
         plans.append(p)
     return plans
 

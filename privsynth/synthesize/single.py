@@ -143,8 +143,8 @@ def assemble_release(plans: list[ColumnPlan], restored: dict[str, pd.Series], df
             treatments.append(ColumnTreatment(
                 column=p.name, operator="regenerate", gdpr_class="synthesis",
                 params={"entity_type": et, "locale": s.locale},
-                note=("key: regenerated unique, never a real value" if is_key else
-                      "direct identifier: not modelled; fake values of the same type, none equal to a real identifier")))
+                note=p.note or ("key: regenerated unique, never a real value" if is_key else
+                                "direct identifier: not modelled; fake values of the same type, none equal to a real identifier")))
         elif p.role == "free_text":
             if s.free_text == "drop":
                 treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
