@@ -113,3 +113,11 @@ def test_cli_scans_jsonl_and_txt_documents_into_the_public_shape(tmp_path, analy
     t.write_text("call +44 20 7946 0958\nnothing\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["scan", str(t), "--format", "json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["documents"][0]["spans"][0]["entity_type"] == "PHONE_NUMBER"
+
+
+def test_a_missing_spacy_model_is_a_one_line_error_not_a_download():
+    from privsynth.errors import PrivsynthError
+
+    with pytest.raises(PrivsynthError) as e:
+        build_analyzer(Policy(scan={"model": "en_core_web_nonexistent"}))
+    assert "not installed" in str(e.value) and "\n" not in str(e.value)

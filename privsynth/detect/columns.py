@@ -210,11 +210,11 @@ def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, C
     return full, by_rec, partial, len(probe) + len(rest)
 
 
-def _ner_evidence(strings: list[str], per_value: Optional[list] = None) -> Counter:
+def _ner_evidence(strings: list[str], per_value: Optional[list] = None, model: Optional[str] = None) -> Counter:
     """spaCy labels covering most of each value (for short text-like cells)."""
     from privsynth.detect.engine import spacy_nlp
 
-    nlp = spacy_nlp()
+    nlp = spacy_nlp(model)
     votes: Counter = Counter()
     texts = [s[:200] for s in strings]
     with nlp.select_pipes(enable=["tok2vec", "ner"]):
@@ -449,7 +449,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             flags: list = []
             labels: list = []
             _gazetteer_evidence(strings, flags)
-            votes = _ner_evidence(strings[:NER_SAMPLE], labels)
+            votes = _ner_evidence(strings[:NER_SAMPLE], labels, getattr(getattr(policy, "scan", None), "model", None))
             m = sum(votes.values())
             ev["ner"] = dict(votes.most_common())
             # a value is name-like when a gazetteer knows it or spaCy tags it PERSON; place-like likewise

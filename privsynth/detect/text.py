@@ -25,6 +25,8 @@ _PRIORITY = {
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
                          r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
 _LABELLED_NAME = re.compile(r"(?im)^[ \t>]*(?:full )?name[ \t]*:[ \t]*((?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)(?:[ ]{1,2}[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3})[ \t]*$")
+_LABELLED_PHONE = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|téléphone|telefon|teléfono|telefono)\s*(?:no\.?|number|nr\.?)?\s*[:.]\s*"
+                             r"(\+?[\d(][\d ()./-]{4,22}\d)")
 _L = r"[^\W\d_]"  # any letter
 _WORD = rf"{_L}[\w.'’-]*"
 _ADDRESS_RULES = [
@@ -57,6 +59,9 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
         out.append((m.start(1), m.end(1), "PERSON", 0.8))
     for m in _LABELLED_NAME.finditer(text):
         out.append((m.start(1), m.end(1), "PERSON", 0.8))
+    for m in _LABELLED_PHONE.finditer(text):
+        if sum(ch.isdigit() for ch in m.group(1)) >= 6:
+            out.append((m.start(1), m.end(1), "PHONE_NUMBER", 0.9))
     lower_text = text.islower()
     firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
     toks = list(doc) if doc is not None else []
