@@ -379,7 +379,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
     # card numbers damaged into scientific notation count with intact card numbers
     if "CREDIT_CARD" in strong and "CREDIT_CARD_DAMAGED" in strong:
         strong["CREDIT_CARD_DAMAGED"] = min(1.0, strong["CREDIT_CARD_DAMAGED"] + strong["CREDIT_CARD"])
-    # a name hint of a national ID or card makes any validated ID coverage count
+    # a name that agrees with a precise recognizer lowers the coverage needed (0.2 instead of min_coverage)
     if strong:
         # entities the policy declares are what the user asked for: they outrank built-in ones
         spec = lambda e: 20 if e in custom else _SPECIFICITY.get(e, 1)  # noqa: E731
@@ -409,7 +409,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         if ok:
             ent = hint_ent
             if ent == "DATE_TIME" and _date_share(strings, kind) < 0.5 and kind == "string":
-                ok = False
+                ok, why = False, "named like a date but values are not dates"
             if ok and ent in _NAME_ENTITIES and cs.get("max_length", 0) <= 2:
                 ent, why = "NAME_INITIAL", "values are initials, not names"
             if ok:
@@ -438,17 +438,15 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             return Decision("DATE_TIME", "quasi_identifier", round(0.5 + 0.4 * ds, 3), round(ds, 3), "values are dates", ev)
         alpha_like = cs.get("alpha_share", 0) >= 0.7 and cs.get("mean_words", 0) <= 5
         if alpha_like:
-            gz = _gazetteer_evidence(strings)
+            flags: list = []
+            gz = _gazetteer_evidence(strings, flags)
             ev["gazetteer"] = gz
             best_g = max(gz, key=gz.get) if gz else None
             if best_g and gz[best_g] >= 0.5:
                 ent = {"first_name": "FIRST_NAME", "last_name": "LAST_NAME", "full_name": "PERSON", "place": "LOCATION"}[best_g]
-                # a one-word column that is both first and last names is a name column either way
                 return Decision(ent, category_of(ent), round(0.5 + 0.4 * gz[best_g], 3), gz[best_g],
                                 f"{gz[best_g]:.0%} of sampled values are known {best_g.replace('_', ' ')}s", ev)
-            flags: list = []
             labels: list = []
-            _gazetteer_evidence(strings, flags)
             votes = _ner_evidence(strings[:NER_SAMPLE], labels, getattr(getattr(policy, "scan", None), "model", None))
             m = sum(votes.values())
             ev["ner"] = dict(votes.most_common())
