@@ -66,8 +66,9 @@ def column_kind(s: pd.Series) -> str:
     if pd.api.types.is_integer_dtype(s):
         return "int"
     if pd.api.types.is_float_dtype(s):
-        nn = s.dropna()
-        if len(nn) and (np.mod(nn.to_numpy(dtype=float), 1) == 0).all() and nn.abs().max() < 2**53:
+        arr = s.dropna().to_numpy(dtype=float)
+        arr = arr[np.isfinite(arr)]
+        if len(arr) and (np.mod(arr, 1) == 0).all() and np.abs(arr).max() < 2**53:
             return "int"
         return "float"
     if pd.api.types.is_datetime64_any_dtype(s):
