@@ -355,6 +355,8 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         by_rec["ScientificNotationNumber:CREDIT_CARD_DAMAGED"] += round(damaged * n_eval / n)
     if by_rec:
         ev["recognizers"] = dict(by_rec.most_common())
+    if partial:  # values with a match anywhere inside (not necessarily the whole cell)
+        ev["partial_matches"] = dict(partial.most_common())
     cov = {e: min(1.0, c / n_eval) for e, c in full.items()}
     if cov:
         ev["coverage_by_entity"] = {e: round(c, 3) for e, c in sorted(cov.items(), key=lambda kv: -kv[1])}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Optional, Sequence
+from typing import Optional
 
 from privsynth.errors import PrivsynthError
 
