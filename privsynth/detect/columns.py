@@ -185,8 +185,8 @@ def _match_value(v: str, recognizers: list) -> tuple[set, set, set]:
 
 
 def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Counter, Counter, int]:
-    """(entity -> values fully matched, recognizer/entity -> values fully matched, entity -> values with any
-    match, number of values evaluated). All recognizers run on a probe of PROBE values; only those
+    """(entity -> values fully matched, recognizer/entity -> values fully matched, entity -> probe values
+    with a match anywhere inside, number of values evaluated). All recognizers run on a probe of PROBE values; only those
     that fully matched at least one probe value run on the rest (a recognizer that matches none of
     100 random values cannot reach a useful coverage)."""
     full: Counter = Counter()
@@ -204,9 +204,8 @@ def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, C
     active = [rec for rec in recognizers if rec.name in hits]
     rest = values[PROBE:]
     for v in rest:
-        f, a, r = _match_value(v, active)
+        f, _, r = _match_value(v, active)
         full.update(f)
-        partial.update(a)
         by_rec.update(r)
     return full, by_rec, partial, len(probe) + len(rest)
 
@@ -355,8 +354,9 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         by_rec["ScientificNotationNumber:CREDIT_CARD_DAMAGED"] += round(damaged * n_eval / n)
     if by_rec:
         ev["recognizers"] = dict(by_rec.most_common())
-    if partial:  # values with a match anywhere inside (not necessarily the whole cell)
-        ev["partial_matches"] = dict(partial.most_common())
+    if partial:  # probe values with a match anywhere inside (not necessarily the whole cell)
+        ev["partial_matches_in_probe"] = dict(partial.most_common())
+        ev["probe_values"] = min(n, PROBE)
     cov = {e: min(1.0, c / n_eval) for e, c in full.items()}
     if cov:
         ev["coverage_by_entity"] = {e: round(c, 3) for e, c in sorted(cov.items(), key=lambda kv: -kv[1])}
