@@ -25,6 +25,10 @@ def _found(text, spans):
     ("Device MAC 00:1A:2B:3C:4D:5E was blocked.", "00:1A:2B:3C:4D:5E", "MAC_ADDRESS"),
     ("Please update my address to 24 Clarke Avenue, Springfield.", "24 Clarke Avenue, Springfield", "STREET_ADDRESS"),
     ("Mr. Ferko Takáts asked for a refund.", "Ferko Takáts", "PERSON"),
+    ("She was born on 11/22/2000 in Oslo.", "11/22/2000", "DATE_OF_BIRTH"),
+    ("Geburtsdatum: 03.04.1981", "03.04.1981", "DATE_OF_BIRTH"),
+    ("The meeting is on 11/22/2024.", "11/22/2024", "DATE_TIME"),
+    ("He is 37 years old.", "37", "AGE"),
 ])
 def test_identifiers_in_sentences_are_found_with_their_type(analyzer, text, piece, entity):
     spans = analyze_texts([text])[0]

@@ -179,6 +179,19 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|\bnée?\b|naissance|nacimiento|nascita)[^.\n]{0,25}$")
+
+
+def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
+    """A date right after birth context ("born on", "DOB:", "Geburtsdatum") is a DATE_OF_BIRTH."""
+    out = []
+    for sp in spans:
+        if sp.entity_type == "DATE_TIME" and _BIRTH_CONTEXT.search(text[max(0, sp.start - 40):sp.start]):
+            sp = Span(start=sp.start, end=sp.end, entity_type="DATE_OF_BIRTH", score=sp.score)
+        out.append(sp)
+    return out
+
+
 def _resolve(results: list, text: str) -> list[Span]:
     """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
     from presidio_analyzer import RecognizerResult
@@ -247,7 +260,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
         res = analyzer.analyze(text=piece, language="en", nlp_artifacts=artifacts, score_threshold=thr)
         res = _drop_noise(piece, res)
         res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in _augment(piece, getattr(artifacts, "tokens", None)) if sc >= thr]
-        for sp in _extend_addresses(piece, _resolve(res, piece)):
+        for sp in _mark_birth_dates(piece, _extend_addresses(piece, _resolve(res, piece))):
             out[i].append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
     return out
 
