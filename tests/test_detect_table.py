@@ -185,3 +185,20 @@ def test_european_identifier_columns_are_recognised_by_checksum(analyzer, locale
     df = pd.DataFrame({column: [getattr(fk, method)() for _ in range(60)]})
     c = scan_table(df, Policy()).columns[0]
     assert (c.entity_type, c.category) == (entity, "direct_identifier"), c.evidence.get("reason")
+
+
+@pytest.mark.parametrize("make,entity", [
+    (lambda fk: fk.mac_address(), "MAC_ADDRESS"),
+    (lambda fk: fk.ipv6(), "IP_ADDRESS"),
+    (lambda fk: f"{fk.latitude()}, {fk.longitude()}", "GPS_COORDINATES"),
+    (lambda fk: fk.url(), "URL"),
+    (lambda fk: fk.uuid4(), "UUID"),
+])
+def test_network_device_and_location_columns_without_telling_names(analyzer, make, entity):
+    from faker import Faker
+
+    fk = Faker()
+    fk.seed_instance(4)
+    df = pd.DataFrame({"v1": [str(make(fk)) for _ in range(60)]})
+    c = scan_table(df, Policy()).columns[0]
+    assert (c.entity_type, c.category) == (entity, "direct_identifier"), c.evidence.get("reason")
