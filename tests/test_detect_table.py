@@ -167,3 +167,38 @@ def test_duplicate_column_names_are_an_input_error():
     df = pd.DataFrame([[1, 2]], columns=["a", "a"])
     with pytest.raises(InputError):
         scan_table(df, Policy())
+
+
+@pytest.mark.parametrize("locale,method,column,entity", [
+    ("pl_PL", "pesel", "pesel", "PL_PESEL"),
+    ("es_ES", "nie", "documento", "ES_NIE"),
+    ("it_IT", "ssn", "codice_fiscale", "IT_FISCAL_CODE"),
+    ("sv_SE", "ssn", "kund", "SE_PERSONNUMMER"),
+    ("fr_FR", "ssn", "x1", "FR_NIR"),
+    ("de_DE", "vat_id", "ust_id", "EU_VAT"),
+])
+def test_european_identifier_columns_are_recognised_by_checksum(analyzer, locale, method, column, entity):
+    from faker import Faker
+
+    fk = Faker(locale)
+    fk.seed_instance(9)
+    df = pd.DataFrame({column: [getattr(fk, method)() for _ in range(60)]})
+    c = scan_table(df, Policy()).columns[0]
+    assert (c.entity_type, c.category) == (entity, "direct_identifier"), c.evidence.get("reason")
+
+
+@pytest.mark.parametrize("make,entity", [
+    (lambda fk: fk.mac_address(), "MAC_ADDRESS"),
+    (lambda fk: fk.ipv6(), "IP_ADDRESS"),
+    (lambda fk: f"{fk.latitude()}, {fk.longitude()}", "GPS_COORDINATES"),
+    (lambda fk: fk.url(), "URL"),
+    (lambda fk: fk.uuid4(), "UUID"),
+])
+def test_network_device_and_location_columns_without_telling_names(analyzer, make, entity):
+    from faker import Faker
+
+    fk = Faker()
+    fk.seed_instance(4)
+    df = pd.DataFrame({"v1": [str(make(fk)) for _ in range(60)]})
+    c = scan_table(df, Policy()).columns[0]
+    assert (c.entity_type, c.category) == (entity, "direct_identifier"), c.evidence.get("reason")

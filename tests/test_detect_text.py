@@ -25,6 +25,10 @@ def _found(text, spans):
     ("Device MAC 00:1A:2B:3C:4D:5E was blocked.", "00:1A:2B:3C:4D:5E", "MAC_ADDRESS"),
     ("Please update my address to 24 Clarke Avenue, Springfield.", "24 Clarke Avenue, Springfield", "STREET_ADDRESS"),
     ("Mr. Ferko Takáts asked for a refund.", "Ferko Takáts", "PERSON"),
+    ("She was born on 11/22/2000 in Oslo.", "11/22/2000", "DATE_OF_BIRTH"),
+    ("Geburtsdatum: 03.04.1981", "03.04.1981", "DATE_OF_BIRTH"),
+    ("The meeting is on 11/22/2024.", "11/22/2024", "DATE_TIME"),
+    ("He is 37 years old.", "37", "AGE"),
 ])
 def test_identifiers_in_sentences_are_found_with_their_type(analyzer, text, piece, entity):
     spans = analyze_texts([text])[0]
@@ -113,3 +117,11 @@ def test_cli_scans_jsonl_and_txt_documents_into_the_public_shape(tmp_path, analy
     t.write_text("call +44 20 7946 0958\nnothing\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["scan", str(t), "--format", "json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["documents"][0]["spans"][0]["entity_type"] == "PHONE_NUMBER"
+
+
+def test_a_missing_spacy_model_is_a_one_line_error_not_a_download():
+    from privsynth.errors import PrivsynthError
+
+    with pytest.raises(PrivsynthError) as e:
+        build_analyzer(Policy(scan={"model": "en_core_web_nonexistent"}))
+    assert "not installed" in str(e.value) and "\n" not in str(e.value)

@@ -73,3 +73,36 @@ def test_de_tax_id_agrees_with_presidio_on_its_own_examples():
     rec = DeTaxIdRecognizer()
     for v in ("86095742719", "47036892816", "86095742718"):
         assert bool(rec.validate_result(v)) == VALIDATORS.get("de_tax_id")(v)
+
+
+FAKER_IDS = [
+    ("pl_PL", "pesel", "pl_pesel"),
+    ("es_ES", "nif", "es_dni"),
+    ("es_ES", "nie", "es_nie"),
+    ("it_IT", "ssn", "it_fiscal_code"),
+    ("nl_NL", "ssn", "nl_bsn"),
+    ("sv_SE", "ssn", "se_personnummer"),
+    ("fr_FR", "ssn", "fr_nir"),
+    ("de_DE", "vat_id", "eu_vat"),
+    ("de_DE", "iban", "iban"),
+    ("en_US", "ssn", "us_ssn"),
+]
+
+
+@pytest.mark.parametrize("locale,method,validator", FAKER_IDS)
+def test_validators_accept_identifiers_from_fakers_independent_generators(locale, method, validator):
+    from faker import Faker
+
+    fk = Faker(locale)
+    fk.seed_instance(5)
+    values = [getattr(fk, method)() for _ in range(50)]
+    assert all(VALIDATORS.get(validator)(v) for v in values)
+
+
+@pytest.mark.parametrize("validator,length", [("pl_pesel", 11), ("nl_bsn", 9), ("de_tax_id", 11), ("uk_nhs", 10)])
+def test_random_digit_strings_mostly_fail_checksums(validator, length):
+    import random
+
+    rnd = random.Random(0)
+    hits = sum(VALIDATORS.get(validator)("".join(rnd.choice("123456789") for _ in range(length))) for _ in range(2000))
+    assert hits / 2000 < 0.12

