@@ -7,19 +7,18 @@ partial output; no output may overwrite an input.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import secrets
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import pandas as pd
 
 from privsynth import __version__
-from privsynth.errors import InputError, PolicyError
-from privsynth.io import check_not_input, read_table, sha256_file, write_json, write_table, write_text
+from privsynth.errors import PolicyError
+from privsynth.io import check_not_input, read_table, sha256_file, write_table, write_text
 from privsynth.policy import Policy, validate_columns
 from privsynth.results import (
     ColumnTreatment,
@@ -112,7 +111,7 @@ def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Opt
 
 
 def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> TransformReport:
-    for o in (out, mapping_out, evidence_out):
+    for o in (out, mapping_out or sibling(out, "mapping"), evidence_out):
         if o is not None:
             check_not_input(o, [data, key_file])
     t0 = time.perf_counter()
@@ -130,7 +129,7 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
         from privsynth.gate import decide_verdict
 
         ev.verdict = decide_verdict(ev)
-        write_json(evidence_out, ev.model_dump(mode="json"))
+        _write_evidence(ev, evidence_out, None)
     return res.report
 
 
@@ -181,8 +180,7 @@ def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optiona
     if save_model is not None:
         from privsynth import synthesize
 
-        synthesize.save_synthesizer(res.synthesizer, save_model)
-        res.report.model_saved_to = str(save_model)
+        synthesize.save_synthesizer(res.synthesizer, save_model, report=res.report)
     return res.report
 
 
@@ -225,52 +223,22 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
         transform = TransformReport(treatments=[ColumnTreatment(column="(declared)", operator="declared_pseudonymized", gdpr_class="pseudonymization", note="declared with --pseudonymized: a key or mapping exists")], rows_in=len(orig), rows_out=len(rel))
     ev = Evidence(created_at=_now(), command=list(command), mode="evaluate", inputs=inputs, policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=transform, evaluation=evaluation, versions=versions(), seeds={"scan": policy.scan.seed, "evaluate": policy.evaluate.seed}, timings={"scan_s": round(t_scan - t0, 3), "evaluate_s": round(time.perf_counter() - t_scan, 3)})
     _finish(ev, policy)
-    _write_evidence_outputs(ev, out, None, junit)
+    _write_evidence(ev, out, junit)
     return ev
 
 
-# --------------------------------------------------------------------------- report
+# --------------------------------------------------------------------------- outputs
 
 
-def load_evidence(path: Path) -> Evidence:
-    from pydantic import ValidationError
-
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: not valid evidence JSON ({type(e).__name__})") from None
-    try:
-        return Evidence.model_validate(raw)
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise InputError(f"{path}: not privsynth evidence: {loc}: {err['msg']}") from None
-
-
-def render(ev: Evidence, fmt: str) -> str:
+def _write_evidence(ev: Evidence, evidence_out: Path, junit: Optional[Path]) -> None:
+    """Render everything first, then write each file atomically."""
     from privsynth import report
 
-    if fmt == "html":
-        return report.render_html(ev)
-    if fmt == "md":
-        return report.render_markdown(ev)
-    if fmt == "json":
-        return json.dumps(ev.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    raise InputError(f"unknown report format {fmt!r}")
-
-
-def _write_evidence_outputs(ev: Evidence, evidence_out: Path, html_out: Optional[Path], junit: Optional[Path]) -> None:
-    from privsynth import report
-
-    html = report.render_html(ev) if html_out is not None else None
-    xml = report.render_junit(ev) if junit is not None else None
-    write_json(evidence_out, ev.model_dump(mode="json"))
-    if html is not None:
-        write_text(html_out, html)
-    if xml is not None:
-        write_text(junit, xml)
+    texts = {evidence_out: report.render_json(ev)}
+    if junit is not None:
+        texts[junit] = report.render_junit(ev)
+    for path, text in texts.items():
+        write_text(path, text)
 
 
 # --------------------------------------------------------------------------- audit
@@ -279,7 +247,7 @@ def _write_evidence_outputs(ev: Evidence, evidence_out: Path, html_out: Optional
 def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize", key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", junit: Optional[Path] = None, progress: Progress = None, log: Log = None, command: Sequence[str] = ()) -> Evidence:
     """scan -> synthesize or transform -> evaluate -> gate -> verdict -> evidence.json + report.html."""
     out_dir = Path(out_dir)
-    outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html"}
+    outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html", "mapping": out_dir / "mapping.csv"}
     for o in list(outs.values()) + ([junit] if junit else []):
         check_not_input(o, [data, key_file])
     timings: dict[str, float] = {}
@@ -324,6 +292,8 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     write_table(outs["release"], release)
     if transform is not None and tres.mapping is not None:
         write_table(out_dir / "mapping.csv", tres.mapping)
-    _write_evidence_outputs(ev, outs["evidence"], outs["report"], junit)
+    from privsynth import report
+
+    report.write_reports(ev, out_dir, junit=junit, inputs=(data, key_file))
     return ev
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-import numpy as np
 import pandas as pd
 
 from privsynth.evaluate import stats
