@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import math
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -150,6 +151,25 @@ def _case_like(template: str, value: str) -> str:
     return value
 
 
+_DIGITS = "0123456789"
+
+
+def _feistel_permute(x: int, domain: int, key: bytes, rounds: int = 8) -> int:
+    """A keyed permutation of range(domain): a balanced Feistel network on [0, s*s) with
+    s = ceil(sqrt(domain)), cycle-walked until the result falls inside the domain."""
+    if domain <= 1:
+        return x
+    s = math.isqrt(domain - 1) + 1
+    while True:
+        left, right = divmod(x, s)
+        for r in range(rounds):
+            f = int.from_bytes(hmac.new(key, r.to_bytes(1, "big") + right.to_bytes(16, "big"), hashlib.sha256).digest()[:16], "big")
+            left, right = right, (left + f) % s
+        x = left * s + right
+        if x < domain:
+            return x
+
+
 def _stream(digest: bytes, n: int) -> bytes:
     """At least n pseudo-random bytes expanded from a digest (SHA-256 in counter mode)."""
     if n <= len(digest):
@@ -255,22 +275,40 @@ class SurrogateFactory:
         return pool[i]
 
     def _format_preserving(self, family: str, value: str, hexmode: bool = False) -> str:
-        d = _stream(self.digest(family, _norm_text(value)), len(value))
-        out = []
-        for ch, b in zip(value, d):
+        """A keyed bijection on the value's format class: digits stay digits, capitals capitals,
+        small letters small letters (hex digits stay hex in `hexmode`), everything else is kept.
+
+        Two distinct values of the same format never get the same surrogate, so pseudonymized
+        keys still join one-to-one (a hash per value would collide: about 1% of 80 five-character
+        IDs did). The permutation is a Feistel network over the mixed-radix number the variable
+        characters spell, with cycle walking to stay inside the domain (format-preserving
+        encryption in the manner of FF1/FF3, keyed per family with HMAC-SHA256)."""
+        alphabets: list[Optional[str]] = []
+        for ch in value:
             if hexmode and ch in "0123456789abcdefABCDEF":
-                r = _HEXCH[b % 16]
-                out.append(r.upper() if ch.isupper() else r)
-            elif ch.isdigit():
-                out.append(str(b % 10))
+                alphabets.append(_HEXCH.upper() if ch.isupper() else _HEXCH)
+            elif "0" <= ch <= "9":
+                alphabets.append(_DIGITS)
             elif "A" <= ch <= "Z":
-                out.append(_LETTERS_U[b % 26])
+                alphabets.append(_LETTERS_U)
             elif "a" <= ch <= "z":
-                out.append(_LETTERS_L[b % 26])
-            elif ch.isalpha():
-                out.append(_LETTERS_U[b % 26] if ch.isupper() else _LETTERS_L[b % 26])
+                alphabets.append(_LETTERS_L)
             else:
-                out.append(ch)
+                alphabets.append(None)  # separators and non-ASCII letters are part of the format
+        var = [(i, a) for i, a in enumerate(alphabets) if a is not None]
+        if not var:
+            return value
+        x, domain = 0, 1
+        for i, a in var:
+            x = x * len(a) + a.index(value[i])
+            domain *= len(a)
+        signature = "".join("d" if a == _DIGITS else "U" if a == _LETTERS_U else "l" if a == _LETTERS_L
+                            else "H" if a == _HEXCH.upper() else "h" if a else "." for a in alphabets)
+        y = _feistel_permute(x, domain, self.digest("fpe." + family, signature))
+        out = list(value)
+        for i, a in reversed(var):
+            y, r = divmod(y, len(a))
+            out[i] = a[r]
         return "".join(out)
 
     # ------------------------------------------------------------------ names
