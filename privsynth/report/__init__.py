@@ -146,7 +146,8 @@ def render_markdown(evidence: Evidence) -> str:
 
 def render_junit(evidence: Evidence) -> str:
     """JUnit XML: one testcase per gate check. A failed check is a `<failure>` whose `type` is its
-    severity (error or warn); a warn-level check for a test that could not run is `<skipped>`."""
+    severity (error or warn); a warn-level check for a test that could not run, and a check for a
+    test that does not apply to the release, are `<skipped>`."""
     checks = evidence.gate.checks if evidence.gate else []
     failures = 0
     skipped = 0
@@ -159,11 +160,12 @@ def render_junit(evidence: Evidence) -> str:
     for c in checks:
         prefix = (c.test or c.name).split(".", 1)[0]
         case = ET.SubElement(suite, "testcase", classname=f"privsynth.gate.{prefix}", name=c.name, time="0")
-        if c.passed:
-            continue
-        if c.severity == "warn" and status_of.get(c.test or "") == "not_run":
+        if status_of.get(c.test or "") == "not_run" and (c.passed or c.severity == "warn"):
+            # could not run (warn) or does not apply to this release (passed): shown as skipped
             ET.SubElement(case, "skipped", message=c.message)
             skipped += 1
+            continue
+        if c.passed:
             continue
         el = ET.SubElement(case, "failure", message=f"[{c.severity}] {c.message}", type=c.severity)
         el.text = c.message
