@@ -106,3 +106,19 @@ def test_random_digit_strings_mostly_fail_checksums(validator, length):
     rnd = random.Random(0)
     hits = sum(VALIDATORS.get(validator)("".join(rnd.choice("123456789") for _ in range(length))) for _ in range(2000))
     assert hits / 2000 < 0.12
+
+
+@pytest.mark.parametrize("payload", ["7992739871", "453201511283036", "35301113333000", "0"])
+def test_a_luhn_check_digit_makes_the_number_pass_and_any_other_digit_fails(payload):
+    from privsynth.checksums import luhn_check_digit, luhn_ok
+
+    good = luhn_check_digit(payload)
+    assert luhn_ok(payload + good)
+    assert not any(luhn_ok(payload + d) for d in "0123456789" if d != good)
+
+
+def test_iban_check_digits_rebuild_a_known_iban():
+    from privsynth.checksums import iban_check_digits, iban_ok
+
+    assert iban_check_digits("GB", "WEST12345698765432") == "82"  # GB82 WEST 1234 5698 7654 32
+    assert iban_ok("GB82 WEST 1234 5698 7654 32") and not iban_ok("GB83WEST12345698765432")

@@ -13,7 +13,9 @@ from faker import Faker
 from privsynth.errors import KeyMaterialError, PolicyError
 from privsynth.policy.models import Policy
 from privsynth.transform import OPERATORS, anonymize_table, decrypt_table, generate_key
-from privsynth.transform.surrogates import SurrogateFactory, iban_valid, luhn_valid
+from privsynth.checksums import iban_ok as iban_valid
+from privsynth.checksums import luhn_ok
+from privsynth.transform.surrogates import SurrogateFactory
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -87,7 +89,7 @@ def test_pseudonymized_ibans_carry_a_valid_mod97_checksum_and_keep_the_country()
 def test_pseudonymized_card_numbers_pass_luhn_and_keep_length_and_separators():
     out = col(CARDS, "pseudonymize", entity_type="CREDIT_CARD")
     for orig, new in zip(CARDS, out):
-        assert luhn_valid(new)
+        assert luhn_ok(re.sub(r"\D", "", new))
         assert re.sub(r"\d", "9", orig) == re.sub(r"\d", "9", new)
         assert new[0] == orig[0]
 

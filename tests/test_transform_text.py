@@ -10,7 +10,8 @@ import pytest
 from privsynth.policy.models import Policy
 from privsynth.results import ColumnScan, ScanResult, Span
 from privsynth.transform import anonymize_table, rewrite_texts
-from privsynth.transform.surrogates import iban_valid, luhn_valid
+from privsynth.checksums import iban_ok as iban_valid
+from privsynth.checksums import luhn_ok
 from privsynth.transform.text import resolve_overlaps
 
 KEY = bytes(range(32))
@@ -65,7 +66,7 @@ def test_detected_values_are_gone_and_typed_surrogates_are_valid(spans):
     iban = re.search(r"IBAN ([A-Z]{2}\d{2}(?: ?[0-9A-Z]{4})+(?: ?[0-9A-Z]{1,4})?)", out[1]).group(1)
     assert iban_valid(iban)
     card = re.search(r"card ([\d ]{19})", out[1]).group(1)
-    assert luhn_valid(card)
+    assert luhn_ok(re.sub(r"\D", "", card))
 
 
 def test_the_same_name_gets_the_same_surrogate_everywhere(spans):

@@ -11,6 +11,7 @@ import datetime as _dt
 import re
 from typing import Callable
 
+from privsynth.checksums import iban_int, luhn_ok
 from privsynth.registry import Registry
 
 Validator = Callable[[str], bool]
@@ -25,20 +26,6 @@ def _compact(s: str) -> str:
 
 def _digits(s: str) -> str:
     return _SEP.sub("", s)
-
-
-def luhn_ok(digits: str) -> bool:
-    if not digits.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 @VALIDATORS.register("luhn")
@@ -75,9 +62,7 @@ def iban(text: str) -> bool:
         return False
     if _IBAN_LEN.get(s[:2]) != len(s):
         return False
-    r = s[4:] + s[:4]
-    num = "".join(str(int(c, 36)) for c in r)
-    return int(num) % 97 == 1
+    return iban_int(s[4:] + s[:4]) % 97 == 1
 
 
 _NINO = re.compile(r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TSW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")

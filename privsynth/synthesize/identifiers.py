@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Optional, Union
 import numpy as np
 
 from privsynth.errors import PolicyError
+from privsynth.checksums import luhn_check_digit
 from privsynth.matching import cell_candidates
 from privsynth.matching import normalize as match_key
 
@@ -37,20 +38,9 @@ def _seed_from(rng: RngLike) -> int:
     return int(rng)
 
 
-def _luhn_complete(prefix: str) -> str:
-    digits = [int(d) for d in prefix]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return prefix + str((10 - total % 10) % 10)
-
-
 def _imei(f, r: random.Random) -> str:
-    return _luhn_complete("".join(str(r.randrange(10)) for _ in range(14)))
+    payload = "".join(str(r.randrange(10)) for _ in range(14))
+    return payload + luhn_check_digit(payload)
 
 
 def _card_damaged(f, r: random.Random) -> str:

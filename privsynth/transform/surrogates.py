@@ -25,10 +25,11 @@ import hmac
 import re
 import math
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
+from privsynth.checksums import iban_check_digits, luhn_check_digit
 from privsynth.transform.keys import derive_key
 
 _LETTERS_U = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -180,43 +181,6 @@ def _stream(digest: bytes, n: int) -> bytes:
         out += hashlib.sha256(digest + c.to_bytes(4, "big")).digest()
         c += 1
     return bytes(out)
-
-
-def _luhn_check_digit(payload: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(payload)):
-        d = int(ch)
-        if i % 2 == 0:  # these positions are doubled once the check digit is appended
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def luhn_valid(number: str) -> bool:
-    digits = [int(c) for c in number if c.isdigit()]
-    if len(digits) < 2:
-        return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def _iban_to_int(s: str) -> int:
-    return int("".join(str(int(c, 36)) for c in s))
-
-
-def iban_valid(iban: str) -> bool:
-    s = re.sub(r"\s", "", iban).upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}", s):
-        return False
-    return _iban_to_int(s[4:] + s[:4]) % 97 == 1
 
 
 @lru_cache(maxsize=1)
@@ -423,8 +387,7 @@ class SurrogateFactory:
         country, bban = s[:2], s[4:]
         d = _stream(self.digest("iban", s), len(bban))
         new_bban = "".join(str(b % 10) if c.isdigit() else _LETTERS_U[b % 26] for c, b in zip(bban, d))
-        check = 98 - _iban_to_int(new_bban + country + "00") % 97
-        new = f"{country}{check:02d}{new_bban}"
+        new = f"{country}{iban_check_digits(country, new_bban)}{new_bban}"
         if " " in value.strip():
             return " ".join(new[i:i + 4] for i in range(0, len(new), 4))
         return new
@@ -436,7 +399,7 @@ class SurrogateFactory:
         n = len(digits)
         d = _stream(self.digest("card", "".join(digits)), n)
         payload = digits[0] + "".join(str(b % 10) for b in d[1:n - 1])
-        new = payload + _luhn_check_digit(payload)
+        new = payload + luhn_check_digit(payload)
         it = iter(new)
         return "".join(next(it) if c.isdigit() else c for c in value)
 
