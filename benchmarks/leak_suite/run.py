@@ -95,6 +95,7 @@ def main() -> None:
     ap.add_argument("--peers", default="sdmetrics,anonymeter")
     ap.add_argument("--max-attack-rows", type=int, default=None, help="override policy evaluate.max_attack_rows")
     ap.add_argument("--wp29-attacks", type=int, default=None, help="override policy evaluate.wp29_attacks")
+    ap.add_argument("--scenarios", default=None, help="comma-separated subset, e.g. clean (false-alarm runs)")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/leaks.jsonl")
     ap.add_argument("--summarize", default=None)
     args = ap.parse_args()
@@ -123,6 +124,8 @@ def main() -> None:
                 release, fit_s = clean_release(train, seed)
                 peer = seed - args.first_seed < args.peer_seeds
                 for label, kind, share in [("clean", None, 0.0), *LEAKS]:
+                    if args.scenarios and label not in args.scenarios.split(","):
+                        continue
                     rel = release if kind is None else plant(release, train, kind, share, seed, columns)
                     rec = {"dataset": name, "seed": seed, "scenario": label, "rows": {"train": len(train),
                            "holdout": len(holdout), "release": len(rel)}, "fit_seconds": round(fit_s, 2),
