@@ -48,17 +48,18 @@ def run_privsynth(train, release, holdout, scan, policy):
             "mia_worst_eps": rep.get("mia.worst").details.get("epsilon_lower_bound")}
 
 
-def run_sdmetrics(train, release, holdout, columns):
+def run_sdmetrics(train, release, holdout, columns, subsample=None):
     from sdmetrics.single_table import DCROverfittingProtection
 
     md = {"columns": {c: {"sdtype": "numerical" if pd.api.types.is_numeric_dtype(train[c]) else "categorical"}
                       for c in columns}}
     t0 = time.perf_counter()
     try:
-        res = DCROverfittingProtection.compute_breakdown(train[columns], release[columns], holdout[columns], md, "t")
+        res = DCROverfittingProtection.compute_breakdown(train[columns], release[columns], holdout[columns], md, "t",
+                                                         num_rows_subsample=subsample)
     except TypeError:
         res = DCROverfittingProtection.compute_breakdown(train[columns], release[columns], holdout[columns],
-                                                         {"tables": {"t": md}}, "t")
+                                                         {"tables": {"t": md}}, "t", num_rows_subsample=subsample)
     score = float(res["score"])
     return {"score": score, "flagged": score < SDMETRICS_CUT, "seconds": round(time.perf_counter() - t0, 2),
             "share_closer_to_train": res.get("synthetic_data_percentages", {}).get("closer_to_training")}
@@ -95,6 +96,10 @@ def main() -> None:
     ap.add_argument("--peers", default="sdmetrics,anonymeter")
     ap.add_argument("--max-attack-rows", type=int, default=None, help="override policy evaluate.max_attack_rows")
     ap.add_argument("--wp29-attacks", type=int, default=None, help="override policy evaluate.wp29_attacks")
+    ap.add_argument("--scenarios", default=None, help="comma-separated subset, e.g. clean (false-alarm runs)")
+    ap.add_argument("--sdmetrics-subsample", type=int, default=None,
+                    help="SDMetrics' documented num_rows_subsample (synthetic rows) to make it finish")
+    ap.add_argument("--anonymeter-attacks", type=int, default=500)
     ap.add_argument("--out", default="benchmarks/leak_suite/results/leaks.jsonl")
     ap.add_argument("--summarize", default=None)
     args = ap.parse_args()
@@ -123,6 +128,8 @@ def main() -> None:
                 release, fit_s = clean_release(train, seed)
                 peer = seed - args.first_seed < args.peer_seeds
                 for label, kind, share in [("clean", None, 0.0), *LEAKS]:
+                    if args.scenarios and label not in args.scenarios.split(","):
+                        continue
                     rel = release if kind is None else plant(release, train, kind, share, seed, columns)
                     rec = {"dataset": name, "seed": seed, "scenario": label, "rows": {"train": len(train),
                            "holdout": len(holdout), "release": len(rel)}, "fit_seconds": round(fit_s, 2),
@@ -131,7 +138,7 @@ def main() -> None:
                     rec["privsynth"] = run_privsynth(train, rel, holdout, scan, policy)
                     if peer and "sdmetrics" in peers:
                         try:
-                            rec["sdmetrics"] = run_sdmetrics(train, rel, holdout, columns)
+                            rec["sdmetrics"] = run_sdmetrics(train, rel, holdout, columns, args.sdmetrics_subsample)
                         except Exception as e:  # noqa: BLE001
                             rec["sdmetrics"] = {"error": f"{type(e).__name__}: {e}"[:300]}
                     if peer and "anonymeter" in peers:
@@ -140,7 +147,8 @@ def main() -> None:
                         perm = rng.permutation(len(holdout))
                         ctl = holdout.iloc[perm[: int(round(policy.evaluate.control_fraction * len(holdout)))]]
                         try:
-                            rec["anonymeter"] = run_anonymeter(train, rel, ctl, columns, secrets, groups)
+                            rec["anonymeter"] = run_anonymeter(train, rel, ctl, columns, secrets, groups,
+                                                                n_attacks=args.anonymeter_attacks)
                         except Exception as e:  # noqa: BLE001
                             rec["anonymeter"] = {"error": f"{type(e).__name__}: {e}"[:300]}
                     fh.write(json.dumps(rec) + "\n")

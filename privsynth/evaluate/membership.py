@@ -14,7 +14,11 @@ import numpy as np
 
 from privsynth.evaluate import stats
 from privsynth.evaluate.context import EvalContext, finish
+from privsynth.registry import Registry
 from privsynth.results import TestResult
+
+#: membership attacks by test id (a plugin registers more the same way)
+ATTACKS: Registry = Registry("membership attack")
 
 FAMILY = "membership_inference"
 NEED_HOLDOUT = "no holdout was given: membership inference needs real non-member records to measure the attack's false positives"
@@ -77,6 +81,7 @@ def _result(id: str, ctx: EvalContext, sm: np.ndarray, sn: np.ndarray, extra: Op
     return finish(t)
 
 
+@ATTACKS.register("mia.distance")
 def attack_distance(ctx: EvalContext, sel_m: Optional[np.ndarray] = None, sel_n: Optional[np.ndarray] = None,
                     id: str = "mia.distance") -> TestResult:
     dm, dn = ctx.d_members, ctx.d_nonmembers
@@ -85,10 +90,12 @@ def attack_distance(ctx: EvalContext, sel_m: Optional[np.ndarray] = None, sel_n:
     return _result(id, ctx, -dm, -dn)
 
 
+@ATTACKS.register("mia.distance_reference")
 def attack_reference(ctx: EvalContext) -> TestResult:
     return _result("mia.distance_reference", ctx, ctx.dref_members - ctx.d_members, ctx.dref_nonmembers - ctx.d_nonmembers)
 
 
+@ATTACKS.register("mia.density_ratio")
 def attack_density(ctx: EvalContext, k: int = 5, dims: int = 10) -> TestResult:
     from sklearn.decomposition import PCA
 
@@ -124,6 +131,7 @@ def attack_density(ctx: EvalContext, k: int = 5, dims: int = 10) -> TestResult:
     return _result("mia.density_ratio", ctx, score(cand_m), score(cand_n), {"reduced_dimensions": nd, "k": k})
 
 
+@ATTACKS.register("mia.classifier")
 def attack_classifier(ctx: EvalContext) -> TestResult:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -170,5 +178,5 @@ def run(ctx: EvalContext) -> list[TestResult]:
         out += [TestResult(id=i, family=FAMILY, how_to_read=HOW, **TEXTS[i], status="not_run", reason_not_run=NEED_REFERENCE)
                 for i in ids[1:]]
     else:
-        out += [attack_reference(ctx), attack_density(ctx), attack_classifier(ctx)]
+        out += [ATTACKS.get(i)(ctx) for i in ids[1:]]
     return out + [worst(out, ctx)]

@@ -2,7 +2,7 @@
 
 * FAISS `IndexFlat(METRIC_L1)`: exact (default).
 * above `approximate_above` base rows an approximate FAISS index, flagged `approximate` in the evidence:
-  `IndexIVFFlat(METRIC_L1)` (default; nlist = 4*sqrt(n), nprobe = 32; a verbatim copy always falls in its
+  `IndexIVFFlat(METRIC_L1)` (default; nlist = min(1024, 4*sqrt(n)), nprobe = 32, trained on <= 50,000 rows; a verbatim copy always falls in its
   own list, so copies are still found) or `IndexHNSWFlat(METRIC_L1)`. A returned neighbour may not be the
   true nearest; the distance is exact for the neighbour returned, so distances are never underestimated.
 * scikit-learn `NearestNeighbors(metric="manhattan", algorithm="brute")`: exact fallback that
@@ -55,11 +55,11 @@ class NeighborIndex:
                 idx.hnsw.efSearch = ef_search
                 self.info = SearchInfo("faiss", True, f"IndexHNSWFlat(M={hnsw_m}, efSearch={ef_search}, METRIC_L1)")
             elif approximate:
-                nlist = int(min(4096, max(64, 4 * np.sqrt(self.n))))
+                nlist = int(min(1024, max(64, 4 * np.sqrt(self.n))))
                 quantizer = faiss.IndexFlat(self.dim, faiss.METRIC_L1)
                 idx = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_L1)
                 rng = np.random.default_rng(seed)
-                train = base[rng.choice(self.n, size=min(self.n, max(50 * nlist, 50_000)), replace=False)]
+                train = base[rng.choice(self.n, size=min(self.n, 50_000), replace=False)]
                 idx.train(train)
                 idx.nprobe = nprobe
                 self._quantizer = quantizer  # keep alive

@@ -70,6 +70,7 @@ def _emd(df: pd.DataFrame, key: pd.Series, col: str) -> float:
 def run(ctx: EvalContext) -> list[TestResult]:
     ids = list(TEXTS)
     if ctx.release_kind != "anonymized":
+        # not applicable (rather than missing evidence): does not count toward the verdict
         return [_t(i, status="not_run", reason_not_run=NOT_ANON, required=False) for i in ids]
     rel = ctx.release
     qis = [c for c in (ctx.policy.transform.quasi_identifiers or ctx.names("quasi_identifier")) if c in rel.columns]

@@ -67,7 +67,7 @@ def exact_match(ctx: EvalContext) -> TestResult:
         details["release_identical_to_original"] = True
     if not ctx.has_holdout:
         if identical:
-            t = _t("exact_match", value=rel_copy, passed=False, threshold=ctx.alpha, comparator=">=", details=details)
+            t = _t("exact_match", value=rel_copy, passed=False, details=details)
             t.details["explanation"] = "At least 99% of released rows are verbatim copies of original rows: the release is (nearly) the original, the worst case."
             return finish(t)
         t = _t("exact_match", status="not_run", reason_not_run=NEED_HOLDOUT, details=details)
@@ -191,7 +191,8 @@ def nndr(ctx: EvalContext) -> TestResult:
     sel = ratio <= 0.5
     if sel.sum() == 0:
         t = _t("dcr.nndr", value=0.5, p_value=1.0, threshold=ctx.alpha, comparator=">=", passed=True,
-               details={"isolating_release_records": 0, "median_nndr": round(float(np.median(ratio)), 6)})
+               details={"isolating_release_records": 0, "median_nndr": round(float(np.median(ratio)), 6),
+                        "threshold_applies_to": "p_value (fails when p_value < threshold = alpha)"})
         return finish(t)
     labs = lab[i[sel, 0]].astype(float)
     share, p = stats.cluster_binomial_greater(labs, i[sel, 0], p0)
