@@ -100,6 +100,7 @@ def main() -> None:
     ap.add_argument("--sdmetrics-subsample", type=int, default=None,
                     help="SDMetrics' documented num_rows_subsample (synthetic rows) to make it finish")
     ap.add_argument("--anonymeter-attacks", type=int, default=500)
+    ap.add_argument("--copy-shares", default=None, help="replace the leak list by exact copies at these shares, e.g. 0.0025,0.005")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/leaks.jsonl")
     ap.add_argument("--summarize", default=None)
     args = ap.parse_args()
@@ -127,7 +128,9 @@ def main() -> None:
                 train, holdout = split(df, seed)
                 release, fit_s = clean_release(train, seed)
                 peer = seed - args.first_seed < args.peer_seeds
-                for label, kind, share in [("clean", None, 0.0), *LEAKS]:
+                leaks = LEAKS if not args.copy_shares else [
+                    (f"copies_{float(x) * 100:g}pct", "copies", float(x)) for x in args.copy_shares.split(",")]
+                for label, kind, share in [("clean", None, 0.0), *leaks]:
                     if args.scenarios and label not in args.scenarios.split(","):
                         continue
                     rel = release if kind is None else plant(release, train, kind, share, seed, columns)
@@ -163,7 +166,7 @@ def main() -> None:
 def summarize(path: str) -> None:
     recs = [json.loads(l) for l in open(path) if l.strip()]
     df = pd.DataFrame(recs)
-    order = ["clean"] + [l for l, _, _ in LEAKS]
+    order = ["clean"] + [l for l, _, _ in LEAKS] + sorted({r["scenario"] for r in recs} - {l for l, _, _ in LEAKS} - {"clean"})
     print(f"\n{'dataset':<9} {'scenario':<14} {'n':>3} {'privsynth':>9} {'SDMetrics':>14} {'anonymeter':>14}  privsynth-s  most-failed")
     for (ds, sc), g in sorted(df.groupby(["dataset", "scenario"]), key=lambda x: (x[0][0], order.index(x[0][1]))):
         p = np.mean([r["flagged"] for r in g["privsynth"]])
