@@ -5,7 +5,7 @@ person is chance. The table deliberately mixes what a real extract holds: direct
 quasi-identifiers, a special-category column (GDPR Art. 9), a numeric sensitive column and a
 free-text column that mentions names, phone numbers and e-mail addresses.
 
-Run:  python examples/make_customers.py [--rows 2400] [--out examples/customers.csv]
+Run:  python examples/make_customers.py [--rows 10000] [--out examples/customers.csv]
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def make_rows(n: int, seed: int = SEED) -> list[dict[str, object]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=2400)
+    ap.add_argument("--rows", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("customers.csv"))
     a = ap.parse_args()

@@ -71,6 +71,18 @@ def test_a_direct_identifier_left_untreated_makes_it_personal_data(operator):
     assert any(r.test in ("scan.email", "transform.email") and "email" in r.text for r in v.reasons)
 
 
+def test_a_release_made_elsewhere_counts_its_identifiers_absent_only_when_residual_pii_passed():
+    ev = R.synthesis_evidence()
+    ev.synthesis = None  # evaluated here, made elsewhere: no treatment is recorded
+    residual = next(t for t in ev.evaluation.tests if t.id == "residual_pii.values")
+    assert residual.status == "pass"
+    assert not any(r.test and r.test.startswith("scan.") for r in decide_verdict(ev).reasons)
+    residual.status, residual.passed = "not_run", None
+    v = decide_verdict(ev)
+    assert v.label == "personal_data"
+    assert any(r.test == "scan.email" and "no recorded treatment" in r.text for r in v.reasons)
+
+
 @pytest.mark.parametrize("operator", ["pseudonymize", "tokenize", "encrypt"])
 def test_a_keyed_or_reversible_operator_makes_it_pseudonymized(operator):
     ev = R.synthesis_evidence()

@@ -87,3 +87,11 @@ def test_the_cli_keygen_command_writes_a_key_and_refuses_to_overwrite(tmp_path):
     assert r.exit_code == 0 and key_fingerprint(load_key(p)) in r.output
     r2 = CliRunner().invoke(cli, ["keygen", "--out", str(p)])
     assert r2.exit_code == 2 and "refusing to overwrite" in r2.output
+
+
+def test_a_url_safe_base64_key_with_dash_and_underscore_decodes_to_the_same_bytes(monkeypatch):
+    key = bytes([0xFB, 0xFF, 0xBF] * 11)[:32]  # encodes to "-_-_..." in URL-safe base64
+    text = base64.urlsafe_b64encode(key).decode().rstrip("=")
+    assert "-" in text and "_" in text
+    monkeypatch.setenv("PRIVSYNTH_TEST_KEY", text)
+    assert load_key(None, "PRIVSYNTH_TEST_KEY") == key

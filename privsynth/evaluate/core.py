@@ -57,6 +57,34 @@ def _select_columns(original: pd.DataFrame, release: pd.DataFrame, scan: ScanRes
     return cols
 
 
+def _dates_as_datetimes(cols: list[str], original: pd.DataFrame, release: pd.DataFrame,
+                        holdout: Optional[pd.DataFrame], notes: dict):
+    """Text columns whose every original value is a date become datetimes in all three tables, so
+    a date is a number in the distance (scaled by the original's range) rather than a category
+    with one level per day. Generalized release values (a year, a year-month) read as mid-period."""
+    from privsynth.dates import parse_dates, parse_dates_generalized
+
+    converted = []
+    for c in cols:
+        s = original[c]
+        if s.dtype != object or s.dropna().empty:
+            continue
+        parsed, _ = parse_dates(s)
+        if parsed[s.notna()].isna().any():
+            continue
+        if not converted:
+            original, release = original.copy(), release.copy()
+            holdout = holdout.copy() if holdout is not None else None
+        original[c] = parsed
+        release[c] = parse_dates_generalized(release[c].astype("string")) if c in release else release.get(c)
+        if holdout is not None and c in holdout:
+            holdout[c] = parse_dates_generalized(holdout[c].astype("string"))
+        converted.append(c)
+    if converted:
+        notes["date_columns_compared_as_dates"] = converted
+    return original, release, holdout
+
+
 def _check_overlap(original: pd.DataFrame, holdout: pd.DataFrame, notes: dict) -> None:
     shared = [c for c in original.columns if c in holdout.columns]
     if not shared or len(holdout) == 0:
@@ -93,11 +121,20 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
         notes["holdout"] = "the holdout has no rows: treated as absent"
         holdout = None
     cols = _select_columns(original, release, scan, policy, notes)
+    if not policy.evaluate.columns and treatments:
+        # columns the release regenerated from scratch (fake identifiers, near-unique categories)
+        # hold no real value: comparing them would only hide copies of the other columns
+        regenerated = {t.column for t in treatments if t.operator == "regenerate"}
+        kept = [c for c in cols if c not in regenerated]
+        if kept and len(kept) < len(cols):
+            notes["regenerated_columns_not_compared"] = sorted(set(cols) - set(kept))
+            cols = kept
     if holdout is not None:
         miss = [c for c in cols if c not in holdout.columns]
         if miss:
             raise InputError(f"holdout: missing column(s) {', '.join(map(repr, miss))} that the original and release have")
         _check_overlap(original, holdout, notes)
+    original, release, holdout = _dates_as_datetimes(cols, original, release, holdout, notes)
     e = policy.evaluate
     set_threads(e.threads)
     seed = e.seed

@@ -88,4 +88,10 @@ def run(ctx: EvalContext) -> list[TestResult]:
     mia = TestResult(**{**t.model_dump(), "id": "outliers.mia", "family": FAMILY, **TEXTS["outliers.mia"],
                         "how_to_read": TEXTS["outliers.mia"]["how_to_read"] + " " + t.how_to_read})
     out.append(mia)
+    # A complement, not a pillar (CNIL's review of the WP29 attacks: outlier checks are a useful
+    # complement): a failure still makes the release personal data, but with ~1% of the records
+    # the interval is rarely narrow enough to be conclusive, so it does not block the
+    # anonymous_candidate verdict on its own.
+    for t in out:
+        t.required = False
     return out

@@ -122,13 +122,19 @@ def decide_verdict(evidence: Evidence) -> Verdict:
     blockers: list[VerdictReason] = []
     passed_required: list[VerdictReason] = []
 
-    # 1a. direct identifiers left untreated
+    # 1a. direct identifiers left untreated. Without a recorded treatment (a release made
+    # elsewhere and only evaluated here) a passed residual_pii.values test is the evidence that
+    # no original identifier value is in the release.
+    residual_values = next((t for t in tests if t.id == "residual_pii.values"), None)
+    identifiers_verified_absent = not treatments and residual_values is not None and residual_values.status == "pass"
     if evidence.scan is not None:
         for col in evidence.scan.columns:
             if col.category != "direct_identifier":
                 continue
             ts = treatments.get(col.name, [])
             ent = f" ({col.entity_type})" if col.entity_type else ""
+            if not ts and identifiers_verified_absent:
+                continue
             if not ts:
                 personal.append(VerdictReason(
                     text=f"direct identifier column '{col.name}'{ent} has no recorded treatment, so it is assumed to remain in the release",

@@ -32,25 +32,8 @@ import pandas as pd
 
 from privsynth.errors import InputError
 
-DATE_FORMATS: tuple[str, ...] = (
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%SZ",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d",
-    "%d.%m.%Y",
-    "%m/%d/%Y",
-    "%d/%m/%Y",
-    "%m/%d/%Y %H:%M",
-    "%d/%m/%Y %H:%M",
-    "%d-%m-%Y",
-    "%d %b %Y",
-    "%b %d, %Y",
-)
-_DATE_SHAPE = r"^\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2} [A-Za-z]{3} \d{4}|[A-Za-z]{3} \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?\s*$"
+from privsynth.dates import _DATE_SHAPE, DATE_FORMATS, parse_dates  # noqa: F401  (re-exported)
+
 MIXED_SHARE = 0.8
 
 
@@ -66,33 +49,6 @@ class ColumnPlan:
     integer: bool = False
     constant: object = None
     note: str = ""
-
-
-def parse_dates(s: pd.Series) -> tuple[pd.Series, dict[str, int]]:
-    """Parse a text column value by value with DATE_FORMATS; returns (datetimes, format counts)."""
-    st = s.astype("string").str.strip()
-    order = list(DATE_FORMATS)
-    # decide day-first vs month-first for slash dates from values only one of them can parse
-    md = pd.to_datetime(st, format="%m/%d/%Y", errors="coerce")
-    dm = pd.to_datetime(st, format="%d/%m/%Y", errors="coerce")
-    only_dm = int((dm.notna() & md.isna()).sum())
-    only_md = int((md.notna() & dm.isna()).sum())
-    if only_dm > 0 and only_md == 0:
-        for a, b in (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M")):
-            i, j = order.index(a), order.index(b)
-            order[i], order[j] = order[j], order[i]
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    counts: dict[str, int] = {}
-    for fmt in order:
-        todo = out.isna() & st.notna()
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(st[todo], format=fmt, errors="coerce")
-        hit = parsed.notna()
-        if hit.any():
-            out.loc[parsed.index[hit]] = parsed[hit]
-            counts[fmt] = int(hit.sum())
-    return out, counts
 
 
 def _text_kind(s: pd.Series, name: str) -> tuple[str, Optional[pd.Series], dict[str, int]]:

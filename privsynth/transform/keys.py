@@ -65,9 +65,12 @@ def parse_key(text: str, source: str) -> bytes:
     if _HEX.match(s) and len(s) % 2 == 0:
         raw = bytes.fromhex(s)
     else:
-        for decoder in (base64.b64decode, base64.urlsafe_b64decode):
+        # strict decoding: a lenient decoder silently drops characters outside its alphabet
+        # ("-" and "_" of URL-safe base64) and would yield a different key
+        padded = s + "=" * (-len(s) % 4)
+        for candidate in (padded, padded.replace("-", "+").replace("_", "/")):
             try:
-                raw = decoder(s + "=" * (-len(s) % 4))
+                raw = base64.b64decode(candidate, validate=True)
                 break
             except (binascii.Error, ValueError):
                 continue
