@@ -121,14 +121,16 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     if (mapping_out is not None or policy.transform.write_mapping) and res.mapping is None:
         raise PolicyError("a mapping was requested but no column has a reversible or keyed operator")
     res.report.mapping_written = res.mapping is not None
+    ev = None
+    if evidence_out is not None:  # built before anything is written: a failure leaves no output
+        from privsynth.gate import decide_verdict
+
+        ev = Evidence(created_at=_now(), command=list(command), mode="anonymize", inputs=[_input("original", data, df)], policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=res.report, versions=versions(), seeds={"scan": policy.scan.seed}, timings={"total_s": round(time.perf_counter() - t0, 3)}, key_fingerprint=res.report.key_fingerprint)
+        ev.verdict = decide_verdict(ev)
     write_table(out, res.data)
     if res.mapping is not None:
         write_table(mapping_out or sibling(out, "mapping"), res.mapping)
-    if evidence_out is not None:
-        ev = Evidence(created_at=_now(), command=list(command), mode="anonymize", inputs=[_input("original", data, df)], policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=res.report, versions=versions(), seeds={"scan": policy.scan.seed}, timings={"total_s": round(time.perf_counter() - t0, 3)}, key_fingerprint=res.report.key_fingerprint)
-        from privsynth.gate import decide_verdict
-
-        ev.verdict = decide_verdict(ev)
+    if ev is not None:
         _write_evidence(ev, evidence_out, None)
     return res.report
 
@@ -147,16 +149,22 @@ def run_reidentify(data: Path, out: Path, columns: list[str], *, key_file: Optio
 # --------------------------------------------------------------------------- synthesize
 
 
-def _text_rewriter(policy: Policy) -> Callable[[pd.Series], pd.Series]:
-    """Surrogate rewriting of a free-text column with a fresh, never-stored key (irreversible)."""
+def llm_text_rewriter(policy: Policy) -> Callable[[pd.Series], pd.Series]:
+    """For `synthesize.free_text: llm`: the transform stage's LLM rewriting (re-scanned, with
+    surrogate fallback) of the sampled real texts, under a one-off key that is never stored."""
 
     def rewrite(series: pd.Series) -> pd.Series:
-        from privsynth import detect, transform
+        from privsynth import transform
+        from privsynth.results import ColumnScan
 
-        texts = series.fillna("").astype(str).tolist()
-        spans = detect.analyze_texts(texts, policy)
-        out = transform.rewrite_texts(texts, spans, secrets.token_bytes(32), locale=policy.synthesize.locale)
-        return pd.Series(out, index=series.index).where(series.notna())
+        name = str(series.name or "text")
+        frame = series.rename(name).to_frame().reset_index(drop=True)
+        text_scan = ScanResult(columns=[ColumnScan(name=name, category="free_text")], rows=len(frame), rows_sampled=len(frame))
+        pol = policy.model_copy(deep=True)
+        pol.columns = {}
+        pol.transform.text_method = "llm"
+        out = transform.anonymize_table(frame, text_scan, pol, key=secrets.token_bytes(32))
+        return pd.Series(out.data[name].to_numpy(), index=series.index, name=series.name)
 
     return rewrite
 
@@ -164,7 +172,10 @@ def _text_rewriter(policy: Policy) -> Callable[[pd.Series], pd.Series]:
 def _synthesize(df: pd.DataFrame, scan: ScanResult, policy: Policy, progress: Progress):
     from privsynth import synthesize
 
-    return synthesize.synthesize_table(df, scan, policy, progress=progress, text_rewriter=_text_rewriter(policy))
+    # free_text: surrogate uses the synthesize stage's default rewriter (detect.analyze_texts +
+    # transform.rewrite_texts under a one-off key that is never stored); llm needs this one
+    rewriter = llm_text_rewriter(policy) if policy.synthesize.free_text == "llm" else None
+    return synthesize.synthesize_table(df, scan, policy, progress=progress, text_rewriter=rewriter)
 
 
 def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> SynthesisReport:
