@@ -35,6 +35,15 @@ def _fail(msg: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(EXIT_ERROR)
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file descriptor (e.g. under CliRunner)
+        pass
+
+
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Library errors -> one line on stderr, exit 2; anything unexpected too (traceback with --debug)."""
 
@@ -50,6 +59,10 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise _fail(str(e)) from None
         except KeyboardInterrupt:
             raise _fail("interrupted") from None
+        except BrokenPipeError:
+            # the reader went away (`privsynth scan ... | head`): not an error of ours
+            _quiet_stdout()
+            raise click.exceptions.Exit(EXIT_OK) from None
         except Exception as e:  # internal error: never a traceback unless --debug
             if _State.debug:
                 traceback.print_exc()

@@ -126,3 +126,18 @@ def test_when_debug_then_traceback_is_shown(runner, tmp_path):
     res = runner.invoke(cli, ["--debug", "scan", str(tmp_path / "missing.csv")])
     assert res.exit_code == 2
     assert "Traceback" in res.stderr
+
+
+def test_when_the_reader_of_stdout_goes_away_then_no_error_is_reported(tmp_path):
+    import subprocess
+    import sys
+
+    data = tmp_path / "wide.csv"  # 400 columns: more lines than a pipe's buffer holds
+    data.write_text(",".join(f"col{i}" for i in range(400)) + "\n" + ",".join(str(i) for i in range(400)) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "privsynth.cli", "scan", str(data), "--format", "table", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
+    proc.stdout.read(10)
+    proc.stdout.close()  # like `| head -c 10`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert "error" not in err.lower() and "Traceback" not in err

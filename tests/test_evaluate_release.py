@@ -319,3 +319,26 @@ def test_the_sklearn_backend_gives_the_same_verdicts(data):
             assert t.status == b.get(t.id).status, t.id
             if t.value is not None:
                 assert t.value == pytest.approx(b.get(t.id).value, abs=1e-4), t.id
+
+
+def test_a_text_column_whose_released_values_are_never_real_is_left_out_and_copies_are_still_caught(data):
+    train, holdout, clean = data
+    leaky = leak(clean, train, 0.05)
+    # the release regenerated `city` as fakes: no released city equals a real one
+    leaky["city"] = [f"fakecity{i}" for i in range(len(leaky))]
+    holdout = holdout.copy()
+    rep = evaluate_release(train, leaky, holdout, SCAN, fast_policy(), text_detector=lambda t: [[] for _ in t])
+    assert "city" not in rep.columns_used
+    assert rep.distance["notes"]["columns_with_no_real_values_not_compared"] == ["city"]
+    assert rep.get("exact_match").status == "fail"  # the copied rows still match on the other columns
+
+
+def test_text_dates_are_compared_as_dates_and_generalized_years_as_mid_year(data):
+    train, holdout, clean = data
+    dates = lambda n, seed: pd.Series(pd.to_datetime("1950-01-01") + pd.to_timedelta(np.random.default_rng(seed).integers(0, 20000, n), unit="D")).dt.strftime("%Y-%m-%d")
+    t, h, c = train.assign(born=dates(len(train), 1)), holdout.assign(born=dates(len(holdout), 2)), clean.assign(born=dates(len(clean), 3))
+    c["born"] = c["born"].str[:4]  # generalized to the year
+    scan = ScanResult(columns=SCAN.columns + [ColumnScan(name="born", category="quasi_identifier", entity_type="DATE_OF_BIRTH")], rows=1200, rows_sampled=1200)
+    rep = evaluate_release(t, c, h, scan, fast_policy(), text_detector=lambda x: [[] for _ in x])
+    assert "born" in rep.distance["numeric_columns"] and "born" in rep.columns_used
+    assert rep.distance["notes"]["date_columns_compared_as_dates"] == ["born"]

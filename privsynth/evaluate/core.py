@@ -57,6 +57,29 @@ def _select_columns(original: pd.DataFrame, release: pd.DataFrame, scan: ScanRes
     return cols
 
 
+def _drop_disjoint_categories(cols: list[str], original: pd.DataFrame, release: pd.DataFrame, notes: dict) -> list[str]:
+    """Leave out text columns whose released values (almost) never equal an original value
+    (regenerated fakes, values generalized into another form). Such a column can never make a
+    released record match a real one, so comparing it only adds a constant that hides copies of
+    the other columns, and a near-unique one would add thousands of one-hot dimensions."""
+    disjoint = []
+    for c in cols:
+        o, r = original[c], release[c]
+        if pd.api.types.is_numeric_dtype(o) or pd.api.types.is_datetime64_any_dtype(o):
+            continue
+        rv = r.dropna().astype(str).str.strip()
+        if rv.empty:
+            continue
+        shared = rv.isin(set(o.dropna().astype(str).str.strip())).mean()
+        if shared < 0.01:
+            disjoint.append(c)
+    kept = [c for c in cols if c not in disjoint]
+    if disjoint and kept:
+        notes["columns_with_no_real_values_not_compared"] = disjoint
+        return kept
+    return cols
+
+
 def _dates_as_datetimes(cols: list[str], original: pd.DataFrame, release: pd.DataFrame,
                         holdout: Optional[pd.DataFrame], notes: dict):
     """Text columns whose every original value is a date become datetimes in all three tables, so
@@ -135,6 +158,8 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
             raise InputError(f"holdout: missing column(s) {', '.join(map(repr, miss))} that the original and release have")
         _check_overlap(original, holdout, notes)
     original, release, holdout = _dates_as_datetimes(cols, original, release, holdout, notes)
+    if not policy.evaluate.columns:
+        cols = _drop_disjoint_categories(cols, original, release, notes)
     e = policy.evaluate
     set_threads(e.threads)
     seed = e.seed
