@@ -144,14 +144,6 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
         notes["holdout"] = "the holdout has no rows: treated as absent"
         holdout = None
     cols = _select_columns(original, release, scan, policy, notes)
-    if not policy.evaluate.columns and treatments:
-        # columns the release regenerated from scratch (fake identifiers, near-unique categories)
-        # hold no real value: comparing them would only hide copies of the other columns
-        regenerated = {t.column for t in treatments if t.operator == "regenerate"}
-        kept = [c for c in cols if c not in regenerated]
-        if kept and len(kept) < len(cols):
-            notes["regenerated_columns_not_compared"] = sorted(set(cols) - set(kept))
-            cols = kept
     if holdout is not None:
         miss = [c for c in cols if c not in holdout.columns]
         if miss:
