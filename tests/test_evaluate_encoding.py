@@ -39,9 +39,31 @@ def test_l1_distance_of_encoded_rows_equals_the_gower_distance_from_its_definiti
 ])
 def test_numeric_missing_value_rule_and_range_scaling(x, y, expected):
     orig = pd.DataFrame({"v": [0.0, 100.0]})
-    enc = GowerEncoder.fit(orig, ["v"])
-    X = enc.transform(pd.DataFrame({"v": [x, y]}))
+    other = pd.DataFrame({"v": [x, y]})
+    enc = GowerEncoder.fit(orig, ["v"], [other])
+    X = enc.transform(other)
     assert abs(np.abs(X[0] - X[1]).sum() - expected) < 1e-6
+
+
+def test_a_numeric_column_without_missing_values_takes_one_coordinate_and_refuses_unfitted_missing_values():
+    orig = pd.DataFrame({"v": [0.0, 50.0, 100.0], "w": [1.0, np.nan, 3.0]})
+    enc = GowerEncoder.fit(orig, ["v", "w"])
+    assert enc.slices()["v"] == slice(0, 1) and enc.slices()["w"] == slice(1, 3)
+    with pytest.raises(InputError, match="'v' has missing values the encoder was not fitted on"):
+        enc.transform(pd.DataFrame({"v": [np.nan], "w": [1.0]}), "release")
+
+
+def test_categories_take_half_the_coordinates_of_a_one_hot_code_and_decode_back():
+    cats = list("abcdefg")  # 7 categories -> 4 coordinates
+    orig = pd.DataFrame({"c": cats, "n": np.arange(7.0)})
+    enc = GowerEncoder.fit(orig, ["c", "n"])
+    X = enc.transform(orig)
+    assert X.shape == (7, 5)
+    l1 = np.abs(X[:, None, :4] - X[None, :, :4]).sum(-1)
+    np.testing.assert_allclose(l1, 1.0 - np.eye(7))  # every pair of categories exactly 1 apart
+    dec = enc.decode(X)
+    assert [list(enc.categories["c"])[k] for k in dec["c"]] == cats
+    np.testing.assert_allclose(dec["n"], np.arange(7.0) / 6)
 
 
 def test_categorical_one_and_the_same_value_written_differently_are_equal():
@@ -93,3 +115,17 @@ def test_above_the_threshold_the_index_is_approximate_flagged_and_mostly_right(k
     assert (ia[:, 0] == ie[:, 0]).mean() > 0.9
     assert (da[:, 0] >= de[:, 0] - 1e-6).all()  # an approximate neighbour is never closer than the true one
     assert (da[-50:, 0] == 0).all()  # verbatim copies are always found
+
+
+def test_verbatim_row_lookup_is_exact_on_rows_not_just_fingerprints():
+    from privsynth.evaluate.context import row_fingerprints, rows_in
+
+    rng = np.random.default_rng(5)
+    base = rng.random((2000, 37)).astype(np.float32)
+    q = np.vstack([base[[3, 1999, 0]], base[[10]] + np.float32(1e-6), rng.random((5, 37)).astype(np.float32)])
+    kb, kq = row_fingerprints(base), row_fingerprints(q)
+    assert len(np.unique(kb)) == 2000  # distinct rows, distinct fingerprints
+    assert rows_in(q, kq, base, kb).tolist() == [True, True, True] + [False] * 6
+    # a forged fingerprint collision is caught by comparing the rows themselves
+    assert not rows_in(q[3:4], kb[10:11], base, kb)[0]
+    assert rows_in(q[:0], kq[:0], base, kb).shape == (0,)

@@ -31,7 +31,28 @@ ROLES = {
 }
 
 
+# low-cardinality views (every column a category with few levels, ages in 10-year bands): a clean generator
+# reproduces many real records by chance here, so a small leak sits closer to the noise floor
+LOWCARD = {
+    "adult_lowcard": ("adult", "age", ["age_band", "sex", "race", "marital_status", "relationship", "workclass",
+                                       "education", "income"]),
+    "nist_acs_lowcard": ("nist_acs", "AGEP", ["AGE_BAND", "SEX", "RAC1P", "HISP", "MSP", "EDU", "HOUSING_TYPE",
+                                              "OWN_RENT", "DVET", "DREM", "DPHY", "DEYE", "DEAR", "PINCP_DECILE"]),
+}
+ROLES["adult_lowcard"] = {"quasi_identifier": ["age_band", "sex", "race", "marital_status", "relationship", "workclass",
+                                               "education"], "sensitive": ["income"]}
+ROLES["nist_acs_lowcard"] = {"quasi_identifier": ["AGE_BAND", "SEX", "RAC1P", "HISP", "MSP", "EDU", "HOUSING_TYPE",
+                                                  "OWN_RENT"],
+                             "sensitive": ["DVET", "DREM", "DPHY", "DEYE", "DEAR", "PINCP_DECILE"]}
+
+
 def load(name: str) -> pd.DataFrame:
+    if name in LOWCARD:
+        base, age, cols = LOWCARD[name]
+        df = load(base)
+        band = (df[age] // 10 * 10).astype("Int64")
+        df[cols[0]] = (band.astype(str) + "-" + (band + 9).astype(str)).where(band.notna(), None)
+        return df[cols].astype(object).where(df[cols].notna(), None)
     if name == "adult":
         p = DATA / "adult" / "adult_full.csv"
         if not p.exists():

@@ -65,7 +65,7 @@ def run_sdmetrics(train, release, holdout, columns, subsample=None):
             "share_closer_to_train": res.get("synthetic_data_percentages", {}).get("closer_to_training")}
 
 
-def run_anonymeter(train, release, control, columns, secrets, groups, n_attacks=500):
+def run_anonymeter(train, release, control, columns, secrets, groups, n_attacks=500, n_jobs=1):
     if not ANON_PY.exists():
         return {"error": f"{ANON_PY} missing"}
     with tempfile.TemporaryDirectory() as d:
@@ -76,7 +76,7 @@ def run_anonymeter(train, release, control, columns, secrets, groups, n_attacks=
             paths.append(str(p))
         t0 = time.perf_counter()
         cmd = [str(ANON_PY), str(Path(__file__).with_name("anonymeter_worker.py")), *paths, "--secrets", ",".join(secrets),
-               "--groups", ",".join(groups[0]) + ":" + ",".join(groups[1]), "--n-attacks", str(n_attacks)]
+               "--groups", ",".join(groups[0]) + ":" + ",".join(groups[1]), "--n-attacks", str(n_attacks), "--n-jobs", str(n_jobs)]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
         el = time.perf_counter() - t0
     if r.returncode != 0:

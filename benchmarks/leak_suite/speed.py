@@ -41,7 +41,10 @@ def adult(args) -> None:
     print(f"original {ori.shape}, release {syn.shape}, holdout {ctl.shape}, columns used {len(columns)}", flush=True)
     out = {}
     t0 = time.perf_counter()
-    rep = evaluate_release(ori, syn, ctl, scan, Policy(), text_detector=lambda t: [[] for _ in t])
+    policy = Policy()
+    if args.wp29_attacks:
+        policy.evaluate.wp29_attacks = args.wp29_attacks
+    rep = evaluate_release(ori, syn, ctl, scan, policy, text_detector=lambda t: [[] for _ in t])
     out["privsynth_seconds"] = round(time.perf_counter() - t0, 1)
     out["privsynth_timings"] = rep.distance["timings_seconds"]
     out["privsynth_failed"] = [t.id for t in rep.tests if t.status == "fail"]
@@ -53,12 +56,16 @@ def adult(args) -> None:
     if "anonymeter" in args.peers:
         secrets = scan.names("sensitive")
         h = len(columns) // 2
-        r = run_anonymeter(ori, syn, ctl, columns, secrets, (columns[:h], columns[h:]), n_attacks=args.n_attacks)
-        out["anonymeter_seconds"] = r.get("seconds")
-        out["anonymeter"] = r
-        print("anonymeter", r.get("seconds"), "s", r.get("max_risk"), r.get("error", ""), flush=True)
-    for peer in ("sdmetrics", "anonymeter"):
-        if f"{peer}_seconds" in out and out[f"{peer}_seconds"]:
+        for n_att in [int(x) for x in str(args.n_attacks).split(",")]:
+            r = run_anonymeter(ori, syn, ctl, columns, secrets, (columns[:h], columns[h:]), n_attacks=n_att,
+                               n_jobs=args.anonymeter_jobs)
+            key = "anonymeter" if n_att == 500 else f"anonymeter_{n_att}"
+            out[f"{key}_seconds"] = r.get("seconds")
+            out[key] = r
+            print(f"anonymeter n_attacks={n_att} n_jobs={args.anonymeter_jobs}", r.get("seconds"), "s", r.get("max_risk"),
+                  r.get("error", ""), flush=True)
+    for peer in [k[: -len("_seconds")] for k in list(out) if k.endswith("_seconds") and not k.startswith("privsynth")]:
+        if out[f"{peer}_seconds"]:
             out[f"ratio_{peer}_over_privsynth"] = round(out[f"{peer}_seconds"] / out["privsynth_seconds"], 2)
     print(json.dumps(out, indent=1))
 
@@ -116,7 +123,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["adult", "scaling"])
     ap.add_argument("--peers", default="sdmetrics,anonymeter")
-    ap.add_argument("--n-attacks", type=int, default=500)
+    ap.add_argument("--n-attacks", default="500", help="anonymeter n_attacks; comma-separated for several runs")
+    ap.add_argument("--anonymeter-jobs", type=int, default=2, help="anonymeter evaluate(n_jobs=...)")
+    ap.add_argument("--wp29-attacks", type=int, default=None, help="override privsynth's evaluate.wp29_attacks")
     ap.add_argument("--sizes", default="10000,30000,100000")
     ap.add_argument("--approximate-above", type=int, default=200_000)
     args = ap.parse_args()

@@ -19,6 +19,47 @@ from privsynth.policy.models import Policy, Thresholds
 from privsynth.results import ScanResult, TestResult
 
 
+_FP_WORDS = np.random.default_rng(20261127).integers(1, 2**63, size=(2, 4096), dtype=np.uint64) | np.uint64(1)
+
+
+def row_fingerprints(X: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """A 16-byte fingerprint per encoded row (two 64-bit multiply-add hashes of its float32 bit patterns),
+    as a compact, sortable stand-in for the row itself; `rows_in` confirms every match on the rows."""
+    n = len(X)
+    out = np.zeros((n, 2), dtype=np.uint64)
+    if n == 0:
+        return out.view(np.dtype((np.void, 16))).ravel()
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    words = X.view(np.uint32)
+    d = words.shape[1]
+    if d > _FP_WORDS.shape[1]:
+        mult = np.random.default_rng(d).integers(1, 2**63, size=(2, d), dtype=np.uint64) | np.uint64(1)
+    else:
+        mult = _FP_WORDS[:, :d]
+    with np.errstate(over="ignore"):
+        for s in range(0, n, chunk):
+            w = words[s : s + chunk].astype(np.uint64)
+            w += np.uint64(0x9E3779B97F4A7C15)  # so that zero words still contribute
+            out[s : s + chunk, 0] = (w * mult[0]).sum(axis=1)
+            out[s : s + chunk, 1] = ((w ^ np.uint64(0xBF58476D1CE4E5B9)) * mult[1]).sum(axis=1)
+    return out.view(np.dtype((np.void, 16))).ravel()
+
+
+def rows_in(Xq: np.ndarray, keys_q: np.ndarray, Xb: np.ndarray, keys_b: np.ndarray) -> np.ndarray:
+    """Exact: whether each row of Xq equals some row of Xb (fingerprint lookup, then the rows compared)."""
+    if len(Xq) == 0 or len(Xb) == 0:
+        return np.zeros(len(Xq), dtype=bool)
+    order = np.argsort(keys_b, kind="stable")
+    sorted_b = keys_b[order]
+    pos = np.clip(np.searchsorted(sorted_b, keys_q), 0, len(sorted_b) - 1)
+    hit = sorted_b[pos] == keys_q
+    idx = np.flatnonzero(hit)
+    if len(idx):
+        same = (Xq[idx] == Xb[order[pos[idx]]]).all(axis=1)
+        hit[idx[~same]] = False
+    return hit
+
+
 def not_run(id: str, name: str, family: str, reason: str, **texts: str) -> TestResult:
     return TestResult(id=id, name=name, family=family, status="not_run", reason_not_run=reason, **texts)
 
@@ -95,9 +136,7 @@ class EvalContext:
 
     @staticmethod
     def _keys(X: np.ndarray) -> np.ndarray:
-        if len(X) == 0:
-            return np.array([], dtype=object)
-        return np.ascontiguousarray(X).view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
+        return row_fingerprints(X)
 
     @cached_property
     def keys_train(self) -> np.ndarray:
@@ -111,9 +150,9 @@ class EvalContext:
     def keys_holdout(self) -> np.ndarray:
         return self._keys(self.X_holdout)
 
-    @cached_property
-    def release_key_set(self) -> set:
-        return set(self.keys_release.tolist())
+    def in_release(self, X: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Which rows of X appear verbatim (Gower distance 0) somewhere in the whole release."""
+        return rows_in(X, keys, self.X_release, self.keys_release)
 
     # ------------------------------------------------------------------ samples
     @cached_property
@@ -149,9 +188,7 @@ class EvalContext:
         """Distance of each row to the closest release record (exact zero for verbatim copies in the full release)."""
         d, _ = self.release_search_index.search(X, 1)
         d = d[:, 0]
-        rk = self.release_key_set
-        exact = np.fromiter((k in rk for k in keys.tolist()), dtype=bool, count=len(keys))
-        d[exact] = 0.0
+        d[self.in_release(X, keys)] = 0.0
         return d
 
     @cached_property

@@ -4,13 +4,16 @@ Rules (fitted once on the ORIGINAL table and applied to every table in a compari
 distance uses one scaling):
 
 * numeric column with range R = max - min of the original (R = 1 when constant): a present value x
-  becomes u = clip((x - min) / R, 0, 1) and is written as two coordinates (u/2, (1-u)/2); the L1
-  distance of two present values is then |u - v| (the Gower term, clipped to 1).
-* a missing numeric value is written as (-1/4, -1/4): its L1 distance to any present value is
-  exactly 1 (the maximum mismatch) and to another missing value 0.
-* categorical column: one-hot scaled by 1/2 over the categories seen in any of the fitted tables,
-  so two different categories are at distance 1 and equal ones at 0. A missing categorical value
-  is its own category ("missing" = "missing", "missing" != any value).
+  becomes u = clip((x - min) / R, 0, 1). When no fitted table has a missing value in the column, u
+  is one coordinate and the L1 distance of two values is |u - v| (the Gower term, clipped to 1).
+  Otherwise the column takes two coordinates (u/2, (1-u)/2), still |u - v| apart, and a missing
+  value is (-1/4, -1/4): exactly 1 (the maximum mismatch) from any present value, 0 from another
+  missing value.
+* categorical column with k categories (seen in any of the fitted tables): category j is the point
+  +1/2 or -1/2 (by the parity of j) on axis j // 2 of ceil(k/2) coordinates. Any two of these
+  cross-polytope vertices are exactly 1 apart in L1, equal ones 0, so the column adds its Gower term
+  with half the coordinates of a one-hot code (fewer coordinates = a faster exact search). A
+  missing categorical value is its own category ("missing" = "missing", "missing" != any value).
 * datetimes are numeric (nanoseconds); booleans are categorical.
 
 The Gower distance reported everywhere is the L1 sum divided by the number of columns (0..1).
@@ -61,23 +64,24 @@ def _as_float(s: pd.Series, column: str, table: str, strict: bool) -> np.ndarray
     return conv.astype(float).to_numpy()
 
 
+def _norm_category(v: object) -> str:
+    if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
 def _as_category(s: pd.Series) -> np.ndarray:
-    """Normalise categorical values to strings (1.0 and "1" are the same category)."""
-
-    def norm(v: object) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            return MISSING
-        if isinstance(v, (float, np.floating)) and float(v).is_integer():
-            return str(int(v))
-        return str(v).strip()
-
-    return np.array([norm(v) for v in s.to_numpy(dtype=object)], dtype=object)
+    """Normalise categorical values to strings (1.0 and "1" are the same category; missing is its own)."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    names = np.array([_norm_category(v) for v in uniques] + [MISSING], dtype=object)
+    return names[codes]  # code -1 (missing) picks the last name
 
 
 @dataclass
 class GowerEncoder:
     columns: list[str]
     numeric: dict[str, tuple[float, float]] = field(default_factory=dict)  # column -> (min, range)
+    numeric_with_missing: set[str] = field(default_factory=set)  # numeric columns written with 2 coordinates
     categories: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> category -> slot
     dim: int = 0
 
@@ -92,6 +96,9 @@ class GowerEncoder:
                 lo = float(finite.min()) if finite.size else 0.0
                 rng = float(finite.max() - lo) if finite.size else 1.0
                 enc.numeric[c] = (lo, rng if rng > 0 else 1.0)
+                others_x = [_as_float(df[c], c, "table", strict=False) for df in others if c in df.columns]
+                if any(np.isnan(v).any() for v in [x, *others_x]):
+                    enc.numeric_with_missing.add(c)
             else:
                 cats: dict[str, int] = {}
                 for df in (original, *others):
@@ -99,8 +106,13 @@ class GowerEncoder:
                         for v in pd.unique(_as_category(df[c])):
                             cats.setdefault(v, len(cats))
                 enc.categories[c] = cats
-        enc.dim = 2 * len(enc.numeric) + sum(len(v) for v in enc.categories.values())
+        enc.dim = sum(enc._width(c) for c in enc.columns)
         return enc
+
+    def _width(self, c: str) -> int:
+        if c in self.numeric:
+            return 2 if c in self.numeric_with_missing else 1
+        return (len(self.categories[c]) + 1) // 2
 
     @property
     def n_columns(self) -> int:
@@ -116,29 +128,51 @@ class GowerEncoder:
                 x = _as_float(df[c], c, table, strict=True)
                 u = np.clip((x - lo) / rng, 0.0, 1.0)
                 miss = ~np.isfinite(x)
-                a = np.where(miss, -0.25, u / 2.0)
-                b = np.where(miss, -0.25, (1.0 - u) / 2.0)
-                out[:, pos] = a
-                out[:, pos + 1] = b
-                pos += 2
+                if c in self.numeric_with_missing:
+                    out[:, pos] = np.where(miss, -0.25, u / 2.0)
+                    out[:, pos + 1] = np.where(miss, -0.25, (1.0 - u) / 2.0)
+                elif miss.any():
+                    raise InputError(f"{table}: column {c!r} has missing values the encoder was not fitted on")
+                else:
+                    out[:, pos] = u
             else:
                 cats = self.categories[c]
-                vals = _as_category(df[c])
-                idx = np.fromiter((cats.get(v, -1) for v in vals), dtype=np.int64, count=n)
-                unseen = idx < 0
-                if unseen.any():
+                codes = pd.Series(_as_category(df[c])).map(cats)
+                if codes.isna().any():
                     raise InputError(f"{table}: column {c!r} has categories the encoder was not fitted on")
-                out[np.arange(n), pos + idx] = 0.5
-                pos += len(cats)
+                idx = codes.to_numpy(dtype=np.int64)
+                # category j: +1/2 (j even) or -1/2 (j odd) on axis j // 2 -- any two are 1 apart in L1
+                out[np.arange(n), pos + idx // 2] = np.where(idx % 2 == 0, 0.5, -0.5)
+            pos += self._width(c)
         return out
 
     def slices(self) -> dict[str, slice]:
         """Encoded coordinates of each column."""
         out, pos = {}, 0
         for c in self.columns:
-            w = 2 if c in self.numeric else len(self.categories[c])
+            w = self._width(c)
             out[c] = slice(pos, pos + w)
             pos += w
+        return out
+
+    def decode(self, X: np.ndarray) -> dict[str, np.ndarray]:
+        """Column arrays recovered from encoded rows: numeric u in [0, 1] (nan = missing), categorical codes
+        (the slot numbers of `categories`)."""
+        out = {}
+        for c, sl in self.slices().items():
+            block = X[:, sl]
+            if c in self.numeric:
+                if c in self.numeric_with_missing:
+                    a = block[:, 0].astype(np.float64)
+                    out[c] = np.where(a < 0, np.nan, 2 * a)
+                else:
+                    out[c] = block[:, 0].astype(np.float64)
+            elif block.shape[1]:
+                j = np.abs(block).argmax(axis=1)
+                sign = block[np.arange(len(X)), j]
+                out[c] = 2 * j + (sign < 0)
+            else:
+                out[c] = np.zeros(len(X), int)
         return out
 
     def dims_of(self, columns: Sequence[str]) -> np.ndarray:
@@ -161,6 +195,7 @@ class GowerEncoder:
             "encoded_dimensions": self.dim,
             "scaling": "ranges of the original table, values clipped to [0, 1]",
             "missing_rule": "missing vs present = 1 (maximal), missing vs missing = 0",
+            "categorical_code": "cross-polytope vertices (+-1/2 on ceil(k/2) axes; any two categories 1 apart)",
         }
 
 

@@ -54,12 +54,12 @@ def _t(id: str, **kw) -> TestResult:
 
 
 def exact_match(ctx: EvalContext) -> TestResult:
-    keys_t = ctx.keys_train.tolist()
-    rk = ctx.release_key_set
-    copied_t = np.fromiter((k in rk for k in keys_t), dtype=bool, count=len(keys_t))
+    from privsynth.evaluate.context import rows_in
+
+    keys_t = ctx.keys_train
+    copied_t = ctx.in_release(ctx.X_train, keys_t)
     # share of release rows that are copies of some original row (aggregate only)
-    tk = set(keys_t)
-    rel_copy = float(np.mean([k in tk for k in ctx.keys_release.tolist()])) if len(ctx.keys_release) else 0.0
+    rel_copy = float(rows_in(ctx.X_release, ctx.keys_release, ctx.X_train, keys_t).mean()) if len(ctx.keys_release) else 0.0
     details = {"release_rows_identical_to_an_original_row_share": round(rel_copy, 6),
                "train_records_copied": int(copied_t.sum()), "train_records": len(keys_t)}
     identical = rel_copy >= 0.99
@@ -72,8 +72,8 @@ def exact_match(ctx: EvalContext) -> TestResult:
             return finish(t)
         t = _t("exact_match", status="not_run", reason_not_run=NEED_HOLDOUT, details=details)
         return t
-    keys_h = ctx.keys_holdout.tolist()
-    copied_h = np.fromiter((k in rk for k in keys_h), dtype=bool, count=len(keys_h))
+    keys_h = ctx.keys_holdout
+    copied_h = ctx.in_release(ctx.X_holdout, keys_h)
     n_t, n_h = len(keys_t), len(keys_h)
     x, y = int(copied_t.sum()), int(copied_h.sum())
     p_all = stats.fisher_greater(x, n_t, y, n_h)

@@ -36,15 +36,7 @@ HOW = ("Risk 0 means the attack works no better on the training records than on 
 
 def _view(X: np.ndarray, ctx: EvalContext) -> dict[str, np.ndarray]:
     """Column arrays recovered from the encoding: numeric in [0,1] (nan = missing), categorical codes."""
-    out = {}
-    for c, sl in ctx.enc.slices().items():
-        block = X[:, sl]
-        if c in ctx.enc.numeric:
-            a = block[:, 0].astype(np.float64)
-            out[c] = np.where(a < 0, np.nan, 2 * a)
-        else:
-            out[c] = block.argmax(axis=1) if block.shape[1] else np.zeros(len(X), int)
-    return out
+    return ctx.enc.decode(X)
 
 
 def _risk(id: str, name: str, measures: str, threat: str, main_k: int, main_n: int, ctrl_k: int, ctrl_n: int,
