@@ -128,6 +128,26 @@ def test_planted_copies_of_training_rows_fail_the_exact_match_test(data, share):
     assert em.details["train_records_copied"] > em.details["holdout_records_copied"]
 
 
+def test_exact_match_states_the_leak_size_it_can_detect_above_the_chance_copies(data, clean_report):
+    det = clean_report.get("exact_match").details["detectable"]
+    assert det["chance_copy_share"] == clean_report.get("exact_match").details["holdout_copy_share"]
+    assert 0 < det["minimum_detectable_excess_copy_share"] <= det["minimum_detectable_leak_share_of_release"] < 0.2
+    # a low-cardinality view (two columns): chance copies are frequent, so only a bigger leak is detectable
+    train, holdout, clean = data
+    rep = evaluate_release(train, clean, holdout, SCAN, fast_policy(columns=["sex", "diagnosis"]),
+                           text_detector=lambda t: [[] for _ in t])
+    low = rep.get("exact_match").details["detectable"]
+    assert low["chance_copy_share"] == 1.0 and low["minimum_detectable_leak_share_of_release"] == 1.0
+    assert rep.get("exact_match").status == "pass"
+
+
+def test_the_minimum_detectable_excess_grows_with_the_chance_copy_rate_and_shrinks_with_the_sizes():
+    from privsynth.evaluate.stats import minimum_detectable_excess as mde
+
+    assert mde(0.0, 39000, 9800, 0.005) == pytest.approx(24 / 39000)  # 0.8**24 < 0.005: 24 copies against none
+    assert mde(0.01, 39000, 9800, 0.005) < mde(0.2, 39000, 9800, 0.005) < mde(0.2, 3900, 980, 0.005)
+
+
 def test_a_release_identical_to_the_original_is_reported_as_the_worst_case(data):
     train, holdout, _ = data
     rep = evaluate_release(train, train.copy(), holdout, SCAN, fast_policy(), text_detector=lambda t: [[] for _ in t])

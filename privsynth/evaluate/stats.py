@@ -17,6 +17,20 @@ def fisher_greater(x: int, n_x: int, y: int, n_y: int) -> float:
     return float(sps.fisher_exact(table, alternative="greater")[1])
 
 
+def minimum_detectable_excess(p0: float, n_x: int, n_y: int, alpha: float, power: float = 0.8) -> float:
+    """Smallest excess rate (x/n_x minus the base rate p0 shared with y/n_y) that a one-sided two-sample
+    test at level alpha detects with the given power (normal approximation). With p0 = 0 the approximation
+    says nothing, so the excess is at least the smallest count x with (n_x/(n_x+n_y))**x <= alpha, the
+    Fisher p-value of x copies against none."""
+    if n_x <= 0 or n_y <= 0:
+        return 1.0
+    z = sps.norm.ppf(1 - alpha) + sps.norm.ppf(power)
+    p = min(max(p0, 0.0), 1.0)
+    normal = z * math.sqrt(p * (1 - p) * (1 / n_x + 1 / n_y))
+    x_min = math.ceil(math.log(alpha) / math.log(n_x / (n_x + n_y)))
+    return float(min(1.0, max(normal, x_min / n_x)))
+
+
 def binom_greater(k: int, n: int, p0: float) -> float:
     if n <= 0:
         return 1.0
