@@ -129,14 +129,14 @@ def test_planted_copies_of_training_rows_fail_the_exact_match_test(data, share):
 
 
 def test_exact_match_states_the_leak_size_it_can_detect_above_the_chance_copies(data, clean_report):
-    det = clean_report.get("exact_match").details["detectable"]
+    det = clean_report.get("exact_match").details
     assert det["chance_copy_share"] == clean_report.get("exact_match").details["holdout_copy_share"]
     assert 0 < det["minimum_detectable_excess_copy_share"] <= det["minimum_detectable_leak_share_of_release"] < 0.2
     # a low-cardinality view (two columns): chance copies are frequent, so only a bigger leak is detectable
     train, holdout, clean = data
     rep = evaluate_release(train, clean, holdout, SCAN, fast_policy(columns=["sex", "diagnosis"]),
                            text_detector=lambda t: [[] for _ in t])
-    low = rep.get("exact_match").details["detectable"]
+    low = rep.get("exact_match").details
     assert low["chance_copy_share"] == 1.0 and low["minimum_detectable_leak_share_of_release"] == 1.0
     assert rep.get("exact_match").status == "pass"
 

@@ -103,7 +103,11 @@ def main() -> None:
     ap.add_argument("--copy-shares", default=None, help="replace the leak list by exact copies at these shares, e.g. 0.0025,0.005")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/leaks.jsonl")
     ap.add_argument("--summarize", default=None)
+    ap.add_argument("--markdown", nargs="+", default=None, help="print the detection matrix of these result files as Markdown")
     args = ap.parse_args()
+    if args.markdown:
+        markdown(args.markdown)
+        return
     if args.summarize:
         summarize(args.summarize)
         return
@@ -161,6 +165,34 @@ def main() -> None:
                           {k: rec[k].get("flagged", rec[k].get("error")) for k in ("sdmetrics", "anonymeter") if k in rec},
                           flush=True)
     summarize(args.out)
+
+
+def markdown(paths: list[str]) -> None:
+    """The detection matrix as a Markdown table (privsynth + peers), from one or more result files."""
+    from scipy.stats import beta
+
+    recs = [json.loads(l) for p in paths for l in open(p) if l.strip()]
+    df = pd.DataFrame(recs)
+    def key(sc: str) -> tuple:
+        kind, _, size = sc.partition("_")
+        return ({"clean": 0, "copies": 1, "near": 2, "outliers": 3}.get(kind, 4), float(size.rstrip("pct") or 0))
+
+    print("| dataset | scenario | seeds | privsynth flagged | rate (95% CI) | tests that failed (count) | SDMetrics flagged (mean score) | anonymeter flagged (mean max risk) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for ds in dict.fromkeys(df["dataset"]):
+        g_ds = df[df["dataset"] == ds]
+        for sc in sorted(set(g_ds["scenario"]), key=key):
+            g = g_ds[g_ds["scenario"] == sc]
+            k, n = sum(r["flagged"] for r in g["privsynth"]), len(g)
+            lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+            hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+            fails = pd.Series([f for r in g["privsynth"] for f in r["failed"]]).value_counts().to_dict()
+            fs = ", ".join(f"{t} {c}" for t, c in fails.items()) or "-"
+            cells = []
+            for peer, val in (("sdmetrics", "score"), ("anonymeter", "max_risk")):
+                rs = [r for r in g.get(peer, pd.Series(dtype=object)).dropna() if isinstance(r, dict) and "flagged" in r]
+                cells.append(f"{sum(r['flagged'] for r in rs)} / {len(rs)} ({np.mean([r[val] for r in rs]):.3f})" if rs else "-")
+            print(f"| {ds} | {sc} | {n} | {k} / {n} | {k / n:.2f} [{lo:.2f}, {hi:.2f}] | {fs} | {cells[0]} | {cells[1]} |")
 
 
 def summarize(path: str) -> None:

@@ -25,7 +25,7 @@ TEXTS = {
     "exact_match": dict(
         name="Verbatim copies of training records",
         measures="Share of training records that appear verbatim (Gower distance 0 on the evaluated columns) in the release, against the same share for holdout records; also restricted to records that are unique among all real records (rare records, where a copy identifies someone).",
-        how_to_read="A generator that never saw the training data copies training and holdout records at the same rate. A significantly higher rate for training records (Fisher exact test, p below alpha) means training records were copied. The value is the excess share (train minus holdout).",
+        how_to_read="A generator that never saw the training data copies training and holdout records at the same rate. A significantly higher rate for training records (Fisher exact test, p below alpha) means training records were copied. The value is the excess share (train minus holdout). The chance copy share (holdout records the generator reproduces anyway) is the noise floor: copies of random training records that make up at least the minimum detectable leak share of the release are detected with 80% power; a smaller leak can pass, and on low-cardinality tables that size is large.",
         threat_model="Anyone holding the release and some real records can check for verbatim copies.",
     ),
     "dcr.share_closer_to_train": dict(
@@ -112,14 +112,11 @@ def exact_match(ctx: EvalContext) -> TestResult:
     # y/n_h, and copies of records it reproduces anyway add no evidence (low-cardinality tables)
     mde = stats.minimum_detectable_excess(y / n_h, n_t, n_h, ctx.alpha / 2)
     n_r = max(1, len(ctx.keys_release))
-    details["detectable"] = {
+    details.update({
         "chance_copy_share": round(y / n_h, 6),
         "minimum_detectable_excess_copy_share": round(mde, 6),
         "minimum_detectable_leak_share_of_release": round(min(1.0, mde * n_t / (n_r * max(1e-9, 1 - y / n_h))), 6),
-        "meaning": "copies of random training records making up at least this share of the release are detected with "
-                   "80% power by the all-records comparison (normal approximation, alpha/2 for the two comparisons); "
-                   "copies of rare records are detected from far fewer by the rare-record comparison",
-    }
+    })
     t = _t("exact_match", value=excess, ci_low=lo - y / n_h, ci_high=hi - y / n_h, p_value=p,
            threshold=ctx.alpha, comparator=">=", passed=(p >= ctx.alpha) and not identical, details=details)
     t.charts = {"copy_share": stats.interval_chart(x / n_t, lo, hi, y / n_h, None)}
