@@ -73,6 +73,12 @@ def test_categorical_one_and_the_same_value_written_differently_are_equal():
     np.testing.assert_array_equal(enc.transform(orig), enc.transform(rel))
 
 
+def test_a_boolean_and_the_number_one_stay_different_categories():
+    orig = pd.DataFrame({"c": pd.Series([True, 1, 1.0, "1", False, 0, None], dtype=object)})
+    enc = GowerEncoder.fit(orig, ["c"])
+    assert set(enc.categories["c"]) == {"True", "1", "False", "0", "\x00missing"}
+
+
 def test_non_numeric_values_in_a_numeric_column_are_a_one_line_dtype_error():
     enc = GowerEncoder.fit(pd.DataFrame({"age": [1, 2, 3]}), ["age"])
     with pytest.raises(InputError, match="'age'.*dtype mismatch"):

@@ -72,7 +72,13 @@ def _norm_category(v: object) -> str:
 
 def _as_category(s: pd.Series) -> np.ndarray:
     """Normalise categorical values to strings (1.0 and "1" are the same category; missing is its own)."""
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    values = s.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    kinds = {type(v) for v in uniques}
+    if any(issubclass(k, (bool, np.bool_)) for k in kinds) and len(kinds) > 1:
+        # factorize holds True == 1 and False == 0 as one value; keep them apart value by value
+        miss = pd.isna(s).to_numpy()
+        return np.array([MISSING if m else _norm_category(v) for v, m in zip(values, miss)], dtype=object)
     names = np.array([_norm_category(v) for v in uniques] + [MISSING], dtype=object)
     return names[codes]  # code -1 (missing) picks the last name
 
