@@ -193,6 +193,16 @@ def markdown(paths: list[str]) -> None:
                 rs = [r for r in g.get(peer, pd.Series(dtype=object)).dropna() if isinstance(r, dict) and "flagged" in r]
                 cells.append(f"{sum(r['flagged'] for r in rs)} / {len(rs)} ({np.mean([r[val] for r in rs]):.3f})" if rs else "-")
             print(f"| {ds} | {sc} | {n} | {k} / {n} | {k / n:.2f} [{lo:.2f}, {hi:.2f}] | {fs} | {cells[0]} | {cells[1]} |")
+    print()
+    print("| dataset | scenario | exact_match p (median / max) | dcr.p5_ratio p (median / max) | mia.worst AUC (mean) | mia.worst epsilon lower bound (mean) | privsynth s/eval (mean) |")
+    print("|---|---|---|---|---|---|---|")
+    for ds in dict.fromkeys(df["dataset"]):
+        g_ds = df[df["dataset"] == ds]
+        for sc in sorted(set(g_ds["scenario"]), key=key):
+            r = pd.DataFrame(list(g_ds[g_ds["scenario"] == sc]["privsynth"]))
+            f = lambda c: f"{r[c].median():.2g} / {r[c].max():.2g}"
+            print(f"| {ds} | {sc} | {f('exact_match_p')} | {f('p5_p')} | {r['mia_worst_auc'].mean():.3f} | "
+                  f"{r['mia_worst_eps'].mean():.2f} | {r['seconds'].mean():.0f} |")
 
 
 def summarize(path: str) -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 
 warnings.filterwarnings("ignore")
 
-from benchmarks.leak_suite.common import DATA, ROLES, scan_for  # noqa: E402
+from benchmarks.leak_suite.common import DATA, scan_for  # noqa: E402
 from benchmarks.leak_suite.run import run_anonymeter, run_sdmetrics  # noqa: E402
 
 
