@@ -45,19 +45,38 @@ def row_fingerprints(X: np.ndarray, chunk: int = 65536) -> np.ndarray:
     return out.view(np.dtype((np.void, 16))).ravel()
 
 
+class RowLookup:
+    """Exact lookup of encoded rows in a table: fingerprints sorted once, every hit confirmed on the rows."""
+
+    def __init__(self, Xb: np.ndarray, keys_b: np.ndarray) -> None:
+        self.Xb = Xb
+        self.order = np.argsort(keys_b, kind="stable")
+        self.sorted = keys_b[self.order]
+
+    def contains(self, Xq: np.ndarray, keys_q: np.ndarray) -> np.ndarray:
+        """Whether each row of Xq equals some row of the table."""
+        if len(Xq) == 0 or len(self.sorted) == 0:
+            return np.zeros(len(Xq), dtype=bool)
+        pos = np.clip(np.searchsorted(self.sorted, keys_q), 0, len(self.sorted) - 1)
+        hit = self.sorted[pos] == keys_q
+        idx = np.flatnonzero(hit)
+        if len(idx):
+            same = (Xq[idx] == self.Xb[self.order[pos[idx]]]).all(axis=1)
+            hit[idx[~same]] = False
+        return hit
+
+
 def rows_in(Xq: np.ndarray, keys_q: np.ndarray, Xb: np.ndarray, keys_b: np.ndarray) -> np.ndarray:
     """Exact: whether each row of Xq equals some row of Xb (fingerprint lookup, then the rows compared)."""
-    if len(Xq) == 0 or len(Xb) == 0:
-        return np.zeros(len(Xq), dtype=bool)
-    order = np.argsort(keys_b, kind="stable")
-    sorted_b = keys_b[order]
-    pos = np.clip(np.searchsorted(sorted_b, keys_q), 0, len(sorted_b) - 1)
-    hit = sorted_b[pos] == keys_q
-    idx = np.flatnonzero(hit)
-    if len(idx):
-        same = (Xq[idx] == Xb[order[pos[idx]]]).all(axis=1)
-        hit[idx[~same]] = False
-    return hit
+    return RowLookup(Xb, keys_b).contains(Xq, keys_q)
+
+
+def multiplicity(keys: np.ndarray) -> np.ndarray:
+    """For each row, how many rows of the same table share its fingerprint (its encoded row)."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, inv, cnt = np.unique(keys, return_inverse=True, return_counts=True)
+    return cnt[inv.ravel()]
 
 
 def not_run(id: str, name: str, family: str, reason: str, **texts: str) -> TestResult:
@@ -150,9 +169,13 @@ class EvalContext:
     def keys_holdout(self) -> np.ndarray:
         return self._keys(self.X_holdout)
 
+    @cached_property
+    def release_lookup(self) -> RowLookup:
+        return RowLookup(self.X_release, self.keys_release)
+
     def in_release(self, X: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """Which rows of X appear verbatim (Gower distance 0) somewhere in the whole release."""
-        return rows_in(X, keys, self.X_release, self.keys_release)
+        return self.release_lookup.contains(X, keys)
 
     # ------------------------------------------------------------------ samples
     @cached_property

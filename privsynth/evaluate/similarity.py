@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish, not_run
+from privsynth.evaluate.context import EvalContext, finish, multiplicity, rows_in
 from privsynth.results import TestResult
 
 FAMILY = "similarity"
@@ -58,8 +58,6 @@ def _t(id: str, **kw) -> TestResult:
 
 
 def exact_match(ctx: EvalContext) -> TestResult:
-    from privsynth.evaluate.context import rows_in
-
     keys_t = ctx.keys_train
     copied_t = ctx.in_release(ctx.X_train, keys_t)
     # share of release rows that are copies of some original row (aggregate only)
@@ -67,8 +65,7 @@ def exact_match(ctx: EvalContext) -> TestResult:
     # the worst case is the original itself released: nearly every released row is an original row AND nearly every
     # record unique in the original is there. On a low-cardinality table every released row can equal some real row
     # by chance, but the rare records are not all reproduced -- that is not the worst case.
-    _, inv, cnt = np.unique(keys_t, return_inverse=True, return_counts=True)
-    uniq = cnt[inv.ravel()] == 1
+    uniq = multiplicity(keys_t) == 1
     uniq_copied = float(copied_t[uniq].mean()) if uniq.any() else 0.0
     details = {"release_rows_identical_to_an_original_row_share": round(rel_copy, 6),
                "train_records_copied": int(copied_t.sum()), "train_records": len(keys_t),
@@ -89,9 +86,7 @@ def exact_match(ctx: EvalContext) -> TestResult:
     x, y = int(copied_t.sum()), int(copied_h.sum())
     p_all = stats.fisher_greater(x, n_t, y, n_h)
     # rarity: records unique among all real records on the evaluated columns
-    allk = np.concatenate([ctx.keys_train, ctx.keys_holdout])
-    _, inv, counts = np.unique(allk, return_inverse=True, return_counts=True)
-    unique = counts[inv] == 1
+    unique = multiplicity(np.concatenate([ctx.keys_train, ctx.keys_holdout])) == 1
     u_t, u_h = unique[:n_t], unique[n_t:]
     xu, yu = int((copied_t & u_t).sum()), int((copied_h & u_h).sum())
     p_rare = stats.fisher_greater(xu, int(u_t.sum()), yu, int(u_h.sum()))
