@@ -153,21 +153,17 @@ class EvalContext:
             return np.zeros((0, self.enc.dim), np.float32)
         return self.enc.transform(self.control, "holdout")
 
-    @staticmethod
-    def _keys(X: np.ndarray) -> np.ndarray:
-        return row_fingerprints(X)
-
     @cached_property
     def keys_train(self) -> np.ndarray:
-        return self._keys(self.X_train)
+        return row_fingerprints(self.X_train)
 
     @cached_property
     def keys_release(self) -> np.ndarray:
-        return self._keys(self.X_release)
+        return row_fingerprints(self.X_release)
 
     @cached_property
     def keys_holdout(self) -> np.ndarray:
-        return self._keys(self.X_holdout)
+        return row_fingerprints(self.X_holdout)
 
     @cached_property
     def release_lookup(self) -> RowLookup:

@@ -22,7 +22,7 @@ The Gower distance reported everywhere is the L1 sum divided by the number of co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -185,14 +185,6 @@ class GowerEncoder:
         sl = self.slices()
         return np.concatenate([np.arange(sl[c].start, sl[c].stop) for c in columns]) if columns else np.zeros(0, int)
 
-    def row_keys(self, df: pd.DataFrame, table: str = "table") -> np.ndarray:
-        """One hashable key per row: equal keys <=> Gower distance 0 on the used columns."""
-        enc = self.transform(df, table)
-        if len(enc) == 0:
-            return np.array([], dtype=object)
-        view = np.ascontiguousarray(enc).view(np.dtype((np.void, enc.dtype.itemsize * enc.shape[1])))
-        return view.ravel()
-
     def describe(self) -> dict:
         return {
             "metric": "gower (L1 on encoded rows, divided by the number of columns)",
@@ -222,6 +214,3 @@ def gower_reference(a: pd.DataFrame, b: pd.DataFrame, enc: GowerEncoder) -> np.n
         out += d
     return out / max(1, enc.n_columns)
 
-
-def fit_encoder(original: pd.DataFrame, columns: Sequence[str], others: Sequence[Optional[pd.DataFrame]]) -> GowerEncoder:
-    return GowerEncoder.fit(original, columns, [o for o in others if o is not None])

@@ -101,13 +101,6 @@ class NeighborIndex:
         return dist, ind
 
 
-def nearest(query: np.ndarray, base: np.ndarray, n_columns: int, k: int = 1, backend: str = "faiss",
-            approximate_above: int = 200_000, seed: int = 0) -> tuple[np.ndarray, np.ndarray, SearchInfo]:
-    index = NeighborIndex(base, n_columns, backend=backend, approximate_above=approximate_above, seed=seed)
-    d, i = index.search(query, k)
-    return d, i, index.info
-
-
 def set_threads(n: Optional[int]) -> None:
     if HAVE_FAISS and n:
         faiss.omp_set_num_threads(int(n))
