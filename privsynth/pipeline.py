@@ -302,7 +302,7 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     _finish(ev, policy)
     write_table(outs["release"], release)
     if transform is not None and tres.mapping is not None:
-        write_table(out_dir / "mapping.csv", tres.mapping)
+        write_table(outs["mapping"], tres.mapping)
     from privsynth import report
 
     report.write_reports(ev, out_dir, junit=junit, inputs=(data, key_file))
