@@ -29,6 +29,11 @@ DATE_FORMATS: tuple[str, ...] = (
 _DATE_SHAPE = r"^\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2} [A-Za-z]{3} \d{4}|[A-Za-z]{3} \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?\s*$"
 
 
+def date_shaped(s: pd.Series) -> pd.Series:
+    """Per value: does it have the shape of one of DATE_FORMATS? A cheap regex test before parsing."""
+    return s.astype(str).str.match(_DATE_SHAPE)
+
+
 def parse_dates(s: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     """Parse a text column value by value with DATE_FORMATS; returns (datetimes, format counts)."""
     st = s.astype("string").str.strip()

@@ -85,16 +85,15 @@ def _dates_as_datetimes(cols: list[str], original: pd.DataFrame, release: pd.Dat
     """Text columns whose every original value is a date become datetimes in all three tables, so
     a date is a number in the distance (scaled by the original's range) rather than a category
     with one level per day. Generalized release values (a year, a year-month) read as mid-period."""
-    from privsynth.dates import _DATE_SHAPE, parse_dates, parse_dates_generalized
+    from privsynth.dates import date_shaped, parse_dates, parse_dates_generalized
 
     converted = []
     for c in cols:
         s = original[c]
         if s.dtype != object or s.dropna().empty:
             continue
-        present = s.dropna().astype(str)
         # a value that does not even look like a date rules the column out without parsing every format
-        if not present.head(200).str.match(_DATE_SHAPE).all() or not present.str.match(_DATE_SHAPE).all():
+        if not date_shaped(s.dropna()).all():
             continue
         parsed, _ = parse_dates(s)
         if parsed[s.notna()].isna().any():

@@ -32,7 +32,7 @@ import pandas as pd
 
 from privsynth.errors import InputError
 
-from privsynth.dates import _DATE_SHAPE, DATE_FORMATS, parse_dates  # noqa: F401  (re-exported)
+from privsynth.dates import DATE_FORMATS, date_shaped, parse_dates  # noqa: F401  (re-exported)
 
 MIXED_SHARE = 0.8
 
@@ -56,7 +56,7 @@ def _text_kind(s: pd.Series, name: str) -> tuple[str, Optional[pd.Series], dict[
     nn = nn[nn != ""]
     if nn.empty:
         return "categorical", None, {}
-    shape = nn.str.match(_DATE_SHAPE)
+    shape = date_shaped(nn)
     if shape.mean() >= MIXED_SHARE:
         parsed, counts = parse_dates(nn)
         share = float(parsed.notna().mean())

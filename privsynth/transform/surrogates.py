@@ -45,7 +45,8 @@ _NATIONALITIES = (
     "Irish", "Italian", "Japanese", "Kenyan", "Mexican", "Norwegian", "Polish", "Portuguese",
     "Romanian", "Spanish", "Swedish", "Swiss",
 )
-# Entity types whose digit/letter structure is kept and whose characters are replaced (IDs).
+# Date formats the transform stage recognises and writes back unchanged in form (date surrogates, date_shift);
+# wider than privsynth.dates.DATE_FORMATS (month names, two-digit years), which synthesis and evaluation use.
 _DATE_FORMATS = (
     "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d",
     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
