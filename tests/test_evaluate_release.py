@@ -304,6 +304,10 @@ def test_nan_everywhere_in_the_release_is_a_correct_explained_result(data):
     rep = evaluate_release(train, rel, holdout, SCAN, fast_policy(), text_detector=lambda t: [[] for _ in t])
     assert rep.get("exact_match").status == "pass"
     assert "missing vs present = 1" in rep.distance["missing_rule"]
+    # every released record is the same all-missing row, so they share one nearest real record: one
+    # observation, not a release drawn towards the training data
+    share = rep.get("dcr.share_closer_to_train")
+    assert share.status == "pass" and share.ci_low <= 0.6
 
 
 def test_a_holdout_overlapping_the_original_is_an_error(data):
