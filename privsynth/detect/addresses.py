@@ -23,7 +23,7 @@ _UNIT = r"(?:[ \t]*,?[ \t]*(?:Puerta|Piso|Esc\.?|Escalera|Bajo|Apt\.?|App\.?|App
 
 @lru_cache(maxsize=1)
 def _rules():
-    prefixes = sorted({w for lg in ("fr", "es", "it") for w in lexicon.STREET_WORDS[lg]} | {"rue", "via", "calle", "avenida", "avenue"},
+    prefixes = sorted({w for lg in ("fr", "es", "it") for w in lexicon.STREET_WORDS[lg]} | {"rue", "via", "calle", "avenida", "avenue", "ctra"},
                       key=len, reverse=True)
     suffixes = sorted({w for lg in ("de", "nl") for w in lexicon.STREET_WORDS[lg]}, key=len, reverse=True)
     pre = "|".join(re.escape(p) for p in prefixes if len(p) > 2)

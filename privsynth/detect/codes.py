@@ -31,6 +31,7 @@ PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsap
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’°º-]*|#|n[°º])[\s:.,#-]*$", re.I)
 _GLUED_CODE = re.compile(r"(?:[A-Za-z]{1,6}[-/_]|#|[A-Za-z]{1,6}\d*[-/])$")
+_LETTER_GLUED = re.compile(r"(?:^|[\s(\[,;])[A-Z]{1,3}$")
 
 
 def phone_context(text: str, start: int, window: int = 40) -> bool:
@@ -42,13 +43,14 @@ def code_context(text: str, start: int) -> bool:
     """True when the token before `start` is a code label (CODE_WORDS) or the number is glued to
     a letter prefix by a dash/slash (`E-2231`, `INC-0045821`, `#58213`), and no phone word is near."""
     head = text[max(0, start - 30):start]
-    if _GLUED_CODE.search(head):
-        return not phone_context(text, start, 15)
+    if _GLUED_CODE.search(head) or _LETTER_GLUED.search(head):
+        return _label_code(head) or not phone_context(text, start, 15)
+    return _label_code(head) and not phone_context(text, start, 20)
+
+
+def _label_code(head: str) -> bool:
     words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", head.lower())
-    for w in words[-3:]:
-        if w.strip(".:-") in CODE_WORDS or w in CODE_WORDS:
-            return not phone_context(text, start, 20)
-    return False
+    return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS for w in words[-3:])
 
 
 _NUM_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")

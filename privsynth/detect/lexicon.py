@@ -59,7 +59,7 @@ STREET_WORDS = {
     "es": ("calle", "c/", "avenida", "avda", "plaza", "paseo", "carrera", "carretera", "camino", "callejón", "pasaje",
            "pasadizo", "ronda", "rambla", "glorieta", "travesía", "urbanización", "alameda", "cañada", "acceso", "vía",
            "vial", "cuesta", "bajada", "subida", "costanilla", "sector", "polígono", "muelle", "arroyo", "partida",
-           "puerta", "piso", "escalera"),
+           "ctra", "rua", "travessa", "largo", "praça", "estrada", "alameda", "rodovia"),
     "nl": ("straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dreef", "hof", "pad", "ring", "steeg", "baan",
            "dijk", "boulevard", "markt", "park", "wal", "veld", "erf"),
     "it": ("via", "viale", "piazza", "piazzale", "corso", "largo", "vicolo", "strada", "borgo", "contrada", "rotonda",
@@ -142,19 +142,40 @@ def surnames() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8)
+def stop_words(lang: str | None = None) -> frozenset[str]:
+    """COMMON_NAME_WORDS plus spaCy's stop words of `lang` and English (of every language in
+    LANGUAGES when `lang` is None), lower case."""
+    if lang is not None:
+        return frozenset(COMMON_NAME_WORDS | _spacy_stop(lang) | _spacy_stop("en"))
+    out = set(COMMON_NAME_WORDS)
+    for lg in LANGUAGES:
+        out |= _spacy_stop(lg)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """spaCy's stop words for every language in LANGUAGES, plus COMMON_NAME_WORDS (lower case)."""
+def function_words() -> frozenset[str]:
+    """spaCy's stop words of every language in LANGUAGES (articles, pronouns, prepositions ...)."""
+    out: set[str] = set()
+    for lg in LANGUAGES:
+        out |= _spacy_stop(lg)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16)
+def _spacy_stop(lg: str) -> frozenset[str]:
     import importlib.util
 
-    out = set(COMMON_NAME_WORDS)
+    out: set[str] = set()
+    if lg not in LANGUAGES:
+        return frozenset()
     base = Path(importlib.util.find_spec("spacy").origin).parent / "lang"
-    for lg in LANGUAGES:
-        # the stop-word module alone: importing spacy.lang.<xx> would build its whole language class
-        spec = importlib.util.spec_from_file_location(f"_privsynth_stop_{lg}", base / lg / "stop_words.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        out |= {w.lower() for w in mod.STOP_WORDS}
+    # the stop-word module alone: importing spacy.lang.<xx> would build its whole language class
+    spec = importlib.util.spec_from_file_location(f"_privsynth_stop_{lg}", base / lg / "stop_words.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out |= {w.lower() for w in mod.STOP_WORDS}
     return frozenset(out)
 
 

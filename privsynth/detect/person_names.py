@@ -23,16 +23,20 @@ from privsynth.detect import lexicon
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*\.?")
 _LABEL = re.compile(
-    r"(?im)(?:^|(?<=[\n;|]))[ \t>*-]*(?:full[ ]name|name|first[ ]name|last[ ]name|surname|nom|prénom|nombre|apellidos?|naam|"
+    r"(?im)(?:^|(?<=[\n;|])|(?<=[.!?][ ]))[ \t>*-]*(?:full[ ]name|name|first[ ]name|last[ ]name|surname|nom|prénom|nombre|apellidos?|naam|"
     r"voornaam|achternaam|nome|cognome|vorname|nachname|patient|patiente|paciente|paziente|patiënt|employee|employé|employée|"
     r"empleado|empleada|medewerker|dipendente|mitarbeiter|mitarbeiterin|customer|kunde|kundin|client|cliente|klant|applicant|"
     r"antragsteller|demandeur|solicitante|richiedente|aanvrager|next[ ]of[ ]kin|contact|contact[ ]person|ansprechpartner|"
     r"visitor|besucher|signed|unterschrift|firmado|firmato|signé|ondertekend)[ \t]*:[ \t]*")
 _CUES = frozenset("""by from with for to called named contact customer client patient employee caller spoke name is am
+son daughter wife husband mother father brother sister friend colleague partner mum mom dad
 von mit für an bei namens heißt ist bin de par avec pour chez appelle suis est por con para soy llamo llama es van met
 voor bij heet ben da di con per sono chiamo è mi thanks thank regards merci gracias grazie danke bedankt gruß grüße
 groeten saluti saludos cordialement cordiali atentamente""".split())
 _TITLES = frozenset(lexicon.TITLES)
+_GREETINGS = frozenset("""hello hi hey dear regards thanks cheers hallo liebe lieber geehrte geehrter bonjour salut cher chère
+cordialement hola querido querida estimado estimada saludos ciao caro cara gentile saluti hoi beste geachte groet
+groeten""".split())
 _STOP_AFTER = frozenset({"street", "road", "avenue"})
 
 
@@ -61,7 +65,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         return []
     given = lexicon.given_names()
     sur = lexicon.surnames()
-    stop = lexicon.stop_words()
+    stop = lexicon.stop_words(lang)
     streets = lexicon.street_words()
     letters = [c for c in text if c.isalpha()]
     upper_doc = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
@@ -77,9 +81,11 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
     def name_word(i, shape, allow_unknown) -> bool:
         """Can token i continue a name whose first word had `shape`?"""
         w, lw = word(i), low(i)
-        if not w or lw in stop or lw in streets:
+        if not w:
             return False
         sh = _shape(w)
+        if lw in stop and not (sh == "T" and lw in sur and lw not in lexicon.function_words()):
+            return False
         if sh == "I":  # an initial
             return shape in ("T", "U") and (toks[i][2].endswith(".") or len(w) == 1)
         if shape == "L" and sh != "L":
@@ -90,6 +96,8 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             return False
         parts = lw.replace("'", "-").replace("’", "-").split("-")
         known = all(p in sur or given.get(p, 0) > 0 for p in parts if p)
+        if lw in streets and not known and re.match(r"[ \t]*\d", text[toks[i][1]:toks[i][1] + 4]):
+            return False  # "Lexring 2": a street, not a surname
         return known or allow_unknown
 
     def extend(i, shape, allow_unknown, max_len=4):
@@ -125,6 +133,15 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         if lw.replace(".", "") in _TITLES and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
             if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc):
                 nsh = _shape(word(i + 1))
+                k1 = i + 1
+                while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) == "L" and k1 - i <= 3:
+                    k1 += 1
+                if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
+                    j = extend(k1, _shape(word(k1)), True, 3)
+                    if j > k1:
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.8))
+                        i = j
+                        continue
                 if nsh in ("T", "U") or (nsh == "L" and lower_doc):
                     j = extend(i + 1, nsh if nsh != "I" else "T", True, 3)
                     if j > i + 1:
@@ -132,6 +149,13 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                         i = j
                         continue
         cls = given.get(lw, 0) if lw not in stop else 0
+        if not cls and sh == "T" and lw in lexicon.COMMON_NAME_WORDS and lw not in lexicon.function_words() \
+                and given.get(lw, 0) >= 3 and not _sentence_initial(text, s) and i + 1 < n \
+                and _shape(word(i + 1)) == "T" and low(i + 1) in sur and not text[e:toks[i + 1][0]].strip(" \t"):
+            j = extend(i + 1, "T", True)
+            out.append((s, toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.55))
+            i = j
+            continue
         if cls and sh in ("T", "U", "L"):
             eff = sh
             if upper_doc and sh == "U":
@@ -170,6 +194,9 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 out.append((s, toks[j - 1][0] + len(word(j - 1)), "PERSON", score))
                 i = j
                 continue
+        if sh == "T" and prev in _GREETINGS and lw not in stop and not given.get(lw) and len(w) > 2 \
+                and not text[toks[i - 1][1]:s].strip(" \t,") and (i + 1 >= n or text[e:e + 1] in ",:;!|\n" or e == len(text)):
+            out.append((s, e, "PERSON", 0.5))
         i += 1
     # 2. labelled names: "Name: Eitel Schmiedt", "Patient : Emmanuelle Boutin, 42 ans"
     for m in _LABEL.finditer(text):

@@ -33,8 +33,9 @@ VALID_SCORE = 0.95
 _CAND = re.compile(r"(?<![\d+])(?:\+[ \t]?|\([ \t]?\+?)?\d[\d \t().\-/]{4,24}\d\)?(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?(?!\d)", re.I)
 _TRUNK = re.compile(r"^(\+\d{1,3}|00\d{1,3})[ \t]*\(0\)[ \t]*")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[ \t]*[-/][ \t]*(?:(?:19|20)?\d\d)$")
-_AMOUNT = re.compile(r"^\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?$")
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_DATE_PREFIX = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:[ T]|$)")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}[ \t]*-[ \t]*\d{1,2}[.:]\d{2}$")
 
 
@@ -75,8 +76,10 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         compact = main.strip()
         if plausible_date(compact) or _YEAR_RANGE.match(compact) or _AMOUNT.match(compact) or _IPV4.match(compact) or _TIME_RANGE.match(compact):
             continue
+        if _DATE_PREFIX.match(compact) or (s > 0 and text[s - 1] == ":" and s > 1 and text[s - 2].isdigit()):
+            continue  # 2011-11-03 13:53:56 / the seconds of a time
         glued = s > 0 and text[s - 1].isalpha()
-        if code_context(text, s) and not glued:
+        if code_context(text, s):
             continue
         cand = _TRUNK.sub(r"\1 ", raw)
         if cand.startswith("00"):
@@ -93,9 +96,15 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
             if score == 0.0 and pn.is_possible_number(num):
                 formatted = bool(re.search(r"[ \t().\-/]", main.strip())) or main.strip().startswith(("0", "+", "("))
                 score = 0.6 if formatted else 0.45
+        if score == 0.0 and phone_context(text, s, 25) and 8 <= len(digits) <= 13 and not glued:
+            score = 0.5  # labelled as a phone but not parseable in any region we know
         if score == 0.0 or (glued and score < 0.9):
             continue
-        if score < 0.9 and phone_context(text, s):
+        ctx = phone_context(text, s)
+        if score < 0.9 and ctx:
             score = min(0.9, score + 0.3)
+        elif score >= 0.9 and not (intl or ctx or len(digits) >= 10 or (len(digits) >= 9 and main.strip().startswith(("0", "(")))
+                                   or re.fullmatch(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}", compact)):
+            score = 0.6  # a short number that happens to parse: not enough to beat an address or a date
         out.append((s, e, "PHONE_NUMBER", score))
     return out

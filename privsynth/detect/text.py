@@ -76,9 +76,21 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
                         continue
                     if lexicon.given_name_class(w) >= 3 and not cue:
                         continue
-                out.append((s0, s0 + len(span_text), "LOCATION", 0.6))
+                prev = text[max(0, s0 - 12):s0].lower().split()
+                cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
+                # a listed place right after "from/in/to/à/bei..." outranks a model's PERSON label
+                out.append((s0, s0 + len(span_text), "LOCATION", 0.9 if cue else 0.6))
                 i += n - 1
                 break
+            else:
+                if w.isupper() and len(w) >= 4 and w.lower() not in stop:
+                    prev = text[max(0, s0 - 12):s0].lower().split()
+                    if prev and prev[-1].strip(",") in ("from", "in", "to", "near", "at"):
+                        j = i
+                        while j + 1 < len(toks) and text[toks[j + 1][0]:toks[j + 1][1]].isupper() and not text[toks[j][1]:toks[j + 1][0]].strip():
+                            j += 1
+                        out.append((s0, toks[j][1], "LOCATION", 0.6))  # "from MIDDLETOWN", "to PUCH BEI HALLEIN"
+                        i = j
         i += 1
     if lang == "en" or not lang:
         rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
@@ -128,6 +140,8 @@ def _drop_noise(text: str, results: list) -> list:
                 continue
             if _DURATION.match(ts):
                 continue
+            if all(w.strip(".,").lower() in _RELATIVE_DAY for w in ts.split()):
+                continue
             if any(ch.isdigit() for ch in ts) and not _CALENDAR_WORD.search(ts) and not _WORD_DATE.search(ts):
                 core = _DATE_CORE.search(ts)
                 if not (core and plausible_date(core.group(0))) and not _YEAR_ONLY.fullmatch(ts):
@@ -138,6 +152,8 @@ def _drop_noise(text: str, results: list) -> list:
                 continue
         elif r.entity_type == "PHONE_NUMBER" and r.score < 0.9 and code_context(text, r.start):
             continue
+        elif r.entity_type in _WEAK_IDS and code_context(text, r.start):
+            continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
         keep.append(r)
     return keep
 
@@ -166,11 +182,15 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
                     seg = m.group(1)
                     if "@" in seg or ":" in seg or (seg.split()[0].lower() in ("i", "we", "it", "the", "and", "please", "call", "thanks")):
                         break
+                    if any(w.lower() in _BLOCK_STOP for w in seg.split()[1:]):
+                        break  # "Australia on 1979-02-18": the sentence goes on, the address does not
                     end = m.end()
                 if end > sp.end:
                     sp = Span(start=sp.start, end=end, entity_type=sp.entity_type, score=sp.score)
                 grew = False
                 while j < len(spans) and spans[j].start < sp.end + 1:
+                    if spans[j].entity_type not in _ADDRESS_PARTS and spans[j].start >= sp.end:
+                        break
                     if spans[j].end > sp.end:
                         sp = Span(start=sp.start, end=spans[j].end, entity_type=sp.entity_type, score=sp.score)
                         grew = True
@@ -195,6 +215,8 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_BLOCK_STOP = frozenset("on at and but since from to for in by was is are with until".split())
+_ADDRESS_PARTS = frozenset({"LOCATION", "POSTCODE", "STREET_ADDRESS", "NRP", "PERSON"})
 _BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
 
 
@@ -318,12 +340,104 @@ def _analyze_one(text: str, lang: str, ents, recognizers, thr: float) -> list[Sp
             if trimmed is None:
                 continue
             st, en = trimmed
+            if " " not in text[st:en] and _sentence_start(text, st) and not _listed_name(text[st:en]):
+                continue  # one capitalised word opening a sentence ("Rappel demandé par ...")
+        elif et == "LOCATION" and not _plausible_place(text, st, en):
+            continue
         res.append(RecognizerResult(et, st, en, _NER_SCORE))
     res = _drop_noise(text, res)
-    extra = find_phones(text, lang) + find_names(text, lang) + find_addresses(text, lang) + _augment(text, lang)
+    extra = (find_phones(text, lang) + find_names(text, lang) + find_addresses(text, lang) + _augment(text, lang)
+             + _find_rules(text))
     res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in extra]
     res = [r for r in res if r.score >= thr]
-    return _mark_birth_dates(text, _extend_addresses(text, _resolve(res, text)))
+    return _mark_birth_dates(text, _ages_after_names(text, _extend_addresses(text, _resolve(res, text))))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return not _mid_sentence(text, start)
+
+
+def _listed_name(word: str) -> bool:
+    from privsynth.detect import lexicon
+
+    lw = word.lower().rstrip(".")
+    return lexicon.given_names().get(lw, 0) >= 2 or lw in lexicon.surnames()
+
+
+def _plausible_place(text: str, start: int, end: int) -> bool:
+    """A model's LOCATION: no digits, not an acronym or a sentence-opening word unless listed."""
+    from privsynth.detect import gazetteer
+
+    t = text[start:end]
+    if any(ch.isdigit() for ch in t) or "@" in t:
+        return False
+    key = t.title() if t.isupper() else t
+    if key in gazetteer.places():
+        return True
+    if t.isupper() and len(t) <= 5:
+        return False
+    return not (" " not in t and _sentence_start(text, start))
+
+
+_DATETIME = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?(?![\d-])")
+_AGE_WORDS = re.compile(r"(?i)\b(\d{1,3})(?=[ \t]*(?:-[ \t]*)?(?:years?|yrs?|y/o|jahre|jahren|ans|años|anos|jaar|anni|year-old)\b)")
+_AGE_AFTER_IS = re.compile(r"(?<=\bis )\d{1,2}(?= and\b| years\b|,)|(?<=\bage )\d{1,3}\b|(?<=\baged )\d{1,3}\b|(?<=\bâgé de )\d{1,3}\b|(?<=\bâgée de )\d{1,3}\b|(?<=\bedad de )\d{1,3}\b|(?<=\balter )\d{1,3}\b")
+_CARD = re.compile(r"(?<![\d.-])[2-6]\d{3}(?:[ .-]?\d){9,15}(?![\d])")
+
+
+def _luhn(d: str) -> bool:
+    tot = 0
+    for k, ch in enumerate(reversed(d)):
+        x = int(ch)
+        if k % 2:
+            x *= 2
+            if x > 9:
+                x -= 9
+        tot += x
+    return tot % 10 == 0
+
+
+def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
+    """ISO date-times (`1982-04-04 16:45:56.315676`), ages (`42 Jahre`, `is 29 and`), and card
+    numbers of 13-19 digits with a Luhn check (Presidio's own pattern stops at 17 digits)."""
+    out = []
+    if not any(ch.isdigit() for ch in text):
+        return out
+    for m in _DATETIME.finditer(text):
+        out.append((m.start(), m.end(), "DATE_TIME", 0.6))
+    for rx in (_AGE_WORDS, _AGE_AFTER_IS):
+        for m in rx.finditer(text):
+            g = m.group(1) if m.groups() else m.group(0)
+            st = m.start(1) if m.groups() else m.start()
+            if g.isdigit() and int(g) <= 120:
+                out.append((st, st + len(g), "AGE", 0.6))
+    for m in _CARD.finditer(text):
+        d = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(d) <= 19 and _luhn(d):
+            out.append((m.start(), m.end(), "CREDIT_CARD", 1.0))
+    return out
+
+
+def _ages_after_names(text: str, spans: list[Span]) -> list[Span]:
+    """`Jane Doe, 43, presented ...`: a one-to-three-digit number right after a name is an age."""
+    out = list(spans)
+    taken = [(s.start, s.end) for s in spans]
+    for sp in spans:
+        if sp.entity_type != "PERSON":
+            continue
+        m = _AGE_AFTER_NAME.match(text, sp.end)
+        if m and int(m.group(1)) <= 120:
+            a, b = m.start(1), m.end(1)
+            if not any(a < te and ts < b for ts, te in taken):
+                out.append(Span(start=a, end=b, entity_type="AGE", score=0.6))
+    out.sort(key=lambda s: (s.start, s.end))
+    return out
+
+
+_AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))")
+_RELATIVE_DAY = frozenset("today yesterday tomorrow tonight now currently recently later soon heute gestern morgen aujourd'hui hier demain hoy ayer mañana vandaag gisteren morgen oggi ieri domani".split())
+_WEAK_IDS = frozenset({"NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "UK_NHS", "DE_TAX_ID", "IMEI", "US_BANK_NUMBER", "US_PASSPORT",
+                       "US_DRIVER_LICENSE", "US_ITIN", "MEDICAL_LICENSE"})
 
 
 def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
