@@ -33,7 +33,7 @@ def _rules():
         re.compile(rf"(?:\b\d{{1,5}}(?:[ \t]?(?:bis|ter|[A-Za-z]))?,?[ \t]+)?\b(?i:{pre})\b\.?[ \t]+(?:(?i:{_LINK})[ \t]+){{0,2}}"
                    rf"{_CAP}(?:[ \t]+(?:(?i:{_LINK})[ \t]+)?{_CAP}){{0,3}}(?:,?[ \t]*\d{{1,5}}[a-zA-Z]?(?:[ \t]*[-/][ \t]*\d{{1,4}})?(?![\d\w]|[ \t]+[A-ZÀ-ÖØ-Ý]))?{_UNIT}"),
         # Name-suffix number: Theo-Spieß-Weg 92, Hauptstr. 5a, Lexring 2
-        re.compile(rf"\b[A-ZÀ-ÖØ-Ý][\w'’-]*?(?i:{suf})\.?[ \t]+\d{{1,5}}[a-zA-Z]?(?:[ \t]*[-/][ \t]*\d{{1,4}}[a-zA-Z]?)?{_UNIT}"),
+        re.compile(rf"\b(?:[A-ZÀ-ÖØ-Ý][\w'’-]*[ \t](?=[A-ZÀ-ÖØ-Ý][\w'’-]*?(?i:{suf})\.?[ \t]+\d))?[A-ZÀ-ÖØ-Ý][\w'’-]*?(?i:{suf})\.?[ \t]+\d{{1,5}}[a-zA-Z]?(?:[ \t]*[-/][ \t]*\d{{1,4}}[a-zA-Z]?)?{_UNIT}"),
         # separate suffix word: Am Alten Weg 3, Lange Gasse 12
         re.compile(rf"\b{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{suf.title() if False else suf})\.?[ \t]+\d{{1,5}}[a-zA-Z]?\b", re.I),
     ]
@@ -55,7 +55,8 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
             seg = m.group(0).rstrip(" ,.")
             if not any(ch.isdigit() for ch in seg) and len(seg.split()) < 3:
                 continue
-            out.append((m.start(), m.start() + len(seg), "STREET_ADDRESS", 0.7))
+            # street rules outrank the NER labels (LOC, PER) models put on parts of an address
+            out.append((m.start(), m.start() + len(seg), "STREET_ADDRESS", 0.9))
     for m in _POSTCODE_CITY.finditer(text):
         pc, city = m.group(1), m.group(2)
         if code_context(text, m.start(1)) or city.lower() in stop:

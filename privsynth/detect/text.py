@@ -309,9 +309,12 @@ def needs_ner(text: str) -> bool:
         if j >= 0 and text[j] not in ".!?\n":
             if m.group(0) != "I":
                 return True
-    return bool(_CALENDAR_WORD.search(text))
+    return bool(_MONTH_DAY.search(text))
 
 
+_MONTH_DAY = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+                        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|"
+                        r"fri(?:day)?|sat(?:urday)?|sun(?:day)?|christmas|easter)\b")
 _CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Ý][\w'’-]*")
 
 
