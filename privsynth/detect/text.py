@@ -443,8 +443,24 @@ _WEAK_IDS = frozenset({"NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "UK_NHS", "DE_TA
                        "US_DRIVER_LICENSE", "US_ITIN", "MEDICAL_LICENSE"})
 
 
+AUTO_PROCESS_MIN_TEXTS = 2000  # below this, starting worker processes costs more than it saves
+
+
+def _worker_processes(n_texts: int) -> int:
+    """spaCy worker processes for `n_process=None`: one per usable core beyond the first (at most
+    4) when there are at least 4 cores and AUTO_PROCESS_MIN_TEXTS texts; otherwise 1. On the shared
+    2-core machine a second process was slower than one."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return min(cores - 1, 4) if cores >= 4 and n_texts >= AUTO_PROCESS_MIN_TEXTS else 1
+
+
 def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
-                  batch_size: int = BATCH_SIZE, n_process: int = 1, analyzer=None, language: Optional[str] = None,
+                  batch_size: int = BATCH_SIZE, n_process: Optional[int] = None, analyzer=None, language: Optional[str] = None,
                   unscanned: Optional[list] = None) -> list[list[Span]]:
     """PII spans per text.
 
@@ -455,6 +471,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     text gets the rule/validator recognizers. Documents longer than MAX_DOC_CHARS are scanned up
     to that offset: a `TextNotFullyScanned` warning names the document index and the character
     range left out, and `(index, start, end)` is appended to `unscanned` when a list is given.
+    `n_process=None` chooses spaCy worker processes from the usable cores (`_worker_processes`).
     Empty or non-string entries give no spans. `analyzer` is accepted for compatibility and unused.
     """
     import warnings
@@ -496,7 +513,8 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
             by_model.setdefault(model, []).append(k)
     for model, ks in by_model.items():
         nlp = spacy_ner(model)
-        for k, doc in zip(ks, nlp.pipe((pieces[k][2] for k in ks), batch_size=batch_size, n_process=n_process)):
+        procs = n_process if n_process is not None else _worker_processes(len(ks))
+        for k, doc in zip(ks, nlp.pipe((pieces[k][2] for k in ks), batch_size=batch_size, n_process=procs)):
             ents[k] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     spans_of: dict[str, list[Span]] = {}
     for k, (t, off, piece, lang) in enumerate(pieces):
