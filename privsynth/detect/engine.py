@@ -176,6 +176,9 @@ _NOT_FOR_TEXT = {"SpacyRecognizer", "PhoneRecognizer", "PhoneInternational", "Ph
 # entity types whose recognizers also run on the separator-normalised copy of a text
 IDENTIFIER_TYPES = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF",
                               "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT", "IMEI"})
+# checksums that random digits pass often (mod 11, Luhn on short numbers): validated only with context
+WEAK_CHECKSUM_TYPES = frozenset({"UK_NHS", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "DE_TAX_ID", "IMEI"})
+WEAK_CHECKSUM_SCORE = 0.85
 CONTEXT_BOOST = 0.35       # Presidio's LemmaContextAwareEnhancer default context_similarity_factor
 CONTEXT_MIN_SCORE = 0.4    # ... and min_score_with_context_similarity
 CONTEXT_WINDOW = 40        # characters before a match searched for context words (20 after)
@@ -267,11 +270,16 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
             continue
         ctx = getattr(r, "context", None)
         for x in res or ():
-            if ctx and x.score < 1.0:
+            if ctx and (x.score < 1.0 or x.entity_type in WEAK_CHECKSUM_TYPES):
                 if low is None:
                     low = text.lower()
                 win = low[max(0, x.start - CONTEXT_WINDOW):x.start] + " " + low[x.end:x.end + 20]
-                if any(c.lower() in win for c in ctx):
+                found = any(c.lower() in win for c in ctx)
+                if found and x.score < 1.0:
                     x.score = max(CONTEXT_MIN_SCORE, min(1.0, x.score + CONTEXT_BOOST))
+                elif not found and x.score >= 1.0:
+                    # a 10-digit number passes the NHS check 1 time in 11: without its own context
+                    # word it does not outrank a valid phone number on the same digits
+                    x.score = WEAK_CHECKSUM_SCORE
             out.append(x)
     return out

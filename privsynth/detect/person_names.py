@@ -84,6 +84,9 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         if not w:
             return False
         sh = _shape(w)
+        if sh == "I" and shape == "T" and len(w) == 1 and i + 1 < len(toks) and _shape(word(i + 1)) == "T" \
+                and not text[toks[i][1]:toks[i + 1][0]].strip(" \t."):
+            return True  # a middle initial: "Estrid A Andreasson"
         if lw in stop and not (sh == "T" and lw in sur and lw not in lexicon.function_words()):
             return False
         if sh == "I":  # an initial
@@ -100,11 +103,12 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             return False  # "Lexring 2": a street, not a surname
         return known or allow_unknown
 
-    def extend(i, shape, allow_unknown, max_len=4):
-        """Tokens i.. that continue a name; particles only between name words."""
+    def extend(i, shape, allow_unknown, max_len=4, joined_to_previous=True):
+        """Tokens i.. that continue a name; particles only between name words. With
+        `joined_to_previous` token i must follow token i-1 with nothing but spaces between."""
         j = i
         while j < len(toks) and j - i < max_len:
-            if j > i and text[toks[j - 1][1]:toks[j][0]].strip(" \t") not in ("",):
+            if (j > i or (joined_to_previous and j > 0)) and text[toks[j - 1][1]:toks[j][0]].strip(" \t") not in ("",):
                 break  # punctuation or a line break between the words
             lw = low(j)
             if lw in lexicon.SURNAME_PARTICLES and _shape(word(j)) in ("L", "T", "U") and j + 1 < len(toks) and j > i - 1:
@@ -137,13 +141,13 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) == "L" and k1 - i <= 3:
                     k1 += 1
                 if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
-                    j = extend(k1, _shape(word(k1)), True, 3)
+                    j = extend(k1, _shape(word(k1)), True, 3, joined_to_previous=False)
                     if j > k1:
                         out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.8))
                         i = j
                         continue
                 if nsh in ("T", "U") or (nsh == "L" and lower_doc):
-                    j = extend(i + 1, nsh if nsh != "I" else "T", True, 3)
+                    j = extend(i + 1, nsh if nsh != "I" else "T", True, 3, joined_to_previous=False)
                     if j > i + 1:
                         out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.8))
                         i = j
@@ -163,7 +167,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             allow_unknown = eff == "T" or (eff == "U" and not upper_doc) or eff == "L"
             j = extend(i + 1, sh, allow_unknown)
             ntok = j - i
-            cue = prev in _CUES or (i > 1 and f"{low(i - 2)} {prev}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
+            cue = prev in _CUES or prev in _GREETINGS or (i > 1 and f"{low(i - 2)} {prev}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
             initial = _sentence_initial(text, s)
             score = 0.0
             if ntok >= 2:
@@ -183,6 +187,10 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                     score = 0.6
                 elif eff == "T" and not initial and cue:
                     score = 0.5
+                if eff == "T" and cue and not initial and (cls >= 2 or prev in _GREETINGS):
+                    # "my son Esa", "Hello Nermina,": outranks a gazetteer place (0.6) or, after a
+                    # greeting, a model's place label (0.85) of the same spelling
+                    score = 0.86 if prev in _GREETINGS else 0.65
                 elif eff == "T" and initial and cls >= 5 and (lower_doc is False):
                     nxt = low(i + 1) if i + 1 < n else ""
                     score = 0.5 if (nxt in stop or i + 1 >= n or cue) else 0.0
@@ -208,7 +216,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             continue
         if low(k) in stop:
             continue
-        j = extend(k, sh, True, 4)
+        j = extend(k, sh, True, 4, joined_to_previous=False)
         if j > k:
             out.append((toks[k][0], toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.8))
     return out
@@ -218,6 +226,9 @@ def plausible_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim a model's PERSON span to its name words; None when nothing name-like is left
     (`My IBAN`, `Appelez le`, `Tel`): leading/trailing stop words and titles go, and the rest
     must hold a listed name or a capitalised word that is not a stop word."""
+    cut = re.search(r"[|\n;()\[\]{}<>]", text[start:end])
+    if cut:  # "Melissa | DHI Group Inc": a name does not run over a separator
+        end = start + cut.start()
     toks = [(m.start() + start, m.end() + start, m.group(0).rstrip(".")) for m in _TOKEN.finditer(text[start:end])]
     stop = lexicon.stop_words()
     while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES):
