@@ -26,6 +26,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pandas as pd
 
+from privsynth import entities as E
 from privsynth.errors import InputError, PolicyError
 from privsynth.results import ScanResult, SynthesisReport
 from privsynth.synthesize.columns import from_model_frame, plan_columns, to_model_frame
@@ -208,7 +209,7 @@ def synthesize_tables(
             continue
         old = sampled[t][pk].reset_index(drop=True)
         real = tables[t][pk]
-        vals: list[Any] = fake_values("RECORD_ID", len(old), _col_rng(s.seed, f"{t}.{pk}", "key"), s.locale,
+        vals: list[Any] = fake_values(E.RECORD_ID.name, len(old), _col_rng(s.seed, f"{t}.{pk}", "key"), s.locale,
                                       {str(v) for v in real.dropna()})
         if pd.api.types.is_integer_dtype(real):
             vals = [int(v) for v in vals]

@@ -10,6 +10,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pandas as pd
 
+from privsynth import entities as E
 from privsynth.errors import InputError, PolicyError
 from privsynth.results import ColumnTreatment, ScanResult, SynthesisReport
 from privsynth.synthesize.columns import ColumnPlan, from_model_frame, plan_columns, to_model_frame
@@ -66,7 +67,7 @@ def regenerate_identifier(p: ColumnPlan, real: pd.Series, n: int, seed: int, loc
     """Fake values of the column's entity type for ``n`` rows, missing at the real column's rate."""
     rng = _col_rng(seed, p.name, "identifier")
     et = (p.entity_type or "").upper() or None
-    if et == "RECORD_ID":
+    if et == E.RECORD_ID.name:
         vals: list[Any] = fake_values(et, n, rng, locale, avoid)
         if pd.api.types.is_integer_dtype(real) or pd.api.types.is_float_dtype(real):
             return pd.Series([int(v) for v in vals], dtype="int64")
@@ -134,7 +135,7 @@ def assemble_release(plans: list[ColumnPlan], restored: dict[str, pd.Series], df
                                               params={"sdtype": p.sdtype, **({"date_format": p.date_format} if p.date_format else {})},
                                               note=p.note))
         elif p.role == "identifier":
-            is_key = (et or "").upper() == "RECORD_ID"
+            is_key = (et or "").upper() == E.RECORD_ID.name
             if s.identifiers == "drop" and not is_key:
                 treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
                                                   params={"entity_type": et}, note="direct identifier: not modelled, dropped"))

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
+from privsynth import entities as E
 from privsynth.errors import KeyMaterialError, PolicyError
 from privsynth.transform.base import OPERATORS, Operator, OpContext, Params, as_text, map_unique
 from privsynth.transform.keys import derive_key
-from privsynth.transform.surrogates import _DATE_FORMATS, normalize
+from privsynth.transform.surrogates import DATE_FORMATS, normalize
 
 # --------------------------------------------------------------------------- helpers
 
@@ -38,7 +39,7 @@ def detect_date_format(values: pd.Series) -> Optional[str]:
     if sample.empty:
         return None
     sample = sample.drop_duplicates().head(200)
-    for fmt in _DATE_FORMATS:
+    for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
         if parsed.notna().all():
             return fmt
@@ -160,8 +161,8 @@ def _factory_for(ctx: OpContext, locale: str):
 
 
 _TOKEN_PREFIX = {
-    "PERSON": "person_", "FIRST_NAME": "person_", "LAST_NAME": "person_", "EMAIL_ADDRESS": "email_",
-    "PHONE_NUMBER": "phone_", "RECORD_ID": "id_", "IBAN_CODE": "iban_", "CREDIT_CARD": "card_",
+    E.PERSON.name: "person_", E.FIRST_NAME.name: "person_", E.LAST_NAME.name: "person_", E.EMAIL_ADDRESS.name: "email_",
+    E.PHONE_NUMBER.name: "phone_", E.RECORD_ID.name: "id_", E.IBAN_CODE.name: "iban_", E.CREDIT_CARD.name: "card_",
 }
 
 
