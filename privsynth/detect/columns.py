@@ -506,8 +506,10 @@ def _apply_override(name: str, d: Decision, policy) -> ColumnScan | None:
                       coverage=d.coverage, evidence=ev, overridden=True)
 
 
-def _decide_all(names: Sequence[str], samples: dict[str, pd.Series], stats: dict[str, ColumnStats], dtypes: dict[str, str],
-                policy, progress: Progress) -> list[ColumnScan]:
+def decide_columns(names: Sequence[str], samples: dict[str, pd.Series], stats: dict[str, ColumnStats], dtypes: dict[str, str],
+                   policy, progress: Progress) -> list[ColumnScan]:
+    """One ColumnScan per column name, from its sample (a Series of non-null values), whole-column
+    statistics and dtype string; policy overrides applied. Used by the in-memory and the streaming scan."""
     from privsynth.detect.engine import pattern_recognizers
 
     recs = pattern_recognizers(policy)
@@ -549,5 +551,5 @@ def scan_table(df: pd.DataFrame, policy=None, progress: Progress = None) -> Scan
         idx = _sample_index(len(nn), k, seed + zlib.crc32(name.encode()) % 100_000)
         samples[name] = nn.iloc[idx]
         dtypes[name] = str(s.dtype)
-    cols = _decide_all(names, samples, stats, dtypes, policy, progress)
+    cols = decide_columns(names, samples, stats, dtypes, policy, progress)
     return ScanResult(columns=cols, rows=len(df), rows_sampled=min(len(df), k), seed=seed)

@@ -261,3 +261,52 @@ MEDICAL_LICENSE = register(EntityType(
     source='US DEA registration',
     presidio=('MedicalLicenseRecognizer',),
 ))
+
+
+def be_national_register_ok(text: str) -> bool:
+    """Belgian national register number: 11 digits YYMMDD SSS CC; CC = 97 - (YYMMDDSSS mod 97),
+    or, for people born from 2000, 97 - (2YYMMDDSSS mod 97). The month may be 00 (date unknown)
+    or raised by 20/40 (bis numbers); the day 00-31. Separators (. - space) are ignored."""
+    d = "".join(ch for ch in text if ch.isdigit())
+    if len(d) != 11 or len(set(d)) == 1:
+        return False
+    month, day = int(d[2:4]) % 20, int(d[4:6])
+    if int(d[2:4]) > 52 or month > 12 or day > 31:
+        return False
+    body, check = int(d[:9]), int(d[9:])
+    return check in (97 - body % 97, 97 - (2_000_000_000 + body) % 97)
+
+
+def _be_national_register_fake(f, r) -> str:
+    """A valid number in the printed form YY.MM.DD-SSS.CC (born 1940-1999)."""
+    body = f"{r.randrange(40, 100):02d}{r.randrange(1, 13):02d}{r.randrange(1, 29):02d}{r.randrange(1, 998):03d}"
+    cc = 97 - int(body) % 97
+    return f"{body[:2]}.{body[2:4]}.{body[4:6]}-{body[6:9]}.{cc:02d}"
+
+
+BE_NATIONAL_REGISTER = register(EntityType(
+    name="BE_NATIONAL_REGISTER",
+    category=DIRECT,
+    display_name="Belgian national register number",
+    description="The Belgian rijksregisternummer / numéro de registre national (INSZ/NISS) of a person.",
+    source="Wet van 8 augustus 1983 tot regeling van een Rijksregister van de natuurlijke personen; "
+           "check digits 97 - (n mod 97), with 2 prefixed to n for births from 2000",
+    strength=STRONG,
+    specificity=8,
+    recognizers=(
+        RecognizerSpec("BeNationalRegisterValidated",
+                       (PatternSpec("be_nrn", r"\b\d{2}\.?\d{2}\.?\d{2}[- ]?\d{3}\.?\d{2}\b", 0.3),),
+                       context=("rijksregisternummer", "rijksregister", "registre national", "national register",
+                                "insz", "niss", "numéro national"),
+                       validator=be_national_register_ok),
+    ),
+    why_own="presidio-analyzer 2.2 ships no Belgian recognizer.",
+    header_hints={
+        "nl": ("rijksregisternummer", "rijksregister nummer", "rijksregister", "insz", "insz nummer"),
+        "fr": ("numero de registre national", "registre national", "numero national", "niss"),
+        "de": ("nationalregisternummer", "nationalnummer"),
+        "en": ("national register number", "belgian national number"),
+    },
+    national_id=True,
+    fake=_be_national_register_fake,
+))

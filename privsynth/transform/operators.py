@@ -24,11 +24,13 @@ from privsynth.transform.surrogates import DATE_FORMATS, normalize
 # --------------------------------------------------------------------------- helpers
 
 
-def _is_numeric(s: pd.Series) -> bool:
+def is_numeric_column(s: pd.Series) -> bool:
+    """True for a numeric dtype that is not boolean."""
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 
-def _is_datetime(s: pd.Series) -> bool:
+def is_datetime_column(s: pd.Series) -> bool:
+    """True for a datetime64 dtype (with or without time zone)."""
     return pd.api.types.is_datetime64_any_dtype(s)
 
 
@@ -48,7 +50,7 @@ def detect_date_format(values: pd.Series) -> Optional[str]:
 
 def _parse_dates(s: pd.Series, where: str, column: str) -> tuple[pd.Series, Optional[str]]:
     """(datetime series, original string format or None if the column already is datetime)."""
-    if _is_datetime(s):
+    if is_datetime_column(s):
         return s, None
     fmt = detect_date_format(s)
     if fmt is None:
@@ -57,7 +59,7 @@ def _parse_dates(s: pd.Series, where: str, column: str) -> tuple[pd.Series, Opti
 
 
 def _numeric(s: pd.Series, ctx: OpContext, op: str) -> pd.Series:
-    if _is_numeric(s):
+    if is_numeric_column(s):
         return s.astype(float)
     conv = pd.to_numeric(s, errors="coerce")
     if conv.notna().sum() < s.notna().sum():
@@ -124,7 +126,7 @@ class Pseudonymize(Operator):
         et = self.params.entity_type or ctx.entity_type
         ctx.note = f"surrogates of type {et}" if et else "format-preserving surrogates (no entity type)"
         fac = ctx.factory if not self.params.locale else _factory_for(ctx, self.params.locale)
-        if _is_datetime(series):
+        if is_datetime_column(series):
             def shift(uv):
                 ts = pd.DatetimeIndex(uv)
                 offs = np.array([fac.date_offset_days(t.date().isoformat()) for t in ts], dtype="int64")
@@ -207,7 +209,8 @@ ENC_PREFIX = "enc:"
 _AAD = [b"privsynth/encrypt/v1"]
 
 
-def _siv(key: bytes):
+def aes_siv(key: bytes):
+    """AES-SIV (RFC 5297, deterministic authenticated encryption) under a 64-byte subkey derived from `key`."""
     from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
     return AESSIV(derive_key(key, "encrypt", 64))
@@ -221,7 +224,7 @@ class Encrypt(Operator):
     summary = "Deterministic authenticated encryption (AES-SIV); reversible with `privsynth reidentify`."
 
     def apply(self, series, ctx):
-        siv = _siv(ctx.key)
+        siv = aes_siv(ctx.key)
 
         def fn(uv):
             ctx.stats["unique_values"] = len(uv)
@@ -409,7 +412,7 @@ class TopBottomCode(Operator):
         ctx.stats["bottom_coded"] = int((x < lo).sum()) if lo is not None else 0
         ctx.stats["top_coded"] = int((x > hi).sum()) if hi is not None else 0
         out = x.clip(lower=lo, upper=hi)
-        if _is_numeric(series) and pd.api.types.is_integer_dtype(series):
+        if is_numeric_column(series) and pd.api.types.is_integer_dtype(series):
             out = out.round().astype(series.dtype)
         return out
 

@@ -202,7 +202,7 @@ def decrypt_table(df: pd.DataFrame, key: bytes, columns: Optional[list[str]] = N
     """Reverse the `encrypt` operator. Without `columns`, every column whose values all carry the
     "enc:" prefix is decrypted. Returns (table, decrypted column names); a wrong key raises
     KeyMaterialError naming the column."""
-    from privsynth.transform.operators import ENC_PREFIX, _siv, decrypt_values
+    from privsynth.transform.operators import ENC_PREFIX, aes_siv, decrypt_values
 
     cols = [str(c) for c in df.columns]
     if columns:
@@ -216,7 +216,7 @@ def decrypt_table(df: pd.DataFrame, key: bytes, columns: Optional[list[str]] = N
             s = df[c].dropna()
             if len(s) and s.map(lambda v: isinstance(v, str)).all() and s.astype(str).str.startswith(ENC_PREFIX).all():
                 targets.append(str(c))
-    siv = _siv(key)
+    siv = aes_siv(key)
     out = df.copy()
     for c in targets:
         dec = map_unique(df[c], lambda uv, c=c: decrypt_values(uv, siv, c))
