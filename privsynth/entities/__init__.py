@@ -88,3 +88,19 @@ def fake_generator(name: Optional[str]) -> Optional[FakeGenerator]:
     """The synthesis stage's fake generator for the type, None when it has none."""
     et = REGISTRY.get(name)
     return et.fake if et is not None else None
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as the Markdown table of docs/entities.md (one row per declaration, in
+    declaration order); tests/test_docs.py checks that the page holds exactly this table."""
+    rows = ["| entity type | category | strength | rank | surrogate | Presidio recognizer | what it is | format defined by |",
+            "|---|---|---|---|---|---|---|---|"]
+    for et in REGISTRY:
+        pres = ", ".join(et.presidio) or "-"
+        own = ", ".join(spec.name for spec in et.recognizers)
+        if own:
+            pres = f"{pres}; own: {own}"
+        desc = f"{et.display_name}: {et.description}".replace("|", "\\|")
+        rows.append(f"| `{et.name}` | {et.category} | {et.strength} | {et.specificity} | {et.surrogate} | {pres} | {desc} | "
+                    f"{(et.source or '-').replace('|', chr(92) + '|')} |")
+    return "\n".join(rows) + "\n"

@@ -37,7 +37,7 @@ def card_damaged(f: Any, r: random.Random) -> str:
 
 
 def record_id(f: Any, r: random.Random) -> str:
-    """A 10-digit number."""
+    """A 10-digit number, uniform in [10^9, 10^10)."""
     return str(r.randrange(10**9, 10**10))
 
 

@@ -200,8 +200,8 @@ def anonymize_table(
 
 def decrypt_table(df: pd.DataFrame, key: bytes, columns: Optional[list[str]] = None) -> tuple[pd.DataFrame, list[str]]:
     """Reverse the `encrypt` operator. Without `columns`, every column whose values all carry the
-    "enc:" prefix is decrypted. Returns (table, decrypted column names); a wrong key raises
-    KeyMaterialError naming the column."""
+    "enc:" prefix is decrypted (AES-SIV, RFC 5297). Returns (table, decrypted column names); a
+    wrong key raises KeyMaterialError naming the column, an unknown column PolicyError."""
     from privsynth.transform.operators import ENC_PREFIX, aes_siv, decrypt_values
 
     cols = [str(c) for c in df.columns]
