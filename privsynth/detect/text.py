@@ -7,20 +7,12 @@ import re
 from typing import Optional, Sequence
 
 
+from privsynth import entities as E
 from privsynth.results import DocumentSpans, Span, TextScanResult
 
 DEFAULT_THRESHOLD = 0.35
 BATCH_SIZE = 64
 MAX_CHARS = 100_000  # longer texts are analysed in windows of this size
-
-# Entity priority when spans overlap (higher wins on ties of score).
-_PRIORITY = {
-    "CREDIT_CARD": 9, "IBAN_CODE": 9, "US_SSN": 9, "EMAIL_ADDRESS": 9, "UK_NINO": 8, "UK_NHS": 7, "DE_TAX_ID": 7,
-    "FR_NIR": 8, "ES_NIF": 8, "ES_NIE": 8, "IT_FISCAL_CODE": 8, "NL_BSN": 6, "PL_PESEL": 7, "SE_PERSONNUMMER": 7,
-    "EU_VAT": 7, "IMEI": 7, "IP_ADDRESS": 8, "MAC_ADDRESS": 8, "PHONE_NUMBER": 6, "STREET_ADDRESS": 6, "URL": 5,
-    "PERSON": 5, "LOCATION": 4, "POSTCODE": 3, "DATE_TIME": 3, "AGE": 4, "NRP": 3, "CREDIT_CARD_DAMAGED": 8,
-}
-
 
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
                          r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
@@ -56,12 +48,12 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
 
     out: list[tuple[int, int, str, float]] = []
     for m in _TITLE_NAME.finditer(text):
-        out.append((m.start(1), m.end(1), "PERSON", 0.8))
+        out.append((m.start(1), m.end(1), E.PERSON.name, 0.8))
     for m in _LABELLED_NAME.finditer(text):
-        out.append((m.start(1), m.end(1), "PERSON", 0.8))
+        out.append((m.start(1), m.end(1), E.PERSON.name, 0.8))
     for m in _LABELLED_PHONE.finditer(text):
         if sum(ch.isdigit() for ch in m.group(1)) >= 6:
-            out.append((m.start(1), m.end(1), "PHONE_NUMBER", 0.9))
+            out.append((m.start(1), m.end(1), E.PHONE_NUMBER.name, 0.9))
     lower_text = text.islower()
     firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
     toks = list(doc) if doc is not None else []
@@ -81,7 +73,7 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
                 break
             if j - i >= 2 or t.pos_ == "PROPN":
                 end = toks[j - 1].idx + len(toks[j - 1].text)
-                out.append((t.idx, end, "PERSON", 0.7 if j - i >= 2 else 0.6))
+                out.append((t.idx, end, E.PERSON.name, 0.7 if j - i >= 2 else 0.6))
                 i = j
                 continue
         # places: longest n-gram (up to 4 tokens) in the gazetteer
@@ -92,7 +84,7 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
                 span_text = text[t.idx: toks[i + n - 1].idx + len(toks[i + n - 1].text)]
                 key = span_text if not span_text.isupper() else span_text.title()
                 if key in places and (n > 1 or (t.pos_ == "PROPN" and w.lower() not in gazetteer.COMMON_WORDS)):
-                    out.append((t.idx, t.idx + len(span_text), "LOCATION", 0.6))
+                    out.append((t.idx, t.idx + len(span_text), E.LOCATION.name, 0.6))
                     i += n - 1
                     break
         i += 1
@@ -100,7 +92,7 @@ def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
     for rx in rules:
         for m in rx.finditer(text):
             # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
-            out.append((m.start(), m.end(), "STREET_ADDRESS", 0.9))
+            out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out
 
 
@@ -119,7 +111,7 @@ def _drop_noise(text: str, results: list) -> list:
     word ("this morning", "a few months ago"), and durations ("8+ years", "10th year")."""
     keep = []
     for r in results:
-        if r.entity_type == "DATE_TIME":
+        if r.entity_type == E.DATE_TIME.name:
             t = text[r.start:r.end]
             if _NUMERIC_DATE.fullmatch(t) and not (len(t) == 4 and 1900 <= int(t) <= 2099):
                 continue
@@ -139,7 +131,7 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     i = 0
     while i < len(spans):
         sp = spans[i]
-        if sp.entity_type == "STREET_ADDRESS":
+        if sp.entity_type == E.STREET_ADDRESS.name:
             j = i + 1
             while True:
                 end = sp.end
@@ -186,14 +178,15 @@ def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
     """A date right after birth context ("born on", "DOB:", "Geburtsdatum") is a DATE_OF_BIRTH."""
     out = []
     for sp in spans:
-        if sp.entity_type == "DATE_TIME" and _BIRTH_CONTEXT.search(text[max(0, sp.start - 40):sp.start]):
-            sp = Span(start=sp.start, end=sp.end, entity_type="DATE_OF_BIRTH", score=sp.score)
+        if sp.entity_type == E.DATE_TIME.name and _BIRTH_CONTEXT.search(text[max(0, sp.start - 40):sp.start]):
+            sp = Span(start=sp.start, end=sp.end, entity_type=E.DATE_OF_BIRTH.name, score=sp.score)
         out.append(sp)
     return out
 
 
 def _resolve(results: list, text: str) -> list[Span]:
-    """Drop overlaps: keep the highest-scoring span, then the higher-priority type, then the longer."""
+    """Drop overlaps: keep the highest-scoring span, then the more specific type (the catalogue's
+    one specificity rank, `privsynth.entities.specificity`), then the longer."""
     from presidio_analyzer import RecognizerResult
 
     # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
@@ -214,7 +207,7 @@ def _resolve(results: list, text: str) -> list[Span]:
         if cur is not None:
             merged.append(cur)
     results = merged
-    ranked = sorted(results, key=lambda r: (-r.score, -_PRIORITY.get(r.entity_type, 1), -(r.end - r.start), r.start))
+    ranked = sorted(results, key=lambda r: (-r.score, -E.specificity(r.entity_type), -(r.end - r.start), r.start))
     taken: list[tuple[int, int]] = []
     kept: list[Span] = []
     for r in ranked:
