@@ -3,7 +3,7 @@
 Ground truth: benchmarks/ground_truth/columns.yaml (every column of five public tables).
 Both tools see the same DataFrame (privsynth.io.read_table) and a 1,000-row sample.
 presidio-structured picks one Presidio entity per column (`most_common`); its entity is mapped
-to a category with the same table privsynth uses (privsynth.detect.names.ENTITY_CATEGORY), a
+to a category with the same table privsynth uses (privsynth.entities.category_of), a
 column without an entity is non_personal.
 
 Scores: category accuracy over all columns; direct identifiers missed (ground truth direct,
@@ -49,7 +49,7 @@ def run_peer(df):
     from presidio_structured import PandasAnalysisBuilder
 
     from privsynth.detect.engine import build_analyzer
-    from privsynth.detect.names import category_of
+    from privsynth.entities import category_of
 
     analyzer = build_analyzer(vanilla=True)
     # presidio-structured mutates its input and needs strings: hand it a stringified copy

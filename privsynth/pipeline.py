@@ -21,6 +21,7 @@ from privsynth.errors import PolicyError
 from privsynth.io import check_not_input, read_table, sha256_file, write_table, write_text
 from privsynth.policy import Policy, validate_columns
 from privsynth.results import (
+    Span,
     ColumnTreatment,
     Evidence,
     EvaluationReport,
@@ -100,14 +101,58 @@ def _optional_key(key_file: Optional[Path], key_env: str) -> Optional[bytes]:
     return _key(key_file, key_env)
 
 
+# --------------------------------------------------------------------------- text detector and rewriter
+
+TextDetector = Callable[[list[str]], list[list[Span]]]
+TextRewriter = Callable[[pd.Series], pd.Series]
+
+
+def text_detector(policy: Policy) -> TextDetector:
+    """The free-text PII detector every stage is given: `privsynth.detect.analyze_texts` under
+    `policy` (its recognizers and spaCy model). Takes n texts, returns n lists of spans
+    (character offsets into each text). The analyzer is built on first use and cached."""
+    from privsynth.detect import analyze_texts
+
+    def detect(texts: list[str]) -> list[list[Span]]:
+        return analyze_texts(texts, policy)
+
+    return detect
+
+
+def surrogate_text_rewriter(policy: Policy, detector: TextDetector) -> TextRewriter:
+    """For `synthesize.free_text: surrogate`: spans from `detector`, rewritten by
+    `privsynth.transform.rewrite_texts` under a one-off random key that is never stored.
+    Takes a Series of n texts (missing values stay missing), returns a Series of n texts."""
+    from privsynth.transform import rewrite_texts
+
+    key = secrets.token_bytes(32)
+
+    def rewrite(s: pd.Series) -> pd.Series:
+        texts = ["" if pd.isna(v) else str(v) for v in s]
+        out = rewrite_texts(texts, detector(texts), key, policy.synthesize.locale)
+        return pd.Series([None if pd.isna(o) else t for o, t in zip(s, out)], dtype=object)
+
+    return rewrite
+
+
+def synthesis_text_rewriter(policy: Policy, detector: TextDetector) -> Optional[TextRewriter]:
+    """The rewriter `synthesize.free_text` asks for: LLM, surrogates, or None for "drop"."""
+    if policy.synthesize.free_text == "llm":
+        return llm_text_rewriter(policy, detector)
+    if policy.synthesize.free_text == "surrogate":
+        return surrogate_text_rewriter(policy, detector)
+    return None
+
+
 # --------------------------------------------------------------------------- anonymize
 
 
-def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Optional[Path], key_env: str, progress: Progress, want_mapping: bool):
+def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Optional[Path], key_env: str, progress: Progress, want_mapping: bool,
+               detector: TextDetector):
     from privsynth import transform
 
     key = _optional_key(key_file, key_env)
-    return transform.anonymize_table(df, scan, policy, key=key, progress=progress, want_mapping=want_mapping)
+    return transform.anonymize_table(df, scan, policy, key=key, progress=progress, detector=detector, want_mapping=want_mapping)
 
 
 def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> TransformReport:
@@ -117,7 +162,8 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     t0 = time.perf_counter()
     df = _read_with_policy(data, policy)
     scan = _scan(df, policy, progress)
-    res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping)
+    res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping,
+                     detector=text_detector(policy))
     if (mapping_out is not None or policy.transform.write_mapping) and res.mapping is None:
         raise PolicyError("a mapping was requested but no column has a reversible or keyed operator")
     res.report.mapping_written = res.mapping is not None
@@ -149,9 +195,10 @@ def run_reidentify(data: Path, out: Path, columns: list[str], *, key_file: Optio
 # --------------------------------------------------------------------------- synthesize
 
 
-def llm_text_rewriter(policy: Policy) -> Callable[[pd.Series], pd.Series]:
-    """For `synthesize.free_text: llm`: the transform stage's LLM rewriting (re-scanned, with
-    surrogate fallback) of the sampled real texts, under a one-off key that is never stored."""
+def llm_text_rewriter(policy: Policy, detector: TextDetector) -> TextRewriter:
+    """For `synthesize.free_text: llm`: the transform stage's LLM rewriting (re-scanned by
+    `detector`, with surrogate fallback) of the sampled real texts, under a one-off key that is
+    never stored."""
 
     def rewrite(series: pd.Series) -> pd.Series:
         from privsynth import transform
@@ -163,18 +210,16 @@ def llm_text_rewriter(policy: Policy) -> Callable[[pd.Series], pd.Series]:
         pol = policy.model_copy(deep=True)
         pol.columns = {}
         pol.transform.text_method = "llm"
-        out = transform.anonymize_table(frame, text_scan, pol, key=secrets.token_bytes(32))
+        out = transform.anonymize_table(frame, text_scan, pol, key=secrets.token_bytes(32), detector=detector)
         return pd.Series(out.data[name].to_numpy(), index=series.index, name=series.name)
 
     return rewrite
 
 
-def _synthesize(df: pd.DataFrame, scan: ScanResult, policy: Policy, progress: Progress):
+def _synthesize(df: pd.DataFrame, scan: ScanResult, policy: Policy, progress: Progress, detector: TextDetector):
     from privsynth import synthesize
 
-    # free_text: surrogate uses the synthesize stage's default rewriter (detect.analyze_texts +
-    # transform.rewrite_texts under a one-off key that is never stored); llm needs this one
-    rewriter = llm_text_rewriter(policy) if policy.synthesize.free_text == "llm" else None
+    rewriter = synthesis_text_rewriter(policy, detector)
     return synthesize.synthesize_table(df, scan, policy, progress=progress, text_rewriter=rewriter)
 
 
@@ -184,7 +229,7 @@ def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optiona
             check_not_input(o, [data])
     df = _read_with_policy(data, policy)
     scan = _scan(df, policy, progress)
-    res = _synthesize(df, scan, policy, progress)
+    res = _synthesize(df, scan, policy, progress, text_detector(policy))
     write_table(out, res.release)
     write_table(holdout_path(out), res.holdout)
     write_table(train_path(out), res.train)
@@ -198,10 +243,12 @@ def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optiona
 # --------------------------------------------------------------------------- evaluate
 
 
-def _evaluate(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.DataFrame], scan: ScanResult, policy: Policy, progress: Progress, treatments: Optional[list[ColumnTreatment]], release_kind: str) -> EvaluationReport:
+def _evaluate(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.DataFrame], scan: ScanResult, policy: Policy, progress: Progress, treatments: Optional[list[ColumnTreatment]], release_kind: str,
+              detector: TextDetector) -> EvaluationReport:
     from privsynth import evaluate
 
-    return evaluate.evaluate_release(original, release, holdout, scan, policy, progress=progress, treatments=treatments, release_kind=release_kind)
+    return evaluate.evaluate_release(original, release, holdout, scan, policy, progress=progress, treatments=treatments, release_kind=release_kind,
+                                     text_detector=detector)
 
 
 def _finish(ev: Evidence, policy: Policy) -> Evidence:
@@ -225,7 +272,7 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
     release_kind = "synthetic"
     if len(rel) == len(orig) and not pseudonymized and hold is None:
         release_kind = "anonymized"
-    evaluation = _evaluate(orig, rel, hold, scan, policy, progress, None, release_kind)
+    evaluation = _evaluate(orig, rel, hold, scan, policy, progress, None, release_kind, text_detector(policy))
     inputs = [_input("original", original, orig), _input("release", release, rel)]
     if hold is not None:
         inputs.append(_input("holdout", holdout, hold))
@@ -266,12 +313,13 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     df = _read_with_policy(data, policy)
     _log(log, f"read {data}: {len(df)} rows x {df.shape[1]} columns")
     scan = _scan(df, policy, progress)
+    detector = text_detector(policy)  # built once, given to every stage that reads free text
     timings["scan_s"] = round(time.perf_counter() - t, 3)
     _log(log, "scan: " + ", ".join(f"{k}={len(scan.names(k))}" for k in ("direct_identifier", "quasi_identifier", "special_category", "sensitive", "free_text")))
     t = time.perf_counter()
     synthesis = transform = None
     if mode == "synthesize":
-        res = _synthesize(df, scan, policy, progress)
+        res = _synthesize(df, scan, policy, progress, detector)
         release, original, holdout = res.release, res.train, res.holdout
         synthesis = res.report
         treatments = res.report.treatments
@@ -279,7 +327,7 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
         timings["synthesize_s"] = round(time.perf_counter() - t, 3)
         _log(log, f"synthesized {len(release)} rows with {synthesis.model} (train {len(original)}, holdout {len(holdout)})")
     elif mode == "anonymize":
-        tres = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=policy.transform.write_mapping)
+        tres = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=policy.transform.write_mapping, detector=detector)
         release, original, holdout = tres.data, df, None
         transform = tres.report
         transform.mapping_written = tres.mapping is not None
@@ -290,7 +338,7 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     else:
         raise PolicyError(f"unknown audit mode {mode!r} (synthesize or anonymize)")
     t = time.perf_counter()
-    evaluation = _evaluate(original, release, holdout, scan, policy, progress, treatments, release_kind)
+    evaluation = _evaluate(original, release, holdout, scan, policy, progress, treatments, release_kind, detector)
     timings["evaluate_s"] = round(time.perf_counter() - t, 3)
     ev = Evidence(
         created_at=_now(), command=list(command), mode=f"audit-{mode}", inputs=[_input("original", data, df)],

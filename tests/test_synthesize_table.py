@@ -301,33 +301,32 @@ def test_a_near_unique_category_is_regenerated_because_modelling_it_would_releas
     assert not set(out.release["zip"].dropna().astype(str)) & set(data["zip"].dropna().astype(str))
 
 
-def test_surrogate_free_text_without_a_rewriter_uses_the_detect_and_transform_stages(data, monkeypatch):
-    import privsynth.detect as detect
+def test_the_pipelines_surrogate_rewriter_uses_the_detector_it_is_given_and_the_transform_stage(data, monkeypatch):
     import privsynth.transform as transform
+    from privsynth.pipeline import synthesis_text_rewriter
     from privsynth.results import Span
 
     seen = {}
 
-    def analyze_texts(texts, policy=None):
+    def detector(texts):
+        seen["n"] = len(texts)
         return [[Span(start=7, end=t.index(" about"), entity_type="PERSON", score=0.85)] for t in texts]
 
     def rewrite_texts(texts, spans, key, locale="en_US"):
         seen["key"], seen["locale"] = key, locale
         return [t[: s[0].start] + "<PERSON>" + t[s[0].end:] for t, s in zip(texts, spans)]
 
-    monkeypatch.setattr(detect, "analyze_texts", analyze_texts, raising=False)
-    monkeypatch.setattr(transform, "rewrite_texts", rewrite_texts, raising=False)
-    res = synthesize_table(data, scan_for(data), policy(seed=5, free_text="surrogate", num_rows=50))
+    monkeypatch.setattr(transform, "rewrite_texts", rewrite_texts)
+    pol = policy(seed=5, free_text="surrogate", num_rows=50)
+    res = synthesize_table(data, scan_for(data), pol, text_rewriter=synthesis_text_rewriter(pol, detector))
     assert (res.release.note == "Called <PERSON> about the invoice").all()
-    assert isinstance(seen["key"], bytes) and len(seen["key"]) == 32 and seen["locale"] == "en_US"
+    assert seen["n"] == 50 and isinstance(seen["key"], bytes) and len(seen["key"]) == 32 and seen["locale"] == "en_US"
 
 
-def test_surrogate_free_text_without_the_transform_stage_is_a_policy_error(data, monkeypatch):
-    import privsynth.transform as transform
-
-    monkeypatch.delattr(transform, "rewrite_texts", raising=False)
-    with pytest.raises(PolicyError, match="synthesize.free_text: 'surrogate' needs"):
-        synthesize_table(data, scan_for(data), policy(free_text="surrogate"))
+@pytest.mark.parametrize("mode", ["surrogate", "llm"])
+def test_free_text_kept_without_a_rewriter_is_a_policy_error_naming_the_setting(data, mode):
+    with pytest.raises(PolicyError, match=f"synthesize.free_text: '{mode}' needs a text rewriter"):
+        synthesize_table(data, scan_for(data), policy(free_text=mode))
 
 
 def test_a_numeric_target_is_scored_with_r2(data):

@@ -214,14 +214,12 @@ def test_llm_rewriting_end_to_end_against_a_local_llama_cpp_server(llama_server,
         assert not any(v in n for v in ("John Smith", "Mary Jones", "7946 0958")), n
 
 
-def test_synthesis_with_free_text_llm_rewrites_sampled_texts_through_the_checked_llm_path(stub_url, detector, monkeypatch):
-    import privsynth.detect as detect
+def test_synthesis_with_free_text_llm_rewrites_sampled_texts_through_the_checked_llm_path(stub_url, detector):
     from privsynth.pipeline import llm_text_rewriter
 
-    monkeypatch.setattr(detect, "analyze_texts", lambda texts, policy=None: detector(list(texts)))
     pol = Policy.model_validate({"transform": {"llm": {"base_url": stub_url, "prompt_style": "user"}}, "synthesize": {"free_text": "llm"}})
     series = pd.Series(TEXTS, index=[10, 11, 12, 13, 14], name="note")
-    out = llm_text_rewriter(pol)(series)
+    out = llm_text_rewriter(pol, detector)(series)
     assert list(out.index) == [10, 11, 12, 13, 14] and out.name == "note"
     assert out.iloc[0] == "A caller asked about an upcoming appointment."
     for n in out:

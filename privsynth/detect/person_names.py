@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from privsynth import entities as E
 from privsynth.detect import lexicon
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*\.?")
@@ -143,13 +144,13 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
                     j = extend(k1, _shape(word(k1)), True, 3, joined_to_previous=False)
                     if j > k1:
-                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.8))
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
                         i = j
                         continue
                 if nsh in ("T", "U") or (nsh == "L" and lower_doc):
                     j = extend(i + 1, nsh if nsh != "I" else "T", True, 3, joined_to_previous=False)
                     if j > i + 1:
-                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.8))
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
                         i = j
                         continue
         cls = given.get(lw, 0) if lw not in stop else 0
@@ -157,7 +158,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 and given.get(lw, 0) >= 3 and not _sentence_initial(text, s) and i + 1 < n \
                 and _shape(word(i + 1)) == "T" and low(i + 1) in sur and not text[e:toks[i + 1][0]].strip(" \t"):
             j = extend(i + 1, "T", True)
-            out.append((s, toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.55))
+            out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.55))
             i = j
             continue
         if cls and sh in ("T", "U", "L"):
@@ -199,12 +200,12 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 elif eff == "U" and not upper_doc and cls >= 4 and cue:
                     score = 0.5
             if score:
-                out.append((s, toks[j - 1][0] + len(word(j - 1)), "PERSON", score))
+                out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, score))
                 i = j
                 continue
         if sh == "T" and prev in _GREETINGS and lw not in stop and not given.get(lw) and len(w) > 2 \
                 and not text[toks[i - 1][1]:s].strip(" \t,") and (i + 1 >= n or text[e:e + 1] in ",:;!|\n" or e == len(text)):
-            out.append((s, e, "PERSON", 0.5))
+            out.append((s, e, E.PERSON.name, 0.5))
         i += 1
     # 2. labelled names: "Name: Eitel Schmiedt", "Patient : Emmanuelle Boutin, 42 ans"
     for m in _LABEL.finditer(text):
@@ -218,7 +219,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             continue
         j = extend(k, sh, True, 4, joined_to_previous=False)
         if j > k:
-            out.append((toks[k][0], toks[j - 1][0] + len(word(j - 1)), "PERSON", 0.8))
+            out.append((toks[k][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from privsynth import entities as E
 from privsynth.detect.codes import code_context, phone_context, plausible_date
 
 REGIONS = {
@@ -56,7 +57,7 @@ def _parse(pn, cand: str, region: Optional[str]):
 
 
 def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
-    """(start, end, 'PHONE_NUMBER', score) for each phone number in `text`."""
+    """(start, end, entity type PHONE_NUMBER, score) for each phone number in `text`."""
     if sum(ch.isdigit() for ch in text) < 7:
         return []
     import phonenumbers as pn
@@ -106,5 +107,5 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         elif score >= 0.9 and not (intl or ctx or len(digits) >= 10 or (len(digits) >= 9 and main.strip().startswith(("0", "(")))
                                    or re.fullmatch(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}", compact)):
             score = 0.6  # a short number that happens to parse: not enough to beat an address or a date
-        out.append((s, e, "PHONE_NUMBER", score))
+        out.append((s, e, E.PHONE_NUMBER.name, score))
     return out

@@ -7,10 +7,11 @@ European identifiers carry a validator (checksum where one exists) looked up by 
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence, Union
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
+from privsynth import entities as E
 from privsynth.detect.validators import get_validator
 from privsynth.errors import PolicyError
 
@@ -23,11 +24,18 @@ def _result(rec: EntityRecognizer, entity: str, start: int, end: int, score: flo
 
 
 class ValidatedPatternRecognizer(PatternRecognizer):
-    """A regex recognizer whose matches must pass a named validator (then scored 1.0)."""
+    """A regex recognizer whose matches must pass a validator (then scored 1.0).
 
-    def __init__(self, *, validator: Optional[str] = None, **kw):
-        self.validator_name = validator
-        self._validator = get_validator(validator) if validator else None
+    `validator`: a name in `privsynth.detect.validators.VALIDATORS`, or a callable `str -> bool`
+    (a declaration in `privsynth.entities` may carry its own check); None: no validation."""
+
+    def __init__(self, *, validator: Union[str, Callable[[str], bool], None] = None, **kw):
+        if validator is None or isinstance(validator, str):
+            self.validator_name = validator
+            self._validator = get_validator(validator) if validator else None
+        else:
+            self.validator_name = getattr(validator, "__name__", "validator")
+            self._validator = validator
         super().__init__(**kw)
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
@@ -39,39 +47,6 @@ class ValidatedPatternRecognizer(PatternRecognizer):
 def _p(name: str, regex: str, score: float) -> Pattern:
     return Pattern(name=name, regex=regex, score=score)
 
-
-# (entity, name, patterns, context, validator)
-_BUILTIN_SPECS: list[tuple[str, str, list[Pattern], list[str], Optional[str]]] = [
-    ("UK_NINO", "UkNinoValidated", [_p("nino", r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", 0.5)],
-     ["national insurance", "nino", "ni number", "insurance"], "uk_nino"),
-    ("UK_NHS", "UkNhsValidated", [_p("nhs", r"\b\d{3}[- ]?\d{3}[- ]?\d{4}\b", 0.3)], ["nhs", "health service", "patient"], "uk_nhs"),
-    ("DE_TAX_ID", "DeTaxIdValidated", [_p("steuerid", r"\b[1-9]\d{1}[ ]?\d{3}[ ]?\d{3}[ ]?\d{3}\b", 0.3)],
-     ["steuer", "steuerid", "steueridentifikationsnummer", "idnr", "tax id"], "de_tax_id"),
-    ("FR_NIR", "FrNirValidated", [_p("nir", r"\b[1-8][ ]?\d{2}[ ]?(?:0[1-9]|1[0-2]|[2-9]\d)[ ]?(?:\d{2}|2[AB])[ ]?\d{3}[ ]?\d{3}[ ]?\d{2}\b", 0.4)],
-     ["sécurité sociale", "securite sociale", "nir", "insee", "numéro de sécu"], "fr_nir"),
-    ("ES_NIF", "EsDniValidated", [_p("dni", r"\b\d{8}[- ]?[A-Z]\b", 0.4)], ["dni", "nif", "documento"], "es_dni"),
-    ("ES_NIE", "EsNieValidated", [_p("nie", r"\b[XYZ][- ]?\d{7}[- ]?[A-Z]\b", 0.5)], ["nie", "extranjero"], "es_nie"),
-    ("IT_FISCAL_CODE", "ItFiscalCodeValidated", [_p("cf", r"(?i)\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b", 0.5)],
-     ["codice fiscale", "cf"], "it_fiscal_code"),
-    ("NL_BSN", "NlBsnValidated", [_p("bsn", r"\b\d{4}\.?\d{2}\.?\d{3}\b", 0.2)], ["bsn", "burgerservicenummer", "sofinummer"], "nl_bsn"),
-    ("PL_PESEL", "PlPeselValidated", [_p("pesel", r"\b\d{11}\b", 0.3)], ["pesel"], "pl_pesel"),
-    ("SE_PERSONNUMMER", "SePersonnummerValidated", [_p("pnr", r"\b(?:19|20)?\d{6}[-+ ]?\d{4}\b", 0.3)],
-     ["personnummer", "personnr", "samordningsnummer"], "se_personnummer"),
-    ("EU_VAT", "EuVatValidated", [_p("vat", r"\b(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI|GB)[ ]?[A-Z0-9+*]{8,12}\b", 0.5)],
-     ["vat", "mwst", "ust-idnr", "tva", "iva", "btw"], "eu_vat"),
-    ("IMEI", "ImeiValidated", [_p("imei", r"\b\d{2}[- ]?\d{6}[- ]?\d{6}[- ]?\d\b", 0.3)], ["imei", "device", "handset"], "imei"),
-    ("IBAN_CODE", "IbanAllCountries", [_p("iban", r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", 0.5)], ["iban", "account"], "iban"),
-    ("US_SSN", "UsSsnValidated", [_p("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0.5), _p("ssn_spaced", r"\b\d{3} \d{2} \d{4}\b", 0.3)],
-     ["ssn", "social security"], "us_ssn"),
-    ("GPS_COORDINATES", "GpsDecimal", [_p("latlon", r"(?<![\d.])[+-]?\d{1,2}\.\d{3,}\s*,\s*[+-]?\d{1,3}\.\d{3,}(?![\d.])", 0.6)],
-     ["gps", "coordinates", "lat", "latitude", "location"], "gps"),
-    ("GPS_COORDINATES", "GpsDms", [_p("dms", r"\b\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:\.\d+)?[\"″]?\s?[NSEW]\b", 0.7)], ["gps", "coordinates"], None),
-    ("MAC_ADDRESS", "MacAddress", [_p("mac", r"\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b", 0.7), _p("mac_dot", r"\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b", 0.6)],
-     ["mac", "hardware address"], None),
-    ("IP_ADDRESS", "Ipv4Validated", [_p("ipv4", r"\b(?:\d{1,3}\.){3}\d{1,3}\b", 0.6)], ["ip", "address"], "ipv4"),
-    ("IP_ADDRESS", "Ipv6Validated", [_p("ipv6", r"(?<![:\w])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?:[0-9A-Fa-f:]*)(?![:\w])", 0.6)], ["ip", "ipv6"], "ipv6"),
-    ("CREDIT_CARD_DAMAGED", "CardScientificNotation", [_p("sci", r"(?<![\w.])[1-9]\.\d{1,14}[Ee]\+1[2-8](?![\w.])", 0.6)], ["card", "credit", "cc"], None),
-]
 
 _STREET_SUFFIX = (
     r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Close|"
@@ -117,7 +92,7 @@ class PhoneRegexRecognizer(PatternRecognizer):
     ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="PHONE_NUMBER", patterns=self.PATTERNS, name="PhoneInternational",
+        super().__init__(supported_entity=E.PHONE_NUMBER.name, patterns=self.PATTERNS, name="PhoneInternational",
                          context=["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "contact", "number", "téléphone", "telefon", "handy"])
 
     _DATE = re.compile(r"^\s*(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})\s*$")
@@ -137,7 +112,7 @@ class AgeRecognizer(PatternRecognizer):
     ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="AGE", patterns=self.PATTERNS, name="AgeRecognizer", context=["age", "old", "aged", "years"])
+        super().__init__(supported_entity=E.AGE.name, patterns=self.PATTERNS, name="AgeRecognizer", context=["age", "old", "aged", "years"])
 
     def invalidate_result(self, pattern_text: str) -> Optional[bool]:
         return int(pattern_text) > 125
@@ -159,19 +134,19 @@ class DateOfBirthRecognizer(PatternRecognizer):
     ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="DATE_TIME", patterns=self.PATTERNS, name="DateFormats",
+        super().__init__(supported_entity=E.DATE_TIME.name, patterns=self.PATTERNS, name="DateFormats",
                          context=["born", "birth", "dob", "birthday", "date", "geboren", "geburtsdatum", "né", "née", "nacimiento"])
 
 
 class AddressRecognizer(PatternRecognizer):
     def __init__(self) -> None:
-        super().__init__(supported_entity="STREET_ADDRESS", patterns=ADDRESS_PATTERNS, name="StreetAddress",
+        super().__init__(supported_entity=E.STREET_ADDRESS.name, patterns=ADDRESS_PATTERNS, name="StreetAddress",
                          context=["address", "street", "lives", "live", "located", "adresse", "anschrift", "dirección", "indirizzo"])
 
 
 class PostcodeRecognizer(PatternRecognizer):
     def __init__(self) -> None:
-        super().__init__(supported_entity="POSTCODE", patterns=POSTCODE_PATTERNS, name="Postcode", context=POSTCODE_CONTEXT)
+        super().__init__(supported_entity=E.POSTCODE.name, patterns=POSTCODE_PATTERNS, name="Postcode", context=POSTCODE_CONTEXT)
 
 
 class InternationalPhoneRecognizer(EntityRecognizer):
@@ -180,7 +155,7 @@ class InternationalPhoneRecognizer(EntityRecognizer):
     REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "PL", "SE", "PT", "AT", "CH", "IE", "DK", "NO", "FI", "CZ", "AU", "CA", "BR", "IN", "MX")
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["PHONE_NUMBER"], name="PhoneNumbersIntl", context=["phone", "tel", "telephone", "mobile", "cell", "call"])
+        super().__init__(supported_entities=[E.PHONE_NUMBER.name], name="PhoneNumbersIntl", context=["phone", "tel", "telephone", "mobile", "cell", "call"])
 
     def load(self) -> None:  # noqa: D102
         pass
@@ -197,7 +172,7 @@ class InternationalPhoneRecognizer(EntityRecognizer):
                 if (m.start, m.end) in seen:
                     continue
                 seen.add((m.start, m.end))
-                out.append(_result(self, "PHONE_NUMBER", m.start, m.end, 0.6))
+                out.append(_result(self, E.PHONE_NUMBER.name, m.start, m.end, 0.6))
         return out
 
 
@@ -213,7 +188,7 @@ class PhoneCellRecognizer(EntityRecognizer):
     _DATE = re.compile(r"^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4})$")
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["PHONE_NUMBER"], name="PhoneCell")
+        super().__init__(supported_entities=[E.PHONE_NUMBER.name], name="PhoneCell")
 
     def load(self) -> None:  # noqa: D102
         pass
@@ -240,13 +215,24 @@ class PhoneCellRecognizer(EntityRecognizer):
         if score <= 0:
             return []
         start = text.index(t[0])
-        return [_result(self, "PHONE_NUMBER", start, start + len(t), score)]
+        return [_result(self, E.PHONE_NUMBER.name, start, start + len(t), score)]
+
+
+def catalogue_recognizers() -> list[EntityRecognizer]:
+    """One Presidio recognizer per `RecognizerSpec` declared in `privsynth.entities`, in declaration order."""
+    recs: list[EntityRecognizer] = []
+    for et in E.all_types():
+        for spec in et.recognizers:
+            recs.append(ValidatedPatternRecognizer(
+                supported_entity=et.name, name=spec.name, patterns=[_p(p.name, p.regex, p.score) for p in spec.patterns],
+                context=list(spec.context), validator=spec.validator))
+    return recs
 
 
 def builtin_recognizers() -> list[EntityRecognizer]:
-    recs: list[EntityRecognizer] = []
-    for entity, name, patterns, context, validator in _BUILTIN_SPECS:
-        recs.append(ValidatedPatternRecognizer(supported_entity=entity, name=name, patterns=patterns, context=context, validator=validator))
+    """The catalogue's pattern recognizers plus privsynth's code recognizers (phones, ages,
+    dates, street addresses, postcodes), to add to Presidio's predefined ones."""
+    recs: list[EntityRecognizer] = catalogue_recognizers()
     recs += [PhoneRegexRecognizer(), InternationalPhoneRecognizer(), AgeRecognizer(), DateOfBirthRecognizer(), AddressRecognizer(), PostcodeRecognizer()]
     return recs
 

@@ -13,7 +13,7 @@ MAX_DISTINCT_TRACKED = 2_000_000  # per column; beyond this uniqueness is a lowe
 
 
 def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> ScanResult:
-    from privsynth.detect.columns import ColumnStats, _decide_all, column_kind
+    from privsynth.detect.columns import ColumnStats, decide_columns, column_kind
     from privsynth.io import iter_csv_chunks, read_table, table_format
     from privsynth.io.readers import infer_types
 
@@ -66,5 +66,5 @@ def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> Scan
         samples[c] = sample
         stats[c] = ColumnStats(rows=rows, non_null=seen[c], distinct=len(hashes[c]), kind=column_kind(sample))
         dtypes[c] = str(sample.dtype)
-    cols = _decide_all(names, samples, stats, dtypes, policy, progress)
+    cols = decide_columns(names, samples, stats, dtypes, policy, progress)
     return ScanResult(columns=cols, rows=rows, rows_sampled=min(rows, k), seed=seed)

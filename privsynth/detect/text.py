@@ -7,20 +7,12 @@ import re
 from typing import Optional, Sequence
 
 
+from privsynth import entities as E
 from privsynth.results import DocumentSpans, Span, TextScanResult
 
 DEFAULT_THRESHOLD = 0.35
 BATCH_SIZE = 64
 MAX_CHARS = 100_000  # longer texts are analysed in windows of this size
-
-# Entity priority when spans overlap (higher wins on ties of score).
-_PRIORITY = {
-    "CREDIT_CARD": 9, "IBAN_CODE": 9, "US_SSN": 9, "EMAIL_ADDRESS": 9, "UK_NINO": 8, "UK_NHS": 7, "DE_TAX_ID": 7,
-    "FR_NIR": 8, "ES_NIF": 8, "ES_NIE": 8, "IT_FISCAL_CODE": 8, "NL_BSN": 6, "PL_PESEL": 7, "SE_PERSONNUMMER": 7,
-    "EU_VAT": 7, "IMEI": 7, "IP_ADDRESS": 8, "MAC_ADDRESS": 8, "PHONE_NUMBER": 6, "STREET_ADDRESS": 6, "URL": 5,
-    "PERSON": 5, "LOCATION": 4, "POSTCODE": 3, "DATE_TIME": 3, "AGE": 4, "NRP": 3, "CREDIT_CARD_DAMAGED": 8,
-}
-
 
 _L = r"[^\W\d_]"  # any letter
 _WORD = rf"{_L}[\w.'’-]*"
@@ -79,7 +71,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
                 prev = text[max(0, s0 - 12):s0].lower().split()
                 cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
                 # a listed place right after "from/in/to/à/bei..." outranks a model's PERSON label
-                out.append((s0, s0 + len(span_text), "LOCATION", 0.9 if cue else 0.6))
+                out.append((s0, s0 + len(span_text), E.LOCATION.name, 0.9 if cue else 0.6))
                 i += n - 1
                 break
             else:
@@ -89,7 +81,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
                         j = i
                         while j + 1 < len(toks) and text[toks[j + 1][0]:toks[j + 1][1]].isupper() and not text[toks[j][1]:toks[j + 1][0]].strip():
                             j += 1
-                        out.append((s0, toks[j][1], "LOCATION", 0.6))  # "from MIDDLETOWN", "to PUCH BEI HALLEIN"
+                        out.append((s0, toks[j][1], E.LOCATION.name, 0.6))  # "from MIDDLETOWN", "to PUCH BEI HALLEIN"
                         i = j
         i += 1
     if lang == "en" or not lang:
@@ -97,7 +89,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
         for rx in rules:
             for m in rx.finditer(text):
                 # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
-                out.append((m.start(), m.end(), "STREET_ADDRESS", 0.9))
+                out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out
 
 
@@ -131,7 +123,7 @@ def _drop_noise(text: str, results: list) -> list:
 
     keep = []
     for r in results:
-        if r.entity_type == "DATE_TIME":
+        if r.entity_type == E.DATE_TIME.name:
             t = text[r.start:r.end]
             ts = t.strip()
             if _NUMERIC_DATE.fullmatch(ts) and not (len(ts) == 4 and 1900 <= int(ts) <= 2099):
@@ -150,7 +142,7 @@ def _drop_noise(text: str, results: list) -> list:
                 continue
             if r.end < len(text) and (text[r.end].isalnum() or (text[r.end] in "-." and r.end + 1 < len(text) and text[r.end + 1].isdigit())):
                 continue
-        elif r.entity_type == "PHONE_NUMBER" and r.score < 0.9 and code_context(text, r.start):
+        elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and code_context(text, r.start):
             continue
         elif r.entity_type in _WEAK_IDS and code_context(text, r.start):
             continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
@@ -171,7 +163,7 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     i = 0
     while i < len(spans):
         sp = spans[i]
-        if sp.entity_type == "STREET_ADDRESS":
+        if sp.entity_type == E.STREET_ADDRESS.name:
             j = i + 1
             while True:
                 end = sp.end
@@ -218,7 +210,7 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
 
 
 _BLOCK_STOP = frozenset("on at and but since from to for in by was is are with until".split())
-_ADDRESS_PARTS = frozenset({"LOCATION", "POSTCODE", "STREET_ADDRESS", "NRP", "PERSON"})
+_ADDRESS_PARTS = frozenset({E.LOCATION.name, E.POSTCODE.name, E.STREET_ADDRESS.name, E.NRP.name, E.PERSON.name})
 _BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
 
 
@@ -226,15 +218,16 @@ def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
     """A date right after birth context ("born on", "DOB:", "Geburtsdatum") is a DATE_OF_BIRTH."""
     out = []
     for sp in spans:
-        if sp.entity_type == "DATE_TIME" and _BIRTH_CONTEXT.search(text[max(0, sp.start - 40):sp.start]):
-            sp = Span(start=sp.start, end=sp.end, entity_type="DATE_OF_BIRTH", score=sp.score)
+        if sp.entity_type == E.DATE_TIME.name and _BIRTH_CONTEXT.search(text[max(0, sp.start - 40):sp.start]):
+            sp = Span(start=sp.start, end=sp.end, entity_type=E.DATE_OF_BIRTH.name, score=sp.score)
         out.append(sp)
     return out
 
 
-_VALIDATED_TYPES = frozenset({"CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF",
-                              "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT", "IMEI",
-                              "PHONE_NUMBER", "EMAIL_ADDRESS", "IP_ADDRESS"})
+# identifiers a checksum, a strict parse or a validator confirms (strong catalogue types with a
+# validator, cards, e-mail, phones)
+_VALIDATED_TYPES = frozenset({et.name for et in E.all_types() if et.strength == E.STRONG and any(r.validator for r in et.recognizers)}
+                             | {E.CREDIT_CARD.name, E.EMAIL_ADDRESS.name, E.PHONE_NUMBER.name})
 
 
 def _validated(r) -> bool:
@@ -244,8 +237,8 @@ def _validated(r) -> bool:
 
 
 def _resolve(results: list, text: str) -> list[Span]:
-    """Drop overlaps: a validated identifier first, then the highest score, then the
-    higher-priority type, then the longer span."""
+    """Drop overlaps: a validated identifier first, then the highest score, then the more specific
+    type (the catalogue's one specificity rank, `privsynth.entities.specificity`), then the longer."""
     from presidio_analyzer import RecognizerResult
 
     # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
@@ -266,7 +259,7 @@ def _resolve(results: list, text: str) -> list[Span]:
         if cur is not None:
             merged.append(cur)
     results = merged
-    ranked = sorted(results, key=lambda r: (not _validated(r), -r.score, -_PRIORITY.get(r.entity_type, 1), -(r.end - r.start), r.start))
+    ranked = sorted(results, key=lambda r: (not _validated(r), -r.score, -E.specificity(r.entity_type), -(r.end - r.start), r.start))
     taken: list[tuple[int, int]] = []
     kept: list[Span] = []
     for r in ranked:
@@ -293,8 +286,6 @@ class TextNotFullyScanned(UserWarning):
     """A document longer than MAX_DOC_CHARS: only its head was scanned."""
 
 
-_NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
-               "NORP": "NRP", "DATE": "DATE_TIME", "TIME": "DATE_TIME"}
 _NER_SCORE = 0.85
 _MAY_HOLD_NAME = re.compile(r"[^\W\d_]")
 
@@ -328,7 +319,7 @@ def _analyze_one(text: str, lang: str, ents, recognizers, thr: float) -> list[Sp
     from privsynth.detect.codes import normalise_separators
     from privsynth.detect.person_names import find_names, plausible_person
     from privsynth.detect.phones import find_phones
-    from privsynth.detect.engine import run_recognizers
+    from privsynth.detect.engine import SPACY_MAPPING, run_recognizers
 
     res = run_recognizers(recognizers, text)
     norm = normalise_separators(text)
@@ -337,17 +328,17 @@ def _analyze_one(text: str, lang: str, ents, recognizers, thr: float) -> list[Sp
         res += [r for r in run_recognizers(recognizers, norm, identifiers_only=True)
                 if r.score >= 0.9 and (r.start, r.end, r.entity_type) not in seen]
     for st, en, label in ents:
-        et = _NER_LABELS.get(label)
+        et = SPACY_MAPPING.get(label)
         if et is None:
             continue
-        if et == "PERSON":
+        if et == E.PERSON.name:
             trimmed = plausible_person(text, st, en)
             if trimmed is None:
                 continue
             st, en = trimmed
             if " " not in text[st:en] and _sentence_start(text, st) and not _listed_name(text[st:en]):
                 continue  # one capitalised word opening a sentence ("Rappel demandé par ...")
-        elif et == "LOCATION" and not _plausible_place(text, st, en):
+        elif et == E.LOCATION.name and not _plausible_place(text, st, en):
             continue
         res.append(RecognizerResult(et, st, en, _NER_SCORE))
     res = _drop_noise(text, res)
@@ -409,17 +400,17 @@ def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
     if not any(ch.isdigit() for ch in text):
         return out
     for m in _DATETIME.finditer(text):
-        out.append((m.start(), m.end(), "DATE_TIME", 0.6))
+        out.append((m.start(), m.end(), E.DATE_TIME.name, 0.6))
     for rx in (_AGE_WORDS, _AGE_AFTER_IS):
         for m in rx.finditer(text):
             g = m.group(1) if m.groups() else m.group(0)
             st = m.start(1) if m.groups() else m.start()
             if g.isdigit() and int(g) <= 120:
-                out.append((st, st + len(g), "AGE", 0.6))
+                out.append((st, st + len(g), E.AGE.name, 0.6))
     for m in _CARD.finditer(text):
         d = re.sub(r"\D", "", m.group(0))
         if 13 <= len(d) <= 19 and _luhn(d):
-            out.append((m.start(), m.end(), "CREDIT_CARD", 1.0))
+            out.append((m.start(), m.end(), E.CREDIT_CARD.name, 1.0))
     return out
 
 
@@ -428,21 +419,23 @@ def _ages_after_names(text: str, spans: list[Span]) -> list[Span]:
     out = list(spans)
     taken = [(s.start, s.end) for s in spans]
     for sp in spans:
-        if sp.entity_type != "PERSON":
+        if sp.entity_type != E.PERSON.name:
             continue
         m = _AGE_AFTER_NAME.match(text, sp.end)
         if m and int(m.group(1)) <= 120:
             a, b = m.start(1), m.end(1)
             if not any(a < te and ts < b for ts, te in taken):
-                out.append(Span(start=a, end=b, entity_type="AGE", score=0.6))
+                out.append(Span(start=a, end=b, entity_type=E.AGE.name, score=0.6))
     out.sort(key=lambda s: (s.start, s.end))
     return out
 
 
 _AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))")
 _RELATIVE_DAY = frozenset("today yesterday tomorrow tonight now currently recently later soon heute gestern morgen aujourd'hui hier demain hoy ayer mañana vandaag gisteren morgen oggi ieri domani".split())
-_WEAK_IDS = frozenset({"NL_BSN", "PL_PESEL", "SE_PERSONNUMMER", "UK_NHS", "DE_TAX_ID", "IMEI", "US_BANK_NUMBER", "US_PASSPORT",
-                       "US_DRIVER_LICENSE", "US_ITIN", "MEDICAL_LICENSE"})
+# types dropped in a code context ("pedido 044186186"): colliding checksums and national IDs
+# without a checksum (driver licences, passports, ...)
+_WEAK_IDS = frozenset(et.name for et in E.all_types()
+                      if et.checksum_collides or (et.national_id and et.strength == E.WEAK)) | {E.US_BANK_NUMBER.name, E.MEDICAL_LICENSE.name}
 
 
 AUTO_PROCESS_MIN_TEXTS = 2000  # below this, starting worker processes costs more than it saves

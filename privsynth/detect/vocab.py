@@ -47,7 +47,7 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "herr",
 @lru_cache(maxsize=1)
 def countries() -> set[str]:
     """Country names (English, from Faker's bundled list) plus common demonyms."""
-    from privsynth.detect.names import normalise
+    from privsynth.detect.header_hints import normalise
 
     names: set[str] = set()
     try:

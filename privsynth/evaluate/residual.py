@@ -12,6 +12,7 @@ from typing import Callable, Optional
 
 import pandas as pd
 
+from privsynth import entities as E
 from privsynth.evaluate import stats
 from privsynth.evaluate.context import EvalContext, finish
 from privsynth.matching import cell_candidates, normalize
@@ -21,8 +22,8 @@ FAMILY = "residual_pii"
 
 # entity types whose values are common words/names: a coincidental match with a regenerated value is
 # expected, so they are compared against the holdout's rate instead of counted one by one
-WEAK_TYPES = {"FIRST_NAME", "LAST_NAME", "CITY", "LOCATION", "POSTCODE", "GENDER", "NATIONALITY", "OCCUPATION", "AGE",
-              "DATE_TIME", "DATE_OF_BIRTH"}
+WEAK_TYPES = {E.FIRST_NAME.name, E.LAST_NAME.name, E.CITY.name, E.LOCATION.name, E.POSTCODE.name, E.GENDER.name,
+              E.NATIONALITY.name, E.OCCUPATION.name, E.AGE.name, E.DATE_TIME.name, E.DATE_OF_BIRTH.name}
 MIN_LEN = 4
 
 TEXTS = {
@@ -73,7 +74,7 @@ def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestR
     for c in ids:
         vals = _values(ctx.original, c)
         et = _entity(ctx, c)
-        if et == "PERSON":
+        if et == E.PERSON.name:
             s = {normalize(v) for v in pd.unique(ctx.original[c].dropna()) if len(str(v).split()) >= 2}
             strong |= {x for x in s if len(x) >= MIN_LEN}
             weak |= vals - s
@@ -92,7 +93,7 @@ def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestR
     if weak and holdout_full is not None and all(c in holdout_full.columns for c in ids):
         hw = set()
         for c in ids:
-            if _entity(ctx, c) in WEAK_TYPES or _entity(ctx, c) == "PERSON":
+            if _entity(ctx, c) in WEAK_TYPES or _entity(ctx, c) == E.PERSON.name:
                 hw |= _values(holdout_full, c)
         hw -= weak  # values present in both real tables say nothing
         only_t = weak - {x for c in ids for x in _values(holdout_full, c)}
@@ -121,14 +122,9 @@ def text_test(ctx: EvalContext, text_detector: Optional[Callable[[list[str]], li
         return finish(TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], value=0.0,
                                  threshold=float(ctx.thresholds.residual_pii_max), comparator="<=", passed=True,
                                  details={"note": "the release has no free-text column"}))
-    if text_detector is None:
-        try:
-            from privsynth.detect import analyze_texts  # type: ignore[attr-defined]
-
-            text_detector = lambda texts: analyze_texts(texts, ctx.policy)
-        except Exception as e:  # noqa: BLE001 - any import problem means the test cannot run
-            return TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], status="not_run",
-                              reason_not_run=f"no PII text detector available (privsynth.detect.analyze_texts: {type(e).__name__})")
+    if text_detector is None:  # the caller builds it (privsynth.pipeline.text_detector)
+        return TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], status="not_run",
+                          reason_not_run="no PII text detector was given to the evaluation (text_detector=None)")
     targets = set()
     for c in [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]:
         targets |= _values(ctx.original, c)

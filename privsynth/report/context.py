@@ -18,6 +18,7 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
+from privsynth import entities as E
 from privsynth.gate.checks import fmt_num, threshold_text
 from privsynth.results import CATEGORIES, ColumnTreatment, Evidence, GateCheck, TestResult
 
@@ -36,15 +37,8 @@ AGGREGATE_KEYS = frozenset({
     "train", "holdout", "release", "control", "original", "reference", "baseline", "attack", "overall",
     "epsilon", "advantage", "precision", "recall", "threshold", "total", "n", "k", "l", "t",
 })
-# the entity types of the shared conventions (docs/detect.md): names, never values
-ENTITY_TYPES = frozenset("""
-PERSON FIRST_NAME LAST_NAME EMAIL_ADDRESS PHONE_NUMBER IBAN_CODE CREDIT_CARD CREDIT_CARD_DAMAGED US_SSN
-UK_NINO UK_NHS DE_TAX_ID FR_NIR ES_NIF ES_NIE IT_FISCAL_CODE NL_BSN PL_PESEL SE_PERSONNUMMER EU_VAT
-NATIONAL_ID IP_ADDRESS MAC_ADDRESS IMEI GPS_COORDINATES URL STREET_ADDRESS POSTCODE CITY LOCATION
-DATE_OF_BIRTH DATE_TIME AGE GENDER NATIONALITY OCCUPATION USERNAME PASSWORD RECORD_ID HEALTH ETHNICITY
-RELIGION POLITICAL_OPINION TRADE_UNION SEXUAL_ORIENTATION GENETIC BIOMETRIC CRIMINAL_RECORD INCOME
-FINANCIAL NRP ORGANIZATION US_DRIVER_LICENSE US_PASSPORT US_BANK_NUMBER US_ITIN MEDICAL_LICENSE CRYPTO
-""".split())
+# the declared entity types (privsynth.entities) and their aliases: names, never values
+ENTITY_TYPES = frozenset(E.names()) | frozenset(a for et in E.all_types() for a in et.aliases)
 RECOGNIZER_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,60}Recognizer$")
 # keys of the scan evidence shown in the column table (the rest is behind "all evidence")
 COLUMN_SUMMARY_KEYS = ("reason", "name_hint.entity", "name_hint.phrase", "recognizers", "coverage_by_entity",

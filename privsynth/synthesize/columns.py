@@ -30,6 +30,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from privsynth import entities as E
 from privsynth.errors import InputError
 
 from privsynth.dates import DATE_FORMATS, date_shaped, parse_dates  # noqa: F401  (re-exported)
@@ -95,7 +96,7 @@ def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str
             entity = rule.entity_type or entity
         p = ColumnPlan(name=col, role="model", entity_type=entity, category=category)
         s = df[col]
-        if category == "direct_identifier" or (entity or "").upper() == "RECORD_ID":
+        if category == "direct_identifier" or (entity or "").upper() == E.RECORD_ID.name:
             p.role = "identifier"
         elif category == "free_text":
             p.role = "free_text"

@@ -18,8 +18,8 @@ from typing import Callable, Iterable, Optional, Union
 
 import numpy as np
 
+from privsynth import entities as E
 from privsynth.errors import PolicyError
-from privsynth.checksums import luhn_check_digit
 from privsynth.matching import cell_candidates
 from privsynth.matching import normalize as match_key
 
@@ -38,29 +38,6 @@ def _seed_from(rng: RngLike) -> int:
     return int(rng)
 
 
-def _imei(f, r: random.Random) -> str:
-    payload = "".join(str(r.randrange(10)) for _ in range(14))
-    return payload + luhn_check_digit(payload)
-
-
-def _card_damaged(f, r: random.Random) -> str:
-    # what a spreadsheet makes of a 16-digit card number: 6 significant digits, scientific notation
-    num = int(f.credit_card_number(card_type="mastercard"))
-    return f"{num:.5E}"
-
-
-def _record_id(f, r: random.Random) -> str:
-    return str(r.randrange(10**9, 10**10))
-
-
-def _gps(f, r: random.Random) -> str:
-    return f"{float(f.latitude()):.5f}, {float(f.longitude()):.5f}"
-
-
-def _age(f, r: random.Random) -> str:
-    return str(r.randrange(18, 90))
-
-
 def _opaque(prefix: str) -> Callable:
     def gen(f, r: random.Random) -> str:
         return f"{prefix}-" + "".join(r.choice(string.ascii_uppercase + string.digits) for _ in range(10))
@@ -68,47 +45,8 @@ def _opaque(prefix: str) -> Callable:
     return gen
 
 
-def _method(name: str, **kw) -> Callable:
-    def gen(f, r: random.Random) -> str:
-        return str(getattr(f, name)(**kw))
-
-    return gen
-
-
-# entity type -> generator(faker, random) -> str. Entity names follow the project's shared list.
-GENERATORS: dict[str, Callable] = {
-    "PERSON": _method("name"),
-    "FIRST_NAME": _method("first_name"),
-    "LAST_NAME": _method("last_name"),
-    "EMAIL_ADDRESS": lambda f, r: f"{f.user_name()}{r.randrange(100)}@{f.free_email_domain()}",
-    "PHONE_NUMBER": _method("phone_number"),
-    "IBAN_CODE": _method("iban"),
-    "CREDIT_CARD": _method("credit_card_number"),
-    "CREDIT_CARD_DAMAGED": _card_damaged,
-    "US_SSN": lambda f, r: f"{r.randrange(100, 900):03d}-{r.randrange(1, 100):02d}-{r.randrange(1, 10000):04d}",
-    "NATIONAL_ID": _method("ssn"),
-    "IP_ADDRESS": _method("ipv4"),
-    "MAC_ADDRESS": _method("mac_address"),
-    "IMEI": _imei,
-    "GPS_COORDINATES": _gps,
-    "URL": _method("url"),
-    "STREET_ADDRESS": _method("street_address"),
-    "POSTCODE": _method("postcode"),
-    "CITY": _method("city"),
-    "LOCATION": _method("city"),
-    "DATE_OF_BIRTH": lambda f, r: f.date_of_birth(minimum_age=18, maximum_age=90).isoformat(),
-    "DATE_TIME": lambda f, r: f.date_time().isoformat(sep=" "),
-    "AGE": _age,
-    "OCCUPATION": _method("job"),
-    "USERNAME": lambda f, r: f"{f.user_name()}{r.randrange(1000)}",
-    "PASSWORD": _method("password", length=12),
-    "RECORD_ID": _record_id,
-    "NATIONALITY": _method("country"),
-}
-# national identifiers without a Faker provider in every locale: an opaque token of the type
-for _t in ("UK_NINO", "UK_NHS", "DE_TAX_ID", "FR_NIR", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN",
-           "PL_PESEL", "SE_PERSONNUMMER", "EU_VAT"):
-    GENERATORS[_t] = _method("ssn")
+# entity type -> generator(faker, random) -> str: the `fake` of each declaration in privsynth.entities
+GENERATORS: dict[str, Callable] = {et.name: et.fake for et in E.all_types() if et.fake is not None}
 
 
 def normalize(value: object) -> set[str]:
@@ -156,7 +94,7 @@ def fake_values(
     seed = _seed_from(rng)
     r = random.Random(seed)
     et = (entity_type or "ID").upper()
-    gen = GENERATORS.get(et) or _opaque(et)
+    gen = E.fake_generator(et) or _opaque(et)
     f = _faker(locale, seed)
     avoid_norm: set[str] = set()
     for a in avoid or ():
@@ -164,7 +102,7 @@ def fake_values(
             avoid_norm |= normalize(a)
             avoid_norm.add(match_key(a))
     avoid_norm.discard("")
-    unique = et == "RECORD_ID"
+    unique = et == E.RECORD_ID.name
     used: set[str] = set()
 
     def ok(v: str) -> bool:

@@ -26,14 +26,14 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pandas as pd
 
+from privsynth import entities as E
 from privsynth.errors import InputError, PolicyError
 from privsynth.results import ScanResult, SynthesisReport
 from privsynth.synthesize.columns import from_model_frame, plan_columns, to_model_frame
 from privsynth.synthesize.engines import sdv_metadata, seed_everything
 from privsynth.synthesize.identifiers import fake_values
 from privsynth.synthesize.single import (
-    _col_rng,
-    _default_rewriter,
+    column_rng,
     assemble_release,
     real_identifier_values,
     split_holdout,
@@ -134,8 +134,13 @@ def synthesize_tables(
     policy,
     scans: dict[str, ScanResult],
     progress: Progress = None,
+    text_rewriter=None,
 ) -> MultiTableOutput:
-    """Fit HMA on the related tables (keys and relations from ``policy.synthesize``) and sample."""
+    """Fit HMA on the related tables (keys and relations from ``policy.synthesize``) and sample.
+
+    ``text_rewriter`` (a Series of n texts -> n texts) is required when a free-text column is kept
+    (``synthesize.free_text`` surrogate or llm); the caller builds it once
+    (``privsynth.pipeline.synthesis_text_rewriter``). Raises InputError and PolicyError."""
     s = policy.synthesize
     _check_policy(tables, s)
     for t, df in tables.items():
@@ -208,16 +213,17 @@ def synthesize_tables(
             continue
         old = sampled[t][pk].reset_index(drop=True)
         real = tables[t][pk]
-        vals: list[Any] = fake_values("RECORD_ID", len(old), _col_rng(s.seed, f"{t}.{pk}", "key"), s.locale,
+        vals: list[Any] = fake_values(E.RECORD_ID.name, len(old), column_rng(s.seed, f"{t}.{pk}", "key"), s.locale,
                                       {str(v) for v in real.dropna()})
         if pd.api.types.is_integer_dtype(real):
             vals = [int(v) for v in vals]
         key_map[t] = dict(zip(old.tolist(), vals))
         new_keys[t] = pd.Series(vals, dtype="int64" if pd.api.types.is_integer_dtype(real) else object)
 
-    rewriter = None
-    if s.free_text != "drop" and any(p.role == "free_text" for ps in plans.values() for p in ps):
-        rewriter = _default_rewriter(policy)
+    rewriter = text_rewriter
+    if s.free_text != "drop" and any(p.role == "free_text" for ps in plans.values() for p in ps) and rewriter is None:
+        raise PolicyError(f"synthesize.free_text: {s.free_text!r} needs a text rewriter: pass text_rewriter= "
+                          "(privsynth.pipeline.synthesis_text_rewriter builds it); or use 'drop'")
     releases: dict[str, pd.DataFrame] = {}
     reports: dict[str, SynthesisReport] = {}
     for t, df in tables.items():

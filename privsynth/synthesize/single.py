@@ -10,6 +10,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pandas as pd
 
+from privsynth import entities as E
 from privsynth.errors import InputError, PolicyError
 from privsynth.results import ColumnTreatment, ScanResult, SynthesisReport
 from privsynth.synthesize.columns import ColumnPlan, from_model_frame, plan_columns, to_model_frame
@@ -53,7 +54,7 @@ def split_holdout(df: pd.DataFrame, fraction: float, seed: int) -> tuple[pd.Data
     return df.iloc[train_idx].reset_index(drop=True), df.iloc[hold_idx].reset_index(drop=True)
 
 
-def _col_rng(seed: int, col: str, salt: str) -> np.random.Generator:
+def column_rng(seed: int, col: str, salt: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"{salt}:{col}".encode("utf-8"))])
 
 
@@ -64,9 +65,9 @@ def _str_values(s: pd.Series) -> set[str]:
 def regenerate_identifier(p: ColumnPlan, real: pd.Series, n: int, seed: int, locale: str,
                           avoid: set[str]) -> pd.Series:
     """Fake values of the column's entity type for ``n`` rows, missing at the real column's rate."""
-    rng = _col_rng(seed, p.name, "identifier")
+    rng = column_rng(seed, p.name, "identifier")
     et = (p.entity_type or "").upper() or None
-    if et == "RECORD_ID":
+    if et == E.RECORD_ID.name:
         vals: list[Any] = fake_values(et, n, rng, locale, avoid)
         if pd.api.types.is_integer_dtype(real) or pd.api.types.is_float_dtype(real):
             return pd.Series([int(v) for v in vals], dtype="int64")
@@ -80,7 +81,7 @@ def regenerate_identifier(p: ColumnPlan, real: pd.Series, n: int, seed: int, loc
 
 
 def _rewrite_text(p: ColumnPlan, train: pd.DataFrame, n: int, seed: int, rewriter: TextRewriter) -> pd.Series:
-    rng = _col_rng(seed, p.name, "text")
+    rng = column_rng(seed, p.name, "text")
     src = train[p.name].reset_index(drop=True)
     idx = rng.choice(len(src), size=n, replace=n > len(src))
     picked = src.iloc[idx].reset_index(drop=True)
@@ -88,27 +89,6 @@ def _rewrite_text(p: ColumnPlan, train: pd.DataFrame, n: int, seed: int, rewrite
     if len(out) != n:
         raise PolicyError(f"column {p.name!r}: the text rewriter returned {len(out)} values for {n} texts")
     return pd.Series(list(out), dtype=object)
-
-
-def _default_rewriter(policy) -> TextRewriter:
-    """Surrogate rewriting by the transform stage with a one-off random key (not kept): spans from
-    ``privsynth.detect.analyze_texts``, rewriting by ``privsynth.transform.rewrite_texts``."""
-    import secrets
-
-    try:
-        from privsynth.detect import analyze_texts  # type: ignore[attr-defined]
-        from privsynth.transform import rewrite_texts  # type: ignore[attr-defined]
-    except ImportError:
-        raise PolicyError("synthesize.free_text: 'surrogate' needs privsynth.transform.rewrite_texts, which is not available; use 'drop'") from None
-    key = secrets.token_bytes(32)
-
-    def rw(s: pd.Series) -> pd.Series:
-        texts = ["" if pd.isna(v) else str(v) for v in s]
-        spans = analyze_texts(texts, policy)
-        out = rewrite_texts(texts, spans, key, policy.synthesize.locale)
-        return pd.Series([None if pd.isna(o) else t for o, t in zip(s, out)], dtype=object)
-
-    return rw
 
 
 def real_identifier_values(df: pd.DataFrame, plans: list[ColumnPlan]) -> set[str]:
@@ -134,7 +114,7 @@ def assemble_release(plans: list[ColumnPlan], restored: dict[str, pd.Series], df
                                               params={"sdtype": p.sdtype, **({"date_format": p.date_format} if p.date_format else {})},
                                               note=p.note))
         elif p.role == "identifier":
-            is_key = (et or "").upper() == "RECORD_ID"
+            is_key = (et or "").upper() == E.RECORD_ID.name
             if s.identifiers == "drop" and not is_key:
                 treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
                                                   params={"entity_type": et}, note="direct identifier: not modelled, dropped"))
@@ -173,7 +153,12 @@ def synthesize_table(
 ) -> SynthesisOutput:
     """Split off a holdout, fit ``policy.synthesize.model`` on the non-identifying columns of the
     training split, sample a release, regenerate (or drop) direct identifiers and keys, and
-    measure utility. See docs/synthesize.md."""
+    measure utility. See docs/synthesize.md.
+
+    `text_rewriter` rewrites a Series of sampled real texts (n in, n out); required when a
+    free-text column is kept (`synthesize.free_text` surrogate or llm), built by the caller
+    (`privsynth.pipeline.synthesis_text_rewriter`). Raises InputError (too few rows, nothing to
+    model) and PolicyError (bad target column, missing rewriter)."""
     s = policy.synthesize
     if len(df) < s.min_rows:
         raise InputError(f"table has {len(df)} rows; synthesis needs at least {s.min_rows} (synthesize.min_rows)")
@@ -184,9 +169,8 @@ def synthesize_table(
     if not modelled:
         raise InputError("no column left to model after removing identifiers, free text, constant and empty columns")
     if s.free_text != "drop" and any(p.role == "free_text" for p in plans) and text_rewriter is None:
-        if s.free_text == "llm":
-            raise PolicyError("synthesize.free_text: 'llm' needs the transform stage's rewriter (passed by the pipeline); use 'surrogate' or 'drop'")
-        text_rewriter = _default_rewriter(policy)
+        raise PolicyError(f"synthesize.free_text: {s.free_text!r} needs a text rewriter: pass text_rewriter= "
+                          "(privsynth.pipeline.synthesis_text_rewriter builds it); or use 'drop'")
 
     train, holdout = split_holdout(df, s.holdout_fraction, s.seed)
     sdtypes = {p.name: p.sdtype for p in modelled}

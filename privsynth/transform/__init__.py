@@ -11,7 +11,7 @@ Entry points (see docs/architecture.md and docs/operators.md):
 from privsynth.transform import operators as _operators  # noqa: F401  (registers the structured operators)
 from privsynth.transform import text as _text  # noqa: F401  (registers surrogate / llm)
 from privsynth.transform.base import OPERATORS, Operator, OpContext
-from privsynth.transform.core import TransformOutput, anonymize_table, decrypt_table
+from privsynth.transform.table import TransformOutput, anonymize_table, decrypt_table
 from privsynth.transform.keys import generate_key, key_fingerprint, load_key, write_new_key
 from privsynth.transform.text import rewrite_texts
 

@@ -65,7 +65,7 @@ def _date_levels(dt: pd.Series, raw: pd.Series) -> list[pd.Series]:
 
 def ladder(series: pd.Series, hierarchy: Optional[dict[str, str]]) -> list[pd.Series]:
     """Generalization levels of one QI; the last is all "*"."""
-    from privsynth.transform.operators import _is_datetime, _is_numeric, detect_date_format
+    from privsynth.transform.operators import is_datetime_column, is_numeric_column, detect_date_format
 
     if hierarchy:
         cur = map_unique(series, lambda uv: [as_text(v) for v in uv])
@@ -76,9 +76,9 @@ def ladder(series: pd.Series, hierarchy: Optional[dict[str, str]]) -> list[pd.Se
                 break
             levels.append(nxt)
             cur = nxt
-    elif _is_numeric(series):
+    elif is_numeric_column(series):
         levels = _numeric_levels(series.astype(float))
-    elif _is_datetime(series):
+    elif is_datetime_column(series):
         levels = _date_levels(series, series)
     else:
         fmt = detect_date_format(series)

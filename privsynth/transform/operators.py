@@ -15,19 +15,22 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
+from privsynth import entities as E
 from privsynth.errors import KeyMaterialError, PolicyError
 from privsynth.transform.base import OPERATORS, Operator, OpContext, Params, as_text, map_unique
 from privsynth.transform.keys import derive_key
-from privsynth.transform.surrogates import _DATE_FORMATS, normalize
+from privsynth.transform.surrogates import DATE_FORMATS, normalize
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _is_numeric(s: pd.Series) -> bool:
+def is_numeric_column(s: pd.Series) -> bool:
+    """True for a numeric dtype that is not boolean."""
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 
-def _is_datetime(s: pd.Series) -> bool:
+def is_datetime_column(s: pd.Series) -> bool:
+    """True for a datetime64 dtype (with or without time zone)."""
     return pd.api.types.is_datetime64_any_dtype(s)
 
 
@@ -38,7 +41,7 @@ def detect_date_format(values: pd.Series) -> Optional[str]:
     if sample.empty:
         return None
     sample = sample.drop_duplicates().head(200)
-    for fmt in _DATE_FORMATS:
+    for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
         if parsed.notna().all():
             return fmt
@@ -47,7 +50,7 @@ def detect_date_format(values: pd.Series) -> Optional[str]:
 
 def _parse_dates(s: pd.Series, where: str, column: str) -> tuple[pd.Series, Optional[str]]:
     """(datetime series, original string format or None if the column already is datetime)."""
-    if _is_datetime(s):
+    if is_datetime_column(s):
         return s, None
     fmt = detect_date_format(s)
     if fmt is None:
@@ -56,7 +59,7 @@ def _parse_dates(s: pd.Series, where: str, column: str) -> tuple[pd.Series, Opti
 
 
 def _numeric(s: pd.Series, ctx: OpContext, op: str) -> pd.Series:
-    if _is_numeric(s):
+    if is_numeric_column(s):
         return s.astype(float)
     conv = pd.to_numeric(s, errors="coerce")
     if conv.notna().sum() < s.notna().sum():
@@ -123,7 +126,7 @@ class Pseudonymize(Operator):
         et = self.params.entity_type or ctx.entity_type
         ctx.note = f"surrogates of type {et}" if et else "format-preserving surrogates (no entity type)"
         fac = ctx.factory if not self.params.locale else _factory_for(ctx, self.params.locale)
-        if _is_datetime(series):
+        if is_datetime_column(series):
             def shift(uv):
                 ts = pd.DatetimeIndex(uv)
                 offs = np.array([fac.date_offset_days(t.date().isoformat()) for t in ts], dtype="int64")
@@ -160,8 +163,8 @@ def _factory_for(ctx: OpContext, locale: str):
 
 
 _TOKEN_PREFIX = {
-    "PERSON": "person_", "FIRST_NAME": "person_", "LAST_NAME": "person_", "EMAIL_ADDRESS": "email_",
-    "PHONE_NUMBER": "phone_", "RECORD_ID": "id_", "IBAN_CODE": "iban_", "CREDIT_CARD": "card_",
+    E.PERSON.name: "person_", E.FIRST_NAME.name: "person_", E.LAST_NAME.name: "person_", E.EMAIL_ADDRESS.name: "email_",
+    E.PHONE_NUMBER.name: "phone_", E.RECORD_ID.name: "id_", E.IBAN_CODE.name: "iban_", E.CREDIT_CARD.name: "card_",
 }
 
 
@@ -206,7 +209,8 @@ ENC_PREFIX = "enc:"
 _AAD = [b"privsynth/encrypt/v1"]
 
 
-def _siv(key: bytes):
+def aes_siv(key: bytes):
+    """AES-SIV (RFC 5297, deterministic authenticated encryption) under a 64-byte subkey derived from `key`."""
     from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
     return AESSIV(derive_key(key, "encrypt", 64))
@@ -220,7 +224,7 @@ class Encrypt(Operator):
     summary = "Deterministic authenticated encryption (AES-SIV); reversible with `privsynth reidentify`."
 
     def apply(self, series, ctx):
-        siv = _siv(ctx.key)
+        siv = aes_siv(ctx.key)
 
         def fn(uv):
             ctx.stats["unique_values"] = len(uv)
@@ -408,7 +412,7 @@ class TopBottomCode(Operator):
         ctx.stats["bottom_coded"] = int((x < lo).sum()) if lo is not None else 0
         ctx.stats["top_coded"] = int((x > hi).sum()) if hi is not None else 0
         out = x.clip(lower=lo, upper=hi)
-        if _is_numeric(series) and pd.api.types.is_integer_dtype(series):
+        if is_numeric_column(series) and pd.api.types.is_integer_dtype(series):
             out = out.round().astype(series.dtype)
         return out
 

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
+from privsynth import entities as E
 from privsynth.checksums import iban_check_digits, luhn_check_digit
 from privsynth.transform.keys import derive_key
 
@@ -36,7 +37,6 @@ _LETTERS_U = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LETTERS_L = "abcdefghijklmnopqrstuvwxyz"
 _HEXCH = "0123456789abcdef"
 
-NAME_TYPES = {"PERSON", "FIRST_NAME", "LAST_NAME"}
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "herr", "frau", "mme", "mlle", "m"}
 _EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 _NATIONALITIES = (
@@ -47,7 +47,7 @@ _NATIONALITIES = (
 )
 # Date formats the transform stage recognises and writes back unchanged in form (date surrogates, date_shift);
 # wider than privsynth.dates.DATE_FORMATS (month names, two-digit years), which synthesis and evaluation use.
-_DATE_FORMATS = (
+DATE_FORMATS = (
     "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d",
     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
     "%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%b %d %Y", "%B %Y", "%b %Y",
@@ -73,7 +73,7 @@ def _fmt_regex(fmt: str) -> "re.Pattern[str]":
 
 
 # cheap pre-filter: strptime is only tried on formats whose regex matches
-_DATE_RX = [(f, _fmt_regex(f)) for f in _DATE_FORMATS]
+_DATE_RX = [(f, _fmt_regex(f)) for f in DATE_FORMATS]
 
 
 def parse_date(v: str) -> "tuple[Optional[datetime], Optional[str]]":
@@ -94,10 +94,10 @@ def _norm_text(v: str) -> str:
 
 def normalize(entity_type: Optional[str], value: str) -> str:
     """The normalized form that keys a surrogate (case, spacing and separators removed where irrelevant)."""
-    et = (entity_type or "").upper()
-    if et in ("IBAN_CODE", "CREDIT_CARD", "CREDIT_CARD_DAMAGED"):
+    kind = E.surrogate_kind(entity_type)
+    if kind in ("iban", "card"):
         return re.sub(r"[^0-9A-Za-z]", "", value).upper()
-    if et == "PHONE_NUMBER":
+    if kind == "phone":
         return re.sub(r"[^0-9+]", "", value)
     return _norm_text(value)
 
@@ -336,9 +336,9 @@ class SurrogateFactory:
             if len(core) == 1:  # an initial
                 out[i] = self._format_preserving("name.initial", core).upper() + trail
                 continue
-            if entity_type == "LAST_NAME":
+            if entity_type == E.LAST_NAME.name:
                 role = "last"
-            elif entity_type == "FIRST_NAME":
+            elif entity_type == E.FIRST_NAME.name:
                 role = "first"
             elif len(name_idx) == 1:
                 c = core.casefold()
@@ -494,40 +494,46 @@ class SurrogateFactory:
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
+        kind = E.surrogate_kind(et)
         if not value.strip():
             out = value
-        elif et in NAME_TYPES:
-            out = self._name(et, value)
-        elif et == "EMAIL_ADDRESS":
-            out = self._email(value)
-        elif et == "IBAN_CODE":
-            out = self._iban(value)
-        elif et in ("CREDIT_CARD", "CREDIT_CARD_DAMAGED"):
-            out = self._card(value)
-        elif et == "PHONE_NUMBER":
-            out = self._phone(value)
-        elif et == "IP_ADDRESS":
-            out = self._ip(value)
-        elif et in ("DATE_TIME", "DATE_OF_BIRTH"):
-            out = self._date(value)
-        elif et == "URL":
-            out = self._url(value)
-        elif et in ("LOCATION", "CITY", "GPE"):
-            out = _case_like(value.strip(), self._pick("city", "city", _norm_text(value)))
-        elif et == "STREET_ADDRESS":
-            out = self._address(value)
-        elif et == "ORGANIZATION":
-            out = self._pick("company", "company", _norm_text(value))
-        elif et in ("NRP", "NATIONALITY"):
-            out = _NATIONALITIES[self._index("nationality", _norm_text(value), len(_NATIONALITIES))]
-        elif et == "MAC_ADDRESS":
-            out = self._format_preserving("mac", value, hexmode=True)
+        elif kind in self._KINDS:
+            out = self._KINDS[kind](self, et, value)
         elif text and not any(c.isdigit() for c in value):
             out = f"[{et or 'PII'}]"
         else:
             out = self._format_preserving("id." + et, value)
         self._cache[ck] = out
         return out
+
+    def _city(self, et: str, value: str) -> str:
+        return _case_like(value.strip(), self._pick("city", "city", _norm_text(value)))
+
+    def _company(self, et: str, value: str) -> str:
+        return self._pick("company", "company", _norm_text(value))
+
+    def _nationality(self, et: str, value: str) -> str:
+        return _NATIONALITIES[self._index("nationality", _norm_text(value), len(_NATIONALITIES))]
+
+    def _mac(self, et: str, value: str) -> str:
+        return self._format_preserving("mac", value, hexmode=True)
+
+    # surrogate kind (EntityType.surrogate) -> method(self, entity type, value); "format" is the fallback
+    _KINDS: dict[str, Callable[["SurrogateFactory", str, str], str]] = {
+        "name": lambda self, et, v: self._name(et, v),
+        "email": lambda self, et, v: self._email(v),
+        "iban": lambda self, et, v: self._iban(v),
+        "card": lambda self, et, v: self._card(v),
+        "phone": lambda self, et, v: self._phone(v),
+        "ip": lambda self, et, v: self._ip(v),
+        "date": lambda self, et, v: self._date(v),
+        "url": lambda self, et, v: self._url(v),
+        "city": _city,
+        "street_address": lambda self, et, v: self._address(v),
+        "company": _company,
+        "nationality": _nationality,
+        "mac": _mac,
+    }
 
     def many(self, entity_type: Optional[str], values: Sequence[str], text: bool = False) -> list[str]:
         return [self.surrogate(entity_type, v, text) for v in values]

@@ -31,17 +31,6 @@ class TransformOutput:
         return iter((self.data, self.report))
 
 
-def _default_detector(policy) -> Detector:
-    def detect(texts: list[str]):
-        try:
-            from privsynth.detect import analyze_texts
-        except ImportError:
-            raise PolicyError("free-text rewriting needs privsynth.detect.analyze_texts, which is not available") from None
-        return analyze_texts(texts, policy)
-
-    return detect
-
-
 def _plan(df: pd.DataFrame, scan: Optional[ScanResult], policy) -> list[tuple[str, Operator, OpContext]]:
     """Resolve and validate the operator of every column (no data is changed here)."""
     cols = [str(c) for c in df.columns]
@@ -86,6 +75,11 @@ def anonymize_table(
 
     All validation (operators, parameters, keys, hierarchies, k) happens before any column is
     transformed; errors are PolicyError / KeyMaterialError with one-line messages.
+
+    `detector` finds PII spans in free text (n texts -> n lists of spans); it is required only when
+    a free-text operator runs (surrogate, llm), and the caller builds it once
+    (`privsynth.pipeline.text_detector(policy)`). Raises PolicyError when one is needed and missing,
+    KeyMaterialError for a key shorter than 16 bytes.
     """
     from privsynth.transform import kanon  # noqa: F401  (registers nothing; imported for the table step)
     from privsynth.transform.surrogates import SurrogateFactory
@@ -105,7 +99,10 @@ def anonymize_table(
 
     def get_detector():
         if "d" not in det_box:
-            det_box["d"] = detector if detector is not None else _default_detector(policy)
+            if detector is None:
+                raise PolicyError("a free-text operator needs a text detector: pass detector= to anonymize_table "
+                                  "(privsynth.pipeline.text_detector(policy) builds the standard one)")
+            det_box["d"] = detector
         return det_box["d"]
 
     for col, op, ctx in plan:
@@ -203,9 +200,9 @@ def anonymize_table(
 
 def decrypt_table(df: pd.DataFrame, key: bytes, columns: Optional[list[str]] = None) -> tuple[pd.DataFrame, list[str]]:
     """Reverse the `encrypt` operator. Without `columns`, every column whose values all carry the
-    "enc:" prefix is decrypted. Returns (table, decrypted column names); a wrong key raises
-    KeyMaterialError naming the column."""
-    from privsynth.transform.operators import ENC_PREFIX, _siv, decrypt_values
+    "enc:" prefix is decrypted (AES-SIV, RFC 5297). Returns (table, decrypted column names); a
+    wrong key raises KeyMaterialError naming the column, an unknown column PolicyError."""
+    from privsynth.transform.operators import ENC_PREFIX, aes_siv, decrypt_values
 
     cols = [str(c) for c in df.columns]
     if columns:
@@ -219,7 +216,7 @@ def decrypt_table(df: pd.DataFrame, key: bytes, columns: Optional[list[str]] = N
             s = df[c].dropna()
             if len(s) and s.map(lambda v: isinstance(v, str)).all() and s.astype(str).str.startswith(ENC_PREFIX).all():
                 targets.append(str(c))
-    siv = _siv(key)
+    siv = aes_siv(key)
     out = df.copy()
     for c in targets:
         dec = map_unique(df[c], lambda uv, c=c: decrypt_values(uv, siv, c))
