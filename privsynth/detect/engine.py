@@ -7,6 +7,7 @@ loaded once per process and shared by every analyzer.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import threading
 from typing import Optional
@@ -176,6 +177,8 @@ IDENTIFIER_TYPES = frozenset({et.name for et in entities.all_types()
 # checksums that random digits pass often (the catalogue's `checksum_collides`): validated only with context
 WEAK_CHECKSUM_TYPES = frozenset(et.name for et in entities.all_types() if et.checksum_collides)
 WEAK_CHECKSUM_SCORE = 0.85
+_URL_HINT = re.compile(r"(?i)://|www\.|[a-z0-9-]\.[a-z]{2,24}\b")  # a URL needs a dot before letters
+CONTEXT_GATE_SCORE = 0.35  # text.DEFAULT_THRESHOLD: below it a pattern needs its context to count
 CONTEXT_BOOST = 0.35       # Presidio's LemmaContextAwareEnhancer default context_similarity_factor
 CONTEXT_MIN_SCORE = 0.4    # ... and min_score_with_context_similarity
 CONTEXT_WINDOW = 40        # characters before a match searched for context words (20 after)
@@ -236,20 +239,44 @@ def text_recognizers(policy=None) -> list:
     recs += [r for r in builtin_recognizers() if r.name not in _NOT_FOR_TEXT]
     if policy is not None:
         recs += policy_recognizers(policy.scan.recognizers)
+    from presidio_analyzer import PatternRecognizer
+
     for r in recs:
         pats = getattr(r, "patterns", None) or []
         r._privsynth_needs_digit = bool(pats) and not getattr(r, "deny_list", None) and all(
             ("\\d" in p.regex or "0-9" in p.regex) for p in pats)
+        # a recognizer without a validator whose best pattern scores below the threshold can only
+        # report with one of its context words in the text: skip it when none is there
+        validates = type(r).validate_result is not PatternRecognizer.validate_result and getattr(r, "_validator", True) is not None
+        best = max((p.score for p in pats), default=1.0)
+        r._privsynth_gate = _pattern_gate(r)
+        r._privsynth_context_gate = (tuple(c.lower() for c in (r.context or ())) if isinstance(r, PatternRecognizer)
+                                     and not validates and best < CONTEXT_GATE_SCORE and not getattr(r, "deny_list", None) else None)
     with _lock:
         _text_recs[key] = recs
     return recs
 
 
+def _pattern_gate(rec):
+    """One stdlib-`re` union of a pattern recognizer's regexes (case-insensitive, as Presidio runs
+    them): `search` tells in one pass whether calling the recognizer can give anything. None when
+    the recognizer has a deny list, no patterns, or a pattern the `re` module cannot compile."""
+    pats = getattr(rec, "patterns", None) or []
+    if not pats or getattr(rec, "deny_list", None):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{re.sub(r'^[(][?][a-zA-Z]+[)]', '', p.regex)})" for p in pats), re.I | re.M | re.S)
+    except re.error:
+        return None
+
+
 def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
     """Each recognizer's results on `text`, with Presidio's context rule applied cheaply: a
     context word of the recognizer within CONTEXT_WINDOW characters before (or 20 after) a
-    match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. Recognizers whose
-    every pattern needs a digit are skipped on texts without one; e-mail needs an `@`."""
+    match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. A recognizer is skipped
+    when the union of its patterns (`_pattern_gate`) finds nothing, when every pattern needs a digit
+    and the text has none, when it is e-mail and there is no `@`, or when it can only reach the
+    threshold through context words and none is there."""
     has_digit = any(ch.isdigit() for ch in text)
     low = None
     out = []
@@ -260,6 +287,17 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
             continue
         if r.name == "EmailRecognizer" and "@" not in text:
             continue
+        if r.name == "UrlRecognizer" and not _URL_HINT.search(text):
+            continue
+        pgate = getattr(r, "_privsynth_gate", None)
+        if pgate is not None and not pgate.search(text):
+            continue
+        gate = getattr(r, "_privsynth_context_gate", None)
+        if gate is not None:
+            if low is None:
+                low = text.lower()
+            if not any(c in low for c in gate):
+                continue
         try:
             res = r.analyze(text, r.supported_entities, None)
         except Exception:  # a policy recognizer must not stop the scan of other texts

@@ -28,7 +28,7 @@ REGIONS = {
     "nl": ("NL", "BE"),
     "it": ("IT", "CH"),
 }
-ALL_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "AT", "CH", "IE", "PT", "PL", "SE", "DK", "NO", "FI", "CA", "AU")
+ALL_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "CH")  # tried after the document's own regions
 VALID_SCORE = 0.95
 
 _CAND = re.compile(r"(?<![\d+])(?:\+[ \t]?|\([ \t]?\+?)?\d[\d \t().\-/]{4,24}\d\)?(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?(?!\d)", re.I)
