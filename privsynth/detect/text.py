@@ -312,9 +312,9 @@ def needs_ner(text: str, covered: Sequence[tuple[int, int]] = (), lang: str = "e
             j -= 1
         if j >= 0 and text[j] not in ".!?\n":
             w = m.group(0)
-            if w != "I" and free(st, m.end()) and w.lower() not in stop:
+            if w != "I" and free(st, m.end()) and w.lower() not in stop and w.lower() not in _WEEKDAYS:
                 return True
-    return any(free(m.start(), m.end()) for m in _MONTH_DAY.finditer(text))
+    return any(free(m.start(), m.end()) and m.group(0).lower() not in _WEEKDAYS for m in _MONTH_DAY.finditer(text))
 
 
 _MONTH_DAY = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -458,7 +458,12 @@ def _ages_after_names(text: str, spans: list[Span]) -> list[Span]:
 
 
 _AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))")
-_RELATIVE_DAY = frozenset("today yesterday tomorrow tonight now currently recently later soon heute gestern morgen aujourd'hui hier demain hoy ayer mañana vandaag gisteren morgen oggi ieri domani".split())
+_WEEKDAYS = frozenset("""monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
+miércoles jueves viernes sábado domingo maandag dinsdag woensdag donderdag vrijdag zaterdag zondag lunedì martedì mercoledì
+giovedì venerdì sabato domenica""".split())
+# a weekday or a relative day alone says when something happened, not who it happened to
+_RELATIVE_DAY = frozenset("today yesterday tomorrow tonight now currently recently later soon heute gestern morgen aujourd'hui hier demain hoy ayer mañana vandaag gisteren morgen oggi ieri domani next last this on by before after until".split()) | _WEEKDAYS
 # types dropped in a code context ("pedido 044186186"): colliding checksums and national IDs
 # without a checksum (driver licences, passports, ...)
 _WEAK_IDS = frozenset(et.name for et in E.all_types()
