@@ -169,14 +169,13 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     res.report.mapping_written = res.mapping is not None
     ev = None
     if evidence_out is not None:  # built before anything is written: a failure leaves no output
-        from privsynth.gate import decide_verdict
-
         ev = Evidence(created_at=_now(), command=list(command), mode="anonymize", inputs=[_input("original", data, df)], policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=res.report, versions=versions(), seeds={"scan": policy.scan.seed}, timings={"total_s": round(time.perf_counter() - t0, 3)}, key_fingerprint=res.report.key_fingerprint)
-        ev.verdict = decide_verdict(ev)
+        _finish(ev, policy)
     write_table(out, res.data)
     if res.mapping is not None:
         write_table(mapping_out or sibling(out, "mapping"), res.mapping)
     if ev is not None:
+        ev.inputs.append(_input("release", out, res.data))  # bound to the file as written
         _write_evidence(ev, evidence_out, None)
     return res.report
 
@@ -233,6 +232,7 @@ def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optiona
     write_table(out, res.release)
     write_table(holdout_path(out), res.holdout)
     write_table(train_path(out), res.train)
+    res.report.release_sha256 = sha256_file(out)
     if save_model is not None:
         from privsynth import synthesize
 
@@ -252,11 +252,9 @@ def _evaluate(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[p
 
 
 def _finish(ev: Evidence, policy: Policy) -> Evidence:
-    from privsynth.gate import decide_verdict, run_gate
+    from privsynth.gate import apply_gate
 
-    ev.gate = run_gate(ev.evaluation, policy)
-    ev.verdict = decide_verdict(ev)
-    return ev
+    return apply_gate(ev, policy)
 
 
 def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy: Policy, *, pseudonymized: bool = False, junit: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> Evidence:
@@ -349,6 +347,9 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     )
     _finish(ev, policy)
     write_table(outs["release"], release)
+    ev.inputs.append(_input("release", outs["release"], release))  # bound to the file as written
+    if synthesis is not None:
+        synthesis.release_sha256 = ev.inputs[-1].sha256
     if transform is not None and tres.mapping is not None:
         write_table(outs["mapping"], tres.mapping)
     from privsynth import report
