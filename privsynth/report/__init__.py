@@ -38,6 +38,7 @@ __all__ = [
     "render_json",
     "render_junit",
     "render_markdown",
+    "render_summary_html",
     "write_reports",
 ]
 
@@ -59,7 +60,7 @@ def _env() -> Environment:
 def _css() -> Markup:
     from privsynth.resources import templates_dir
 
-    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8") + "\n" + (templates_dir() / "summary.css").read_text(encoding="utf-8")
     return Markup(css.replace("</", "<\\/"))
 
 
@@ -69,6 +70,17 @@ def render_html(evidence: Evidence) -> str:
 
     ctx = build_context(evidence)
     return _env().get_template("report.html.j2").render(css=_css(), **ctx)
+
+
+def render_summary_html(evidence: Evidence) -> str:
+    """The report's one-screen summary on its own (an HTML fragment with its own scoped CSS), as
+    shown by `Evidence._repr_html_()` in a notebook."""
+    from privsynth.report.summary import summary_view
+    from privsynth.resources import templates_dir
+
+    css = (templates_dir() / "summary.css").read_text(encoding="utf-8").replace("</", "<\\/")
+    body = _env().get_template("summary.html.j2").render(s=summary_view(evidence))
+    return f'<div class="privsynth-notebook"><style>{css}</style>{body}</div>'
 
 
 # --------------------------------------------------------------------------- markdown

@@ -54,7 +54,7 @@ FAMILY_TITLES = {
     "sdc": "Classical disclosure control",
 }
 FAMILY_ORDER = ["residual_pii", "membership_inference", "wp29", "outliers", "similarity", "sdc"]
-STATUS_TITLES = {"pass": "pass", "fail": "FAIL", "not_run": "not run", "info": "info"}
+STATUS_TITLES = {"pass": "pass", "fail": "FAIL", "not_run": "not run", "info": "info", "inconclusive": "inconclusive", "not_applicable": "not applicable"}
 DECISIONS = [("approve", "Approve"), ("approve_with_conditions", "Approve with conditions"), ("reject", "Reject")]
 
 
@@ -112,8 +112,13 @@ def _reason_anchor(test: Optional[str], test_ids: set[str], columns: set[str]) -
 
 
 def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dict[str, Any]:
+    from privsynth.gate.checks import quantity
     from privsynth.report.charts import render_chart
 
+    check_status = check.status if check is not None and check.status else {"info": "not_applicable"}.get(t.status, t.status)
+    check_note = ""
+    if check is not None and check_status in ("inconclusive", "not_applicable") and check.message:
+        check_note = check.message.split(": ", 1)[-1] if check_status == "inconclusive" else ""
     charts = []
     if isinstance(t.charts, dict):
         for name, spec in list(t.charts.items())[:8]:
@@ -128,6 +133,10 @@ def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dic
         "threat_model": t.threat_model,
         "status": t.status,
         "status_title": STATUS_TITLES.get(t.status, t.status),
+        "check_status": check_status,
+        "check_status_title": STATUS_TITLES.get(check_status, check_status),
+        "check_note": check_note,
+        "quantity": check.quantity if check is not None else quantity(t),
         "value": fmt_num(t.value),
         "interval": _interval_text(t),
         "p_value": "-" if t.p_value is None else f"{t.p_value:.3g}",
@@ -265,7 +274,11 @@ def build_context(ev: Evidence) -> dict[str, Any]:
             "n_checks": len(ev.gate.checks),
             "n_failed_error": sum(1 for c in failed if c.severity == "error"),
             "n_failed_warn": sum(1 for c in failed if c.severity == "warn"),
-            "failed": [{"name": c.name, "anchor": anchor(c.test) if c.test else None, "severity": c.severity, "message": c.message} for c in failed],
+            "failed": [{"name": c.name, "anchor": anchor(c.test) if c.test else None, "severity": c.severity, "message": c.message,
+                        "status": c.status or "fail", "status_title": STATUS_TITLES.get(c.status or "fail", c.status or "fail"),
+                        "quantity": c.quantity,
+                        "value": (ev.verdict.label if c.name == "verdict" and ev.verdict else fmt_num(c.value)),
+                        "threshold": "-" if c.threshold is None else f"{c.comparator} {fmt_num(c.threshold)}"} for c in failed],
         }
 
     verdict = None
@@ -308,9 +321,10 @@ def build_context(ev: Evidence) -> dict[str, Any]:
             "distance": san.items(e.distance),
             "seed": e.seed,
             "n_tests": len(tests),
-            "n_pass": sum(t.status == "pass" for t in tests),
+            "n_pass": sum(1 for c in (ev.gate.checks if ev.gate else []) if c.test in {t.id for t in tests} and c.status == "pass"),
             "n_fail": sum(t.status == "fail" for t in tests),
-            "n_not_run": sum(t.status == "not_run" for t in tests),
+            "n_not_run": sum(t.status == "not_run" and t.required for t in tests),
+            "n_inconclusive": sum(1 for c in (ev.gate.checks if ev.gate else []) if c.status == "inconclusive"),
         }
 
     try:
@@ -321,8 +335,16 @@ def build_context(ev: Evidence) -> dict[str, Any]:
         policy_yaml = ""
     sources = ev.policy.get("sources", {}) if isinstance(ev.policy, dict) else {}
     signoff = ev.signoff if isinstance(ev.signoff, dict) else {}
+    from privsynth.report.summary import summary_view
+
+    summ = summary_view(ev)
+    rel = ev.release_file()
     return {
         "ev": ev,
+        "s": summ,
+        "digest": summ["digest"],
+        "signature": ev.signature,
+        "release": {"path": rel.path, "rows": "-" if rel.rows is None else rel.rows, "columns": "-" if rel.columns is None else rel.columns, "sha256": rel.sha256} if rel else None,
         "title": f"privsynth evidence report{(' - ' + ev.policy_name) if ev.policy_name else ''}",
         "verdict": verdict,
         "gate": gate,
