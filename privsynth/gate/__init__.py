@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from privsynth.gate.checks import check_from_test, matches, severity_for
 from privsynth.gate.ci_gate import VERDICT_CHECK, apply_gate, run_gate, verdict_check
+from privsynth.gate.integrity import EvidenceError, check_evidence, evidence_digest
 from privsynth.gate.verdict import (
     ATTACK_PREFIXES,
     PSEUDONYMIZING_OPERATORS,
@@ -24,6 +25,9 @@ from privsynth.gate.verdict import (
 __all__ = [
     "ATTACK_PREFIXES",
     "VERDICT_CHECK",
+    "EvidenceError",
+    "check_evidence",
+    "evidence_digest",
     "apply_gate",
     "verdict_check",
     "PSEUDONYMIZING_OPERATORS",
