@@ -78,7 +78,7 @@ TAMPERS: dict[str, tuple[Callable[[dict], None], str]] = {
     "delete a test and its check": (_delete_test_and_its_check, "required test(s) absent from the evaluation: mia.worst"),
     "edit a value": (_edit_value, "stored gate check mia.worst disagrees with its test result"),
     "edit a value and its status": (_edit_value_and_status, "disagrees"),
-    "store a pass beyond the threshold": (_pass_beyond_threshold, "test wp29.linkability is stored as passed but its value is beyond its threshold"),
+    "edit a passed test's value": (_pass_beyond_threshold, "stored gate check wp29.linkability disagrees with its test result"),
     "delete a check": (_delete_a_check, "stored gate check exact_match is missing"),
     "drop schema_version": (_drop_schema_version, "schema_version is missing"),
     "drop the policy": (_drop_policy, "records no policy"),

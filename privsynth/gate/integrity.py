@@ -8,7 +8,6 @@ the code path of the pipeline), and refused when
   (a label edited to `anonymous_candidate`, a test value edited, a check removed);
 - a test the recorded policy requires (`gate.require`), or the verdict needs (membership inference
   and the WP29 triad), is absent from an evaluation (deleted);
-- its test results contradict themselves (status `pass` with a value beyond the threshold);
 - it carries a signature whose digest is not the document's digest.
 
 A consistent forgery (every field edited together) passes these checks: only a signature
@@ -23,7 +22,7 @@ import json
 from typing import Any
 
 from privsynth.errors import InputError
-from privsynth.results import Evidence, TestResult
+from privsynth.results import Evidence
 
 DIGEST_EXCLUDES = frozenset({"signature", "signoff"})
 
@@ -62,16 +61,6 @@ def required_tests(policy: Any) -> list[str]:
     return out
 
 
-def _self_contradiction(t: TestResult) -> str:
-    from privsynth.gate.checks import threshold_target
-
-    if t.status != "pass" or t.value is None or t.threshold is None or threshold_target(t) != "value":
-        return ""
-    v, thr = t.value, t.threshold
-    ok = {"<=": v <= thr, "<": v < thr, ">=": v >= thr, ">": v > thr, "==": v == thr}.get(t.comparator, True)
-    return "" if ok else f"test {t.id} is stored as passed but its value is beyond its threshold"
-
-
 def _check_key(c: Any) -> tuple:
     return (c.name, c.status, c.passed, c.severity, c.value, c.threshold, c.comparator)
 
@@ -101,10 +90,6 @@ def check_evidence(ev: Evidence, source: str = "evidence") -> None:
         missing = [p for p in required_tests(policy) if not any(matches(i, p) for i in ids)]
         if missing:
             raise refuse(f"required test(s) absent from the evaluation: {', '.join(missing)}")
-        for t in ev.evaluation.tests:
-            why = _self_contradiction(t)
-            if why:
-                raise refuse(why)
     if ev.verdict is None or ev.gate is None:
         raise refuse("it records no verdict or no gate")
     again = apply_gate(ev.model_copy(deep=True), policy, extra_checks=extra_checks(ev))
