@@ -100,7 +100,9 @@ def evidence_from_data(data: Any, source: str = "evidence") -> Evidence:
 def load_evidence(path: str | Path) -> Evidence:
     """Read an evidence JSON file; errors are one line naming the file and the field. No integrity
     check (see `load_checked_evidence`)."""
-    _refuse_dataframe(path, "load_evidence(path)")
+    from privsynth.api import as_path
+
+    path = as_path(path, "load_evidence(path)")
     return evidence_from_data(read_evidence_json(path), str(path))
 
 
@@ -112,14 +114,6 @@ def load_checked_evidence(path: str | Path) -> Evidence:
     ev = load_evidence(path)
     check_evidence(ev, str(path))
     return ev
-
-
-def _refuse_dataframe(x: Any, where: str) -> None:
-    if type(x).__name__ in ("DataFrame", "Series") and type(x).__module__.startswith("pandas"):
-        raise InputError(
-            f"{where} expects a file path, got a pandas {type(x).__name__}: "
-            "pass the DataFrame to privsynth.audit(df, ...) or save it first (df.to_csv(path))"
-        )
 
 
 def policy_of(evidence: Evidence, source: str = "evidence") -> Policy:
