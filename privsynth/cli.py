@@ -236,8 +236,7 @@ def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Option
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:
-        for t in report.treatments:
-            click.echo(f"{t.column}\t{t.operator}\t{t.gdpr_class}")
+        _print_table(["column", "operator", "gdpr_class"], [[t.column, t.operator, t.gdpr_class] for t in report.treatments])
     _err(f"wrote {out} ({report.rows_out} rows)")
 
 
@@ -295,9 +294,9 @@ def synthesize(data: Path, out: Path, policy_ref: Optional[str], model: Optional
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:
-        click.echo(f"release\t{out}\t{report.release_rows} rows")
-        click.echo(f"holdout\t{pipeline.holdout_path(out)}\t{report.holdout_rows} rows")
-        click.echo(f"train\t{pipeline.train_path(out)}\t{report.train_rows} rows")
+        _print_table(["role", "file", "rows"], [["release", str(out), str(report.release_rows)],
+                                                ["holdout", str(pipeline.holdout_path(out)), str(report.holdout_rows)],
+                                                ["train", str(pipeline.train_path(out)), str(report.train_rows)]])
 
 
 # --------------------------------------------------------------------------- evaluate

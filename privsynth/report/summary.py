@@ -265,10 +265,11 @@ def _attacker(ev: Evidence, reasons: list[dict[str, Any]]) -> list[str]:
     for item in g.get("attacks", []):
         out.append("Succeed at an attack beyond the policy's limit: " + item["text"].split(" (", 1)[0].split(":", 1)[0] + ".")
     if "inconclusive" in g:
-        out.append(f"Possibly succeed where {len(g['inconclusive'])} test(s) could not tell either way.")
+        n = sum(len(i["ids"]) for i in g["inconclusive"])
+        out.append(f"Possibly succeed where {n} test{'s' if n > 1 else ''} could not tell either way.")
     if "not_run" in g:
         n = sum(len(i["ids"]) for i in g["not_run"])
-        out.append(f"Try attacks whose success is unknown: {n} test(s) could not run.")
+        out.append(f"Try attacks whose success is unknown: {n} test{'s' if n > 1 else ''} could not run.")
     out.append(
         "Use means outside the threat model: auxiliary data beyond the quasi-identifiers tested, access to the "
         "generator or to the original data, or attacks not run here (for example shadow-model attacks)."
@@ -283,7 +284,7 @@ def _decide(ev: Evidence, context: dict[str, Any], reasons: list[dict[str, Any]]
     if context["missing"]:
         out.append("State " + ", ".join(k.replace("_", " ") for k in context["missing"]) +
                    " in the policy's context: section; the evidence cannot judge whether sharing is lawful without them.")
-    out.append("Whether the recipients' means reasonably likely to be used (GDPR Recital 26) are covered by the threat model below.")
+    out.append("Whether the recipients' means reasonably likely to be used (GDPR Recital 26) are covered by the threat model (the report's section 2).")
     groups = {r["group"] for r in reasons}
     if groups & {"inconclusive", "not_run"}:
         out.append("Whether to accept the risks the tests could not measure (listed under the reasons), or to have them measured first.")
