@@ -119,3 +119,19 @@ def test_the_verdict_check_fails_the_gate_even_when_every_test_check_passes():
     assert ev.verdict.label == "personal_data"
     failed = [c for c in ev.gate.failed if c.severity == "error"]
     assert [c.name for c in failed] == ["verdict"] and not ev.gate.passed
+
+
+def test_the_inconclusive_verdict_label_renders_and_fails_a_release_preset():
+    """Issue 12 adds the label; the gate and the report must already handle it."""
+    import report_evidence as R
+    from privsynth.gate import verdict_check
+    from privsynth.report import render_html, render_markdown
+    from privsynth.results import Verdict
+
+    ev = R.finalize(R.synthesis_evidence())
+    ev.verdict = Verdict(label="inconclusive", reasons=[])
+    assert not verdict_check(ev.verdict, load_policy("public-release")).passed
+    assert verdict_check(ev.verdict, load_policy("internal-ci")).passed
+    html = render_html(ev)
+    assert 'data-verdict="inconclusive"' in html and "Inconclusive: cannot be called anonymous" in html
+    assert "## privsynth: Inconclusive" in render_markdown(ev)

@@ -184,6 +184,8 @@ def motivated_intruder(ev: Evidence) -> list[dict[str, str]]:
             "personal_data": "At least one attempt above succeeds or could not be ruled out; the release is personal data.",
             "pseudonymized": "The intruder without the key or mapping is held off only as long as these stay out of reach; the release is pseudonymized personal data.",
             "anonymous_candidate": "None of the attempts tested succeeds beyond the policy's thresholds. Attacks not modelled here (for example an intruder who can retrain the generator, or who holds auxiliary data beyond the threat model) remain for the controller to weigh.",
-        }[ev.verdict.label]
-        out.append({"title": "Conclusion", "text": concl, "status": {"personal_data": "fail", "pseudonymized": "info", "anonymous_candidate": "pass"}[ev.verdict.label]})
+            "inconclusive": "The tests could not see leaks of the size the policy names, so attempts that succeed on a few records would go unnoticed; the release cannot be called anonymous on this evidence.",
+        }.get(ev.verdict.label, "The release must be handled as personal data.")
+        status = {"personal_data": "fail", "pseudonymized": "info", "anonymous_candidate": "pass", "inconclusive": "not_run"}.get(ev.verdict.label, "fail")
+        out.append({"title": "Conclusion", "text": concl, "status": status})
     return out

@@ -25,8 +25,14 @@ VERDICT_TITLES = {
     "personal_data": "Personal data",
     "pseudonymized": "Pseudonymized: still personal data",
     "anonymous_candidate": "Candidate for anonymous data",
+    "inconclusive": "Inconclusive: cannot be called anonymous",
 }
 VERDICT_SUMMARIES = {
+    "inconclusive": (
+        "The verification could not detect leaks of the size the policy names (too few rows, or "
+        "tests without the power the policy asks for): the release cannot be called anonymous on "
+        "this evidence and must be handled as personal data until a stronger verification shows otherwise."
+    ),
     "personal_data": (
         "The release must be handled as personal data: the evidence below shows identifiers, "
         "residual personal data or a successful attack, or the tests needed to claim otherwise "
