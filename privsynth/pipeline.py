@@ -232,7 +232,8 @@ def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optiona
     write_table(out, res.release)
     write_table(holdout_path(out), res.holdout)
     write_table(train_path(out), res.train)
-    res.report.release_sha256 = sha256_file(out)
+    res.report.release_sha256 = sha256_file(out)  # the release is bound to the file as written
+    res.report.release_path, res.report.release_columns = str(out), res.release.shape[1]
     if save_model is not None:
         from privsynth import synthesize
 
@@ -349,7 +350,7 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     write_table(outs["release"], release)
     ev.inputs.append(_input("release", outs["release"], release))  # bound to the file as written
     if synthesis is not None:
-        synthesis.release_sha256 = ev.inputs[-1].sha256
+        synthesis.release_sha256, synthesis.release_path, synthesis.release_columns = ev.inputs[-1].sha256, ev.inputs[-1].path, ev.inputs[-1].columns
     if transform is not None and tres.mapping is not None:
         write_table(outs["mapping"], tres.mapping)
     from privsynth import report

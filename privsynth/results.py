@@ -126,6 +126,8 @@ class SynthesisReport(_Model):
     utility: dict[str, Any] = Field(default_factory=dict)
     model_saved_to: Optional[str] = None
     release_sha256: str = ""  # SHA-256 of the release file as written
+    release_path: str = ""  # the release file as written
+    release_columns: Optional[int] = None
 
 
 # --------------------------------------------------------------------------- evaluation
