@@ -509,12 +509,14 @@ def sign_command(evidence: Path, out: Path, ed25519_key: Optional[Path], key_fil
 @policy_option
 @click.option("--mode", type=click.Choice(["synthesize", "anonymize"]), default="synthesize", show_default=True, help="Produce the release by synthesis or by per-column operators.")
 @_key_options
+@click.option("--sign", "sign_hmac", is_flag=True, help="Sign the evidence with the project key (HMAC-SHA256; --key-file/--key-env).")
+@click.option("--sign-ed25519", "sign_ed25519", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Sign the evidence with this Ed25519 private key (PEM).")
 @exit_zero_option
 @junit_option
 @format_option(("table", "json"))
 @quiet_option
 @handle_errors
-def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
+def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, sign_hmac: bool, sign_ed25519: Optional[Path], exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
     """Scan, transform or synthesize, evaluate, gate and report in one go.
 
     \b
@@ -523,7 +525,22 @@ def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_f
     """
     from privsynth import pipeline
 
-    ev = pipeline.audit(data, out_dir, _load_policy(policy_ref), mode=mode, key_file=key_file, key_env=key_env, junit=junit, progress=progress_printer(quiet), log=None if quiet else _err, command=sys.argv)
+    sign = None
+    if sign_hmac or sign_ed25519 is not None:
+        from privsynth.gate.signature import sign_evidence
+
+        if sign_hmac and sign_ed25519 is not None:
+            raise click.UsageError("--sign and --sign-ed25519 exclude each other")
+        if sign_ed25519 is not None:
+            from privsynth.gate.signature import check_ed25519_private_key
+
+            check_ed25519_private_key(sign_ed25519)  # a bad key fails before any work
+            sign = functools.partial(sign_evidence, ed25519_private_key=sign_ed25519)
+        else:
+            from privsynth.transform.keys import load_key
+
+            sign = functools.partial(sign_evidence, hmac_key=load_key(key_file, key_env))  # checked before any work
+    ev = pipeline.audit(data, out_dir, _load_policy(policy_ref), mode=mode, key_file=key_file, key_env=key_env, junit=junit, progress=progress_printer(quiet), log=None if quiet else _err, command=sys.argv, sign=sign)
     _summarize(ev, fmt)
     _err(f"report: {out_dir / 'report.html'}")
     _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)

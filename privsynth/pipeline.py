@@ -301,8 +301,11 @@ def _write_evidence(ev: Evidence, evidence_out: Path, junit: Optional[Path]) -> 
 # --------------------------------------------------------------------------- audit
 
 
-def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize", key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", junit: Optional[Path] = None, progress: Progress = None, log: Log = None, command: Sequence[str] = ()) -> Evidence:
-    """scan -> synthesize or transform -> evaluate -> gate -> verdict -> evidence.json + report.html."""
+def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize", key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", junit: Optional[Path] = None, progress: Progress = None, log: Log = None, command: Sequence[str] = (), sign: Optional[Callable[[Evidence], Evidence]] = None) -> Evidence:
+    """scan -> synthesize or transform -> evaluate -> gate -> verdict -> evidence.json + report.html.
+
+    `sign`, when given, turns the finished evidence into signed evidence (e.g.
+    `lambda ev: gate.signature.sign_evidence(ev, hmac_key=key)`) before anything is written."""
     out_dir = Path(out_dir)
     outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html", "mapping": out_dir / "mapping.csv"}
     for o in list(outs.values()) + ([junit] if junit else []):
@@ -355,6 +358,8 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
         write_table(outs["mapping"], tres.mapping)
     from privsynth import report
 
+    if sign is not None:
+        ev = sign(ev)
     report.write_reports(ev, out_dir, junit=junit, inputs=(data, key_file))
     return ev
 

@@ -23,8 +23,15 @@ def underpowered_audit(tmp_path_factory) -> dict:
     data = work / "customers_300.csv"
     pd.read_csv(EXAMPLE, dtype=str, keep_default_na=False).head(300).to_csv(data, index=False)
     out = work / "audit"
-    res = CliRunner().invoke(cli, ["audit", str(data), "--out-dir", str(out), "--policy", "public-release", "-q"], catch_exceptions=False)
-    return {"res": res, "out": out, "evidence": json.loads((out / "evidence.json").read_text(encoding="utf-8"))}
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+    key = Ed25519PrivateKey.generate()
+    priv, pub = work / "signing.pem", work / "signing.pub.pem"
+    priv.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    pub.write_bytes(key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo))
+    res = CliRunner().invoke(cli, ["audit", str(data), "--out-dir", str(out), "--policy", "public-release", "--sign-ed25519", str(priv), "-q"], catch_exceptions=False)
+    return {"res": res, "out": out, "pub": pub, "evidence": json.loads((out / "evidence.json").read_text(encoding="utf-8"))}
 
 
 @pytest.mark.slow
@@ -62,3 +69,22 @@ def test_gate_recomputes_the_stored_evidence_under_each_preset(underpowered_audi
     assert res.exit_code == code, res.stderr
     assert f"policy **{policy}**" in res.stdout
     assert f"under policy {policy}" in res.stderr
+
+
+@pytest.mark.slow
+def test_a_signed_audit_verifies_and_its_report_shows_the_signature(underpowered_audit):
+    path = underpowered_audit["out"] / "evidence.json"
+    assert underpowered_audit["evidence"]["signature"]["algorithm"] == "ed25519"
+    res = CliRunner().invoke(cli, ["gate", str(path), "--verify", "--ed25519-public", str(underpowered_audit["pub"])], catch_exceptions=False)
+    assert res.exit_code == 1 and "signature verified: ed25519" in res.stderr  # signed, and still failing the gate
+    html = (underpowered_audit["out"] / "report.html").read_text(encoding="utf-8")
+    signoff = html[html.index('<section id="signoff"'):]
+    assert underpowered_audit["evidence"]["signature"]["digest"] in signoff and "ed25519" in signoff
+
+
+def test_audit_with_a_bad_signing_key_fails_before_any_work(tmp_path):
+    bad = tmp_path / "not-a-key.pem"
+    bad.write_text("hello", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["audit", str(EXAMPLE), "--out-dir", str(tmp_path / "o"), "--sign-ed25519", str(bad), "-q"], catch_exceptions=False)
+    assert res.exit_code == 2 and "not an unencrypted PEM private key" in res.stderr
+    assert not (tmp_path / "o").exists()

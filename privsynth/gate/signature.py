@@ -74,6 +74,12 @@ def _ed25519_public(path: Path):
     return key
 
 
+def check_ed25519_private_key(path: Path) -> str:
+    """Read an Ed25519 private key (PEM) now, so a bad key fails before any work; returns its key id.
+    Raises `EvidenceError` (one line) when it is missing, unreadable or not Ed25519."""
+    return _public_id(_ed25519_private(Path(path)).public_key())
+
+
 def _public_id(public_key) -> str:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
