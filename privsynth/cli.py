@@ -236,8 +236,7 @@ def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Option
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:
-        for t in report.treatments:
-            click.echo(f"{t.column}\t{t.operator}\t{t.gdpr_class}")
+        _print_table(["column", "operator", "gdpr_class"], [[t.column, t.operator, t.gdpr_class] for t in report.treatments])
     _err(f"wrote {out} ({report.rows_out} rows)")
 
 
@@ -295,9 +294,9 @@ def synthesize(data: Path, out: Path, policy_ref: Optional[str], model: Optional
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:
-        click.echo(f"release\t{out}\t{report.release_rows} rows")
-        click.echo(f"holdout\t{pipeline.holdout_path(out)}\t{report.holdout_rows} rows")
-        click.echo(f"train\t{pipeline.train_path(out)}\t{report.train_rows} rows")
+        _print_table(["role", "file", "rows"], [["release", str(out), str(report.release_rows)],
+                                                ["holdout", str(pipeline.holdout_path(out)), str(report.holdout_rows)],
+                                                ["train", str(pipeline.train_path(out)), str(report.train_rows)]])
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -339,15 +338,38 @@ def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, 
     _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)
 
 
+def _print_table(headers: list[str], rows: list[list[str]]) -> None:
+    """An aligned text table with a header row on stdout."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    for r in [headers, *rows]:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def _checks_table(ev: Any) -> None:
+    """One row per gate check: status, severity, check, the quantity the threshold applies to, its
+    value, interval and threshold (see docs/report.md, "Check status")."""
+    from privsynth.gate.checks import fmt_num
+
+    tests = {t.id: t for t in ev.evaluation.tests} if ev.evaluation else {}
+    rows = []
+    for c in ev.gate.checks if ev.gate else []:
+        t = tests.get(c.test or "")
+        interval = "-" if t is None or (t.ci_low is None and t.ci_high is None) else f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]"
+        value = fmt_num(t.p_value if (t is not None and c.quantity == "p-value") else c.value)
+        if c.quantity == "p-value":
+            interval = "-"
+        threshold = "-" if c.threshold is None else f"{c.comparator} {fmt_num(c.threshold)}"
+        if c.name == "verdict" and ev.verdict:
+            value, threshold = ev.verdict.label, "in gate.pass_verdicts"
+        rows.append([c.status or ("pass" if c.passed else "fail"), c.severity, c.name, c.quantity, value, interval, threshold])
+    _print_table(["status", "severity", "check", "quantity", "value", "interval", "threshold"], rows)
+
+
 def _summarize(ev: Any, fmt: str) -> None:
     if fmt == "json":
         _emit_json(ev.model_dump(mode="json"))
         return
-    if ev.evaluation:
-        for t in ev.evaluation.tests:
-            val = "-" if t.value is None else f"{t.value:.4g}"
-            thr = "" if t.threshold is None else f" (threshold {t.comparator} {t.threshold:g})"
-            click.echo(f"{t.status:<7} {t.id:<32} {val}{thr}")
+    _checks_table(ev)
     if ev.gate:
         for c in ev.gate.failed:
             _err(f"gate {c.severity}: {c.name}: {c.message}")
@@ -372,9 +394,9 @@ def report(evidence: Path, out: Optional[Path], fmt: str) -> None:
       privsynth report reports/demo/evidence.json --format md > comment.md
     """
     from privsynth.io import check_not_input, write_text
-    from privsynth.report import load_evidence, render
+    from privsynth.report import load_checked_evidence, render
 
-    ev = load_evidence(evidence)
+    ev = load_checked_evidence(evidence)
     text = render(ev, fmt)
     if out is None:
         click.echo(text, nl=False)
@@ -390,23 +412,41 @@ def report(evidence: Path, out: Optional[Path], fmt: str) -> None:
 @exit_zero_option
 @junit_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the re-gated evidence JSON here.")
+@click.option("--verify", is_flag=True, help="Require a valid signature (HMAC: --key-file/--key-env; Ed25519: --ed25519-public).")
+@click.option("--ed25519-public", "ed25519_public", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Ed25519 public key (PEM) for --verify.")
+@_key_options
 @format_option(("table", "json", "md"))
 @handle_errors
-def gate_command(evidence: Path, policy_ref: Optional[str], exit_zero: bool, junit: Optional[Path], out: Optional[Path], fmt: str) -> None:
+def gate_command(evidence: Path, policy_ref: Optional[str], exit_zero: bool, junit: Optional[Path], out: Optional[Path], verify: bool, ed25519_public: Optional[Path], key_file: Optional[Path], key_env: str, fmt: str) -> None:
     """Apply the gate to stored evidence: exit 0 when no error-severity check failed, 1 when one did.
 
-    Test outcomes are not recomputed (the thresholds are those of the run); severity, skip and
-    require come from --policy or from the policy recorded in the evidence. Exit 2 for errors.
+    The evidence is first checked: its verdict and gate are recomputed from its own test results
+    and the policy it records, and evidence whose stored label or gate disagrees, that lacks a
+    required test or a schema_version, or that changed after signing is refused (exit 2). With
+    --verify a valid signature is also required. Test outcomes are not recomputed (the thresholds
+    are those of the run); severity, skip, require and pass_verdicts come from --policy or from the
+    recorded policy.
 
     \b
     Examples:
       privsynth gate reports/demo/evidence.json --junit reports/demo/junit.xml
       privsynth gate reports/demo/evidence.json --policy public-release --format md
+      privsynth gate signed.json --verify --key-file secrets/privsynth.key
     """
     from privsynth.io import check_not_input, write_text
-    from privsynth.report import load_evidence, regate, render_json, render_junit, render_markdown
+    from privsynth.report import load_checked_evidence, regate, render_json, render_junit, render_markdown
 
-    ev = regate(load_evidence(evidence), _load_policy(policy_ref) if policy_ref else None)
+    stored = load_checked_evidence(evidence)
+    if verify:
+        from privsynth.gate.signature import verify_signature
+
+        hmac_key = None
+        if stored.signature is not None and stored.signature.algorithm == "hmac-sha256":
+            from privsynth.transform.keys import load_key
+
+            hmac_key = load_key(key_file, key_env)
+        _err(verify_signature(stored, str(evidence), hmac_key=hmac_key, ed25519_public_key=ed25519_public))
+    ev = regate(stored, _load_policy(policy_ref) if policy_ref else None)
     assert ev.gate is not None and ev.verdict is not None
     if junit is not None:
         check_not_input(junit, [evidence])
@@ -415,17 +455,49 @@ def gate_command(evidence: Path, policy_ref: Optional[str], exit_zero: bool, jun
         check_not_input(out, [evidence])
         write_text(out, render_json(ev))
     if fmt == "json":
-        _emit_json(ev.gate.model_dump(mode="json") | {"verdict": ev.verdict.model_dump(mode="json")})
+        _emit_json(ev.gate.model_dump(mode="json") | {"verdict": ev.verdict.model_dump(mode="json"), "policy": ev.policy_name})
     elif fmt == "md":
         click.echo(render_markdown(ev), nl=False)
     else:
-        for c in ev.gate.checks:
-            state = "pass" if c.passed else ("FAIL" if c.severity == "error" else "warn")
-            click.echo(f"{state:<5} {c.severity:<5} {c.name}")
+        _checks_table(ev)
     for c in ev.gate.failed:
         _err(f"gate {c.severity}: {c.name}: {c.message}")
-    _err(f"gate {'passed' if ev.gate.passed else 'failed'}; verdict: {ev.verdict.label}")
+    _err(f"gate {'passed' if ev.gate.passed else 'failed'} under policy {ev.policy_name or '(unnamed)'}; verdict: {ev.verdict.label}")
     _gate_exit(ev.gate.passed, exit_zero)
+
+
+@cli.command("sign")
+@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Signed evidence JSON to write (never the input).")
+@click.option("--ed25519-key", "ed25519_key", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Sign with this Ed25519 private key (PEM) instead of the project key.")
+@_key_options
+@handle_errors
+def sign_command(evidence: Path, out: Path, ed25519_key: Optional[Path], key_file: Optional[Path], key_env: str) -> None:
+    """Sign checked evidence: HMAC-SHA256 with the project key, or Ed25519 with --ed25519-key.
+
+    The signature covers the evidence digest (everything but the sign-off block), so the DPO can
+    fill the sign-off without breaking it. `privsynth gate --verify` checks it.
+
+    \b
+    Examples:
+      privsynth sign reports/demo/evidence.json --out reports/demo/evidence.signed.json --key-file secrets/privsynth.key
+      privsynth sign evidence.json --out evidence.signed.json --ed25519-key secrets/release-signing.pem
+    """
+    from privsynth.gate.signature import sign_evidence
+    from privsynth.io import check_not_input, write_text
+    from privsynth.report import load_checked_evidence, render_json
+
+    check_not_input(out, [evidence, key_file, ed25519_key])
+    ev = load_checked_evidence(evidence)
+    if ed25519_key is not None:
+        signed = sign_evidence(ev, ed25519_private_key=ed25519_key)
+    else:
+        from privsynth.transform.keys import load_key
+
+        signed = sign_evidence(ev, hmac_key=load_key(key_file, key_env))
+    write_text(out, render_json(signed))
+    assert signed.signature is not None
+    _err(f"wrote {out}: {signed.signature.algorithm} signature by key {signed.signature.key_id} over {signed.signature.digest}")
 
 
 # --------------------------------------------------------------------------- audit
@@ -437,12 +509,14 @@ def gate_command(evidence: Path, policy_ref: Optional[str], exit_zero: bool, jun
 @policy_option
 @click.option("--mode", type=click.Choice(["synthesize", "anonymize"]), default="synthesize", show_default=True, help="Produce the release by synthesis or by per-column operators.")
 @_key_options
+@click.option("--sign", "sign_hmac", is_flag=True, help="Sign the evidence with the project key (HMAC-SHA256; --key-file/--key-env).")
+@click.option("--sign-ed25519", "sign_ed25519", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Sign the evidence with this Ed25519 private key (PEM).")
 @exit_zero_option
 @junit_option
 @format_option(("table", "json"))
 @quiet_option
 @handle_errors
-def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
+def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, sign_hmac: bool, sign_ed25519: Optional[Path], exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
     """Scan, transform or synthesize, evaluate, gate and report in one go.
 
     \b
@@ -451,7 +525,22 @@ def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_f
     """
     from privsynth import pipeline
 
-    ev = pipeline.audit(data, out_dir, _load_policy(policy_ref), mode=mode, key_file=key_file, key_env=key_env, junit=junit, progress=progress_printer(quiet), log=None if quiet else _err, command=sys.argv)
+    sign = None
+    if sign_hmac or sign_ed25519 is not None:
+        from privsynth.gate.signature import sign_evidence
+
+        if sign_hmac and sign_ed25519 is not None:
+            raise click.UsageError("--sign and --sign-ed25519 exclude each other")
+        if sign_ed25519 is not None:
+            from privsynth.gate.signature import check_ed25519_private_key
+
+            check_ed25519_private_key(sign_ed25519)  # a bad key fails before any work
+            sign = functools.partial(sign_evidence, ed25519_private_key=sign_ed25519)
+        else:
+            from privsynth.transform.keys import load_key
+
+            sign = functools.partial(sign_evidence, hmac_key=load_key(key_file, key_env))  # checked before any work
+    ev = pipeline.audit(data, out_dir, _load_policy(policy_ref), mode=mode, key_file=key_file, key_env=key_env, junit=junit, progress=progress_printer(quiet), log=None if quiet else _err, command=sys.argv, sign=sign)
     _summarize(ev, fmt)
     _err(f"report: {out_dir / 'report.html'}")
     _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)

@@ -169,14 +169,13 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     res.report.mapping_written = res.mapping is not None
     ev = None
     if evidence_out is not None:  # built before anything is written: a failure leaves no output
-        from privsynth.gate import decide_verdict
-
         ev = Evidence(created_at=_now(), command=list(command), mode="anonymize", inputs=[_input("original", data, df)], policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=res.report, versions=versions(), seeds={"scan": policy.scan.seed}, timings={"total_s": round(time.perf_counter() - t0, 3)}, key_fingerprint=res.report.key_fingerprint)
-        ev.verdict = decide_verdict(ev)
+        _finish(ev, policy)
     write_table(out, res.data)
     if res.mapping is not None:
         write_table(mapping_out or sibling(out, "mapping"), res.mapping)
     if ev is not None:
+        ev.inputs.append(_input("release", out, res.data))  # bound to the file as written
         _write_evidence(ev, evidence_out, None)
     return res.report
 
@@ -233,6 +232,8 @@ def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optiona
     write_table(out, res.release)
     write_table(holdout_path(out), res.holdout)
     write_table(train_path(out), res.train)
+    res.report.release_sha256 = sha256_file(out)  # the release is bound to the file as written
+    res.report.release_path, res.report.release_columns = str(out), res.release.shape[1]
     if save_model is not None:
         from privsynth import synthesize
 
@@ -252,11 +253,9 @@ def _evaluate(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[p
 
 
 def _finish(ev: Evidence, policy: Policy) -> Evidence:
-    from privsynth.gate import decide_verdict, run_gate
+    from privsynth.gate import apply_gate
 
-    ev.gate = run_gate(ev.evaluation, policy)
-    ev.verdict = decide_verdict(ev)
-    return ev
+    return apply_gate(ev, policy)
 
 
 def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy: Policy, *, pseudonymized: bool = False, junit: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> Evidence:
@@ -302,8 +301,11 @@ def _write_evidence(ev: Evidence, evidence_out: Path, junit: Optional[Path]) -> 
 # --------------------------------------------------------------------------- audit
 
 
-def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize", key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", junit: Optional[Path] = None, progress: Progress = None, log: Log = None, command: Sequence[str] = ()) -> Evidence:
-    """scan -> synthesize or transform -> evaluate -> gate -> verdict -> evidence.json + report.html."""
+def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize", key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", junit: Optional[Path] = None, progress: Progress = None, log: Log = None, command: Sequence[str] = (), sign: Optional[Callable[[Evidence], Evidence]] = None) -> Evidence:
+    """scan -> synthesize or transform -> evaluate -> gate -> verdict -> evidence.json + report.html.
+
+    `sign`, when given, turns the finished evidence into signed evidence (e.g.
+    `lambda ev: gate.signature.sign_evidence(ev, hmac_key=key)`) before anything is written."""
     out_dir = Path(out_dir)
     outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html", "mapping": out_dir / "mapping.csv"}
     for o in list(outs.values()) + ([junit] if junit else []):
@@ -349,10 +351,15 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     )
     _finish(ev, policy)
     write_table(outs["release"], release)
+    ev.inputs.append(_input("release", outs["release"], release))  # bound to the file as written
+    if synthesis is not None:
+        synthesis.release_sha256, synthesis.release_path, synthesis.release_columns = ev.inputs[-1].sha256, ev.inputs[-1].path, ev.inputs[-1].columns
     if transform is not None and tres.mapping is not None:
         write_table(outs["mapping"], tres.mapping)
     from privsynth import report
 
+    if sign is not None:
+        ev = sign(ev)
     report.write_reports(ev, out_dir, junit=junit, inputs=(data, key_file))
     return ev
 

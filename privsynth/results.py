@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Category = Literal[
     "direct_identifier",
@@ -26,7 +26,12 @@ Category = Literal[
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
 GdprClass = Literal["pseudonymization", "anonymization", "synthesis", "removed", "none"]
-VerdictLabel = Literal["personal_data", "pseudonymized", "anonymous_candidate"]
+VerdictLabel = Literal["personal_data", "pseudonymized", "anonymous_candidate", "inconclusive"]
+VERDICT_LABELS: tuple[str, ...] = VerdictLabel.__args__  # type: ignore[attr-defined]
+# The status of one gate check (docs/report.md, "Check status"): never "pass" for a check whose
+# interval reaches its threshold, whose test lacked the power the policy asks for, or that did not run.
+CheckStatus = Literal["pass", "fail", "inconclusive", "not_run", "not_applicable"]
+CHECK_STATUSES: tuple[str, ...] = CheckStatus.__args__  # type: ignore[attr-defined]
 TestStatus = Literal["pass", "fail", "not_run", "info"]
 Severity = Literal["error", "warn"]
 
@@ -120,6 +125,9 @@ class SynthesisReport(_Model):
     treatments: list[ColumnTreatment] = Field(default_factory=list)
     utility: dict[str, Any] = Field(default_factory=dict)
     model_saved_to: Optional[str] = None
+    release_sha256: str = ""  # SHA-256 of the release file as written
+    release_path: str = ""  # the release file as written
+    release_columns: Optional[int] = None
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -168,8 +176,14 @@ class EvaluationReport(_Model):
 
 
 class GateCheck(_Model):
+    """One CI check. `status` says what was found (see `CheckStatus`); `passed` is False for every
+    status but pass and not_applicable; `quantity` names what `threshold` is compared with
+    ("value" or "p-value")."""
+
     name: str
     test: Optional[str] = None
+    status: Optional[CheckStatus] = None
+    quantity: str = "value"
     value: Optional[float] = None
     threshold: Optional[float] = None
     comparator: str = "<="
@@ -208,11 +222,22 @@ class Verdict(_Model):
 
 
 class InputFile(_Model):
-    role: str  # original | release | holdout | train | policy
+    role: str  # original | release | holdout | train | policy (role "release": the file shared, as written)
     path: str
     sha256: str
     rows: Optional[int] = None
     columns: Optional[int] = None
+
+
+class Signature(_Model):
+    """A signature over the evidence digest (`privsynth.gate.evidence_digest`: SHA-256 of the
+    canonical JSON without `signature` and `signoff`). `algorithm` is `hmac-sha256` (the project
+    key) or `ed25519`; `key_id` is the key's fingerprint, never the key."""
+
+    algorithm: Literal["hmac-sha256", "ed25519"]
+    digest: str
+    value: str  # hex (HMAC) or base64 (Ed25519)
+    key_id: str = ""
 
 
 class Evidence(_Model):
@@ -234,6 +259,17 @@ class Evidence(_Model):
     timings: dict[str, float] = Field(default_factory=dict)
     key_fingerprint: Optional[str] = None
     signoff: dict[str, Any] = Field(default_factory=dict)
+    signature: Optional[Signature] = None
+
+    def release_file(self) -> Optional[InputFile]:
+        """The release this evidence is bound to (the input or output with role `release`)."""
+        return next((i for i in self.inputs if i.role == "release"), None)
+
+    def _repr_html_(self) -> str:
+        """The one-screen summary of the report, for Jupyter (`privsynth.audit(...)` in a notebook)."""
+        from privsynth.report import render_summary_html
+
+        return render_summary_html(self)
 
 
 def evidence_json_schema() -> dict[str, Any]:

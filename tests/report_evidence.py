@@ -214,10 +214,8 @@ def pseudonymized_evidence() -> Evidence:
 
 
 def finalize(ev: Evidence, policy_ref: str = "controlled-sharing") -> Evidence:
-    """Fill gate and verdict with the real functions, as the pipeline does."""
-    from privsynth.gate import decide_verdict, run_gate
+    """Fill gate and verdict with the real function the pipeline uses (`apply_gate`)."""
+    from privsynth.gate import apply_gate
     from privsynth.policy import load_policy
 
-    ev.gate = run_gate(ev.evaluation, load_policy(policy_ref))
-    ev.verdict = decide_verdict(ev)
-    return ev
+    return apply_gate(ev, load_policy(policy_ref))

@@ -45,6 +45,11 @@ def test_synthesize_then_evaluate_then_report_and_gate(work):
     assert rep["train_rows"] + rep["holdout_rows"] == 300 and rep["train_sha256"]
     for p in (out, out.with_name("release.train.csv"), out.with_name("release.holdout.csv")):
         assert p.exists()
+    # the release is bound to the file written: path, SHA-256, rows and columns
+    import hashlib
+
+    assert rep["release_path"] == str(out) and rep["release_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert (rep["release_rows"], rep["release_columns"]) == pd.read_csv(out).shape
     ev_path = work / "syn" / "evidence.json"
     junit = work / "syn" / "junit.xml"
     res = run("evaluate", "--original", str(out.with_name("release.train.csv")), "--release", str(out), "--holdout",

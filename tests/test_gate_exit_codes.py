@@ -93,5 +93,5 @@ def test_every_failed_error_check_is_listed_on_stderr(fake_pipeline, tmp_path, c
     fake_pipeline["evidence"] = R.finalize(ev, "controlled-sharing")
     res = _invoke(command, tmp_path)
     listed = [line.split(":")[1].strip() for line in res.stderr.splitlines() if line.startswith("gate error:")]
-    assert listed == ["mia.distance", "mia.worst", "wp29.singling_out.univariate"]
+    assert listed == ["mia.distance", "mia.worst", "wp29.singling_out.univariate", "verdict"]
     assert res.exit_code == 1

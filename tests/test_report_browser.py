@@ -186,7 +186,7 @@ def test_report_opens_with_the_verdict_visible(browser_run: dict[str, Any]) -> N
     probe = browser_run["probe"]
     assert probe["visible"], "the verdict box is not visible in the first screen"
     assert "Candidate for anonymous data" in probe["text"]
-    assert probe["sections"] == ["summary", "inputs", "columns", "synthesis", "tests", "wp29", "intruder", "reproducibility", "signoff"]
+    assert probe["sections"] == ["summary", "gate", "inputs", "columns", "synthesis", "tests", "wp29", "intruder", "reproducibility", "signoff"]
     assert probe["svgs"] >= 5
 
 
@@ -217,3 +217,91 @@ def test_screenshot_and_print_pdf_are_saved(browser_run: dict[str, Any]) -> None
     pdf = (browser_run["artifacts"] / "report.pdf").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000
     assert pdf[:5] == b"%PDF-" and pdf.count(b"/Type /Page") >= 3
+
+
+# --------------------------------------------------------------------------- print: nothing wider than the page
+
+A4_PRINTABLE_PX = round((210 - 2 * 14) / 25.4 * 96)  # A4 minus the 14 mm side margins of @page, in CSS px
+
+
+def _print_probe(html_path: Path, profile: Path, artifacts: Path) -> dict[str, Any]:
+    """Open the report with print media at the printable A4 width, list every element whose box
+    runs past the right edge, and print it to PDF with the report's own @page size."""
+    cdp = PipeCDP(CHROMIUM, profile)
+    try:
+        target = cdp.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        cdp.send("Page.enable", session=session)
+        cdp.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+        cdp.send("Emulation.setDeviceMetricsOverride", {"width": A4_PRINTABLE_PX, "height": 1100, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        cdp.send("Page.navigate", {"url": html_path.resolve().as_uri()}, session=session)
+        cdp.wait_for("Page.loadEventFired", session=session)
+        probe = cdp.send("Runtime.evaluate", {"returnByValue": True, "expression": """(() => {
+            const width = document.documentElement.clientWidth;
+            const wide = [];
+            for (const el of document.body.querySelectorAll('*')) {
+                if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
+                const r = el.getBoundingClientRect();
+                if (r.width === 0 && r.height === 0) continue;
+                if (r.right > width + 0.5 || r.left < -0.5)
+                    wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && el.className.baseVal === undefined ? '.' + el.className : '') + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+            }
+            return {width: width, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 20),
+                    headings: [...document.querySelectorAll('h2, h3, h4')].map(h => h.innerText.trim())};
+        })()"""}, session=session)["result"]["value"]
+        pdf = cdp.send("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True}, session=session)
+        (artifacts / "report-print.pdf").write_bytes(base64.b64decode(pdf["data"]))
+        return probe
+    finally:
+        cdp.close()
+
+
+def _long_names_evidence():
+    """Personal-data evidence with an unbreakable 90-character column name and a long policy path:
+    the content most likely to push a table past the margin."""
+    ev = R.synthesis_evidence(mia_auc=0.74, wp29_so=0.3)
+    long = "customer_lifetime_value_segment_" + "x" * 58
+    ev.scan.columns[-1].name = long
+    ev.evaluation.columns_used.append(long)
+    ev.inputs[0].path = "/srv/data/exports/" + "very_long_directory_name_" * 4 + "customers.csv"
+    return R.finalize(ev)
+
+
+@pytest.fixture(scope="module")
+def print_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if CHROMIUM is None:
+        pytest.skip("headless Chromium not installed (apt-get install -y chromium)")
+    work = tmp_path_factory.mktemp("print")
+    artifacts = Path(os.environ.get("PRIVSYNTH_BROWSER_ARTIFACTS") or work)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    html_path = work / "report.html"
+    html_path.write_text(render_html(_long_names_evidence()), encoding="utf-8")
+    probe = _print_probe(html_path, work / "profile", artifacts)
+    return {"probe": probe, "pdf": artifacts / "report-print.pdf"}
+
+
+@needs_chromium
+def test_printed_report_has_no_element_wider_than_the_page(print_run: dict[str, Any]) -> None:
+    probe = print_run["probe"]
+    assert probe["width"] == A4_PRINTABLE_PX
+    assert probe["wide"] == [], f"elements past the right margin at {probe['width']} px: {probe['wide']}"
+    assert probe["scrollWidth"] <= probe["width"]
+
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@needs_chromium
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) not installed")
+def test_no_printed_page_ends_with_a_heading_split_from_its_content(print_run: dict[str, Any]) -> None:
+    text = subprocess.run([PDFTOTEXT, "-layout", str(print_run["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 3
+    headings = {h for h in print_run["probe"]["headings"] if len(h) > 3}
+    stranded = []
+    for i, page in enumerate(pages[:-1]):
+        last = [line.strip() for line in page.splitlines() if line.strip()][-1]
+        if last in headings:
+            stranded.append((i + 1, last))
+    assert stranded == [], f"headings at the foot of a page, split from their content: {stranded}"
+    assert all(len([ln for ln in p.splitlines() if ln.strip()]) >= 8 for p in pages[:-1]), "a nearly blank page"

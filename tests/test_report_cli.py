@@ -60,11 +60,21 @@ def test_report_writes_a_file_and_refuses_to_overwrite_its_input(clean: Path, tm
     "content, message",
     [
         (None, "evidence file not found"),
+        ("", "empty file"),
         ("{not json", "not valid JSON (line 1"),
-        ("[1, 2]", "must be a JSON object"),
+        ('{"schema_version": "1.1", "created_at": "2026-01', "not valid JSON (line 1"),  # truncated
+        ("[1, 2]", "must be a JSON object, got an array"),
+        ('"evidence"', "must be a JSON object, got a string"),
         ('{"schema_version": "9.0", "created_at": "x"}', "evidence schema 9.0 is not supported"),
-        ('{"created_at": "x", "evaluation": {"tests": [{"id": "a", "name": "a", "family": "f", "status": "maybe"}]}}', "evaluation.tests[0].status"),
-        ('{"created_at": "x", "surprise": 1}', "surprise"),
+        ('{"schema_version": "1.99", "created_at": "x"}', "evidence schema 1.99 is not supported"),
+        ('{"created_at": "x"}', "schema_version is missing"),
+        ('{"schema_version": 1.1, "created_at": "x"}', "schema_version must be a string"),
+        ('{"schema_version": "1.1", "created_at": "x", "evaluation": {"tests": [{"id": "a", "name": "a", "family": "f", "status": "maybe"}]}}', "evaluation.tests[0].status"),
+        ('{"schema_version": "1.1", "created_at": "x", "evaluation": "all good"}', "evaluation"),
+        ('{"schema_version": "1.1", "created_at": ["x"]}', "created_at"),
+        ('{"schema_version": "1.1", "created_at": "x", "surprise": 1}', "surprise"),
+        ('{"schema_version": "1.1", "created_at": "x", "signoff": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ('{"schema_version": "1.1", "created_at": "x", "signoff": {"a": ' + "[" * 200 + "]" * 200 + "}}", "nested deeper than 64 levels"),
     ],
 )
 @pytest.mark.parametrize("command", ["report", "gate"])
@@ -82,16 +92,19 @@ def test_unreadable_evidence_exits_2_with_one_line_naming_file_and_field(tmp_pat
 def test_gate_exits_0_when_every_check_passes_or_only_warns(clean: Path):
     res = _run("gate", str(clean))
     assert res.exit_code == 0
-    assert "gate warn" not in res.stderr  # residual_pii.text does not apply (no free-text column): no warning
-    assert "gate passed; verdict: anonymous_candidate" in res.stderr
+    assert "gate warn: residual_pii.text" not in res.stderr  # does not apply (no free-text column): no warning
+    assert "gate warn: outliers.mia" in res.stderr  # its interval reaches the threshold: inconclusive, warns
+    assert "gate passed under policy controlled-sharing; verdict: anonymous_candidate" in res.stderr
 
 
 def test_gate_exits_1_when_an_error_severity_check_failed_and_lists_all_failures(leaky: Path):
     res = _run("gate", str(leaky))
     assert res.exit_code == 1
     failed = [line for line in res.stderr.splitlines() if line.startswith("gate error:")]
-    assert [line.split(":")[1].strip() for line in failed] == ["mia.distance", "mia.worst"]
-    assert "FAIL  error mia.worst" in res.stdout
+    assert [line.split(":")[1].strip() for line in failed] == ["mia.distance", "mia.worst", "verdict"]
+    assert res.stdout.splitlines()[0].split() == ["status", "severity", "check", "quantity", "value", "interval", "threshold"]
+    row = next(line for line in res.stdout.splitlines() if " mia.worst " in line)
+    assert row.split()[:5] == ["fail", "error", "mia.worst", "attack", "AUC"] and "<= 0.6" in row
 
 
 def test_gate_exit_zero_reports_the_failure_but_exits_0(leaky: Path):
@@ -117,6 +130,10 @@ def test_gate_with_a_policy_whose_severity_is_warn_downgrades_a_failure(tmp_path
     pol = tmp_path / "lenient.yaml"
     pol.write_text("extends: controlled-sharing\ngate:\n  severity:\n    mia: warn\n", encoding="utf-8")
     res = _run("gate", str(leaky), "--policy", str(pol))
+    # the check only warns, but the verdict (personal_data) is not one controlled-sharing passes
+    assert res.exit_code == 1 and "gate warn: mia.worst" in res.stderr and "gate error: verdict" in res.stderr
+    pol.write_text("extends: controlled-sharing\ngate:\n  severity:\n    mia: warn\n  pass_verdicts: [anonymous_candidate, personal_data]\n", encoding="utf-8")
+    res = _run("gate", str(leaky), "--policy", str(pol))
     assert res.exit_code == 0 and "gate warn: mia.worst" in res.stderr
 
 
@@ -125,7 +142,7 @@ def test_gate_writes_junit_and_the_regated_evidence(leaky: Path, tmp_path: Path)
     res = _run("gate", str(leaky), "--junit", str(junit), "--out", str(out), "--policy", "internal-ci")
     assert res.exit_code == 1
     suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite.get("failures") == "2"
+    assert suite.get("failures") == "3"  # mia.distance, mia.worst (error) and outliers.mia (inconclusive, warn)
     assert json.loads(out.read_text(encoding="utf-8"))["gate"]["passed"] is False
 
 

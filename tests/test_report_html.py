@@ -13,7 +13,7 @@ from privsynth.report.charts import histogram, interval, render_chart, roc
 from privsynth.results import ColumnScan, ColumnTreatment, TestResult, VerdictReason
 
 XSS = "<script>alert(1)</script>"
-SECTIONS = ["summary", "inputs", "columns", "synthesis", "tests", "wp29", "intruder", "reproducibility", "signoff"]
+SECTIONS = ["summary", "gate", "inputs", "columns", "synthesis", "tests", "wp29", "intruder", "reproducibility", "signoff"]
 
 
 class Doc(HTMLParser):
@@ -124,7 +124,7 @@ def test_the_motivated_intruder_narrative_is_built_from_the_results():
     ev = R.finalize(R.synthesis_evidence(wp29_so=0.31))
     text = Doc(render_html(ev)).all_text
     assert "Singling someone out." in text
-    assert "Singling out (univariate) measured 0.31" in text and "singling out is possible" in text
+    assert "Singling out (univariate): attack risk beyond the control set 0.31" in text and "singling out is possible" in text
     assert "[wp29.singling_out.univariate]" in text
 
 

@@ -61,11 +61,15 @@ def test_the_markdown_summary_gives_verdict_gate_reasons_and_failed_checks():
     ev = R.finalize(R.synthesis_evidence(mia_auc=0.74))
     md = render_markdown(ev)
     assert md.startswith("## privsynth: Personal data")
-    assert "gate **FAILED** (2 error, 0 warning)" in md  # residual_pii.text does not apply: not a warning
+    # mia.distance, mia.worst and the verdict fail; outliers.mia is inconclusive (warn);
+    # residual_pii.text does not apply: not a warning
+    assert "gate **failed** (3 error, 1 warning) · policy **controlled-sharing**" in md
     assert "(`mia.worst`)" in md
-    table = [line for line in md.splitlines() if line.startswith("| `")]
-    failed_rows = [line for line in table if "| error |" in line or "| warn |" in line]
+    failed_part = md.split("**Failed checks**", 1)[1].split("<details>", 1)[0]
+    failed_rows = [line for line in failed_part.splitlines() if line.startswith("| `")]
     assert len(failed_rows) == len(ev.gate.failed)
+    assert "| `mia.worst` | fail | error | attack AUC | 0.74 | &lt;= 0.6 |" in failed_rows
+    assert "| `outliers.mia` | inconclusive | warn |" in failed_part
     assert "_This is evidence, not a legal determination" in md
 
 
@@ -89,11 +93,14 @@ def test_junit_has_one_testcase_per_gate_check_and_a_failure_per_failed_check():
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == [c.name for c in ev.gate.checks]
     failures = {c.get("name"): c.find("failure") for c in cases if c.find("failure") is not None}
-    assert set(failures) == {c.name for c in ev.gate.failed if c.name != "residual_pii.text"}
-    assert {f.get("type") for f in failures.values()} == {"error"}
+    assert set(failures) == {c.name for c in ev.gate.failed}
+    assert {n: f.get("type") for n, f in failures.items() if f.get("type") == "warn"} == {"outliers.mia": "warn"}
+    assert failures["outliers.mia"].get("message").startswith("[warn, inconclusive]")
     skipped = [c.get("name") for c in cases if c.find("skipped") is not None]
-    assert skipped == ["residual_pii.text"]  # a test that does not apply to this release
-    assert suite.get("tests") == str(len(cases)) and suite.get("failures") == str(len(failures)) and suite.get("skipped") == "1"
+    assert skipped == ["dcr.p5_ratio", "residual_pii.text"]  # informational; does not apply to this release
+    status = {c.get("name"): c.find("properties/property[@name='status']").get("value") for c in cases}
+    assert status["outliers.mia"] == "inconclusive" and status["residual_pii.text"] == "not_applicable" and status["verdict"] == "fail"
+    assert suite.get("tests") == str(len(cases)) and suite.get("failures") == str(len(failures)) and suite.get("skipped") == "2"
     props = {p.get("name"): p.get("value") for p in suite.find("properties")}
     assert props == {"policy": "controlled-sharing", "verdict": "personal_data", "gate_passed": "false"}
 
@@ -183,7 +190,7 @@ def test_gate_and_verdict_messages_carry_only_names_and_aggregates():
     ],
 )
 def test_free_form_dictionaries_show_numbers_and_names_but_no_free_strings(data, shown, hidden):
-    from privsynth.report.context import Sanitizer
+    from privsynth.report.sanitize import Sanitizer
 
     text = Sanitizer({"age", "EMAIL_ADDRESS"}).text(data)
     for s in shown:

@@ -1,13 +1,28 @@
-"""Matching test ids against policy keys, and turning one TestResult into one GateCheck."""
+"""Matching test ids against policy keys, and turning one TestResult into one GateCheck.
+
+Check status (docs/report.md, "Check status"), one of:
+
+- `pass` — the test ran, its value is on the passing side of the threshold, the whole interval too,
+  and the test could detect a leak of the size the policy names (when it reports that size);
+- `fail` — the test ran and failed its threshold;
+- `inconclusive` — the test passed on its point estimate, but its interval reaches the threshold,
+  or the smallest leak it could detect is larger than the policy allows (`max_undetected_leak`);
+- `not_run` — the test could not run (the reason is kept);
+- `not_applicable` — the test does not apply to this kind of release, or is informational.
+
+Only `pass` and `not_applicable` count as passed; the others fail, with the policy's severity for
+`fail`, and for `inconclusive`/`not_run` with that severity when the policy lists the test under
+`gate.require` (otherwise `warn`).
+"""
 
 from __future__ import annotations
 
 import math
 from fnmatch import fnmatchcase
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from privsynth.policy.models import GateSettings
-from privsynth.results import GateCheck, Severity, TestResult
+from privsynth.results import CheckStatus, GateCheck, Severity, TestResult
 
 
 def matches(test_id: str, pattern: str) -> bool:
@@ -69,6 +84,38 @@ def threshold_target(t: TestResult) -> str:
     return "value"
 
 
+# What a test's value is, by test id (most specific first); a test may name it itself in
+# details["quantity"]. Used in check messages, CLI tables and the report next to each threshold.
+QUANTITIES: tuple[tuple[str, str], ...] = (
+    ("mia.tpr", "true-positive rate at 0.1% false positives"),
+    ("mia.epsilon", "empirical epsilon"),
+    ("mia", "attack AUC"),
+    ("outliers.mia", "attack AUC on outliers"),
+    ("wp29", "attack risk beyond the control set"),
+    ("residual_pii", "identifier values found"),
+    ("sdc.k_anonymity", "smallest class size k"),
+    ("sdc.l_diversity", "smallest l"),
+    ("sdc.t_closeness", "largest t"),
+    ("sdc.prosecutor_risk", "largest re-identification risk"),
+    ("sdc.journalist_risk", "largest re-identification risk"),
+    ("sdc.unique_share", "share of unique records"),
+    ("dcr.share_closer_to_train", "share closer to training data"),
+)
+
+
+def quantity(t: TestResult) -> str:
+    """The quantity the test's threshold applies to, in words ("p-value", "attack AUC", ...)."""
+    if threshold_target(t) == "p_value":
+        return "p-value"
+    named = t.details.get("quantity") if isinstance(t.details, dict) else None
+    if isinstance(named, str) and 0 < len(named) <= 60 and "\n" not in named:
+        return named
+    for pattern, words in QUANTITIES:
+        if matches(t.id, pattern):
+            return words
+    return "value"
+
+
 def threshold_text(t: TestResult) -> str:
     if t.threshold is None:
         return "-"
@@ -88,27 +135,91 @@ def describe(t: TestResult) -> str:
     return ", ".join(parts)
 
 
-def check_from_test(t: TestResult, gate: GateSettings) -> GateCheck:
-    """A GateCheck for one test that is not skipped.
+def interval_clear(t: TestResult) -> bool:
+    """True when the whole interval lies on the passing side of the threshold (or no interval)."""
+    if t.threshold is None or threshold_target(t) != "value":
+        return True  # the threshold applies to the p-value, not to the interval of the value
+    if t.comparator in ("<=", "<"):
+        bound = t.ci_high
+        if bound is None:
+            return True
+        return bound <= t.threshold if t.comparator == "<=" else bound < t.threshold
+    if t.comparator in (">=", ">"):
+        bound = t.ci_low
+        if bound is None:
+            return True
+        return bound >= t.threshold if t.comparator == ">=" else bound > t.threshold
+    return True
 
-    pass/info -> passed; fail -> failed with the policy's severity; not_run -> failed, warn-level
-    unless the policy lists the test under `gate.require` (then with its severity); not_run of a
-    test that does not apply to the release (`required` false) -> passed, "does not apply".
-    """
-    sev = severity_for(t.id, gate)
-    base = dict(name=t.id, test=t.id, value=t.value, threshold=t.threshold, comparator=t.comparator)
+
+# Keys under which a test reports the smallest leak it could detect (share of the release, with
+# the power it states); compared with the policy's `max_undetected_leak`.
+DETECTABLE_LEAK_KEYS: tuple[str, ...] = ("minimum_detectable_leak_share_of_release", "minimum_detectable_leak")
+DEFAULT_MAX_UNDETECTED_LEAK = 0.01  # 1% of release rows, until the policy names its own (issue 12)
+
+
+def detectable_leak(t: TestResult) -> Optional[float]:
+    """The smallest leak (share of release rows) the test reports it could detect, or None."""
+    if not isinstance(t.details, dict):
+        return None
+    for k in DETECTABLE_LEAK_KEYS:
+        v = t.details.get(k)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+            return float(v)
+    return None
+
+
+def max_undetected_leak(policy: Any) -> float:
+    """The largest leak (share of release rows) a test may miss for its pass to count: the policy's
+    `evaluate.max_undetected_leak` when it has one, else 1% (DEFAULT_MAX_UNDETECTED_LEAK)."""
+    ev = getattr(policy, "evaluate", None)
+    for holder in (ev, getattr(ev, "thresholds", None)):
+        v = getattr(holder, "max_undetected_leak", None)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+    return DEFAULT_MAX_UNDETECTED_LEAK
+
+
+def check_status(t: TestResult, gate: GateSettings, leak_limit: float = DEFAULT_MAX_UNDETECTED_LEAK) -> tuple[CheckStatus, str]:
+    """The check status of one test and, when it is not a plain pass or fail, why (one sentence)."""
     if t.status == "not_run":
-        required = is_required_to_run(t.id, gate)
-        why = t.reason_not_run or "no reason given"
-        if not required and not t.required:
-            # the test does not apply to this kind of release (e.g. k-anonymity on synthetic rows)
-            return GateCheck(**base, severity="warn", passed=True, message=f"{t.name} does not apply: {why}")
-        msg = f"{t.name} could not run: {why}"
-        if required:
-            msg += " (the policy requires this test to run)"
-        return GateCheck(**base, severity=sev if required else "warn", passed=False, message=msg)
+        if not t.required and not is_required_to_run(t.id, gate):
+            return "not_applicable", f"does not apply: {t.reason_not_run or 'no reason given'}"
+        return "not_run", f"could not run: {t.reason_not_run or 'no reason given'}"
     if t.status == "fail":
-        return GateCheck(**base, severity=sev, passed=False, message=f"{t.name} failed: {describe(t)}")
+        return "fail", ""
     if t.status == "info":
-        return GateCheck(**base, severity=sev, passed=True, message=f"{t.name} (informational): {describe(t)}")
+        return "not_applicable", "informational: the policy sets no threshold for it"
+    if t.value is None and t.threshold is not None:
+        return "not_run", "reported no value"
+    if not interval_clear(t):
+        return "inconclusive", (
+            f"passed on its point estimate, but its interval [{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}] "
+            f"reaches the threshold {threshold_text(t)}"
+        )
+    leak = detectable_leak(t)
+    if leak is not None and leak > leak_limit:
+        return "inconclusive", (
+            f"could only detect leaks of {100 * leak:.3g}% of the release or more; "
+            f"the policy asks for {100 * leak_limit:.3g}%"
+        )
+    return "pass", ""
+
+
+def check_from_test(t: TestResult, gate: GateSettings, leak_limit: float = DEFAULT_MAX_UNDETECTED_LEAK) -> GateCheck:
+    """A GateCheck for one test that is not skipped (statuses: see the module docstring)."""
+    sev = severity_for(t.id, gate)
+    required = is_required_to_run(t.id, gate)
+    status, why = check_status(t, gate, leak_limit)
+    base = dict(name=t.id, test=t.id, status=status, quantity=quantity(t), value=t.value, threshold=t.threshold, comparator=t.comparator)
+    if status == "not_applicable":
+        return GateCheck(**base, severity="warn", passed=True, message=f"{t.name} {why}")
+    if status == "not_run":
+        msg = f"{t.name} {why}" + (" (the policy requires this test to run)" if required else "")
+        return GateCheck(**base, severity=sev if required else "warn", passed=False, message=msg)
+    if status == "inconclusive":
+        msg = f"{t.name} is inconclusive: it {why}" + (" (the policy requires this test)" if required else "")
+        return GateCheck(**base, severity=sev if required else "warn", passed=False, message=msg)
+    if status == "fail":
+        return GateCheck(**base, severity=sev, passed=False, message=f"{t.name} failed: {describe(t)}")
     return GateCheck(**base, severity=sev, passed=True, message=f"{t.name} passed: {describe(t)}")

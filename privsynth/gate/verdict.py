@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from privsynth.gate.checks import describe, matches, threshold_target
+from privsynth.gate.checks import describe, interval_clear as _interval_clear, matches
 from privsynth.results import (
     ColumnTreatment,
     Evidence,
@@ -78,23 +78,6 @@ def _treatments(evidence: Evidence) -> dict[str, list[ColumnTreatment]]:
 
 def _is_pseudonymizing(t: ColumnTreatment) -> bool:
     return t.gdpr_class == "pseudonymization" or t.operator in PSEUDONYMIZING_OPERATORS
-
-
-def _interval_clear(t: TestResult) -> bool:
-    """True when the whole interval lies on the passing side of the threshold (or no interval)."""
-    if t.threshold is None or threshold_target(t) != "value":
-        return True  # the threshold applies to the p-value, not to the interval of the value
-    if t.comparator in ("<=", "<"):
-        bound = t.ci_high
-        if bound is None:
-            return True
-        return bound <= t.threshold if t.comparator == "<=" else bound < t.threshold
-    if t.comparator in (">=", ">"):
-        bound = t.ci_low
-        if bound is None:
-            return True
-        return bound >= t.threshold if t.comparator == ">=" else bound > t.threshold
-    return True
 
 
 def _threat_model(ev: Optional[EvaluationReport]) -> str:

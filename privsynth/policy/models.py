@@ -6,7 +6,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from privsynth.results import Category
+from privsynth.results import Category, VerdictLabel
 
 
 class _Strict(BaseModel):
@@ -172,6 +172,21 @@ class GateSettings(_Strict):
     require: list[str] = Field(default_factory=list)
     # also fail the gate when a warn-severity check failed (e.g. for a public release)
     fail_on_warn: bool = False
+    # the verdicts with which the gate can pass (exit 0); any other verdict is a failed error-level
+    # check `verdict`. Strict by default: a policy that does not say passes only anonymous_candidate.
+    pass_verdicts: list[VerdictLabel] = Field(default_factory=lambda: ["anonymous_candidate"], min_length=1)
+
+
+class SharingContext(_Strict):
+    """Why and with whom the release is shared (shown at the top of the report). Free text written
+    by the controller; the report quotes it and says which fields are missing."""
+
+    recipient: str = ""  # who receives the data, e.g. "University of X, research group Y"
+    purpose: str = ""  # why, e.g. "training a churn model"
+    retention: str = ""  # how long the recipient keeps it, e.g. "12 months, then deleted"
+    legal_basis: str = ""  # e.g. "GDPR Art. 6(1)(f) legitimate interests; DSA of 2026-01-10"
+    controller: str = ""  # who is responsible for the decision
+    notes: str = ""
 
 
 class Policy(_Strict):
@@ -184,4 +199,5 @@ class Policy(_Strict):
     synthesize: SynthesizeSettings = Field(default_factory=SynthesizeSettings)
     evaluate: EvaluateSettings = Field(default_factory=EvaluateSettings)
     gate: GateSettings = Field(default_factory=GateSettings)
+    context: SharingContext = Field(default_factory=SharingContext)
     sources: dict[str, str] = Field(default_factory=dict)  # threshold -> where it comes from

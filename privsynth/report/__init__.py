@@ -23,11 +23,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from privsynth.errors import PrivsynthError
-from privsynth.report.evidence_io import load_evidence, policy_of, regate
+from privsynth.report.evidence_io import evidence_from_data, load_checked_evidence, load_evidence, policy_of, regate
 from privsynth.results import Evidence
 
 __all__ = [
     "FORMATS",
+    "evidence_from_data",
+    "load_checked_evidence",
     "load_evidence",
     "policy_of",
     "regate",
@@ -36,6 +38,7 @@ __all__ = [
     "render_json",
     "render_junit",
     "render_markdown",
+    "render_summary_html",
     "write_reports",
 ]
 
@@ -57,16 +60,27 @@ def _env() -> Environment:
 def _css() -> Markup:
     from privsynth.resources import templates_dir
 
-    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8") + "\n" + (templates_dir() / "summary.css").read_text(encoding="utf-8")
     return Markup(css.replace("</", "<\\/"))
 
 
 def render_html(evidence: Evidence) -> str:
     """The report a DPO reads and signs: one self-contained HTML file."""
-    from privsynth.report.context import build_context
+    from privsynth.report.view import build_context
 
     ctx = build_context(evidence)
     return _env().get_template("report.html.j2").render(css=_css(), **ctx)
+
+
+def render_summary_html(evidence: Evidence) -> str:
+    """The report's one-screen summary on its own (an HTML fragment with its own scoped CSS), as
+    shown by `Evidence._repr_html_()` in a notebook."""
+    from privsynth.report.summary import summary_view
+    from privsynth.resources import templates_dir
+
+    css = (templates_dir() / "summary.css").read_text(encoding="utf-8").replace("</", "<\\/")
+    body = _env().get_template("summary.html.j2").render(s=summary_view(evidence))
+    return f'<div class="privsynth-notebook"><style>{css}</style>{body}</div>'
 
 
 # --------------------------------------------------------------------------- markdown
@@ -88,9 +102,10 @@ def _md_code(text: object) -> str:
 
 
 def render_markdown(evidence: Evidence) -> str:
-    """A compact summary: verdict and reasons, gate result, failed checks, tests table."""
-    from privsynth.gate.checks import fmt_num, threshold_text
-    from privsynth.report.context import VERDICT_TITLES
+    """A compact summary for a pull-request comment: verdict and reasons, the gate under the named
+    policy, failed checks (status, quantity, value, threshold), all checks collapsed, the caveat."""
+    from privsynth.gate.checks import fmt_num
+    from privsynth.report.view import VERDICT_TITLES
 
     ev = evidence
     lines: list[str] = []
@@ -102,7 +117,7 @@ def render_markdown(evidence: Evidence) -> str:
     if ev.gate is not None:
         n_err = sum(1 for c in ev.gate.failed if c.severity == "error")
         n_warn = sum(1 for c in ev.gate.failed if c.severity == "warn")
-        meta.insert(0, f"gate **{'passed' if ev.gate.passed else 'FAILED'}** ({n_err} error, {n_warn} warning)")
+        meta.insert(0, f"gate **{'passed' if ev.gate.passed else 'failed'}** ({n_err} error, {n_warn} warning)")
     lines.append(" · ".join(meta))
     lines.append("")
     if v and v.reasons:
@@ -111,24 +126,28 @@ def render_markdown(evidence: Evidence) -> str:
         for r in v.reasons:
             lines.append(f"- {md_escape(r.text)}" + (f" ({_md_code(r.test)})" if r.test else ""))
         lines.append("")
+    tests = {t.id: t for t in ev.evaluation.tests} if ev.evaluation else {}
+
+    def row(c) -> str:
+        t = tests.get(c.test or "")
+        value = fmt_num(t.p_value if (t is not None and c.quantity == "p-value") else c.value)
+        if c.name == "verdict" and v is not None:
+            value = v.label
+        thr = "-" if c.threshold is None else md_escape(f"{c.comparator} {fmt_num(c.threshold)}")
+        return f"| {_md_code(c.name)} | {c.status or ('pass' if c.passed else 'fail')} | {c.severity} | {md_escape(c.quantity)} | {md_escape(value)} | {thr} |"
+
+    header = ["| check | status | severity | quantity | value | threshold |", "|---|---|---|---|---:|---|"]
     if ev.gate is not None and ev.gate.failed:
         lines.append("**Failed checks**")
         lines.append("")
-        lines.append("| check | severity | message |")
-        lines.append("|---|---|---|")
-        for c in ev.gate.failed:
-            lines.append(f"| {_md_code(c.name)} | {c.severity} | {md_escape(c.message)} |")
+        lines.extend(header)
+        lines.extend(row(c) for c in ev.gate.failed)
         lines.append("")
-    if ev.evaluation and ev.evaluation.tests:
-        lines.append("<details><summary>All tests</summary>")
+    if ev.gate is not None and ev.gate.checks:
+        lines.append("<details><summary>All checks</summary>")
         lines.append("")
-        lines.append("| test | result | value | interval | threshold |")
-        lines.append("|---|---|---:|---|---|")
-        for t in ev.evaluation.tests:
-            iv = "" if t.ci_low is None and t.ci_high is None else f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]"
-            thr = "" if t.threshold is None else md_escape(threshold_text(t))
-            res = {"pass": "pass", "fail": "**FAIL**", "not_run": "not run", "info": "info"}.get(t.status, t.status)
-            lines.append(f"| {_md_code(t.id)} | {res} | {fmt_num(t.value)} | {iv} | {thr} |")
+        lines.extend(header)
+        lines.extend(row(c) for c in ev.gate.checks)
         lines.append("")
         lines.append("</details>")
         lines.append("")
@@ -145,9 +164,11 @@ def render_markdown(evidence: Evidence) -> str:
 
 
 def render_junit(evidence: Evidence) -> str:
-    """JUnit XML: one testcase per gate check. A failed check is a `<failure>` whose `type` is its
-    severity (error or warn); a warn-level check for a test that could not run, and a check for a
-    test that does not apply to the release, are `<skipped>`."""
+    """JUnit XML: one testcase per gate check, mapped from its status (docs/report.md, "JUnit XML"):
+    pass -> passed; fail -> `<failure type="error|warn">`; inconclusive -> `<failure>` of its
+    severity, message starting "[severity] inconclusive"; not_run -> `<failure>` when the policy
+    requires the test (error), else `<skipped>`; not_applicable -> `<skipped>`. Each testcase
+    carries its status as a property."""
     checks = evidence.gate.checks if evidence.gate else []
     failures = 0
     skipped = 0
@@ -156,18 +177,21 @@ def render_junit(evidence: Evidence) -> str:
     ET.SubElement(props, "property", name="policy", value=evidence.policy_name or "")
     ET.SubElement(props, "property", name="verdict", value=evidence.verdict.label if evidence.verdict else "")
     ET.SubElement(props, "property", name="gate_passed", value=str(evidence.gate.passed).lower() if evidence.gate else "")
-    status_of = {t.id: t.status for t in evidence.evaluation.tests} if evidence.evaluation else {}
     for c in checks:
+        status = c.status or ("pass" if c.passed else "fail")
         prefix = (c.test or c.name).split(".", 1)[0]
         case = ET.SubElement(suite, "testcase", classname=f"privsynth.gate.{prefix}", name=c.name, time="0")
-        if status_of.get(c.test or "") == "not_run" and (c.passed or c.severity == "warn"):
-            # could not run (warn) or does not apply to this release (passed): shown as skipped
+        cprops = ET.SubElement(case, "properties")
+        ET.SubElement(cprops, "property", name="status", value=status)
+        ET.SubElement(cprops, "property", name="quantity", value=c.quantity)
+        if status == "not_applicable" or (status == "not_run" and c.severity == "warn"):
             ET.SubElement(case, "skipped", message=c.message)
             skipped += 1
             continue
         if c.passed:
             continue
-        el = ET.SubElement(case, "failure", message=f"[{c.severity}] {c.message}", type=c.severity)
+        label = f"{c.severity}, inconclusive" if status == "inconclusive" else c.severity
+        el = ET.SubElement(case, "failure", message=f"[{label}] {c.message}", type=c.severity)
         el.text = c.message
         failures += 1
     suite.set("tests", str(len(checks)))

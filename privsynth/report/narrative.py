@@ -19,13 +19,30 @@ def _group(ev: Evidence, prefix: str) -> list[TestResult]:
     return [t for t in ev.evaluation.tests if t.id == prefix or t.id.startswith(prefix + ".")]
 
 
-def _risk_sentence(t: TestResult) -> str:
+def _status(ev: Evidence, t: TestResult) -> str:
+    """The gate's check status of a test (pass/fail/inconclusive/not_run/not_applicable)."""
+    for c in ev.gate.checks if ev.gate else []:
+        if c.test == t.id and c.status:
+            return c.status
+    return {"info": "not_applicable"}.get(t.status, t.status)
+
+
+def _risk_sentence(t: TestResult, status: str = "") -> str:
+    from privsynth.gate.checks import quantity
+
     iv = ""
     if t.ci_low is not None and t.ci_high is not None:
-        iv = f" (interval {fmt_num(t.ci_low)} to {fmt_num(t.ci_high)})"
-    thr = f" against a threshold of {threshold_text(t)}" if t.threshold is not None else ""
-    outcome = {"pass": "within the policy", "fail": "beyond the policy's threshold", "info": "reported for information"}.get(t.status, "")
-    return f"{t.name} measured {fmt_num(t.value)}{iv}{thr}: {outcome} [{t.id}]."
+        iv = f" (95% interval {fmt_num(t.ci_low)} to {fmt_num(t.ci_high)})"
+    q = quantity(t)
+    shown = t.p_value if q == "p-value" else t.value
+    thr = f" against the run's threshold {threshold_text(t)}" if t.threshold is not None else ""
+    outcome = {
+        "pass": "within the policy",
+        "fail": "beyond the policy's threshold",
+        "inconclusive": "inconclusive: the test cannot rule out a result beyond the threshold",
+        "not_applicable": "reported for information",
+    }.get(status or t.status, "")
+    return f"{t.name}: {q} {fmt_num(shown)}{'' if q == 'p-value' else iv}{thr}, {outcome} [{t.id}]."
 
 
 def _attempt(ev: Evidence, title: str, prefix: str, question: str, success: str, failure: str) -> dict[str, str]:
@@ -36,13 +53,19 @@ def _attempt(ev: Evidence, title: str, prefix: str, question: str, success: str,
     if not ran:
         reasons = "; ".join(f"{t.id}: {t.reason_not_run}" for t in ts if t.reason_not_run)
         return {"title": title, "text": f"{question} The test could not run ({reasons or 'no reason given'}), so the intruder's chances here are unknown.", "status": "not_run"}
-    failed = [t for t in ran if t.status == "fail"]
-    worst = max(failed or ran, key=lambda t: t.value or 0.0)
-    text = f"{question} " + _risk_sentence(worst)
+    failed = [t for t in ran if _status(ev, t) == "fail"]
+    unsure = [t for t in ran if _status(ev, t) == "inconclusive"]
+    worst = max(failed or unsure or ran, key=lambda t: t.value or 0.0)
+    text = f"{question} " + _risk_sentence(worst, _status(ev, worst))
     if len(ran) > 1:
-        text += f" This is the {'worst failing' if failed else 'highest'} of {len(ran)} such tests."
-    text += " " + (success if failed else failure)
-    return {"title": title, "text": text, "status": "fail" if failed else "pass"}
+        text += f" This is the {'worst failing' if failed else 'worst inconclusive' if unsure else 'highest'} of {len(ran)} such tests."
+    if failed:
+        text += " " + success
+    elif unsure:
+        text += " The tests cannot rule this out: treat it as possible until a larger evaluation shows otherwise."
+    else:
+        text += " " + failure
+    return {"title": title, "text": text, "status": "fail" if failed else "not_run" if unsure else "pass"}
 
 
 def motivated_intruder(ev: Evidence) -> list[dict[str, str]]:
@@ -98,7 +121,7 @@ def motivated_intruder(ev: Evidence) -> list[dict[str, str]]:
     if res:
         bad = [t for t in res if t.status == "fail"]
         if bad:
-            out.append({"title": "Finding personal data left in the release", "text": "The intruder searches the release for names, e-mail addresses, numbers and other identifiers. " + " ".join(_risk_sentence(t) for t in bad), "status": "fail"})
+            out.append({"title": "Finding personal data left in the release", "text": "The intruder searches the release for names, e-mail addresses, numbers and other identifiers. " + " ".join(_risk_sentence(t, _status(ev, t)) for t in bad), "status": "fail"})
         else:
             out.append({"title": "Finding personal data left in the release", "text": "The intruder searches the release for names, e-mail addresses, numbers and other identifiers. The residual scan found none above the policy's limit [" + ", ".join(t.id for t in res) + "].", "status": "pass"})
 
@@ -131,9 +154,9 @@ def motivated_intruder(ev: Evidence) -> list[dict[str, str]]:
             "title": "Learning that someone's record was used",
             "text": (
                 "Even without names, learning that a person's record was used (e.g. a patient registry) can be disclosure. "
-                "The strongest membership attack " + _risk_sentence(mia) + " An AUC of 0.5 is guessing." + extra
+                "The strongest membership attack: " + _risk_sentence(mia, _status(ev, mia)) + " An AUC of 0.5 is guessing." + extra
             ),
-            "status": "fail" if mia.status == "fail" else "pass",
+            "status": {"fail": "fail", "inconclusive": "not_run"}.get(_status(ev, mia), "pass"),
         })
     else:
         out.append({"title": "Learning that someone's record was used", "text": "Membership inference was not tested" + (f" ({mia.reason_not_run})" if mia is not None and mia.reason_not_run else "") + " [mia.worst], so this risk is unknown.", "status": "not_run"})
@@ -143,7 +166,7 @@ def motivated_intruder(ev: Evidence) -> list[dict[str, str]]:
     if copies:
         bad = [t for t in copies if t.status == "fail"]
         text = "Unusual people are the easiest to recognize, and copied records are recognizable outright. "
-        text += " ".join(_risk_sentence(t) for t in (bad or copies))
+        text += " ".join(_risk_sentence(t, _status(ev, t)) for t in (bad or copies))
         out.append({"title": "Spotting copies and unusual people", "text": text, "status": "fail" if bad else "pass"})
 
     # 6. what we could not test
@@ -161,6 +184,8 @@ def motivated_intruder(ev: Evidence) -> list[dict[str, str]]:
             "personal_data": "At least one attempt above succeeds or could not be ruled out; the release is personal data.",
             "pseudonymized": "The intruder without the key or mapping is held off only as long as these stay out of reach; the release is pseudonymized personal data.",
             "anonymous_candidate": "None of the attempts tested succeeds beyond the policy's thresholds. Attacks not modelled here (for example an intruder who can retrain the generator, or who holds auxiliary data beyond the threat model) remain for the controller to weigh.",
-        }[ev.verdict.label]
-        out.append({"title": "Conclusion", "text": concl, "status": {"personal_data": "fail", "pseudonymized": "info", "anonymous_candidate": "pass"}[ev.verdict.label]})
+            "inconclusive": "The tests could not see leaks of the size the policy names, so attempts that succeed on a few records would go unnoticed; the release cannot be called anonymous on this evidence.",
+        }.get(ev.verdict.label, "The release must be handled as personal data.")
+        status = {"personal_data": "fail", "pseudonymized": "info", "anonymous_candidate": "pass", "inconclusive": "not_run"}.get(ev.verdict.label, "fail")
+        out.append({"title": "Conclusion", "text": concl, "status": status})
     return out

@@ -1,59 +1,38 @@
-"""The view model of a report: what each renderer shows, computed once from an `Evidence`.
+"""The view model of the HTML report: what each section shows, computed once from an `Evidence`
+(`build_context`), with the plain-language summary a DPO reads first (`summary_view`).
 
-Rendering rule: the report shows only what the evidence holds. Descriptive fields (names, ids,
-explanations written by the stages, paths, versions) are shown as text, and escaped by the
-template. Free-form dictionaries (`ColumnScan.evidence`, `TestResult.details`, treatment
-`params`, transform `stats`, synthesis `params` and `utility`) are shown as numbers and booleans
-only; a string from them is shown only when it is a known column name, entity type, category or
-operator, or sits under a descriptive key (`SAFE_STRING_KEYS`). Defence in depth: even if an
-upstream stage put a record value into one of them, the report would not repeat it.
+Strings from free-form dictionaries go through `privsynth.report.sanitize.Sanitizer`.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import shlex
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 import yaml
 
-from privsynth import entities as E
 from privsynth.gate.checks import fmt_num, threshold_text
+from privsynth.report.sanitize import (
+    COLUMN_SUMMARY_KEYS,
+    ENTITY_TYPES,
+    Sanitizer,
+    _finite,
+    fmt_pct,
+)
 from privsynth.results import CATEGORIES, ColumnTreatment, Evidence, GateCheck, TestResult
-
-SAFE_STRING_KEYS = frozenset({
-    "recognizer", "recognizers", "method", "methods", "source", "sources", "entity", "entity_type",
-    "entity_types", "metric", "metrics", "backend", "encoding", "model", "kind", "strategy",
-    "validator", "validators", "distance", "locale", "synthesizer", "dtype", "type",
-    "attack", "attacks", "worst_attack", "direction", "operator", "hash",
-    "algorithm", "detector", "detectors", "reason", "scope", "unit",
-    "header_match", "header_hint", "matched_by", "family",
-})
-# Under any other key (e.g. `columns`) a string is shown only when it is a known name.
-AGGREGATE_KEYS = frozenset({
-    "mean", "median", "min", "max", "std", "sum", "count", "share", "rate", "ratio", "score", "auc",
-    "tpr", "fpr", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "low", "high", "value",
-    "train", "holdout", "release", "control", "original", "reference", "baseline", "attack", "overall",
-    "epsilon", "advantage", "precision", "recall", "threshold", "total", "n", "k", "l", "t",
-})
-# the declared entity types (privsynth.entities) and their aliases: names, never values
-ENTITY_TYPES = frozenset(E.names()) | frozenset(a for et in E.all_types() for a in et.aliases)
-RECOGNIZER_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,60}Recognizer$")
-# keys of the scan evidence shown in the column table (the rest is behind "all evidence")
-COLUMN_SUMMARY_KEYS = ("reason", "name_hint.entity", "name_hint.phrase", "recognizers", "coverage_by_entity",
-                       "ner", "text_spans", "vocabulary", "date_share", "escalated", "stats.uniqueness", "sampled")
-LONG_TEXT_KEYS = frozenset({"reason", "note", "notes", "decision", "metric"})
-MAX_STR = 80
-MAX_LONG_STR = 240
-MAX_ITEMS = 40
 
 VERDICT_TITLES = {
     "personal_data": "Personal data",
     "pseudonymized": "Pseudonymized: still personal data",
     "anonymous_candidate": "Candidate for anonymous data",
+    "inconclusive": "Inconclusive: cannot be called anonymous",
 }
 VERDICT_SUMMARIES = {
+    "inconclusive": (
+        "The verification could not detect leaks of the size the policy names (too few rows, or "
+        "tests without the power the policy asks for): the release cannot be called anonymous on "
+        "this evidence and must be handled as personal data until a stronger verification shows otherwise."
+    ),
     "personal_data": (
         "The release must be handled as personal data: the evidence below shows identifiers, "
         "residual personal data or a successful attack, or the tests needed to claim otherwise "
@@ -81,107 +60,8 @@ FAMILY_TITLES = {
     "sdc": "Classical disclosure control",
 }
 FAMILY_ORDER = ["residual_pii", "membership_inference", "wp29", "outliers", "similarity", "sdc"]
-STATUS_TITLES = {"pass": "pass", "fail": "FAIL", "not_run": "not run", "info": "info"}
+STATUS_TITLES = {"pass": "pass", "fail": "FAIL", "not_run": "not run", "info": "info", "inconclusive": "inconclusive", "not_applicable": "not applicable"}
 DECISIONS = [("approve", "Approve"), ("approve_with_conditions", "Approve with conditions"), ("reject", "Reject")]
-
-
-# --------------------------------------------------------------------------- sanitizing
-
-
-def _finite(x: Any) -> Optional[float]:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        return None
-    return float(x) if math.isfinite(float(x)) else None
-
-
-def fmt_value(x: Any) -> str:
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, int):
-        return str(x)
-    if isinstance(x, float):
-        if not math.isfinite(x):
-            return str(x)
-        return fmt_num(x)
-    return "-" if x is None else str(x)
-
-
-def fmt_pct(x: Optional[float]) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
-class Sanitizer:
-    """Turns free-form dictionaries into (key, text) pairs holding no record value."""
-
-    def __init__(self, known: Iterable[str]):
-        self.known = {k for k in known if isinstance(k, str)}
-
-    def _str_ok(self, key: str, value: str) -> bool:
-        if value in self.known:
-            return True
-        k = key.lower()
-        limit = MAX_LONG_STR if k in LONG_TEXT_KEYS else MAX_STR
-        return (k in SAFE_STRING_KEYS or k in LONG_TEXT_KEYS) and len(value) <= limit and "\n" not in value
-
-    def _key_ok(self, key: str, depth: int) -> bool:
-        """A key can itself carry a value (e.g. a frequency table keyed by values). Keys are shown
-        only when they are known names (columns, entity types, test ids), aggregate words, or
-        lower-case snake_case field names; below the top level a field name needs an underscore."""
-        if key in self.known or key in AGGREGATE_KEYS or key in ENTITY_TYPES or RECOGNIZER_NAME.match(key):
-            return True
-        k = key.replace(".", "_").replace("-", "_")
-        if not (key.isascii() and ("_" + k).isidentifier() and key == key.lower() and len(key) <= 48):
-            return False
-        return depth == 0 or "_" in k.strip("_")
-
-    def _scalar(self, key: str, v: Any) -> Optional[str]:
-        if isinstance(v, bool):
-            return "yes" if v else "no"
-        if isinstance(v, (int, float)):
-            return fmt_value(v)
-        if isinstance(v, str):
-            return v if self._str_ok(key, v) else None
-        return None
-
-    def items(self, d: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        if not isinstance(d, dict) or depth > 2:
-            return out
-        for k, v in d.items():
-            if len(out) >= MAX_ITEMS:
-                break
-            key = str(k)
-            # a key can itself carry a value (e.g. a frequency table keyed by values): only known names
-            if not self._key_ok(key, depth):
-                continue
-            name = f"{prefix}{key}"
-            s = self._scalar(key, v)
-            if s is not None:
-                out.append((name, s))
-            elif isinstance(v, (list, tuple)):
-                parts = [self._scalar(key, x) for x in v[:MAX_ITEMS]]
-                if isinstance(v, (list, tuple)) and v and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
-                    out.append((name, f"{len(v)} numbers" if len(v) > 8 else ", ".join(p for p in parts if p is not None)))
-                else:
-                    kept = [p for p in parts if p is not None]
-                    if kept:
-                        out.append((name, ", ".join(kept)))
-            elif isinstance(v, dict):
-                out.extend(self.items(v, prefix=f"{name}.", depth=depth + 1))
-        return out[:MAX_ITEMS]
-
-    def text(self, d: Any) -> str:
-        return "; ".join(f"{k}: {v}" for k, v in self.items(d))
-
-    def summary(self, d: Any, keys: tuple[str, ...], limit: int = 6) -> str:
-        """The items under `keys` (or below them), in that order."""
-        items = self.items(d)
-        out = []
-        for want in keys:
-            for k, v in items:
-                if (k == want or k.startswith(want + ".")) and (k, v) not in out:
-                    out.append((k, v))
-        return "; ".join(f"{k}: {v}" for k, v in out[:limit])
 
 
 # --------------------------------------------------------------------------- view model
@@ -238,8 +118,13 @@ def _reason_anchor(test: Optional[str], test_ids: set[str], columns: set[str]) -
 
 
 def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dict[str, Any]:
+    from privsynth.gate.checks import quantity
     from privsynth.report.charts import render_chart
 
+    check_status = check.status if check is not None and check.status else {"info": "not_applicable"}.get(t.status, t.status)
+    check_note = ""
+    if check is not None and check_status in ("inconclusive", "not_applicable") and check.message:
+        check_note = check.message.split(": ", 1)[-1] if check_status == "inconclusive" else ""
     charts = []
     if isinstance(t.charts, dict):
         for name, spec in list(t.charts.items())[:8]:
@@ -254,6 +139,10 @@ def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dic
         "threat_model": t.threat_model,
         "status": t.status,
         "status_title": STATUS_TITLES.get(t.status, t.status),
+        "check_status": check_status,
+        "check_status_title": STATUS_TITLES.get(check_status, check_status),
+        "check_note": check_note,
+        "quantity": check.quantity if check is not None else quantity(t),
         "value": fmt_num(t.value),
         "interval": _interval_text(t),
         "p_value": "-" if t.p_value is None else f"{t.p_value:.3g}",
@@ -391,7 +280,11 @@ def build_context(ev: Evidence) -> dict[str, Any]:
             "n_checks": len(ev.gate.checks),
             "n_failed_error": sum(1 for c in failed if c.severity == "error"),
             "n_failed_warn": sum(1 for c in failed if c.severity == "warn"),
-            "failed": [{"name": c.name, "anchor": anchor(c.test) if c.test else None, "severity": c.severity, "message": c.message} for c in failed],
+            "failed": [{"name": c.name, "anchor": anchor(c.test) if c.test else None, "severity": c.severity, "message": c.message,
+                        "status": c.status or "fail", "status_title": STATUS_TITLES.get(c.status or "fail", c.status or "fail"),
+                        "quantity": c.quantity,
+                        "value": (ev.verdict.label if c.name == "verdict" and ev.verdict else fmt_num(c.value)),
+                        "threshold": "-" if c.threshold is None else f"{c.comparator} {fmt_num(c.threshold)}"} for c in failed],
         }
 
     verdict = None
@@ -434,9 +327,10 @@ def build_context(ev: Evidence) -> dict[str, Any]:
             "distance": san.items(e.distance),
             "seed": e.seed,
             "n_tests": len(tests),
-            "n_pass": sum(t.status == "pass" for t in tests),
+            "n_pass": sum(1 for c in (ev.gate.checks if ev.gate else []) if c.test in {t.id for t in tests} and c.status == "pass"),
             "n_fail": sum(t.status == "fail" for t in tests),
-            "n_not_run": sum(t.status == "not_run" for t in tests),
+            "n_not_run": sum(t.status == "not_run" and t.required for t in tests),
+            "n_inconclusive": sum(1 for c in (ev.gate.checks if ev.gate else []) if c.status == "inconclusive"),
         }
 
     try:
@@ -447,8 +341,16 @@ def build_context(ev: Evidence) -> dict[str, Any]:
         policy_yaml = ""
     sources = ev.policy.get("sources", {}) if isinstance(ev.policy, dict) else {}
     signoff = ev.signoff if isinstance(ev.signoff, dict) else {}
+    from privsynth.report.summary import summary_view
+
+    summ = summary_view(ev)
+    rel = ev.release_file()
     return {
         "ev": ev,
+        "s": summ,
+        "digest": summ["digest"],
+        "signature": ev.signature,
+        "release": {"path": rel.path, "rows": "-" if rel.rows is None else rel.rows, "columns": "-" if rel.columns is None else rel.columns, "sha256": rel.sha256} if rel else None,
         "title": f"privsynth evidence report{(' - ' + ev.policy_name) if ev.policy_name else ''}",
         "verdict": verdict,
         "gate": gate,
