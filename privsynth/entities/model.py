@@ -90,6 +90,10 @@ class EntityType:
       header_hints: language code -> column-header phrases (normalised: lower case, no accents).
       national_id: a national identifier, accepted where a column is named "national id".
       digitless: its values may contain no digit (other recognizers are skipped on digit-free cells).
+      checksum_collides: its check digit is passed by random digits often (mod 11, Luhn on short
+        numbers: about 1 in 10): in free text a match outranks a valid phone number on the same
+        digits only next to one of its context words, and is dropped in a code context
+        (order/invoice numbers).
       surrogate: one of SURROGATE_KINDS: how the transform stage makes a keyed surrogate of it.
       fake: how the synthesis stage draws a fake value (None: an opaque token of the type).
       reserved_range: where fakes come from when that is a reserved range (e.g. RFC 2606 example.com).
@@ -111,6 +115,7 @@ class EntityType:
     header_hints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     national_id: bool = False
     digitless: bool = False
+    checksum_collides: bool = False
     surrogate: str = "format"
     fake: Optional[FakeGenerator] = None
     reserved_range: str = ""

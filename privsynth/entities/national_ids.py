@@ -51,6 +51,7 @@ UK_NHS = register(EntityType(
     description='The patient number of the NHS in England, Wales and the Isle of Man.',
     source='NHS Data Dictionary: NHS number (mod-11 check digit)',
     strength=STRONG,
+    checksum_collides=True,
     specificity=7,
     recognizers=(
         RecognizerSpec('UkNhsValidated', (PatternSpec('nhs', r"\b\d{3}[- ]?\d{3}[- ]?\d{4}\b", 0.3),),
@@ -69,6 +70,7 @@ DE_TAX_ID = register(EntityType(
     description='The German Steueridentifikationsnummer.',
     source='§ 139b Abgabenordnung; check digit ISO 7064 MOD 11,10',
     strength=STRONG,
+    checksum_collides=True,
     specificity=7,
     recognizers=(
         RecognizerSpec('DeTaxIdValidated', (PatternSpec('steuerid', r"\b[1-9]\d{1}[ ]?\d{3}[ ]?\d{3}[ ]?\d{3}\b", 0.3),),
@@ -159,6 +161,7 @@ NL_BSN = register(EntityType(
     description='The Dutch burgerservicenummer.',
     source='Wet algemene bepalingen burgerservicenummer; the 11-proef',
     strength=STRONG,
+    checksum_collides=True,
     specificity=6,
     recognizers=(
         RecognizerSpec('NlBsnValidated', (PatternSpec('bsn', r"\b\d{4}\.?\d{2}\.?\d{3}\b", 0.2),),
@@ -176,6 +179,7 @@ PL_PESEL = register(EntityType(
     description='The Polish national identification number.',
     source='Ustawa o ewidencji ludności (PESEL); weighted check digit, encoded birth date',
     strength=STRONG,
+    checksum_collides=True,
     specificity=8,
     recognizers=(
         RecognizerSpec('PlPeselValidated', (PatternSpec('pesel', r"\b\d{11}\b", 0.3),),
@@ -194,6 +198,7 @@ SE_PERSONNUMMER = register(EntityType(
     description='The Swedish personal identity (or coordination) number.',
     source='Folkbokföringslagen (1991:481), Skatteverket SKV 704; Luhn check digit',
     strength=STRONG,
+    checksum_collides=True,
     specificity=8,
     recognizers=(
         RecognizerSpec('SePersonnummerValidated', (PatternSpec('pnr', r"\b(?:19|20)?\d{6}[-+ ]?\d{4}\b", 0.3),),

@@ -1,0 +1,95 @@
+"""Whole-process CPU for free-text detection: privsynth vs vanilla Presidio, same data, same run.
+
+Each side runs in a fresh Python process (imports, model loading and analysis all counted) on
+the same N English sentences: the held-out part of benchmarks/eval_sets/english.jsonl.gz
+(presidio-evaluator, template families C and D, 5,000 sentences). CPU = user + system seconds
+of the child process (resource.getrusage(RUSAGE_CHILDREN)); wall time is printed too. Both
+sides' predictions are scored with detect_text.py's pooled token F2 on the same sentences.
+
+  vanilla   Presidio's BatchAnalyzerEngine(AnalyzerEngine with Presidio's default recognizers
+            and NER configuration) with the same spaCy model, analyze_iterator(batch_size=64)
+  privsynth privsynth.detect.analyze_texts (default settings)
+
+Run:  PYTHONPATH=. python benchmarks/detect_text_speed.py [--n 5000] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _child(side: str, n: int, out: str) -> None:
+    sys.path.insert(0, str(HERE))
+    from eval_sets import english
+
+    texts = [r["text"] for r in english.load("report")[:n]]
+    if side == "vanilla":
+        from presidio_analyzer import BatchAnalyzerEngine
+
+        from privsynth.detect.engine import build_analyzer
+
+        batch = BatchAnalyzerEngine(analyzer_engine=build_analyzer(vanilla=True))
+        pred = [[(r.start, r.end, r.entity_type) for r in doc] for doc in batch.analyze_iterator(texts, language="en", batch_size=64)]
+    else:
+        from privsynth.detect import analyze_texts
+
+        pred = [[(s.start, s.end, s.entity_type) for s in doc] for doc in analyze_texts(texts)]
+    Path(out).write_text(json.dumps(pred))
+
+
+def _run(side: str, n: int) -> tuple[float, float, list]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = f.name
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    subprocess.run([sys.executable, __file__, "--child", side, "--n", str(n), "--out", out], check=True, env=env)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    pred = json.loads(Path(out).read_text())
+    os.unlink(out)
+    return cpu, wall, pred
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--child", default=None)
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args(argv)
+    if a.child:
+        _child(a.child, a.n, a.out)
+        return
+    sys.path.insert(0, str(HERE))
+    import detect_text
+    from eval_sets import english
+
+    rows = detect_text.load_set("english", "report")[:a.n]
+    print(f"{len(rows)} English sentences (held-out families C, D); load before: {os.getloadavg()}")
+    res = {}
+    for rep in range(a.repeat):
+        for side in ("vanilla", "privsynth"):
+            cpu, wall, pred = _run(side, a.n)
+            m = detect_text.evaluate(rows, [[tuple(x) for x in p] for p in pred])
+            res.setdefault(side, []).append((cpu, wall, m["f2"]))
+            print(f"  {side:9} CPU {cpu:7.1f} s  wall {wall:7.1f} s  P={m['precision']:.3f} R={m['recall']:.3f} F2={m['f2']:.3f}")
+    v = min(r[0] for r in res["vanilla"])
+    p = min(r[0] for r in res["privsynth"])
+    print(f"CPU ratio vanilla/privsynth (best of {a.repeat}): {v / p:.2f}x; load after: {os.getloadavg()}")
+    del english
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Street addresses, postcodes and cities in European free text (rules + `lexicon.STREET_WORDS`).
+
+* prefix languages (fr, es, it, and `rue`/`via`/`calle` anywhere): `[12, ]rue de Poulain`,
+  `Pasadizo de Paula Falcó 84 Puerta 6`, `Incrocio Dossi, 298`, `Via Roma 12`;
+* suffix languages (de, nl): a word ending in a street word and a house number:
+  `Theo-Spieß-Weg 92`, `Hauptstr. 5a`, `Lexring 2`, `Kerkstraat 12-3`;
+* a postcode followed by a capitalised place name: `73662 Pößneck`, `8449 GZ Zwartewaal`,
+  `75011 Paris` -> POSTCODE + LOCATION, unless the number is labelled as a code.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from privsynth import entities as E
+from privsynth.detect import lexicon
+from privsynth.detect.codes import code_context
+
+_CAP = r"[A-ZÀ-ÖØ-Ý][\w'’.-]*"
+_LINK = r"(?:de|del|de la|de las|de los|della|dello|delle|dei|degli|di|da|du|des|le|la|les|l'|d'|van|von|der|den|het|'t|y|e)"
+_UNIT = r"(?:[ \t]*,?[ \t]*(?:Puerta|Piso|Esc\.?|Escalera|Bajo|Apt\.?|App\.?|Appartement|Bus|Interno|Int\.?|Scala|Stg\.?|Etage|Top|bis|ter|Whg\.?)[ \t]*\w{1,4})*"
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    prefixes = sorted({w for lg in ("fr", "es", "it") for w in lexicon.STREET_WORDS[lg]} | {"rue", "via", "calle", "avenida", "avenue", "ctra"},
+                      key=len, reverse=True)
+    suffixes = sorted({w for lg in ("de", "nl") for w in lexicon.STREET_WORDS[lg]}, key=len, reverse=True)
+    pre = "|".join(re.escape(p) for p in prefixes if len(p) > 2)
+    suf = "|".join(re.escape(s) for s in suffixes)
+    return [
+        # [number,] prefix [link] Name Name [, number] [unit]
+        re.compile(rf"(?:\b\d{{1,5}}(?:[ \t]?(?:bis|ter|[A-Za-z]))?,?[ \t]+)?\b(?i:{pre})\b\.?[ \t]+(?:(?i:{_LINK})[ \t]+){{0,2}}"
+                   rf"{_CAP}(?:[ \t]+(?:(?i:{_LINK})[ \t]+)?{_CAP}){{0,3}}(?:,?[ \t]*\d{{1,5}}[a-zA-Z]?(?:[ \t]*[-/][ \t]*\d{{1,4}})?(?![\d\w]|[ \t]+[A-ZÀ-ÖØ-Ý]))?{_UNIT}"),
+        # Name-suffix number: Theo-Spieß-Weg 92, Hauptstr. 5a, Lexring 2
+        re.compile(rf"\b(?:[A-ZÀ-ÖØ-Ý][\w'’-]*[ \t](?=[A-ZÀ-ÖØ-Ý][\w'’-]*?(?i:{suf})\.?[ \t]+\d))?[A-ZÀ-ÖØ-Ý][\w'’-]*?(?i:{suf})\.?[ \t]+\d{{1,5}}[a-zA-Z]?(?:[ \t]*[-/][ \t]*\d{{1,4}}[a-zA-Z]?)?{_UNIT}"),
+        # separate suffix word: Am Alten Weg 3, Lange Gasse 12
+        re.compile(rf"\b{_CAP}(?:[ \t]+{_CAP}){{0,2}}[ \t]+(?:{suf.title() if False else suf})\.?[ \t]+\d{{1,5}}[a-zA-Z]?\b", re.I),
+    ]
+
+
+_POSTCODE_CITY = re.compile(
+    r"(?<![\w#-])(\d{5}|\d{4}[ ]?[A-Z]{2}|[1-9]\d{3}|(?:[A-Z]{1,2}-)\d{4,5})[ \t]+"
+    r"([A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der)[ \t-])?[A-ZÀ-ÖØ-Ý][\w'’-]*){0,2})")
+
+
+def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
+    """(start, end, entity, score) for STREET_ADDRESS, POSTCODE and LOCATION spans."""
+    out = []
+    if not any(ch.isdigit() for ch in text):
+        return out
+    stop = lexicon.stop_words()
+    for rx in _rules():
+        for m in rx.finditer(text):
+            seg = m.group(0).rstrip(" ,.")
+            if not any(ch.isdigit() for ch in seg) and len(seg.split()) < 3:
+                continue
+            # street rules outrank the NER labels (LOC, PER) models put on parts of an address
+            out.append((m.start(), m.start() + len(seg), E.STREET_ADDRESS.name, 0.9))
+    for m in _POSTCODE_CITY.finditer(text):
+        pc, city = m.group(1), m.group(2)
+        if code_context(text, m.start(1)) or city.lower() in stop:
+            continue
+        if pc.isdigit() and len(pc) == 4 and lang not in ("nl", "de", "fr", "es", "it") and not re.search(r"[,\n]\s*$", text[:m.start(1)]):
+            continue  # a bare 4-digit number before a capitalised word in English is usually a year
+        out.append((m.start(1), m.end(1), E.POSTCODE.name, 0.6))
+        out.append((m.start(2), m.end(2), E.LOCATION.name, 0.6))
+    return out

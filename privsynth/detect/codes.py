@@ -1,0 +1,79 @@
+"""Numbers that are not personal data, and separators inside identifiers.
+
+* `code_context(text, start)`: the number at `start` is labelled or shaped as a reference code
+  (form, error, invoice, order, ticket, version numbers: `OMB No. 1545-0008`, `error
+  E-2231-0457`, `Rechnung RE-2024-0815`), so a DATE_TIME or an unvalidated PHONE_NUMBER there
+  is dropped. Phone words (tel, phone, ...) close by override it.
+* `plausible_date(s)`: a purely numeric DATE_TIME must be a real day/month/year.
+* `normalise_separators(text)`: dashes, dots and slashes between letters/digits become spaces,
+  character for character, so identifier recognizers (IBAN, card, national IDs) that accept
+  spaced groups also see `DE44-5001-...` and `6011.9725.1027.3463`; offsets are unchanged, so
+  spans map back to the original text one to one.
+"""
+
+from __future__ import annotations
+
+import re
+
+CODE_WORDS = frozenset("""
+no no. nr nr. n° nº num number # ref ref. reference invoice inv order ticket case form error err code version ver v build
+release item sku serial id po omb badge update patch model part claim policy contract account-no
+rechnung auftrag bestellung fehler fehlercode formular vorgang aktenzeichen kundennummer vertragsnummer artikel
+facture commande erreur dossier réf référence formulaire mise-à-jour
+factura pedido incidencia expediente referencia versión actualización formulario código
+factuur bestelling foutcode versie formulier zaak referentie bestelnummer
+fattura ordine errore versione modulo pratica riferimento aggiornamento codice
+""".split())
+PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsapp", "sms", "ring", "dial", "contact",
+               "telefon", "handy", "anrufen", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",
+               "teléfono", "telefono", "móvil", "movil", "llamar", "llama", "bellen", "telefoon", "mobiel", "nummer",
+               "numéro", "número", "numero", "chiamare", "richiamare", "cellulare", "number")
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’°º-]*|#|n[°º])[\s:.,#-]*$", re.I)
+_GLUED_CODE = re.compile(r"(?:[A-Za-z]{1,6}[-/_]|#|[A-Za-z]{1,6}\d*[-/])$")
+_LETTER_GLUED = re.compile(r"(?:^|[\s(\[,;])[A-Z]{1,3}$")
+
+
+def phone_context(text: str, start: int, window: int = 40) -> bool:
+    before = text[max(0, start - window):start].lower()
+    return any(w in before for w in PHONE_WORDS)
+
+
+def code_context(text: str, start: int) -> bool:
+    """True when the token before `start` is a code label (CODE_WORDS) or the number is glued to
+    a letter prefix by a dash/slash (`E-2231`, `INC-0045821`, `#58213`), and no phone word is near."""
+    head = text[max(0, start - 30):start]
+    if _GLUED_CODE.search(head) or _LETTER_GLUED.search(head):
+        return _label_code(head) or not phone_context(text, start, 15)
+    return _label_code(head) and not phone_context(text, start, 20)
+
+
+def _label_code(head: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", head.lower())
+    return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS for w in words[-3:])
+
+
+_NUM_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")
+
+
+def plausible_date(s: str) -> bool:
+    """d/m/y, m/d/y or y/m/d with real ranges (2- or 4-digit year)."""
+    m = _NUM_DATE.match(s.strip())
+    if not m:
+        return False
+    a, b, c = m.groups()
+    if len(a) == 4:
+        y, mo, d = a, b, c
+        return 1 <= int(mo) <= 12 and 1 <= int(d) <= 31 and 1800 <= int(y) <= 2100
+    if len(c) not in (2, 4) or (len(c) == 4 and not 1800 <= int(c) <= 2100):
+        return False
+    x, y2 = int(a), int(b)
+    return (1 <= x <= 31 and 1 <= y2 <= 12) or (1 <= x <= 12 and 1 <= y2 <= 31)
+
+
+_SEP_INSIDE = re.compile(r"(?<=[A-Za-z0-9])[-./](?=[A-Za-z0-9])")
+
+
+def normalise_separators(text: str) -> str:
+    """Same-length copy of `text` with `-`, `.` and `/` between letters or digits replaced by spaces."""
+    return _SEP_INSIDE.sub(" ", text)

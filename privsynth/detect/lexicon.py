@@ -1,0 +1,209 @@
+"""Word lists for free-text detection, all from packages installed with privsynth (no download).
+
+* given names with a frequency: gender-guesser's `nam_dict.txt` (Jörg Michael's "gender" name
+  dictionary, GFDL; 48,000 first names with a 1-13 frequency class per European country, the US
+  and others). A name's frequency here is its highest class over the countries we read.
+* surnames: Faker's person providers for 39 locales (the en_US list carries US census shares).
+* stop words: spaCy's language data (`spacy.lang.<xx>.stop_words`) for en, de, fr, es, nl, it,
+  which needs no trained model.
+* street-type words: a list per language (street, Straße, rue, calle, straat, via, ...) plus
+  Faker's street prefixes/suffixes for the same locales.
+
+Everything is built lazily once per process.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("en", "de", "fr", "es", "nl", "it")
+
+# nam_dict.txt columns (0-based, in the raw line) of the countries read for frequencies
+_NAM_COLUMNS = {"GB": 30, "IE": 31, "US": 32, "IT": 33, "ES": 36, "FR": 37, "BE": 38, "NL": 40, "DE": 42, "AT": 43, "CH": 44}
+
+# Words that are given names somewhere but ordinary words in running text (any of our languages).
+COMMON_NAME_WORDS = frozenset("""
+will may june april august mark rose grace hope faith joy dawn summer winter autumn bill art don guy ray rich frank
+earl young long white black brown green gray grey king little love page price best bell hall hill wood more house park
+street new north south east west man day week per sun dear hi hello thanks please sir madam card bank number phone email
+address name date city state country christian major golden lake river field star stone church case cook miller smith
+baker carter mason porter turner walker ward wells liberty unity harmony ocean sky angel honey ivy lily violet holly iris
+jade pearl ruby amber crystal destiny heaven justice sunny storm rain forest apt suite unit box flat room floor apple happy
+lucky noble royal sterling victory january march monday friday tel fax mobile tél tele handy info team service support
+customer client patient doctor nurse admin user guest sales office desk ticket order invoice iban bic swift visa master
+can said see saw son sun sole ben bene say sin con per pour par sur sous tout bon bien gut herr frau mme mlle monsieur
+madame señor señora signor signora heer mevrouw lieve beste caro cara querido querida liebe lieber cher chère appelez
+appel appeler rappeler rufen anruf bitte danke merci gracias grazie bedankt dank hola ciao salut hoi hey bonjour hallo
+buongiorno buenos dias good morning evening night today tomorrow yesterday mañana domani morgen demain heute hoy oggi
+vandaag ok okay yes no oui non sí si ja nee nein my mine our your their his her its the this that these those
+""".split())
+
+TITLES = (
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady", "herr", "frau", "fräulein", "mme", "mlle",
+    "m", "monsieur", "madame", "mademoiselle", "sr", "sra", "srta", "don", "doña", "señor", "señora", "señorita", "sig",
+    "sig.ra", "sigra", "signor", "signore", "signora", "signorina", "dott", "dott.ssa", "dottssa", "avv", "ing", "heer",
+    "meneer", "mevrouw", "mevr", "dhr", "mw", "mej", "doctor", "docteur", "doktor", "professor", "professeur", "profesor",
+    "professore", "rev", "fr", "capt", "col", "gen", "lt", "sgt",
+)
+
+STREET_WORDS = {
+    "en": ("street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "boulevard", "blvd", "way", "court",
+           "ct", "place", "pl", "square", "sq", "terrace", "close", "crescent", "parkway", "highway", "alley", "grove",
+           "gardens", "mews", "row", "walk", "hill", "loop", "trail", "circle", "plaza", "path", "ridge", "point", "pike"),
+    "de": ("straße", "strasse", "str", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig", "pfad", "chaussee",
+           "markt", "hof", "berg", "graben", "kamp", "stieg", "wall", "zeile", "anger"),
+    "fr": ("rue", "avenue", "boulevard", "bd", "chemin", "place", "allée", "impasse", "quai", "route", "square", "cours",
+           "passage", "voie", "sentier", "faubourg", "rond-point", "esplanade", "cité", "résidence", "lotissement"),
+    "es": ("calle", "c/", "avenida", "avda", "plaza", "paseo", "carrera", "carretera", "camino", "callejón", "pasaje",
+           "pasadizo", "ronda", "rambla", "glorieta", "travesía", "urbanización", "alameda", "cañada", "acceso", "vía",
+           "vial", "cuesta", "bajada", "subida", "costanilla", "sector", "polígono", "muelle", "arroyo", "partida",
+           "ctra", "rua", "travessa", "largo", "praça", "estrada", "alameda", "rodovia"),
+    "nl": ("straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dreef", "hof", "pad", "ring", "steeg", "baan",
+           "dijk", "boulevard", "markt", "park", "wal", "veld", "erf"),
+    "it": ("via", "viale", "piazza", "piazzale", "corso", "largo", "vicolo", "strada", "borgo", "contrada", "rotonda",
+           "incrocio", "stretto", "canale", "lungomare", "lungotevere", "salita", "traversa", "calle", "località", "frazione"),
+}
+# particles inside surnames: "van der Veiver", "de la Fuente", "di Stefano", "von Stein", "ter Horst"
+SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "degli", "dei", "des", "du", "di", "da",
+                               "dos", "das", "do", "la", "le", "lo", "ten", "ter", "te", "zu", "zum", "zur", "y", "i",
+                               "al", "el", "bin", "ibn", "mac", "st", "saint", "vom", "op", "in", "het", "'t"})
+
+
+def _nam_dict_path() -> Path:
+    import gender_guesser
+
+    return Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+
+
+@lru_cache(maxsize=1)
+def given_names() -> dict[str, int]:
+    """Lower-cased given name -> highest frequency class (1 rare .. 13 extremely common) over
+    the countries in `_NAM_COLUMNS`; names listed without a class there get 1. Faker's first
+    names for the same locales are added with class 3 when missing."""
+    out: dict[str, int] = {}
+    cols = tuple(_NAM_COLUMNS.values())
+    with open(_nam_dict_path(), encoding="utf-8") as f:
+        for line in f:
+            if not line or line[0] in "#=":
+                continue
+            raw = line.rstrip("\n")
+            name = raw[3:29].strip()
+            if not name or "+" in name or " " in name:
+                continue
+            best = 0
+            for c in cols:
+                ch = raw[c] if c < len(raw) else " "
+                if ch != " " and ch != "$":
+                    try:
+                        best = max(best, int(ch, 16))
+                    except ValueError:
+                        pass
+            low = name.lower()
+            out[low] = max(out.get(low, 0), best or 1)
+    for n in _faker_names(("first_names", "first_names_male", "first_names_female")):
+        out.setdefault(n.lower(), 3)
+    return out
+
+
+_FAKER_LOCALES = ("en_US", "en_GB", "en_IE", "en_AU", "en_CA", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_CH", "fr_BE",
+                  "es_ES", "es_MX", "it_IT", "nl_NL", "nl_BE", "pt_PT", "pt_BR", "pl_PL", "cs_CZ", "sv_SE", "da_DK",
+                  "no_NO", "fi_FI", "hu_HU", "ro_RO", "hr_HR", "sk_SK", "sl_SI", "el_GR", "bg_BG", "lt_LT", "lv_LV",
+                  "et_EE", "tr_TR", "ru_RU", "uk_UA", "ga_IE", "is_IS")
+
+
+def _faker_names(attrs) -> set[str]:
+    out: set[str] = set()
+    for loc in _FAKER_LOCALES:
+        try:
+            prov = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        except Exception:
+            continue
+        for a in attrs:
+            v = getattr(prov, a, None)
+            if isinstance(v, dict):
+                v = v.keys()
+            for n in v or ():
+                n = str(n).strip()
+                if len(n) >= 2 and n[0].isupper():
+                    out.add(n)
+    return out
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Lower-cased surnames from Faker's person providers (every part of a multi-word surname)."""
+    out = set()
+    for n in _faker_names(("last_names", "last_names_male", "last_names_female")):
+        for part in n.replace("-", " ").split():
+            if len(part) >= 2 and part.lower() not in SURNAME_PARTICLES:
+                out.add(part.lower())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=8)
+def stop_words(lang: str | None = None) -> frozenset[str]:
+    """COMMON_NAME_WORDS plus spaCy's stop words of `lang` and English (of every language in
+    LANGUAGES when `lang` is None), lower case."""
+    if lang is not None:
+        return frozenset(COMMON_NAME_WORDS | _spacy_stop(lang) | _spacy_stop("en"))
+    out = set(COMMON_NAME_WORDS)
+    for lg in LANGUAGES:
+        out |= _spacy_stop(lg)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """spaCy's stop words of every language in LANGUAGES (articles, pronouns, prepositions ...)."""
+    out: set[str] = set()
+    for lg in LANGUAGES:
+        out |= _spacy_stop(lg)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16)
+def _spacy_stop(lg: str) -> frozenset[str]:
+    import importlib.util
+
+    out: set[str] = set()
+    if lg not in LANGUAGES:
+        return frozenset()
+    base = Path(importlib.util.find_spec("spacy").origin).parent / "lang"
+    # the stop-word module alone: importing spacy.lang.<xx> would build its whole language class
+    spec = importlib.util.spec_from_file_location(f"_privsynth_stop_{lg}", base / lg / "stop_words.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out |= {w.lower() for w in mod.STOP_WORDS}
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def street_words() -> frozenset[str]:
+    out = {w for ws in STREET_WORDS.values() for w in ws}
+    for loc in ("es_ES", "it_IT", "fr_FR", "nl_NL", "en_US"):
+        try:
+            prov = importlib.import_module(f"faker.providers.address.{loc}").Provider
+        except Exception:
+            continue
+        for a in ("street_prefixes", "street_suffixes"):
+            out |= {str(w).lower() for w in getattr(prov, a, ()) or ()}
+    return frozenset(out)
+
+
+def is_given_name(word: str, min_class: int = 1) -> bool:
+    low = word.lower()
+    return given_names().get(low, 0) >= min_class and low not in stop_words()
+
+
+def given_name_class(word: str) -> int:
+    low = word.lower()
+    if low in stop_words():
+        return 0
+    return given_names().get(low, 0)
+
+
+def is_surname(word: str) -> bool:
+    low = word.lower()
+    return low in surnames() and low not in stop_words()

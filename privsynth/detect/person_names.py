@@ -1,0 +1,248 @@
+"""Person names in any casing, from name-frequency lists plus context (no model needed).
+
+Evidence, strongest first:
+  1. a title or form label before the words (`Dr.`, `Frau`, `Mme`, `Sra.`, `sig.`, `mevrouw`,
+     `Name:`, `Patient:`, ...): the following 1-3 name-shaped words are a name;
+  2. a given name (gender-guesser's frequency classes, `lexicon.given_names`) followed by
+     further name words: surnames from Faker's lists, other given names, initials, particles
+     (`van der`, `de la`, `di`), hyphenated parts (`delacroix-hale`) and, in the casing of the
+     given name, unknown words that are not stop words;
+  3. a frequent given name alone, capitalised mid-sentence or after a cue word (`by`, `from`,
+     `c'est`, `hier ist`, `soy`, `sono`, `met` ...).
+Casing: a name is matched in lower case (`rosalind ketteridge`), upper case (`ROSALIND
+KETTERIDGE`, `DR. OSWIN FAIRWEATHER`) and title case; all parts of one name share a casing.
+Sentence-initial capitals and capitalised German nouns are never evidence on their own: only
+words in the name lists (or after a title or label) start a name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from privsynth import entities as E
+from privsynth.detect import lexicon
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*\.?")
+_LABEL = re.compile(
+    r"(?im)(?:^|(?<=[\n;|])|(?<=[.!?][ ]))[ \t>*-]*(?:full[ ]name|name|first[ ]name|last[ ]name|surname|nom|prénom|nombre|apellidos?|naam|"
+    r"voornaam|achternaam|nome|cognome|vorname|nachname|patient|patiente|paciente|paziente|patiënt|employee|employé|employée|"
+    r"empleado|empleada|medewerker|dipendente|mitarbeiter|mitarbeiterin|customer|kunde|kundin|client|cliente|klant|applicant|"
+    r"antragsteller|demandeur|solicitante|richiedente|aanvrager|next[ ]of[ ]kin|contact|contact[ ]person|ansprechpartner|"
+    r"visitor|besucher|signed|unterschrift|firmado|firmato|signé|ondertekend)[ \t]*:[ \t]*")
+_CUES = frozenset("""by from with for to called named contact customer client patient employee caller spoke name is am
+son daughter wife husband mother father brother sister friend colleague partner mum mom dad
+von mit für an bei namens heißt ist bin de par avec pour chez appelle suis est por con para soy llamo llama es van met
+voor bij heet ben da di con per sono chiamo è mi thanks thank regards merci gracias grazie danke bedankt gruß grüße
+groeten saluti saludos cordialement cordiali atentamente""".split())
+_TITLES = frozenset(lexicon.TITLES)
+_GREETINGS = frozenset("""hello hi hey dear regards thanks cheers hallo liebe lieber geehrte geehrter bonjour salut cher chère
+cordialement hola querido querida estimado estimada saludos ciao caro cara gentile saluti hoi beste geachte groet
+groeten""".split())
+_STOP_AFTER = frozenset({"street", "road", "avenue"})
+
+
+def _shape(w: str) -> str:
+    letters = [c for c in w if c.isalpha()]
+    if not letters:
+        return "?"
+    if all(c.isupper() for c in letters):
+        return "U" if len(letters) > 1 else "I"
+    if all(c.islower() for c in letters):
+        return "L"
+    return "T" if letters[0].isupper() else "?"
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    j = start - 1
+    while j >= 0 and text[j] in " \t\"'«“(¡¿-*>":
+        j -= 1
+    return j < 0 or text[j] in ".!?:\n;|…"
+
+
+def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
+    """(start, end, 'PERSON', score) spans."""
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    if not toks:
+        return []
+    given = lexicon.given_names()
+    sur = lexicon.surnames()
+    stop = lexicon.stop_words(lang)
+    streets = lexicon.street_words()
+    letters = [c for c in text if c.isalpha()]
+    upper_doc = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    lower_doc = not any(c.isupper() for c in letters)
+    out: list[tuple[int, int, str, float]] = []
+
+    def word(i):
+        return toks[i][2].rstrip(".")
+
+    def low(i):
+        return word(i).lower()
+
+    def name_word(i, shape, allow_unknown) -> bool:
+        """Can token i continue a name whose first word had `shape`?"""
+        w, lw = word(i), low(i)
+        if not w:
+            return False
+        sh = _shape(w)
+        if sh == "I" and shape == "T" and len(w) == 1 and i + 1 < len(toks) and _shape(word(i + 1)) == "T" \
+                and not text[toks[i][1]:toks[i + 1][0]].strip(" \t."):
+            return True  # a middle initial: "Estrid A Andreasson"
+        if lw in stop and not (sh == "T" and lw in sur and lw not in lexicon.function_words()):
+            return False
+        if sh == "I":  # an initial
+            return shape in ("T", "U") and (toks[i][2].endswith(".") or len(w) == 1)
+        if shape == "L" and sh != "L":
+            return False
+        if shape in ("T",) and sh not in ("T", "U"):
+            return False
+        if shape == "U" and sh != "U":
+            return False
+        parts = lw.replace("'", "-").replace("’", "-").split("-")
+        known = all(p in sur or given.get(p, 0) > 0 for p in parts if p)
+        if lw in streets and not known and re.match(r"[ \t]*\d", text[toks[i][1]:toks[i][1] + 4]):
+            return False  # "Lexring 2": a street, not a surname
+        return known or allow_unknown
+
+    def extend(i, shape, allow_unknown, max_len=4, joined_to_previous=True):
+        """Tokens i.. that continue a name; particles only between name words. With
+        `joined_to_previous` token i must follow token i-1 with nothing but spaces between."""
+        j = i
+        while j < len(toks) and j - i < max_len:
+            if (j > i or (joined_to_previous and j > 0)) and text[toks[j - 1][1]:toks[j][0]].strip(" \t") not in ("",):
+                break  # punctuation or a line break between the words
+            lw = low(j)
+            if lw in lexicon.SURNAME_PARTICLES and _shape(word(j)) in ("L", "T", "U") and j + 1 < len(toks) and j > i - 1:
+                k = j
+                while k < len(toks) and low(k) in lexicon.SURNAME_PARTICLES and k - j < 3:
+                    k += 1
+                if k < len(toks) and k > j and name_word(k, "T" if shape == "L" and lower_doc is False and _shape(word(k)) == "T" else shape, True) \
+                        and not text[toks[k - 1][1]:toks[k][0]].strip(" \t"):
+                    j = k + 1
+                    continue
+                break
+            if name_word(j, shape, allow_unknown):
+                j += 1
+                continue
+            break
+        return j
+
+    i = 0
+    n = len(toks)
+    while i < n:
+        s, e, raw = toks[i]
+        w, lw = word(i), low(i)
+        sh = _shape(w)
+        prev = low(i - 1) if i > 0 else ""
+        # 1. a title before the name: "Dr. Oswin Fairweather", "DR. OSWIN FAIRWEATHER", "Frau Kreusel"
+        if lw.replace(".", "") in _TITLES and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
+            if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc):
+                nsh = _shape(word(i + 1))
+                k1 = i + 1
+                while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) == "L" and k1 - i <= 3:
+                    k1 += 1
+                if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
+                    j = extend(k1, _shape(word(k1)), True, 3, joined_to_previous=False)
+                    if j > k1:
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
+                        i = j
+                        continue
+                if nsh in ("T", "U") or (nsh == "L" and lower_doc):
+                    j = extend(i + 1, nsh if nsh != "I" else "T", True, 3, joined_to_previous=False)
+                    if j > i + 1:
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
+                        i = j
+                        continue
+        cls = given.get(lw, 0) if lw not in stop else 0
+        if not cls and sh == "T" and lw in lexicon.COMMON_NAME_WORDS and lw not in lexicon.function_words() \
+                and given.get(lw, 0) >= 3 and not _sentence_initial(text, s) and i + 1 < n \
+                and _shape(word(i + 1)) == "T" and low(i + 1) in sur and not text[e:toks[i + 1][0]].strip(" \t"):
+            j = extend(i + 1, "T", True)
+            out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.55))
+            i = j
+            continue
+        if cls and sh in ("T", "U", "L"):
+            eff = sh
+            if upper_doc and sh == "U":
+                eff = "T"  # an all-caps document: caps carry no signal
+            allow_unknown = eff == "T" or (eff == "U" and not upper_doc) or eff == "L"
+            j = extend(i + 1, sh, allow_unknown)
+            ntok = j - i
+            cue = prev in _CUES or prev in _GREETINGS or (i > 1 and f"{low(i - 2)} {prev}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
+            initial = _sentence_initial(text, s)
+            score = 0.0
+            if ntok >= 2:
+                last_parts = low(j - 1).replace("'", "-").split("-")
+                last_known = all(p in sur or given.get(p, 0) for p in last_parts if p)
+                if eff == "T":
+                    score = 0.75 if (last_known or cls >= 3) else 0.6
+                elif eff == "U":
+                    score = 0.7 if (cls >= 2 or last_known) else 0.0
+                elif eff == "L":
+                    if (cls >= 3 and (last_known or cue)) or (cls >= 2 and last_known and cue):
+                        score = 0.6
+                    elif lower_doc and cls >= 4 and last_known:
+                        score = 0.55
+            else:
+                if eff == "T" and not initial and cls >= 3:
+                    score = 0.6
+                elif eff == "T" and not initial and cue:
+                    score = 0.5
+                if eff == "T" and cue and not initial and (cls >= 2 or prev in _GREETINGS):
+                    # "my son Esa", "Hello Nermina,": outranks a gazetteer place (0.6) or, after a
+                    # greeting, a model's place label (0.85) of the same spelling
+                    score = 0.86 if prev in _GREETINGS else 0.65
+                elif eff == "T" and initial and cls >= 5 and (lower_doc is False):
+                    nxt = low(i + 1) if i + 1 < n else ""
+                    score = 0.5 if (nxt in stop or i + 1 >= n or cue) else 0.0
+                elif eff == "L" and cue and cls >= 4:
+                    score = 0.5
+                elif eff == "U" and not upper_doc and cls >= 4 and cue:
+                    score = 0.5
+            if score:
+                out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, score))
+                i = j
+                continue
+        if sh == "T" and prev in _GREETINGS and lw not in stop and not given.get(lw) and len(w) > 2 \
+                and not text[toks[i - 1][1]:s].strip(" \t,") and (i + 1 >= n or text[e:e + 1] in ",:;!|\n" or e == len(text)):
+            out.append((s, e, E.PERSON.name, 0.5))
+        i += 1
+    # 2. labelled names: "Name: Eitel Schmiedt", "Patient : Emmanuelle Boutin, 42 ans"
+    for m in _LABEL.finditer(text):
+        k = next((idx for idx, t in enumerate(toks) if t[0] >= m.end()), None)
+        if k is None or toks[k][0] - m.end() > 2:
+            continue
+        sh = _shape(word(k))
+        if sh not in ("T", "U") and not (sh == "L" and lower_doc):
+            continue
+        if low(k) in stop:
+            continue
+        j = extend(k, sh, True, 4, joined_to_previous=False)
+        if j > k:
+            out.append((toks[k][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
+    return out
+
+
+def plausible_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim a model's PERSON span to its name words; None when nothing name-like is left
+    (`My IBAN`, `Appelez le`, `Tel`): leading/trailing stop words and titles go, and the rest
+    must hold a listed name or a capitalised word that is not a stop word."""
+    cut = re.search(r"[|\n;()\[\]{}<>]", text[start:end])
+    if cut:  # "Melissa | DHI Group Inc": a name does not run over a separator
+        end = start + cut.start()
+    toks = [(m.start() + start, m.end() + start, m.group(0).rstrip(".")) for m in _TOKEN.finditer(text[start:end])]
+    stop = lexicon.stop_words()
+    while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES):
+        toks.pop(0)
+    while toks and (toks[-1][2].lower() in stop or toks[-1][2].lower() in _TITLES):
+        toks.pop()
+    if not toks:
+        return None
+    given, sur = lexicon.given_names(), lexicon.surnames()
+    known = any(t[2].lower() in sur or given.get(t[2].lower(), 0) >= 2 for t in toks)
+    if not known:
+        if all(_shape(t[2]) == "U" and len(t[2]) <= 5 for t in toks):
+            return None  # acronyms: IBAN, NHS, TEL
+        if not any(_shape(t[2]) == "T" for t in toks):
+            return None
+    return toks[0][0], toks[-1][0] + len(toks[-1][2])

@@ -1,0 +1,111 @@
+"""Phone numbers in free text, validated with `phonenumbers` (the library Presidio itself uses).
+
+Candidates are runs of digits with the separators people type (space, dash, dot, slash,
+brackets) and an optional `+`/`00` international prefix. Each candidate is
+  * cleaned: a national trunk prefix written after the country code (`+49 (0)30 ...`,
+    `0049 (0)30 ...`) is dropped before parsing, `00` becomes `+`;
+  * rejected when it is a date, a year range, a grouped amount, an IPv4 address, or sits in a
+    code context (form, error, invoice, order numbers: `privsynth.detect.codes`);
+  * parsed with the regions of the document's language first (`REGIONS`), then every region
+    privsynth supports. A valid number scores 0.95 (it then outranks DATE_TIME on the same
+    digits), a possible one 0.45-0.6, plus 0.3 with a phone word nearby.
+A number glued to a word (`contact:testdata630-555-0199`) is kept only when it is valid.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from privsynth import entities as E
+from privsynth.detect.codes import code_context, phone_context, plausible_date
+
+REGIONS = {
+    "en": ("US", "GB", "CA", "AU", "IE"),
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH", "LU"),
+    "es": ("ES", "MX"),
+    "nl": ("NL", "BE"),
+    "it": ("IT", "CH"),
+}
+ALL_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BE", "CH")  # tried after the document's own regions
+VALID_SCORE = 0.95
+
+_CAND = re.compile(r"(?<![\d+])(?:\+[ \t]?|\([ \t]?\+?)?\d[\d \t().\-/]{4,24}\d\)?(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?(?!\d)", re.I)
+_TRUNK = re.compile(r"^(\+\d{1,3}|00\d{1,3})[ \t]*\(0\)[ \t]*")
+_YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[ \t]*[-/][ \t]*(?:(?:19|20)?\d\d)$")
+_AMOUNT = re.compile(r"^\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?$")
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_DATE_PREFIX = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:[ T]|$)")
+_TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}[ \t]*-[ \t]*\d{1,2}[.:]\d{2}$")
+
+
+def _trim(s: str) -> str:
+    s = s.rstrip(" \t.-/")
+    if s.count("(") < s.count(")") and s.endswith(")"):
+        s = s[:-1]
+    if s.count("(") > s.count(")") and s.endswith("("):
+        s = s[:-1].rstrip(" \t.-/")
+    return s
+
+
+def _parse(pn, cand: str, region: Optional[str]):
+    try:
+        return pn.parse(cand, region)
+    except pn.NumberParseException:
+        return None
+
+
+def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
+    """(start, end, entity type PHONE_NUMBER, score) for each phone number in `text`."""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return []
+    import phonenumbers as pn
+
+    out = []
+    regions = REGIONS.get(lang, ()) + tuple(r for r in ALL_REGIONS if r not in REGIONS.get(lang, ()))
+    for m in _CAND.finditer(text):
+        raw = _trim(m.group(0))
+        s = m.start()
+        if raw.startswith("(") and raw.count("(") > raw.count(")"):
+            raw, s = raw[1:].lstrip(), s + 1 + (len(raw) - 1 - len(raw[1:].lstrip()))
+        e = s + len(raw)
+        main = re.split(r"(?i)x|ext", raw)[0]
+        digits = re.sub(r"\D", "", main)
+        if not 7 <= len(digits) <= 15 or len(set(digits)) < 3:
+            continue
+        compact = main.strip()
+        if plausible_date(compact) or _YEAR_RANGE.match(compact) or _AMOUNT.match(compact) or _IPV4.match(compact) or _TIME_RANGE.match(compact):
+            continue
+        if _DATE_PREFIX.match(compact) or (s > 0 and text[s - 1] == ":" and s > 1 and text[s - 2].isdigit()):
+            continue  # 2011-11-03 13:53:56 / the seconds of a time
+        glued = s > 0 and text[s - 1].isalpha()
+        if code_context(text, s):
+            continue
+        cand = _TRUNK.sub(r"\1 ", raw)
+        if cand.startswith("00"):
+            cand = "+" + cand[2:]
+        intl = cand.startswith("+")
+        score = 0.0
+        for i, region in enumerate([None] if intl else regions):
+            num = _parse(pn, cand, region)
+            if num is None:
+                continue
+            if pn.is_valid_number(num):
+                score = VALID_SCORE if (intl or i < len(REGIONS.get(lang, ()))) else 0.9
+                break
+            if score == 0.0 and pn.is_possible_number(num):
+                formatted = bool(re.search(r"[ \t().\-/]", main.strip())) or main.strip().startswith(("0", "+", "("))
+                score = 0.6 if formatted else 0.45
+        if score == 0.0 and phone_context(text, s, 25) and 8 <= len(digits) <= 13 and not glued:
+            score = 0.5  # labelled as a phone but not parseable in any region we know
+        if score == 0.0 or (glued and score < 0.9):
+            continue
+        ctx = phone_context(text, s)
+        if score < 0.9 and ctx:
+            score = min(0.9, score + 0.3)
+        elif score >= 0.9 and not (intl or ctx or len(digits) >= 10 or (len(digits) >= 9 and main.strip().startswith(("0", "(")))
+                                   or re.fullmatch(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}", compact)):
+            score = 0.6  # a short number that happens to parse: not enough to beat an address or a date
+        out.append((s, e, E.PHONE_NUMBER.name, score))
+    return out
