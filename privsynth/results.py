@@ -221,12 +221,21 @@ class Verdict(_Model):
 # --------------------------------------------------------------------------- evidence
 
 
+class ShardEntry(_Model):
+    """One file of a dataset of shards (its manifest line)."""
+
+    file: str
+    rows: int
+    sha256: str
+
+
 class InputFile(_Model):
     role: str  # original | release | holdout | train | policy (role "release": the file shared, as written)
     path: str
-    sha256: str
+    sha256: str  # of the file; for a dataset of shards, of its canonical manifest (privsynth.engine.dataset)
     rows: Optional[int] = None
     columns: Optional[int] = None
+    shards: Optional[list[ShardEntry]] = None  # a directory or glob of shards: every file, its rows and SHA-256
 
 
 class Signature(_Model):
@@ -258,6 +267,7 @@ class Evidence(_Model):
     seeds: dict[str, int] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
     key_fingerprint: Optional[str] = None
+    outputs: list[InputFile] = Field(default_factory=list)  # datasets written (directories of shards + manifest)
     signoff: dict[str, Any] = Field(default_factory=dict)
     signature: Optional[Signature] = None
 
