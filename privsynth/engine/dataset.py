@@ -170,14 +170,16 @@ def _empty_with_header(p: Path) -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def dataset_schema(shards: Sequence[Path], frames: Sequence[Optional[pd.DataFrame]]) -> Schema:
-    """The common schema of the shards' frames (empty shards do not vote); InputError names the
-    first shard that does not fit, or says that every shard is empty."""
+def dataset_schema(shards: Sequence[Path], frames: Sequence["Optional[pd.DataFrame | Schema]"]) -> Schema:
+    """The common schema of the shards' frames, or of their schemas (None and empty frames: empty
+    shards, which do not vote); InputError names the first shard that does not fit, or says that
+    every shard is empty."""
     schema: Optional[Schema] = None
     for shard, df in zip(shards, frames):
-        if df is None or len(df) == 0:
+        if df is None or (isinstance(df, pd.DataFrame) and len(df) == 0):
             continue
-        schema = Schema.of(df) if schema is None else schema.merge(Schema.of(df), shard)
+        this = df if isinstance(df, Schema) else Schema.of(df)
+        schema = this if schema is None else schema.merge(this, shard)
     if schema is None:
         raise InputError(f"{shards[0].parent if len(shards) > 1 else shards[0]}: every shard is empty (no rows)")
     return schema
