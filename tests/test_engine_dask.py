@@ -211,7 +211,13 @@ def test_a_text_corpus_is_scanned_per_partition_as_locally(cluster, tmp_path):
     from privsynth.detect import scan_texts
     from privsynth.policy import load_policy
 
-    lines = (ROOT / "examples" / "notes.jsonl").read_text().splitlines()[:40]
+    people = ["Anna Kowalski", "Tomasz Nowak", "Grace Okafor", "Liam Murphy", "Sofia Rossi"]
+    lines = [json.dumps({"text": t}) for i in range(40) for t in [[
+        f"Called {people[i % 5]} on 0161 496 0{i:03d} about the refund.",
+        f"Ticket {1000 + i}: printer jammed again, nothing personal here.",
+        f"Email from {people[(i + 2) % 5].split()[0].lower()}.{i}@example.org asking to close the account.",
+        f"{people[(i + 3) % 5]} moved to 12 Mill Lane, Leeds; update the address.",
+    ][i % 4]]]
     d = tmp_path / "corpus"
     d.mkdir()
     (d / "a.jsonl").write_text("\n".join(lines[:25]) + "\n")
@@ -282,6 +288,51 @@ def test_workers_that_keep_dying_fail_cleanly_with_no_complete_looking_output(da
             client.register_plugin(_killer(tmp_path / "never", always=True))
             res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", c.scheduler_address)
     assert res.exit_code == 2
-    assert "worker died" in res.stderr and "no output written" in res.stderr
+    assert ("worker died" in res.stderr or "cancelled" in res.stderr) and "no output written" in res.stderr
     assert not (tmp_path / "o").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]
+
+
+# --------------------------------------------------------------------------- evaluation searches over partitions
+
+
+def test_partitioned_nearest_neighbours_and_exact_matches_equal_the_local_search(cluster, tmp_path):
+    from distributed import Client
+
+    from privsynth.engine import dataset as D, partitions as P
+    from privsynth.engine.search import encode_parts, exact_matches, fit_encoder, nearest
+    from privsynth.evaluate.encoding import GowerEncoder
+    from privsynth.evaluate.neighbors import NeighborIndex
+
+    rng = np.random.default_rng(4)
+    n = 3000
+    orig = pd.DataFrame({"age": rng.integers(18, 90, n), "income": rng.normal(4e4, 9e3, n).round(),
+                         "city": rng.choice(["Leeds", "York", "Hull", "Bath"], n), "tier": rng.choice(["a", "b", None], n)})
+    rel = orig.sample(1200, random_state=1).reset_index(drop=True)
+    rel.loc[600:, "income"] = rel.loc[600:, "income"] + rng.integers(1, 500, 600)  # half copies, half perturbed
+    rel.loc[1100:, "city"] = "Ely"  # a category only the release has
+    for name, df, k in (("orig", orig, 3), ("rel", rel, 2)):
+        (tmp_path / name).mkdir()
+        for i, chunk in enumerate(np.array_split(np.arange(len(df)), k)):
+            df.iloc[chunk].to_parquet(tmp_path / name / f"p{i}.parquet", index=False)
+    cols = ["age", "income", "city", "tier"]
+    orig_l, rel_l = D.read_any(tmp_path / "orig"), D.read_any(tmp_path / "rel")
+    enc = GowerEncoder.fit(orig_l, cols, [rel_l])
+    Xo, Xr = enc.transform(orig_l), enc.transform(rel_l)
+    want_d, want_i = NeighborIndex(Xo, enc.n_columns).search(Xr, k=3)
+    oparts, rparts = P.plan(D.resolve(tmp_path / "orig"), 10**6), P.plan(D.resolve(tmp_path / "rel"), 10**6)
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        enc2 = fit_encoder(client, oparts, cols, [rparts])
+        assert enc2 == enc
+        Xo2 = encode_parts(client, oparts, enc2, "original")
+        d, i, info = nearest(client, Xo2, rparts, enc2, k=3)
+        em = exact_matches(client, oparts, [1000] * 3, rparts, [600] * 2, enc2)
+    np.testing.assert_array_equal(Xo2, Xo)
+    np.testing.assert_allclose(d, want_d)
+    assert (d[:, 0] == 0).sum() >= 600 and info["index"].startswith("IndexFlat")
+    np.testing.assert_array_equal(d[:, 0], want_d[:, 0])
+    orig_rows = {r.tobytes() for r in Xo}
+    rel_rows = {r.tobytes() for r in Xr}
+    assert em["release_rows_identical_to_an_original_row"] == sum(r.tobytes() in orig_rows for r in Xr)
+    assert em["original_records_in_release"] == sum(r.tobytes() in rel_rows for r in Xo)
+    assert em["release_rows_identical_to_an_original_row"] >= 600

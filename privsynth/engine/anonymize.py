@@ -164,7 +164,12 @@ def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, po
     df = P.load(part, schema)
     if not len(df):
         return pd.DataFrame()
-    data = anonymize_table(df, scan, policy, key=unwrap(secret), facts=facts, table_step=_no_kanon).data
+    # only the quasi-identifiers (and columns their operators read) are transformed in this pass
+    refs = [r.params.get("id_column") for c, r in policy.columns.items() if c in qis and r.params]
+    keep = [c for c in df.columns if c in qis or c in refs]
+    sub = policy.model_copy(deep=True)
+    sub.columns = {c: r for c, r in sub.columns.items() if c in keep}
+    data = anonymize_table(df[keep], scan, sub, key=unwrap(secret), facts={c: f for c, f in facts.items() if c in keep}, table_step=_no_kanon).data
     q = data[qis].copy()
     q[HASH] = _qi_hash(data, qis)
     q[POS] = np.arange(offset, offset + len(q), dtype=np.int64)
@@ -238,10 +243,9 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
         if k > total:
             raise PolicyError(f"policy transform.k: k={k} is larger than the table ({total} rows)")
         offsets = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
-        sub = policy.model_copy(deep=True)
         pieces = map_parts(client, _combos_task, parts, stage="anonymize-qi", progress=progress,
                            per_part=[{"offset": int(offsets[i]), "facts": facts[i]} for i in range(len(parts))],
-                           schema=schema, scan=scan, policy=sub, secret=secret, qis=qis)
+                           schema=schema, scan=scan, policy=policy, secret=secret, qis=qis)
         pieces = [p for p in pieces if len(p)]
         allc = pd.concat(pieces, ignore_index=True)
         agg = {c: "first" for c in qis} | {POS: "min", COUNT: "sum"}

@@ -133,7 +133,9 @@ class Schema:
 def conform(df: pd.DataFrame, schema: Schema, shard: Path) -> pd.DataFrame:
     """`df` cast to `schema` (number columns to float64 where the schema says so); a shard whose
     columns or dtypes do not fit raises InputError naming it. An empty shard takes the schema."""
-    if len(df) == 0 and df.shape[1] == 0:
+    if len(df) == 0:  # an empty shard: its header (if any) must name the same columns; dtypes are the dataset's
+        if df.shape[1]:
+            schema.merge(Schema([str(c) for c in df.columns], {str(c): schema.dtypes.get(str(c), "object") for c in df.columns}), shard)
         return pd.DataFrame({c: pd.Series([], dtype=schema.dtypes[c]) for c in schema.columns})
     merged = schema.merge(Schema.of(df), shard)
     if merged.dtypes != schema.dtypes:

@@ -58,10 +58,13 @@ def map_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: st
         raise
     except Exception as e:
         client.cancel(futures)
+        from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker
 
         if isinstance(e, KilledWorker):
             raise EngineError(f"engine: a worker died while running a {stage} task, more often than distributed.scheduler.allowed-failures allows; no output written") from None
+        if isinstance(e, FutureCancelledError):
+            raise EngineError(f"engine: a {stage} task was cancelled (a worker died or the scheduler went away); no output written") from None
         if isinstance(e, (OSError, TimeoutError)) and "connect" in str(e).lower():
             raise EngineError(f"engine: lost the connection to the scheduler during {stage}") from None
         raise
