@@ -220,6 +220,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("gen"); g.add_argument("--rows", type=int, required=True); g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--shard-rows", type=int, default=250_000)
     a = sub.add_parser("anonymize"); a.add_argument("--data", type=Path, required=True); a.add_argument("--workers", type=int, default=2)
     a.add_argument("--out", type=Path, default=None)
     c = sub.add_parser("corpus"); c.add_argument("--docs", type=int, required=True); c.add_argument("--out", type=Path, required=True)
@@ -227,7 +228,7 @@ def main() -> None:
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.cmd == "gen":
-        gen(args.rows, args.out)
+        gen(args.rows, args.out, args.shard_rows)
         return
     if args.cmd == "corpus":
         corpus(args.docs, args.out)
