@@ -43,7 +43,7 @@ COUNT = "__privsynth_rows"
 
 def _plan_ops(schema: Schema, scan: ScanResult, policy) -> list[tuple[str, Any]]:
     """(column, operator) per column, validated against the schema (PolicyError otherwise)."""
-    from privsynth.transform.core import _plan
+    from privsynth.transform.table import _plan
 
     empty = pd.DataFrame({c: pd.Series([], dtype=t) for c, t in schema.dtypes.items()})[schema.columns]
     return [(str(c), op) for c, op, _ in _plan(empty, scan, policy)]
@@ -59,7 +59,6 @@ def _qis(ops: list[tuple[str, Any]], policy) -> list[str]:
 
 
 def _facts_task(part: P.Part, schema: Schema, wants: dict[str, list[str]], ids: dict[str, str]) -> dict[str, dict]:
-    from privsynth.transform.operators import _numeric  # noqa: F401
 
     df = P.load(part, schema)
     out: dict[str, dict] = {}
@@ -149,6 +148,13 @@ def dataset_facts(client, parts: list[P.Part], schema: Schema, rows: list[int], 
 # --------------------------------------------------------------------------- partition work
 
 
+def _detector(policy):
+    """The free-text detector the local engine builds (pipeline.text_detector), built on the worker."""
+    from privsynth.pipeline import text_detector
+
+    return text_detector(policy)
+
+
 def _no_kanon(data, qis, k, hierarchies, max_suppression):
     return data, {"suppressed_rows": 0}  # the dataset-wide statistics replace these (_assemble)
 
@@ -169,7 +175,8 @@ def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, po
     keep = [c for c in df.columns if c in qis or c in refs]
     sub = policy.model_copy(deep=True)
     sub.columns = {c: r for c, r in sub.columns.items() if c in keep}
-    data = anonymize_table(df[keep], scan, sub, key=unwrap(secret), facts={c: f for c, f in facts.items() if c in keep}, table_step=_no_kanon).data
+    data = anonymize_table(df[keep], scan, sub, key=unwrap(secret), facts={c: f for c, f in facts.items() if c in keep}, table_step=_no_kanon,
+                           detector=_detector(policy)).data
     q = data[qis].copy()
     q[HASH] = _qi_hash(data, qis)
     q[POS] = np.arange(offset, offset + len(q), dtype=np.int64)
@@ -200,7 +207,7 @@ def _anonymize_task(part: P.Part, schema: Schema, scan: ScanResult, policy, secr
     df = P.load(part, schema)
     step = _no_kanon if kanon is None else _apply_kanon(*kanon)
     if len(df):
-        res = anonymize_table(df, scan, policy, key=unwrap(secret), facts=facts, table_step=step, want_mapping=want_mapping)
+        res = anonymize_table(df, scan, policy, key=unwrap(secret), facts=facts, table_step=step, want_mapping=want_mapping, detector=_detector(policy))
         data, report, mapping = res.data, res.report, res.mapping
     else:
         data, report, mapping = None, None, None

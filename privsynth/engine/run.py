@@ -87,7 +87,9 @@ def run_anonymize(data: Path, out: Path, policy, *, key: Optional[bytes], mappin
             df = D.read_any(data)
             validate_columns(policy, df.columns, str(data))
             scan = detect.scan_table(df, policy, progress=progress)
-            res = transform.anonymize_table(df, scan, policy, key=key, progress=progress, want_mapping=want_mapping)
+            from privsynth.pipeline import text_detector
+
+            res = transform.anonymize_table(df, scan, policy, key=key, progress=progress, want_mapping=want_mapping, detector=text_detector(policy))
             report, mapping, columns, ncols = res.report, res.mapping, [str(c) for c in res.data.columns], df.shape[1]
             entries = [D.write_shard(res.data, tmp / D.shard_name(0, ds.suffix))]
             rows = [len(df)]

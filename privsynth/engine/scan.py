@@ -110,7 +110,7 @@ def dataset_stats(client, parts: list[P.Part], progress: Progress = None) -> tup
 def scan_dataset(client, parts: list[P.Part], policy, progress: Progress = None) -> tuple[ScanResult, Schema, list[int]]:
     """Decide every column of a dataset of shards (module docstring); also returns its schema and
     the rows of each partition for the stages after the scan."""
-    from privsynth.detect.columns import ColumnStats, _decide_all, _sample_index
+    from privsynth.detect.columns import ColumnStats, _sample_index, decide_columns
 
     schema, rows, cols = dataset_stats(client, parts, progress)
     k = policy.scan.sample_size
@@ -132,7 +132,7 @@ def scan_dataset(client, parts: list[P.Part], policy, progress: Progress = None)
         samples[c] = pd.concat(pieces, ignore_index=True) if pieces else pd.Series([], dtype=schema.dtypes[c])
     total = int(sum(rows))
     stats = {c: ColumnStats(rows=total, non_null=int(sum(cols[c]["non_null"])), distinct=cols[c]["distinct"], kind=cols[c]["kind"]) for c in schema.columns}
-    decided = _decide_all(schema.columns, samples, stats, dict(schema.dtypes), policy, progress)
+    decided = decide_columns(schema.columns, samples, stats, dict(schema.dtypes), policy, progress)
     return ScanResult(columns=decided, rows=total, rows_sampled=min(total, k), seed=seed), schema, rows
 
 
