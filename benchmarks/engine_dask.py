@@ -224,6 +224,7 @@ def main() -> None:
     a = sub.add_parser("anonymize"); a.add_argument("--data", type=Path, required=True); a.add_argument("--workers", type=int, default=2)
     a.add_argument("--out", type=Path, default=None)
     c = sub.add_parser("corpus"); c.add_argument("--docs", type=int, required=True); c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--shard-docs", type=int, default=50_000)
     t = sub.add_parser("scan-text"); t.add_argument("--data", type=Path, required=True); t.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -231,7 +232,7 @@ def main() -> None:
         gen(args.rows, args.out, args.shard_rows)
         return
     if args.cmd == "corpus":
-        corpus(args.docs, args.out)
+        corpus(args.docs, args.out, args.shard_docs)
         return
     if args.cmd == "anonymize":
         res = anonymize(args.data, args.workers, args.out or Path(str(args.data) + f".anon{args.workers}"))
