@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 SCHEMA_VERSION = "1.1"
 
@@ -237,6 +237,13 @@ class InputFile(_Model):
     columns: Optional[int] = None
     shards: Optional[list[ShardEntry]] = None  # a directory or glob of shards: every file, its rows and SHA-256
 
+    @model_serializer(mode="wrap")
+    def _omit_unset_shards(self, handler):  # a single file's record stays as it was before datasets existed
+        d = handler(self)
+        if isinstance(d, dict) and d.get("shards") is None:
+            d.pop("shards", None)
+        return d
+
 
 class Signature(_Model):
     """A signature over the evidence digest (`privsynth.gate.evidence_digest`: SHA-256 of the
@@ -267,7 +274,7 @@ class Evidence(_Model):
     seeds: dict[str, int] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
     key_fingerprint: Optional[str] = None
-    outputs: list[InputFile] = Field(default_factory=list)  # datasets written (directories of shards + manifest)
+    outputs: Optional[list[InputFile]] = None  # datasets written (directories of shards + manifest)
     signoff: dict[str, Any] = Field(default_factory=dict)
     signature: Optional[Signature] = None
 
@@ -280,6 +287,13 @@ class Evidence(_Model):
         from privsynth.report import render_summary_html
 
         return render_summary_html(self)
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_outputs(self, handler):  # evidence without dataset outputs keeps its earlier shape
+        d = handler(self)
+        if isinstance(d, dict) and d.get("outputs") is None:
+            d.pop("outputs", None)
+        return d
 
 
 def evidence_json_schema() -> dict[str, Any]:
