@@ -191,7 +191,11 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
                 click.echo(f"{d.id}\t" + (", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"))
         return
     if text_field is not None or data.suffix.lower() == ".txt":
-        ids, texts = read_text_documents(data, text_field or "text", id_field)
+        ids, texts = [], []
+        for shard in engine.dataset.resolve(data).shards if engine.is_dataset(data) else [data]:  # shards in order
+            i, t = read_text_documents(shard, text_field or "text", id_field)
+            ids += i
+            texts += t
         res = detect.scan_texts(texts, ids, policy)
         if fmt == "json":
             _emit_json(res.model_dump(mode="json"))

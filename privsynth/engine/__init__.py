@@ -5,7 +5,8 @@ See docs/engine.md. Entry points used by the pipeline and the CLI:
 privsynth.engine.dataset; partitioned evaluation searches in privsynth.engine.search.
 """
 
+from privsynth.engine import dataset
 from privsynth.engine.dataset import is_dataset, read_any
 from privsynth.engine.run import run_anonymize, run_scan, run_scan_texts, uses_engine
 
-__all__ = ["is_dataset", "read_any", "run_anonymize", "run_scan", "run_scan_texts", "uses_engine"]
+__all__ = ["dataset", "is_dataset", "read_any", "run_anonymize", "run_scan", "run_scan_texts", "uses_engine"]
