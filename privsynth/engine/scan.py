@@ -12,7 +12,8 @@ samples and dataset-wide statistics, so for a dataset that fits in memory the sc
 scan's, value for value. Distinct counts are exact up to 2 000 000 per column (hashes), a lower
 bound beyond (as in the streaming CSV scan).
 
-Text (JSONL): each shard is cut into byte ranges of about `block_bytes` at line ends; a first
+Text (JSONL): each shard is cut into byte ranges of about `block_bytes` (4 MiB; smaller for small
+corpora, so that each worker gets about four) at line ends; a first
 cheap pass counts the lines of each block (for document ids), then every block is analysed by
 Presidio on a worker (one analyzer per worker process, built once), and documents come back in
 corpus order.
@@ -216,6 +217,10 @@ def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[
     from privsynth.errors import InputError
 
     blocks: list[tuple[str, int, int]] = []
+    # small corpora: blocks small enough that every worker gets about four (64 KiB .. block_bytes)
+    workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+    total = sum(s.stat().st_size for s in shards)
+    block_bytes = int(min(block_bytes, max(64 << 10, total // (4 * workers) + 1)))
     for s in shards:
         if s.suffix.lower() not in (".jsonl", ".ndjson"):
             raise InputError(f"{s}: a text corpus for the dask engine is .jsonl shards")
