@@ -18,7 +18,7 @@ import pandas as pd
 
 from privsynth import __version__
 from privsynth.errors import PolicyError
-from privsynth.io import check_not_input, read_table, write_table, write_text
+from privsynth.io import check_not_input, read_table, sha256_file, write_table, write_text
 from privsynth.policy import Policy, validate_columns
 from privsynth.results import (
     Span,
