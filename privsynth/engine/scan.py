@@ -15,7 +15,7 @@ bound beyond (as in the streaming CSV scan).
 Text (JSONL): each shard is cut into byte ranges of about `block_bytes` (4 MiB; smaller for small
 corpora, so that each worker gets about four) at line ends; a first
 cheap pass counts the lines of each block (for document ids), then every block is analysed by
-Presidio on a worker (one analyzer per worker process, built once), and documents come back in
+`detect.analyze_texts` on a worker (its analyzers are cached per worker process), and documents come back in
 corpus order.
 """
 
@@ -140,20 +140,6 @@ def scan_dataset(client, parts: list[P.Part], policy, progress: Progress = None)
 # --------------------------------------------------------------------------- text corpora
 
 
-_ANALYZERS: dict[str, Any] = {}
-
-
-def _analyzer(policy) -> Any:
-    """One Presidio analyzer per worker process and policy (spaCy loads once, not per task)."""
-    from privsynth.detect.engine import build_analyzer
-
-    k = json.dumps(policy.model_dump(mode="json"), sort_keys=True)
-    if k not in _ANALYZERS:
-        _ANALYZERS.clear()
-        _ANALYZERS[k] = build_analyzer(policy)
-    return _ANALYZERS[k]
-
-
 def _blocks(path: Path, block_bytes: int) -> list[tuple[int, int]]:
     size = path.stat().st_size
     cuts = [0]
@@ -203,7 +189,7 @@ def _text_task(block: tuple[str, int, int], first_line: int, text_field: str, id
         t = obj[text_field]
         texts.append("" if t is None else str(t))
         ids.append(obj.get(id_field, line_no - 1) if id_field else line_no - 1)
-    spans = analyze_texts(texts, policy, analyzer=_analyzer(policy)) if texts else []
+    spans = analyze_texts(texts, policy) if texts else []  # the detect stage caches its analyzers per worker process
     return [DocumentSpans(id=i, spans=s) for i, s in zip(ids, spans)]
 
 
