@@ -24,6 +24,7 @@ EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
 class _State:
     debug = False
+    engine: dict[str, Any] = {}
 
 
 def _err(msg: str) -> None:
@@ -99,6 +100,25 @@ policy_option = click.option("--policy", "policy_ref", metavar="P", help="Policy
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 
 
+def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine/--workers/--scheduler, applied to the policy's `engine:` section (docs/engine.md)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, engine: Optional[str] = None, workers: Optional[int] = None, scheduler: Optional[str] = None, **kwargs: Any) -> Any:
+        _State.engine = {k: v for k, v in (("name", engine), ("workers", workers), ("scheduler", scheduler)) if v is not None}
+        if engine is None and (workers is not None or scheduler is not None):
+            _State.engine["name"] = "dask"
+        return fn(*args, **kwargs)
+
+    for opt in (
+        click.option("--scheduler", metavar="ADDRESS", default=None, help="Dask scheduler to use (e.g. tcp://host:8786); implies --engine dask."),
+        click.option("--workers", type=click.IntRange(1, 1024), default=None, help="LocalCluster worker processes for --engine dask (default: CPU count)."),
+        click.option("--engine", type=click.Choice(["local", "dask"]), default=None, help="Where to run: local (one DataFrame) or dask (partitions on a cluster). Default: policy engine.name (local)."),
+    ):
+        wrapper = opt(wrapper)
+    return wrapper
+
+
 class _Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # usage errors exit 2 (Click's default too)
         return super().main(*args, **kwargs)
@@ -115,13 +135,17 @@ def cli(debug: bool) -> None:
       privsynth audit examples/customers.csv --out-dir reports/demo --policy examples/policy.yaml
     """
     _State.debug = debug
+    _State.engine = {}
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _load_policy(ref: Optional[str]):
     from privsynth.policy import load_policy
 
-    return load_policy(ref)
+    pol = load_policy(ref)
+    for k, v in _State.engine.items():  # --engine/--workers/--scheduler override the policy
+        setattr(pol.engine, k, v)
+    return pol
 
 
 def _emit_json(obj: Any) -> None:
@@ -132,13 +156,14 @@ def _emit_json(obj: Any) -> None:
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @policy_option
 @format_option()
 @click.option("--text-field", default=None, help="Treat DATA as text documents (.jsonl field or .txt lines).")
 @click.option("--id-field", default=None, help="Document id field for .jsonl text input.")
 @click.option("--sample-size", type=int, default=None, help="Values sampled per column (default from policy: 1000).")
 @quiet_option
+@engine_options
 @handle_errors
 def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[str], id_field: Optional[str], sample_size: Optional[int], quiet: bool) -> None:
     """Detect personal data per column (tables) or per span (text).
@@ -155,8 +180,22 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
     policy = _load_policy(policy_ref)
     if sample_size is not None:
         policy.scan.sample_size = sample_size
+    from privsynth import engine
+
+    if text_field is not None and policy.engine.name == "dask":  # a corpus scanned per partition, streamed in order
+        docs = engine.run_scan_texts(data, text_field, id_field, policy, progress=progress_printer(quiet))
+        if fmt == "json":
+            _emit_json({"documents": [d.model_dump(mode="json") for d in docs]})
+        else:
+            for d in docs:
+                click.echo(f"{d.id}\t" + (", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"))
+        return
     if text_field is not None or data.suffix.lower() == ".txt":
-        ids, texts = read_text_documents(data, text_field or "text", id_field)
+        ids, texts = [], []
+        for shard in engine.dataset.resolve(data).shards if engine.is_dataset(data) else [data]:  # shards in order
+            i, t = read_text_documents(shard, text_field or "text", id_field)
+            ids += i
+            texts += t
         res = detect.scan_texts(texts, ids, policy)
         if fmt == "json":
             _emit_json(res.model_dump(mode="json"))
@@ -167,7 +206,9 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
         return
     from privsynth.io import table_format
 
-    if table_format(data) == "csv":  # streamed in chunks: tables larger than memory can be scanned
+    if engine.uses_engine(data, policy):  # a dataset of shards, or partitions on Dask
+        result = engine.run_scan(data, policy, progress=progress_printer(quiet))
+    elif table_format(data) == "csv":  # streamed in chunks: tables larger than memory can be scanned
         result = detect.scan_file(data, policy, progress=progress_printer(quiet))
         validate_columns(policy, [c.name for c in result.columns], str(data))
     else:
@@ -213,14 +254,15 @@ def keygen(out: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output table (.csv, .parquet, .jsonl).")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output table (.csv, .parquet, .jsonl); a directory of shards + manifest.json when DATA is a directory/glob of shards or with --engine dask.")
 @policy_option
 @_key_options
 @click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (then the output stays pseudonymized data).")
 @click.option("--evidence", "evidence_out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the transform evidence JSON here.")
 @format_option(("table", "json"))
 @quiet_option
+@engine_options
 @handle_errors
 def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], fmt: str, quiet: bool) -> None:
     """Apply per-column operators (pseudonymize, tokenize, encrypt, drop, redact, generalize, ...).
@@ -312,9 +354,9 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False, path_type
 
 
 @cli.command()
-@click.option("--original", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The real data the release was derived from (for synthesis: the training split).")
-@click.option("--release", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The release to verify.")
-@click.option("--holdout", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Real records of the same population not used for the release.")
+@click.option("--original", type=click.Path(path_type=Path), required=True, help="The real data the release was derived from (for synthesis: the training split).")
+@click.option("--release", type=click.Path(path_type=Path), required=True, help="The release to verify.")
+@click.option("--holdout", type=click.Path(path_type=Path), default=None, help="Real records of the same population not used for the release.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Evidence JSON to write.")
 @policy_option
 @click.option("--pseudonymized", is_flag=True, help="The release was made with keyed/reversible operators (a key or mapping exists).")
@@ -322,6 +364,7 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False, path_type
 @junit_option
 @format_option(("table", "json"))
 @quiet_option
+@engine_options
 @handle_errors
 def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy_ref: Optional[str], pseudonymized: bool, exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
     """Verify a release against the original and a holdout: distances, attacks, residual PII.
@@ -504,7 +547,7 @@ def sign_command(evidence: Path, out: Path, ed25519_key: Optional[Path], key_fil
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for release.csv, evidence.json, report.html.")
 @policy_option
 @click.option("--mode", type=click.Choice(["synthesize", "anonymize"]), default="synthesize", show_default=True, help="Produce the release by synthesis or by per-column operators.")
@@ -515,6 +558,7 @@ def sign_command(evidence: Path, out: Path, ed25519_key: Optional[Path], key_fil
 @junit_option
 @format_option(("table", "json"))
 @quiet_option
+@engine_options
 @handle_errors
 def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, sign_hmac: bool, sign_ed25519: Optional[Path], exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
     """Scan, transform or synthesize, evaluate, gate and report in one go.

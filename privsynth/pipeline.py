@@ -55,7 +55,9 @@ def _now() -> str:
 
 
 def _input(role: str, path: Path, df: Optional[pd.DataFrame] = None) -> InputFile:
-    return InputFile(role=role, path=str(path), sha256=sha256_file(path), rows=None if df is None else len(df), columns=None if df is None else df.shape[1])
+    from privsynth.engine.dataset import input_record  # a file, or a dataset of shards with each shard listed
+
+    return input_record(role, path, df)
 
 
 def _log(log: Log, msg: str) -> None:
@@ -76,7 +78,9 @@ def train_path(release: Path) -> Path:
 
 
 def _read_with_policy(data: Path, policy: Policy) -> pd.DataFrame:
-    df = read_table(data)
+    from privsynth.engine import read_any  # one file, or a directory/glob of shards read as one table
+
+    df = read_any(data)
     validate_columns(policy, df.columns, str(data))
     return df
 
@@ -156,6 +160,11 @@ def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Opt
 
 
 def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> TransformReport:
+    from privsynth.engine import run_anonymize as run_dataset, uses_engine
+
+    if uses_engine(data, policy):  # a dataset of shards or `--engine dask`: a directory of shards + manifest
+        check_not_input(out, [key_file])
+        return run_dataset(data, out, policy, key=_optional_key(key_file, key_env), mapping_out=mapping_out, evidence_out=evidence_out, progress=progress, command=command)
     for o in (out, mapping_out or sibling(out, "mapping"), evidence_out):
         if o is not None:
             check_not_input(o, [data, key_file])
@@ -264,8 +273,10 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
             check_not_input(o, [original, release, holdout])
     t0 = time.perf_counter()
     orig = _read_with_policy(original, policy)
-    rel = read_table(release)
-    hold = read_table(holdout) if holdout is not None else None
+    from privsynth.engine import read_any
+
+    rel = read_any(release)
+    hold = read_any(holdout) if holdout is not None else None
     scan = _scan(orig, policy, progress)
     t_scan = time.perf_counter()
     release_kind = "synthetic"

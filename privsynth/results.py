@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 SCHEMA_VERSION = "1.1"
 
@@ -221,12 +221,28 @@ class Verdict(_Model):
 # --------------------------------------------------------------------------- evidence
 
 
+class ShardEntry(_Model):
+    """One file of a dataset of shards (its manifest line)."""
+
+    file: str
+    rows: int
+    sha256: str
+
+
 class InputFile(_Model):
     role: str  # original | release | holdout | train | policy (role "release": the file shared, as written)
     path: str
-    sha256: str
+    sha256: str  # of the file; for a dataset of shards, of its canonical manifest (privsynth.engine.dataset)
     rows: Optional[int] = None
     columns: Optional[int] = None
+    shards: Optional[list[ShardEntry]] = None  # a directory or glob of shards: every file, its rows and SHA-256
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_shards(self, handler):  # a single file's record stays as it was before datasets existed
+        d = handler(self)
+        if isinstance(d, dict) and d.get("shards") is None:
+            d.pop("shards", None)
+        return d
 
 
 class Signature(_Model):
@@ -258,6 +274,7 @@ class Evidence(_Model):
     seeds: dict[str, int] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
     key_fingerprint: Optional[str] = None
+    outputs: Optional[list[InputFile]] = None  # datasets written (directories of shards + manifest)
     signoff: dict[str, Any] = Field(default_factory=dict)
     signature: Optional[Signature] = None
 
@@ -270,6 +287,13 @@ class Evidence(_Model):
         from privsynth.report import render_summary_html
 
         return render_summary_html(self)
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_outputs(self, handler):  # evidence without dataset outputs keeps its earlier shape
+        d = handler(self)
+        if isinstance(d, dict) and d.get("outputs") is None:
+            d.pop("outputs", None)
+        return d
 
 
 def evidence_json_schema() -> dict[str, Any]:

@@ -189,6 +189,19 @@ class SharingContext(_Strict):
     notes: str = ""
 
 
+class EngineSettings(_Strict):
+    """Where the work runs (see docs/engine.md): `local` (one pandas DataFrame in this process) or
+    `dask` (one task per partition on a `distributed.LocalCluster` of `workers` processes, or on the
+    cluster whose scheduler listens at `scheduler`)."""
+
+    name: Literal["local", "dask"] = "local"
+    workers: Optional[int] = Field(None, ge=1, le=1024)  # LocalCluster worker processes (default: CPU count)
+    scheduler: Optional[str] = None  # e.g. tcp://10.0.0.5:8786; unreachable -> exit 2 within connect_timeout_s
+    memory_limit: str = "2GB"  # per LocalCluster worker (the nanny restarts a worker beyond it)
+    partition_rows: int = Field(250_000, ge=1)  # rows per partition when a shard is split (Parquet row groups, CSV)
+    connect_timeout_s: float = Field(5.0, gt=0, le=300)
+
+
 class Policy(_Strict):
     name: str = "default"
     description: str = ""
@@ -200,4 +213,5 @@ class Policy(_Strict):
     evaluate: EvaluateSettings = Field(default_factory=EvaluateSettings)
     gate: GateSettings = Field(default_factory=GateSettings)
     context: SharingContext = Field(default_factory=SharingContext)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
     sources: dict[str, str] = Field(default_factory=dict)  # threshold -> where it comes from

@@ -53,6 +53,9 @@ class OpContext:
     mapping: list[pd.DataFrame] = field(default_factory=list)
     note: str = ""
     gdpr_class: Optional[str] = None  # set by an operator whose class depends on what happened
+    # dataset-wide facts computed by the Dask engine (value counts, quantiles, RNG states, ...) so
+    # that an operator applied to one partition gives what it gives on the whole table; empty locally
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def factory(self):

@@ -63,8 +63,9 @@ def _date_levels(dt: pd.Series, raw: pd.Series) -> list[pd.Series]:
     return [map_unique(raw, lambda uv: [as_text(v) for v in uv]), month, year, decade]
 
 
-def ladder(series: pd.Series, hierarchy: Optional[dict[str, str]]) -> list[pd.Series]:
-    """Generalization levels of one QI; the last is all "*"."""
+def ladder(series: pd.Series, hierarchy: Optional[dict[str, str]], weights: Optional[np.ndarray] = None) -> list[pd.Series]:
+    """Generalization levels of one QI; the last is all "*". `weights`: rows each entry stands for
+    (the Dask engine passes distinct QI combinations with their counts)."""
     from privsynth.transform.operators import is_datetime_column, is_numeric_column, detect_date_format
 
     if hierarchy:
@@ -87,7 +88,9 @@ def ladder(series: pd.Series, hierarchy: Optional[dict[str, str]]) -> list[pd.Se
         else:
             s = map_unique(series, lambda uv: [as_text(v) for v in uv])
             lens = s.dropna().str.len()
-            looks_code = not lens.empty and lens.max() <= 10 and s.dropna().str.contains(r"\d").mean() > 0.5
+            has_digit = s.dropna().str.contains(r"\d")
+            share = has_digit.mean() if weights is None else float(np.average(has_digit, weights=weights[s.notna().to_numpy()])) if len(has_digit) else 0.0
+            looks_code = not lens.empty and lens.max() <= 10 and share > 0.5
             levels = [s]
             if looks_code:
                 for n in range(int(lens.max()) - 1, 0, -1):
@@ -101,21 +104,27 @@ def _codes(levels: list[pd.Series]) -> list[np.ndarray]:
     return [pd.factorize(lv.astype(object).where(lv.notna(), "\x00NA"))[0].astype(np.int64) for lv in levels]
 
 
-def _violators(code_sets: list[np.ndarray], k: int) -> tuple[int, np.ndarray]:
+def _violators(code_sets: list[np.ndarray], k: int, weights: Optional[np.ndarray] = None) -> tuple[int, np.ndarray]:
     key = code_sets[0]
     for c in code_sets[1:]:
         key = key * (int(c.max()) + 1) + c
         key = pd.factorize(key)[0].astype(np.int64)
-    sizes = np.bincount(key)
+    sizes = np.bincount(key, weights=weights)
     small = sizes[key] < k
-    return int(small.sum()), small
+    return int(small.sum() if weights is None else weights[small].sum()), small
 
 
 def k_anonymize(
-    df: pd.DataFrame, qis: list[str], k: int, hierarchies: dict[str, Optional[dict[str, str]]], max_suppression: float
+    df: pd.DataFrame, qis: list[str], k: int, hierarchies: dict[str, Optional[dict[str, str]]], max_suppression: float,
+    weights: Optional[np.ndarray] = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    n = len(df)
-    ladders = {c: ladder(df[c], hierarchies.get(c)) for c in qis}
+    """k-anonymize `df` on `qis` (module docstring). `weights`: how many rows each row of `df`
+    stands for (the Dask engine passes the distinct QI combinations of a dataset with their
+    counts, in order of first appearance); the levels, suppressed rows and statistics are then
+    those of the full dataset. Returns (kept rows generalized, statistics)."""
+    w = None if weights is None else np.asarray(weights, dtype=np.int64)
+    n = len(df) if w is None else int(w.sum())
+    ladders = {c: ladder(df[c], hierarchies.get(c), w) for c in qis}
     codes = {c: _codes(ladders[c]) for c in qis}
     level = {c: 0 for c in qis}
     height = {c: len(ladders[c]) - 1 for c in qis}
@@ -124,7 +133,7 @@ def k_anonymize(
     def current(lv: dict[str, int]) -> list[np.ndarray]:
         return [codes[c][lv[c]] for c in qis]
 
-    viol, small = _violators(current(level), k)
+    viol, small = _violators(current(level), k, w)
     steps = 0
     while viol > budget:
         best = None
@@ -133,7 +142,7 @@ def k_anonymize(
                 continue
             trial = dict(level)
             trial[c] += 1
-            v, sm = _violators(current(trial), k)
+            v, sm = _violators(current(trial), k, w)
             gain = (viol - v) / (1.0 / height[c])  # violating rows removed per unit of precision lost
             cand = (-gain, v, c, sm)
             if best is None or cand[:2] < best[:2]:
@@ -152,7 +161,7 @@ def k_anonymize(
                 continue
             trial = dict(level)
             trial[c] -= 1
-            v, sm = _violators(current(trial), k)
+            v, sm = _violators(current(trial), k, w)
             if v <= budget:
                 level, viol, small = trial, v, sm
                 changed = True
@@ -168,8 +177,8 @@ def k_anonymize(
         key = key_cols[0]
         for cc in key_cols[1:]:
             key = pd.factorize(key * (int(cc.max()) + 1) + cc)[0]
-        sizes = np.bincount(pd.factorize(key)[0])
-    suppressed = int(small.sum())
+        sizes = np.bincount(pd.factorize(key)[0], weights=None if w is None else w[~small]).astype(np.int64)
+    suppressed = int(small.sum() if w is None else w[small].sum())
     stats = {
         "algorithm": "greedy full-domain generalization with suppression",
         "k": k,

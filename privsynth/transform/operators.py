@@ -313,10 +313,15 @@ def climb(values: pd.Series, h: dict[str, str], levels: int) -> pd.Series:
     return out
 
 
-def numeric_bins(x: pd.Series, width: float) -> pd.Series:
-    """Labels "lo-hi" of bins of `width` (integers: "30-39"; floats: "[0.5, 1)")."""
+def numeric_bins(x: pd.Series, width: float, integral_values: Optional[bool] = None) -> pd.Series:
+    """Labels "lo-hi" of bins of `width` (integers: "30-39"; floats: "[0.5, 1)").
+
+    `integral_values`: whether every value of the whole column is a whole number (given by the
+    Dask engine for one partition; computed from `x` when None)."""
     lo = np.floor(x / width) * width
-    integral = float(width).is_integer() and bool(np.all(np.mod(x.dropna(), 1) == 0))
+    if integral_values is None:
+        integral_values = bool(np.all(np.mod(x.dropna(), 1) == 0))
+    integral = float(width).is_integer() and integral_values
 
     def fn(uv):
         if integral:
@@ -360,11 +365,12 @@ class Generalize(Operator):
     def apply(self, series, ctx):
         p = self.params
         if p.width is not None:
-            return numeric_bins(_numeric(series, ctx, self.name), p.width)
+            return numeric_bins(_numeric(series, ctx, self.name), p.width, ctx.facts.get("integral"))
         if p.round_to is not None:
             x = _numeric(series, ctx, self.name)
             r = np.round(x / p.round_to) * p.round_to
-            return r.astype("Int64") if float(p.round_to).is_integer() and (x.dropna() % 1 == 0).all() else r
+            integral = ctx.facts["integral"] if "integral" in ctx.facts else (x.dropna() % 1 == 0).all()
+            return r.astype("Int64") if float(p.round_to).is_integer() and integral else r
         if p.bins is not None:
             x = _numeric(series, ctx, self.name)
             edges = p.bins
@@ -409,6 +415,7 @@ class TopBottomCode(Operator):
         hi = p.upper if p.upper is not None else (x.quantile(p.upper_quantile) if p.upper_quantile is not None else None)
         if lo is None and hi is None:
             lo, hi = x.quantile(0.01), x.quantile(0.99)
+        lo, hi = ctx.facts.get("lower", lo), ctx.facts.get("upper", hi)  # the whole column's quantiles (Dask engine)
         ctx.stats["bottom_coded"] = int((x < lo).sum()) if lo is not None else 0
         ctx.stats["top_coded"] = int((x > hi).sum()) if hi is not None else 0
         out = x.clip(lower=lo, upper=hi)
@@ -429,7 +436,7 @@ class SuppressRare(Operator):
 
     def apply(self, series, ctx):
         k = self.params.k or ctx.policy.transform.k or 5
-        counts = series.value_counts(dropna=True)
+        counts = ctx.facts["value_counts"] if "value_counts" in ctx.facts else series.value_counts(dropna=True)
         rare = counts.index[counts < k]
         m = series.isin(rare)
         ctx.stats["suppressed_values"] = int(m.sum())
@@ -460,7 +467,12 @@ class DateShift(Operator):
         p = self.params
         dt, fmt = _parse_dates(series, ctx.where, ctx.column)
         rng = np.random.default_rng(p.seed)  # None: fresh OS entropy, never stored
-        if p.id_column is not None:
+        if "id_shifts" in ctx.facts:  # Dask engine: one id -> shift map for the whole dataset
+            shifts = ctx.df[p.id_column].map(ctx.facts["id_shifts"]).fillna(ctx.facts["na_shift"]).to_numpy(dtype="int64")
+        elif "shifts" in ctx.facts:  # Dask engine: this partition's slice of the seeded stream
+            ctx.note = "no id_column: each row shifted independently"
+            shifts = ctx.facts["shifts"]
+        elif p.id_column is not None:
             codes, uniques = pd.factorize(ctx.df[p.id_column], use_na_sentinel=True)
             shifts_u = rng.integers(-p.max_days, p.max_days + 1, size=len(uniques) + 1)
             codes = np.where(codes < 0, len(uniques), codes)  # rows without id share one shift
@@ -494,6 +506,8 @@ class Noise(Operator):
         p = self.params
         x = _numeric(series, ctx, self.name)
         rng = np.random.default_rng(p.seed)
+        if "rng_state" in ctx.facts:  # Dask engine: the seeded stream advanced to this partition's first row
+            rng.bit_generator.state = ctx.facts["rng_state"]
         e = rng.laplace(0.0, p.scale, len(x)) if p.distribution == "laplace" else rng.normal(0.0, p.scale, len(x))
         out = x + e
         if p.decimals is not None:

@@ -70,6 +70,8 @@ def anonymize_table(
     progress: Progress = None,
     detector: Optional[Detector] = None,
     want_mapping: bool = False,
+    facts: Optional[dict[str, dict[str, Any]]] = None,
+    table_step: Optional[Callable[..., Any]] = None,
 ) -> TransformOutput:
     """Apply the policy's operator to every column; k-anonymize the quasi-identifiers if asked.
 
@@ -80,6 +82,10 @@ def anonymize_table(
     a free-text operator runs (surrogate, llm), and the caller builds it once
     (`privsynth.pipeline.text_detector(policy)`). Raises PolicyError when one is needed and missing,
     KeyMaterialError for a key shorter than 16 bytes.
+
+    `facts` (column -> dataset-wide facts) and `table_step` (replaces `kanon.k_anonymize`) are
+    how the Dask engine (privsynth.engine) applies this function to one partition of a larger
+    dataset with the same result as on the whole table; local callers leave them None.
     """
     from privsynth.transform import kanon  # noqa: F401  (registers nothing; imported for the table step)
     from privsynth.transform.surrogates import SurrogateFactory
@@ -111,6 +117,7 @@ def anonymize_table(
         ctx.factory_getter = get_factory
         ctx.detector_factory = get_detector
         ctx.want_mapping = want_mapping
+        ctx.facts = (facts or {}).get(str(col), {})
 
     # k-anonymization plan
     kanon_cols = [str(c) for c, op, _ in plan if op.name == "k_anonymize"]
@@ -122,7 +129,7 @@ def anonymize_table(
         k = max(ks) if ks else t.k
         if k is None:
             raise PolicyError("policy transform.k: k-anonymization needs k (set transform.k or params.k of a k_anonymize column)")
-        if k > len(df):
+        if k > len(df) and table_step is None:
             raise PolicyError(f"policy transform.k: k={k} is larger than the table ({len(df)} rows)")
         dropped = [str(c) for c, op, _ in plan if op.name in ("drop",) and str(c) in qis]
         if dropped:
@@ -171,7 +178,7 @@ def anonymize_table(
     data = pd.DataFrame(out_cols, index=df.index)
     suppressed = 0
     if qis:
-        data, kstats = kanon.k_anonymize(data, qis, int(k), hierarchies, t.max_suppression)
+        data, kstats = (table_step or kanon.k_anonymize)(data, qis, int(k), hierarchies, t.max_suppression)
         suppressed = kstats["suppressed_rows"]
         stats["k_anonymity"] = kstats
         for tr in treatments:

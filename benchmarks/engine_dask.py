@@ -1,0 +1,249 @@
+"""Benchmarks of the Dask engine (docs/benchmarks/engine.md): one run each, with the load.
+
+  python benchmarks/engine_dask.py gen --rows 10000000 --out /tmp/privsynth-bench/t10m
+  python benchmarks/engine_dask.py anonymize --data /tmp/privsynth-bench/t10m --workers 2
+  python benchmarks/engine_dask.py corpus --docs 20000 --out /tmp/privsynth-bench/corpus
+  python benchmarks/engine_dask.py scan-text --data /tmp/privsynth-bench/corpus --workers 2
+
+`gen` writes a synthetic customer table (15 columns: identifiers, quasi-identifiers, sensitive
+and non-personal values, all generated here from numpy; no real person) as Parquet shards of
+250 000 rows. `anonymize` runs `privsynth anonymize --engine dask` in-process on a LocalCluster
+and samples every worker's resident set size (psutil, every 0.5 s) for the peak; it also records
+per-task timings from the scheduler (`Client.get_task_stream`) for the projection to more
+workers. `corpus` writes JSONL notes built from several templates; `scan-text` scans them per
+partition. Results are appended as JSON lines to benchmarks/out/engine_dask.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+
+FIRST = np.array("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Amir Priya Wei Olga Kwame Aisha Lars Ines Mateo Yuki".split())
+LAST = np.array("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Okafor Nguyen Kowalski Rossi Novak Haddad Silva Tanaka Jensen Dubois".split())
+CITIES = np.array("Leeds York Hull Bath Ely Derby Exeter Bristol Leicester Norwich Oxford Cambridge Durham Carlisle Truro".split())
+DIAG = np.array(["none", "asthma", "diabetes", "hypertension", "depression", "none", "none", "migraine"])
+
+
+def _load() -> str:
+    return open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
+
+
+def gen(rows: int, out: Path, shard_rows: int = 250_000, seed: int = 0) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    for s, start in enumerate(range(0, rows, shard_rows)):
+        n = min(shard_rows, rows - start)
+        ids = np.arange(start, start + n)
+        first, last = rng.choice(FIRST, n), rng.choice(LAST, n)
+        df = pd.DataFrame({
+            "customer_id": pd.Series(ids).map("C{:09d}".format),
+            "full_name": pd.Series(first).str.cat(pd.Series(last), sep=" "),
+            "email": pd.Series(first).str.lower().str.cat(pd.Series(last).str.lower(), sep=".") + pd.Series(ids % 997).astype(str) + "@mail.example.net",
+            "phone": "+44 7" + pd.Series(rng.integers(100000000, 999999999, n)).astype(str),
+            "account_no": pd.Series(rng.integers(10**7, 10**8 - 1, n)).astype(str).radd("AC"),
+            "birth_date": (pd.Timestamp("1940-01-01") + pd.to_timedelta(rng.integers(0, 60 * 365, n), unit="D")).strftime("%Y-%m-%d"),
+            "postcode": pd.Series(rng.choice(list("ABCDEFGHLMNPRS"), n)).str.cat(pd.Series(rng.integers(1, 30, n)).astype(str)) + " " + pd.Series(rng.integers(1, 9, n)).astype(str) + "AB",
+            "gender": rng.choice(["female", "male", "other"], n, p=[0.49, 0.49, 0.02]),
+            "city": rng.choice(CITIES, n),
+            "diagnosis": rng.choice(DIAG, n),
+            "tier": rng.choice(["bronze", "silver", "gold"], n),
+            "channel": rng.choice(["app", "web", "store", "phone"], n),
+            "orders": rng.poisson(12, n),
+            "spend": rng.gamma(2.0, 400.0, n).round(2),
+            "signup_date": (pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D")).strftime("%Y-%m-%d"),
+        })
+        df.to_parquet(out / f"part-{s:05d}.parquet", index=False)
+    print(json.dumps({"gen_rows": rows, "shards": s + 1, "seconds": round(time.perf_counter() - t0, 1)}), file=sys.stderr)
+
+
+POLICY = """
+extends: controlled-sharing
+name: bench-engine
+scan: {sample_size: 1000}
+columns:
+  customer_id: {category: direct_identifier, entity_type: RECORD_ID, operator: tokenize}
+  full_name: {category: direct_identifier, entity_type: PERSON, operator: tokenize}
+  email: {category: direct_identifier, entity_type: EMAIL_ADDRESS, operator: tokenize}
+  phone: {category: direct_identifier, entity_type: PHONE_NUMBER, operator: mask, params: {keep_last: 2}}
+  account_no: {category: direct_identifier, operator: drop}
+  birth_date: {category: quasi_identifier, operator: generalize, params: {date: year}}
+  postcode: {category: quasi_identifier, operator: generalize, params: {truncate: 2}}
+  gender: {category: quasi_identifier}
+  city: {category: quasi_identifier, operator: suppress_rare, params: {k: 50}}
+  diagnosis: {category: special_category, operator: keep}
+  tier: {category: non_personal}
+  channel: {category: non_personal}
+  orders: {category: sensitive, operator: noise, params: {scale: 1.0, seed: 5, decimals: 0}}
+  spend: {category: sensitive, operator: top_bottom_code, params: {lower: 0, upper: 3000}}
+  signup_date: {category: non_personal, operator: generalize, params: {date: month}}
+transform:
+  quasi_identifiers: [birth_date, postcode, gender]
+  k: 10
+  max_suppression: 0.02
+"""
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, client, every: float = 0.5):
+        super().__init__(daemon=True)
+        self.client, self.every, self.peak, self.stop_flag = client, every, {}, False
+
+    def run(self):
+        import psutil  # noqa: F401
+
+        def rss():
+            import psutil
+
+            return psutil.Process().memory_info().rss
+
+        while not self.stop_flag:
+            try:
+                for w, v in self.client.run(rss).items():
+                    self.peak[w] = max(self.peak.get(w, 0), v)
+            except Exception:
+                pass
+            time.sleep(self.every)
+
+
+def anonymize(data: Path, workers: int, out: Path) -> dict:
+    from distributed import Client, LocalCluster
+
+    sys.path.insert(0, str(ROOT))
+    from privsynth.engine.run import run_anonymize
+    from privsynth.policy import load_policy
+
+    pol_path = OUT / "bench-engine-policy.yaml"
+    pol_path.write_text(POLICY)
+    policy = load_policy(str(pol_path))
+    load0 = _load()
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit="2GB", dashboard_address=None, silence_logs=50)
+    client = Client(cluster)
+    policy.engine.name = "dask"
+    policy.engine.scheduler = cluster.scheduler_address
+    sampler = RssSampler(client)
+    sampler.start()
+    t0 = time.perf_counter()
+    with __import__("distributed").get_task_stream(client) as ts:
+        rep = run_anonymize(data, out, policy, key=bytes(range(32)), progress=None)
+    wall = time.perf_counter() - t0
+    sampler.stop_flag = True
+    sampler.join()
+    stream = ts.data
+
+    def cpu():
+        import psutil
+
+        t = psutil.Process().cpu_times()
+        return t.user + t.system
+
+    try:
+        worker_cpu = {w: round(v, 1) for w, v in client.run(cpu).items()}
+    except Exception:
+        worker_cpu = {}
+    by_stage: dict[str, list[float]] = {}
+    for t in stream:
+        key = str(t["key"])
+        stage = key.split("-")[1:-2]
+        name = "-".join(stage) if key.startswith("privsynth-") else key.split("-")[0]
+        comp = [s for s in t["startstops"] if s["action"] == "compute"]
+        if comp:
+            by_stage.setdefault(name, []).append(sum(s["stop"] - s["start"] for s in comp))
+    client.close()
+    cluster.close()
+    rows = rep.rows_in
+    res = {"bench": "anonymize", "workers": workers, "rows": rows, "columns": 15, "rows_out": rep.rows_out, "wall_s": round(wall, 1),
+           "rows_per_s": round(rows / wall), "peak_rss_per_worker_mb": sorted(round(v / 2**20) for v in sampler.peak.values()),
+           "task_seconds_by_stage": {k: {"tasks": len(v), "sum_s": round(sum(v), 1), "max_s": round(max(v), 2)} for k, v in by_stage.items()},
+           "worker_cpu_s": sorted(worker_cpu.values()),
+           "load_before": load0, "load_after": _load(), "machine": "2 cores, 24 GiB, shared by 8 engineers working at once"}
+    return res
+
+
+def corpus(docs: int, out: Path, shard_docs: int = 50_000, seed: int = 1) -> None:
+    rng = np.random.default_rng(seed)
+    templates = [
+        "Customer {n} called about invoice {i}; reach them at {e} or {p}.",
+        "Ticket {i}: password reset requested, no personal details given.",
+        "{n} from {c} asked to close the account; confirmation sent to {e}.",
+        "Delivery to {c} delayed by weather. Nothing else to note.",
+        "Spoke with {n} ({p}) about a refund of {a} pounds.",
+        "Bug report: the app crashes on start-up after the update to 4.2.",
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    k = 0
+    for s, start in enumerate(range(0, docs, shard_docs)):
+        with open(out / f"notes-{s:04d}.jsonl", "w") as f:
+            for j in range(start, min(docs, start + shard_docs)):
+                t = templates[rng.integers(len(templates))]
+                n = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                text = t.format(n=n, i=int(rng.integers(10**5, 10**6)), e=n.lower().replace(" ", ".") + "@example.org",
+                                p="07" + str(rng.integers(10**8, 10**9)), c=rng.choice(CITIES), a=int(rng.integers(5, 500)))
+                f.write(json.dumps({"id": j, "text": text}) + "\n")
+                k += 1
+    print(json.dumps({"corpus_docs": k}), file=sys.stderr)
+
+
+def scan_text(data: Path, workers: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from privsynth.engine.run import run_scan_texts
+    from privsynth.policy import load_policy
+
+    policy = load_policy(None)
+    policy.engine.name = "dask"
+    policy.engine.workers = workers
+    load0 = _load()
+    t0 = time.perf_counter()
+    n = spans = 0
+    for d in run_scan_texts(data, "text", "id", policy):
+        n += 1
+        spans += len(d.spans)
+    wall = time.perf_counter() - t0
+    return {"bench": "scan-text", "workers": workers, "docs": n, "spans": spans, "wall_s": round(wall, 1), "docs_per_s": round(n / wall, 1),
+            "load_before": load0, "load_after": _load(), "machine": "2 cores, 24 GiB, shared by 8 engineers working at once"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("gen"); g.add_argument("--rows", type=int, required=True); g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--shard-rows", type=int, default=250_000)
+    a = sub.add_parser("anonymize"); a.add_argument("--data", type=Path, required=True); a.add_argument("--workers", type=int, default=2)
+    a.add_argument("--out", type=Path, default=None)
+    c = sub.add_parser("corpus"); c.add_argument("--docs", type=int, required=True); c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--shard-docs", type=int, default=50_000)
+    t = sub.add_parser("scan-text"); t.add_argument("--data", type=Path, required=True); t.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.cmd == "gen":
+        gen(args.rows, args.out, args.shard_rows)
+        return
+    if args.cmd == "corpus":
+        corpus(args.docs, args.out, args.shard_docs)
+        return
+    if args.cmd == "anonymize":
+        res = anonymize(args.data, args.workers, args.out or Path(str(args.data) + f".anon{args.workers}"))
+    else:
+        res = scan_text(args.data, args.workers)
+    res["command"] = " ".join(sys.argv)
+    line = json.dumps(res)
+    print(line)
+    with open(OUT / "engine_dask.jsonl", "a") as f:
+        f.write(line + "\n")
+
+
+if __name__ == "__main__":
+    main()

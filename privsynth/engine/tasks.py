@@ -1,0 +1,71 @@
+"""Run one function per partition on the cluster, in order, with progress and clean failures.
+
+Task keys are `privsynth-<stage>-<run id>-<partition>`: explicit names, so no key is a hash of
+the arguments (which carry data and, for keyed operators, a `SecretKey`). A library error raised
+in a task (InputError naming a shard, PolicyError, ...) is re-raised as itself; a worker that
+died `distributed.scheduler.allowed-failures` times on the same partition becomes an EngineError
+(exit 2). Remaining tasks are cancelled before the error propagates, so nothing keeps writing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Callable, Optional, Sequence
+
+from privsynth.engine.cluster import EngineError
+from privsynth.errors import PrivsynthError
+
+Progress = Optional[Callable[[str, int, int], None]]
+
+
+def run_id() -> str:
+    return secrets.token_hex(4)
+
+
+def map_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: str, progress: Progress = None,
+              per_part: Optional[Sequence[dict]] = None, on_result: Optional[Callable[[int, Any], None]] = None, **shared: Any) -> list[Any]:
+    """`[fn(part, **per_part[i], **shared) for part in parts]` on the cluster; results in partition order.
+
+    `on_result(i, result)` is called as results arrive (then the result is not kept: the returned
+    list holds None there), which keeps the driver's memory bounded for large partial results.
+    """
+    from distributed import as_completed
+
+    rid = run_id()
+    futures = []
+    for i, part in enumerate(parts):
+        kw = dict(shared)
+        if per_part is not None:
+            kw.update(per_part[i])
+        futures.append(client.submit(fn, part, key=f"privsynth-{stage}-{rid}-{i}", pure=False, **kw))
+    index = {f.key: i for i, f in enumerate(futures)}
+    out: list[Any] = [None] * len(futures)
+    done = 0
+    try:
+        for fut in as_completed(futures, loop=client.loop):
+            i = index[fut.key]
+            res = fut.result()
+            if on_result is not None:
+                on_result(i, res)
+            else:
+                out[i] = res
+            fut.release()
+            done += 1
+            if progress:
+                progress(stage, done, len(futures))
+    except PrivsynthError:
+        client.cancel(futures)
+        raise
+    except Exception as e:
+        client.cancel(futures)
+        from distributed.client import FutureCancelledError
+        from distributed.scheduler import KilledWorker
+
+        if isinstance(e, KilledWorker):
+            raise EngineError(f"engine: a worker died while running a {stage} task, more often than distributed.scheduler.allowed-failures allows; no output written") from None
+        if isinstance(e, FutureCancelledError):
+            raise EngineError(f"engine: a {stage} task was cancelled (a worker died or the scheduler went away); no output written") from None
+        if isinstance(e, (OSError, TimeoutError)) and "connect" in str(e).lower():
+            raise EngineError(f"engine: lost the connection to the scheduler during {stage}") from None
+        raise
+    return out

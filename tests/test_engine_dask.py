@@ -1,0 +1,338 @@
+"""The Dask engine: datasets of shards, local-vs-dask equivalence on a LocalCluster of 2 worker
+processes started here, the key never in a task's key or repr, bad shards, an unreachable
+scheduler, and a worker killed mid-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from privsynth.cli import cli
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY_HEX = "5e" * 8 + "c7" * 8 + "a1" * 8 + "99" * 8
+
+POLICY = """
+extends: controlled-sharing
+name: dask-equivalence
+columns:
+  notes: {operator: drop}
+  birth_date: {category: quasi_identifier, operator: generalize, params: {date: year}}
+  postcode: {category: quasi_identifier, operator: generalize, params: {truncate: 2}}
+  city: {operator: suppress_rare, params: {k: 40}}
+  annual_spend: {operator: top_bottom_code, params: {lower_quantile: 0.05, upper_quantile: 0.95}}
+  orders_last_year: {operator: noise, params: {scale: 2.0, seed: 11, decimals: 0}}
+  signup_channel: {operator: date_shift, params: {id_column: customer_id, seed: 3}}
+transform:
+  quasi_identifiers: [birth_date, postcode, gender]
+  k: 5
+  max_suppression: 0.05
+"""
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """A 4-shard Parquet dataset of 2000 customers (the example table; notes left out)."""
+    d = tmp_path_factory.mktemp("ds")
+    df = pd.read_csv(ROOT / "examples" / "customers.csv", dtype=str).head(2000)
+    df["signup_channel"] = pd.to_datetime("2020-01-01") + pd.to_timedelta(np.arange(2000) % 700, unit="D")
+    df["signup_channel"] = df["signup_channel"].dt.strftime("%Y-%m-%d")
+    df["customer_id"] = df["customer_id"].where(np.arange(2000) % 3 != 0, "C" + (np.arange(2000) % 97).astype(str))
+    shards = d / "shards"
+    shards.mkdir()
+    for i in range(4):
+        df.iloc[i * 500:(i + 1) * 500].to_parquet(shards / f"part{i}.parquet", index=False)
+    (d / "policy.yaml").write_text(POLICY)
+    return d
+
+
+def run(*args, env=None):
+    res = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, env={"PRIVSYNTH_KEY": KEY_HEX, **(env or {})})
+    return res
+
+
+def read_out(d: Path) -> pd.DataFrame:
+    m = json.loads((d / "manifest.json").read_text())
+    return pd.concat([pd.read_parquet(d / e["file"]) for e in m["shards"]], ignore_index=True)
+
+
+def test_anonymize_on_dask_equals_the_local_engine_row_for_row(cluster, data, tmp_path):
+    pol = data / "policy.yaml"
+    a = run("anonymize", data / "shards", "--out", tmp_path / "local", "--policy", pol, "-q", "--evidence", tmp_path / "ev_local.json")
+    assert a.exit_code == 0, a.stderr
+    b = run("anonymize", data / "shards", "--out", tmp_path / "dask", "--policy", pol, "-q", "--scheduler", cluster.scheduler_address,
+            "--evidence", tmp_path / "ev_dask.json")
+    assert b.exit_code == 0, b.stderr
+    assert a.stdout == b.stdout
+    local, dask = read_out(tmp_path / "local"), read_out(tmp_path / "dask")
+    assert len(local) < 2000  # k-anonymity suppressed some rows: the global step ran
+    pd.testing.assert_frame_equal(local, dask)
+    ea, eb = json.loads((tmp_path / "ev_local.json").read_text()), json.loads((tmp_path / "ev_dask.json").read_text())
+    assert ea["transform"]["stats"]["k_anonymity"] == eb["transform"]["stats"]["k_anonymity"]
+    assert [(c["name"], c["category"], c["entity_type"]) for c in ea["scan"]["columns"]] == [(c["name"], c["category"], c["entity_type"]) for c in eb["scan"]["columns"]]
+    assert ea["transform"]["stats"]["columns"]["city"] == eb["transform"]["stats"]["columns"]["city"]
+    # the evidence lists every input shard and the output manifest
+    assert len(eb["inputs"][0]["shards"]) == 4 and eb["inputs"][0]["sha256"] == ea["inputs"][0]["sha256"]
+    m = json.loads((tmp_path / "dask" / "manifest.json").read_text())
+    assert [s["file"] for s in m["shards"]] == [f"part-0000{i}.parquet" for i in range(4)]
+    assert eb["outputs"][0]["rows"] == len(dask) == sum(s["rows"] for s in m["shards"])
+    assert eb["outputs"][0]["shards"][0]["sha256"] == m["shards"][0]["sha256"]
+
+
+class _Recorder:
+    """A scheduler plugin keeping every task key and the repr of every task it saw."""
+
+    name = "privsynth-test-recorder"
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def transition(self, key, start, finish, *args, **kwargs):
+        self.seen.append(str(key))
+        ts = self.scheduler.tasks.get(key)
+        if ts is not None:
+            spec = ts.run_spec
+            self.seen.append(repr(spec))
+            self.seen.append(repr(ts))
+            # the arguments as the scheduler holds them (what a dashboard's task page could show)
+            self.seen.append(repr(getattr(spec, "args", None)))
+            self.seen.append(repr(getattr(spec, "kwargs", None)))
+            for dep in getattr(spec, "dependencies", ()) or ():
+                self.seen.append(str(dep))
+
+
+def test_the_key_never_appears_in_a_task_key_a_task_repr_or_a_log(cluster, data, tmp_path):
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    rec = type("Rec", (_Recorder, SchedulerPlugin), {})()
+    rec.scheduler = cluster.scheduler
+    cluster.scheduler.add_plugin(rec)
+    try:
+        res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", cluster.scheduler_address)
+    finally:
+        cluster.scheduler.remove_plugin(name=rec.name)
+    assert res.exit_code == 0, res.stderr
+    text = "\n".join(rec.seen)
+    assert any(re.match(r"privsynth-anonymize-[0-9a-f]{8}-\d", k) for k in rec.seen)
+    assert "SecretKey(<redacted>)" in text, text[-3000:]  # the key travelled, wrapped
+    raw = bytes.fromhex(KEY_HEX)
+    for needle in (KEY_HEX, KEY_HEX.upper(), repr(raw), raw.hex()):
+        assert needle not in text
+    from distributed import Client
+
+    with Client(cluster.scheduler_address, set_as_default=False) as c:
+        logs = json.dumps([c.get_worker_logs(), c.get_scheduler_logs()], default=str)
+    assert KEY_HEX not in logs and res.stderr.find(KEY_HEX) < 0
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_shard_with_other_columns_is_named_in_one_line_and_exits_2(cluster, data, tmp_path, engine):
+    d = tmp_path / "bad"
+    d.mkdir()
+    for f in sorted((data / "shards").iterdir()):
+        (d / f.name).write_bytes(f.read_bytes())
+    pd.read_parquet(d / "part2.parquet").rename(columns={"city": "town"}).to_parquet(d / "part2.parquet", index=False)
+    extra = ["--scheduler", cluster.scheduler_address] if engine == "dask" else []
+    res = run("anonymize", d, "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", *extra)
+    assert res.exit_code == 2
+    assert res.stderr.strip().count("\n") == 0 and "part2.parquet" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_shard_whose_column_has_another_dtype_is_named(cluster, tmp_path):
+    d = tmp_path / "ds"
+    d.mkdir()
+    pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]}).to_csv(d / "p0.csv", index=False)
+    pd.DataFrame({"a": ["u", "v", "w"], "b": ["x", "y", "z"]}).to_csv(d / "p1.csv", index=False)
+    res = run("scan", d, "--scheduler", cluster.scheduler_address, "-q")
+    assert res.exit_code == 2 and "p1.csv" in res.stderr and "'a'" in res.stderr
+    assert res.stderr.strip().count("\n") == 0
+
+
+def test_empty_shards_count_as_zero_rows(cluster, data, tmp_path):
+    d = tmp_path / "ds"
+    d.mkdir()
+    for f in sorted((data / "shards").iterdir()):
+        (d / f.name).write_bytes(f.read_bytes())
+    (d / "part9.parquet").write_bytes(b"")
+    pd.read_parquet(d / "part0.parquet").head(0).to_parquet(d / "part5.parquet", index=False)
+    a = run("anonymize", data / "shards", "--out", tmp_path / "a", "--policy", data / "policy.yaml", "-q", "--scheduler", cluster.scheduler_address)
+    b = run("anonymize", d, "--out", tmp_path / "b", "--policy", data / "policy.yaml", "-q", "--scheduler", cluster.scheduler_address)
+    assert a.exit_code == 0 and b.exit_code == 0, b.stderr
+    pd.testing.assert_frame_equal(read_out(tmp_path / "a"), read_out(tmp_path / "b"))
+
+
+def test_an_unreachable_scheduler_exits_2_within_seconds(data, tmp_path):
+    t0 = time.monotonic()
+    res = run("scan", data / "shards", "--scheduler", "tcp://127.0.0.1:9", "-q")
+    assert res.exit_code == 2
+    assert res.stderr.startswith("error: engine.scheduler tcp://127.0.0.1:9: cannot connect")
+    assert time.monotonic() - t0 < 60
+
+
+def test_a_dask_output_directory_refuses_a_table_suffix_and_a_foreign_directory(cluster, data, tmp_path):
+    res = run("anonymize", data / "shards", "--out", tmp_path / "o.csv", "--policy", data / "policy.yaml", "-q", "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 2 and "directory of shards" in res.stderr
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.txt").write_text("do not delete")
+    res = run("anonymize", data / "shards", "--out", tmp_path / "mine", "--policy", data / "policy.yaml", "-q", "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 2 and "not a privsynth output" in res.stderr
+    assert (tmp_path / "mine" / "thesis.txt").read_text() == "do not delete"
+
+
+def test_scan_on_dask_decides_every_column_as_the_local_engine(cluster, data):
+    a = run("scan", data / "shards", "--format", "json", "-q")
+    b = run("scan", data / "shards", "--format", "json", "-q", "--scheduler", cluster.scheduler_address)
+    assert a.exit_code == 0 and b.exit_code == 0, b.stderr
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+def test_a_text_corpus_is_scanned_per_partition_as_locally(cluster, tmp_path):
+    from privsynth.detect import scan_texts
+    from privsynth.policy import load_policy
+
+    people = ["Anna Kowalski", "Tomasz Nowak", "Grace Okafor", "Liam Murphy", "Sofia Rossi"]
+    lines = [json.dumps({"text": t}) for i in range(40) for t in [[
+        f"Called {people[i % 5]} on 0161 496 0{i:03d} about the refund.",
+        f"Ticket {1000 + i}: printer jammed again, nothing personal here.",
+        f"Email from {people[(i + 2) % 5].split()[0].lower()}.{i}@example.org asking to close the account.",
+        f"{people[(i + 3) % 5]} moved to 12 Mill Lane, Leeds; update the address.",
+    ][i % 4]]]
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.jsonl").write_text("\n".join(lines[:25]) + "\n")
+    (d / "b.jsonl").write_text("\n".join(lines[25:]) + "\n")
+    res = run("scan", d, "--text-field", "text", "--format", "json", "-q", "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 0, res.stderr
+    got = json.loads(res.stdout)["documents"]
+    texts = [json.loads(x)["text"] for x in lines]
+    ids = list(range(25)) + list(range(15))
+    want = scan_texts(texts, ids, load_policy(None)).model_dump(mode="json")["documents"]
+    assert got == want
+
+
+# --------------------------------------------------------------------------- a worker killed mid-run
+
+
+class _KillOnce:
+    """Worker plugin: the first worker to start an output task exits (os._exit), once per marker."""
+
+    name = "privsynth-test-killer"
+
+    def __init__(self, marker: str, always: bool = False):
+        self.marker, self.always = marker, always
+
+    def setup(self, worker):
+        pass
+
+    def transition(self, key, start, finish, **kwargs):
+        if finish == "executing" and re.match(r"privsynth-anonymize-[0-9a-f]{8}-\d+$", str(key)):
+            if self.always:
+                os._exit(1)
+            try:
+                fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return
+            os.close(fd)
+            os._exit(1)
+
+
+def _killer(marker: Path, always: bool):
+    import cloudpickle
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    return type("Killer", (_KillOnce, WorkerPlugin), {})(str(marker), always)
+
+
+def test_a_worker_killed_mid_run_is_retried_and_the_output_is_complete(data, tmp_path):
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as c, \
+            Client(c, set_as_default=False) as client:
+        client.register_plugin(_killer(tmp_path / "killed", always=False))
+        res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", c.scheduler_address)
+    assert (tmp_path / "killed").exists()  # a worker did die
+    assert res.exit_code == 0, res.stderr
+    ref = run("anonymize", data / "shards", "--out", tmp_path / "ref", "--policy", data / "policy.yaml", "-q")
+    pd.testing.assert_frame_equal(read_out(tmp_path / "o"), read_out(tmp_path / "ref"))
+
+
+def test_workers_that_keep_dying_fail_cleanly_with_no_complete_looking_output(data, tmp_path):
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as c, \
+                Client(c, set_as_default=False) as client:
+            client.register_plugin(_killer(tmp_path / "never", always=True))
+            res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", c.scheduler_address)
+    assert res.exit_code == 2
+    assert ("worker died" in res.stderr or "cancelled" in res.stderr) and "no output written" in res.stderr
+    assert not (tmp_path / "o").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]
+
+
+# --------------------------------------------------------------------------- evaluation searches over partitions
+
+
+def test_partitioned_nearest_neighbours_and_exact_matches_equal_the_local_search(cluster, tmp_path):
+    from distributed import Client
+
+    from privsynth.engine import dataset as D, partitions as P
+    from privsynth.engine.search import encode_parts, exact_matches, fit_encoder, nearest
+    from privsynth.evaluate.encoding import GowerEncoder
+    from privsynth.evaluate.neighbors import NeighborIndex
+
+    rng = np.random.default_rng(4)
+    n = 3000
+    orig = pd.DataFrame({"age": rng.integers(18, 90, n), "income": rng.normal(4e4, 9e3, n).round(),
+                         "city": rng.choice(["Leeds", "York", "Hull", "Bath"], n), "tier": rng.choice(["a", "b", None], n)})
+    rel = orig.sample(1200, random_state=1).reset_index(drop=True)
+    rel.loc[600:, "income"] = rel.loc[600:, "income"] + rng.integers(1, 500, 600)  # half copies, half perturbed
+    rel.loc[1100:, "city"] = "Ely"  # a category only the release has
+    for name, df, k in (("orig", orig, 3), ("rel", rel, 2)):
+        (tmp_path / name).mkdir()
+        for i, chunk in enumerate(np.array_split(np.arange(len(df)), k)):
+            df.iloc[chunk].to_parquet(tmp_path / name / f"p{i}.parquet", index=False)
+    cols = ["age", "income", "city", "tier"]
+    orig_l, rel_l = D.read_any(tmp_path / "orig"), D.read_any(tmp_path / "rel")
+    enc = GowerEncoder.fit(orig_l, cols, [rel_l])
+    Xo, Xr = enc.transform(orig_l), enc.transform(rel_l)
+    want_d, want_i = NeighborIndex(Xo, enc.n_columns).search(Xr, k=3)
+    oparts, rparts = P.plan(D.resolve(tmp_path / "orig"), 10**6), P.plan(D.resolve(tmp_path / "rel"), 10**6)
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        enc2 = fit_encoder(client, oparts, cols, [rparts])
+        assert enc2 == enc
+        Xo2 = encode_parts(client, oparts, enc2, "original")
+        d, i, info = nearest(client, Xo2, rparts, enc2, k=3)
+        em = exact_matches(client, oparts, [1000] * 3, rparts, [600] * 2, enc2)
+    np.testing.assert_array_equal(Xo2, Xo)
+    np.testing.assert_allclose(d, want_d)
+    assert (d[:, 0] == 0).sum() >= 600 and info["index"].startswith("IndexFlat")
+    np.testing.assert_array_equal(d[:, 0], want_d[:, 0])
+    orig_rows = {r.tobytes() for r in Xo}
+    rel_rows = {r.tobytes() for r in Xr}
+    assert em["release_rows_identical_to_an_original_row"] == sum(r.tobytes() in orig_rows for r in Xr)
+    assert em["original_records_in_release"] == sum(r.tobytes() in rel_rows for r in Xo)
+    assert em["release_rows_identical_to_an_original_row"] >= 600
