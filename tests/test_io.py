@@ -23,7 +23,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     [
         ("empty.csv", b"", "file is empty"),
         ("header_only.csv", b"a,b,c\n", "no rows"),
-        ("ragged.csv", b"a,b\n1,2\n3,4,5,6\n", "malformed CSV"),
+        ("ragged.csv", b"a,b\n1,2\n3,4,5,6\n", "line 3: 4 fields where the header has 2"),
         ("dup.csv", b"a,b,a\n1,2,3\n", "duplicate column name 'a'"),
         ("binary.csv", b"\x00\x01\x02PK\x03\x04" * 100, "binary"),
         ("noheader.csv", b",b\n1,2\n", "no name"),

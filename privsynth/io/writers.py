@@ -15,9 +15,11 @@ import pandas as pd
 from privsynth.errors import OutputError
 
 
-def check_not_input(out: str | Path, inputs: Iterable[str | Path | None]) -> None:
+def check_not_input(out: str | Path, inputs: Iterable[Any]) -> None:
+    """Raise OutputError when `out` is one of `inputs` (paths, `Source`s or None)."""
     o = Path(out).resolve()
     for i in inputs:
+        i = getattr(i, "path", i)  # a Source: its file, None for standard input
         if i is None:
             continue
         if Path(i).resolve() == o:
