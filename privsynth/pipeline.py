@@ -18,7 +18,7 @@ import pandas as pd
 
 from privsynth import __version__
 from privsynth.errors import PolicyError
-from privsynth.io import check_not_input, read_table, sha256_file, write_table, write_text
+from privsynth.io import Source, check_not_input, read_info, read_table, sha256_file, write_table, write_text
 from privsynth.policy import Policy, validate_columns
 from privsynth.results import (
     Span,
@@ -54,8 +54,8 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _input(role: str, path: Path, df: Optional[pd.DataFrame] = None) -> InputFile:
-    return InputFile(role=role, path=str(path), sha256=sha256_file(path), rows=None if df is None else len(df), columns=None if df is None else df.shape[1])
+def _input(role: str, path: "Path | Source", df: Optional[pd.DataFrame] = None) -> InputFile:
+    return InputFile(role=role, path=str(path), sha256=sha256_file(path), rows=None if df is None else len(df), columns=None if df is None else df.shape[1], read=None if df is None else read_info(df))
 
 
 def _log(log: Log, msg: str) -> None:

@@ -81,7 +81,7 @@ def _record_encoding(info: InputRead, src: Source, guess: EncodingGuess) -> None
     info.encoding_confident = guess.confident
     info.encoding_alternatives = list(guess.alternatives)
     if not guess.confident:
-        _warn(info, src.name, f"encoding guessed as {guess.encoding} (low confidence; also fits: {', '.join(guess.alternatives)}); if letters look wrong, pass --encoding")
+        _warn(info, src.name, f"encoding guessed as {guess.encoding} (low confidence; also fits: {', '.join(guess.alternatives[:2])}); if letters look wrong, pass --encoding")
 
 
 def _dedupe_columns(cols: list[Any], name: str) -> list[str]:
@@ -125,6 +125,9 @@ class CsvTable:
             delim = "\t" if tsv else _dialect.sniff_delimiter(sample, quote)
         self.info.delimiter, self.info.quotechar = delim, quote
         self.header: list[str] = []
+        self._short: list[int] = []
+        self._padded: list[int] = []
+        self._multi: list[str] = []
         self._records = self._iter_records()
         for first, _last, fields in self._records:
             if _is_blank(fields):
@@ -145,9 +148,6 @@ class CsvTable:
             self._prefetch(_NUMBER_SAMPLE_RECORDS)
             vals = [v for _, r in self._pending for v in r]
             self.info.decimal, self.info.thousands = _dialect.sniff_number_format(vals, delim)
-        self._short: list[int] = []
-        self._padded: list[int] = []
-        self._multi: list[str] = []
 
     # -- reading ------------------------------------------------------------
     def _text(self) -> io.TextIOWrapper:
@@ -201,6 +201,12 @@ class CsvTable:
         n = len(self.header)
         q, d = self.info.quotechar, self.info.delimiter
         if n >= 2:
+            counts = [len(ln.rstrip("\r\n").split(d)) for ln in raw]
+            if all(c == n for c in counts):
+                raise InputError(
+                    f"{self.src.name}: line {first}: a quote opened on line {first} joins lines {first}-{last} into one record, "
+                    f"though each line has the header's {n} fields on its own (a stray quote?); fix or escape the quote"
+                )
             for i, ln in enumerate(raw[1:-1], start=first + 1):
                 body = ln.rstrip("\r\n")
                 if q not in body and len(body.split(d)) == n:
