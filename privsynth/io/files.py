@@ -35,7 +35,7 @@ def read_text_file(
         hint = f" ({not_found_hint})" if not_found_hint else ""
         raise error(f"{p}: {what} not found{hint}")
     if p.is_dir():
-        raise error(f"{p}: is a directory, expected a {what}")
+        raise error(f"{p}: is a directory, expected {_a(what)} {what}")
     try:
         size = p.stat().st_size
         if size > max_bytes:
@@ -53,6 +53,10 @@ def read_text_file(
         return data.decode(encoding)
     except UnicodeDecodeError as e:
         raise error(f"{p}: {what} is not {_enc_name(encoding)} text (undecodable byte at offset {e.start})") from None
+
+
+def _a(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def _errno(e: OSError) -> str:
