@@ -8,8 +8,8 @@ Order of decisions (the first that applies wins):
 4. UTF-16 without a BOM, when NUL bytes sit on every other position (BE or LE by their side);
 5. otherwise the candidates of charset-normalizer (plus Windows-1252, which it often misses on
    short files), each decoded and kept only when the text is plausible: no control characters,
-   no stray symbols (¤ ¦ ¨ ¯ ³ ...), and, for Latin-script code pages, a minority of non-ASCII
-   letters. Windows-1252 is preferred when plausible (the default "ANSI" code page of Western
+   no stray symbols (¤ ¦ ¨ ¯ ³ ...), and words that are not made of accented Latin letters
+   only (Cyrillic read as cp1252). Windows-1252 is preferred when plausible (the default "ANSI" code page of Western
    Windows, where most non-UTF-8 exports come from); other candidates keep charset-normalizer's
    order. When another plausible candidate decodes the bytes to a different text, the guess is
    *low confidence*: the caller warns, naming the file and the guess.
@@ -22,6 +22,7 @@ cp1250 (`Gĺärd`), and on a short Windows-1252 file with curly quotes it is cp7
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Optional
@@ -51,6 +52,7 @@ WESTERN = "cp1252"
 # symbols and modifiers that real text in these code pages almost never contains, but that
 # a wrong single-byte code page produces (¤ ¦ ¨ ¯ ´ ¸ ¹ ³ ¼ ...); common ones are allowed
 _ALLOWED_SYMBOLS = set("©®°™±×÷€£¥¢§«»¡¿ªº·•…–—‘’‚“”„†‡‰‹›µ")
+_WORD = re.compile(r"[^\W\d_]+")
 _IMPLAUSIBLE_CATEGORIES = {"Cc", "Cf", "Cn", "Co", "Cs", "Sk", "So", "Sm", "Sc", "No", "Lm"}
 
 
@@ -103,27 +105,28 @@ def _decode_head(head: bytes, encoding: str) -> Optional[str]:
 def implausible(text: str) -> bool:
     """True when `text` does not look like real text in its encoding (see the module docstring)."""
     bad = 0
-    latin_nonascii = 0
-    letters = 0
     for ch in text:
         if ch.isascii():
-            if ch.isalpha():
-                letters += 1
-            elif unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v":
+            if ch < " " and ch not in "\t\n\r\f\v":
                 bad += 1
             continue
         cat = unicodedata.category(ch)
-        if cat[0] == "L" and cat != "Lm":
-            letters += 1
-            if unicodedata.name(ch, "").startswith("LATIN"):
-                latin_nonascii += 1
-        elif cat in _IMPLAUSIBLE_CATEGORIES and ch not in _ALLOWED_SYMBOLS:
+        if cat[0] != "L" and cat in _IMPLAUSIBLE_CATEGORIES and ch not in _ALLOWED_SYMBOLS:
+            bad += 1
+        elif cat == "Lm":
             bad += 1
     if bad:
         return True
-    # Western and Central European text has a minority of accented letters; text in another
-    # script read through a Latin code page (Cyrillic as cp1252: "Èâàí") has mostly those
-    return letters > 0 and latin_nonascii / letters > 0.5
+    # in words with accented letters, Western and Central European text keeps a majority of
+    # ASCII letters (Gåärd, Żółkiewska); text in another script read through a Latin code page
+    # (Cyrillic as cp1252: "Èâàí Ïåòðîâ") has words made of accented letters only
+    accented = letters = 0
+    for word in _WORD.findall(text):
+        latin = sum(1 for c in word if not c.isascii() and unicodedata.name(c, "").startswith("LATIN"))
+        if latin:
+            accented += latin
+            letters += len(word)
+    return letters > 0 and accented / letters > 0.6
 
 
 def _utf16_without_bom(head: bytes) -> Optional[str]:
