@@ -168,7 +168,7 @@ def _emit_json(obj: Any) -> None:
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument("data", type=click.Path(allow_dash=True, path_type=Path))
 @policy_option
 @format_option()
 @click.option("--text-field", default=None, help="Treat DATA as text documents (.jsonl field or .txt lines).")
@@ -227,7 +227,7 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
 
 def _key_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--key-env", default="PRIVSYNTH_KEY", show_default=True, help="Environment variable holding the key (hex or base64) if no --key-file.")(fn)
-    fn = click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File holding the secret key (see `privsynth keygen`).")(fn)
+    fn = click.option("--key-file", type=click.Path(path_type=Path), default=None, help="File holding the secret key (see `privsynth keygen`).")(fn)
     return fn
 
 
@@ -252,7 +252,7 @@ def keygen(out: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument("data", type=click.Path(allow_dash=True, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output table (.csv, .parquet, .jsonl).")
 @policy_option
 @_key_options
@@ -283,7 +283,7 @@ def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Option
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output table with encrypted columns decrypted.")
 @click.option("--columns", "-c", multiple=True, help="Columns to decrypt (default: all that decrypt).")
 @_key_options
@@ -306,7 +306,7 @@ def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Option
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Synthetic release (.csv, .parquet, .jsonl); the holdout is written beside it.")
 @policy_option
 @click.option("--model", default=None, help="Synthesizer: gaussian_copula (default), ctgan, tvae, copula_gan.")
@@ -356,9 +356,9 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False, path_type
 
 
 @cli.command()
-@click.option("--original", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The real data the release was derived from (for synthesis: the training split).")
-@click.option("--release", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The release to verify.")
-@click.option("--holdout", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Real records of the same population not used for the release.")
+@click.option("--original", type=click.Path(path_type=Path), required=True, help="The real data the release was derived from (for synthesis: the training split).")
+@click.option("--release", type=click.Path(path_type=Path), required=True, help="The release to verify.")
+@click.option("--holdout", type=click.Path(path_type=Path), default=None, help="Real records of the same population not used for the release.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Evidence JSON to write.")
 @policy_option
 @click.option("--pseudonymized", is_flag=True, help="The release was made with keyed/reversible operators (a key or mapping exists).")
@@ -427,7 +427,7 @@ def _summarize(ev: Any, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("evidence", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file (default: stdout).")
 @format_option(("html", "json", "md", "junit"), default="html")
 @handle_errors
@@ -453,7 +453,7 @@ def report(evidence: Path, out: Optional[Path], fmt: str) -> None:
 
 
 @cli.command("gate")
-@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("evidence", type=click.Path(path_type=Path))
 @click.option("--policy", "policy_ref", metavar="P", default=None, help="Apply this policy's gate settings (default: the policy recorded in the evidence).")
 @exit_zero_option
 @junit_option
@@ -550,7 +550,7 @@ def sign_command(evidence: Path, out: Path, ed25519_key: Optional[Path], key_fil
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for release.csv, evidence.json, report.html.")
 @policy_option
 @click.option("--mode", type=click.Choice(["synthesize", "anonymize"]), default="synthesize", show_default=True, help="Produce the release by synthesis or by per-column operators.")
@@ -608,7 +608,7 @@ def policy() -> None:
 
 @policy.command("validate")
 @click.argument("file")
-@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also check that every column the policy names exists in this table.")
+@click.option("--data", type=click.Path(path_type=Path), default=None, help="Also check that every column the policy names exists in this table.")
 @read_options
 @handle_errors
 def policy_validate(file: str, data: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str]) -> None:

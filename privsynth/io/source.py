@@ -110,7 +110,7 @@ class Source:
             if self.path.is_dir():
                 raise InputError(f"{self.name}: is a directory, expected a file")
         if self.size() == 0:
-            raise InputError(f"{self.name}: {'no input on standard input' if self.is_stdin else 'file is empty'}")
+            raise InputError(f"{self.name}: {'standard input is empty' if self.is_stdin else 'file is empty'}")
 
 
 def sha256_path(path: str | Path) -> str:
