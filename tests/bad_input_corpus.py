@@ -550,7 +550,7 @@ def matrix(work: Path, heavy: bool = True) -> tuple[str, int]:
                 total_problems += len(pr)
                 cells.append(_cell(o) + (" **(" + "; ".join(pr) + ")**" if pr else ""))
                 if not first_msg:
-                    first_msg = (o.error_lines or o.reader_warnings or [""])[0]
+                    first_msg = ((o.error_lines if o.exit_code == 2 else []) or o.reader_warnings or [""])[0]
             total_problems += len(lib)
             msg = first_msg.replace(str(case.path), case.filename).replace(str(work), "…").replace("|", "\\|")
             exp = case.expect + (f": {case.fragment}" if case.fragment else "")
