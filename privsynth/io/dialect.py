@@ -125,6 +125,16 @@ def parse_numbers(values: pd.Series, decimal: str = ".", thousands: Optional[str
     return pd.to_numeric(norm, errors="coerce")
 
 
+def _may_be_numeric(head: pd.Series, decimal: str, thousands: Optional[str]) -> bool:
+    st = head.astype(str).str.strip()
+    st = st[~st.isin(MISSING_TOKENS)]
+    if st.empty:
+        return True
+    if st.str.match(r"^[+]|^0\d").any() or (st.str.len() > 15).any():
+        return False
+    return parse_numbers(st, decimal, thousands) is not None
+
+
 def infer_types(df: pd.DataFrame, decimal: str = ".", thousands: Optional[str] = None, missing: Optional[dict[str, int]] = None) -> pd.DataFrame:
     """Turn all-numeric string columns into numbers, in the file's number format.
 
@@ -147,7 +157,9 @@ def infer_types(df: pd.DataFrame, decimal: str = ".", thousands: Optional[str] =
         if s.dtype != object:
             continue
         nn = s.dropna()
-        if nn.empty or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in nn):
+        if nn.empty or pd.api.types.infer_dtype(nn, skipna=True) not in ("string", "integer", "floating", "mixed-integer-float"):
+            continue
+        if not _may_be_numeric(nn.iloc[:200], decimal, thousands):  # most text columns end here, cheaply
             continue
         st = nn.astype(str).str.strip()
         tokens = st.isin(MISSING_TOKENS)

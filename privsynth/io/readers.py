@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputError
@@ -381,9 +382,9 @@ def _flatten_nested(df: pd.DataFrame, src: Source, info: InputRead) -> pd.DataFr
         s = df[c]
         if s.dtype != object:
             continue
-        mask = s.map(lambda v: isinstance(v, (list, dict, tuple, set)) or hasattr(v, "tolist") and not isinstance(v, (str, bytes)))
+        mask = s.map(lambda v: isinstance(v, (list, dict, tuple, set, np.ndarray)))
         if mask.any():
-            df[c] = s.where(~mask, s[mask].map(lambda v: json.dumps(v.tolist() if hasattr(v, "tolist") else v, ensure_ascii=False, default=str)))
+            df[c] = s.where(~mask, s[mask].map(lambda v: json.dumps(v.tolist() if isinstance(v, np.ndarray) else v, ensure_ascii=False, default=str)))
             nested.append(str(c))
         bmask = s.map(lambda v: isinstance(v, (bytes, bytearray)))
         if bmask.any():
