@@ -85,6 +85,7 @@ def sniff_number_format(values: list[str], delimiter: str) -> tuple[str, Optiona
 
 
 def sniff_thousands(values: list[str], decimal: str) -> Optional[str]:
+    """The thousands separator seen in `values` given the decimal mark: "." or ",", " " or None."""
     groups = _DOT_GROUPS if decimal == "," else _COMMA_GROUPS
     seen_group = seen_space = False
     for v in values:

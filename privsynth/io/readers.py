@@ -40,17 +40,21 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # one free-text cell may be m
 
 
 def table_format(path: "str | Path | Source") -> str:
-    """csv, parquet, jsonl or json (TSV is CSV with a tab delimiter)."""
+    """csv, parquet, jsonl or json (TSV is CSV with a tab delimiter), from the suffix or --input-format.
+
+    Raises InputError naming the file for an unsupported suffix (or standard input without a format).
+    """
     fmt = as_source(path).table_format() if isinstance(path, Source) else Source(str(path), Path(path)).table_format()
     return "csv" if fmt == "tsv" else fmt
 
 
 def sha256_file(path: "str | Path | Source") -> str:
+    """SHA-256 (64 hex characters) of a file's bytes, or of the bytes read from standard input."""
     return path.sha256() if isinstance(path, Source) else sha256_path(path)
 
 
 def read_info(df: pd.DataFrame) -> Optional[InputRead]:
-    """How `df` was read, when it came from `read_table`."""
+    """How `df` was read (`InputRead`), when it came from `read_table`; None otherwise."""
     info = df.attrs.get(READ_ATTR)
     return info if isinstance(info, InputRead) else None
 
@@ -67,7 +71,10 @@ def _lines(nums: list[Any]) -> str:
 
 
 def detect_encoding(path: "str | Path | Source", override: Optional[str] = None) -> str:
-    """The Python codec name of a text file (see `privsynth.io.encoding`)."""
+    """The Python codec name of a text file (see `privsynth.io.encoding`).
+
+    Raises InputError naming the file when it is binary or no encoding fits.
+    """
     src = as_source(path)
     return _encoding(src, override or src.options.encoding).encoding
 
@@ -299,6 +306,10 @@ def _csv_error(name: str, msg: str, first: int, last: int) -> str:
 
 
 def open_csv(path: "str | Path | Source", options: Optional[ReadOptions] = None) -> CsvTable:
+    """A CSV/TSV opened for streaming (`CsvTable.chunks`), encoding and dialect sniffed, header read.
+
+    Raises InputError naming the file (missing, empty, not text, no header, bad options).
+    """
     src = as_source(path, options)
     src.check()
     fmt = src.table_format()
@@ -306,7 +317,10 @@ def open_csv(path: "str | Path | Source", options: Optional[ReadOptions] = None)
 
 
 def iter_csv_chunks(path: "str | Path | Source", chunksize: int = 50_000, options: Optional[ReadOptions] = None) -> Iterator[pd.DataFrame]:
-    """Stream a CSV in chunks of strings (for scans of tables larger than memory)."""
+    """Stream a CSV in DataFrames of at most `chunksize` rows of strings (for tables larger than memory).
+
+    Raises InputError naming the file and line on a structure problem (see `CsvTable`).
+    """
     yield from open_csv(path, options).chunks(chunksize)
 
 
@@ -453,7 +467,7 @@ def read_table(path: "str | Path | Source", *, nrows: Optional[int] = None, infe
 
 
 def infer_types(df: pd.DataFrame, decimal: str = ".", thousands: Optional[str] = None, missing: Optional[dict[str, int]] = None) -> pd.DataFrame:
-    """See `privsynth.io.dialect.infer_types`."""
+    """Numeric columns parsed in the file's number format; see `privsynth.io.dialect.infer_types`."""
     return _dialect.infer_types(df, decimal, thousands, missing)
 
 

@@ -114,6 +114,7 @@ class Source:
 
 
 def sha256_path(path: str | Path) -> str:
+    """SHA-256 (64 hex characters) of a file, read in 1 MiB blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -122,11 +123,15 @@ def sha256_path(path: str | Path) -> str:
 
 
 def is_stdin_name(path: object) -> bool:
+    """True for "-", the name of standard input on the command line."""
     return isinstance(path, (str, Path)) and str(path) == "-"
 
 
 def as_source(path: "str | Path | Source", options: Optional[ReadOptions] = None) -> Source:
-    """A `Source` for a path ("-" reads standard input now), or `path` itself when it is one."""
+    """A `Source` for a path ("-" reads standard input now), or `path` itself when it is one.
+
+    Raises InputError when standard input holds more than 2 GiB.
+    """
     if isinstance(path, Source):
         return path
     opts = options or ReadOptions()
@@ -136,7 +141,10 @@ def as_source(path: "str | Path | Source", options: Optional[ReadOptions] = None
 
 
 def stdin_source(options: ReadOptions, stream: Optional[BinaryIO] = None) -> Source:
-    """Read all of standard input (binary) into a `Source` named "<stdin>"."""
+    """Read all of standard input (binary) into a `Source` named "<stdin>".
+
+    Raises InputError when it holds more than MAX_STDIN_BYTES (2 GiB): write it to a file.
+    """
     s = stream if stream is not None else sys.stdin.buffer
     data = s.read(MAX_STDIN_BYTES + 1)
     if len(data) > MAX_STDIN_BYTES:

@@ -15,6 +15,7 @@ from privsynth.resources import policies_dir
 
 
 def preset_names() -> list[str]:
+    """Names of the shipped presets (`policies/*.yaml`), sorted."""
     return sorted(p.stem for p in policies_dir().glob("*.yaml"))
 
 
@@ -82,6 +83,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` merged onto `base`: mappings key by key, anything else replaced (for `extends`)."""
     out = dict(base)
     for k, v in over.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
@@ -115,7 +117,11 @@ def _fmt_loc(loc: Iterable[Any]) -> str:
 
 
 def load_policy(ref: Optional[str] = None) -> Policy:
-    """Load a policy from a path or preset name; None gives the `internal-ci` preset."""
+    """Load a policy from a path or preset name; None gives the `internal-ci` preset.
+
+    Resolves `extends` chains, validates the result (`Policy`) and the names it refers to
+    (`check_references`). Raises PolicyError with one line naming the file and the YAML path.
+    """
     path = _resolve(ref or "internal-ci", Path.cwd())
     raw = _load_raw(path, ())
     try:
@@ -203,7 +209,7 @@ def _is_setting(dotted: str) -> bool:
 
 
 def validate_columns(policy: Policy, columns: Iterable[str], source: str) -> None:
-    """Every column named in the policy must exist in the data."""
+    """Every column named in the policy must exist in the data; raises PolicyError naming the YAML path."""
     cols = set(columns)
     for name in policy.columns:
         if name not in cols:
