@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -55,8 +56,10 @@ def test_the_same_seed_gives_the_same_evidence_except_timestamp_and_timings(tmp_
 
     data = _head(tmp_path, 300)
     docs, releases = [], []
-    for run in ("a", "b"):
-        out = tmp_path / run
+    out = tmp_path / "audit"  # the same output path both times: the evidence records it
+    for _ in ("a", "b"):
+        if out.exists():
+            shutil.rmtree(out)
         pipeline.audit(data, out, load_policy(str(CUSTOMERS.parent / "policy.yaml")), mode=mode, key_env="PRIVSYNTH_TEST_KEY")
         docs.append(json.loads((out / "evidence.json").read_text(encoding="utf-8")))
         releases.append(hashlib.sha256((out / "release.csv").read_bytes()).hexdigest())
