@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 import traceback
@@ -20,6 +21,7 @@ from privsynth import __version__
 from privsynth.errors import PrivsynthError
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class _State:
@@ -59,7 +61,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 traceback.print_exc()
             raise _fail(str(e)) from None
         except KeyboardInterrupt:
-            raise _fail("interrupted") from None
+            _err("error: interrupted; no output was written")
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             # the reader went away (`privsynth scan ... | head`): not an error of ours
             _quiet_stdout()
@@ -94,6 +97,38 @@ def progress_printer(quiet: bool) -> Optional[Callable[[str, int, int], None]]:
 
 def format_option(choices: tuple[str, ...] = ("table", "json"), default: str = "table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help="Output format on stdout.")
+
+
+def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--encoding, --delimiter, --decimal, --input-format: override what the reader detects."""
+    from privsynth.io.source import INPUT_FORMATS
+
+    fn = click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None, help="Read inputs as this format whatever their suffix (required for '-', standard input).")(fn)
+    fn = click.option("--decimal", type=click.Choice([".", ","]), default=None, help="Decimal separator of numbers in CSV inputs (default: detected).")(fn)
+    fn = click.option("--delimiter", default=None, metavar="CHAR", help="CSV field delimiter, e.g. ';' or '\\t' (default: detected).")(fn)
+    fn = click.option("--encoding", default=None, metavar="CODEC", help="Text encoding of inputs, e.g. cp1252 or utf-16-be (default: detected).")(fn)
+    return fn
+
+
+def _source(data: Path, encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str]):
+    """The input as a `Source`: a file, or standard input for '-'."""
+    from privsynth.io import ReadOptions, as_source
+
+    return as_source(data, ReadOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, input_format=input_format))
+
+
+class _WarningHandler(logging.Handler):
+    """Library warnings (e.g. a guessed encoding, ragged rows) as one "warning: ..." line on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def _route_warnings() -> None:
+    logger = logging.getLogger("privsynth")
+    if not any(isinstance(h, _WarningHandler) for h in logger.handlers):
+        logger.addHandler(_WarningHandler(level=logging.WARNING))
+    logger.propagate = False
 
 
 policy_option = click.option("--policy", "policy_ref", metavar="P", help="Policy file or preset name (default: internal-ci).")
@@ -137,6 +172,7 @@ def cli(debug: bool) -> None:
     _State.debug = debug
     _State.engine = {}
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    _route_warnings()
 
 
 def _load_policy(ref: Optional[str]):
@@ -156,22 +192,24 @@ def _emit_json(obj: Any) -> None:
 
 
 @cli.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path(allow_dash=True, path_type=Path))
 @policy_option
 @format_option()
 @click.option("--text-field", default=None, help="Treat DATA as text documents (.jsonl field or .txt lines).")
 @click.option("--id-field", default=None, help="Document id field for .jsonl text input.")
 @click.option("--sample-size", type=int, default=None, help="Values sampled per column (default from policy: 1000).")
+@read_options
 @quiet_option
 @engine_options
 @handle_errors
-def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[str], id_field: Optional[str], sample_size: Optional[int], quiet: bool) -> None:
-    """Detect personal data per column (tables) or per span (text).
+def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[str], id_field: Optional[str], sample_size: Optional[int], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], quiet: bool) -> None:
+    """Detect personal data per column (tables) or per span (text). DATA '-' reads standard input.
 
     \b
     Examples:
       privsynth scan examples/customers.csv
-      privsynth scan notes.jsonl --text-field text --id-field id --format json
+      privsynth scan examples/notes.jsonl --text-field text --id-field id --format json
+      cat examples/customers.csv | privsynth scan - --input-format csv
     """
     from privsynth import detect
     from privsynth.io import read_table, read_text_documents
@@ -182,7 +220,10 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
         policy.scan.sample_size = sample_size
     from privsynth import engine
 
-    if text_field is not None and policy.engine.name == "dask":  # a corpus scanned per partition, streamed in order
+    sharded = str(data) != "-" and engine.is_dataset(data)  # a directory or glob of shards
+    src = None if sharded else _source(data, encoding, delimiter, decimal, input_format)
+    as_text = text_field is not None or input_format == "txt" or (not input_format and (src.path if src is not None else data) is not None and Path(str(data)).suffix.lower() == ".txt")
+    if as_text and policy.engine.name == "dask" and (src is None or not src.is_stdin):  # a corpus scanned per partition, streamed in order
         docs = engine.run_scan_texts(data, text_field, id_field, policy, progress=progress_printer(quiet))
         if fmt == "json":
             _emit_json({"documents": [d.model_dump(mode="json") for d in docs]})
@@ -190,12 +231,15 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
             for d in docs:
                 click.echo(f"{d.id}\t" + (", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"))
         return
-    if text_field is not None or data.suffix.lower() == ".txt":
-        ids, texts = [], []
-        for shard in engine.dataset.resolve(data).shards if engine.is_dataset(data) else [data]:  # shards in order
-            i, t = read_text_documents(shard, text_field or "text", id_field)
-            ids += i
-            texts += t
+    if as_text:
+        if sharded:
+            ids, texts = [], []
+            for shard in engine.dataset.resolve(data).shards:  # shards in order
+                i, t = read_text_documents(shard, text_field or "text", id_field)
+                ids += i
+                texts += t
+        else:
+            ids, texts = read_text_documents(src, text_field or "text", id_field)
         res = detect.scan_texts(texts, ids, policy)
         if fmt == "json":
             _emit_json(res.model_dump(mode="json"))
@@ -206,14 +250,14 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
         return
     from privsynth.io import table_format
 
-    if engine.uses_engine(data, policy):  # a dataset of shards, or partitions on Dask
+    if sharded or (not src.is_stdin and engine.uses_engine(data, policy)):  # a dataset of shards, or partitions on Dask
         result = engine.run_scan(data, policy, progress=progress_printer(quiet))
-    elif table_format(data) == "csv":  # streamed in chunks: tables larger than memory can be scanned
-        result = detect.scan_file(data, policy, progress=progress_printer(quiet))
-        validate_columns(policy, [c.name for c in result.columns], str(data))
+    elif table_format(src) == "csv":  # streamed in chunks: tables larger than memory can be scanned
+        result = detect.scan_file(src, policy, progress=progress_printer(quiet))
+        validate_columns(policy, [c.name for c in result.columns], str(src))
     else:
-        df = read_table(data)
-        validate_columns(policy, df.columns, str(data))
+        df = read_table(src)
+        validate_columns(policy, df.columns, str(src))
         result = detect.scan_table(df, policy, progress=progress_printer(quiet))
     if fmt == "json":
         _emit_json({"columns": [c.model_dump(mode="json", include={"name", "entity_type", "category", "confidence", "coverage", "evidence"}) for c in result.columns], "rows": result.rows, "rows_sampled": result.rows_sampled})
@@ -229,7 +273,7 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
 
 def _key_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--key-env", default="PRIVSYNTH_KEY", show_default=True, help="Environment variable holding the key (hex or base64) if no --key-file.")(fn)
-    fn = click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File holding the secret key (see `privsynth keygen`).")(fn)
+    fn = click.option("--key-file", type=click.Path(path_type=Path), default=None, help="File holding the secret key (see `privsynth keygen`).")(fn)
     return fn
 
 
@@ -254,18 +298,21 @@ def keygen(out: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path(allow_dash=True, path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output table (.csv, .parquet, .jsonl); a directory of shards + manifest.json when DATA is a directory/glob of shards or with --engine dask.")
 @policy_option
 @_key_options
 @click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (then the output stays pseudonymized data).")
 @click.option("--evidence", "evidence_out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the transform evidence JSON here.")
+@read_options
 @format_option(("table", "json"))
 @quiet_option
 @engine_options
 @handle_errors
-def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], fmt: str, quiet: bool) -> None:
+def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
     """Apply per-column operators (pseudonymize, tokenize, encrypt, drop, redact, generalize, ...).
+
+    DATA '-' reads standard input (give --input-format).
 
     \b
     Example:
@@ -274,7 +321,7 @@ def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Option
     """
     from privsynth import pipeline
 
-    report = pipeline.run_anonymize(data, out, _load_policy(policy_ref), key_file=key_file, key_env=key_env, mapping_out=mapping_out, evidence_out=evidence_out, progress=progress_printer(quiet), command=sys.argv)
+    report = pipeline.run_anonymize(_source(data, encoding, delimiter, decimal, input_format), out, _load_policy(policy_ref), key_file=key_file, key_env=key_env, mapping_out=mapping_out, evidence_out=evidence_out, progress=progress_printer(quiet), command=sys.argv)
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:
@@ -283,12 +330,13 @@ def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Option
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output table with encrypted columns decrypted.")
 @click.option("--columns", "-c", multiple=True, help="Columns to decrypt (default: all that decrypt).")
 @_key_options
+@read_options
 @handle_errors
-def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Optional[Path], key_env: str) -> None:
+def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Optional[Path], key_env: str, encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str]) -> None:
     """Reverse the `encrypt` operator for whoever holds the key.
 
     \b
@@ -297,7 +345,7 @@ def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Option
     """
     from privsynth import pipeline
 
-    n = pipeline.run_reidentify(data, out, list(columns), key_file=key_file, key_env=key_env)
+    n = pipeline.run_reidentify(_source(data, encoding, delimiter, decimal, input_format), out, list(columns), key_file=key_file, key_env=key_env)
     _err(f"wrote {out}; decrypted {n} column(s)")
 
 
@@ -305,7 +353,7 @@ def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Option
 
 
 @cli.command()
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Synthetic release (.csv, .parquet, .jsonl); the holdout is written beside it.")
 @policy_option
 @click.option("--model", default=None, help="Synthesizer: gaussian_copula (default), ctgan, tvae, copula_gan.")
@@ -315,10 +363,11 @@ def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Option
 @click.option("--batch-size", type=int, default=None, help="Training batch size (GAN/VAE models).")
 @click.option("--num-rows", type=int, default=None, help="Rows to sample (default: as many as the training split).")
 @click.option("--save-model", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Save the fitted synthesizer (itself a privacy-relevant artefact).")
+@read_options
 @format_option(("table", "json"))
 @quiet_option
 @handle_errors
-def synthesize(data: Path, out: Path, policy_ref: Optional[str], model: Optional[str], holdout_fraction: Optional[float], seed: Optional[int], epochs: Optional[int], batch_size: Optional[int], num_rows: Optional[int], save_model: Optional[Path], fmt: str, quiet: bool) -> None:
+def synthesize(data: Path, out: Path, policy_ref: Optional[str], model: Optional[str], holdout_fraction: Optional[float], seed: Optional[int], epochs: Optional[int], batch_size: Optional[int], num_rows: Optional[int], save_model: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
     """Fit a synthesizer on the non-identifying columns and sample a release.
 
     \b
@@ -332,7 +381,7 @@ def synthesize(data: Path, out: Path, policy_ref: Optional[str], model: Optional
     for name, val in (("model", model), ("holdout_fraction", holdout_fraction), ("seed", seed), ("epochs", epochs), ("batch_size", batch_size), ("num_rows", num_rows)):
         if val is not None:
             setattr(s, name, val)
-    report = pipeline.run_synthesize(data, out, policy, save_model=save_model, progress=progress_printer(quiet), command=sys.argv)
+    report = pipeline.run_synthesize(_source(data, encoding, delimiter, decimal, input_format), out, policy, save_model=save_model, progress=progress_printer(quiet), command=sys.argv)
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:
@@ -362,11 +411,12 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False, path_type
 @click.option("--pseudonymized", is_flag=True, help="The release was made with keyed/reversible operators (a key or mapping exists).")
 @exit_zero_option
 @junit_option
+@read_options
 @format_option(("table", "json"))
 @quiet_option
 @engine_options
 @handle_errors
-def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy_ref: Optional[str], pseudonymized: bool, exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
+def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy_ref: Optional[str], pseudonymized: bool, exit_zero: bool, junit: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
     """Verify a release against the original and a holdout: distances, attacks, residual PII.
 
     \b
@@ -376,7 +426,8 @@ def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, 
     """
     from privsynth import pipeline
 
-    ev = pipeline.run_evaluate(original, release, holdout, out, _load_policy(policy_ref), pseudonymized=pseudonymized, junit=junit, progress=progress_printer(quiet), command=sys.argv)
+    ro = (encoding, delimiter, decimal, input_format)
+    ev = pipeline.run_evaluate(_source(original, *ro), _source(release, *ro), None if holdout is None else _source(holdout, *ro), out, _load_policy(policy_ref), pseudonymized=pseudonymized, junit=junit, progress=progress_printer(quiet), command=sys.argv)
     _summarize(ev, fmt)
     _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)
 
@@ -424,7 +475,7 @@ def _summarize(ev: Any, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("evidence", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file (default: stdout).")
 @format_option(("html", "json", "md", "junit"), default="html")
 @handle_errors
@@ -450,7 +501,7 @@ def report(evidence: Path, out: Optional[Path], fmt: str) -> None:
 
 
 @cli.command("gate")
-@click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("evidence", type=click.Path(path_type=Path))
 @click.option("--policy", "policy_ref", metavar="P", default=None, help="Apply this policy's gate settings (default: the policy recorded in the evidence).")
 @exit_zero_option
 @junit_option
@@ -556,11 +607,12 @@ def sign_command(evidence: Path, out: Path, ed25519_key: Optional[Path], key_fil
 @click.option("--sign-ed25519", "sign_ed25519", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Sign the evidence with this Ed25519 private key (PEM).")
 @exit_zero_option
 @junit_option
+@read_options
 @format_option(("table", "json"))
 @quiet_option
 @engine_options
 @handle_errors
-def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, sign_hmac: bool, sign_ed25519: Optional[Path], exit_zero: bool, junit: Optional[Path], fmt: str, quiet: bool) -> None:
+def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_file: Optional[Path], key_env: str, sign_hmac: bool, sign_ed25519: Optional[Path], exit_zero: bool, junit: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
     """Scan, transform or synthesize, evaluate, gate and report in one go.
 
     \b
@@ -584,7 +636,7 @@ def audit(data: Path, out_dir: Path, policy_ref: Optional[str], mode: str, key_f
             from privsynth.transform.keys import load_key
 
             sign = functools.partial(sign_evidence, hmac_key=load_key(key_file, key_env))  # checked before any work
-    ev = pipeline.audit(data, out_dir, _load_policy(policy_ref), mode=mode, key_file=key_file, key_env=key_env, junit=junit, progress=progress_printer(quiet), log=None if quiet else _err, command=sys.argv, sign=sign)
+    ev = pipeline.audit(_source(data, encoding, delimiter, decimal, input_format), out_dir, _load_policy(policy_ref), mode=mode, key_file=key_file, key_env=key_env, junit=junit, progress=progress_printer(quiet), log=None if quiet else _err, command=sys.argv, sign=sign)
     _summarize(ev, fmt)
     _err(f"report: {out_dir / 'report.html'}")
     _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)
@@ -605,9 +657,10 @@ def policy() -> None:
 
 @policy.command("validate")
 @click.argument("file")
-@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also check that every column the policy names exists in this table.")
+@click.option("--data", type=click.Path(path_type=Path), default=None, help="Also check that every column the policy names exists in this table.")
+@read_options
 @handle_errors
-def policy_validate(file: str, data: Optional[Path]) -> None:
+def policy_validate(file: str, data: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str]) -> None:
     """Validate a policy file (or preset name); errors name the YAML path.
 
     \b
@@ -620,7 +673,7 @@ def policy_validate(file: str, data: Optional[Path]) -> None:
     if data is not None:
         from privsynth.io import read_table
 
-        validate_columns(pol, read_table(data).columns, str(data))
+        validate_columns(pol, read_table(_source(data, encoding, delimiter, decimal, input_format)).columns, str(data))
     _err(f"{file}: valid policy {pol.name!r}" + (f" (extends {pol.extends})" if pol.extends else ""))
 
 

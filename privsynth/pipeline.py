@@ -17,8 +17,8 @@ from typing import Callable, Optional, Sequence
 import pandas as pd
 
 from privsynth import __version__
-from privsynth.errors import PolicyError
-from privsynth.io import check_not_input, read_table, sha256_file, write_table, write_text
+from privsynth.errors import InputError, PolicyError
+from privsynth.io import Source, check_not_input, read_info, read_table, sha256_file, write_table, write_text
 from privsynth.policy import Policy, validate_columns
 from privsynth.results import (
     Span,
@@ -54,10 +54,13 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _input(role: str, path: Path, df: Optional[pd.DataFrame] = None) -> InputFile:
-    from privsynth.engine.dataset import input_record  # a file, or a dataset of shards with each shard listed
+def _input(role: str, path: "Path | Source", df: Optional[pd.DataFrame] = None) -> InputFile:
+    """The evidence record of one input: a file (with how it was read), or a dataset of shards (each shard listed)."""
+    from privsynth.engine.dataset import input_record, is_dataset
 
-    return input_record(role, path, df)
+    if not isinstance(path, Source) and is_dataset(path):
+        return input_record(role, path, df)
+    return InputFile(role=role, path=str(path), sha256=sha256_file(path), rows=None if df is None else len(df), columns=None if df is None else df.shape[1], read=None if df is None else read_info(df))
 
 
 def _log(log: Log, msg: str) -> None:
@@ -163,6 +166,10 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     from privsynth.engine import run_anonymize as run_dataset, uses_engine
 
     if uses_engine(data, policy):  # a dataset of shards or `--engine dask`: a directory of shards + manifest
+        if isinstance(data, Source):
+            if data.is_stdin:
+                raise InputError(f"{data}: the dask engine reads files, not standard input; write it to a file first")
+            data = data.path
         check_not_input(out, [key_file])
         return run_dataset(data, out, policy, key=_optional_key(key_file, key_env), mapping_out=mapping_out, evidence_out=evidence_out, progress=progress, command=command)
     for o in (out, mapping_out or sibling(out, "mapping"), evidence_out):

@@ -228,6 +228,33 @@ class ShardEntry(_Model):
     rows: int
     sha256: str
 
+class InputRead(_Model):
+    """How an input file was read: encoding, dialect and structure (never a record value).
+
+    `physical_lines` counts lines in the file, `records` the data rows read from them (they
+    differ when quoted values hold line breaks, when lines are blank, and by the header).
+    `warnings` are the one-line warnings the reader gave (also printed on stderr).
+    """
+
+    format: str
+    encoding: Optional[str] = None
+    encoding_method: Optional[str] = None  # override | bom | utf-8 | utf-16 pattern | detected
+    encoding_confident: bool = True
+    encoding_alternatives: list[str] = Field(default_factory=list)
+    delimiter: Optional[str] = None
+    quotechar: Optional[str] = None
+    decimal: Optional[str] = None
+    thousands: Optional[str] = None
+    overrides: list[str] = Field(default_factory=list)  # options given by the user (--encoding ...)
+    physical_lines: Optional[int] = None
+    records: int = 0
+    blank_lines: int = 0
+    multiline_records: int = 0
+    short_rows: int = 0
+    padded_rows: int = 0  # rows with extra empty trailing fields, dropped
+    numeric_missing: dict[str, int] = Field(default_factory=dict)  # column -> inf/nan/NA tokens read as missing
+    warnings: list[str] = Field(default_factory=list)
+
 
 class InputFile(_Model):
     role: str  # original | release | holdout | train | policy (role "release": the file shared, as written)
@@ -236,6 +263,7 @@ class InputFile(_Model):
     rows: Optional[int] = None
     columns: Optional[int] = None
     shards: Optional[list[ShardEntry]] = None  # a directory or glob of shards: every file, its rows and SHA-256
+    read: Optional[InputRead] = None  # how a single file was read (encoding, dialect, structure)
 
     @model_serializer(mode="wrap")
     def _omit_unset_shards(self, handler):  # a single file's record stays as it was before datasets existed

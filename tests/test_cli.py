@@ -58,7 +58,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("command", ["scan", "anonymize", "synthesize", "audit"])
-@pytest.mark.parametrize("case,fragment", [("missing", "file not found"), ("empty", "file is empty"), ("malformed", "malformed CSV"), ("header_only", "no rows")])
+@pytest.mark.parametrize("case,fragment", [("missing", "file not found"), ("empty", "file is empty"), ("malformed", "line 3: 4 fields where the header has 2"), ("header_only", "no rows")])
 def test_when_input_is_bad_then_one_line_error_exit_2_and_no_output(runner, tmp_path, bad_inputs, command, case, fragment):
     data = bad_inputs[case]
     out = tmp_path / "out"

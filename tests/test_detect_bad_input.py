@@ -28,7 +28,7 @@ CASES = {
     # name: (file bytes, expected: "ok" or a substring of the one-line error)
     "latin1": (("id,name,email\n" + ROWS).replace("Souza", "Souzaé").encode("latin-1"), "ok"),
     "bom": (b"\xef\xbb\xbf" + ("id,name,email\n" + ROWS).encode(), "ok"),
-    "ragged_long_row": (("id,name,email\n" + ROWS + "31,x,y,EXTRA\n").encode(), "malformed"),
+    "ragged_long_row": (("id,name,email\n" + ROWS + "31,x,y,EXTRA\n").encode(), "ragged row"),
     "ragged_short_row": (("id,name,email\n" + ROWS + "31,x\n").encode(), "ok"),
     "duplicate_columns": (("id,name,name\n" + ROWS).encode(), "duplicate column"),
     "empty_file": (b"", "empty"),

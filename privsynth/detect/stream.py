@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,14 +13,15 @@ MAX_DISTINCT_TRACKED = 2_000_000  # per column; beyond this uniqueness is a lowe
 
 def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> ScanResult:
     from privsynth.detect.columns import ColumnStats, decide_columns, column_kind
-    from privsynth.io import iter_csv_chunks, read_table, table_format
+    from privsynth.io import as_source, open_csv, read_table, table_format
     from privsynth.io.readers import infer_types
 
-    p = Path(path)
+    p = as_source(path)
     if table_format(p) != "csv":
         from privsynth.detect.columns import scan_table
 
         return scan_table(read_table(p), policy, progress)
+    table = open_csv(p)
     k = policy.scan.sample_size if policy is not None else 1000
     seed = policy.scan.seed if policy is not None else 0
     rng = np.random.default_rng(seed)
@@ -30,7 +30,7 @@ def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> Scan
     seen: dict[str, int] = {}
     hashes: dict[str, set] = {}
     rows = 0
-    for chunk in iter_csv_chunks(p, chunksize=chunksize):
+    for chunk in table.chunks(chunksize):
         if not names:
             names = [str(c) for c in chunk.columns]
             reservoirs = {c: [] for c in names}
@@ -62,7 +62,7 @@ def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> Scan
         raise InputError(f"{p}: table has a header but no rows")
     samples, stats, dtypes = {}, {}, {}
     for c in names:
-        sample = infer_types(pd.DataFrame({c: pd.Series(reservoirs[c], dtype=object)}))[c]
+        sample = infer_types(pd.DataFrame({c: pd.Series(reservoirs[c], dtype=object)}), table.info.decimal or ".", table.info.thousands)[c]
         samples[c] = sample
         stats[c] = ColumnStats(rows=rows, non_null=seen[c], distinct=len(hashes[c]), kind=column_kind(sample))
         dtypes[c] = str(sample.dtype)

@@ -29,7 +29,8 @@ from typing import Iterator, Optional, Sequence
 import pandas as pd
 
 from privsynth.errors import InputError, OutputError
-from privsynth.io.readers import TABLE_SUFFIXES, read_table, sha256_file
+from privsynth.io.readers import read_table, sha256_file
+from privsynth.io.source import TABLE_SUFFIXES
 
 MANIFEST = "manifest.json"
 _GLOB_CHARS = set("*?[")
@@ -51,7 +52,7 @@ class Dataset:
 
     @property
     def suffix(self) -> str:
-        return {"csv": ".csv", "parquet": ".parquet", "jsonl": ".jsonl"}[self.fmt]
+        return {"csv": ".csv", "tsv": ".tsv", "parquet": ".parquet", "jsonl": ".jsonl"}[self.fmt]
 
 
 def resolve(path: str | Path) -> Dataset:

@@ -15,9 +15,11 @@ import pandas as pd
 from privsynth.errors import OutputError
 
 
-def check_not_input(out: str | Path, inputs: Iterable[str | Path | None]) -> None:
+def check_not_input(out: str | Path, inputs: Iterable[Any]) -> None:
+    """Raise OutputError when `out` is one of `inputs` (paths, `Source`s or None)."""
     o = Path(out).resolve()
     for i in inputs:
+        i = getattr(i, "path", i)  # a Source: its file, None for standard input
         if i is None:
             continue
         if Path(i).resolve() == o:
@@ -26,6 +28,11 @@ def check_not_input(out: str | Path, inputs: Iterable[str | Path | None]) -> Non
 
 @contextlib.contextmanager
 def atomic_output(path: str | Path, mode: str = "w", perms: int | None = None) -> Iterator[Any]:
+    """A file object for `path` written to a temporary file beside it and renamed on success.
+
+    Any exception (also KeyboardInterrupt) removes the temporary file, so no partial output is
+    left. `perms` sets the mode before anything is written. Raises OutputError for a directory.
+    """
     p = Path(path)
     if p.is_dir():
         raise OutputError(f"{p}: is a directory")
@@ -44,15 +51,21 @@ def atomic_output(path: str | Path, mode: str = "w", perms: int | None = None) -
 
 
 def write_text(path: str | Path, text: str, perms: int | None = None) -> None:
+    """Write `text` (UTF-8) atomically; raises OutputError for a directory."""
     with atomic_output(path, "w", perms=perms) as f:
         f.write(text)
 
 
 def write_json(path: str | Path, obj: Any) -> None:
+    """Write `obj` as indented UTF-8 JSON atomically."""
     write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def write_table(path: str | Path, df: pd.DataFrame) -> None:
+    """Write `df` atomically as Parquet, JSON lines, CSV or TSV, by suffix.
+
+    Raises OutputError for another suffix.
+    """
     p = Path(path)
     suf = p.suffix.lower()
     if suf in (".parquet", ".pq"):

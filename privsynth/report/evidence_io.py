@@ -9,6 +9,7 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from privsynth.errors import InputError, PolicyError
+from privsynth.io.files import read_text_file
 from privsynth.policy.models import Policy
 from privsynth.results import SCHEMA_VERSION, Evidence
 
@@ -26,14 +27,7 @@ def read_evidence_json(path: str | Path) -> Any:
     File reading only; every check on the content is in `evidence_from_data` (issue 17's shared
     file-loading helper can replace this function without touching those checks)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{p}: evidence file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{p}: is a directory, expected an evidence JSON file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: cannot read evidence ({type(e).__name__})") from None
+    text = read_text_file(p, what="evidence file", error=InputError)
     if not text.strip():
         raise InputError(f"{p}: empty file, expected an evidence JSON object")
     try:

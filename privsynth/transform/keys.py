@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Optional
 
 from privsynth.errors import KeyMaterialError, OutputError
+from privsynth.io.files import read_text_file
 
 KEY_BYTES = 32
 MIN_KEY_BYTES = 16
@@ -89,14 +90,7 @@ def load_key(key_file: Optional[Path], env_var: str = "PRIVSYNTH_KEY") -> bytes:
     """
     if key_file is not None:
         p = Path(key_file)
-        try:
-            text = p.read_text(encoding="ascii")
-        except FileNotFoundError:
-            raise KeyMaterialError(f"{p}: key file not found (create one with `privsynth keygen --out {p}`)") from None
-        except UnicodeDecodeError:
-            raise KeyMaterialError(f"{p}: malformed key file (not ASCII hex/base64)") from None
-        except OSError as e:
-            raise KeyMaterialError(f"{p}: cannot read key file ({type(e).__name__})") from None
+        text = read_text_file(p, what="key file", error=KeyMaterialError, encoding="ascii", not_found_hint=f"create one with `privsynth keygen --out {p}`", max_bytes=64 * 1024)
         return parse_key(text, str(p))
     val = os.environ.get(env_var)
     if val is None or not val.strip():
