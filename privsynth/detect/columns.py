@@ -510,13 +510,14 @@ def decide_columns(names: Sequence[str], samples: dict[str, pd.Series], stats: d
                    policy, progress: Progress) -> list[ColumnScan]:
     """One ColumnScan per column name, from its sample (a Series of non-null values), whole-column
     statistics and dtype string; policy overrides applied. Used by the in-memory and the streaming scan."""
+    from privsynth.detect.decide import decide
     from privsynth.detect.engine import pattern_recognizers
 
     recs = pattern_recognizers(policy)
     out = []
     total = len(names)
     for i, name in enumerate(names):
-        d = decide_column(name, samples[name], stats[name], policy, recs)
+        d = decide(name, samples[name], stats[name], policy, recs)
         d.evidence["reason"] = d.reason
         cs = _apply_override(name, d, policy) or ColumnScan(
             name=name, entity_type=d.entity, category=d.category, confidence=d.confidence, coverage=d.coverage,
