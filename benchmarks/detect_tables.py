@@ -56,6 +56,17 @@ def run_peer(df, rows: int):
     return {c: (category_of(ents.get(c)) if ents.get(c) else "non_personal", ents.get(c)) for c in df.columns}
 
 
+def _roundtrip(df):
+    import tempfile
+
+    from privsynth.io import read_table
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "t.csv"
+        df.to_csv(p, index=False)
+        return read_table(p)
+
+
 def _new():
     return {"n": 0, "ok": 0, "direct": 0, "direct_missed": 0, "measure_as_id": 0, "seconds": 0.0, "wrong": []}
 
@@ -81,14 +92,23 @@ def main(argv=None):
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--peer-rows", type=int, default=200)
     ap.add_argument("--source", choices=["faker", "public", "both"], default="both")
+    ap.add_argument("--csv", action="store_true",
+                    help="write each Faker table to CSV and read it back with privsynth.io.read_table first (as files arrive)")
     ap.add_argument("--show-errors", action="store_true", help="print errors of the held-out part too")
     ap.add_argument("--json", help="write the totals to this file")
+    ap.add_argument("--peer-cache", help="JSON file of presidio-structured answers per table: read when present, "
+                                         "written after the run (the peer's answer does not depend on privsynth)")
     a = ap.parse_args(argv)
     totals: dict = defaultdict(_new)  # (tool, source, variant)
     peer_cache: dict = {}
+    if a.peer_cache and Path(a.peer_cache).exists():
+        peer_cache = {k: ([tuple(x) for x in v[0]], v[1]) for k, v in json.loads(Path(a.peer_cache).read_text()).items()}
+        print(f"presidio-structured answers read from {a.peer_cache} ({len(peer_cache)} tables)", file=sys.stderr)
     for tb in tables(a.part):
         if a.source != "both" and tb.source != a.source:
             continue
+        if a.csv and tb.source == "faker":
+            tb.df = _roundtrip(tb.df)
         t = time.perf_counter()
         pred = run_privsynth(tb.df)
         T = totals[("privsynth", tb.source, tb.variant)]
@@ -125,6 +145,8 @@ def main(argv=None):
                 out[f"{tool}/all/{var}"] = {"accuracy": round(ok / n, 4), "n": n, "direct_missed": dm, "direct": d, "measure_as_id": mi}
     if a.json:
         Path(a.json).write_text(json.dumps(out, indent=1))
+    if a.peer_cache and peer_cache:
+        Path(a.peer_cache).write_text(json.dumps(peer_cache))
     if a.part == "tune" or a.show_errors:
         for (tool, src, var), T in sorted(totals.items()):
             if tool != "privsynth":

@@ -209,9 +209,11 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
             ev["identifier_support"] = id_support
             return done("RECORD_ID", 0.5 + stats.uniqueness / 2, stats.uniqueness,
                         f"near-unique key ({stats.uniqueness:.1%} distinct; {', '.join(id_support)})", "weak")
-        if num.integer_share == 1.0 and num.fixed_width in (4, 5) and sh.get("postcode_digits", 0) >= 0.95 \
-                and (kind == "string" or stats.distinct >= 5) and num.negative_share == 0:
-            return done("POSTCODE", 0.55, sh["postcode_digits"], f"{num.fixed_width}-digit codes shaped like postcodes", "weak")
+        # 4/5-digit codes; read as integers, five-digit postcodes lose their leading zero (06005 -> 6005)
+        lost_zero = kind == "int" and num.fixed_width is None and num.median >= 10000
+        if num.integer_share == 1.0 and (num.fixed_width in (4, 5) or lost_zero) and sh.get("postcode_digits", 0) >= 0.95 \
+                and (kind == "string" or stats.distinct >= 5) and num.negative_share == 0 and not num.sequential:
+            return done("POSTCODE", 0.55, sh["postcode_digits"], "4/5-digit codes shaped like postcodes", "weak")
         if num.in_age_range:
             return done("AGE", 0.55, 1.0, "whole numbers 0-120 distributed like ages", "weak")
         if not num.from_text and num.integer_share < 1.0 and num.decimals_2_share >= 0.5 and num.decimals_max <= 2 \
