@@ -147,6 +147,12 @@ def date_storage(s: pd.Series, named_as_date: bool = False) -> Optional[DateStor
     Returns: a DateStorage when at least 95% of the non-missing values read as dates between
     1900 and 2100 in one storage.
     """
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        a = np.asarray(s.to_numpy(), dtype=float)
+        a = a[np.isfinite(a)]
+        # fast exit (wide tables): no YYYYMMDD or epoch value is below 1e7, Excel serials need a name
+        if not len(a) or (not named_as_date and float(np.mean(np.abs(a) < 1e7)) > 0.05):
+            return None
     nn = s.dropna()
     if nn.empty:
         return None

@@ -109,8 +109,8 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
 
     # --- precise recognizers (validators / formats) over every sampled value
     damaged = C._looks_damaged_card_number(sample, kind)
-    fixed_small_ints = prof.numeric is not None and prof.numeric.integer_share == 1.0 and (prof.numeric.fixed_width or 99) <= 5 \
-        and kind in ("int", "float")
+    fixed_small_ints = kind in ("int", "float") and prof.numeric is not None and prof.numeric.integer_share == 1.0 \
+        and max(len(s.lstrip("-")) for s in strings) <= 5
     if fixed_small_ints:  # 1-5 digit integers: no precise recognizer can match, skip them (10,000-column tables)
         full, by_rec, partial, n_eval = Counter(), Counter(), Counter(), n
     else:

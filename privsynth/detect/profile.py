@@ -13,6 +13,7 @@ never a value (not even a minimum or maximum, which would be a real record's val
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -105,7 +106,7 @@ def numeric_profile(strings: list[str], sample: pd.Series, kind: str) -> Optiona
         return None
     from_text = kind not in ("int", "float")
     if kind in ("int", "float"):
-        x = pd.to_numeric(sample, errors="coerce").astype(float).to_numpy()
+        x = np.asarray(sample.to_numpy(), dtype=float)
         x = x[np.isfinite(x)]
         written = strings
         share = len(x) / max(1, len(strings))
@@ -123,9 +124,9 @@ def numeric_profile(strings: list[str], sample: pd.Series, kind: str) -> Optiona
     dec = [_decimals_written(s) for s in written]
     fixed = None
     if ints.mean() >= 0.99:
-        widths = pd.Series([sum(ch.isdigit() for ch in w) for w in written] if from_text else [len(str(int(abs(v)))) for v in x])
-        top = widths.mode().iloc[0]
-        if (widths == top).mean() >= 0.95:
+        widths = Counter(sum(ch.isdigit() for ch in w) for w in written) if from_text else Counter(len(str(int(abs(v)))) for v in x)
+        top, cnt = widths.most_common(1)[0]
+        if cnt / sum(widths.values()) >= 0.95:
             fixed = int(top)
     seq = False
     if ints.all() and len(x) >= 3:
@@ -163,12 +164,12 @@ def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness:
         return ValueProfile(0, kind, 0.0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     lens = [len(s) for s in strings]
     words = [len(s.split()) for s in strings]
-    shapes = pd.Series([_shape(s) for s in strings])
+    shapes = Counter(_shape(s) for s in strings)
     prof = ValueProfile(
         n=n, kind=kind, uniqueness=uniqueness, distinct_in_sample=len(set(strings)),
         mean_length=float(np.mean(lens)), mean_words=float(np.mean(words)),
         text_share=sum(_is_sentence(s) for s in strings[:GAZETTEER_SAMPLE]) / min(n, GAZETTEER_SAMPLE),
-        shape_share=float(shapes.value_counts().iloc[0] / n),
+        shape_share=shapes.most_common(1)[0][1] / n,
         no_space_share=sum(" " not in s for s in strings) / n,
         letter_prefix_share=sum(bool(re.fullmatch(r"[A-Za-z]{1,6}[-_/ ]?\d[\d\-_/]*", s)) for s in strings) / n,
     )
