@@ -94,6 +94,7 @@ def main(argv=None):
     ap.add_argument("--source", choices=["faker", "public", "both"], default="both")
     ap.add_argument("--csv", action="store_true",
                     help="write each Faker table to CSV and read it back with privsynth.io.read_table first (as files arrive)")
+    ap.add_argument("--only", help="only tables whose name contains this text (e.g. telco, public/)")
     ap.add_argument("--show-errors", action="store_true", help="print errors of the held-out part too")
     ap.add_argument("--json", help="write the totals to this file")
     ap.add_argument("--peer-cache", help="JSON file of presidio-structured answers per table: read when present, "
@@ -105,7 +106,7 @@ def main(argv=None):
         peer_cache = {k: ([tuple(x) for x in v[0]], v[1]) for k, v in json.loads(Path(a.peer_cache).read_text()).items()}
         print(f"presidio-structured answers read from {a.peer_cache} ({len(peer_cache)} tables)", file=sys.stderr)
     for tb in tables(a.part):
-        if a.source != "both" and tb.source != a.source:
+        if (a.source != "both" and tb.source != a.source) or (a.only and a.only not in tb.name):
             continue
         if a.csv and tb.source == "faker":
             tb.df = _roundtrip(tb.df)
@@ -113,7 +114,11 @@ def main(argv=None):
         pred = run_privsynth(tb.df)
         T = totals[("privsynth", tb.source, tb.variant)]
         T["seconds"] += time.perf_counter() - t
+        before = len(T["wrong"])
         score(T, f"{tb.name}[{tb.variant}]", tb.truth, pred)
+        if a.part == "tune" or a.show_errors:
+            for w in T["wrong"][before:]:
+                print("   wrong:", w, file=sys.stderr)
         if not a.no_peer:
             if tb.name not in peer_cache:
                 t = time.perf_counter()

@@ -26,7 +26,7 @@ Progress = Optional[Callable[[str, int, int], None]]
 
 _NAME_ENTITIES = {E.PERSON.name, E.FIRST_NAME.name, E.LAST_NAME.name}
 NER_SAMPLE = 200
-TEXT_SAMPLE = 50
+TEXT_SAMPLE = 20  # cells whose spans are detected to describe a free-text column (all cells are scanned by transform)
 TEXT_CHARS = 5000
 _PHONE_RECS = {"PhoneRecognizer", "PhoneNumbersIntl", "PhoneCell", "PhoneInternational"}
 

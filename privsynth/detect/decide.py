@@ -111,7 +111,11 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
     damaged = C._looks_damaged_card_number(sample, kind)
     fixed_small_ints = kind in ("int", "float") and prof.numeric is not None and prof.numeric.integer_share == 1.0 \
         and max(len(s.lstrip("-")) for s in strings) <= 5
-    if fixed_small_ints:  # 1-5 digit integers: no precise recognizer can match, skip them (10,000-column tables)
+    # no precise recognizer matches 1-5 digit integers, numbers with decimals (amounts, measures) or dates in a
+    # recognised storage: skip them (wide tables, scan speed)
+    no_pattern = fixed_small_ints or (prof.numeric is not None and prof.numeric.integer_share < 1.0) \
+        or (prof.date_storage is not None and not prof.date_storage.needs_name)
+    if no_pattern:
         full, by_rec, partial, n_eval = Counter(), Counter(), Counter(), n
     else:
         full, by_rec, partial, n_eval = C._pattern_evidence(strings, recognizers)
