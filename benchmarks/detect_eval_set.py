@@ -429,7 +429,7 @@ def _abbrev_word(w: str) -> str:
 def _abbrev_public(col: str, i: int, r: random.Random) -> str:
     if r.random() < 0.33:
         return f"fld_{i + 1:02d}"
-    from privsynth.detect.names import normalise
+    from privsynth.detect.header_hints import normalise
 
     words = normalise(col).split() or [col]
     out = "_".join(_abbrev_word(w) for w in words[:2])

@@ -7,7 +7,7 @@ longer than 3,000 rows are sampled to 3,000 rows (seed 0) to bound the peer's ru
 
 presidio-structured (0.0.10) picks one Presidio entity per column (`most_common`) from a sample
 of `--peer-rows` rows (default 200); its entity is mapped to a category with the table privsynth
-uses (privsynth.detect.names.category_of), no entity = non_personal. It reads values only (no
+uses (privsynth.entities.category_of), no entity = non_personal. It reads values only (no
 column names), so it is run once per table and its answer scored against all three header
 variants (its figure is the same for each).
 
@@ -45,7 +45,7 @@ def run_peer(df, rows: int):
     from presidio_structured import PandasAnalysisBuilder
 
     from privsynth.detect.engine import build_analyzer
-    from privsynth.detect.names import category_of
+    from privsynth.entities import category_of
 
     analyzer = build_analyzer(vanilla=True)
     # presidio-structured mutates its input and needs strings: hand it a stringified copy

@@ -121,7 +121,7 @@ def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str
                     p.date_format = p.date_formats_seen[0] if counts else None
             elif pd.api.types.is_bool_dtype(s):
                 p.sdtype = "categorical"
-            elif pd.api.types.is_numeric_dtype(s) and (entity or "").upper() in ("DATE_OF_BIRTH", "DATE_TIME") \
+            elif pd.api.types.is_numeric_dtype(s) and (entity or "").upper() in (E.DATE_OF_BIRTH.name, E.DATE_TIME.name) \
                     and (st := date_storage(s, named_as_date=True)) is not None:
                 # dates stored as numbers are modelled as datetimes and written back in their storage, so a
                 # synthesized YYYYMMDD column never holds an impossible date such as 19758630
