@@ -27,7 +27,7 @@ def test_money_needs_two_decimals_or_a_currency_sign(text, is_money):
 @pytest.mark.parametrize("text,kind", [
     ("SW1A 1AA", "GB"), ("ME83 3JT", "GB"), ("1012 AB", "NL"), ("8533SB", "NL"), ("K1A 0B1", "CA"), ("00-950", "PL"),
     ("1000-001", "PT"), ("114 55", "SE"), ("90210-1234", "US+4"), ("D02 X285", "IE"), ("80331", "5D"), ("D-80331", "5D"),
-    ("1010", "4D"), ("1012 SA", None), ("ABC", None), ("123456", None),
+    ("1010", "4D"), ("C100123", None), ("1012 SA", None), ("ABC", None), ("123456", None),
 ])
 def test_postcodes_are_matched_to_a_national_format(text, kind):
     assert V.postcode_kind(text) == kind

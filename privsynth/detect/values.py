@@ -49,7 +49,8 @@ _POSTCODE = {
     "PT": r"[1-9][0-9]{3}-[0-9]{3}",
     "SE": r"[1-9][0-9]{2} [0-9]{2}",
     "US+4": r"[0-9]{5}-[0-9]{4}",
-    "IE": r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}",
+    # Eircode: routing key + 4-character identifier; the identifier holds a letter (C100000 is a record key)
+    "IE": r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4}",
     "ES": r"(?:0[1-9]|[1-4][0-9]|5[0-2])[0-9]{3}",
     "5D": r"[0-9]{5}",  # DE, FR, IT, US, ES...
     "4D": r"[1-9][0-9]{3}",  # AT, CH, BE, DK, NO, LU, HU...
