@@ -82,9 +82,9 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
     hint_ent = hint[0] if hint else None
     min_cov = policy.scan.min_coverage if policy is not None else 0.5
 
-    def done(ent, conf, cov, reason, strength, cat=None):
-        d = Decision(ent, cat or category_of(ent), round(float(min(conf, 1.0)), 3), round(float(cov), 3), reason, ev)
-        return _apply_hint(d, strength, hint, hint_ent, strings, sample, kind, stats, prof, ev)
+    def done(ent, conf, coverage, reason, strength, cat=None):
+        d = Decision(ent, cat or category_of(ent), round(float(min(conf, 1.0)), 3), round(float(coverage), 3), reason, ev)
+        return _apply_hint(d, strength, hint, hint_ent, strings, sample, kind, stats, prof, ev, cov)
 
     if n == 0:
         if hint_ent and hint_ent != E.RECORD_ID.name:
@@ -206,7 +206,9 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
         id_support = []
         if num.integer_share == 1.0 and num.fixed_width is not None and num.fixed_width >= 6:
             id_support.append(f"fixed width of {num.fixed_width} digits")
-        if num.sequential and stats.non_null >= 3:
+        # record numbers: consecutive in the sample, or (sampled from a long table) as many distinct values as the range holds
+        dense = num.integer_share == 1.0 and stats.distinct >= 3 and num.spread + 1 <= 1.1 * stats.distinct
+        if (num.sequential or dense) and stats.non_null >= 3:
             id_support.append("sequential values")
         if near_unique and id_support:
             ev["identifier_support"] = id_support
@@ -253,6 +255,11 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
             ev["gazetteer"] = gz
             place, job = sh.get("place", 0.0), sh.get("job", 0.0)
             first, last, full = gz.get("first_name", 0.0), gz.get("last_name", 0.0), gz.get("full_name", 0.0)
+            # a person-name column has many different names; two to a handful of repeated words are categories
+            varied = prof.distinct_in_sample >= min(10, max(3, 0.3 * n))
+            if not varied:
+                first = last = full = 0.0
+                ev["gazetteer_ignored"] = "too few distinct values for names"
             if full >= 0.5:
                 return done(E.PERSON.name, 0.5 + 0.4 * full, full, f"{full:.0%} of sampled values are known person names", "weak")
             if job >= 0.6 and job >= place:
@@ -274,7 +281,7 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
             per = sum(f == "name" or lab in E.PERSON.spacy_labels for f, lab in zip(flags, labels)) / m
             loc = sum(f == "place" or lab in E.LOCATION.spacy_labels for f, lab in zip(flags, labels)) / m
             ev["name_like_share"], ev["place_like_share"] = round(per, 3), round(loc, 3)
-            if per >= 0.5 and per >= loc:
+            if per >= 0.5 and per >= loc and varied:
                 ent = E.PERSON.name
                 if cs.get("mean_words", 0) <= 1.2:
                     ent = E.LAST_NAME.name if last >= first else E.FIRST_NAME.name
@@ -297,10 +304,13 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
     return done(None, 0.6, 0.0, "no personal-data evidence in the values", "none", "non_personal")
 
 
-def _hint_check(ent: str, strings, sample, kind, stats, prof: ValueProfile) -> tuple[bool, str]:
+def _hint_check(ent: str, strings, sample, kind, stats, prof: ValueProfile, cov: Optional[dict] = None) -> tuple[bool, str]:
     """Is the name's hint plausible for these values? (False, why) when the values contradict it."""
     C = _cols()
     num = prof.numeric
+    if cov is not None and E.is_strong(ent) and cov.get(ent, 0.0) < 0.2:
+        # a format entity (card, IBAN, e-mail, phone...) whose precise recognizer matched (almost) no value
+        return False, f"named like {ent} but values do not have its format"
     if ent == E.RECORD_ID.name:
         if stats.uniqueness >= 0.9 and (stats.non_null >= 10 or stats.distinct == stats.non_null):
             return True, "values are distinct"
@@ -324,7 +334,7 @@ def _hint_check(ent: str, strings, sample, kind, stats, prof: ValueProfile) -> t
     return True, ""
 
 
-def _apply_hint(d, strength: str, hint, hint_ent, strings, sample, kind, stats, prof, ev):
+def _apply_hint(d, strength: str, hint, hint_ent, strings, sample, kind, stats, prof, ev, cov=None):
     """Let the name add to, sharpen or break a tie with the value decision (see module docstring)."""
     if not hint:
         return d
@@ -356,7 +366,7 @@ def _apply_hint(d, strength: str, hint, hint_ent, strings, sample, kind, stats, 
     if strength == "precise":
         h["rejected"] = f"values say {d.entity} (precise evidence); a name does not overrule it"
         return d
-    ok, why = _hint_check(hint_ent, strings, sample, kind, stats, prof)
+    ok, why = _hint_check(hint_ent, strings, sample, kind, stats, prof, cov)
     if not ok:
         h["rejected"] = why
         return d
