@@ -155,6 +155,18 @@ def _language(strings: list[str]) -> Optional[str]:
     return str(lang)
 
 
+def _person_name_share(vals: list[str]) -> float:
+    """Share of values whose first word is a known first name or last word a known surname (Faker lists)."""
+    from privsynth.detect import gazetteer
+
+    firsts, lasts = gazetteer.first_names(), gazetteer.last_names()
+    hit = 0
+    for v in vals:
+        parts = v.strip().title().split()
+        hit += bool(parts) and (parts[0] in firsts or parts[-1] in lasts)
+    return hit / max(1, len(vals))
+
+
 def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness: float) -> ValueProfile:
     """Profile one column from its sampled values (clean strings) and its whole-column uniqueness."""
     from privsynth.dates import date_storage
@@ -201,7 +213,10 @@ def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness:
         if alpha:
             sh["diagnosis"] = sum(V.is_diagnosis(s) for s in head) / m
             sh["job"] = sum(V.is_job(s) for s in alpha) / m
-            sh["place"] = sum(V.is_place(s) for s in alpha) / m
+            # GeoNames (a second to load) only when Faker's lists and place-name shapes are not enough
+            sh["place"] = sum(V.is_place(s, geonames=False) for s in alpha) / m
+            if sh["place"] < 0.6 and _person_name_share(alpha) < 0.5:
+                sh["place"] = sum(V.is_place(s) for s in alpha) / m
         else:
             sh["diagnosis"] = sum(V.is_icd10(s) for s in head) / m
     if kind == "string" or (prof.numeric is not None and prof.numeric.integer_share == 1.0):

@@ -219,11 +219,19 @@ _PLACE_SUFFIX = re.compile(
     r"feld|stadt|hofen|rode|see|dam|wijk|hoven|drecht|zijl|huizen|veen|oord|ano|ese|ella|ino|ona|uela|ejo|illa)$")
 
 
-def is_place(v: str) -> bool:
+@lru_cache(maxsize=1)
+def _faker_places() -> frozenset[str]:
+    from privsynth.detect import gazetteer
+
+    return frozenset(fold(p) for p in gazetteer.places())
+
+
+def is_place(v: str, geonames: bool = True) -> bool:
+    """A known place (Faker's lists; GeoNames too unless `geonames` is False) or a place-name shape."""
     f = fold(v)
     if not f or any(ch.isdigit() for ch in f) or len(f) > 60:
         return False
-    if f in places():
+    if f in _faker_places() or (geonames and f in places()):
         return True
     toks = f.split()
     if len(toks) >= 2 and toks[0] in _PLACE_PREFIX:
@@ -310,8 +318,8 @@ def _icd_terms() -> frozenset[str]:
     try:
         import icd10
 
-        # icd10.codes: code -> [billable, description]
-        return frozenset(fold(str(v[1])) for v in icd10.codes.values() if isinstance(v, (list, tuple)) and len(v) > 1)
+        # icd10.codes: code -> [billable, description]; lower case only (folding 70,000 terms took seconds)
+        return frozenset(str(v[1]).lower() for v in icd10.codes.values() if isinstance(v, (list, tuple)) and len(v) > 1)
     except Exception:  # pragma: no cover
         return frozenset()
 
@@ -349,8 +357,8 @@ def is_diagnosis(v: str) -> bool:
     f = fold(v)
     if not f or len(f) > 150 or sum(ch.isdigit() for ch in f) > 3:
         return False
-    if f in _icd_terms():
-        return True
     from privsynth.detect import vocab
 
-    return f in vocab.HEALTH or bool(_MED_STEMS.search(f))
+    if f in vocab.HEALTH or _MED_STEMS.search(f):
+        return True
+    return v.strip().lower() in _icd_terms()
