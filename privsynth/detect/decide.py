@@ -18,7 +18,6 @@ A plausible hint replaces a weak value decision of the same or a lower category,
 from __future__ import annotations
 
 import datetime as _dt
-import inspect
 from collections import Counter
 from typing import Any, Optional
 
@@ -136,10 +135,8 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
         from privsynth.detect.text import analyze_texts
 
         sub = [t[:C.TEXT_CHARS] for t in strings[:C.TEXT_SAMPLE]]
-        kw = {}
-        if prof.language and "language" in inspect.signature(analyze_texts).parameters:
-            kw["language"] = prof.language
-        spans = analyze_texts(sub, policy, **kw)
+        # the text detector identifies each cell's language itself; the column's language is in the evidence
+        spans = analyze_texts(sub, policy)
         counts = Counter(sp.entity_type for doc in spans for sp in doc)
         with_pii = sum(bool(doc) for doc in spans)
         ev["text_spans"] = dict(counts.most_common())
