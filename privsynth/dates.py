@@ -72,3 +72,172 @@ def parse_dates_generalized(s: pd.Series) -> pd.Series:
         month = pd.to_datetime(st[todo], format="%Y-%m", errors="coerce") + pd.Timedelta(days=14)
         out.loc[todo] = year.fillna(month)
     return out
+
+
+# --------------------------------------------------------------------------- dates in any storage
+#
+# Spreadsheets and exports store dates as numbers: YYYYMMDD integers (19750630), Excel serial day
+# numbers (27575 = 1975-06-30, 1900 date system: day 0 is 1899-12-30 because Excel counts the
+# fictitious 29 Feb 1900), Unix epoch seconds or milliseconds. `date_storage` finds the storage of
+# a column from its values, `to_datetimes` reads it, and `from_datetimes` writes datetimes back in
+# that same storage, so a synthesized or generalized column keeps its original representation and
+# never holds an invalid date.
+
+import datetime as _dt  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from typing import Optional  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+@dataclass(frozen=True)
+class DateStorage:
+    """How a column stores its dates.
+
+    kind: "yyyymmdd" | "excel" | "epoch_s" | "epoch_ms" | "text" | "datetime"
+    fmt: the strftime format of a text column (the most frequent one), else None.
+    share: share (0-1) of the non-missing values that read as valid dates in this storage.
+    needs_name: True when the values alone are not enough to call the column a date (Excel
+    serials and day-precision epoch values look like ordinary counts): the scan then needs a
+    date-like column name as well.
+    """
+
+    kind: str
+    fmt: Optional[str] = None
+    share: float = 1.0
+    needs_name: bool = False
+
+
+def _numbers(s: pd.Series) -> Optional[pd.Series]:
+    """Integer-valued numbers of a column (numeric dtype or digit strings), or None."""
+    nn = s.dropna()
+    if nn.empty:
+        return None
+    if pd.api.types.is_bool_dtype(nn):
+        return None
+    if pd.api.types.is_numeric_dtype(nn):
+        x = pd.to_numeric(nn, errors="coerce").astype(float)
+    else:
+        st = nn.astype(str).str.strip()
+        if not st.str.fullmatch(r"-?\d{1,13}(?:\.0+)?").all():
+            return None
+        x = pd.to_numeric(st, errors="coerce").astype(float)
+    x = x[np.isfinite(x)]
+    if x.empty or not (np.mod(x, 1) == 0).all():
+        return None
+    return x
+
+
+def _valid_yyyymmdd(x: pd.Series) -> pd.Series:
+    v = x.astype("int64")
+    y, m, d = v // 10000, (v // 100) % 100, v % 100
+    ok = (y >= _MIN_YEAR) & (y <= _MAX_YEAR) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
+    parsed = pd.to_datetime(v.where(ok).astype("Int64").astype(str), format="%Y%m%d", errors="coerce")
+    return ok & parsed.notna().to_numpy()
+
+
+def date_storage(s: pd.Series, named_as_date: bool = False) -> Optional[DateStorage]:
+    """The date storage of a column, or None when its values are not dates in any storage.
+
+    Args: s: the column (any dtype); named_as_date: the column name says it holds dates, which
+    admits storages that values alone cannot tell from counts (Excel serials, epoch values).
+    Returns: a DateStorage when at least 95% of the non-missing values read as dates between
+    1900 and 2100 in one storage.
+    """
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        a = np.asarray(s.to_numpy(), dtype=float)
+        a = a[np.isfinite(a)]
+        # fast exit (wide tables): no YYYYMMDD or epoch value is below 1e7, Excel serials need a name
+        if not len(a) or (not named_as_date and float(np.mean(np.abs(a) < 1e7)) > 0.05):
+            return None
+    nn = s.dropna()
+    if nn.empty:
+        return None
+    if pd.api.types.is_datetime64_any_dtype(nn):
+        return DateStorage("datetime")
+    x = _numbers(nn)
+    if x is not None:
+        n = len(x)
+        ok8 = _valid_yyyymmdd(x[(x >= 19000101) & (x <= 21001231)]).sum() if ((x >= 19000101) & (x <= 21001231)).any() else 0
+        if ok8 / n >= 0.95:
+            return DateStorage("yyyymmdd", share=round(float(ok8) / n, 4))
+        lo, hi = x.min(), x.max()
+        # epoch seconds 1900..2100 = -2.21e9 .. 4.1e9 and milliseconds x1000; values of at least
+        # 1e7 in magnitude (a count rarely is). Day-precision values (multiples of 60 s) can be told
+        # from values; others need a date-like name.
+        if -2.21e9 <= lo and hi <= 4.11e9 and (x.abs() >= 1e7).mean() >= 0.95:
+            round_minutes = float((np.mod(x, 60) == 0).mean())
+            if round_minutes >= 0.95 or named_as_date:
+                return DateStorage("epoch_s", share=1.0, needs_name=round_minutes < 0.95)
+        if -2.21e12 <= lo and hi <= 4.11e12 and (x.abs() >= 1e10).mean() >= 0.95:
+            round_minutes = float((np.mod(x, 60_000) == 0).mean())
+            if round_minutes >= 0.95 or named_as_date:
+                return DateStorage("epoch_ms", share=1.0, needs_name=round_minutes < 0.95)
+        # Excel serials 1900-01-01 .. 2100-12-31 = 1 .. 73415; plausible only with a date-like name
+        if named_as_date and lo >= 1 and hi <= 73415 and x.median() >= 10000:
+            return DateStorage("excel", share=1.0, needs_name=True)
+        return None
+    st = nn.astype(str).str.strip()
+    shaped = date_shaped(st)
+    if shaped.mean() < 0.95:
+        return None
+    parsed, counts = parse_dates(st[shaped])
+    share = float(parsed.notna().sum()) / len(st)
+    if share < 0.95 or not counts:
+        return None
+    return DateStorage("text", fmt=max(counts, key=counts.get), share=round(share, 4))
+
+
+def to_datetimes(s: pd.Series, storage: DateStorage) -> pd.Series:
+    """Read a column stored as `storage` into datetime64 (invalid values become NaT)."""
+    if storage.kind == "datetime":
+        return pd.to_datetime(s, errors="coerce")
+    if storage.kind == "text":
+        out, _ = parse_dates(s.astype("string"))
+        return out
+    x = pd.to_numeric(s, errors="coerce")
+    if storage.kind == "yyyymmdd":
+        txt = x.astype("Int64").astype("string")
+        return pd.to_datetime(txt, format="%Y%m%d", errors="coerce")
+    if storage.kind == "excel":
+        return EXCEL_EPOCH + pd.to_timedelta(x, unit="D")
+    if storage.kind == "epoch_s":
+        return pd.to_datetime(x, unit="s", errors="coerce")
+    if storage.kind == "epoch_ms":
+        return pd.to_datetime(x, unit="ms", errors="coerce")
+    raise ValueError(f"unknown date storage {storage.kind!r}")
+
+
+def from_datetimes(d: pd.Series, storage: DateStorage, like: Optional[pd.Series] = None) -> pd.Series:
+    """Write datetimes back in `storage` (the inverse of `to_datetimes`). Values are clipped to
+    1900-01-01..2100-12-31 first, so the output never holds an invalid date; missing stays missing.
+    `like`: the original column, whose dtype (int or text digits) the output follows."""
+    d = pd.to_datetime(d, errors="coerce")
+    d = d.where(d.isna(), d.clip(pd.Timestamp(_MIN_YEAR, 1, 1), pd.Timestamp(_MAX_YEAR, 12, 31)))
+    textual = like is not None and not pd.api.types.is_numeric_dtype(like) and storage.kind not in ("text", "datetime")
+    if storage.kind == "datetime":
+        return d
+    if storage.kind == "text":
+        return d.dt.strftime(storage.fmt or "%Y-%m-%d").astype(object).where(d.notna(), np.nan)
+    if storage.kind == "yyyymmdd":
+        v = d.dt.strftime("%Y%m%d")
+    elif storage.kind == "excel":
+        v = (d.dt.normalize() - EXCEL_EPOCH).dt.days.astype("Int64").astype("string")
+    elif storage.kind == "epoch_s":
+        v = (d.astype("int64") // 10**9).astype("string")
+    else:
+        v = (d.astype("int64") // 10**6).astype("string")
+    v = v.where(d.notna(), pd.NA)
+    if textual:
+        return v.astype(object).where(d.notna(), np.nan)
+    out = pd.to_numeric(v, errors="coerce")
+    return out.astype("int64") if out.notna().all() else out.astype("Int64")
+
+
+def date_from_storage_ok(value: object, storage: DateStorage) -> bool:
+    """One value: is it a valid date in `storage`? (used by tests and checks)"""
+    r = to_datetimes(pd.Series([value]), storage).iloc[0]
+    return r is not pd.NaT and not pd.isna(r) and _dt.date(_MIN_YEAR, 1, 1) <= r.date() <= _dt.date(_MAX_YEAR, 12, 31)

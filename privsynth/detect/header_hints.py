@@ -60,5 +60,27 @@ def name_hint(column: str) -> Optional[tuple[str, str, bool]]:
             if phrase in idx and (best is None or (j, len(phrase)) > best[2]):
                 best = (idx[phrase], phrase, (j, len(phrase)))
     if best is None:
+        best = _compound_head(words, idx)
+    if best is None:
         return None
     return best[0], best[1], False
+
+
+# German and Dutch write compounds as one word with the head last ("Anmeldedatum", "Jahreseinkommen",
+# "klantadres"): these heads are matched at the end of a longer word. Only heads that cannot end an
+# unrelated word are listed ("alter" ends "Verwalter", "name" ends "Firmenname").
+COMPOUND_HEADS = (
+    "datum", "einkommen", "gehalt", "adresse", "anschrift", "strasse", "telefon", "telefonnummer", "geschlecht", "beruf",
+    "diagnose", "umsatz", "postleitzahl", "wohnort", "inkomen", "salaris", "adres", "straat", "telefoon",
+    "telefoonnummer", "geslacht", "beroep", "omzet", "leeftijd", "postcode", "woonplaats", "geboortedatum",
+    "geburtsdatum", "kundennummer", "klantnummer", "vorname", "nachname", "voornaam", "achternaam",
+)
+
+
+def _compound_head(words: list[str], idx: dict[str, str]) -> Optional[tuple[str, str, tuple[int, int]]]:
+    best: Optional[tuple[str, str, tuple[int, int]]] = None
+    for j, w in enumerate(words, start=1):
+        for head in COMPOUND_HEADS:
+            if len(w) >= len(head) + 3 and w.endswith(head) and head in idx and (best is None or (j, len(head)) > best[2]):
+                best = (idx[head], head, (j, len(head)))
+    return best

@@ -7,7 +7,7 @@ from functools import lru_cache
 GENDER = {
     "m", "f", "male", "female", "man", "woman", "men", "women", "w", "d", "x", "nb", "non binary", "nonbinary", "diverse",
     "other", "unknown", "mannlich", "weiblich", "divers", "homme", "femme", "hombre", "mujer", "masculino", "femenino",
-    "maschio", "femmina", "man", "vrouw", "mezczyzna", "kobieta", "kvinna", "mies", "nainen", "boy", "girl", "h",
+    "maschio", "femmina", "man", "vrouw", "v", "mezczyzna", "kobieta", "kvinna", "mies", "nainen", "boy", "girl", "h",
 }
 ETHNICITY = {
     "white", "black", "asian", "hispanic", "latino", "latina", "latinx", "caucasian", "african american", "black or african american",

@@ -113,7 +113,13 @@ INCOME = register(EntityType(
                       'wagp', 'capital gain', 'capital loss', 'capital gains', 'einkommen', 'gehalt', 'lohn', 'revenu',
                       'salaire', 'ingresos', 'salario', 'reddito', 'stipendio', 'inkomen', 'povpip', 'poverty',
                       'pincp decile', 'annual income'
-                  )},
+                  ),
+                  'de': ('jahreseinkommen', 'bruttogehalt', 'nettogehalt', 'nettoeinkommen', 'bruttoeinkommen'),
+                  'fr': ('revenus', 'revenu annuel', 'salaire annuel', 'remuneration'),
+                  'es': ('sueldo', 'renta', 'ingresos anuales'),
+                  'nl': ('salaris', 'loon', 'jaarinkomen', 'bruto salaris'),
+                  'it': ('retribuzione', 'reddito annuo'),
+              },
 ))
 
 FINANCIAL = register(EntityType(
@@ -126,5 +132,12 @@ FINANCIAL = register(EntityType(
                       'savings', 'checking account', 'checking', 'risk', 'credit risk', 'default', 'mortgage', 'cvv',
                       'cvv2', 'purpose', 'cvc', 'cctype', 'card type', 'ccexpires', 'card expiry', 'expiry date',
                       'expiration date', 'bank', 'net worth', 'assets'
-                  )},
+                  ),
+                  'de': ('umsatz', 'kontostand', 'betrag', 'saldo', 'schulden', 'kredit', 'kreditbetrag', 'jahresumsatz'),
+                  'fr': ('chiffre d affaires', 'solde', 'montant', 'dette'),
+                  'es': ('facturacion', 'importe', 'deuda', 'saldo'),
+                  'nl': ('omzet', 'bedrag', 'schuld', 'saldo'),
+                  'it': ('fatturato', 'importo', 'debito', 'saldo'),
+                  'en': ('spend', 'turnover', 'amount due'),
+              },
 ))

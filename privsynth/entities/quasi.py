@@ -19,7 +19,11 @@ POSTCODE = register(EntityType(
                       'zip', 'zipcode', 'zip code', 'postcode', 'post code', 'postal code', 'postalcode', 'plz',
                       'postleitzahl', 'code postal', 'cp', 'codigo postal', 'cap', 'postcode nl', 'kod pocztowy',
                       'postnummer', 'postinumero'
-                  )},
+                  ),
+                  'fr': ('c postal',),
+                  'es': ('c postal', 'cod postal'),
+                  'it': ('codice postale', 'codice di avviamento postale'),
+              },
     fake=faker_method("postcode"),
 ))
 
@@ -32,7 +36,14 @@ CITY = register(EntityType(
                       'city', 'town', 'ville', 'stadt', 'ort', 'wohnort', 'ciudad', 'citta', 'comune', 'stad', 'miasto',
                       'kaupunki', 'municipality', 'locality', 'place of residence', 'city of residence', 'birthplace',
                       'place of birth'
-                  )},
+                  ),
+                  'de': ('gemeinde', 'ortschaft', 'ortsname'),
+                  'fr': ('commune', 'localite'),
+                  'es': ('localidad', 'municipio', 'poblacion'),
+                  'nl': ('woonplaats', 'plaats', 'gemeente', 'plaatsnaam'),
+                  'it': ('localita', 'comune di residenza'),
+                  'en': ('town city',),
+              },
     surrogate='city',
     fake=faker_method("city"),
 ))
@@ -49,7 +60,13 @@ LOCATION = register(EntityType(
                       'kanton', 'canton', 'geography', 'location', 'lat', 'latitude', 'lon', 'lng', 'longitude',
                       'neighbourhood', 'neighborhood', 'puma', 'area', 'country code', 'telephonecountrycode',
                       'telephone country code', 'domicile', 'density'
-                  )},
+                  ),
+                  'de': ('landervorwahl',),
+                  'fr': ('indicatif pays',),
+                  'es': ('prefijo pais',),
+                  'nl': ('landcode',),
+                  'it': ('prefisso internazionale',),
+              },
     surrogate='city',
     fake=faker_method("city"),
     spacy_labels=('GPE', 'LOC', 'FAC'),
@@ -65,7 +82,13 @@ DATE_OF_BIRTH = register(EntityType(
                       'dob', 'birthdate', 'birth date', 'date of birth', 'birthday', 'born', 'geburtsdatum',
                       'geburtstag', 'date de naissance', 'fecha de nacimiento', 'data di nascita', 'geboortedatum',
                       'data urodzenia', 'fodelsedatum', 'syntymaaika', 'bday', 'birth'
-                  )},
+                  ),
+                  'de': ('geb datum', 'gebdat', 'geb dat', 'geboren am'),
+                  'fr': ('date naissance', 'dt naissance', 'ne le', 'nee le'),
+                  'es': ('fecha nacimiento', 'f nacimiento', 'fec nac', 'f nac'),
+                  'nl': ('geb datum', 'geboren op'),
+                  'it': ('data nascita', 'nato il', 'dt nascita'),
+              },
     surrogate='date',
     fake=fakes.date_of_birth,
 ))
@@ -82,7 +105,9 @@ DATE_TIME = register(EntityType(
                       'date', 'time', 'timestamp', 'datetime', 'created', 'created at', 'updated', 'start date',
                       'end date', 'admission date', 'discharge date', 'visit date', 'event date', 'datum', 'fecha',
                       'data'
-                  )},
+                  ),
+                  'de': ('erstellt am', 'geandert am'),
+              },
     surrogate='date',
     fake=fakes.date_time,
     spacy_labels=('DATE', 'TIME'),
@@ -97,7 +122,12 @@ AGE = register(EntityType(
     header_hints={ANY_LANGUAGE: (
                       'age', 'alter', 'edad', 'eta', 'leeftijd', 'wiek', 'alder', 'ika', 'agep', 'age years',
                       'years old'
-                  )},
+                  ),
+                  'de': ('alter in jahren', 'lebensalter'),
+                  'fr': ('age ans',),
+                  'es': ('anos',),
+                  'it': ('anni',),
+              },
     fake=fakes.age,
 ))
 
@@ -109,7 +139,9 @@ GENDER = register(EntityType(
     header_hints={ANY_LANGUAGE: (
                       'gender', 'sex', 'geschlecht', 'sexe', 'genre', 'sexo', 'genero', 'sesso', 'geslacht', 'plec',
                       'kon', 'sukupuoli'
-                  )},
+                  ),
+                  'it': ('genere',),
+              },
 ))
 
 NATIONALITY = register(EntityType(
@@ -146,7 +178,13 @@ OCCUPATION = register(EntityType(
                       'beroep', 'zawod', 'yrke', 'ammatti', 'position', 'role', 'occp', 'workclass', 'work class',
                       'indp', 'work experience', 'experience', 'experience years', 'years of experience', 'seniority',
                       'industry', 'indp cat'
-                  )},
+                  ),
+                  'de': ('berufsbezeichnung', 'tatigkeit', 'berufsgruppe'),
+                  'fr': ('emploi', 'poste', 'categorie socioprofessionnelle'),
+                  'es': ('ocupacion', 'puesto', 'cargo', 'oficio'),
+                  'nl': ('functie', 'functietitel'),
+                  'it': ('occupazione', 'mansione', 'qualifica', 'impiego'),
+              },
     fake=faker_method("job"),
 ))
 
@@ -233,7 +271,13 @@ EMPLOYMENT = register(EntityType(
     header_hints={ANY_LANGUAGE: (
                       'hours per week', 'hours worked', 'working hours', 'work hours', 'weekly hours', 'overtime',
                       'contract type', 'employment status', 'employment', 'wkhp'
-                  )},
+                  ),
+                  'de': ('wochenstunden', 'arbeitszeit', 'stunden pro woche'),
+                  'fr': ('heures semaine', 'temps de travail'),
+                  'es': ('horas semana', 'jornada'),
+                  'nl': ('uren per week', 'werkuren'),
+                  'it': ('ore settimanali', 'orario di lavoro'),
+              },
 ))
 
 ASSESSMENT = register(EntityType(

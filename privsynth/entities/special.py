@@ -18,7 +18,14 @@ HEALTH = register(EntityType(
                       'allergy', 'allergies', 'blood type', 'bmi', 'pregnant', 'pregnancy', 'hiv', 'mental health',
                       'therapy', 'dvet', 'disability rating', 'dphy', 'deye', 'dear', 'drem', 'dis', 'hicov', 'ddrs',
                       'dout', 'procedure', 'prescription', 'krankheit', 'maladie', 'enfermedad', 'malattia'
-                  )},
+                  ),
+                  'de': ('befund', 'erkrankung', 'hauptdiagnose'),
+                  'fr': ('diagnostic', 'pathologie', 'code cim', 'cim 10'),
+                  'es': ('diagnostico', 'patologia', 'codigo cie', 'cie 10'),
+                  'nl': ('aandoening', 'icd code'),
+                  'it': ('diagnosi', 'patologia', 'codice icd'),
+                  'en': ('icd code', 'dx'),
+              },
 ))
 
 ETHNICITY = register(EntityType(

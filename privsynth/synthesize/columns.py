@@ -33,7 +33,7 @@ import pandas as pd
 from privsynth import entities as E
 from privsynth.errors import InputError
 
-from privsynth.dates import DATE_FORMATS, date_shaped, parse_dates  # noqa: F401  (re-exported)
+from privsynth.dates import DATE_FORMATS, DateStorage, date_shaped, date_storage, from_datetimes, parse_dates, to_datetimes  # noqa: F401
 
 MIXED_SHARE = 0.8
 
@@ -47,6 +47,7 @@ class ColumnPlan:
     category: str = "non_personal"
     date_format: Optional[str] = None  # output format of a datetime column read from text
     date_formats_seen: list[str] = field(default_factory=list)
+    date_storage: Optional[DateStorage] = None  # dates stored as numbers (YYYYMMDD, Excel serial, epoch), written back so
     integer: bool = False
     constant: object = None
     note: str = ""
@@ -120,6 +121,12 @@ def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str
                     p.date_format = p.date_formats_seen[0] if counts else None
             elif pd.api.types.is_bool_dtype(s):
                 p.sdtype = "categorical"
+            elif pd.api.types.is_numeric_dtype(s) and (entity or "").upper() in (E.DATE_OF_BIRTH.name, E.DATE_TIME.name) \
+                    and (st := date_storage(s, named_as_date=True)) is not None:
+                # dates stored as numbers are modelled as datetimes and written back in their storage, so a
+                # synthesized YYYYMMDD column never holds an impossible date such as 19758630
+                p.sdtype, p.date_storage = "datetime", st
+                p.note = f"dates stored as {st.kind} numbers: modelled as dates, released in the same storage"
             elif pd.api.types.is_numeric_dtype(s):
                 p.sdtype = "numerical"
                 nn = s.dropna()
@@ -159,7 +166,9 @@ def to_model_frame(df: pd.DataFrame, plans: list[ColumnPlan]) -> pd.DataFrame:
         if p.role != "model":
             continue
         s = df[p.name]
-        if p.sdtype == "datetime" and not pd.api.types.is_datetime64_any_dtype(s):
+        if p.sdtype == "datetime" and p.date_storage is not None:
+            s = to_datetimes(s, p.date_storage)
+        elif p.sdtype == "datetime" and not pd.api.types.is_datetime64_any_dtype(s):
             s, _ = parse_dates(s)
         elif p.sdtype == "categorical":
             s = s.astype(object).map(lambda v: np.nan if pd.isna(v) else (v if isinstance(v, str) else str(v)))
@@ -177,7 +186,9 @@ def from_model_frame(sampled: pd.DataFrame, plans: list[ColumnPlan], original: p
             continue
         s = sampled[p.name]
         orig = original[p.name]
-        if p.sdtype == "datetime":
+        if p.sdtype == "datetime" and p.date_storage is not None:
+            s = from_datetimes(s, p.date_storage, like=orig)
+        elif p.sdtype == "datetime":
             s = pd.to_datetime(s, errors="coerce")
             if not pd.api.types.is_datetime64_any_dtype(orig) and p.date_format:
                 s = s.dt.strftime(p.date_format).astype(object).where(s.notna(), np.nan)

@@ -1,0 +1,397 @@
+"""One column's decision: values first, then the header.
+
+Order (issue 13): the value evidence proposes the roles (precise recognizers, free text, dates in
+any storage, value recognizers, gazetteers and NER, identifier-or-measure); the column name's
+hint then adds confidence, sharpens the entity (a value decision of LOCATION named "city" becomes
+CITY), breaks a tie, or decides a column whose values say nothing. A hint never erases value
+evidence: a rejected hint is recorded with its reason and the value decision stands, and a
+precise value decision (validators, formats) is never replaced by a hint. Every decision keeps its
+evidence: coverage per entity, the value profile, the hint and whether it was used or why not.
+
+Evidence strength, used when a hint disagrees with the values:
+  * precise: validator/format coverage (e-mail, IBAN, phone with separators, national IDs...),
+    strong postcode formats, dates in a recognised storage, amounts written as money, free text;
+  * weak: gazetteers, NER, vocabulary shares, numeric shape (age range, near-unique keys).
+A plausible hint replaces a weak value decision of the same or a lower category, never a precise one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from privsynth import entities as E
+from privsynth.detect import vocab
+from privsynth.detect.profile import ValueProfile, profile_values
+
+_RANK = {"non_personal": 0, "sensitive": 1, "quasi_identifier": 2, "special_category": 3, "free_text": 3, "direct_identifier": 4}
+_DATE_HINTS = {E.DATE_OF_BIRTH.name, E.DATE_TIME.name}
+_PHONE_SEP = set(" +()-/.")
+
+
+def _cols():
+    from privsynth.detect import columns
+
+    return columns
+
+
+def _category_of(ent):
+    return E.category_of(ent)
+
+
+def _phone_formatted_share(strings: list[str]) -> float:
+    """Share of values written like phone numbers (a leading + or 0, or separators), not bare fixed-width digits."""
+    if not strings:
+        return 0.0
+    return sum(bool(set(s) & _PHONE_SEP) or s.startswith("0") for s in strings) / len(strings)
+
+
+def _dob_like(dates: pd.Series) -> bool:
+    """Dates that read as birth dates: 90% at least 14 years ago and spread over 20+ years."""
+    d = pd.to_datetime(dates, errors="coerce").dropna()
+    if len(d) < 3:
+        return False
+    cutoff = pd.Timestamp(_dt.date.today()) - pd.DateOffset(years=14)
+    years = d.dt.year
+    return bool((d <= cutoff).mean() >= 0.9 and years.max() - years.min() >= 20)
+
+
+def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
+    """Decide one column (see the module docstring). Returns privsynth.detect.columns.Decision."""
+    C = _cols()
+    from privsynth.detect.header_hints import name_hint, normalise
+
+    Decision = C.Decision
+    category_of = _category_of
+    kind = stats.kind
+    strings = C.to_strings(sample, kind)
+    n = len(strings)
+    ev: dict[str, Any] = {
+        "sampled": n,
+        "stats": {"rows": stats.rows, "non_null": stats.non_null, "null_share": round(stats.null_share, 4),
+                  "distinct": stats.distinct, "uniqueness": round(stats.uniqueness, 4), "kind": kind, **C.char_stats(strings)},
+    }
+    hint = name_hint(name)
+    if hint:
+        ev["name_hint"] = {"entity": hint[0], "phrase": hint[1], "exact": hint[2]}
+    hint_ent = hint[0] if hint else None
+    min_cov = policy.scan.min_coverage if policy is not None else 0.5
+
+    def done(ent, conf, coverage, reason, strength, cat=None):
+        d = Decision(ent, cat or category_of(ent), round(float(min(conf, 1.0)), 3), round(float(coverage), 3), reason, ev)
+        return _apply_hint(d, strength, hint, hint_ent, strings, sample, kind, stats, prof, ev, cov)
+
+    if n == 0:
+        if hint_ent and hint_ent != E.RECORD_ID.name:
+            ev["name_hint"]["used"] = "the column is empty: only its name tells"
+            return Decision(hint_ent, category_of(hint_ent), 0.4, 0.0, "column is empty; decided from its name", ev)
+        return Decision(None, "non_personal", 1.0, 0.0, "column is empty" + ("" if not hint_ent else
+                        f"; its name suggests {hint_ent} but an empty column identifies no one"), ev)
+
+    cs = ev["stats"]
+    if kind == "bool" or (kind == "string" and stats.distinct <= 2 and {normalise(s) for s in strings} <= vocab.YES_NO):
+        if hint_ent and category_of(hint_ent) != "direct_identifier":
+            if hint:
+                ev["name_hint"]["used"] = "yes/no values: the name gives their meaning"
+            return Decision(hint_ent, category_of(hint_ent), 0.6, 1.0, "yes/no values; meaning from the column name", ev)
+        return Decision(None, "non_personal", 0.7, 0.0, "yes/no values", ev)
+
+    prof: ValueProfile = profile_values(strings, sample, kind, stats.uniqueness)
+    ev["profile"] = prof.evidence()
+    if stats.distinct == 1 and stats.non_null > 1:
+        ev["constant"] = True
+
+    # --- precise recognizers (validators / formats) over every sampled value
+    damaged = C.damaged_card_count(sample, kind)
+    fixed_small_ints = kind in ("int", "float") and prof.numeric is not None and prof.numeric.integer_share == 1.0 \
+        and max(len(s.lstrip("-")) for s in strings) <= 5
+    # no precise recognizer matches 1-5 digit integers, numbers with decimals (amounts, measures) or dates in a
+    # recognised storage: skip them (wide tables, scan speed)
+    no_pattern = fixed_small_ints or (prof.numeric is not None and prof.numeric.integer_share < 1.0) \
+        or (prof.date_storage is not None and not prof.date_storage.needs_name)
+    if no_pattern:
+        full, by_rec, partial, n_eval = Counter(), Counter(), Counter(), n
+    else:
+        full, by_rec, partial, n_eval = C.pattern_evidence(strings, recognizers)
+    ev["pattern_values_evaluated"] = n_eval
+    if damaged:
+        full[E.CREDIT_CARD_DAMAGED.name] += round(damaged * n_eval / n)
+        by_rec[f"ScientificNotationNumber:{E.CREDIT_CARD_DAMAGED.name}"] += round(damaged * n_eval / n)
+    if by_rec:
+        ev["recognizers"] = dict(by_rec.most_common())
+    if partial:
+        ev["partial_matches_in_probe"] = dict(partial.most_common())
+        ev["probe_values"] = min(n, C.PROBE)
+    cov = {e: min(1.0, c / max(1, n_eval)) for e, c in full.items()}
+    if cov:
+        ev["coverage_by_entity"] = {e: round(c, 3) for e, c in sorted(cov.items(), key=lambda kv: -kv[1])}
+
+    # --- free text (any language): sentences, scanned span by span with their language
+    if kind == "string" and prof.text_share >= 0.5 and cs.get("mean_words", 0) >= 4:
+        from privsynth.detect.text import analyze_texts
+
+        sub = [t[:C.TEXT_CHARS] for t in strings[:C.TEXT_SAMPLE]]
+        # the text detector identifies each cell's language itself; the column's language is in the evidence
+        spans = analyze_texts(sub, policy)
+        counts = Counter(sp.entity_type for doc in spans for sp in doc)
+        with_pii = sum(bool(doc) for doc in spans)
+        ev["text_spans"] = dict(counts.most_common())
+        ev["text_cells_scanned"] = len(sub)
+        ev["text_cells_with_pii"] = with_pii
+        top = counts.most_common(1)[0][0] if counts else None
+        if hint:
+            ev["name_hint"]["used"] = "not needed: the cells are sentences"
+        return Decision(top, "free_text", round(min(1.0, 0.6 + 0.4 * prof.text_share), 3), round(with_pii / max(1, len(sub)), 3),
+                        "cells are sentences" + (f" ({prof.language})" if prof.language else "") + "; spans detected inside them", ev)
+
+    custom_cat = {r.entity_type: r.category for r in policy.scan.recognizers} if policy is not None else {}
+    custom = set(custom_cat)
+    strong = {e: c for e, c in cov.items() if E.is_strong(e) or e in custom}
+    if E.CREDIT_CARD.name in strong and E.CREDIT_CARD_DAMAGED.name in strong:
+        strong[E.CREDIT_CARD_DAMAGED.name] = min(1.0, strong[E.CREDIT_CARD_DAMAGED.name] + strong[E.CREDIT_CARD.name])
+    # bare fixed-width digit strings match phone patterns but are as likely account numbers or codes
+    if E.PHONE_NUMBER.name in strong and prof.numeric is not None and (prof.numeric.integer_share < 1.0 or prof.numeric.decimals_max > 0):
+        ev["phone_digits_are_amounts"] = True  # 32803.39 or 7.590,29 fit loose phone patterns
+        strong.pop(E.PHONE_NUMBER.name)
+    if E.PHONE_NUMBER.name in strong and _phone_formatted_share(strings) < 0.5:
+        ev["phone_digits_unformatted"] = True
+        strong.pop(E.PHONE_NUMBER.name)
+    # a date in a recognised storage is not a phone number or an ID (20250101, 1700000000)
+    if prof.date_storage is not None and not prof.date_storage.needs_name:
+        for e in (E.PHONE_NUMBER.name, E.US_SSN.name, E.NL_BSN.name, E.UK_NHS.name, E.DE_TAX_ID.name):
+            strong.pop(e, None)
+    if strong:
+        spec = lambda e: 20 if e in custom else E.specificity(e)  # noqa: E731
+        best = max(strong, key=lambda e: (strong[e] >= min_cov, spec(e) if strong[e] >= min_cov else 0, strong[e]))
+        c = strong[best]
+        agrees = hint_ent is not None and (hint_ent == best or (hint_ent == E.NATIONAL_ID.name and E.is_national_id(best))
+                                           or (hint_ent == E.CREDIT_CARD.name and best == E.CREDIT_CARD_DAMAGED.name))
+        if c >= min_cov or (agrees and c >= 0.2):
+            ent = best
+            cat = custom_cat.get(ent) or category_of(ent)
+            return done(ent, 0.5 + 0.5 * c, c, f"{c:.0%} of sampled values match {best}", "precise", cat)
+
+    num = prof.numeric
+    sh = prof.shares
+    # --- dates in any storage (YYYYMMDD, Excel serial, epoch, text)
+    from privsynth.dates import date_storage, to_datetimes
+
+    storage = prof.date_storage
+    if (storage is None or storage.needs_name) and hint_ent in _DATE_HINTS and kind in ("int", "float", "string"):
+        storage = date_storage(sample if kind != "string" else pd.Series(strings), named_as_date=True)
+    if storage is not None and (not storage.needs_name or hint_ent in _DATE_HINTS):
+        ev["date_storage"] = {"kind": storage.kind, "format": storage.fmt, "share": float(storage.share)}
+        src = sample if kind != "string" else pd.Series(strings)
+        dob = _dob_like(to_datetimes(src, storage))
+        ent = E.DATE_OF_BIRTH.name if dob else E.DATE_TIME.name
+        why = f"values are dates ({storage.kind}{', ' + storage.fmt if storage.fmt else ''})"
+        if dob:
+            why += " spread like birth dates"
+        return done(ent, 0.5 + 0.4 * storage.share, storage.share, why, "weak" if storage.needs_name else "precise")
+
+    if kind == "string" and sh.get("calling_code", 0) >= 0.8:
+        return done(E.LOCATION.name, 0.7, sh["calling_code"], f"{sh['calling_code']:.0%} of values are country calling codes", "precise")
+    # --- numbers: money, ages, postcodes, identifiers or measures
+    if num is not None:
+        if sh.get("money", 0) >= 0.8 or (num.from_text and num.decimals_2_share >= 0.8):
+            return done(E.FINANCIAL.name, 0.7, sh.get("money", num.decimals_2_share), "amounts of money written in a currency format", "precise")
+        near_unique = stats.uniqueness >= 0.95 and (stats.non_null >= 20 or stats.distinct == stats.non_null)
+        id_support = []
+        if num.integer_share == 1.0 and num.fixed_width is not None and num.fixed_width >= 6:
+            id_support.append(f"fixed width of {num.fixed_width} digits")
+        # record numbers: consecutive in the sample, or (sampled from a long table) as many distinct values as the range holds
+        dense = num.integer_share == 1.0 and stats.distinct >= 3 and num.spread + 1 <= 1.1 * stats.distinct
+        if (num.sequential or dense) and stats.non_null >= 3:
+            id_support.append("sequential values")
+        if near_unique and id_support:
+            ev["identifier_support"] = id_support
+            return done(E.RECORD_ID.name, 0.5 + stats.uniqueness / 2, stats.uniqueness,
+                        f"near-unique key ({stats.uniqueness:.1%} distinct; {', '.join(id_support)})", "weak")
+        # 4/5-digit codes; read as integers, five-digit postcodes lose their leading zero (06005 -> 6005)
+        lost_zero = kind == "int" and num.fixed_width is None and num.median >= 10000
+        if num.integer_share == 1.0 and (num.fixed_width in (4, 5) or lost_zero) and sh.get("postcode_digits", 0) >= 0.95 \
+                and (kind == "string" or stats.distinct >= 5) and num.negative_share == 0 and not num.sequential:
+            return done(E.POSTCODE.name, 0.55, sh["postcode_digits"], "4/5-digit codes shaped like postcodes", "weak")
+        if num.in_age_range:
+            return done(E.AGE.name, 0.55, 1.0, "whole numbers 0-120 distributed like ages", "weak")
+        if not num.from_text and num.integer_share < 1.0 and num.decimals_2_share >= 0.5 and num.decimals_max <= 2 \
+                and num.negative_share == 0 and num.median >= 10:
+            return done(E.FINANCIAL.name, 0.5, num.decimals_2_share, "non-negative amounts with two decimals (money-like)", "weak")
+        if near_unique:
+            ev["identifier_support"] = []
+            reason = f"a measure: near-unique ({stats.uniqueness:.1%} distinct) but no identifier support (no fixed width, sequence or prefix)"
+            return done(None, 0.6, 0.0, reason, "none", "non_personal")
+        return done(None, 0.6, 0.0, "numbers with no personal-data evidence", "none", "non_personal")
+
+    if kind == "string":
+        # --- value recognizers
+        if sh.get("calling_code", 0) >= 0.8:
+            return done(E.LOCATION.name, 0.7, sh["calling_code"], f"{sh['calling_code']:.0%} of values are country calling codes", "precise")
+        if sh.get("postcode_strong", 0) >= 0.6:
+            return done(E.POSTCODE.name, 0.5 + 0.4 * sh["postcode_strong"], sh["postcode_strong"],
+                        f"{sh['postcode_strong']:.0%} of values are postcodes in a national format", "precise")
+        voc = C.vocab_evidence(strings)
+        if voc:
+            ev["vocabulary"] = voc
+            best_v = max(voc, key=voc.get)
+            if voc[best_v] >= 0.6 and not (best_v == E.TITLE.name and voc[best_v] < 0.9):
+                return done(best_v, 0.5 + 0.4 * voc[best_v], voc[best_v], f"{voc[best_v]:.0%} of sampled values are {best_v.lower()} terms", "weak")
+        if sh.get("street", 0) >= 0.5:
+            return done(E.STREET_ADDRESS.name, 0.5 + 0.4 * sh["street"], sh["street"], f"{sh['street']:.0%} of values are street addresses", "precise")
+        if sh.get("diagnosis", 0) >= 0.6:
+            return done(E.HEALTH.name, 0.5 + 0.4 * sh["diagnosis"], sh["diagnosis"],
+                        f"{sh['diagnosis']:.0%} of values are diagnoses (ICD-10 codes or medical terms)", "weak")
+        alpha_like = cs.get("alpha_share", 0) >= 0.7 and cs.get("mean_words", 0) <= 6
+        if alpha_like:
+            flags: list = []
+            gz = C.gazetteer_evidence(strings, flags)
+            ev["gazetteer"] = gz
+            place, job = sh.get("place", 0.0), sh.get("job", 0.0)
+            first, last, full = gz.get("first_name", 0.0), gz.get("last_name", 0.0), gz.get("full_name", 0.0)
+            # a person-name column has many different names; two to a handful of repeated words are categories
+            varied = prof.distinct_in_sample >= min(10, max(3, 0.3 * n))
+            if not varied:
+                first = last = full = 0.0
+                ev["gazetteer_ignored"] = "too few distinct values for names"
+            if full >= 0.5:
+                return done(E.PERSON.name, 0.5 + 0.4 * full, full, f"{full:.0%} of sampled values are known person names", "weak")
+            if job >= 0.6 and job >= place:
+                return done(E.OCCUPATION.name, 0.5 + 0.4 * job, job, f"{job:.0%} of values are job titles", "weak")
+            if place >= 0.6 and place >= max(first, last) + 0.15:
+                return done(E.CITY.name, 0.5 + 0.4 * place, place, f"{place:.0%} of values are known places", "weak")
+            if max(first, last) >= 0.5:
+                ent = E.FIRST_NAME.name if first > last else E.LAST_NAME.name
+                if cs.get("max_length", 0) <= 2:
+                    ent = E.NAME_INITIAL.name
+                s = max(first, last)
+                return done(ent, 0.5 + 0.4 * s, s, f"{s:.0%} of sampled values are known {ent.lower().replace('_', ' ')}s", "weak")
+            if place >= 0.5:
+                return done(E.CITY.name, 0.5 + 0.4 * place, place, f"{place:.0%} of values are known places", "weak")
+            labels: list = []
+            votes = C.ner_evidence(strings[:C.NER_SAMPLE], labels, getattr(getattr(policy, "scan", None), "model", None))
+            m = sum(votes.values())
+            ev["ner"] = dict(votes.most_common())
+            per = sum(f == "name" or lab in E.PERSON.spacy_labels for f, lab in zip(flags, labels)) / m
+            loc = sum(f == "place" or lab in E.LOCATION.spacy_labels for f, lab in zip(flags, labels)) / m
+            ev["name_like_share"], ev["place_like_share"] = round(per, 3), round(loc, 3)
+            if per >= 0.5 and per >= loc and varied:
+                ent = E.PERSON.name
+                if cs.get("mean_words", 0) <= 1.2:
+                    ent = E.LAST_NAME.name if last >= first else E.FIRST_NAME.name
+                return done(ent, 0.5 + 0.4 * per, per, f"{per:.0%} of sampled values are person names (gazetteer or NER)", "weak")
+            if loc >= 0.5:
+                return done(E.LOCATION.name, 0.5 + 0.4 * loc, loc, f"{loc:.0%} of sampled values are places (gazetteer or NER)", "weak")
+        # --- keys: near-unique, no spaces, one shape or a letter prefix
+        near_unique = stats.uniqueness >= 0.95 and (stats.non_null >= 20 or (stats.distinct == stats.non_null and stats.non_null >= 2))
+        key_like = cs.get("no_space_share", 0) >= 0.9 and cs.get("mean_length", 0) >= 1
+        if near_unique and key_like:
+            return done(E.RECORD_ID.name, 0.5 + stats.uniqueness / 2, stats.uniqueness, f"near-unique key ({stats.uniqueness:.1%} distinct)", "weak")
+    elif kind == "datetime":
+        return done(E.DATE_TIME.name, 0.8, 1.0, "datetime values", "precise")
+
+    weak = {e: c for e, c in cov.items() if not E.is_strong(e) and e in (E.DATE_TIME.name,)}
+    if weak:
+        e = max(weak, key=weak.get)
+        if weak[e] >= 0.8:
+            return done(e, 0.4 + 0.4 * weak[e], weak[e], f"{weak[e]:.0%} of sampled values match {e}", "weak")
+    return done(None, 0.6, 0.0, "no personal-data evidence in the values", "none", "non_personal")
+
+
+def _hint_check(ent: str, strings, sample, kind, stats, prof: ValueProfile, cov: Optional[dict] = None) -> tuple[bool, str]:
+    """Is the name's hint plausible for these values? (False, why) when the values contradict it."""
+    C = _cols()
+    num = prof.numeric
+    if cov is not None and E.is_strong(ent) and cov.get(ent, 0.0) < 0.2:
+        # a format entity (card, IBAN, e-mail, phone...) whose precise recognizer matched (almost) no value
+        return False, f"named like {ent} but values do not have its format"
+    if ent == E.RECORD_ID.name:
+        if stats.uniqueness >= 0.9 and (stats.non_null >= 10 or stats.distinct == stats.non_null):
+            return True, "values are distinct"
+        return False, f"named like an identifier but only {stats.uniqueness:.0%} of values are distinct"
+    if ent == E.AGE.name:
+        rng = C.numeric_range(sample, kind)
+        if rng is None or rng[0] < 0 or rng[1] > 130:
+            return False, "values are not ages (0-130)"
+        return True, ""
+    if ent in _DATE_HINTS:
+        return False, "named like a date but values are not dates in any storage"  # dates were checked before
+    if ent in (E.FIRST_NAME.name, E.LAST_NAME.name, E.PERSON.name) and (kind in ("int", "float") or num is not None):
+        return False, "numeric values for a name column"
+    if ent in (E.EMAIL_ADDRESS.name, E.IBAN_CODE.name, E.IP_ADDRESS.name, E.MAC_ADDRESS.name, E.URL.name, E.PHONE_NUMBER.name, E.CREDIT_CARD.name) \
+            and (kind in ("int", "float") and (num is None or (num.fixed_width or 0) < 6)):
+        return False, "numeric values too short for this identifier"
+    if ent in (E.EMAIL_ADDRESS.name, E.IBAN_CODE.name, E.IP_ADDRESS.name, E.MAC_ADDRESS.name, E.URL.name):
+        return False, "values do not have the format"  # their precise recognizers ran and did not decide
+    if ent == E.CITY.name and num is not None:
+        return False, "numbers are not place names"
+    return True, ""
+
+
+def _apply_hint(d, strength: str, hint, hint_ent, strings, sample, kind, stats, prof, ev, cov=None):
+    """Let the name add to, sharpen or break a tie with the value decision (see module docstring)."""
+    if not hint:
+        return d
+    cat_of = _category_of
+    h = ev["name_hint"]
+    if d.entity == hint_ent or (hint_ent == E.NATIONAL_ID.name and E.is_national_id(d.entity)) \
+            or (hint_ent == E.CREDIT_CARD.name and d.entity == E.CREDIT_CARD_DAMAGED.name):
+        h["used"] = "agrees with the values"
+        d.confidence = round(min(1.0, d.confidence + 0.1), 3)
+        return d
+    # sharpen within a family: values say a date, the name says birth date; values LOCATION, name CITY/POSTCODE;
+    # values FINANCIAL, name INCOME; values RECORD_ID, name USERNAME/...; values NATIONAL_ID-generic
+    sharpen = {
+        (E.DATE_TIME.name, E.DATE_OF_BIRTH.name), (E.LOCATION.name, E.CITY.name), (E.LOCATION.name, E.NATIONALITY.name), (E.CITY.name, E.LOCATION.name),
+        (E.FINANCIAL.name, E.INCOME.name), (E.FINANCIAL.name, E.EMPLOYMENT.name), (E.RECORD_ID.name, E.USERNAME.name), (E.RECORD_ID.name, E.PASSWORD.name),
+        (E.RECORD_ID.name, E.NATIONAL_ID.name), (E.RECORD_ID.name, E.IMEI.name), (E.RECORD_ID.name, E.CREDIT_CARD.name), (E.RECORD_ID.name, E.IBAN_CODE.name),
+        (E.PERSON.name, E.FIRST_NAME.name), (E.PERSON.name, E.LAST_NAME.name), (E.LAST_NAME.name, E.FIRST_NAME.name), (E.FIRST_NAME.name, E.LAST_NAME.name),
+        (E.LAST_NAME.name, E.PERSON.name), (E.FIRST_NAME.name, E.PERSON.name), (E.AGE.name, E.AGE.name), (E.DATE_OF_BIRTH.name, E.DATE_TIME.name),
+    }
+    if d.entity is not None and (d.entity, hint_ent) in sharpen:
+        ok, why = _hint_check(hint_ent, strings, sample, kind, stats, prof) if hint_ent not in _DATE_HINTS else (True, "")
+        if ok:
+            h["used"] = f"sharpens the value decision {d.entity}"
+            ev["value_decision"] = {"entity_type": d.entity, "category": d.category, "reason": d.reason}
+            d.entity, d.category = hint_ent, cat_of(hint_ent)
+            d.reason = f"{d.reason}; the name {hint[1]!r} sharpens it to {hint_ent}"
+            d.confidence = round(min(1.0, d.confidence + 0.1), 3)
+            return d
+    if strength == "precise":
+        h["rejected"] = f"values say {d.entity} (precise evidence); a name does not overrule it"
+        return d
+    ok, why = _hint_check(hint_ent, strings, sample, kind, stats, prof, cov)
+    if not ok:
+        h["rejected"] = why
+        return d
+    hcat = cat_of(hint_ent)
+    # a weak value decision: the plausible name wins, but never erases a direct identifier into something weaker
+    # unless the value evidence was only a key shape (near-unique strings) and the name says what they are
+    if d.category == "direct_identifier" and _RANK[hcat] < _RANK["direct_identifier"] and d.entity != E.RECORD_ID.name \
+            and d.entity not in (E.FIRST_NAME.name, E.LAST_NAME.name, E.PERSON.name):
+        h["rejected"] = f"values say {d.entity}, a direct identifier; a name does not lower it"
+        return d
+    if d.entity == E.RECORD_ID.name and _RANK[hcat] < _RANK["direct_identifier"]:
+        if d.evidence.get("identifier_support"):
+            h["rejected"] = "values are a key (" + ", ".join(d.evidence["identifier_support"]) + ")"
+            return d
+        if hint_ent in (E.DATE_TIME.name, E.DATE_OF_BIRTH.name, E.POSTCODE.name, E.OCCUPATION.name, E.LOCATION.name, E.CITY.name, E.EMPLOYER.name, E.HEALTH.name,
+                        E.FINANCIAL.name, E.INCOME.name, E.ASSESSMENT.name, E.EDUCATION.name, E.TITLE.name, E.NATIONALITY.name):
+            pass  # near-unique strings named as an attribute: the name says what they are
+        else:
+            h["rejected"] = "values are a near-unique key"
+            return d
+    h["used"] = "the values were not conclusive" if d.entity is None else f"replaces the weaker value decision {d.entity}"
+    if d.entity is not None:
+        ev["value_decision"] = {"entity_type": d.entity, "category": d.category, "reason": d.reason}
+    ent = hint_ent
+    if ent in (E.FIRST_NAME.name, E.LAST_NAME.name, E.PERSON.name) and ev["stats"].get("max_length", 0) <= 2:
+        ent = E.NAME_INITIAL.name
+    cov_h = 0.0
+    d.entity, d.category = ent, cat_of(ent)
+    d.confidence = round(min(0.95, (0.75 if hint[2] else 0.6) + 0.2 * cov_h), 3)
+    d.reason = f"column name matches {hint[1]!r}" + (f"; values: {ev['value_decision']['reason']}" if "value_decision" in ev else "")
+    return d

