@@ -53,6 +53,7 @@ class OpContext:
     mapping: list[pd.DataFrame] = field(default_factory=list)
     note: str = ""
     gdpr_class: Optional[str] = None  # set by an operator whose class depends on what happened
+    record_redactor: Any = None  # free text: privsynth.transform.record.RecordRedactor of the table's identifiers
 
     @property
     def factory(self):

@@ -154,7 +154,18 @@ def anonymize_table(
     stats: dict[str, Any] = {"columns": {}}
     mappings: list[pd.DataFrame] = []
     keyed_used = False
-    for i, (col, op, ctx) in enumerate(plan):
+    # identifier columns first, so that record-aware redaction of the free text knows what each
+    # identifier became (the output keeps the input's column order)
+    order = [j for j, (_, op, _) in enumerate(plan) if not op.text] + [j for j, (_, op, _) in enumerate(plan) if op.text]
+    redactor_box: dict[str, Any] = {}
+    for i, j in enumerate(order):
+        col, op, ctx = plan[j]
+        if op.text and t.record_redaction:
+            if "r" not in redactor_box:
+                from privsynth.transform.record import build_redactor
+
+                redactor_box["r"] = build_redactor(df, plan, out_cols, get_factory if key is not None else None, t.locale)
+            ctx.record_redactor = redactor_box["r"]
         res = op.apply(df[col], ctx)
         if res is not None:
             out_cols[col] = res
@@ -168,7 +179,7 @@ def anonymize_table(
         mappings.extend(ctx.mapping)
         if progress:
             progress("transform", i + 1, total)
-    data = pd.DataFrame(out_cols, index=df.index)
+    data = pd.DataFrame({c: out_cols[c] for c, _, _ in plan if c in out_cols}, index=df.index)
     suppressed = 0
     if qis:
         data, kstats = kanon.k_anonymize(data, qis, int(k), hierarchies, t.max_suppression)
