@@ -164,6 +164,9 @@ def synthesize_table(
         raise InputError(f"table has {len(df)} rows; synthesis needs at least {s.min_rows} (synthesize.min_rows)")
     if s.target_column and s.target_column not in df.columns:
         raise PolicyError(f"synthesize.target_column: {s.target_column!r} is not a column of the table")
+    from privsynth.transform.release_ops import apply_to_release, release_operators
+
+    release_ops = release_operators(policy, df.columns)  # refused before anything is fitted
     plans = plan_columns(df, scan, policy)
     modelled = [p for p in plans if p.role == "model"]
     if not modelled:
@@ -189,6 +192,7 @@ def synthesize_table(
     avoid = real_identifier_values(df, plans)
     release_cols, treatments = assemble_release(plans, restored, df, train, n, s, avoid, text_rewriter)
     release = pd.DataFrame(release_cols)
+    generalized = apply_to_release(release, release_ops, policy, treatments)
 
     if progress:
         progress("synthesize.utility", 0, 1)
@@ -207,11 +211,11 @@ def synthesize_table(
         holdout_fraction=s.holdout_fraction,
         train_rows=len(train),
         holdout_rows=len(holdout),
-        release_rows=len(release),
+        release_rows=len(generalized),
         train_sha256=table_sha256(train),
         holdout_sha256=table_sha256(holdout),
         modelled_columns=[p.name for p in modelled],
         treatments=treatments,
         utility=utility,
     )
-    return SynthesisOutput(release=release, train=train, holdout=holdout, report=report, synthesizer=engine)
+    return SynthesisOutput(release=generalized, train=train, holdout=holdout, report=report, synthesizer=engine)
