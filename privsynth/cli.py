@@ -217,7 +217,7 @@ def keygen(out: Path, force: bool) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Output table (.csv, .parquet, .jsonl).")
 @policy_option
 @_key_options
-@click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (then the output stays pseudonymized data).")
+@click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (mode 600, with a .personal-data.json sidecar): it is personal data, guard it like the key.")
 @click.option("--evidence", "evidence_out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the transform evidence JSON here.")
 @format_option(("table", "json"))
 @quiet_option

@@ -156,7 +156,10 @@ def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Opt
 
 
 def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> TransformReport:
-    for o in (out, mapping_out or sibling(out, "mapping"), evidence_out):
+    from privsynth.transform.mapping import sidecar_path
+
+    mapping_path = mapping_out or sibling(out, "mapping")
+    for o in (out, mapping_path, sidecar_path(mapping_path), evidence_out):
         if o is not None:
             check_not_input(o, [data, key_file])
     t0 = time.perf_counter()
@@ -173,7 +176,9 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
         _finish(ev, policy)
     write_table(out, res.data)
     if res.mapping is not None:
-        write_table(mapping_out or sibling(out, "mapping"), res.mapping)
+        from privsynth.transform.mapping import write_mapping
+
+        write_mapping(mapping_out or sibling(out, "mapping"), res.mapping, res.report.key_fingerprint)
     if ev is not None:
         ev.inputs.append(_input("release", out, res.data))  # bound to the file as written
         _write_evidence(ev, evidence_out, None)
@@ -307,7 +312,8 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     `sign`, when given, turns the finished evidence into signed evidence (e.g.
     `lambda ev: gate.signature.sign_evidence(ev, hmac_key=key)`) before anything is written."""
     out_dir = Path(out_dir)
-    outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html", "mapping": out_dir / "mapping.csv"}
+    outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html", "mapping": out_dir / "mapping.csv",
+            "mapping_sidecar": out_dir / "mapping.csv.personal-data.json"}
     for o in list(outs.values()) + ([junit] if junit else []):
         check_not_input(o, [data, key_file])
     timings: dict[str, float] = {}
@@ -355,7 +361,9 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     if synthesis is not None:
         synthesis.release_sha256, synthesis.release_path, synthesis.release_columns = ev.inputs[-1].sha256, ev.inputs[-1].path, ev.inputs[-1].columns
     if transform is not None and tres.mapping is not None:
-        write_table(outs["mapping"], tres.mapping)
+        from privsynth.transform.mapping import write_mapping
+
+        write_mapping(outs["mapping"], tres.mapping, transform.key_fingerprint)
     from privsynth import report
 
     if sign is not None:

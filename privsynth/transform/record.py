@@ -123,7 +123,10 @@ def variants(entity_type: Optional[str], value: str, region: str = "US") -> list
     out: list[Variant] = []
     if not v:
         return out
-    if len(re.sub(r"\W", "", v)) >= MIN_TEXT_CHARS:
+    alnum = re.sub(r"[\W_]", "", v)
+    n_digits = sum(c.isdigit() for c in alnum)
+    # a mostly numeric value needs MIN_DIGITS digits ("4447" is any number in a text)
+    if len(alnum) >= MIN_TEXT_CHARS and not (n_digits * 2 >= len(alnum) and n_digits < MIN_DIGITS):
         out.append(Variant(_lower(v), "text", "value"))
     if et in NAME_TYPES:
         toks = [t for t in _WORDS.findall(v) if len(t) >= MIN_TEXT_CHARS]
