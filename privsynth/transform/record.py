@@ -54,19 +54,32 @@ _MONTHS_DAYS = (
 ).split()
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGIT_RUN = re.compile(r"\d(?:[ \-./()]{0,3}\d)*")
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+_DIGIT_RUNS = re.compile(r"\d+")
+_ANY_DIGIT = re.compile(r"\d")
 _UMLAUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Stop words of spaCy's de/en/fr lists plus month and weekday names (lower case)."""
+    import importlib.util
+    from pathlib import Path
+
     words: set[str] = set(_MONTHS_DAYS)
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - spaCy is a dependency
+        return frozenset(words)
+    root = Path(list(spec.submodule_search_locations)[0]) / "lang"
     for lang in ("de", "en", "fr"):
-        try:
-            mod = __import__(f"spacy.lang.{lang}.stop_words", fromlist=["STOP_WORDS"])
-            words |= {w.casefold() for w in mod.STOP_WORDS}
-        except ImportError:  # pragma: no cover - spaCy is a dependency
-            pass
+        # the word-list file alone: importing the language package compiles its tokenizer rules (seconds)
+        path = root / lang / "stop_words.py"
+        sw = importlib.util.spec_from_file_location(f"_privsynth_stop_words_{lang}", path)
+        if sw is None or sw.loader is None or not path.is_file():  # pragma: no cover
+            continue
+        mod = importlib.util.module_from_spec(sw)
+        sw.loader.exec_module(mod)
+        words |= {w.casefold() for w in getattr(mod, "STOP_WORDS", ())}
     return frozenset(words)
 
 
@@ -82,19 +95,18 @@ def _deaccent(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
-def _spellings(token: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _spellings(token: str) -> tuple[str, ...]:
     t = _lower(token)
-    return {t, _deaccent(t), t.translate(_UMLAUT)}
+    if t.isascii():
+        return (t,)
+    return tuple({t, _deaccent(t), t.translate(_UMLAUT)})
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One string to look for. `view` is "text" (lower-cased text) or "digits" (digit runs)."""
-
-    pattern: str
-    view: str
-    part: str  # "value" | "first" | "last" | "local"
-    source: str = ""  # the original token a part variant was spelt from
+# One string to look for: (pattern, view, part, source). `view` is "text" (searched in the
+# lower-cased text) or "digits" (searched in digit runs); `part` is "value", "first", "last" or
+# "local"; `source` is the original token a part was spelt from ("" for whole values).
+Variant = tuple[str, str, str, str]
 
 
 @lru_cache(maxsize=4096)
@@ -123,41 +135,41 @@ def variants(entity_type: Optional[str], value: str, region: str = "US") -> list
     out: list[Variant] = []
     if not v:
         return out
-    alnum = re.sub(r"[\W_]", "", v)
-    n_digits = sum(c.isdigit() for c in alnum)
+    alnum = _NON_ALNUM.sub("", v)
+    n_digits = len(alnum) - len(_DIGIT_RUNS.sub("", alnum))
     # a mostly numeric value needs MIN_DIGITS digits ("4447" is any number in a text)
     if len(alnum) >= MIN_TEXT_CHARS and not (n_digits * 2 >= len(alnum) and n_digits < MIN_DIGITS):
-        out.append(Variant(_lower(v), "text", "value"))
+        out.append((_lower(v), "text", "value", ""))
     if et in NAME_TYPES:
         toks = [t for t in _WORDS.findall(v) if len(t) >= MIN_TEXT_CHARS]
         for pos, t in enumerate(toks):
             role = "last" if et == "LAST_NAME" or (et == "PERSON" and pos == len(toks) - 1 and len(toks) > 1) else "first"
-            out.extend(Variant(s, "text", role, t) for s in _spellings(t))
+            out.extend((s, "text", role, t) for s in _spellings(t))
         if len(re.sub(r"\W", "", v)) >= MIN_TEXT_CHARS:
-            out.extend(Variant(s, "text", "value") for s in _spellings(v))
+            out.extend((s, "text", "value", "") for s in _spellings(v))
     elif et == "EMAIL_ADDRESS" and "@" in v:
         local = v.rsplit("@", 1)[0]
         if len(local) >= MIN_TEXT_CHARS:
-            out.append(Variant(_lower(local), "text", "local", local))
+            out.append((_lower(local), "text", "local", local))
         toks = [t for t in _WORDS.findall(local) if len(t) >= MIN_TEXT_CHARS]
         for pos, t in enumerate(toks):
             role = "last" if pos == len(toks) - 1 and len(toks) > 1 else "first"
-            out.append(Variant(_lower(t), "text", role, t))
+            out.append((_lower(t), "text", role, t))
     elif et == "PHONE_NUMBER":
-        out.extend(Variant(d, "digits", "value") for d in _phone_digit_variants(v, region))
+        out.extend((d, "digits", "value", "") for d in _phone_digit_variants(v, region))
     else:
         compact = re.sub(r"[\W_]", "", v)
         if compact != v.replace(" ", "") or " " in v:
             if len(compact) >= MIN_TEXT_CHARS:
-                out.append(Variant(_lower(compact), "text", "value"))
+                out.append((_lower(compact), "text", "value", ""))
         if et == "IBAN_CODE" and len(compact) >= 8:
             grouped = " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
-            out.append(Variant(_lower(grouped), "text", "value"))
+            out.append((_lower(grouped), "text", "value", ""))
         digits = re.sub(r"\D", "", v)
         if len(digits) >= MIN_DIGITS and (et in _DIGIT_TYPES or len(digits) >= 0.6 * len(compact)):
-            out.append(Variant(digits, "digits", "value"))
+            out.append((digits, "digits", "value", ""))
         if et == "IBAN_CODE" and len(compact) > 4 and compact[4:].isdigit() and len(compact) - 4 >= MIN_DIGITS:
-            out.append(Variant(compact[4:], "digits", "value"))  # the BBAN of a numeric IBAN
+            out.append((compact[4:], "digits", "value", ""))  # the BBAN of a numeric IBAN
     return out
 
 
@@ -170,12 +182,31 @@ class Match:
     replacement: str
 
 
+class _Lazy:
+    """A replacement computed on first use (most patterns never match, so most are never computed)."""
+
+    __slots__ = ("fn", "args", "value")
+
+    def __init__(self, fn: Callable, *args) -> None:
+        self.fn, self.args, self.value = fn, args, None
+
+    def resolve(self) -> str:
+        if self.value is None:
+            a = tuple(x.resolve() if isinstance(x, _Lazy) else x for x in self.args)
+            self.value = str(self.fn(*a))
+        return self.value
+
+
+def _local_part(rep: str) -> str:
+    return rep.rsplit("@", 1)[0] if "@" in rep else rep
+
+
 class _Entry:
     """What one pattern stands for: replacement per row (the first one seen is the default)."""
 
     __slots__ = ("length", "entity_type", "column", "part", "default", "default_row", "by_row", "common", "rows")
 
-    def __init__(self, length: int, entity_type: str, column: str, part: str, replacement: str, common: bool,
+    def __init__(self, length: int, entity_type: str, column: str, part: str, replacement, common: bool,
                  row: Optional[int]) -> None:
         self.length = length
         self.default_row = row
@@ -183,23 +214,27 @@ class _Entry:
         self.column = column
         self.part = part
         self.default = replacement
-        self.by_row: Optional[dict[int, str]] = None
+        self.by_row: Optional[dict[int, object]] = None
         self.common = common
-        self.rows: Optional[set[int]] = set() if common else None
+        self.rows: Optional[set[int]] = {row} if common and row is not None else (set() if common else None)
 
-    def add(self, row: Optional[int], replacement: str) -> None:
+    def add(self, row: Optional[int], replacement, row_dependent: bool) -> None:
         if self.rows is not None and row is not None:
             self.rows.add(row)
-        # a row keeps the replacement its first column gave (a name column before an e-mail's tokens)
-        if replacement != self.default and row is not None and row != self.default_row:
+        # a row keeps the replacement its first column gave (a name column before an e-mail's tokens);
+        # only replacements that depend on the row (a token of the whole value) can differ
+        if row_dependent and row is not None and row != self.default_row and replacement is not self.default:
+            if isinstance(replacement, str) and isinstance(self.default, str) and replacement == self.default:
+                return
             if self.by_row is None:
                 self.by_row = {}
             self.by_row.setdefault(row, replacement)
 
     def replacement_for(self, row: Optional[int]) -> str:
+        r = self.default
         if self.by_row is not None and row is not None:
-            return self.by_row.get(row, self.default)
-        return self.default
+            r = self.by_row.get(row, r)
+        return r.resolve() if isinstance(r, _Lazy) else r
 
 
 Replacer = Callable[[str, str, str, Optional[str]], str]  # (part, original part text, original value, column replacement) -> text
@@ -236,11 +271,11 @@ class RecordRedactor:
         self._text = ahocorasick.Automaton()
         self._digits = ahocorasick.Automaton()
         cw = common_words()
-        n_text = n_digits = 0
+        text_d: dict[str, _Entry] = {}
+        digit_d: dict[str, _Entry] = {}
         for col in columns:
             et = (col.entity_type or "").upper()
             reps = col.replacements
-            cache: dict[str, list[Variant]] = {}
             for row, v in enumerate(col.originals):
                 if v is None or (isinstance(v, float) and np.isnan(v)):
                     continue
@@ -249,33 +284,37 @@ class RecordRedactor:
                     s = str(int(v))
                 if not s.strip():
                     continue
-                vs = cache.get(s)
-                if vs is None:
-                    vs = cache[s] = variants(et, s, region)
+                vs = variants(et, s, region)
                 if not vs:
                     continue
                 rep = reps[row] if reps is not None else None
                 if rep is None or (isinstance(rep, float) and np.isnan(rep)):
-                    rep = fallback(col.entity_type, s) if fallback is not None else f"[{et or 'ID'}]"
-                rep = str(rep)
-                for var in vs:
-                    if var.part == "value":
+                    rep = _Lazy(fallback, col.entity_type, s) if fallback is not None else f"[{et or 'ID'}]"
+                elif not isinstance(rep, str):
+                    rep = str(rep)
+                for pattern, view, part, source in vs:
+                    row_dependent = True
+                    if part == "value":
                         text = rep
                     elif col.replace_part is not None:
-                        text = col.replace_part(var.part, var.source or var.pattern, s, rep)
+                        # pseudonymized names: a name alone maps the same whatever the row
+                        text = _Lazy(col.replace_part, part, source or pattern, s, rep)
+                        row_dependent = False
+                    elif part == "local":
+                        text = _Lazy(_local_part, rep)
                     else:
-                        text = rep.rsplit("@", 1)[0] if var.part == "local" and "@" in rep else rep
-                    auto = self._text if var.view == "text" else self._digits
-                    entry = auto.get(var.pattern, None)
+                        text = rep
+                    d = text_d if view == "text" else digit_d
+                    entry = d.get(pattern)
                     if entry is None:
-                        common = var.part in ("first", "last") and var.pattern in cw
-                        entry = _Entry(len(var.pattern), et or "ID", col.name, var.part, text, common, row)
-                        auto.add_word(var.pattern, entry)
-                        if var.view == "text":
-                            n_text += 1
-                        else:
-                            n_digits += 1
-                    entry.add(row, text)
+                        common = part != "value" and part != "local" and pattern in cw
+                        d[pattern] = _Entry(len(pattern), et or "ID", col.name, part, text, common, row)
+                    elif entry.rows is not None or row_dependent:
+                        entry.add(row, text, row_dependent)
+        for d, auto in ((text_d, self._text), (digit_d, self._digits)):
+            for k, e in d.items():
+                auto.add_word(k, e)
+        n_text, n_digits = len(text_d), len(digit_d)
         self.patterns = n_text + n_digits
         if n_text:
             self._text.make_automaton()
@@ -300,7 +339,7 @@ class RecordRedactor:
                 hit = self._text_hit(text, low, end + 1, entry, row, n)
                 if hit is not None:
                     cand.append(hit)
-        if self._digits is not None and any(c.isdigit() for c in text):
+        if self._digits is not None and _ANY_DIGIT.search(text):
             for m in _DIGIT_RUN.finditer(text):
                 run = m.group(0)
                 pos = [m.start() + i for i, c in enumerate(run) if c.isdigit()]
