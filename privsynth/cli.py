@@ -219,20 +219,23 @@ def keygen(out: Path, force: bool) -> None:
 @_key_options
 @click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (mode 600, with a .personal-data.json sidecar): it is personal data, guard it like the key.")
 @click.option("--evidence", "evidence_out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the transform evidence JSON here.")
+@click.option("--reserve", "reserve", type=click.Path(dir_okay=False, path_type=Path), multiple=True, help="Another table pseudonymized with the same key (repeatable): no pseudonym equals one of its real identifier values, and the tables stay joinable when each run is given the others.")
 @format_option(("table", "json"))
 @quiet_option
 @handle_errors
-def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], fmt: str, quiet: bool) -> None:
+def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], reserve: tuple[Path, ...], fmt: str, quiet: bool) -> None:
     """Apply per-column operators (pseudonymize, tokenize, encrypt, drop, redact, generalize, ...).
 
     \b
     Example:
       privsynth anonymize examples/customers.csv --out out/customers_pseudo.csv \\
           --policy examples/policy.yaml --key-file secrets/privsynth.key
+      privsynth anonymize orders.csv --out out/orders_pseudo.csv --reserve customers.csv \\
+          --key-file secrets/privsynth.key
     """
     from privsynth import pipeline
 
-    report = pipeline.run_anonymize(data, out, _load_policy(policy_ref), key_file=key_file, key_env=key_env, mapping_out=mapping_out, evidence_out=evidence_out, progress=progress_printer(quiet), command=sys.argv)
+    report = pipeline.run_anonymize(data, out, _load_policy(policy_ref), key_file=key_file, key_env=key_env, mapping_out=mapping_out, evidence_out=evidence_out, progress=progress_printer(quiet), command=sys.argv, reserve_files=list(reserve))
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:

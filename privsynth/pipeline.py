@@ -148,25 +148,37 @@ def synthesis_text_rewriter(policy: Policy, detector: TextDetector) -> Optional[
 
 
 def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Optional[Path], key_env: str, progress: Progress, want_mapping: bool,
-               detector: TextDetector):
+               detector: TextDetector, reserve=None):
     from privsynth import transform
 
     key = _optional_key(key_file, key_env)
-    return transform.anonymize_table(df, scan, policy, key=key, progress=progress, detector=detector, want_mapping=want_mapping)
+    return transform.anonymize_table(df, scan, policy, key=key, progress=progress, detector=detector, want_mapping=want_mapping, reserve=reserve)
 
 
-def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> TransformReport:
+def _reserve(files: Sequence[Path], policy: Policy, progress: Progress):
+    """The real identifier values of the tables given with --reserve (each scanned with the policy)."""
+    from privsynth.transform.reserve import Reserve, reserve_of
+
+    r = Reserve()
+    for f in files:
+        other = read_table(f)
+        r.update(reserve_of(other, _scan(other, policy, progress), policy))
+    return r
+
+
+def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = (), reserve_files: Sequence[Path] = ()) -> TransformReport:
     from privsynth.transform.mapping import sidecar_path
 
     mapping_path = mapping_out or sibling(out, "mapping")
     for o in (out, mapping_path, sidecar_path(mapping_path), evidence_out):
         if o is not None:
-            check_not_input(o, [data, key_file])
+            check_not_input(o, [data, key_file, *reserve_files])
     t0 = time.perf_counter()
     df = _read_with_policy(data, policy)
     scan = _scan(df, policy, progress)
+    extra = _reserve(reserve_files, policy, progress) if reserve_files else None
     res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping,
-                     detector=text_detector(policy))
+                     detector=text_detector(policy), reserve=extra)
     if (mapping_out is not None or policy.transform.write_mapping) and res.mapping is None:
         raise PolicyError("a mapping was requested but no column has a reversible or keyed operator")
     res.report.mapping_written = res.mapping is not None

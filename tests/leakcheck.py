@@ -50,6 +50,7 @@ COMMON_WORDS = {
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _DIGITS = re.compile(r"\d(?:[ \-./()]{0,3}\d)*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_DATE = re.compile(r"\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _TOKEN = re.compile(r"[\w][\w.+-]*[\w]", re.UNICODE)
 
 
@@ -197,6 +198,8 @@ def check(original: pd.DataFrame, output: pd.DataFrame, id_columns: dict[str, Op
             seen_spans: set[str] = set()
             for d, txt in _digit_runs(s):
                 kind = digits.get(d)
+                if kind == "id" and _DATE.fullmatch(txt):
+                    continue  # "2005-06" of a birth date is not the ID "KD-200506"
                 if kind and txt not in seen_spans:
                     seen_spans.add(txt)
                     add(kind, i, str(col), txt)

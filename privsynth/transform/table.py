@@ -70,8 +70,12 @@ def anonymize_table(
     progress: Progress = None,
     detector: Optional[Detector] = None,
     want_mapping: bool = False,
+    reserve=None,
 ) -> TransformOutput:
     """Apply the policy's operator to every column; k-anonymize the quasi-identifiers if asked.
+
+    `reserve` (a `privsynth.transform.reserve.Reserve`): real identifier values of other tables
+    that no surrogate may equal, besides this table's own (see reserve.py for joins across files).
 
     All validation (operators, parameters, keys, hierarchies, k) happens before any column is
     transformed; errors are PolicyError / KeyMaterialError with one-line messages.
@@ -92,7 +96,11 @@ def anonymize_table(
 
     def get_factory():
         if "f" not in factory_box:
-            factory_box["f"] = SurrogateFactory(key, t.locale)  # type: ignore[arg-type]
+            # no surrogate may equal a real identifier value of this table or of the reserve given
+            from privsynth.transform.reserve import reserve_of
+
+            own = reserve_of(df, scan, policy)
+            factory_box["f"] = SurrogateFactory(key, t.locale, reserve=own.update(reserve) if reserve is not None else own)  # type: ignore[arg-type]
         return factory_box["f"]
 
     det_box: dict[str, Any] = {}
