@@ -41,8 +41,14 @@ def run(lang: str, rows: int, templates: str, record_redaction: str) -> dict:
     if "record_redaction" in TransformSettings.model_fields:
         transform["record_redaction"] = record_redaction == "on"
     pol = Policy.model_validate({"columns": policy_columns(lang), "transform": transform})
+    try:  # main after the entity catalogue: stages are given their text detector
+        from privsynth.pipeline import text_detector
+
+        kw = {"detector": text_detector(pol)}
+    except ImportError:
+        kw = {}
     t0 = time.perf_counter()
-    out = anonymize_table(df, None, pol, key=generate_key())
+    out = anonymize_table(df, None, pol, key=generate_key(), **kw)
     secs = time.perf_counter() - t0
     tc = text_column(lang)
     rep = check(df, out.data, identifier_columns(lang), REGION[lang], max_examples=10**6)

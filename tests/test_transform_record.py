@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from leak_tables import identifier_columns, make_table, policy_columns, text_column
 from leakcheck import check
 
+from privsynth.pipeline import text_detector
 from privsynth.policy.models import Policy
 from privsynth.transform import anonymize_table, generate_key
 from privsynth.transform.record import IdentifierColumn, RecordRedactor, variants
@@ -154,7 +155,7 @@ def test_a_tokenized_identifier_is_replaced_by_its_token_in_the_text():
 def test_with_the_real_detector_no_real_value_of_the_notes_rows_stays_in_the_notes(lang):
     df = make_table(lang, 60, seed=5, templates="heldout")
     pol = Policy.model_validate({"columns": policy_columns(lang), "transform": {"locale": {"de": "de_DE", "en": "en_GB", "fr": "fr_FR"}[lang]}})
-    out = anonymize_table(df, None, pol, key=KEY)
+    out = anonymize_table(df, None, pol, key=KEY, detector=text_detector(pol))
     rep = check(df, out.data, identifier_columns(lang), {"de": "DE", "en": "GB", "fr": "FR"}[lang])
     assert rep.total == 0, rep.leaks[:5]
 

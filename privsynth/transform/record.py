@@ -41,10 +41,12 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
+from privsynth import entities as E
+
 MIN_TEXT_CHARS = 3
 MIN_DIGITS = 6
-NAME_TYPES = frozenset({"PERSON", "FIRST_NAME", "LAST_NAME"})
-_DIGIT_TYPES = frozenset({"PHONE_NUMBER", "CREDIT_CARD", "CREDIT_CARD_DAMAGED", "IBAN_CODE"})
+# surrogate kinds (privsynth.entities: EntityType.surrogate) whose values are looked for as digits
+_DIGIT_KINDS = frozenset({"phone", "card", "iban"})
 _MONTHS_DAYS = (
     "januar februar märz april mai juni juli august september oktober november dezember "
     "january february march may june july october december "
@@ -131,6 +133,7 @@ def _phone_digit_variants(value: str, region: str) -> tuple[str, ...]:
 def variants(entity_type: Optional[str], value: str, region: str = "US") -> list[Variant]:
     """The strings under which `value` of `entity_type` can appear in a text (see module doc)."""
     et = (entity_type or "").upper()
+    kind = E.surrogate_kind(et)
     v = " ".join(str(value).split())
     out: list[Variant] = []
     if not v:
@@ -140,14 +143,14 @@ def variants(entity_type: Optional[str], value: str, region: str = "US") -> list
     # a mostly numeric value needs MIN_DIGITS digits ("4447" is any number in a text)
     if len(alnum) >= MIN_TEXT_CHARS and not (n_digits * 2 >= len(alnum) and n_digits < MIN_DIGITS):
         out.append((_lower(v), "text", "value", ""))
-    if et in NAME_TYPES:
+    if kind == "name":
         toks = [t for t in _WORDS.findall(v) if len(t) >= MIN_TEXT_CHARS]
         for pos, t in enumerate(toks):
-            role = "last" if et == "LAST_NAME" or (et == "PERSON" and pos == len(toks) - 1 and len(toks) > 1) else "first"
+            role = "last" if et == E.LAST_NAME.name or (et != E.FIRST_NAME.name and pos == len(toks) - 1 and len(toks) > 1) else "first"
             out.extend((s, "text", role, t) for s in _spellings(t))
         if len(re.sub(r"\W", "", v)) >= MIN_TEXT_CHARS:
             out.extend((s, "text", "value", "") for s in _spellings(v))
-    elif et == "EMAIL_ADDRESS" and "@" in v:
+    elif kind == "email" and "@" in v:
         local = v.rsplit("@", 1)[0]
         if len(local) >= MIN_TEXT_CHARS:
             out.append((_lower(local), "text", "local", local))
@@ -155,20 +158,20 @@ def variants(entity_type: Optional[str], value: str, region: str = "US") -> list
         for pos, t in enumerate(toks):
             role = "last" if pos == len(toks) - 1 and len(toks) > 1 else "first"
             out.append((_lower(t), "text", role, t))
-    elif et == "PHONE_NUMBER":
+    elif kind == "phone":
         out.extend((d, "digits", "value", "") for d in _phone_digit_variants(v, region))
     else:
         compact = re.sub(r"[\W_]", "", v)
         if compact != v.replace(" ", "") or " " in v:
             if len(compact) >= MIN_TEXT_CHARS:
                 out.append((_lower(compact), "text", "value", ""))
-        if et == "IBAN_CODE" and len(compact) >= 8:
+        if kind == "iban" and len(compact) >= 8:
             grouped = " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
             out.append((_lower(grouped), "text", "value", ""))
         digits = re.sub(r"\D", "", v)
-        if len(digits) >= MIN_DIGITS and (et in _DIGIT_TYPES or len(digits) >= 0.6 * len(compact)):
+        if len(digits) >= MIN_DIGITS and (kind in _DIGIT_KINDS or len(digits) >= 0.6 * len(compact)):
             out.append((digits, "digits", "value", ""))
-        if et == "IBAN_CODE" and len(compact) > 4 and compact[4:].isdigit() and len(compact) - 4 >= MIN_DIGITS:
+        if kind == "iban" and len(compact) > 4 and compact[4:].isdigit() and len(compact) - 4 >= MIN_DIGITS:
             out.append((compact[4:], "digits", "value", ""))  # the BBAN of a numeric IBAN
     return out
 
@@ -420,7 +423,7 @@ def build_redactor(df, plan, out_cols: dict, factory_getter: Optional[Callable[[
         res = out_cols.get(col)
         reps = None if res is None else res.astype(object).where(res.notna(), None).tolist()
         part = None
-        if op.name == "pseudonymize" and factory_getter is not None and (et or "").upper() in NAME_TYPES | {"EMAIL_ADDRESS"}:
+        if op.name == "pseudonymize" and factory_getter is not None and E.surrogate_kind((et or "").upper()) in ("name", "email"):
             fac = factory_getter()
 
             def part(kind: str, token: str, value: str, rep: str, fac=fac) -> str:

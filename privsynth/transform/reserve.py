@@ -27,10 +27,9 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
+from privsynth import entities as E
 from privsynth.matching import normalize as match_key
 
-NAME_TYPES = frozenset({"PERSON", "FIRST_NAME", "LAST_NAME"})
-_DIGIT_TYPES = frozenset({"CREDIT_CARD", "CREDIT_CARD_DAMAGED", "IBAN_CODE", "RECORD_ID"})
 _ANY_DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d(?:[ \-./()]{0,3}\d)*")
 _DIGIT_GROUP = re.compile(r"\d+")
@@ -56,16 +55,17 @@ class Reserve:
             return
         uniq = pd.unique(s.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
         self.values.update(k for k in map(match_key, uniq) if k)
-        if et == "PHONE_NUMBER" or et in _DIGIT_TYPES or any(ch.isdigit() for ch in str(uniq[0])):
+        kind = E.surrogate_kind(et)
+        if kind in ("phone", "card", "iban") or any(ch.isdigit() for ch in str(uniq[0])):
             from privsynth.transform.record import variants
 
             for v in uniq:
                 if sum(ch.isdigit() for ch in v) >= 6:
                     self.digits.update(p for p, view, _, _ in variants(et, v, self.region) if view == "digits")
-        if et in NAME_TYPES:
+        if kind == "name":
             for v in uniq:
                 self.name_tokens.update(t.casefold() for t in _TOKENS.findall(v))
-        elif et == "EMAIL_ADDRESS":
+        elif kind == "email":
             for v in uniq:
                 self.name_tokens.update(t.casefold() for t in _TOKENS.findall(v.rsplit("@", 1)[0]))
 
