@@ -67,14 +67,15 @@ def regenerate_identifier(p: ColumnPlan, real: pd.Series, n: int, seed: int, loc
     """Fake values of the column's entity type for ``n`` rows, missing at the real column's rate."""
     rng = column_rng(seed, p.name, "identifier")
     et = (p.entity_type or "").upper() or None
+    like = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in real.dropna().head(1000)]
     if et == E.RECORD_ID.name:
-        vals: list[Any] = fake_values(et, n, rng, locale, avoid)
+        vals: list[Any] = fake_values(et, n, rng, locale, avoid, like=like)
         if pd.api.types.is_integer_dtype(real) or pd.api.types.is_float_dtype(real):
             return pd.Series([int(v) for v in vals], dtype="int64")
         return pd.Series(vals, dtype=object)
     miss = float(real.isna().mean())
     present = rng.random(n) >= miss if miss > 0 else np.ones(n, dtype=bool)
-    vals = fake_values(et, int(present.sum()), rng, locale, avoid)
+    vals = fake_values(et, int(present.sum()), rng, locale, avoid, like=like)
     out = pd.Series([np.nan] * n, dtype=object)
     out[present] = vals
     return out

@@ -558,25 +558,39 @@ class SurrogateFactory:
         return "".join(next(it) if c.isdigit() else c for c in value)
 
     def _phone(self, value: str) -> str:
+        """A keyed number from a range reserved for drama and fiction, so a pseudonym never rings a
+        real subscriber (ranges in `privsynth.entities.fakes`): NANP 555-0100..0199 keeping the area
+        code, ACMA (0X) 5550 xxxx, else one of Ofcom's drama ranges (GB numbers, and numbers of
+        countries without a fiction range, in international form). International or national
+        style ("+CC", "00CC", trunk 0) follows the source."""
+        import phonenumbers
+
+        from privsynth.entities import fakes
+
         digits_norm = re.sub(r"[^0-9+]", "", value)
-        d = _stream(self.digest("phone", digits_norm), len(value) + 4)
-        keep = 0  # number of leading digits kept (country code + first national digit)
+        n = int.from_bytes(self.digest("phone", digits_norm)[:8], "big")
         stripped = value.lstrip()
         ds = re.sub(r"\D", "", value)
-        if stripped.startswith("+") or ds.startswith("00"):
-            start = 0 if stripped.startswith("+") else 2
-            cc = next((ds[start:start + n] for n in (1, 2, 3) if ds[start:start + n] in _country_codes()), ds[start:start + 1])
-            keep = start + len(cc) + 1
-        else:
-            keep = 1
-        out, seen = [], 0
-        for ch, b in zip(value, d):
-            if ch.isdigit():
-                out.append(ch if seen < keep else str(b % 10))
-                seen += 1
-            else:
-                out.append(ch)
-        return "".join(out)
+        intl = "+" if stripped.startswith("+") else ("00" if ds.startswith("00") else "")
+        region = (self.locale.split("_")[-1] or "US").upper()
+        try:
+            num = phonenumbers.parse("+" + ds[2:] if intl == "00" else value, None if intl else region)
+            cc, nsn = num.country_code, phonenumbers.national_significant_number(num)
+        except phonenumbers.NumberParseException:
+            cc, nsn = phonenumbers.country_code_for_region(region) or 44, ds
+        if cc == 1:
+            npa = nsn[:3] if len(nsn) == 10 and nsn[0] in "23456789" else fakes.US_AREAS[n % len(fakes.US_AREAS)]
+            body = f"({npa}) 555-01{n % 100:02d}"
+            return f"{intl}1 {body}" if intl else body
+        if cc == 61:
+            area = fakes.AU_AREAS[n % len(fakes.AU_AREAS)]
+            sub = f"5550 {(n // 4) % 10000:04d}"
+            return f"{intl}61 {area} {sub}" if intl else f"(0{area}) {sub}"
+        area, block, k = fakes.GB_DRAMA_RANGES[n % len(fakes.GB_DRAMA_RANGES)]
+        sub = f"{block}{(n // 7) % 10 ** k:0{k}d}"
+        if cc == 44 and not intl:
+            return f"0{area} {sub}"
+        return f"{intl or '+'}44 {area} {sub}"
 
     def _ip(self, value: str) -> str:
         v = value.strip()
