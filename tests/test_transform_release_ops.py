@@ -60,3 +60,19 @@ def test_a_refused_operator_exits_2_through_the_cli_with_the_policy_path(tmp_pat
     assert "policy columns.email.operator: 'tokenize' cannot be applied in synthesize mode" in res.stderr
     assert "Traceback" not in res.stderr and res.stdout == ""
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_released_training_texts_lose_their_rows_identifier_values_in_synthesize_mode():
+    from leak_tables import identifier_columns, make_table, policy_columns, text_column
+    from leakcheck import check
+
+    from privsynth.results import ColumnScan, ScanResult
+
+    df = make_table("de", 120, seed=9, templates="heldout")
+    pol = Policy.model_validate({"columns": policy_columns("de"), "synthesize": {"seed": 2, "free_text": "surrogate", "locale": "de_DE"}})
+    scan = ScanResult(columns=[ColumnScan(name=c, category=r.get("category", "non_personal"), entity_type=r.get("entity_type"))
+                               for c, r in policy_columns("de").items()], rows=len(df), rows_sampled=len(df))
+    out = synthesize_table(df, scan, pol, text_rewriter=lambda s: s)  # an identity rewriter: only record-aware redaction acts
+    notes = out.release[[text_column("de")]]
+    rep = check(df, notes, identifier_columns("de"), "DE", rows_aligned=False)
+    assert rep.total == 0, rep.leaks[:5]

@@ -81,11 +81,40 @@ def regenerate_identifier(p: ColumnPlan, real: pd.Series, n: int, seed: int, loc
     return out
 
 
-def _rewrite_text(p: ColumnPlan, train: pd.DataFrame, n: int, seed: int, rewriter: TextRewriter) -> pd.Series:
+def _training_redactor(train: pd.DataFrame, ids: list[ColumnPlan], locale: str, full: Optional[pd.DataFrame] = None):
+    """Record-aware redaction (privsynth/transform/record.py) of released training texts: each
+    text's own row's identifier values, and every training row's, replaced by keyed surrogates
+    under a one-off key that is never stored (none of them a real identifier value). None when
+    the table has no identifier column."""
+    import secrets
+
+    from privsynth.transform.record import IdentifierColumn, RecordRedactor, region_of
+    from privsynth.transform.reserve import Reserve
+    from privsynth.transform.surrogates import SurrogateFactory
+
+    if not ids:
+        return None
+    reserve = Reserve()
+    everyone = train if full is None else full  # holdout rows' values are real too
+    for q in ids:
+        reserve.add(q.entity_type, everyone[q.name].tolist())
+    fac = SurrogateFactory(secrets.token_bytes(32), locale, reserve=reserve)
+    # rows 0..len(train)-1 are the training rows (a text's own row); the whole table follows
+    cols = [IdentifierColumn(q.name, q.entity_type, train[q.name].tolist() + everyone[q.name].tolist(), None) for q in ids]
+    return RecordRedactor(cols, region_of(locale), lambda et, v: fac.surrogate(et, v, text=True))
+
+
+def _rewrite_text(p: ColumnPlan, train: pd.DataFrame, n: int, seed: int, rewriter: TextRewriter,
+                  id_plans: Optional[list[ColumnPlan]] = None, locale: str = "en_US",
+                  full: Optional[pd.DataFrame] = None) -> pd.Series:
     rng = column_rng(seed, p.name, "text")
     src = train[p.name].reset_index(drop=True)
     idx = rng.choice(len(src), size=n, replace=n > len(src))
     picked = src.iloc[idx].reset_index(drop=True)
+    redactor = _training_redactor(train, id_plans or [], locale, full)
+    if redactor is not None:  # the source row's identifiers (and the table's) never reach the release
+        picked = pd.Series([v if pd.isna(v) else redactor.redact(int(row), str(v))[0] for row, v in zip(idx, picked)],
+                           dtype=object)
     out = rewriter(picked)
     if len(out) != n:
         raise PolicyError(f"column {p.name!r}: the text rewriter returned {len(out)} values for {n} texts")
@@ -131,7 +160,8 @@ def assemble_release(plans: list[ColumnPlan], restored: dict[str, pd.Series], df
                 treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
                                                   note="free text: not modelled, dropped"))
                 continue
-            release_cols[p.name] = _rewrite_text(p, train, n, s.seed, text_rewriter)  # type: ignore[arg-type]
+            release_cols[p.name] = _rewrite_text(p, train, n, s.seed, text_rewriter,  # type: ignore[arg-type]
+                                                 [q for q in plans if q.role == "identifier"], s.locale, df)
             treatments.append(ColumnTreatment(
                 column=p.name, operator=f"rewrite_{s.free_text}", gdpr_class="pseudonymization",
                 params={"method": s.free_text},
