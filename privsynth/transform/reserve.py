@@ -100,9 +100,13 @@ class Reserve:
         return bool(k) and k in self.values
 
     def hit(self, value: str) -> bool:
-        """True when `value` equals a reserved value (normalised) or holds a reserved digit
-        sequence as a run of whole digit groups ("+44 117 100 071" holds "100071")."""
+        """True when `value` equals a reserved value (normalised), holds a real name token as a
+        word, or holds a reserved digit sequence as a run of whole digit groups ("+44 117 100 071"
+        holds "100071")."""
         if value in self:
+            return True
+        # letters of a surrogate (an IBAN's bank code, an ID's letters) that spell a real name
+        if self.name_tokens and any(t.casefold() in self.name_tokens for t in _TOKENS.findall(value)):
             return True
         if self.digits and _ANY_DIGIT.search(value):
             for m in _DIGIT_RUN.finditer(value):
