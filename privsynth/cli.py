@@ -302,14 +302,15 @@ def keygen(out: Path, force: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output table (.csv, .parquet, .jsonl); a directory of shards + manifest.json when DATA is a directory/glob of shards or with --engine dask.")
 @policy_option
 @_key_options
-@click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (then the output stays pseudonymized data).")
+@click.option("--mapping-out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a re-identification mapping (mode 600, with a .personal-data.json sidecar): it is personal data, guard it like the key.")
 @click.option("--evidence", "evidence_out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the transform evidence JSON here.")
+@click.option("--reserve", "reserve", type=click.Path(dir_okay=False, path_type=Path), multiple=True, help="Another table pseudonymized with the same key (repeatable): no pseudonym equals one of its real identifier values, and the tables stay joinable when each run is given the others.")
 @read_options
 @format_option(("table", "json"))
 @quiet_option
 @engine_options
 @handle_errors
-def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
+def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Optional[Path], key_env: str, mapping_out: Optional[Path], evidence_out: Optional[Path], reserve: tuple[Path, ...], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
     """Apply per-column operators (pseudonymize, tokenize, encrypt, drop, redact, generalize, ...).
 
     DATA '-' reads standard input (give --input-format).
@@ -318,10 +319,12 @@ def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Option
     Example:
       privsynth anonymize examples/customers.csv --out out/customers_pseudo.csv \\
           --policy examples/policy.yaml --key-file secrets/privsynth.key
+      privsynth anonymize orders.csv --out out/orders_pseudo.csv --reserve customers.csv \\
+          --key-file secrets/privsynth.key
     """
     from privsynth import pipeline
 
-    report = pipeline.run_anonymize(_source(data, encoding, delimiter, decimal, input_format), out, _load_policy(policy_ref), key_file=key_file, key_env=key_env, mapping_out=mapping_out, evidence_out=evidence_out, progress=progress_printer(quiet), command=sys.argv)
+    report = pipeline.run_anonymize(_source(data, encoding, delimiter, decimal, input_format), out, _load_policy(policy_ref), key_file=key_file, key_env=key_env, mapping_out=mapping_out, evidence_out=evidence_out, progress=progress_printer(quiet), command=sys.argv, reserve_files=list(reserve))
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))
     else:

@@ -155,31 +155,47 @@ def synthesis_text_rewriter(policy: Policy, detector: TextDetector) -> Optional[
 
 
 def _transform(df: pd.DataFrame, scan: ScanResult, policy: Policy, key_file: Optional[Path], key_env: str, progress: Progress, want_mapping: bool,
-               detector: TextDetector):
+               detector: TextDetector, reserve=None):
     from privsynth import transform
 
     key = _optional_key(key_file, key_env)
-    return transform.anonymize_table(df, scan, policy, key=key, progress=progress, detector=detector, want_mapping=want_mapping)
+    return transform.anonymize_table(df, scan, policy, key=key, progress=progress, detector=detector, want_mapping=want_mapping, reserve=reserve)
 
 
-def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> TransformReport:
+def _reserve(files: Sequence[Path], policy: Policy, progress: Progress):
+    """The real identifier values of the tables given with --reserve (each scanned with the policy)."""
+    from privsynth.transform.reserve import Reserve, reserve_of
+
+    r = Reserve()
+    for f in files:
+        other = read_table(f)
+        r.update(reserve_of(other, _scan(other, policy, progress), policy))
+    return r
+
+
+def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = (), reserve_files: Sequence[Path] = ()) -> TransformReport:
     from privsynth.engine import run_anonymize as run_dataset, uses_engine
+    from privsynth.transform.mapping import sidecar_path
 
     if uses_engine(data, policy):  # a dataset of shards or `--engine dask`: a directory of shards + manifest
         if isinstance(data, Source):
             if data.is_stdin:
                 raise InputError(f"{data}: the dask engine reads files, not standard input; write it to a file first")
             data = data.path
+        if reserve_files:
+            raise InputError(f"{reserve_files[0]}: --reserve is not yet supported for datasets of shards or the dask engine")
         check_not_input(out, [key_file])
         return run_dataset(data, out, policy, key=_optional_key(key_file, key_env), mapping_out=mapping_out, evidence_out=evidence_out, progress=progress, command=command)
-    for o in (out, mapping_out or sibling(out, "mapping"), evidence_out):
+    mapping_path = mapping_out or sibling(out, "mapping")
+    for o in (out, mapping_path, sidecar_path(mapping_path), evidence_out):
         if o is not None:
-            check_not_input(o, [data, key_file])
+            check_not_input(o, [data, key_file, *reserve_files])
     t0 = time.perf_counter()
     df = _read_with_policy(data, policy)
     scan = _scan(df, policy, progress)
+    extra = _reserve(reserve_files, policy, progress) if reserve_files else None
     res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping,
-                     detector=text_detector(policy))
+                     detector=text_detector(policy), reserve=extra)
     if (mapping_out is not None or policy.transform.write_mapping) and res.mapping is None:
         raise PolicyError("a mapping was requested but no column has a reversible or keyed operator")
     res.report.mapping_written = res.mapping is not None
@@ -189,7 +205,9 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
         _finish(ev, policy)
     write_table(out, res.data)
     if res.mapping is not None:
-        write_table(mapping_out or sibling(out, "mapping"), res.mapping)
+        from privsynth.transform.mapping import write_mapping
+
+        write_mapping(mapping_out or sibling(out, "mapping"), res.mapping, res.report.key_fingerprint)
     if ev is not None:
         ev.inputs.append(_input("release", out, res.data))  # bound to the file as written
         _write_evidence(ev, evidence_out, None)
@@ -325,7 +343,8 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     `sign`, when given, turns the finished evidence into signed evidence (e.g.
     `lambda ev: gate.signature.sign_evidence(ev, hmac_key=key)`) before anything is written."""
     out_dir = Path(out_dir)
-    outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html", "mapping": out_dir / "mapping.csv"}
+    outs = {"release": out_dir / "release.csv", "evidence": out_dir / "evidence.json", "report": out_dir / "report.html", "mapping": out_dir / "mapping.csv",
+            "mapping_sidecar": out_dir / "mapping.csv.personal-data.json"}
     for o in list(outs.values()) + ([junit] if junit else []):
         check_not_input(o, [data, key_file])
     timings: dict[str, float] = {}
@@ -373,7 +392,9 @@ def audit(data: Path, out_dir: Path, policy: Policy, *, mode: str = "synthesize"
     if synthesis is not None:
         synthesis.release_sha256, synthesis.release_path, synthesis.release_columns = ev.inputs[-1].sha256, ev.inputs[-1].path, ev.inputs[-1].columns
     if transform is not None and tres.mapping is not None:
-        write_table(outs["mapping"], tres.mapping)
+        from privsynth.transform.mapping import write_mapping
+
+        write_mapping(outs["mapping"], tres.mapping, transform.key_fingerprint)
     from privsynth import report
 
     if sign is not None:

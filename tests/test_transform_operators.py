@@ -94,12 +94,20 @@ def test_pseudonymized_card_numbers_pass_luhn_and_keep_length_and_separators():
         assert new[0] == orig[0]
 
 
-def test_pseudonymized_phones_keep_the_country_code_and_the_format():
-    vals = ["+44 20 7946 0958", "+1 (212) 555-0199", "0049 30 1234567", "(212) 555-0100"]
-    out = col(vals, "pseudonymize", entity_type="PHONE_NUMBER")
-    assert out[0].startswith("+44 2") and out[1].startswith("+1 (2") and out[2].startswith("0049 3")
-    for o, n in zip(vals, out):
-        assert re.sub(r"\d", "9", o) == re.sub(r"\d", "9", n) and o != n
+# Ofcom drama ranges (GB), NANP 555-0100..0199 (US/CA), ACMA 5550 xxxx (AU): numbers no subscriber has
+FICTION = re.compile(r"(\+|00)?(44 |0)(20 7946 0\d{3}|1(61|13|17|31) 496 0\d{3}|1632 960\d{3}|7700 900\d{3})"
+                     r"|(\+1 )?\(\d{3}\) 555-01\d\d|(\+61 \d|\(0\d\)) 5550 \d{4}")
+
+
+@pytest.mark.parametrize("value, locale, style", [
+    ("+44 161 496 0958", "en_US", "+44 "), ("0161 4960958", "en_GB", "0"), ("+1 (415) 234-0199", "en_GB", "+1 (415) 555-01"),
+    ("(212) 555-0100", "en_US", "(212) 555-01"), ("0049 30 1234567", "en_US", "0044 "), ("+33 1 23 45 67 89", "fr_FR", "+44 "),
+    ("+61 2 9876 5432", "en_US", "+61 "), ("030 4447846", "de_DE", "+44 "),
+])
+def test_pseudonymized_phones_come_from_ranges_reserved_for_fiction_in_the_sources_style(value, locale, style):
+    out = col([value], "pseudonymize", entity_type="PHONE_NUMBER", transform={"locale": locale})[0]
+    assert FICTION.fullmatch(out), out
+    assert out.startswith(style) and out != value
 
 
 def test_pseudonymized_emails_are_valid_addresses_on_reserved_domains():

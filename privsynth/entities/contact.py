@@ -95,6 +95,7 @@ EMAIL_ADDRESS = register(EntityType(
     digitless=True,
     surrogate='email',
     fake=fakes.email,
+    reserved_range="RFC 2606/6761 domains: example.com/.net/.org, .example, .test",
 ))
 
 PHONE_NUMBER = register(EntityType(
@@ -120,7 +121,8 @@ PHONE_NUMBER = register(EntityType(
                   'it': ('numero di telefono', 'num tel', 'telefono cellulare', 'telefono fisso', 'n contatto', 'numero contatto', 'recapito telefonico'),
               },
     surrogate='phone',
-    fake=faker_method("phone_number"),
+    fake=fakes.fiction_phone,
+    reserved_range="numbers set aside for drama: Ofcom (GB), NANPA 555-0100..0199 (US/CA), ACMA 5550 xxxx (AU); elsewhere a GB drama number",
 ))
 
 STREET_ADDRESS = register(EntityType(

@@ -51,9 +51,42 @@ def age(f: Any, r: random.Random) -> str:
     return str(r.randrange(18, 90))
 
 
+# RFC 2606 reserves example.com/.net/.org and the TLDs .example, .test, .invalid; RFC 6761 says
+# no resolver may treat them as real: an address there reaches no mailbox.
+RESERVED_EMAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example", "post.test")
+
+
 def email(f: Any, r: random.Random) -> str:
-    """user name + 0-99 @ a free-mail domain."""
-    return f"{f.user_name()}{r.randrange(100)}@{f.free_email_domain()}"
+    """user name + 0-99 @ a domain reserved by RFC 2606/6761 (never a real provider's)."""
+    return f"{f.user_name()}{r.randrange(100)}@{r.choice(RESERVED_EMAIL_DOMAINS)}"
+
+
+# Telephone numbers set aside for drama and fiction (never assigned to a subscriber):
+# - GB: Ofcom's TV/radio drama ranges, e.g. 020 7946 0000-0999, 0161 496 0000-0999, 0113 496 0000-0999,
+#   0117 496 0000-0999, 0131 496 0000-0999, 01632 960000-960999, mobile 07700 900000-900999;
+# - US/CA (NANP): 555-0100 to 555-0199 in any area code (NANPA);
+# - AU: ACMA's (02/03/07/08) 5550 xxxx.
+# Countries without such a range (DE, FR, ...) get a GB drama number in international format: it
+# cannot reach anyone, at the cost of the country code.
+GB_DRAMA_RANGES = (("20", "7946 0", 3), ("161", "496 0", 3), ("113", "496 0", 3), ("117", "496 0", 3),
+             ("131", "496 0", 3), ("1632", "960", 3), ("7700", "900", 3))
+US_AREAS = ("201", "212", "312", "415", "503", "617", "702", "808", "907")
+AU_AREAS = ("2", "3", "7", "8")
+
+
+def fiction_phone(f: Any, r: random.Random) -> str:
+    """A phone number from a range reserved for fiction in the Faker locale's country (see above)."""
+    loc = (getattr(f, "locales", None) or ["en_US"])[0]
+    country = loc.split("_")[-1].upper()
+    digits = lambda n: "".join(str(r.randrange(10)) for _ in range(n))  # noqa: E731
+    if country in ("US", "CA"):
+        return f"({r.choice(US_AREAS)}) 555-01{digits(2)}"
+    if country == "AU":
+        return f"(0{r.choice(AU_AREAS)}) 5550 {digits(4)}"
+    area, block, n = r.choice(GB_DRAMA_RANGES)
+    if country == "GB":
+        return f"0{area} {block}{digits(n)}"
+    return f"+44 {area} {block}{digits(n)}"
 
 
 def us_ssn(f: Any, r: random.Random) -> str:

@@ -61,21 +61,21 @@ def write_json(path: str | Path, obj: Any) -> None:
     write_text(path, json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def write_table(path: str | Path, df: pd.DataFrame) -> None:
-    """Write `df` atomically as Parquet, JSON lines, CSV or TSV, by suffix.
+def write_table(path: str | Path, df: pd.DataFrame, perms: int | None = None) -> None:
+    """Write `df` atomically as Parquet, JSON lines, CSV or TSV, by suffix; `perms` (e.g. 0o600) is the file's mode.
 
     Raises OutputError for another suffix.
     """
     p = Path(path)
     suf = p.suffix.lower()
     if suf in (".parquet", ".pq"):
-        with atomic_output(p, "wb") as f:
+        with atomic_output(p, "wb", perms=perms) as f:
             df.to_parquet(f, index=False)
     elif suf in (".jsonl", ".ndjson"):
-        with atomic_output(p, "w") as f:
+        with atomic_output(p, "w", perms=perms) as f:
             df.to_json(f, orient="records", lines=True, force_ascii=False, date_format="iso")
     elif suf in (".csv", ".tsv"):
-        with atomic_output(p, "w") as f:
+        with atomic_output(p, "w", perms=perms) as f:
             df.to_csv(f, index=False, sep="\t" if suf == ".tsv" else ",", lineterminator="\n")
     else:
         raise OutputError(f"{p}: unsupported output type {suf or '(none)'!r} (use .csv, .parquet or .jsonl)")

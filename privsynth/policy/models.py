@@ -84,6 +84,9 @@ class TransformSettings(_Strict):
     k: Optional[int] = Field(None, ge=2)
     hierarchies: dict[str, dict[str, str]] = Field(default_factory=dict)
     write_mapping: bool = False
+    # free text: each row's (and the table's) identifier values removed from the text before and in
+    # addition to the text detector (privsynth/transform/record.py)
+    record_redaction: bool = True
     max_suppression: float = Field(0.05, ge=0.0, le=1.0)  # k-anonymization: share of rows that may be suppressed
 
 

@@ -74,18 +74,58 @@ def _faker(locale: str, seed: int):
     return f
 
 
+def format_like(templates: list[str]) -> Optional[Callable]:
+    """A generator of identifiers in the format of the real ones (`templates`): the prefix before
+    the first digit kept ("C", "KD-"), every later digit drawn at random, every later letter a random
+    letter of the same case, separators kept, and a valid Luhn check digit when the real values
+    (8 digits or more) carry one. None when the values have fewer than 4 digits (not a format)."""
+    import re
+
+    from privsynth.checksums import luhn_check_digit
+
+    tpl = [t for t in templates if isinstance(t, str) and sum(c.isdigit() for c in t) >= 4]
+    if not tpl:
+        return None
+    luhn = all(len(d) >= 8 and luhn_check_digit(d[:-1]) == d[-1] for d in (re.sub(r"\D", "", t) for t in tpl[:200]))
+
+    def gen(f, r: random.Random) -> str:
+        t = r.choice(tpl)
+        m = re.match(r"^(\D*)(.*)$", t)
+        prefix, rest = m.group(1), m.group(2)  # type: ignore[union-attr]
+        out = []
+        for i, c in enumerate(rest):
+            if c.isdigit():
+                out.append(str(r.randrange(1 if i == 0 and len(rest) > 1 else 0, 10)))
+            elif "A" <= c <= "Z":
+                out.append(r.choice(string.ascii_uppercase))
+            elif "a" <= c <= "z":
+                out.append(r.choice(string.ascii_lowercase))
+            else:
+                out.append(c)
+        v = prefix + "".join(out)
+        if luhn:
+            k = max(i for i, c in enumerate(v) if c.isdigit())
+            payload = re.sub(r"\D", "", v[:k])
+            v = v[:k] + luhn_check_digit(payload) + v[k + 1:]
+        return v
+
+    return gen
+
+
 def fake_values(
     entity_type: Optional[str],
     n: int,
     rng: RngLike,
     locale: str = "en_US",
     avoid: Optional[Iterable[str]] = None,
+    like: Optional[list[str]] = None,
 ) -> list[str]:
     """``n`` fake values of ``entity_type`` (a name from the shared entity list, or None).
 
     Values equal to one in ``avoid`` (compared as stripped strings, case-insensitively, and as
     numbers when both parse as numbers) are drawn again; ``RECORD_ID`` values are also unique among themselves. An entity type with no
-    generator gets opaque tokens ``<TYPE>-XXXXXXXXXX``. If a type cannot produce enough values
+    generator gets opaque tokens ``<TYPE>-XXXXXXXXXX``; with ``like`` (the real values), record IDs
+    and types without a generator are drawn in the real values' format instead (`format_like`). If a type cannot produce enough values
     outside ``avoid`` after 20 rounds of redrawing (a tiny value space), the remaining values are
     opaque tokens, which never equal a real value either.
     """
@@ -95,6 +135,9 @@ def fake_values(
     r = random.Random(seed)
     et = (entity_type or "ID").upper()
     gen = E.fake_generator(et) or _opaque(et)
+    if like and (et == E.RECORD_ID.name or E.fake_generator(et) is None):
+        # record IDs and types without a generator keep the real values' format (C100000 stays C + 6 digits)
+        gen = format_like(like) or gen
     f = _faker(locale, seed)
     avoid_norm: set[str] = set()
     for a in avoid or ():

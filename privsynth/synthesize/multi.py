@@ -143,6 +143,10 @@ def synthesize_tables(
     (``privsynth.pipeline.synthesis_text_rewriter``). Raises InputError and PolicyError."""
     s = policy.synthesize
     _check_policy(tables, s)
+    for name, rule in policy.columns.items():  # never silently ignored (privsynth/transform/release_ops.py)
+        if rule.operator and rule.operator != "keep":
+            raise PolicyError(f"policy columns.{name}.operator: {rule.operator!r} is not applied in multi-table synthesis; "
+                              "remove it or generalize the input tables first")
     for t, df in tables.items():
         if len(df) < s.min_rows:
             raise InputError(f"table {t!r} has {len(df)} rows; synthesis needs at least {s.min_rows} (synthesize.min_rows)")

@@ -67,24 +67,54 @@ def regenerate_identifier(p: ColumnPlan, real: pd.Series, n: int, seed: int, loc
     """Fake values of the column's entity type for ``n`` rows, missing at the real column's rate."""
     rng = column_rng(seed, p.name, "identifier")
     et = (p.entity_type or "").upper() or None
+    like = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in real.dropna().head(1000)]
     if et == E.RECORD_ID.name:
-        vals: list[Any] = fake_values(et, n, rng, locale, avoid)
+        vals: list[Any] = fake_values(et, n, rng, locale, avoid, like=like)
         if pd.api.types.is_integer_dtype(real) or pd.api.types.is_float_dtype(real):
             return pd.Series([int(v) for v in vals], dtype="int64")
         return pd.Series(vals, dtype=object)
     miss = float(real.isna().mean())
     present = rng.random(n) >= miss if miss > 0 else np.ones(n, dtype=bool)
-    vals = fake_values(et, int(present.sum()), rng, locale, avoid)
+    vals = fake_values(et, int(present.sum()), rng, locale, avoid, like=like)
     out = pd.Series([np.nan] * n, dtype=object)
     out[present] = vals
     return out
 
 
-def _rewrite_text(p: ColumnPlan, train: pd.DataFrame, n: int, seed: int, rewriter: TextRewriter) -> pd.Series:
+def _training_redactor(train: pd.DataFrame, ids: list[ColumnPlan], locale: str, full: Optional[pd.DataFrame] = None):
+    """Record-aware redaction (privsynth/transform/record.py) of released training texts: each
+    text's own row's identifier values, and every training row's, replaced by keyed surrogates
+    under a one-off key that is never stored (none of them a real identifier value). None when
+    the table has no identifier column."""
+    import secrets
+
+    from privsynth.transform.record import IdentifierColumn, RecordRedactor, region_of
+    from privsynth.transform.reserve import Reserve
+    from privsynth.transform.surrogates import SurrogateFactory
+
+    if not ids:
+        return None
+    reserve = Reserve()
+    everyone = train if full is None else full  # holdout rows' values are real too
+    for q in ids:
+        reserve.add(q.entity_type, everyone[q.name].tolist())
+    fac = SurrogateFactory(secrets.token_bytes(32), locale, reserve=reserve)
+    # rows 0..len(train)-1 are the training rows (a text's own row); the whole table follows
+    cols = [IdentifierColumn(q.name, q.entity_type, train[q.name].tolist() + everyone[q.name].tolist(), None) for q in ids]
+    return RecordRedactor(cols, region_of(locale), lambda et, v: fac.surrogate(et, v, text=True))
+
+
+def _rewrite_text(p: ColumnPlan, train: pd.DataFrame, n: int, seed: int, rewriter: TextRewriter,
+                  id_plans: Optional[list[ColumnPlan]] = None, locale: str = "en_US",
+                  full: Optional[pd.DataFrame] = None) -> pd.Series:
     rng = column_rng(seed, p.name, "text")
     src = train[p.name].reset_index(drop=True)
     idx = rng.choice(len(src), size=n, replace=n > len(src))
     picked = src.iloc[idx].reset_index(drop=True)
+    redactor = _training_redactor(train, id_plans or [], locale, full)
+    if redactor is not None:  # the source row's identifiers (and the table's) never reach the release
+        picked = pd.Series([v if pd.isna(v) else redactor.redact(int(row), str(v))[0] for row, v in zip(idx, picked)],
+                           dtype=object)
     out = rewriter(picked)
     if len(out) != n:
         raise PolicyError(f"column {p.name!r}: the text rewriter returned {len(out)} values for {n} texts")
@@ -130,7 +160,8 @@ def assemble_release(plans: list[ColumnPlan], restored: dict[str, pd.Series], df
                 treatments.append(ColumnTreatment(column=p.name, operator="drop", gdpr_class="removed",
                                                   note="free text: not modelled, dropped"))
                 continue
-            release_cols[p.name] = _rewrite_text(p, train, n, s.seed, text_rewriter)  # type: ignore[arg-type]
+            release_cols[p.name] = _rewrite_text(p, train, n, s.seed, text_rewriter,  # type: ignore[arg-type]
+                                                 [q for q in plans if q.role == "identifier"], s.locale, df)
             treatments.append(ColumnTreatment(
                 column=p.name, operator=f"rewrite_{s.free_text}", gdpr_class="pseudonymization",
                 params={"method": s.free_text},
@@ -164,6 +195,9 @@ def synthesize_table(
         raise InputError(f"table has {len(df)} rows; synthesis needs at least {s.min_rows} (synthesize.min_rows)")
     if s.target_column and s.target_column not in df.columns:
         raise PolicyError(f"synthesize.target_column: {s.target_column!r} is not a column of the table")
+    from privsynth.transform.release_ops import apply_to_release, release_operators
+
+    release_ops = release_operators(policy, df.columns)  # refused before anything is fitted
     plans = plan_columns(df, scan, policy)
     modelled = [p for p in plans if p.role == "model"]
     if not modelled:
@@ -189,6 +223,7 @@ def synthesize_table(
     avoid = real_identifier_values(df, plans)
     release_cols, treatments = assemble_release(plans, restored, df, train, n, s, avoid, text_rewriter)
     release = pd.DataFrame(release_cols)
+    generalized = apply_to_release(release, release_ops, policy, treatments)
 
     if progress:
         progress("synthesize.utility", 0, 1)
@@ -207,11 +242,11 @@ def synthesize_table(
         holdout_fraction=s.holdout_fraction,
         train_rows=len(train),
         holdout_rows=len(holdout),
-        release_rows=len(release),
+        release_rows=len(generalized),
         train_sha256=table_sha256(train),
         holdout_sha256=table_sha256(holdout),
         modelled_columns=[p.name for p in modelled],
         treatments=treatments,
         utility=utility,
     )
-    return SynthesisOutput(release=release, train=train, holdout=holdout, report=report, synthesizer=engine)
+    return SynthesisOutput(release=generalized, train=train, holdout=holdout, report=report, synthesizer=engine)

@@ -56,6 +56,7 @@ class OpContext:
     # dataset-wide facts computed by the Dask engine (value counts, quantiles, RNG states, ...) so
     # that an operator applied to one partition gives what it gives on the whole table; empty locally
     facts: dict[str, Any] = field(default_factory=dict)
+    record_redactor: Any = None  # free text: privsynth.transform.record.RecordRedactor of the table's identifiers
 
     @property
     def factory(self):

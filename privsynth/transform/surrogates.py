@@ -172,6 +172,48 @@ def _feistel_permute(x: int, domain: int, key: bytes, rounds: int = 8) -> int:
             return x
 
 
+# Faker locales whose name lists extend a locale's own when its names are nearly all real ones
+EXTRA_NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_AU", "de_DE", "de_AT", "fr_FR", "it_IT", "es_ES", "nl_NL",
+                      "pt_PT", "sv_SE", "da_DK", "no_NO", "fi_FI", "pl_PL", "cs_CZ")
+
+
+@lru_cache(maxsize=8)
+def _extra_names(group: str) -> tuple[str, ...]:
+    """Single-word names of one group ("last", "female", "male", "unisex") from EXTRA_NAME_LOCALES."""
+    out: set[str] = set()
+    for loc in EXTRA_NAME_LOCALES:
+        p = _pools(loc)
+        fem, male = set(p["first_female"]), set(p["first_male"])
+        if group == "last":
+            out |= set(p["last"])
+        elif group == "female":
+            out |= fem - male
+        elif group == "male":
+            out |= male - fem
+        else:
+            out |= fem & male
+    return tuple(sorted(x for x in out if x.isalpha()))
+
+
+def _bracket_walk(x, step, reserved, limit: int):
+    """The image of `x` under a keyed permutation (`step`) that avoids the `reserved` set while
+    staying one-to-one: bracket matching along x's cycle (a reserved element opens, a free one
+    closes; x is matched to the free element that closes its bracket). Distinct inputs always get
+    distinct images; None when the cycle holds more reserved than free elements within `limit` steps."""
+    depth, cur = 1, x
+    for _ in range(limit):
+        cur = step(cur)
+        if cur == x:
+            return None
+        if reserved(cur):
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return cur
+    return None
+
+
 def _stream(digest: bytes, n: int) -> bytes:
     """At least n pseudo-random bytes expanded from a digest (SHA-256 in counter mode)."""
     if n <= len(digest):
@@ -195,18 +237,22 @@ def _country_codes() -> frozenset[str]:
 
 
 _NAME_SPLIT = re.compile(r"(\s+|-|,\s*)")
+_NAME_PARTS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _EMAIL_TOKENS = re.compile(r"[^\W\d_]+|\d+|[\W_]+")
 
 
 class SurrogateFactory:
     """Keyed surrogates for one key and locale, cached per value (thread-compatible, not thread-safe)."""
 
-    def __init__(self, key: bytes, locale: str = "en_US") -> None:
+    def __init__(self, key: bytes, locale: str = "en_US", reserve=None) -> None:
+        """`reserve`: a `privsynth.transform.reserve.Reserve` of real values no surrogate may equal."""
         self.locale = locale
+        self._reserve = reserve
+        self._salt = 0  # > 0 while a surrogate that hit the reserve is re-derived
         self._mac = hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256)
         self._cache: dict[tuple[str, str, bool], str] = {}
         self._tok: dict[tuple[str, str], str] = {}
-        self._perms: dict[str, dict[str, str]] = {}
+        self._perms: dict[str, object] = {}  # name permutations and cleaned pools, built on first use
         self._pools: Optional[dict[str, tuple[str, ...]]] = None
         self._female: frozenset[str] = frozenset()
         self._male: frozenset[str] = frozenset()
@@ -215,6 +261,8 @@ class SurrogateFactory:
     # ------------------------------------------------------------------ primitives
 
     def digest(self, family: str, norm: str) -> bytes:
+        if self._salt and not family.startswith(("name.", "perm.")):  # name mappings never depend on a salt
+            norm = f"{norm}\x00reserve{self._salt}"
         m = self._mac.copy()
         m.update(family.encode("utf-8") + b"\x00" + norm.encode("utf-8"))
         return m.digest()
@@ -233,11 +281,43 @@ class SurrogateFactory:
         return self._pools
 
     def _pick(self, pool_name: str, family: str, norm: str) -> str:
-        pool = self.pools[pool_name] if pool_name in self.pools else _generated_pool(self.locale, pool_name)
+        if pool_name in self.pools:
+            pool = self.pools[pool_name]
+        else:
+            pool = self._clean_pool(pool_name)
         i = self._index(family, norm, len(pool))
         if pool[i].casefold() == norm and len(pool) > 1:  # never map a value onto itself
             i = (i + 1) % len(pool)
         return pool[i]
+
+    def _id(self, family: str, value: str) -> str:
+        """An identifier in the source's format: the prefix before the first digit kept ("C",
+        "KD-"), the rest through the keyed format-preserving permutation, and a valid Luhn digit
+        again when the source's digits carried one (8 or more digits)."""
+        m = re.match(r"^(\D*)(\d.*)$", value)
+        if not m or sum(c.isdigit() for c in m.group(2)) < 4:
+            return self._format_preserving(family, value)
+        prefix, rest = m.group(1), m.group(2)
+        digits = "".join(c for c in value if c.isdigit())
+        if len(digits) >= 8 and luhn_check_digit(digits[:-1]) == digits[-1]:
+            last = max(i for i, c in enumerate(rest) if c.isdigit())
+            body = self._format_preserving(family + ".luhn", rest[:last] + rest[last + 1:])
+            payload = "".join(c for c in prefix + body if c.isdigit())
+            return prefix + body[:last] + luhn_check_digit(payload) + body[last:]
+        return prefix + self._format_preserving(family, rest)
+
+    def _clean_pool(self, pool_name: str) -> tuple[str, ...]:
+        """A generated pool (cities, streets, companies) without the entries that hold a real name
+        token of the reserve ("rue Pierre Hamel" when a customer is called Pierre)."""
+        key = "pool." + pool_name
+        hit = self._perms.get(key)
+        if hit is None:
+            pool = _generated_pool(self.locale, pool_name)
+            if self._reserve is not None:
+                clean = tuple(x for x in pool if not self._reserved_token(x))
+                pool = clean or pool
+            self._perms[key] = hit = pool  # type: ignore[assignment]
+        return hit  # type: ignore[return-value]
 
     def _format_preserving(self, family: str, value: str, hexmode: bool = False) -> str:
         """A keyed bijection on the value's format class: digits stay digits, capitals capitals,
@@ -269,12 +349,23 @@ class SurrogateFactory:
             domain *= len(a)
         signature = "".join("d" if a == _DIGITS else "U" if a == _LETTERS_U else "l" if a == _LETTERS_L
                             else "H" if a == _HEXCH.upper() else "h" if a else "." for a in alphabets)
-        y = _feistel_permute(x, domain, self.digest("fpe." + family, signature))
-        out = list(value)
-        for i, a in reversed(var):
-            y, r = divmod(y, len(a))
-            out[i] = a[r]
-        return "".join(out)
+        fkey = self.digest("fpe." + family, signature)
+
+        def decode(y: int) -> str:
+            out = list(value)
+            for i, a in reversed(var):
+                y, r = divmod(y, len(a))
+                out[i] = a[r]
+            return "".join(out)
+
+        y = _feistel_permute(x, domain, fkey)
+        res = decode(y)
+        if self._reserve is not None and self._reserve.hit(res):
+            walked = _bracket_walk(x, lambda z: _feistel_permute(z, domain, fkey),
+                                   lambda z: self._reserve.hit(decode(z)), min(domain, 1 << 20))  # type: ignore[union-attr]
+            if walked is not None:
+                res = decode(walked)
+        return res
 
     # ------------------------------------------------------------------ names
 
@@ -316,11 +407,71 @@ class SurrogateFactory:
                 group, pool = "male", "first_male"
             else:
                 group, pool = "unisex", "first"
-            hit = self._permutation(group).get(norm)
+            perm = self._permutation(group)
+            hit = perm.get(norm)
             if hit is None:
                 hit = self._pick(pool, "name." + role, norm) if self.pools[pool] else token
+            if self._reserve is not None and self._reserved_token(hit):
+                hit = self._unreserved_token(hit, perm, pool, role, norm, group)
             self._tok[ck] = hit
         return _case_like(token, hit)
+
+    def _reserved_token(self, tok: str) -> bool:
+        r = self._reserve
+        if r is None:
+            return False
+        # "Hans-Peter" from Faker's list is reserved when "Hans" or "Peter" is a real name
+        return tok in r or any(p.casefold() in r.name_tokens for p in _NAME_PARTS.findall(tok))
+
+    def _display(self, folded: str) -> str:
+        d = self._perms.get("display")
+        if d is None:
+            d = {x.casefold(): x for x in (*self.pools["first"], *self.pools["last"])}
+            self._perms["display"] = d
+        extra = self._perms.get("display.extra") or {}
+        return d.get(folded) or extra.get(folded) or folded.title()  # type: ignore[union-attr]
+
+    def _extended(self, group: str) -> dict[str, str]:
+        """A keyed cyclic permutation over the group's names plus the same group's names from the
+        Faker locales in `EXTRA_NAME_LOCALES` (used when the real names of a table cover most of
+        the locale's own list); keys and values case-folded."""
+        key = "ext." + group
+        ext = self._perms.get(key)
+        if ext is None:
+            names: set[str] = set(self._permutation(group))
+            names |= {n.casefold() for n in _extra_names(group)}
+            disp = self._perms.setdefault("display.extra", {})
+            for n in _extra_names(group):
+                disp.setdefault(n.casefold(), n)  # type: ignore[union-attr]
+            order = sorted(names, key=lambda m: self.digest("perm.ext." + group, m))
+            ext = dict(zip(order, order[1:] + order[:1])) if len(order) > 1 else {}
+            self._perms[key] = ext
+        return ext  # type: ignore[return-value]
+
+    def _unreserved_token(self, hit: str, perm: dict[str, str], pool: str, role: str, norm: str, group: str = "") -> str:
+        """The next name along the keyed permutation's cycle that is no real name token, else a
+        salted pick from the pool, else the token's letters permuted (format-preserving)."""
+        if norm in perm:  # a listed name: bracket matching along the permutation's cycle stays one-to-one
+            walked = _bracket_walk(norm, lambda z: perm[z].casefold(), lambda z: self._reserved_token(z), len(perm))
+            if walked is not None:
+                return self._display(walked)
+            # the locale's list is mostly real names: match into names of other locales, one-to-one,
+            # never onto a name of the locale's own list (those are the first walk's images)
+            ext = self._extended(group)
+            walked = _bracket_walk(norm, lambda z: ext[z], lambda z: z in perm or self._reserved_token(z), len(ext))
+            if walked is not None:
+                return self._display(walked)
+        names = self.pools[pool]
+        for salt in range(1, 65):
+            if names:
+                cand = names[self._index("name." + role, norm, len(names), salt)]
+                if not self._reserved_token(cand):
+                    return cand
+        for salt in range(1, 65):
+            cand = self._format_preserving(f"name.scramble.{salt}", hit)
+            if not self._reserved_token(cand):
+                return cand
+        return hit  # pragma: no cover - 64 format-preserving draws all real names
 
     def _name(self, entity_type: str, value: str) -> str:
         parts = _NAME_SPLIT.split(value)
@@ -407,25 +558,39 @@ class SurrogateFactory:
         return "".join(next(it) if c.isdigit() else c for c in value)
 
     def _phone(self, value: str) -> str:
+        """A keyed number from a range reserved for drama and fiction, so a pseudonym never rings a
+        real subscriber (ranges in `privsynth.entities.fakes`): NANP 555-0100..0199 keeping the area
+        code, ACMA (0X) 5550 xxxx, else one of Ofcom's drama ranges (GB numbers, and numbers of
+        countries without a fiction range, in international form). International or national
+        style ("+CC", "00CC", trunk 0) follows the source."""
+        import phonenumbers
+
+        from privsynth.entities import fakes
+
         digits_norm = re.sub(r"[^0-9+]", "", value)
-        d = _stream(self.digest("phone", digits_norm), len(value) + 4)
-        keep = 0  # number of leading digits kept (country code + first national digit)
+        n = int.from_bytes(self.digest("phone", digits_norm)[:8], "big")
         stripped = value.lstrip()
         ds = re.sub(r"\D", "", value)
-        if stripped.startswith("+") or ds.startswith("00"):
-            start = 0 if stripped.startswith("+") else 2
-            cc = next((ds[start:start + n] for n in (1, 2, 3) if ds[start:start + n] in _country_codes()), ds[start:start + 1])
-            keep = start + len(cc) + 1
-        else:
-            keep = 1
-        out, seen = [], 0
-        for ch, b in zip(value, d):
-            if ch.isdigit():
-                out.append(ch if seen < keep else str(b % 10))
-                seen += 1
-            else:
-                out.append(ch)
-        return "".join(out)
+        intl = "+" if stripped.startswith("+") else ("00" if ds.startswith("00") else "")
+        region = (self.locale.split("_")[-1] or "US").upper()
+        try:
+            num = phonenumbers.parse("+" + ds[2:] if intl == "00" else value, None if intl else region)
+            cc, nsn = num.country_code, phonenumbers.national_significant_number(num)
+        except phonenumbers.NumberParseException:
+            cc, nsn = phonenumbers.country_code_for_region(region) or 44, ds
+        if cc == 1:
+            npa = nsn[:3] if len(nsn) == 10 and nsn[0] in "23456789" else fakes.US_AREAS[n % len(fakes.US_AREAS)]
+            body = f"({npa}) 555-01{n % 100:02d}"
+            return f"{intl}1 {body}" if intl else body
+        if cc == 61:
+            area = fakes.AU_AREAS[n % len(fakes.AU_AREAS)]
+            sub = f"5550 {(n // 4) % 10000:04d}"
+            return f"{intl}61 {area} {sub}" if intl else f"(0{area}) {sub}"
+        area, block, k = fakes.GB_DRAMA_RANGES[n % len(fakes.GB_DRAMA_RANGES)]
+        sub = f"{block}{(n // 7) % 10 ** k:0{k}d}"
+        if cc == 44 and not intl:
+            return f"0{area} {sub}"
+        return f"{intl or '+'}44 {area} {sub}"
 
     def _ip(self, value: str) -> str:
         v = value.strip()
@@ -502,9 +667,25 @@ class SurrogateFactory:
         elif text and not any(c.isdigit() for c in value):
             out = f"[{et or 'PII'}]"
         else:
-            out = self._format_preserving("id." + et, value)
+            out = self._id("id." + et, value)
+        if self._reserve is not None and not self._salt and kind != "date" and self._reserve.hit(out):
+            out = self._rederive(et, value, text, out)
         self._cache[ck] = out
         return out
+
+    def _rederive(self, et: str, value: str, text: bool, out: str) -> str:
+        """A surrogate that equals a reserved (real) value, derived again with a salted digest until
+        it does not (names are handled token by token in `name_token`)."""
+        for salt in range(1, 65):
+            self._salt = salt
+            try:
+                self._cache.pop((et, value, text), None)
+                cand = self.surrogate(et, value, text)
+            finally:
+                self._salt = 0
+            if not self._reserve.hit(cand):  # type: ignore[union-attr]
+                return cand
+        return out  # pragma: no cover - a format whose every variant is reserved
 
     def _city(self, et: str, value: str) -> str:
         return _case_like(value.strip(), self._pick("city", "city", _norm_text(value)))

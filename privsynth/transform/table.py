@@ -72,8 +72,12 @@ def anonymize_table(
     want_mapping: bool = False,
     facts: Optional[dict[str, dict[str, Any]]] = None,
     table_step: Optional[Callable[..., Any]] = None,
+    reserve=None,
 ) -> TransformOutput:
     """Apply the policy's operator to every column; k-anonymize the quasi-identifiers if asked.
+
+    `reserve` (a `privsynth.transform.reserve.Reserve`): real identifier values of other tables
+    that no surrogate may equal, besides this table's own (see reserve.py for joins across files).
 
     All validation (operators, parameters, keys, hierarchies, k) happens before any column is
     transformed; errors are PolicyError / KeyMaterialError with one-line messages.
@@ -98,7 +102,11 @@ def anonymize_table(
 
     def get_factory():
         if "f" not in factory_box:
-            factory_box["f"] = SurrogateFactory(key, t.locale)  # type: ignore[arg-type]
+            # no surrogate may equal a real identifier value of this table or of the reserve given
+            from privsynth.transform.reserve import reserve_of
+
+            own = reserve_of(df, scan, policy)
+            factory_box["f"] = SurrogateFactory(key, t.locale, reserve=own.update(reserve) if reserve is not None else own)  # type: ignore[arg-type]
         return factory_box["f"]
 
     det_box: dict[str, Any] = {}
@@ -161,7 +169,18 @@ def anonymize_table(
     stats: dict[str, Any] = {"columns": {}}
     mappings: list[pd.DataFrame] = []
     keyed_used = False
-    for i, (col, op, ctx) in enumerate(plan):
+    # identifier columns first, so that record-aware redaction of the free text knows what each
+    # identifier became (the output keeps the input's column order)
+    order = [j for j, (_, op, _) in enumerate(plan) if not op.text] + [j for j, (_, op, _) in enumerate(plan) if op.text]
+    redactor_box: dict[str, Any] = {}
+    for i, j in enumerate(order):
+        col, op, ctx = plan[j]
+        if op.text and t.record_redaction:
+            if "r" not in redactor_box:
+                from privsynth.transform.record import build_redactor
+
+                redactor_box["r"] = build_redactor(df, plan, out_cols, get_factory if key is not None else None, t.locale)
+            ctx.record_redactor = redactor_box["r"]
         res = op.apply(df[col], ctx)
         if res is not None:
             out_cols[col] = res
@@ -175,7 +194,7 @@ def anonymize_table(
         mappings.extend(ctx.mapping)
         if progress:
             progress("transform", i + 1, total)
-    data = pd.DataFrame(out_cols, index=df.index)
+    data = pd.DataFrame({c: out_cols[c] for c, _, _ in plan if c in out_cols}, index=df.index)
     suppressed = 0
     if qis:
         data, kstats = (table_step or kanon.k_anonymize)(data, qis, int(k), hierarchies, t.max_suppression)

@@ -102,6 +102,8 @@ class Surrogate(Operator):
     def apply(self, series, ctx):
         record: Optional[list] = [] if ctx.want_mapping else None
         counts: dict[str, int] = {}
+        if ctx.record_redactor is not None:
+            return self._apply_record_aware(series, ctx, record, counts)
 
         def fn(uv):
             texts = [v if isinstance(v, str) else str(v) for v in uv]
@@ -118,6 +120,91 @@ class Surrogate(Operator):
         if record:
             _add_span_mapping(ctx, record)
         return out
+
+
+    def _apply_record_aware(self, series, ctx, record: Optional[list], counts: dict[str, int]):
+        """Detector spans per distinct text, record-aware matches per row; a row's matches win
+        over the detector's spans they overlap (privsynth/transform/record.py)."""
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        texts = [v if isinstance(v, str) else str(v) for v in uniques]
+        spans = self._spans(texts, ctx) if texts else []
+        for sp in spans:
+            for s in sp:
+                counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
+        base = rewrite_with_factory(texts, spans, ctx.factory, record)
+        red = ctx.record_redactor
+        out = np.empty(len(series), dtype=object)
+        out[:] = None
+        rs = RecordStats()
+        for i, c in enumerate(codes):
+            if c < 0:
+                continue
+            ms = red.find(i, texts[c])
+            if not ms:
+                out[i] = base[c]
+                continue
+            rs.add(ms, spans[c])
+            out[i] = rewrite_merged(texts[c], ms, spans[c], ctx.factory, record)
+        ctx.stats["texts"] = len(texts)
+        ctx.stats["spans_by_type"] = counts
+        ctx.stats["spans_replaced"] = sum(counts.values())
+        ctx.stats["record_redaction"] = rs.as_dict()
+        if record:
+            _add_span_mapping(ctx, record)
+        return pd.Series(out, index=series.index, name=series.name)
+
+
+class RecordStats:
+    """Counts of record-aware redaction for the transform report."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+        self.matches = 0
+        self.missed = 0
+        self.by_column: dict[str, int] = {}
+        self.missed_by_column: dict[str, int] = {}
+
+    def add(self, matches, spans) -> None:
+        from privsynth.transform.record import overlaps
+
+        self.texts += 1
+        for m in matches:
+            self.matches += 1
+            self.by_column[m.column] = self.by_column.get(m.column, 0) + 1
+            if not overlaps(m.start, m.end, spans or ()):
+                self.missed += 1
+                self.missed_by_column[m.column] = self.missed_by_column.get(m.column, 0) + 1
+
+    def as_dict(self) -> dict:
+        return {"texts_with_matches": self.texts, "values_replaced": self.matches,
+                "missed_by_detector": self.missed, "by_column": dict(sorted(self.by_column.items())),
+                "missed_by_detector_by_column": dict(sorted(self.missed_by_column.items()))}
+
+
+def rewrite_merged(text: str, matches, spans: Sequence[Span], factory: SurrogateFactory, record: Optional[list] = None) -> str:
+    """`text` with record-aware matches replaced by their replacements and the detector's spans
+    that overlap none of them replaced by keyed surrogates; everything else unchanged."""
+    from privsynth.transform.record import overlaps
+
+    edits: list[tuple[int, int, str]] = []
+    for m in matches:
+        edits.append((m.start, m.end, m.replacement))
+        if record is not None:
+            record.append((m.entity_type, text[m.start:m.end], m.replacement))
+    for s in resolve_overlaps([s for s in spans if not overlaps(s.start, s.end, matches)], len(text)):
+        value = text[s.start:s.end]
+        new = factory.surrogate(s.entity_type, value, text=True)
+        if record is not None:
+            record.append((s.entity_type, value, new))
+        edits.append((s.start, s.end, new))
+    edits.sort()
+    parts, pos = [], 0
+    for a, b, new in edits:
+        parts.append(text[pos:a])
+        parts.append(new)
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _add_span_mapping(ctx, record: list) -> None:
@@ -340,6 +427,9 @@ class LLMRewrite(Operator):
         backend = make_backend(settings)
         record: Optional[list] = [] if ctx.want_mapping else None
         agg: dict[str, int] = {}
+        if ctx.record_redactor is not None:  # the row's identifiers never reach the model
+            series, rs = _pre_redact(series, ctx, record)
+            ctx.stats["record_redaction"] = rs.as_dict()
 
         def fn(uv):
             texts = [v if isinstance(v, str) else str(v) for v in uv]
@@ -356,3 +446,28 @@ class LLMRewrite(Operator):
         if record:
             _add_span_mapping(ctx, record)
         return out
+
+
+def _pre_redact(series: pd.Series, ctx, record: Optional[list]) -> tuple[pd.Series, "RecordStats"]:
+    """Record-aware redaction of each row's text before it is sent anywhere; the detector is run on
+    the original texts that had matches, to count what it would have missed."""
+    red = ctx.record_redactor
+    vals = series.astype(object).where(series.notna(), None).tolist()
+    out = list(vals)
+    hits: list[tuple[int, list]] = []
+    for i, v in enumerate(vals):
+        if v is None:
+            continue
+        t = v if isinstance(v, str) else str(v)
+        new, ms = red.redact(i, t)
+        if ms:
+            out[i] = new
+            hits.append((i, ms))
+            if record is not None:
+                record.extend((m.entity_type, t[m.start:m.end], m.replacement) for m in ms)
+    rs = RecordStats()
+    if hits:
+        spans = ctx.detector()([str(vals[i]) for i, _ in hits])
+        for (i, ms), sp in zip(hits, spans):
+            rs.add(ms, sp)
+    return pd.Series(out, index=series.index, name=series.name, dtype=object), rs
