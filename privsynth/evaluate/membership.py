@@ -13,7 +13,7 @@ from typing import Optional
 import numpy as np
 
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish
+from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.registry import Registry
 from privsynth.results import TestResult
 
@@ -50,7 +50,9 @@ TEXTS = {
 }
 
 
-def _result(id: str, ctx: EvalContext, sm: np.ndarray, sn: np.ndarray, extra: Optional[dict] = None) -> TestResult:
+def roc_result(id: str, ctx: Prepared, sm: np.ndarray, sn: np.ndarray, extra: Optional[dict] = None) -> TestResult:
+    """A membership test from attack scores of members `sm` and non-members `sn` (higher = more likely a member):
+    AUC with its Hanley-McNeil interval, TPR at 0.1% and 1% FPR, advantage and the empirical epsilon lower bound."""
     th = ctx.thresholds
     n1, n0 = len(sm), len(sn)
     _, tp, fp = stats.roc_counts(sm, sn)
@@ -82,21 +84,21 @@ def _result(id: str, ctx: EvalContext, sm: np.ndarray, sn: np.ndarray, extra: Op
 
 
 @ATTACKS.register("mia.distance")
-def attack_distance(ctx: EvalContext, sel_m: Optional[np.ndarray] = None, sel_n: Optional[np.ndarray] = None,
+def attack_distance(ctx: Prepared, sel_m: Optional[np.ndarray] = None, sel_n: Optional[np.ndarray] = None,
                     id: str = "mia.distance") -> TestResult:
     dm, dn = ctx.d_members, ctx.d_nonmembers
     if sel_m is not None:
         dm, dn = dm[sel_m], dn[sel_n]
-    return _result(id, ctx, -dm, -dn)
+    return roc_result(id, ctx, -dm, -dn)
 
 
 @ATTACKS.register("mia.distance_reference")
-def attack_reference(ctx: EvalContext) -> TestResult:
-    return _result("mia.distance_reference", ctx, ctx.dref_members - ctx.d_members, ctx.dref_nonmembers - ctx.d_nonmembers)
+def attack_reference(ctx: Prepared) -> TestResult:
+    return roc_result("mia.distance_reference", ctx, ctx.dref_members - ctx.d_members, ctx.dref_nonmembers - ctx.d_nonmembers)
 
 
 @ATTACKS.register("mia.density_ratio")
-def attack_density(ctx: EvalContext, k: int = 5, dims: int = 10) -> TestResult:
+def attack_density(ctx: Prepared, k: int = 5, dims: int = 10) -> TestResult:
     from sklearn.decomposition import PCA
 
     from privsynth.evaluate.neighbors import faiss, HAVE_FAISS
@@ -128,11 +130,11 @@ def attack_density(ctx: EvalContext, k: int = 5, dims: int = 10) -> TestResult:
         # log p_rel - log p_ref  ~  nd*(log r_ref - log r_rel) + log(n_rel/n_ref) (constant dropped)
         return nd * (np.log(rf) - np.log(rs))
 
-    return _result("mia.density_ratio", ctx, score(cand_m), score(cand_n), {"reduced_dimensions": nd, "k": k})
+    return roc_result("mia.density_ratio", ctx, score(cand_m), score(cand_n), {"reduced_dimensions": nd, "k": k})
 
 
 @ATTACKS.register("mia.classifier")
-def attack_classifier(ctx: EvalContext) -> TestResult:
+def attack_classifier(ctx: Prepared) -> TestResult:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     rel = ctx.X_release[ctx.release_idx]
@@ -148,10 +150,10 @@ def attack_classifier(ctx: EvalContext) -> TestResult:
         clf.fit(X, y, sample_weight=w)
         sm = clf.predict_proba(ctx.X_train[ctx.member_idx])[:, 1]
         sn = clf.predict_proba(ctx.X_holdout[ctx.nonmember_idx])[:, 1]
-    return _result("mia.classifier", ctx, sm, sn, {"model": "HistGradientBoostingClassifier(max_iter=50, max_leaf_nodes=15)"})
+    return roc_result("mia.classifier", ctx, sm, sn, {"model": "HistGradientBoostingClassifier(max_iter=50, max_leaf_nodes=15)"})
 
 
-def worst(results: list[TestResult], ctx: EvalContext) -> TestResult:
+def worst(results: list[TestResult], ctx: Prepared) -> TestResult:
     ran = [r for r in results if r.status in ("pass", "fail")]
     if not ran:
         reason = next((r.reason_not_run for r in results if r.reason_not_run), NEED_HOLDOUT)
@@ -167,7 +169,7 @@ def worst(results: list[TestResult], ctx: EvalContext) -> TestResult:
     return finish(t)
 
 
-def run(ctx: EvalContext) -> list[TestResult]:
+def run(ctx: Prepared) -> list[TestResult]:
     ids = ["mia.distance", "mia.distance_reference", "mia.density_ratio", "mia.classifier"]
     if not ctx.has_holdout:
         out = [TestResult(id=i, family=FAMILY, how_to_read=HOW, **TEXTS[i], status="not_run", reason_not_run=NEED_HOLDOUT)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish
-from privsynth.evaluate.membership import _result
-from privsynth.evaluate.wp29 import _view
+from privsynth.evaluate.prepared import Prepared, finish
+from privsynth.evaluate.membership import roc_result
 from privsynth.results import TestResult
 
 FAMILY = "outliers"
@@ -35,8 +34,8 @@ TEXTS = {
 }
 
 
-def rarity_scores(ctx: EvalContext, X_list: list[np.ndarray]) -> list[np.ndarray]:
-    ref = _view(ctx.X_train, ctx)
+def rarity_scores(ctx: Prepared, X_list: list[np.ndarray]) -> list[np.ndarray]:
+    ref = ctx.enc.decode(ctx.X_train)
     tables = {}
     for c, x in ref.items():
         b = _bins(ctx, c, x)
@@ -44,7 +43,7 @@ def rarity_scores(ctx: EvalContext, X_list: list[np.ndarray]) -> list[np.ndarray
         tables[c] = (vals, cnt / max(1, len(b)))
     out = []
     for X in X_list:
-        v = _view(X, ctx)
+        v = ctx.enc.decode(X)
         s = np.zeros(len(X))
         for c, (vals, freq) in tables.items():
             b = _bins(ctx, c, v[c])
@@ -56,13 +55,13 @@ def rarity_scores(ctx: EvalContext, X_list: list[np.ndarray]) -> list[np.ndarray
     return out
 
 
-def _bins(ctx: EvalContext, c: str, x: np.ndarray) -> np.ndarray:
+def _bins(ctx: Prepared, c: str, x: np.ndarray) -> np.ndarray:
     if c in ctx.enc.numeric:
         return np.where(np.isnan(x), -1, np.clip(np.floor(np.nan_to_num(x) * 20), 0, 19)).astype(np.int64)
     return x.astype(np.int64)
 
 
-def run(ctx: EvalContext) -> list[TestResult]:
+def run(ctx: Prepared) -> list[TestResult]:
     if not ctx.has_holdout:
         return [TestResult(id=i, family=FAMILY, **TEXTS[i], status="not_run", reason_not_run=NEED_HOLDOUT) for i in TEXTS]
     sm, sn = rarity_scores(ctx, [ctx.X_train[ctx.member_idx], ctx.X_holdout[ctx.nonmember_idx]])
@@ -84,7 +83,7 @@ def run(ctx: EvalContext) -> list[TestResult]:
                                  details={**info, "training_outliers_copied": cm, "holdout_outliers_copied": cn,
                                           "threshold_applies_to": "p_value (fails when p_value < threshold = alpha)"},
                                  charts={"copy_share": stats.interval_chart(cm / om.sum(), lo, hi, cn / on.sum(), None)})))
-    t = _result("mia.distance", ctx, -ctx.d_members[om], -ctx.d_nonmembers[on], info)
+    t = roc_result("mia.distance", ctx, -ctx.d_members[om], -ctx.d_nonmembers[on], info)
     mia = TestResult(**{**t.model_dump(), "id": "outliers.mia", "family": FAMILY, **TEXTS["outliers.mia"],
                         "how_to_read": TEXTS["outliers.mia"]["how_to_read"] + " " + t.how_to_read})
     out.append(mia)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from privsynth import entities as E
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish
+from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.matching import cell_candidates, normalize
 from privsynth.results import Span, TestResult
 
@@ -58,12 +58,12 @@ def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
     return hit
 
 
-def _entity(ctx: EvalContext, col: str) -> str:
+def _entity(ctx: Prepared, col: str) -> str:
     cs = ctx.scan.by_name().get(col)
     return (cs.entity_type or "") if cs else ""
 
 
-def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestResult:
+def values_test(ctx: Prepared, holdout_full: Optional[pd.DataFrame]) -> TestResult:
     ids = [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]
     if not ids:
         return finish(TestResult(id="residual_pii.values", family=FAMILY, **TEXTS["residual_pii.values"], value=0.0,
@@ -112,7 +112,7 @@ def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestR
                              passed=passed, details=det))
 
 
-def text_test(ctx: EvalContext, text_detector: Optional[Callable[[list[str]], list[list[Span]]]],
+def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[list[Span]]]],
               max_texts: int = 2000) -> TestResult:
     cols = [c for c in ctx.names("free_text") if c in ctx.release.columns]
     extra = [c for c in ctx.release.columns if c not in ctx.scan.by_name() and ctx.release[c].dtype == object
@@ -149,5 +149,5 @@ def text_test(ctx: EvalContext, text_detector: Optional[Callable[[list[str]], li
                              details={"text_columns": cols, "texts_scanned": n_texts, "spans_by_type": counts}))
 
 
-def run(ctx: EvalContext, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:
+def run(ctx: Prepared, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:
     return [values_test(ctx, holdout_full), text_test(ctx, text_detector)]

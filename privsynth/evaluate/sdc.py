@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from privsynth.evaluate.context import EvalContext, finish
+from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.results import TestResult
 
 FAMILY = "sdc"
@@ -67,7 +67,7 @@ def _emd(df: pd.DataFrame, key: pd.Series, col: str) -> float:
     return float((0.5 * np.abs(P - Q).sum(axis=1)).max())
 
 
-def run(ctx: EvalContext) -> list[TestResult]:
+def run(ctx: Prepared) -> list[TestResult]:
     ids = list(TEXTS)
     if ctx.release_kind != "anonymized":
         # not applicable (rather than missing evidence): does not count toward the verdict

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish, multiplicity, rows_in
+from privsynth.evaluate.fingerprints import multiplicity, rows_in
+from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.results import TestResult
 
 FAMILY = "similarity"
@@ -57,7 +58,7 @@ def _t(id: str, **kw) -> TestResult:
     return TestResult(id=id, family=FAMILY, **TEXTS[id], **kw)
 
 
-def exact_match(ctx: EvalContext) -> TestResult:
+def exact_match(ctx: Prepared) -> TestResult:
     keys_t = ctx.keys_train
     copied_t = ctx.in_release(ctx.X_train, keys_t)
     # share of release rows that are copies of some original row (aggregate only)
@@ -120,7 +121,7 @@ def exact_match(ctx: EvalContext) -> TestResult:
     return finish(t)
 
 
-def share_closer(ctx: EvalContext) -> TestResult:
+def share_closer(ctx: Prepared) -> TestResult:
     if not ctx.has_holdout:
         return _t("dcr.share_closer_to_train", status="not_run", reason_not_run=NEED_HOLDOUT)
     P = ctx.pool
@@ -158,7 +159,7 @@ def _correct(share: float, p0: float) -> float:
     return float(a / (a + b)) if a + b > 0 else 0.5
 
 
-def p5_ratio(ctx: EvalContext) -> TestResult:
+def p5_ratio(ctx: Prepared) -> TestResult:
     if not ctx.has_holdout:
         return _t("dcr.p5_ratio", status="not_run", reason_not_run=NEED_HOLDOUT)
     dm, dn = ctx.d_members, ctx.d_nonmembers
@@ -195,7 +196,7 @@ def p5_ratio(ctx: EvalContext) -> TestResult:
     return finish(t)
 
 
-def nndr(ctx: EvalContext) -> TestResult:
+def nndr(ctx: Prepared) -> TestResult:
     if not ctx.has_holdout:
         return _t("dcr.nndr", status="not_run", reason_not_run=NEED_HOLDOUT)
     P = ctx.pool
@@ -222,5 +223,5 @@ def nndr(ctx: EvalContext) -> TestResult:
     return finish(t)
 
 
-def run(ctx: EvalContext) -> list[TestResult]:
+def run(ctx: Prepared) -> list[TestResult]:
     return [exact_match(ctx), share_closer(ctx), p5_ratio(ctx), nndr(ctx)]

@@ -19,7 +19,7 @@ from typing import Optional
 import numpy as np
 
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish
+from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.evaluate.neighbors import NeighborIndex
 from privsynth.results import TestResult
 
@@ -34,13 +34,8 @@ HOW = ("Risk 0 means the attack works no better on the training records than on 
        "sampling noise on a small control set does not raise false alarms.")
 
 
-def _view(X: np.ndarray, ctx: EvalContext) -> dict[str, np.ndarray]:
-    """Column arrays recovered from the encoding: numeric in [0,1] (nan = missing), categorical codes."""
-    return ctx.enc.decode(X)
-
-
 def _risk(id: str, name: str, measures: str, threat: str, main_k: int, main_n: int, ctrl_k: int, ctrl_n: int,
-          base_k: int, base_n: int, ctx: EvalContext, extra: Optional[dict] = None) -> TestResult:
+          base_k: int, base_n: int, ctx: Prepared, extra: Optional[dict] = None) -> TestResult:
     thr = ctx.thresholds.wp29_risk_max
     m = main_k / main_n if main_n else 0.0
     c = ctrl_k / ctrl_n if ctrl_n else 0.0
@@ -63,11 +58,11 @@ def _risk(id: str, name: str, measures: str, threat: str, main_k: int, main_n: i
     return finish(t)
 
 
-def _n_attacks(ctx: EvalContext) -> int:
+def _n_attacks(ctx: Prepared) -> int:
     return int(min(ctx.policy.evaluate.wp29_attacks, len(ctx.X_control)))
 
 
-def _ori_equal_size(ctx: EvalContext) -> np.ndarray:
+def _ori_equal_size(ctx: Prepared) -> np.ndarray:
     n = len(ctx.X_control)
     idx = ctx.member_idx
     if len(idx) > n:
@@ -95,7 +90,7 @@ def _count_singles(preds: list[list[tuple]], data: dict[str, np.ndarray], n: int
     return hits
 
 
-def _univariate_predicates(rel: dict[str, np.ndarray], ctx: EvalContext, n: int, rng: np.random.Generator) -> list:
+def _univariate_predicates(rel: dict[str, np.ndarray], ctx: Prepared, n: int, rng: np.random.Generator) -> list:
     cands = []
     for c, x in rel.items():
         if c in ctx.enc.numeric:
@@ -114,7 +109,7 @@ def _univariate_predicates(rel: dict[str, np.ndarray], ctx: EvalContext, n: int,
     return cands
 
 
-def _multivariate_predicates(rel: dict[str, np.ndarray], ctx: EvalContext, n: int, rng: np.random.Generator,
+def _multivariate_predicates(rel: dict[str, np.ndarray], ctx: Prepared, n: int, rng: np.random.Generator,
                              n_cols: int = 4) -> list:
     cols = list(rel)
     m = len(next(iter(rel.values()))) if rel else 0
@@ -139,7 +134,7 @@ def _multivariate_predicates(rel: dict[str, np.ndarray], ctx: EvalContext, n: in
     return preds
 
 
-def _random_predicates(template: list, ori: dict[str, np.ndarray], ctx: EvalContext, rng: np.random.Generator) -> list:
+def _random_predicates(template: list, ori: dict[str, np.ndarray], ctx: Prepared, rng: np.random.Generator) -> list:
     """Baseline: same shapes of predicates, values drawn at random from the column's domain."""
     out = []
     for p in template:
@@ -153,7 +148,7 @@ def _random_predicates(template: list, ori: dict[str, np.ndarray], ctx: EvalCont
     return out
 
 
-def singling_out(ctx: EvalContext, multivariate: bool) -> TestResult:
+def singling_out(ctx: Prepared, multivariate: bool) -> TestResult:
     id = "wp29.singling_out.multivariate" if multivariate else "wp29.singling_out.univariate"
     name = f"Singling out ({'multivariate' if multivariate else 'univariate'} predicates)"
     measures = ("Predicates built from the release (" + ("conjunctions of conditions on 4 columns taken from a released record"
@@ -165,9 +160,9 @@ def singling_out(ctx: EvalContext, multivariate: bool) -> TestResult:
         return TestResult(id=id, name=name, family=FAMILY, measures=measures, how_to_read=HOW, threat_model=threat,
                           status="not_run", reason_not_run=NEED_CONTROL)
     rng = ctx.rng(31 if multivariate else 32)
-    rel = _view(ctx.X_release[ctx.release_idx], ctx)
+    rel = ctx.enc.decode(ctx.X_release[ctx.release_idx])
     ori_X, ctl_X = _ori_equal_size(ctx), ctx.X_control
-    ori, ctl = _view(ori_X, ctx), _view(ctl_X, ctx)
+    ori, ctl = ctx.enc.decode(ori_X), ctx.enc.decode(ctl_X)
     preds = _multivariate_predicates(rel, ctx, n, rng) if multivariate else _univariate_predicates(rel, ctx, n, rng)
     if not preds:
         return TestResult(id=id, name=name, family=FAMILY, measures=measures, how_to_read=HOW, threat_model=threat,
@@ -180,7 +175,7 @@ def singling_out(ctx: EvalContext, multivariate: bool) -> TestResult:
                  {"records_per_table": len(ctl_X)})
 
 
-def _groups(ctx: EvalContext) -> Optional[tuple[list[str], list[str]]]:
+def _groups(ctx: Prepared) -> Optional[tuple[list[str], list[str]]]:
     g = ctx.policy.evaluate.linkability_groups
     cols = ctx.columns
     if g:
@@ -194,7 +189,7 @@ def _groups(ctx: EvalContext) -> Optional[tuple[list[str], list[str]]]:
     return a, b
 
 
-def linkability(ctx: EvalContext) -> TestResult:
+def linkability(ctx: Prepared) -> TestResult:
     id, name = "wp29.linkability", "Linkability"
     measures = ("Each target record is split into two column groups an attacker might hold in separate datasets; each half is "
                 "matched to its closest released record; success when both halves point at the same released record. Run on "
@@ -226,7 +221,7 @@ def linkability(ctx: EvalContext) -> TestResult:
                  {"group_a": a, "group_b": b, "release_records_searched": len(rel)})
 
 
-def _secrets(ctx: EvalContext) -> list[str]:
+def _secrets(ctx: Prepared) -> list[str]:
     s = ctx.policy.evaluate.secrets
     shared = [c for c in ctx.columns]
     if s:
@@ -234,7 +229,7 @@ def _secrets(ctx: EvalContext) -> list[str]:
     return [c for c in ctx.names("sensitive", "special_category") if c in shared]
 
 
-def inference(ctx: EvalContext) -> list[TestResult]:
+def inference(ctx: Prepared) -> list[TestResult]:
     secrets = _secrets(ctx)
     measures_t = ("For the secret column {c}: the attacker knows a target's other evaluated columns, finds the closest released "
                   "record on them and guesses its {c}; success when the guess is right (numbers: within 5% of the column's "
@@ -247,7 +242,7 @@ def inference(ctx: EvalContext) -> list[TestResult]:
     n = _n_attacks(ctx)
     out = []
     rel = ctx.X_release[ctx.release_idx]
-    relv = _view(rel, ctx)
+    relv = ctx.enc.decode(rel)
     rng = ctx.rng(51)
     for c in secrets:
         id = f"wp29.inference.{c}"
@@ -274,15 +269,15 @@ def inference(ctx: EvalContext) -> list[TestResult]:
         def success(T: np.ndarray) -> int:
             _, j = idx.search(T[:, dims], 1)
             guess = relv[c][j[:, 0]]
-            return int(correct(guess, _view(T, ctx)[c]).sum())
+            return int(correct(guess, ctx.enc.decode(T)[c]).sum())
 
         mk, ck = success(tm), success(tc)
-        truth_m = _view(tm, ctx)[c]
+        truth_m = ctx.enc.decode(tm)[c]
         bk = int(correct(relv[c][rng.integers(len(rel), size=len(tm))], truth_m).sum())
         out.append(_risk(id, name, measures_t.format(c=c), threat, mk, len(tm), ck, len(tc), bk, len(tm), ctx,
                          {"secret": c, "auxiliary_columns": len(aux)}))
     return out
 
 
-def run(ctx: EvalContext) -> list[TestResult]:
+def run(ctx: Prepared) -> list[TestResult]:
     return [singling_out(ctx, False), singling_out(ctx, True), linkability(ctx), *inference(ctx)]

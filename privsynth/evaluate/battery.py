@@ -11,7 +11,7 @@ import pandas as pd
 
 from privsynth.errors import InputError, PolicyError
 from privsynth.evaluate import membership, outliers, residual, sdc, similarity, wp29
-from privsynth.evaluate.context import EvalContext
+from privsynth.evaluate.prepared import Prepared
 from privsynth.evaluate.encoding import GowerEncoder
 from privsynth.evaluate.neighbors import set_threads
 from privsynth.policy.models import Policy
@@ -173,7 +173,7 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
         hold_eval = holdout.iloc[perm[n_ctrl:]].reset_index(drop=True)
 
     enc = GowerEncoder.fit(original, cols, [d for d in (release, holdout) if d is not None])
-    ctx = EvalContext(policy=policy, scan=scan, columns=cols, enc=enc, original=original.reset_index(drop=True),
+    ctx = Prepared(policy=policy, scan=scan, columns=cols, enc=enc, original=original.reset_index(drop=True),
                       release=release.reset_index(drop=True), holdout_eval=hold_eval, control=control,
                       release_kind=release_kind, seed=seed)
     steps: list[tuple[str, Callable[[], list[TestResult]]]] = [
