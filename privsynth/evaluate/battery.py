@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputError, PolicyError
-from privsynth.evaluate import membership, outliers, residual, sdc, similarity, wp29
+from privsynth.evaluate import membership, outliers, records, residual, sdc, similarity, wp29
 from privsynth.evaluate.prepared import Prepared
 from privsynth.evaluate.encoding import GowerEncoder
 from privsynth.evaluate.neighbors import set_threads
@@ -18,6 +18,8 @@ from privsynth.policy.models import Policy
 from privsynth.results import ColumnTreatment, EvaluationReport, ScanResult, Span, TestResult
 
 STAGE = "evaluate"
+#: below this many holdout rows the copy tests cannot tell a leak from chance: the verdict is inconclusive
+MIN_HOLDOUT_ROWS = 100
 
 
 def _select_columns(original: pd.DataFrame, release: pd.DataFrame, scan: ScanResult, policy: Policy,
@@ -152,10 +154,20 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
         if miss:
             raise InputError(f"holdout: missing column(s) {', '.join(map(repr, miss))} that the original and release have")
         _check_overlap(original, holdout, notes)
-    original, release, holdout = _dates_as_datetimes(cols, original, release, holdout, notes)
+    shared = [c for c in original.columns if c in release.columns]
+    original, release, holdout = _dates_as_datetimes(shared, original, release, holdout, notes)
     if not policy.evaluate.columns:
         cols = _drop_disjoint_categories(cols, original, release, notes)
     e = policy.evaluate
+    if holdout is not None and len(holdout) < MIN_HOLDOUT_ROWS:
+        notes["holdout_too_small"] = (f"the holdout has {len(holdout)} rows, fewer than {MIN_HOLDOUT_ROWS}: too few real "
+                                      "non-members to tell a leak from chance")
+    # whole records over every shared column, whatever the scan says; the FULL holdout is their reference
+    rec_tables = records.prepare(original.reset_index(drop=True), release.reset_index(drop=True),
+                                 None if holdout is None else holdout.reset_index(drop=True),
+                                 scan.names("quasi_identifier"), seed=e.seed, max_rows=e.max_attack_rows,
+                                 backend=e.backend, approximate_above=e.approximate_above)
+    notes["records"] = {"columns_compared": rec_tables.columns, **rec_tables.notes}
     set_threads(e.threads)
     seed = e.seed
 
@@ -178,6 +190,7 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
                       release_kind=release_kind, seed=seed)
     steps: list[tuple[str, Callable[[], list[TestResult]]]] = [
         ("encode", lambda: (ctx.X_train, ctx.X_release, ctx.X_holdout, ctx.X_control) and []),
+        ("records", lambda: records.run(rec_tables, e.thresholds.alpha, e.rare_class_max)),
         ("similarity", lambda: similarity.run(ctx)),
         ("membership_inference", lambda: membership.run(ctx)),
         ("wp29", lambda: wp29.run(ctx)),
@@ -206,4 +219,5 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
             "control": 0 if control is None else len(control),
             "members_sampled": int(len(ctx.member_idx)), "non_members_sampled": int(len(ctx.nonmember_idx)),
             "release_sampled": int(len(ctx.release_idx))}
-    return EvaluationReport(tests=tests, columns_used=cols, rows=rows, distance=distance, seed=seed)
+    return EvaluationReport(tests=tests, columns_used=cols, rows=rows, distance=distance, seed=seed,
+                            max_undetected_leak=e.max_undetected_leak)
