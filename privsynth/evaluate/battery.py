@@ -165,7 +165,7 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
     # whole records over every shared column, whatever the scan says; the FULL holdout is their reference
     rec_tables = records.prepare(original.reset_index(drop=True), release.reset_index(drop=True),
                                  None if holdout is None else holdout.reset_index(drop=True),
-                                 scan.names("quasi_identifier"), seed=e.seed, max_rows=e.max_attack_rows,
+                                 cols, seed=e.seed, max_rows=e.max_attack_rows,
                                  backend=e.backend, approximate_above=e.approximate_above)
     notes["records"] = {"columns_compared": rec_tables.columns, **rec_tables.notes}
     set_threads(e.threads)

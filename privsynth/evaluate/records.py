@@ -11,7 +11,8 @@ chance; on all 8, none do). So these tests always compare whole records:
   to them on all columns but one, or within a radius calibrated on the holdout (the 0.5th percentile of
   the holdout's positive distances to the release), training against holdout;
 * ``exact_match.rare_records``: copies (verbatim, or equal on all columns but one) of records that are
-  rare on the quasi-identifiers (equivalence class of at most ``evaluate.rare_class_max`` records
+  rare on the quasi-identifier projection (the evaluated columns: the scan's quasi-identifier,
+  sensitive and special-category columns, or policy ``evaluate.columns``; equivalence class of at most ``evaluate.rare_class_max`` records
   among all real records, counted label-blind), training against holdout.
 
 Each is one one-sided Fisher exact test (one hypothesis per test, no correction needed inside it) and
