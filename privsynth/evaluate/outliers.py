@@ -78,9 +78,10 @@ def run(ctx: Prepared) -> list[TestResult]:
     p = stats.fisher_greater(cm, int(om.sum()), cn, int(on.sum()))
     lo, hi = stats.wilson(cm, int(om.sum()))
     out.append(finish(TestResult(id="outliers.exact_match", family=FAMILY, **TEXTS["outliers.exact_match"],
-                                 value=cm / om.sum() - cn / on.sum(), p_value=p, threshold=ctx.alpha, comparator=">=",
+                                 value=p, p_value=p, threshold=ctx.alpha, comparator=">=",
                                  passed=p >= ctx.alpha,
                                  details={**info, "training_outliers_copied": cm, "holdout_outliers_copied": cn,
+                                          "excess_copy_share": round(float(cm / om.sum() - cn / on.sum()), 6),
                                           "threshold_applies_to": "p_value (fails when p_value < threshold = alpha)"},
                                  charts={"copy_share": stats.interval_chart(cm / om.sum(), lo, hi, cn / on.sum(), None)})))
     t = roc_result("mia.distance", ctx, -ctx.d_members[om], -ctx.d_nonmembers[on], info)

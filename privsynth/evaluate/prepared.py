@@ -95,6 +95,16 @@ class Prepared:
         return self.enc.transform(self.control, "holdout")
 
     @cached_property
+    def X_holdout_full(self) -> np.ndarray:
+        """The whole holdout (evaluation and control parts): the non-member reference of the copy tests."""
+        parts = [X for X in (self.X_holdout, self.X_control) if len(X)]
+        return np.vstack(parts) if parts else np.zeros((0, self.enc.dim), np.float32)
+
+    @cached_property
+    def keys_holdout_full(self) -> np.ndarray:
+        return row_fingerprints(self.X_holdout_full)
+
+    @cached_property
     def keys_train(self) -> np.ndarray:
         return row_fingerprints(self.X_train)
 
