@@ -3,6 +3,8 @@ residual PII, outliers) of a release against the original and a holdout."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import time
 from typing import Callable, Literal, Optional
 
@@ -10,14 +12,24 @@ import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputError, PolicyError
-from privsynth.evaluate import membership, outliers, records, residual, sdc, similarity, wp29
-from privsynth.evaluate.prepared import Prepared
+from privsynth.evaluate import families, records
 from privsynth.evaluate.encoding import GowerEncoder
 from privsynth.evaluate.neighbors import set_threads
+from privsynth.evaluate.prepared import Prepared
 from privsynth.policy.models import Policy
 from privsynth.results import ColumnTreatment, EvaluationReport, ScanResult, Span, TestResult
 
 STAGE = "evaluate"
+
+
+def load_families() -> list[type[families.Family]]:
+    """Import every module of privsynth.evaluate (each registers its family), then the families in run order."""
+    package = importlib.import_module("privsynth.evaluate")
+    for m in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"privsynth.evaluate.{m.name}")
+    return families.ordered()
+
+
 #: below this many holdout rows the copy tests cannot tell a leak from chance: the verdict is inconclusive
 MIN_HOLDOUT_ROWS = 100
 
@@ -188,22 +200,16 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
     ctx = Prepared(policy=policy, scan=scan, columns=cols, enc=enc, original=original.reset_index(drop=True),
                       release=release.reset_index(drop=True), holdout_eval=hold_eval, control=control,
                       release_kind=release_kind, seed=seed)
-    steps: list[tuple[str, Callable[[], list[TestResult]]]] = [
-        ("encode", lambda: (ctx.X_train, ctx.X_release, ctx.X_holdout, ctx.X_control) and []),
-        ("records", lambda: records.run(rec_tables, e.thresholds.alpha, e.rare_class_max)),
-        ("similarity", lambda: similarity.run(ctx)),
-        ("membership_inference", lambda: membership.run(ctx)),
-        ("wp29", lambda: wp29.run(ctx)),
-        ("sdc", lambda: sdc.run(ctx)),
-        ("residual_pii", lambda: residual.run(ctx, holdout, text_detector)),
-        ("outliers", lambda: outliers.run(ctx)),
-    ]
+    ctx.holdout_table, ctx.records, ctx.text_detector = holdout, rec_tables, text_detector
+    steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]] = [
+        ("encode", lambda c: (c.X_train, c.X_release, c.X_holdout, c.X_control) and [])]
+    steps += [(fam.id, fam().run) for fam in load_families()]
     tests: list[TestResult] = []
     for i, (name, fn) in enumerate(steps):
         if progress:
             progress(STAGE, i, len(steps))
         t0 = time.perf_counter()
-        tests += fn()
+        tests += fn(ctx)
         ctx.timings[name] = round(time.perf_counter() - t0, 3)
     if progress:
         progress(STAGE, len(steps), len(steps))

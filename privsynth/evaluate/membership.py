@@ -15,6 +15,7 @@ import numpy as np
 from privsynth.evaluate import stats
 from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.registry import Registry
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 #: membership attacks by test id (a plugin registers more the same way)
@@ -182,3 +183,15 @@ def run(ctx: Prepared) -> list[TestResult]:
     else:
         out += [ATTACKS.get(i)(ctx) for i in ids[1:]]
     return out + [worst(out, ctx)]
+
+
+@register
+class MembershipInference(Family):
+    id = "membership_inference"
+    title = "Membership inference (data-only attacks)"
+    verdict_role = "required"
+    threshold_keys = ('mia_auc_max', 'mia_tpr_at_fpr_001_max', 'mia_epsilon_max')
+    order = 30
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared)

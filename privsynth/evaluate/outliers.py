@@ -13,6 +13,7 @@ import numpy as np
 from privsynth.evaluate import stats
 from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.evaluate.membership import roc_result
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 FAMILY = "outliers"
@@ -95,3 +96,15 @@ def run(ctx: Prepared) -> list[TestResult]:
     for t in out:
         t.required = False
     return out
+
+
+@register
+class Outliers(Family):
+    id = "outliers"
+    title = "Copies and membership inference on the most outlying records"
+    verdict_role = "complement"
+    threshold_keys = ('alpha', 'mia_auc_max')
+    order = 70
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared)

@@ -47,6 +47,9 @@ class Prepared:
     control: Optional[pd.DataFrame]  # WP29 control set, also the attacker's reference data
     release_kind: str = "synthetic"
     seed: int = 0
+    holdout_table: Optional[pd.DataFrame] = None  # the whole holdout as given (residual-PII rates)
+    records: Any = None  # records.RecordTables: the three tables over every shared column
+    text_detector: Optional[Callable[[list[str]], list]] = None  # free-text PII detector (residual_pii.text)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 

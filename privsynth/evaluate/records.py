@@ -34,6 +34,8 @@ from privsynth.evaluate import stats
 from privsynth.evaluate.encoding import GowerEncoder
 from privsynth.evaluate.fingerprints import RowLookup, multiplicity, row_fingerprints
 from privsynth.evaluate.neighbors import NeighborIndex
+from privsynth.evaluate.prepared import Prepared
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 FAMILY = "records"
@@ -289,3 +291,15 @@ def run(rt: Optional[RecordTables], alpha: float, rare_k: int) -> list[TestResul
         reason = "no column of the release can be compared with the original (see evaluation.distance.notes.records)"
         return [_t(i, status="not_run", reason_not_run=reason) for i in TEXTS]
     return [exact_records(rt, alpha), near_records(rt, alpha), rare_records(rt, alpha, rare_k)]
+
+
+@register
+class Records(Family):
+    id = "records"
+    title = "Whole-record copies over every shared column"
+    verdict_role = "required"
+    threshold_keys = ('alpha',)
+    order = 10
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared.records, prepared.alpha, prepared.policy.evaluate.rare_class_max)

@@ -16,6 +16,7 @@ from privsynth import entities as E
 from privsynth.evaluate import stats
 from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.matching import cell_candidates, normalize
+from privsynth.evaluate.families import Family, register
 from privsynth.results import Span, TestResult
 
 FAMILY = "residual_pii"
@@ -151,3 +152,15 @@ def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[
 
 def run(ctx: Prepared, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:
     return [values_test(ctx, holdout_full), text_test(ctx, text_detector)]
+
+
+@register
+class ResidualPII(Family):
+    id = "residual_pii"
+    title = "Residual direct identifiers"
+    verdict_role = "required"
+    threshold_keys = ('residual_pii_max',)
+    order = 60
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared, prepared.holdout_table, prepared.text_detector)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from privsynth.evaluate.prepared import Prepared, finish
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 FAMILY = "sdc"
@@ -124,3 +125,15 @@ def run(ctx: Prepared) -> list[TestResult]:
                          passed=float(jr.max()) <= th.prosecutor_risk_max,
                          details={"max": round(float(jr.max()), 6), "mean": round(float(jr.mean()), 6), "note": note})))
     return out
+
+
+@register
+class DisclosureControl(Family):
+    id = "sdc"
+    title = "Classical statistical disclosure control"
+    verdict_role = "anonymized_only"
+    threshold_keys = ('k_min', 'l_min', 't_max', 'unique_share_max', 'prosecutor_risk_max')
+    order = 50
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared)

@@ -17,6 +17,7 @@ import numpy as np
 from privsynth.evaluate import stats
 from privsynth.evaluate.fingerprints import multiplicity, rows_in
 from privsynth.evaluate.prepared import Prepared, finish
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 FAMILY = "similarity"
@@ -241,3 +242,15 @@ def nndr(ctx: Prepared) -> TestResult:
 
 def run(ctx: Prepared) -> list[TestResult]:
     return [exact_match(ctx), share_closer(ctx), p5_ratio(ctx), nndr(ctx)]
+
+
+@register
+class Similarity(Family):
+    id = "similarity"
+    title = "Copies and closeness on the evaluated columns"
+    verdict_role = "required"
+    threshold_keys = ('alpha', 'dcr_share_max')
+    order = 20
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared)

@@ -21,6 +21,7 @@ import numpy as np
 from privsynth.evaluate import stats
 from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.evaluate.neighbors import NeighborIndex
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 FAMILY = "wp29"
@@ -48,22 +49,30 @@ def _risk(id: str, name: str, measures: str, threat: str, main_k: int, main_n: i
     r_lo = (lo - c_hi) / (1 - c_hi) if c_hi < 1 else -1.0
     r_hi = (hi - c_lo) / (1 - c_lo) if c_lo < 1 else 1.0
     det = {"main_success_rate": round(m, 6), "control_success_rate": round(c, 6), "baseline_success_rate": round(b, 6),
-           "attacks": main_n, "attack_beats_baseline": bool(m > b)}
+           "main_success_interval_95": [round(lo, 6), round(hi, 6)], "control_success_interval_95": [round(c_lo, 6), round(c_hi, 6)],
+           "attacks": main_n, "control_attacks": ctrl_n, "attack_beats_baseline": bool(m > b),
+           "risk_unclipped": round(float(risk), 6), "risk_interval_unclipped": [round(float(r_lo), 6), round(float(r_hi), 6)]}
+    if risk < 0:
+        det["negative_estimate"] = ("the attack succeeded less often on the training records than on the control records: "
+                                    "no risk beyond the control, within sampling noise; the value is clipped to 0 (a risk "
+                                    "is a probability of success beyond the control, Giomi et al. 2023)")
     if extra:
         det.update(extra)
+    # a risk is not negative: value and interval clipped to [0, 1], the raw estimate kept in the details
     t = TestResult(id=id, name=name, family=FAMILY, measures=measures, how_to_read=HOW, threat_model=threat,
-                   value=float(risk), ci_low=float(max(-1.0, r_lo)), ci_high=float(min(1.0, r_hi)), threshold=thr,
-                   comparator="<=", passed=bool(r_lo <= thr), details=det)
-    t.charts = {"risk": stats.interval_chart(risk, r_lo, r_hi, 0.0, thr)}
+                   value=float(min(1.0, max(0.0, risk))), ci_low=float(min(1.0, max(0.0, r_lo))),
+                   ci_high=float(min(1.0, max(0.0, r_hi))), threshold=thr, comparator="<=", passed=bool(r_lo <= thr),
+                   details=det)
+    t.charts = {"risk": stats.interval_chart(t.value, t.ci_low, t.ci_high, 0.0, thr)}
     return finish(t)
 
 
 def _n_attacks(ctx: Prepared) -> int:
-    return int(min(ctx.policy.evaluate.wp29_attacks, len(ctx.X_control)))
+    return int(min(ctx.policy.evaluate.wp29_attacks, len(ctx.X_holdout_full)))
 
 
 def _ori_equal_size(ctx: Prepared) -> np.ndarray:
-    n = len(ctx.X_control)
+    n = len(ctx.X_holdout_full)
     idx = ctx.member_idx
     if len(idx) > n:
         idx = np.sort(ctx.rng(21).choice(idx, size=n, replace=False))
@@ -161,7 +170,7 @@ def singling_out(ctx: Prepared, multivariate: bool) -> TestResult:
                           status="not_run", reason_not_run=NEED_CONTROL)
     rng = ctx.rng(31 if multivariate else 32)
     rel = ctx.enc.decode(ctx.X_release[ctx.release_idx])
-    ori_X, ctl_X = _ori_equal_size(ctx), ctx.X_control
+    ori_X, ctl_X = _ori_equal_size(ctx), ctx.X_holdout_full
     ori, ctl = ctx.enc.decode(ori_X), ctx.enc.decode(ctl_X)
     preds = _multivariate_predicates(rel, ctx, n, rng) if multivariate else _univariate_predicates(rel, ctx, n, rng)
     if not preds:
@@ -192,8 +201,9 @@ def _groups(ctx: Prepared) -> Optional[tuple[list[str], list[str]]]:
 def linkability(ctx: Prepared) -> TestResult:
     id, name = "wp29.linkability", "Linkability"
     measures = ("Each target record is split into two column groups an attacker might hold in separate datasets; each half is "
-                "matched to its closest released record; success when both halves point at the same released record. Run on "
-                "training targets and, identically, on control targets.")
+                "matched to its closest released records; success when both halves point at the same released record (ties "
+                "included: some released record is closest on both halves at once). Run on training targets and, identically, "
+                "on control targets.")
     threat = "An attacker holding two datasets about the same people, each with part of the columns, who uses the release to join them."
     n = _n_attacks(ctx)
     g = _groups(ctx)
@@ -208,12 +218,20 @@ def linkability(ctx: Prepared) -> TestResult:
     ib = NeighborIndex(rel[:, db], len(b), backend=ctx.policy.evaluate.backend, approximate_above=ctx.policy.evaluate.approximate_above)
     rng = ctx.rng(41)
     tm = ctx.X_train[rng.choice(ctx.member_idx, size=min(n, len(ctx.member_idx)), replace=False)]
-    tc = ctx.X_control[rng.choice(len(ctx.X_control), size=n, replace=False)]
+    tc = ctx.X_holdout_full[rng.choice(len(ctx.X_holdout_full), size=n, replace=False)]
+
+    full = NeighborIndex(rel, len(a) + len(b), backend=ctx.policy.evaluate.backend,
+                         approximate_above=ctx.policy.evaluate.approximate_above)
 
     def success(T: np.ndarray) -> int:
-        _, ja = ia.search(T[:, da], 1)
-        _, jb = ib.search(T[:, db], 1)
-        return int((ja[:, 0] == jb[:, 0]).sum())
+        # both halves point at the same released record, ties included: some released record is at once a closest
+        # record on half a and on half b, i.e. (L1 over disjoint column groups adds up) the closest record on all
+        # columns is exactly d_a + d_b away. Breaking ties by index order instead made a release identical to the
+        # training data look unlinkable on low-cardinality halves.
+        sa = ia.search(T[:, da], 1)[0][:, 0] * len(a)
+        sb = ib.search(T[:, db], 1)[0][:, 0] * len(b)
+        sf = full.search(T, 1)[0][:, 0] * (len(a) + len(b))
+        return int((np.abs(sf - (sa + sb)) <= 1e-4).sum())
 
     mk, ck = success(tm), success(tc)
     bk = int((rng.integers(len(rel), size=n) == rng.integers(len(rel), size=n)).sum())
@@ -257,7 +275,7 @@ def inference(ctx: Prepared) -> list[TestResult]:
         idx = NeighborIndex(rel[:, dims], len(aux), backend=ctx.policy.evaluate.backend,
                             approximate_above=ctx.policy.evaluate.approximate_above)
         tm = ctx.X_train[rng.choice(ctx.member_idx, size=min(n, len(ctx.member_idx)), replace=False)]
-        tc = ctx.X_control[rng.choice(len(ctx.X_control), size=n, replace=False)]
+        tc = ctx.X_holdout_full[rng.choice(len(ctx.X_holdout_full), size=n, replace=False)]
         numeric = c in ctx.enc.numeric
 
         def correct(guess: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -281,3 +299,15 @@ def inference(ctx: Prepared) -> list[TestResult]:
 
 def run(ctx: Prepared) -> list[TestResult]:
     return [singling_out(ctx, False), singling_out(ctx, True), linkability(ctx), *inference(ctx)]
+
+
+@register
+class WP29(Family):
+    id = "wp29"
+    title = "WP29 singling out, linkability, inference (Giomi et al. 2023)"
+    verdict_role = "required"
+    threshold_keys = ('wp29_risk_max',)
+    order = 40
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared)
