@@ -142,3 +142,18 @@ def test_bad_release_shapes_still_find_the_copies(tables, case):
         assert notes["original_columns_not_in_release"] == ["household_id"] and t.details["columns_compared"] == 7
     if case == "superset":
         assert notes["release_columns_not_in_original"] == ["batch"] and t.details["columns_compared"] == 8
+
+
+def test_regenerated_record_numbers_in_the_same_range_are_not_residual_identifiers(tables):
+    train, holdout, clean = tables
+    scan = SCAN.model_copy(deep=True)
+    scan.columns[0].category, scan.columns[0].entity_type = "direct_identifier", "RECORD_ID"
+    p = Policy()
+    p.evaluate.wp29_attacks = 300
+    rep = evaluate_release(train, clean, holdout, scan, p, text_detector=NO_TEXT)
+    t = rep.get("residual_pii.values")
+    assert t.status == "pass" and t.details["common_word_values_checked"] > 1000
+    leaked = clean.copy()
+    leaked["record_id"] = train["record_id"].to_numpy()  # every real record number released
+    t = evaluate_release(train, leaked, holdout, scan, p, text_detector=NO_TEXT).get("residual_pii.values")
+    assert t.status == "fail" and t.details["common_word_p_value"] < 0.01
