@@ -54,7 +54,7 @@ def run_privsynth(train, release, holdout, scan, policy):
             "near_p": rep.get("dcr.near_records").p_value,
             "rare_p": rep.get("exact_match.rare_records").p_value,
             "columns_used": len(rep.columns_used), "columns_compared": len(rep.distance["notes"]["records"]["columns_compared"]),
-            "unseen": [r.test for r in verdict.reasons] if verdict.label == "inconclusive" else []}
+            "reasons": [r.test for r in verdict.reasons] if verdict.label != "anonymous_candidate" else []}
 
 
 def main() -> None:
@@ -65,6 +65,7 @@ def main() -> None:
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--peer-seeds", type=int, default=0)
     ap.add_argument("--anonymeter-attacks", type=int, default=500)
+    ap.add_argument("--scenarios", default=None, help="comma-separated subset, e.g. clean,copies_1pct")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/records.jsonl")
     ap.add_argument("--markdown", nargs="+", default=None)
     args = ap.parse_args()
@@ -89,6 +90,8 @@ def main() -> None:
                     release = generate(train, gen, seed)
                     fit_s = time.perf_counter() - t0
                     for label, kind, share in [("clean", None, 0.0), *RECORD_LEAKS]:
+                        if args.scenarios and label not in args.scenarios.split(","):
+                            continue
                         planted = 0
                         rel = release
                         if kind is not None:
@@ -113,7 +116,7 @@ def main() -> None:
                         fh.write(json.dumps(rec, default=float) + "\n")
                         fh.flush()
                         p = rec["privsynth"]
-                        print(name, seed, gen, label, planted, p["verdict"], p["failed"], p["seconds"], "s",
+                        print(name, seed, gen, label, planted, p["verdict"], p["failed"], p["reasons"][:4], p["seconds"], "s",
                               {k: rec[k].get("flagged", rec[k].get("error")) for k in ("sdmetrics", "anonymeter") if k in rec},
                               file=sys.stderr, flush=True)
 

@@ -23,12 +23,14 @@ ATTACKS: Registry = Registry("membership attack")
 
 FAMILY = "membership_inference"
 NEED_HOLDOUT = "no holdout was given: membership inference needs real non-member records to measure the attack's false positives"
+MIN_AUC_SIDE = 20  # members and non-members each, for the AUC's interval to be judged
 NEED_REFERENCE = "the holdout's control part is empty: this attack needs reference records the release was not built from"
 
 HOW = ("AUC 0.5 and TPR at low FPR equal to the FPR mean the attacker cannot tell training records from fresh ones. "
        "The epsilon lower bound is statistically valid (Clopper-Pearson, union bound over thresholds at 95%): a value "
        "above the threshold means no mechanism with a smaller differential-privacy epsilon could produce this attack "
-       "performance. Fails when the AUC is significantly above its threshold (lower end of its 95% interval), when the "
+       "performance. Fails when the AUC is significantly above its threshold (lower end of its 95% interval; judged with at "
+       "least 20 members and 20 non-members), when the "
        "TPR at 1% FPR exceeds its threshold (judged only with at least 500 non-members), or when the epsilon lower "
        "bound exceeds its threshold.")
 
@@ -69,12 +71,16 @@ def roc_result(id: str, ctx: Prepared, sm: np.ndarray, sn: np.ndarray, extra: Op
     # judged on the AUC's lower 95% bound (small candidate sets give noisy AUCs), on TPR at 1% FPR only when at
     # least 5 non-members sit below that FPR, and on the (already statistically valid) epsilon lower bound
     tpr_judged = n0 >= 500
-    passed = auc_lo <= th.mia_auc_max and (not tpr_judged or t01 <= th.mia_tpr_at_fpr_001_max) and eps <= th.mia_epsilon_max
+    # the Hanley-McNeil interval is a normal approximation: with fewer than 20 members or non-members (e.g. 4 holdout
+    # outliers) it is not a 95% interval, so the AUC is not judged there; the epsilon bound (exact) still is
+    auc_judged = min(n1, n0) >= MIN_AUC_SIDE
+    passed = ((not auc_judged or auc_lo <= th.mia_auc_max) and (not tpr_judged or t01 <= th.mia_tpr_at_fpr_001_max)
+              and eps <= th.mia_epsilon_max)
     det = {"auc": round(a, 6), "tpr_at_fpr_0.001": round(t001, 6), "tpr_at_fpr_0.01": round(t01, 6),
            "advantage": round(max(0.0, adv), 6), "epsilon_lower_bound": round(eps, 6), "members": n1, "non_members": n0,
            "thresholds": {"auc_max": th.mia_auc_max, "tpr_at_fpr_0.01_max": th.mia_tpr_at_fpr_001_max,
                           "epsilon_max": th.mia_epsilon_max},
-           "approximate_index": bool(ctx.approximate), "tpr_at_fpr_0.01_judged": tpr_judged}
+           "approximate_index": bool(ctx.approximate), "tpr_at_fpr_0.01_judged": tpr_judged, "auc_judged": auc_judged}
     if extra:
         det.update(extra)
     t = TestResult(id=id, family=FAMILY, how_to_read=HOW, **TEXTS[id], value=a, ci_low=max(0.0, a - 1.96 * se),

@@ -218,8 +218,13 @@ def singling_out(ctx: Prepared, multivariate: bool) -> TestResult:
             break
     preds = preds[:n]
     if not preds:
-        return TestResult(id=id, name=name, family=FAMILY, measures=measures, how_to_read=HOW, threat_model=threat,
-                          status="not_run", reason_not_run="the release offers no predicate of this kind that singles out one of its records")
+        # the attack ran: no predicate of this kind isolates a released record (e.g. every value of a low-cardinality
+        # release is shared), so the release gives the attacker nothing to single anyone out with
+        t = TestResult(id=id, name=name, family=FAMILY, measures=measures, how_to_read=HOW, threat_model=threat,
+                       value=0.0, threshold=ctx.thresholds.wp29_risk_max, comparator="<=", passed=True,
+                       details={"attacks": 0, "note": "no predicate of this kind singles out one released record: "
+                                "nothing to single out with (risk 0)"})
+        return finish(t)
     # main: the whole training data; control: the whole holdout, its successes carried to the training data's size
     mk = _count_singles(preds, ori, len(ori_X))
     ctl_counts = _match_counts(preds, ctl, len(ctl_X))
