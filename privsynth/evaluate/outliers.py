@@ -68,7 +68,8 @@ def _bins(ctx: Prepared, c: str, x: np.ndarray) -> np.ndarray:
 
 def run(ctx: Prepared) -> list[TestResult]:
     if not ctx.has_holdout:
-        return [TestResult(id=i, family=FAMILY, **TEXTS[i], status="not_run", reason_not_run=NEED_HOLDOUT) for i in TEXTS]
+        return [TestResult(id=i, family=FAMILY, **TEXTS[i], status="not_run", reason_not_run=NEED_HOLDOUT, required=False)
+                for i in TEXTS]
     sm, sn = rarity_scores(ctx, [ctx.X_train[ctx.member_idx], ctx.X_holdout[ctx.nonmember_idx]])
     frac = ctx.policy.evaluate.outlier_fraction
     cut = float(np.quantile(np.concatenate([sm, sn]), 1 - frac))
@@ -77,7 +78,9 @@ def run(ctx: Prepared) -> list[TestResult]:
     out = []
     if om.sum() == 0 or on.sum() == 0:
         reason = "too few outlying records in the holdout to compare (increase the holdout or evaluate.outlier_fraction)"
-        return [TestResult(id=i, family=FAMILY, **TEXTS[i], status="not_run", reason_not_run=reason, details=info) for i in TEXTS]
+        # a complement (see below): too few outliers to compare does not block the verdict
+        return [TestResult(id=i, family=FAMILY, **TEXTS[i], status="not_run", reason_not_run=reason, details=info,
+                           required=False) for i in TEXTS]
     cm = int((ctx.d_members[om] == 0).sum())
     cn = int((ctx.d_nonmembers[on] == 0).sum())
     p = stats.fisher_greater(cm, int(om.sum()), cn, int(on.sum()))
