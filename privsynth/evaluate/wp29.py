@@ -7,11 +7,10 @@ from; the risk is (main success - control success) / (1 - control success), with
 interval on the main success rate, and a random-guess baseline shows the attack does something.
 
 As in the paper, singling-out predicates are kept only when they single out one released record
-(multivariate conditions point towards the tail the released value lies in), they are evaluated on
-the whole training data, and the control's successes are carried to the training data's size with
-the paper's size model n w (1-w)^(n-1) (here as an exact expectation over each predicate's weight
-given its control count, instead of a curve fitted to resamples and extrapolated; see
-`expected_singles`). An earlier version subsampled the training data to the control's size
+(multivariate conditions point towards the tail the released value lies in),
+they are evaluated on the whole training data, and the control's successes are carried to the
+training data's size with the paper's size model (fitted here on the exact hypergeometric curve
+instead of resamples). An earlier version subsampled the training data to the control's size
 instead: a copy of a training record then singled it out only when that record was drawn, and a
 release identical to its training data came out at -0.07 / -0.26. Linkability counts ties (see
 `linkability`). Distances use the Gower encoding fitted on the original's ranges.
@@ -19,6 +18,7 @@ release identical to its training data came out at -0.07 / -0.26. Linkability co
 
 from __future__ import annotations
 
+import warnings
 from typing import Optional
 
 import numpy as np
@@ -99,25 +99,39 @@ def _count_singles(preds: list[list[tuple]], data: dict[str, np.ndarray], n: int
     return int((_match_counts(preds, data, n) == 1).sum())
 
 
-def expected_singles(counts: np.ndarray, n_control: int, n_target: int) -> float:
-    """Expected number of predicates that single out one record among n_target records of the control's population,
-    from each predicate's match count k in the n_control control records.
+def _singling_out_model(n: np.ndarray, w_eff: float, norm: float) -> np.ndarray:
+    """Expected predicates singling out in n records when predicate weights are uniform on [0, w_eff]: norm times the
+    integral of n w (1 - w)^(n - 1) dw (Cohen and Nissim 2020; the size model of Giomi et al. 2023)."""
+    n = np.asarray(n, dtype=float)
+    return norm * (1 - (n * w_eff + 1) * (1 - w_eff) ** n) / (n + 1)
 
-    A predicate matching a random record with probability w singles out one of n records with probability
-    n w (1 - w)^(n - 1) (Cohen and Nissim 2020, the size model of Giomi et al. 2023). With a Jeffreys prior the
-    posterior of w is Beta(k + 1/2, n_control - k + 1/2), and the expectation of that probability is exact:
-    n B(a + 1, b + n - 1) / B(a, b). Giomi et al. fit a two-parameter curve to resampled control counts and
-    extrapolate it; between 1,214 and 2,428 rows that extrapolation moved a clean release's control rate by a factor
-    0.5-1.7 from run to run, this expectation does not extrapolate a curve."""
-    from scipy.special import betaln
 
-    if len(counts) == 0:
-        return 0.0
-    if n_control == n_target:
-        return float((counts == 1).sum())
-    a = counts.astype(float) + 0.5
-    b = n_control - counts.astype(float) + 0.5
-    return float(np.exp(np.log(n_target) + betaln(a + 1, b + n_target - 1) - betaln(a, b)).sum())
+def size_correction(counts: np.ndarray, n_control: int, n_target: int) -> float:
+    """Factor that carries the control's singling-out successes from n_control records to n_target records.
+
+    `counts` are the predicates' match counts in the whole control set. The expected successes in a random
+    subsample of m control records is exact (hypergeometric: P(exactly one of a predicate's k matches drawn)); the
+    size model is fitted to that curve for m from min(1000, n) to n and evaluated at n_target (Giomi et al. 2023
+    fit the same model to resampled counts). 1 when the sizes are equal or the fit fails."""
+    from scipy.optimize import curve_fit
+    from scipy.stats import hypergeom
+
+    if n_control == n_target or n_control < 10 or len(counts) == 0:
+        return 1.0
+    sizes = np.unique(np.linspace(min(1000, n_control), n_control, 10).astype(int))
+    expected = np.array([hypergeom.pmf(1, n_control, counts, m).sum() for m in sizes])
+    if expected[-1] <= 0:
+        return 1.0
+    try:
+        w0 = 1.0 / n_control
+        norm0 = expected[-1] / max(1e-12, float(_singling_out_model(np.array([n_control]), w0, 1.0)[0]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # OptimizeWarning: no covariance needed, only the fitted curve
+            popt, _ = curve_fit(_singling_out_model, sizes, expected, p0=(w0, norm0), bounds=(0, (1, np.inf)), maxfev=5000)
+        f = lambda m: float(_singling_out_model(np.array([m]), *popt)[0])  # noqa: E731
+        return f(n_target) / f(n_control) if f(n_control) > 0 else 1.0
+    except (RuntimeError, ValueError):
+        return 1.0
 
 
 def _univariate_predicates(rel: dict[str, np.ndarray], ctx: Prepared, n: int, rng: np.random.Generator) -> list:
@@ -217,15 +231,15 @@ def singling_out(ctx: Prepared, multivariate: bool) -> TestResult:
     # main: the whole training data; control: the whole holdout, its successes carried to the training data's size
     mk = _count_singles(preds, ori, len(ori_X))
     ctl_counts = _match_counts(preds, ctl, len(ctl_X))
-    expected = expected_singles(ctl_counts, len(ctl_X), len(ori_X))
-    ck = int(round(min(len(preds), expected)))
+    corr = size_correction(ctl_counts, len(ctl_X), len(ori_X))
+    ck = int(round(min(len(preds), (ctl_counts == 1).sum() * corr)))
     base = _random_predicates(preds, ori, ctx, rng)
     bk = _count_singles(base, ori, len(ori_X))
     return _risk(id, name, measures, threat, mk, len(preds), ck, len(preds), bk, len(base), ctx,
                  {"training_records": len(ori_X), "control_records": len(ctl_X),
                   "control_successes_uncorrected": int((ctl_counts == 1).sum()),
-                  "control_successes_at_training_size": round(expected, 3),
-                  "size_correction": "expected successes among as many records as the training data, from each predicate's control count (Jeffreys posterior of its weight, singling-out probability n w (1-w)^(n-1); Cohen and Nissim 2020, Giomi et al. 2023)"})
+                  "control_size_correction": round(corr, 6),
+                  "size_correction": "control successes x f(n_train)/f(n_control), f = the singling-out size model fitted on the control (Giomi et al. 2023)"})
 
 
 def _groups(ctx: Prepared) -> Optional[tuple[list[str], list[str]]]:
