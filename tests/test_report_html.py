@@ -256,14 +256,3 @@ def test_roc_and_interval_charts_label_auc_and_threshold():
     svg = str(interval({"type": "interval", "value": 0.12, "low": 0.08, "high": 0.16, "baseline": 0.01, "threshold": 0.09}))
     assert "threshold" in svg and "#b3261e" in svg  # a value over its threshold is drawn in red
 
-
-def test_an_inconclusive_verdict_renders_with_its_title_and_conclusion():
-    from privsynth.report import render_html
-
-    ev = R.synthesis_evidence()
-    ev.evaluation.max_undetected_leak = 0.01
-    ev.evaluation.get("exact_match").minimum_detectable_leak = 0.05
-    ev = R.finalize(ev)
-    assert ev.verdict.label == "inconclusive"
-    html = render_html(ev)
-    assert "Inconclusive: cannot be called anonymous" in html and "could not see leaks below 5.00%" in html

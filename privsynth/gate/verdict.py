@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from privsynth.gate.checks import describe, interval_clear as _interval_clear, matches
+from privsynth.gate.checks import DEFAULT_MAX_UNDETECTED_LEAK, describe, detectable_leak, interval_clear as _interval_clear, matches
 from privsynth.results import (
     ColumnTreatment,
     Evidence,
@@ -201,9 +201,9 @@ def decide_verdict(evidence: Evidence) -> Verdict:
         small = (ev.distance.get("notes") or {}).get("holdout_too_small") if isinstance(ev.distance, dict) else None
         if small:
             unseen.append(VerdictReason(text=f"inconclusive: {small}", test="evaluation.rows.holdout"))
-        limit = ev.max_undetected_leak
+        limit = ev.max_undetected_leak if ev.max_undetected_leak is not None else DEFAULT_MAX_UNDETECTED_LEAK
         for t in tests:
-            mdl = t.minimum_detectable_leak
+            mdl = detectable_leak(t)
             if limit is None or mdl is None or not t.required or t.status != "pass" or mdl <= limit:
                 continue
             unseen.append(VerdictReason(
