@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.1"  # 1.1: verdict label inconclusive, TestResult.minimum_detectable_leak/power, EvaluationReport.max_undetected_leak
 
 Category = Literal[
     "direct_identifier",
@@ -153,6 +153,10 @@ class TestResult(_Model):
     comparator: Literal["<=", ">=", "<", ">", "=="] = "<="
     passed: Optional[bool] = None
     required: bool = True  # counts toward the anonymous_candidate verdict
+    # smallest leak (share of the release's rows) this test detects with probability `power` at its level;
+    # None when the test does not say (the verdict needs it <= EvaluationReport.max_undetected_leak)
+    minimum_detectable_leak: Optional[float] = None
+    power: Optional[float] = None
     reason_not_run: str = ""
     details: dict[str, Any] = Field(default_factory=dict)  # aggregates only
     charts: dict[str, Any] = Field(default_factory=dict)  # aggregate series for SVG charts
@@ -164,6 +168,9 @@ class EvaluationReport(_Model):
     rows: dict[str, int] = Field(default_factory=dict)  # original/release/holdout/control
     distance: dict[str, Any] = Field(default_factory=dict)  # backend, exact/approximate, encoding
     seed: int = 0
+    # policy evaluate.max_undetected_leak: the largest leak (share of released rows) that may go undetected
+    # for an anonymous_candidate verdict
+    max_undetected_leak: Optional[float] = None
 
     def get(self, test_id: str) -> Optional[TestResult]:
         for t in self.tests:

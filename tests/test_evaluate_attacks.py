@@ -110,3 +110,44 @@ def test_the_clean_false_alarm_rate_stays_low_over_seeds():
         rep = evaluate_release(train, clean, hold, SCAN, policy(), text_detector=lambda t: [[] for _ in t])
         fails += any(t.status == "fail" for t in rep.tests if t.family in ("similarity", "membership_inference", "outliers"))
     assert fails <= 1
+
+
+def test_an_attack_registered_in_the_membership_registry_runs_without_editing_run():
+    from privsynth.evaluate import membership
+
+    @membership.ATTACKS.register("mia.test_plugin")
+    def plugin(ctx):
+        return membership.roc_result("mia.distance", ctx, -ctx.d_members, -ctx.d_nonmembers).model_copy(update={"id": "mia.test_plugin"})
+
+    try:
+        train, hold, clean = table(600, 1), table(500, 2), table(600, 3)
+        rep = evaluate_release(train, clean, hold, SCAN, policy(), text_detector=lambda t: [[] for _ in t])
+        assert rep.get("mia.test_plugin").status == "pass"
+        assert "mia.test_plugin" in rep.get("mia.worst").details["attacks"]
+    finally:
+        membership.ATTACKS._items.pop("mia.test_plugin")
+
+
+def test_every_registered_family_runs_in_order_and_declares_its_role_and_thresholds():
+    from privsynth.evaluate.battery import load_families
+    from privsynth.policy.models import Thresholds
+
+    fams = load_families()
+    assert [f.id for f in fams][:3] == ["records", "similarity", "membership_inference"]
+    for f in fams:
+        assert f.verdict_role in ("required", "complement", "anonymized_only")
+        assert set(f.threshold_keys) <= set(Thresholds.model_fields), f.id
+
+
+@pytest.mark.parametrize("tid", ["wp29.singling_out.univariate", "wp29.singling_out.multivariate", "wp29.linkability"])
+def test_a_release_identical_to_the_training_data_scores_high_for_singling_out_and_linkability(reports, tid):
+    t = reports["copy"].get(tid)
+    assert t.value >= 0.5 and t.details["main_success_rate"] >= 0.9
+    assert 0.0 <= t.ci_low <= t.value <= t.ci_high <= 1.0
+
+
+def test_a_negative_risk_estimate_is_clipped_to_zero_and_explained(reports):
+    ts = [t for t in reports["clean"].tests if t.family == "wp29" and t.status == "pass"]
+    assert all(t.value >= 0 and t.ci_low >= 0 for t in ts)
+    neg = [t for t in ts if t.details["risk_unclipped"] < 0]
+    assert all(t.value == 0 and "clipped to 0" in t.details["negative_estimate"] for t in neg)

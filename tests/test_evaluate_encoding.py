@@ -124,7 +124,7 @@ def test_above_the_threshold_the_index_is_approximate_flagged_and_mostly_right(k
 
 
 def test_verbatim_row_lookup_is_exact_on_rows_not_just_fingerprints():
-    from privsynth.evaluate.context import row_fingerprints, rows_in
+    from privsynth.evaluate.fingerprints import row_fingerprints, rows_in
 
     rng = np.random.default_rng(5)
     base = rng.random((2000, 37)).astype(np.float32)

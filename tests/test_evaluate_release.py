@@ -152,7 +152,7 @@ def test_a_release_identical_to_the_original_is_reported_as_the_worst_case(data)
     train, holdout, _ = data
     rep = evaluate_release(train, train.copy(), holdout, SCAN, fast_policy(), text_detector=lambda t: [[] for _ in t])
     assert rep.get("exact_match").details["release_identical_to_original"] is True
-    assert rep.get("exact_match").value == pytest.approx(1.0, abs=0.01)
+    assert rep.get("exact_match").details["excess_copy_share"] == pytest.approx(1.0, abs=0.01)
     for tid in ["exact_match", "mia.worst", "dcr.share_closer_to_train", "residual_pii.values"]:
         assert rep.get(tid).status == "fail", tid
     assert rep.get("mia.distance").value == 1.0

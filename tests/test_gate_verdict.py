@@ -164,7 +164,7 @@ def test_a_passed_attack_whose_interval_crosses_the_threshold_is_inconclusive():
     ev = R.synthesis_evidence()
     _set(ev, "wp29.linkability", value=0.07, ci_low=0.03, ci_high=0.12, threshold=0.09, status="pass")
     v = decide_verdict(ev)
-    assert v.label == "personal_data"
+    assert v.label == "inconclusive"
     assert _tests_of(v) == ["wp29.linkability"] and "inconclusive" in v.reasons[0].text
 
 
@@ -190,7 +190,7 @@ def test_a_threshold_on_the_p_value_is_not_compared_with_the_interval_of_the_val
     assert decide_verdict(ev).label == "anonymous_candidate"
     t.details = {}  # without the hint the same numbers read as an interval reaching the threshold
     v = decide_verdict(ev)
-    assert v.label == "personal_data" and _tests_of(v) == ["outliers.exact_match"] and "inconclusive" in v.reasons[0].text
+    assert v.label == "inconclusive" and _tests_of(v) == ["outliers.exact_match"] and "inconclusive" in v.reasons[0].text
 
 
 def test_messages_say_when_the_threshold_applies_to_the_p_value():
@@ -203,3 +203,30 @@ def test_a_similarity_diagnostic_with_a_wide_interval_does_not_make_the_verdict_
     ev = R.synthesis_evidence()
     _set(ev, "dcr.share_closer_to_train", value=0.51, ci_low=0.42, ci_high=0.61, threshold=0.6, status="pass")
     assert decide_verdict(ev).label == "anonymous_candidate"
+
+
+def test_a_required_test_that_could_not_see_a_leak_of_the_policy_size_makes_the_verdict_inconclusive():
+    ev = R.synthesis_evidence()
+    ev.evaluation.max_undetected_leak = 0.01
+    t = ev.evaluation.get("exact_match")
+    t.minimum_detectable_leak, t.power = 0.05, 0.8
+    v = decide_verdict(ev)
+    assert v.label == "inconclusive" and _tests_of(v) == ["exact_match"]
+    assert "could not see leaks below 5.00% of the released rows" in v.reasons[0].text
+    t.minimum_detectable_leak = 0.004
+    assert decide_verdict(ev).label == "anonymous_candidate"
+
+
+def test_a_holdout_too_small_to_calibrate_the_tests_makes_the_verdict_inconclusive_and_says_why():
+    ev = R.synthesis_evidence()
+    ev.evaluation.distance.setdefault("notes", {})["holdout_too_small"] = "the holdout has 60 rows, fewer than 100"
+    v = decide_verdict(ev)
+    assert v.label == "inconclusive" and "60 rows" in v.reasons[0].text
+
+
+def test_a_failed_test_outranks_what_could_not_be_seen():
+    ev = R.synthesis_evidence()
+    ev.evaluation.max_undetected_leak = 0.01
+    ev.evaluation.get("exact_match").minimum_detectable_leak = 0.05
+    _set(ev, "wp29.linkability", value=0.5, ci_low=0.4, ci_high=0.6, threshold=0.09, status="fail")
+    assert decide_verdict(ev).label == "personal_data"

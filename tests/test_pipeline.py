@@ -57,7 +57,7 @@ def test_audit_end_to_end_writes_release_evidence_and_report_without_real_values
     ev = json.loads(res.stdout)
     assert {p.name for p in out.iterdir()} >= {"release.csv", "evidence.json", "report.html", "junit.xml"}
     assert json.loads((out / "evidence.json").read_text()) == ev
-    assert ev["schema_version"] and ev["verdict"]["label"] in ("personal_data", "pseudonymized", "anonymous_candidate")
+    assert ev["schema_version"] and ev["verdict"]["label"] in ("personal_data", "pseudonymized", "anonymous_candidate", "inconclusive")
     assert ev["gate"]["passed"] == (res.exit_code == 0)
     assert ev["inputs"][0]["sha256"] and ev["scan"]["columns"]
     texts = _outputs_text(out)

@@ -255,3 +255,4 @@ def test_roc_and_interval_charts_label_auc_and_threshold():
     assert "AUC 0.730" in str(roc({"type": "roc", "fpr": [0, 0.1, 1], "tpr": [0, 0.5, 1], "auc": 0.73}))
     svg = str(interval({"type": "interval", "value": 0.12, "low": 0.08, "high": 0.16, "baseline": 0.01, "threshold": 0.09}))
     assert "threshold" in svg and "#b3261e" in svg  # a value over its threshold is drawn in red
+

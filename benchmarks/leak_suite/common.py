@@ -160,3 +160,128 @@ def plant(release: pd.DataFrame, train: pd.DataFrame, kind: str, share: float, s
 
 LEAKS = [("copies_1pct", "copies", 0.01), ("copies_2pct", "copies", 0.02), ("near_2pct", "near", 0.02),
          ("outliers_1pct", "outliers", 0.01), ("copies_10pct", "copies", 0.10)]
+
+
+# --------------------------------------------------------------------------- issue 12: more shapes, scan-decided roles
+# Tables of other shapes, each sampled to the issue's sizes (train 2,428 / holdout 1,214 / release 2,428, or less):
+#   acs_narrow   8 columns of NIST ACS national2019, 5 integer (age, income, children, family size, education code)
+#   german_credit 10 columns, 1,000 rows (Age, Credit amount, Duration integers)
+#   fake_ids     FakeNameGenerator: record number, national ID and username (ID columns) + 8 quasi-identifiers
+#   adult_lowcard the low-cardinality Adult view above (every column a category with few levels)
+SHAPES = {
+    "acs_narrow": ("nist_acs", ["AGEP", "SEX", "MSP", "PINCP", "EDU", "NOC", "NPF", "PUMA"]),
+    "german_credit": (None, None),
+    "fake_ids": (None, ["Number", "NationalID", "Username", "Gender", "Age", "City", "State", "ZipCode", "Occupation",
+                        "CCType", "Title"]),
+    "adult_lowcard": ("adult_lowcard", None),
+}
+SAMPLE_ROWS = 3642
+ID_COLUMNS = ("Number", "NationalID", "Username")  # fake_ids: regenerated in a clean release  # 2/3 train, 1/3 holdout: the issue's 2,428 / 1,214
+
+
+def load_shape(name: str) -> pd.DataFrame:
+    base, cols = SHAPES[name]
+    if name == "german_credit":
+        p = DATA / "german_credit" / "germancredit.csv"
+        if not p.exists():
+            raise SystemExit(f"{p} not found: the leak suite needs ../shared/data (absent in a fresh clone)")
+        return pd.read_csv(p)
+    if name == "fake_ids":
+        p = DATA / "fake_identities" / "FakeNameGenerator.com_3000.csv"
+        if not p.exists():
+            raise SystemExit(f"{p} not found: the leak suite needs ../shared/data (absent in a fresh clone)")
+        df = pd.read_csv(p, encoding="utf-8-sig")
+        return df[cols]
+    df = load(base)
+    return df[cols] if cols else df
+
+
+def real_scan(df: pd.DataFrame) -> ScanResult:
+    """privsynth's own column scan (what a user gets), not the dataset's documented roles."""
+    from privsynth.detect import scan_table
+    from privsynth.policy.models import Policy
+
+    return scan_table(df, Policy())
+
+
+def split_sample(df: pd.DataFrame, seed: int, n: int = SAMPLE_ROWS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Up to n rows drawn per seed, 2/3 train and 1/3 holdout."""
+    rng = np.random.default_rng([seed, 7])
+    perm = rng.permutation(len(df))[: min(n, len(df))]
+    n_t = int(round(len(perm) * 2 / 3))
+    return df.iloc[perm[:n_t]].reset_index(drop=True), df.iloc[perm[n_t:]].reset_index(drop=True)
+
+
+def generate(train: pd.DataFrame, generator: str, seed: int) -> pd.DataFrame:
+    """Clean release, as many rows as train: `gc` = GaussianCopula on train; `gc_small` = GaussianCopula fitted on a
+    300-row sample of train (a second, noisier generator)."""
+    ids = [c for c in ID_COLUMNS if c in train.columns]
+    if ids:
+        # as privsynth synthesize does: identifiers are regenerated, never learned (SDV fitted on them samples real
+        # national IDs and usernames, which is a leak, not a clean release)
+        rest = generate(train.drop(columns=ids), generator, seed)
+        rng = np.random.default_rng([seed, 17])
+        for c in ids:
+            if pd.api.types.is_numeric_dtype(train[c]):
+                rest[c] = rng.integers(int(train[c].min()), int(train[c].max()) + 1, len(rest))
+            else:
+                rest[c] = [f"gen{seed}-{i:06d}" for i in rng.permutation(len(rest))]
+        return rest[train.columns]
+    if generator == "gc":
+        return clean_release(train, seed)[0]
+    if generator == "gc_small":
+        small = train.sample(n=min(300, len(train)), random_state=seed).reset_index(drop=True)
+        return clean_release(small, seed, n=len(train))[0]
+    raise SystemExit(f"unknown generator {generator}")
+
+
+def rare_rows(train: pd.DataFrame, qis: list[str], k: int, seed: int) -> np.ndarray:
+    """Indices of up to k training records unique on the quasi-identifiers (the records whose release harms most)."""
+    key = pd.util.hash_pandas_object(train[qis].astype(str), index=False)
+    unique = np.flatnonzero(key.map(key.value_counts()).to_numpy() == 1)
+    rng = np.random.default_rng([seed, 13])
+    return rng.choice(unique, size=min(k, len(unique)), replace=False) if len(unique) else unique
+
+
+def plant_records(release: pd.DataFrame, train: pd.DataFrame, kind: str, share: float, seed: int, qis: list[str],
+                  columns: list[str]) -> tuple[pd.DataFrame, int]:
+    """Replace `share` of the release's rows by leaked training records. Kinds: copies (verbatim), rare (verbatim
+    copies of records unique on the quasi-identifiers), near (numbers jittered by +-2%, rounded when integral),
+    outliers (verbatim copies of the most outlying records), near_cat (verbatim but one categorical value changed
+    to another value of the column). Returns the release and the number of planted rows."""
+    rng = np.random.default_rng([seed, 99, int(share * 1000), sum(map(ord, kind))])
+    k = max(1, int(round(share * len(release))))
+    if kind == "rare":
+        src = rare_rows(train, qis, k, seed)
+    elif kind == "outliers":
+        src = outlying_rows(train, columns, share, seed)[:k]
+    else:
+        src = rng.choice(len(train), size=k, replace=False)
+    k = len(src)
+    rows = train.iloc[src].reset_index(drop=True).copy()
+    if kind == "near":
+        for c in _numeric_cols(rows):
+            x = rows[c].astype(float)
+            j = x * (1 + rng.uniform(-0.02, 0.02, size=len(x)))
+            if (train[c].dropna() % 1 == 0).all():
+                j = j.round()
+            rows[c] = j
+    if kind == "near_cat":
+        cats = [c for c in rows.columns if c not in _numeric_cols(rows) and train[c].nunique() > 1]
+        for i in range(len(rows)):
+            c = cats[rng.integers(len(cats))]
+            levels = [v for v in train[c].dropna().unique() if v != rows.at[i, c]]
+            rows.at[i, c] = levels[rng.integers(len(levels))]
+    out = release.copy().astype(object)
+    slots = rng.choice(len(release), size=k, replace=False)
+    out.iloc[slots] = rows[out.columns].to_numpy(dtype=object)
+    for c in out.columns:
+        try:
+            out[c] = out[c].astype(release[c].dtype)
+        except (TypeError, ValueError):
+            out[c] = pd.to_numeric(out[c], errors="ignore") if pd.api.types.is_numeric_dtype(release[c]) else out[c]
+    return out, k
+
+
+RECORD_LEAKS = [("copies_1pct", "copies", 0.01), ("rare_1pct", "rare", 0.01), ("near_2pct", "near", 0.02),
+                ("outliers_1pct", "outliers", 0.01), ("near_cat_1pct", "near_cat", 0.01)]

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import stats as st
 from benchmarks.leak_suite.common import load, scan_for, split, clean_release, plant
 from privsynth.evaluate.encoding import GowerEncoder
-from privsynth.evaluate.context import row_fingerprints, rows_in
+from privsynth.evaluate.fingerprints import row_fingerprints, rows_in
 name = sys.argv[1]; seeds = range(int(sys.argv[2]), int(sys.argv[3]))
 df = load(name); scan = scan_for(name, df)
 cols = [c for c in df.columns if c in scan.names("quasi_identifier", "sensitive")]

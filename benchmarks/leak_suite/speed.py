@@ -81,8 +81,8 @@ def synthetic_table(n: int, seed: int, cols: int = 20) -> pd.DataFrame:
 
 
 def scaling(args) -> None:
-    from privsynth.evaluate.context import EvalContext
-    from privsynth.evaluate.core import evaluate_release  # noqa: F401  (import cost outside timing)
+    from privsynth.evaluate.prepared import Prepared
+    from privsynth.evaluate.battery import evaluate_release  # noqa: F401  (import cost outside timing)
     from privsynth.evaluate.encoding import GowerEncoder
     from privsynth.evaluate import membership, similarity
     from privsynth.policy.models import Policy
@@ -99,7 +99,7 @@ def scaling(args) -> None:
         ctl, ev = hold.iloc[perm[: len(hold) // 2]], hold.iloc[perm[len(hold) // 2 :]]
         t0 = time.perf_counter()
         enc = GowerEncoder.fit(train, cols, [release, hold])
-        ctx = EvalContext(policy=pol, scan=scan, columns=cols, enc=enc, original=train, release=release,
+        ctx = Prepared(policy=pol, scan=scan, columns=cols, enc=enc, original=train, release=release,
                           holdout_eval=ev.reset_index(drop=True), control=ctl.reset_index(drop=True))
         _ = ctx.X_train, ctx.X_release, ctx.X_holdout, ctx.X_control
         t_enc = time.perf_counter() - t0

@@ -5,6 +5,6 @@ treatments=None, release_kind="synthetic", text_detector=None) -> EvaluationRepo
 See docs/evaluate.md for every test.
 """
 
-from privsynth.evaluate.core import evaluate_release
+from privsynth.evaluate.battery import evaluate_release
 
 __all__ = ["evaluate_release"]

@@ -14,8 +14,9 @@ import pandas as pd
 
 from privsynth import entities as E
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish
+from privsynth.evaluate.prepared import Prepared, finish
 from privsynth.matching import cell_candidates, normalize
+from privsynth.evaluate.families import Family, register
 from privsynth.results import Span, TestResult
 
 FAMILY = "residual_pii"
@@ -46,6 +47,15 @@ def _values(df: pd.DataFrame, col: str) -> set[str]:
     return {x for x in (normalize(v) for v in pd.unique(df[col].dropna())) if len(x) >= MIN_LEN}
 
 
+def _short_numbers(vals: set[str]) -> bool:
+    """A column of short numbers (>= 90% of its values are at most 6 digits: record numbers, counters). A generator
+    reproduces such values by chance (a clean release's record numbers fall in the same range), so they are compared
+    with the holdout's rate like common words, not counted one by one."""
+    if not vals:
+        return False
+    return sum(v.isdigit() and len(v) <= 6 for v in vals) >= 0.9 * len(vals)
+
+
 def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
     hit: set[str] = set()
     if not targets:
@@ -58,12 +68,12 @@ def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
     return hit
 
 
-def _entity(ctx: EvalContext, col: str) -> str:
+def _entity(ctx: Prepared, col: str) -> str:
     cs = ctx.scan.by_name().get(col)
     return (cs.entity_type or "") if cs else ""
 
 
-def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestResult:
+def values_test(ctx: Prepared, holdout_full: Optional[pd.DataFrame]) -> TestResult:
     ids = [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]
     if not ids:
         return finish(TestResult(id="residual_pii.values", family=FAMILY, **TEXTS["residual_pii.values"], value=0.0,
@@ -78,7 +88,7 @@ def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestR
             s = {normalize(v) for v in pd.unique(ctx.original[c].dropna()) if len(str(v).split()) >= 2}
             strong |= {x for x in s if len(x) >= MIN_LEN}
             weak |= vals - s
-        elif et in WEAK_TYPES:
+        elif et in WEAK_TYPES or _short_numbers(vals):
             weak |= vals
         else:
             strong |= vals
@@ -93,7 +103,7 @@ def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestR
     if weak and holdout_full is not None and all(c in holdout_full.columns for c in ids):
         hw = set()
         for c in ids:
-            if _entity(ctx, c) in WEAK_TYPES or _entity(ctx, c) == E.PERSON.name:
+            if _entity(ctx, c) in WEAK_TYPES or _entity(ctx, c) == E.PERSON.name or _short_numbers(_values(ctx.original, c)):
                 hw |= _values(holdout_full, c)
         hw -= weak  # values present in both real tables say nothing
         only_t = weak - {x for c in ids for x in _values(holdout_full, c)}
@@ -112,7 +122,7 @@ def values_test(ctx: EvalContext, holdout_full: Optional[pd.DataFrame]) -> TestR
                              passed=passed, details=det))
 
 
-def text_test(ctx: EvalContext, text_detector: Optional[Callable[[list[str]], list[list[Span]]]],
+def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[list[Span]]]],
               max_texts: int = 2000) -> TestResult:
     cols = [c for c in ctx.names("free_text") if c in ctx.release.columns]
     extra = [c for c in ctx.release.columns if c not in ctx.scan.by_name() and ctx.release[c].dtype == object
@@ -149,5 +159,17 @@ def text_test(ctx: EvalContext, text_detector: Optional[Callable[[list[str]], li
                              details={"text_columns": cols, "texts_scanned": n_texts, "spans_by_type": counts}))
 
 
-def run(ctx: EvalContext, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:
+def run(ctx: Prepared, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:
     return [values_test(ctx, holdout_full), text_test(ctx, text_detector)]
+
+
+@register
+class ResidualPII(Family):
+    id = "residual_pii"
+    title = "Residual direct identifiers"
+    verdict_role = "required"
+    threshold_keys = ('residual_pii_max',)
+    order = 60
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared, prepared.holdout_table, prepared.text_detector)

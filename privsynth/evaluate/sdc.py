@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from privsynth.evaluate.context import EvalContext, finish
+from privsynth.evaluate.prepared import Prepared, finish
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 FAMILY = "sdc"
@@ -67,7 +68,7 @@ def _emd(df: pd.DataFrame, key: pd.Series, col: str) -> float:
     return float((0.5 * np.abs(P - Q).sum(axis=1)).max())
 
 
-def run(ctx: EvalContext) -> list[TestResult]:
+def run(ctx: Prepared) -> list[TestResult]:
     ids = list(TEXTS)
     if ctx.release_kind != "anonymized":
         # not applicable (rather than missing evidence): does not count toward the verdict
@@ -124,3 +125,15 @@ def run(ctx: EvalContext) -> list[TestResult]:
                          passed=float(jr.max()) <= th.prosecutor_risk_max,
                          details={"max": round(float(jr.max()), 6), "mean": round(float(jr.mean()), 6), "note": note})))
     return out
+
+
+@register
+class DisclosureControl(Family):
+    id = "sdc"
+    title = "Classical statistical disclosure control"
+    verdict_role = "anonymized_only"
+    threshold_keys = ('k_min', 'l_min', 't_max', 'unique_share_max', 'prosecutor_risk_max')
+    order = 50
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared)

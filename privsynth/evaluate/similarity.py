@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from privsynth.evaluate import stats
-from privsynth.evaluate.context import EvalContext, finish, multiplicity, rows_in
+from privsynth.evaluate.fingerprints import multiplicity, rows_in
+from privsynth.evaluate.prepared import Prepared, finish
+from privsynth.evaluate.families import Family, register
 from privsynth.results import TestResult
 
 FAMILY = "similarity"
@@ -36,13 +38,13 @@ TEXTS = {
     ),
     "dcr.p5_ratio": dict(
         name="Near copies within a calibrated radius (5th-percentile distance ratio)",
-        measures="Value: the 5th percentile of training records' distances to the release divided by the same for holdout records (1 = no difference). The test counts training vs holdout records within radii set at the 1st and 5th percentile of all real records' distances (radius calibrated without labels), Fisher exact test, Bonferroni over radii.",
-        how_to_read="A ratio below 1 with p below alpha means training records have close (not necessarily identical) copies in the release: near copies, jittered records.",
+        measures="Value = p-value. The test counts training vs holdout records within radii set at the 1st and 5th percentile of all real records' distances (radius calibrated without labels), one-sided Fisher exact test, Bonferroni over radii. Details: the 5th percentile of training records' distances to the release divided by the same for holdout records (1 = no difference).",
+        how_to_read="p below alpha (a ratio below 1) means training records have close (not necessarily identical) copies in the release: near copies, jittered records.",
         threat_model="An attacker who searches the release around a known person's record.",
     ),
     "dcr.nndr": dict(
         name="Nearest-neighbour distance ratio",
-        measures="For each released record the ratio of the distances to its first and second closest real records; among released records that sit clearly closer to one real record than to any other (ratio <= 0.5), the share whose nearest record is a training record, corrected to equal set sizes.",
+        measures="For each released record the ratio of the distances to its first and second closest real records; among released records that sit clearly closer to one real record than to any other (ratio <= 0.5), the share whose nearest record is a training record (corrected to equal set sizes in the details); value = one-sided p-value.",
         how_to_read="0.5 means released records that isolate one real record isolate training and holdout records alike. Significantly more training records (p below alpha) means the release pins individual training records.",
         threat_model="An attacker who uses a released record to single out its closest real person.",
     ),
@@ -57,7 +59,7 @@ def _t(id: str, **kw) -> TestResult:
     return TestResult(id=id, family=FAMILY, **TEXTS[id], **kw)
 
 
-def exact_match(ctx: EvalContext) -> TestResult:
+def exact_match(ctx: Prepared) -> TestResult:
     keys_t = ctx.keys_train
     copied_t = ctx.in_release(ctx.X_train, keys_t)
     # share of release rows that are copies of some original row (aggregate only)
@@ -80,13 +82,14 @@ def exact_match(ctx: EvalContext) -> TestResult:
             return finish(t)
         t = _t("exact_match", status="not_run", reason_not_run=NEED_HOLDOUT, details=details)
         return t
-    keys_h = ctx.keys_holdout
-    copied_h = ctx.in_release(ctx.X_holdout, keys_h)
+    # the whole holdout is the non-member reference of the copy tests (the WP29 control part is not set aside)
+    keys_h = ctx.keys_holdout_full
+    copied_h = ctx.in_release(ctx.X_holdout_full, keys_h)
     n_t, n_h = len(keys_t), len(keys_h)
     x, y = int(copied_t.sum()), int(copied_h.sum())
     p_all = stats.fisher_greater(x, n_t, y, n_h)
     # rarity: records unique among all real records on the evaluated columns
-    unique = multiplicity(np.concatenate([ctx.keys_train, ctx.keys_holdout])) == 1
+    unique = multiplicity(np.concatenate([ctx.keys_train, keys_h])) == 1
     u_t, u_h = unique[:n_t], unique[n_t:]
     xu, yu = int((copied_t & u_t).sum()), int((copied_h & u_h).sum())
     p_rare = stats.fisher_greater(xu, int(u_t.sum()), yu, int(u_h.sum()))
@@ -112,15 +115,20 @@ def exact_match(ctx: EvalContext) -> TestResult:
         "minimum_detectable_excess_copy_share": round(mde, 6),
         "minimum_detectable_leak_share_of_release": round(min(1.0, mde * n_t / (n_r * max(1e-9, 1 - y / n_h))), 6),
     })
-    t = _t("exact_match", value=excess, ci_low=lo - y / n_h, ci_high=hi - y / n_h, p_value=p,
-           threshold=ctx.alpha, comparator=">=", passed=(p >= ctx.alpha) and not identical, details=details)
+    details.update({"excess_copy_share": round(excess, 6),
+                    "excess_copy_share_interval_95": [round(lo - y / n_h, 6), round(hi - y / n_h, 6)],
+                    "test": "one-sided Fisher exact tests on all records and on records unique among all real records",
+                    "multiple_testing_correction": "Bonferroni over the 2 p-values (all records, unique records)"})
+    # value, comparator and threshold are one quantity: the p-value against alpha
+    t = _t("exact_match", value=p, p_value=p, threshold=ctx.alpha, comparator=">=",
+           passed=(p >= ctx.alpha) and not identical, details=details)
     t.charts = {"copy_share": stats.interval_chart(x / n_t, lo, hi, y / n_h, None)}
     if identical:
         t.details["explanation"] = IDENTICAL
     return finish(t)
 
 
-def share_closer(ctx: EvalContext) -> TestResult:
+def share_closer(ctx: Prepared) -> TestResult:
     if not ctx.has_holdout:
         return _t("dcr.share_closer_to_train", status="not_run", reason_not_run=NEED_HOLDOUT)
     P = ctx.pool
@@ -158,7 +166,7 @@ def _correct(share: float, p0: float) -> float:
     return float(a / (a + b)) if a + b > 0 else 0.5
 
 
-def p5_ratio(ctx: EvalContext) -> TestResult:
+def p5_ratio(ctx: Prepared) -> TestResult:
     if not ctx.has_holdout:
         return _t("dcr.p5_ratio", status="not_run", reason_not_run=NEED_HOLDOUT)
     dm, dn = ctx.d_members, ctx.d_nonmembers
@@ -184,10 +192,19 @@ def p5_ratio(ctx: EvalContext) -> TestResult:
     boots = np.array(boots, dtype=float)
     boots = boots[np.isfinite(boots)]
     lo, hi = (float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))) if len(boots) else (None, None)
-    t = _t("dcr.p5_ratio", value=ratio if np.isfinite(ratio) else None, ci_low=lo, ci_high=hi, p_value=p,
-           threshold=ctx.alpha, comparator=">=", passed=p >= ctx.alpha,
-           details={"radii": radii_info, "train_records": len(dm), "holdout_records": len(dn),
-                    "threshold_applies_to": "p_value (fails when p_value < threshold = alpha)"})
+    radii = [float(np.quantile(pooled, q)) for q in (0.01, 0.05)]
+    det = {"p5_ratio": None if not np.isfinite(ratio) else round(ratio, 6),
+           "p5_ratio_interval_95": [lo, hi], "radii": radii_info, "train_records": len(dm), "holdout_records": len(dn),
+           "test": "one-sided Fisher exact test per radius", "multiple_testing_correction": "Bonferroni over the 2 radii",
+           "threshold_applies_to": "p_value (fails when p_value < threshold = alpha)", "radius_degenerate": False}
+    if radii[0] == 0 or radii[0] == radii[1]:
+        # more than 1% (or 5%) of real records have a chance verbatim copy: the radius is 0 and this test repeats the
+        # exact-copy test instead of seeing near copies -- said, not passed silently
+        det["radius_degenerate"] = True
+        det["degenerate_note"] = (f"radius at the 1st percentile = {radii[0]:.4g}, at the 5th = {radii[1]:.4g}: more real "
+                                  "records than that quantile have a chance verbatim copy, so this test sees only exact "
+                                  "copies (dcr.near_records looks past them)")
+    t = _t("dcr.p5_ratio", value=p, p_value=p, threshold=ctx.alpha, comparator=">=", passed=p >= ctx.alpha, details=det)
     hi_edge = float(np.quantile(pooled, 0.99)) if len(pooled) else 1.0
     t.charts = {"distance_to_release": stats.histogram(
         {"training records": dm, "holdout records": dn}, upper=hi_edge or 1.0,
@@ -195,7 +212,7 @@ def p5_ratio(ctx: EvalContext) -> TestResult:
     return finish(t)
 
 
-def nndr(ctx: EvalContext) -> TestResult:
+def nndr(ctx: Prepared) -> TestResult:
     if not ctx.has_holdout:
         return _t("dcr.nndr", status="not_run", reason_not_run=NEED_HOLDOUT)
     P = ctx.pool
@@ -207,14 +224,15 @@ def nndr(ctx: EvalContext) -> TestResult:
     ratio = np.where(np.isfinite(ratio), ratio, 1.0)
     sel = ratio <= 0.5
     if sel.sum() == 0:
-        t = _t("dcr.nndr", value=0.5, p_value=1.0, threshold=ctx.alpha, comparator=">=", passed=True,
+        t = _t("dcr.nndr", value=1.0, p_value=1.0, threshold=ctx.alpha, comparator=">=", passed=True,
                details={"isolating_release_records": 0, "median_nndr": round(float(np.median(ratio)), 6),
                         "threshold_applies_to": "p_value (fails when p_value < threshold = alpha)"})
         return finish(t)
     labs = lab[i[sel, 0]].astype(float)
     share, p = stats.cluster_binomial_greater(labs, i[sel, 0], p0)
-    t = _t("dcr.nndr", value=_correct(share, p0), p_value=p, threshold=ctx.alpha, comparator=">=", passed=p >= ctx.alpha,
+    t = _t("dcr.nndr", value=p, p_value=p, threshold=ctx.alpha, comparator=">=", passed=p >= ctx.alpha,
            details={"isolating_release_records": int(sel.sum()), "raw_share": round(share, 6),
+                    "train_share_corrected": round(_correct(share, p0), 6),
                     "expected_share_if_no_leak": round(p0, 6), "median_nndr": round(float(np.median(ratio)), 6),
                     "threshold_applies_to": "p_value (fails when p_value < threshold = alpha)"})
     t.charts = {"nndr": stats.histogram({"released records": ratio}, bins=20, upper=1.0,
@@ -222,5 +240,17 @@ def nndr(ctx: EvalContext) -> TestResult:
     return finish(t)
 
 
-def run(ctx: EvalContext) -> list[TestResult]:
+def run(ctx: Prepared) -> list[TestResult]:
     return [exact_match(ctx), share_closer(ctx), p5_ratio(ctx), nndr(ctx)]
+
+
+@register
+class Similarity(Family):
+    id = "similarity"
+    title = "Copies and closeness on the evaluated columns"
+    verdict_role = "required"
+    threshold_keys = ('alpha', 'dcr_share_max')
+    order = 20
+
+    def run(self, prepared: Prepared) -> list[TestResult]:
+        return run(prepared)

@@ -166,3 +166,50 @@ def interval_chart(value: Optional[float], low: Optional[float], high: Optional[
     f = lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), 6)
     return {"type": "interval", "value": f(value), "low": f(low), "high": f(high), "baseline": f(baseline),
             "threshold": f(threshold)}
+
+
+def fisher_critical_count(n_x: int, y: int, n_y: int, alpha: float) -> Optional[int]:
+    """Smallest x whose one-sided Fisher p-value (x of n_x against y of n_y) is below alpha; None when no x <= n_x is."""
+    if n_x <= 0 or n_y <= 0:
+        return None
+    if fisher_greater(n_x, n_x, y, n_y) >= alpha:
+        return None
+    lo, hi = 0, n_x  # p(x) decreases with x: binary search
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fisher_greater(mid, n_x, y, n_y) < alpha:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def minimum_detectable_count(n_x: int, y: int, n_y: int, alpha: float, power: float = 0.8) -> Optional[int]:
+    """Smallest number L of planted records (each adding one hit among the n_x tested records, on top of hits at
+    the chance rate y/n_y seen among the n_y reference records) that a one-sided Fisher test at level alpha
+    detects with probability >= power, conditional on the reference count y.
+
+    Chance hits among the other n_x - L records are Binomial(n_x - L, y/n_y); the test detects when the total
+    reaches `fisher_critical_count`. None when even n_x planted records would not be detected.
+    """
+    xc = fisher_critical_count(n_x, y, n_y, alpha)
+    if xc is None:
+        return None
+    p0 = min(max(y / n_y, 0.0), 1.0)
+
+    def pw(L: int) -> float:
+        need = xc - L
+        if need <= 0:
+            return 1.0
+        return float(sps.binom.sf(need - 1, n_x - L, p0))
+
+    if pw(n_x) < power:
+        return None
+    lo, hi = 0, n_x
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pw(mid) >= power:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo

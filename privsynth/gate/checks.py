@@ -159,7 +159,10 @@ DEFAULT_MAX_UNDETECTED_LEAK = 0.01  # 1% of release rows, until the policy names
 
 
 def detectable_leak(t: TestResult) -> Optional[float]:
-    """The smallest leak (share of release rows) the test reports it could detect, or None."""
+    """The smallest leak (share of release rows) the test reports it could detect, or None: the typed
+    `TestResult.minimum_detectable_leak` (schema 1.1) first, else one of DETECTABLE_LEAK_KEYS in the details."""
+    if t.minimum_detectable_leak is not None and math.isfinite(t.minimum_detectable_leak):
+        return float(t.minimum_detectable_leak)
     if not isinstance(t.details, dict):
         return None
     for k in DETECTABLE_LEAK_KEYS:

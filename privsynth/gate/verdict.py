@@ -13,6 +13,13 @@ Rules, in order (docs/report.md explains them for users):
    interval of each required attack (not of the similarity diagnostics) under its threshold.
    Never from similarity metrics alone.
 4. otherwise personal_data, because the required tests could not run (or were inconclusive).
+5. inconclusive when every required test ran and passed but some could not have seen a leak of the
+   policy's size: a required test's `minimum_detectable_leak` (share of released rows detected with
+   its stated power) exceeds `evaluation.max_undetected_leak` (policy `evaluate.max_undetected_leak`,
+   default 0.01), or the holdout was too small to calibrate the tests (`evaluation.distance.notes.
+   holdout_too_small`, fewer than 100 rows), or a required attack passed on its point estimate but its
+   interval reaches the threshold. "Cannot be called anonymous: the tests could not see
+   leaks below X%." Release presets do not pass it.
 
 Every reason names the test id (or the `scan.<column>` / `transform.<column>` record) behind it.
 """
@@ -21,7 +28,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from privsynth.gate.checks import describe, interval_clear as _interval_clear, matches
+from privsynth.gate.checks import DEFAULT_MAX_UNDETECTED_LEAK, describe, detectable_leak, interval_clear as _interval_clear, matches
 from privsynth.results import (
     ColumnTreatment,
     Evidence,
@@ -104,6 +111,7 @@ def decide_verdict(evidence: Evidence) -> Verdict:
     pseudo: list[VerdictReason] = []
     blockers: list[VerdictReason] = []
     passed_required: list[VerdictReason] = []
+    unclear: list[VerdictReason] = []  # passed, but the interval reaches the threshold: inconclusive (rule 5)
 
     # 1a. direct identifiers left untreated. Without a recorded treatment (a release made
     # elsewhere and only evaluated here) a passed residual_pii.values test is the evidence that
@@ -180,12 +188,30 @@ def decide_verdict(evidence: Evidence) -> Verdict:
                     blockers.append(VerdictReason(text=f"required test failed: {t.name}, {describe(t)}", test=t.id))
             elif t.status == "pass":
                 if _is_attack(t.id) and t.family != "similarity" and not _is_similarity(t.id) and not _interval_clear(t):
-                    blockers.append(VerdictReason(
+                    unclear.append(VerdictReason(
                         text=f"inconclusive: {t.name} passed on its point estimate but its interval reaches the threshold ({describe(t)})",
                         test=t.id,
                     ))
                 elif _is_attack(t.id) and t.family != "similarity":
                     passed_required.append(VerdictReason(text=f"{t.name} passed: {describe(t)}", test=t.id))
+
+    # 5. what the tests could not see
+    unseen: list[VerdictReason] = list(unclear)
+    if ev is not None:
+        small = (ev.distance.get("notes") or {}).get("holdout_too_small") if isinstance(ev.distance, dict) else None
+        if small:
+            unseen.append(VerdictReason(text=f"inconclusive: {small}", test="evaluation.rows.holdout"))
+        limit = ev.max_undetected_leak if ev.max_undetected_leak is not None else DEFAULT_MAX_UNDETECTED_LEAK
+        for t in tests:
+            mdl = detectable_leak(t)
+            if limit is None or mdl is None or not t.required or t.status != "pass" or mdl <= limit:
+                continue
+            unseen.append(VerdictReason(
+                text=(f"inconclusive: {t.name} could not see leaks below {mdl:.2%} of the released rows "
+                      f"(detected with power {t.power if t.power is not None else 'unknown'}); the policy allows "
+                      f"{limit:.2%} to go undetected (evaluate.max_undetected_leak)"),
+                test=t.id,
+            ))
 
     not_run = [t.id for t in tests if t.status == "not_run"]
     threat = _threat_model(ev)
@@ -199,4 +225,6 @@ def decide_verdict(evidence: Evidence) -> Verdict:
         return Verdict(label="pseudonymized", reasons=pseudo, threat_model=threat, tests_not_run=not_run)
     if blockers:
         return Verdict(label="personal_data", reasons=blockers, threat_model=threat, tests_not_run=not_run)
+    if unseen:
+        return Verdict(label="inconclusive", reasons=unseen, threat_model=threat, tests_not_run=not_run)
     return Verdict(label="anonymous_candidate", reasons=passed_required, threat_model=threat, tests_not_run=not_run)

@@ -158,6 +158,11 @@ class EvaluateSettings(_Strict):
     wp29_attacks: int = Field(2000, ge=10)  # attacks (predicates / targets) per WP29 test
     outlier_fraction: float = Field(0.01, gt=0.0, le=0.5)  # share of training records treated as outliers
     threads: Optional[int] = Field(None, ge=1)  # FAISS threads (None: library default)
+    # largest leak (share of released rows) the tests may be unable to detect for an anonymous_candidate verdict;
+    # above it the verdict is inconclusive (docs/evaluate.md)
+    max_undetected_leak: float = Field(0.01, gt=0.0, le=1.0)
+    # a record is rare when at most this many real records share its quasi-identifier values (exact_match.rare_records)
+    rare_class_max: int = Field(2, ge=1)
     thresholds: Thresholds = Field(default_factory=Thresholds)
 
 

@@ -57,9 +57,10 @@ FAMILY_TITLES = {
     "wp29": "WP29 attacks (singling out, linkability, inference)",
     "similarity": "Similarity diagnostics",
     "outliers": "Outliers",
+    "records": "Whole records (every shared column)",
     "sdc": "Classical disclosure control",
 }
-FAMILY_ORDER = ["residual_pii", "membership_inference", "wp29", "outliers", "similarity", "sdc"]
+FAMILY_ORDER = ["residual_pii", "records", "membership_inference", "wp29", "outliers", "similarity", "sdc"]
 STATUS_TITLES = {"pass": "pass", "fail": "FAIL", "not_run": "not run", "info": "info", "inconclusive": "inconclusive", "not_applicable": "not applicable"}
 DECISIONS = [("approve", "Approve"), ("approve_with_conditions", "Approve with conditions"), ("reject", "Reject")]
 

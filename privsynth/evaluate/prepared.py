@@ -1,4 +1,4 @@
-"""Shared preparation for every test: columns, one encoding, splits, samples and cached searches.
+"""The tables every test works on, prepared once: one encoding, splits, samples and cached searches.
 
 Nothing in here leaves the process: per-record distances live only in memory and only aggregates
 are put into the TestResults.
@@ -14,69 +14,10 @@ import numpy as np
 import pandas as pd
 
 from privsynth.evaluate.encoding import GowerEncoder
+from privsynth.evaluate.fingerprints import RowLookup, row_fingerprints
 from privsynth.evaluate.neighbors import NeighborIndex
 from privsynth.policy.models import Policy, Thresholds
 from privsynth.results import ScanResult, TestResult
-
-
-_FP_WORDS = np.random.default_rng(20261127).integers(1, 2**63, size=(2, 4096), dtype=np.uint64) | np.uint64(1)
-
-
-def row_fingerprints(X: np.ndarray, chunk: int = 65536) -> np.ndarray:
-    """A 16-byte fingerprint per encoded row (two 64-bit multiply-add hashes of its float32 bit patterns),
-    as a compact, sortable stand-in for the row itself; `rows_in` confirms every match on the rows."""
-    n = len(X)
-    out = np.zeros((n, 2), dtype=np.uint64)
-    if n == 0:
-        return out.view(np.dtype((np.void, 16))).ravel()
-    X = np.ascontiguousarray(X, dtype=np.float32)
-    words = X.view(np.uint32)
-    d = words.shape[1]
-    if d > _FP_WORDS.shape[1]:
-        mult = np.random.default_rng(d).integers(1, 2**63, size=(2, d), dtype=np.uint64) | np.uint64(1)
-    else:
-        mult = _FP_WORDS[:, :d]
-    with np.errstate(over="ignore"):
-        for s in range(0, n, chunk):
-            w = words[s : s + chunk].astype(np.uint64)
-            w += np.uint64(0x9E3779B97F4A7C15)  # so that zero words still contribute
-            out[s : s + chunk, 0] = (w * mult[0]).sum(axis=1)
-            out[s : s + chunk, 1] = ((w ^ np.uint64(0xBF58476D1CE4E5B9)) * mult[1]).sum(axis=1)
-    return out.view(np.dtype((np.void, 16))).ravel()
-
-
-class RowLookup:
-    """Exact lookup of encoded rows in a table: fingerprints sorted once, every hit confirmed on the rows."""
-
-    def __init__(self, Xb: np.ndarray, keys_b: np.ndarray) -> None:
-        self.Xb = Xb
-        self.order = np.argsort(keys_b, kind="stable")
-        self.sorted = keys_b[self.order]
-
-    def contains(self, Xq: np.ndarray, keys_q: np.ndarray) -> np.ndarray:
-        """Whether each row of Xq equals some row of the table."""
-        if len(Xq) == 0 or len(self.sorted) == 0:
-            return np.zeros(len(Xq), dtype=bool)
-        pos = np.clip(np.searchsorted(self.sorted, keys_q), 0, len(self.sorted) - 1)
-        hit = self.sorted[pos] == keys_q
-        idx = np.flatnonzero(hit)
-        if len(idx):
-            same = (Xq[idx] == self.Xb[self.order[pos[idx]]]).all(axis=1)
-            hit[idx[~same]] = False
-        return hit
-
-
-def rows_in(Xq: np.ndarray, keys_q: np.ndarray, Xb: np.ndarray, keys_b: np.ndarray) -> np.ndarray:
-    """Exact: whether each row of Xq equals some row of Xb (fingerprint lookup, then the rows compared)."""
-    return RowLookup(Xb, keys_b).contains(Xq, keys_q)
-
-
-def multiplicity(keys: np.ndarray) -> np.ndarray:
-    """For each row, how many rows of the same table share its fingerprint (its encoded row)."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype=np.int64)
-    _, inv, cnt = np.unique(keys, return_inverse=True, return_counts=True)
-    return cnt[inv.ravel()]
 
 
 def not_run(id: str, name: str, family: str, reason: str, **texts: str) -> TestResult:
@@ -95,7 +36,7 @@ def finish(t: TestResult) -> TestResult:
 
 
 @dataclass
-class EvalContext:
+class Prepared:
     policy: Policy
     scan: ScanResult
     columns: list[str]
@@ -106,6 +47,9 @@ class EvalContext:
     control: Optional[pd.DataFrame]  # WP29 control set, also the attacker's reference data
     release_kind: str = "synthetic"
     seed: int = 0
+    holdout_table: Optional[pd.DataFrame] = None  # the whole holdout as given (residual-PII rates)
+    records: Any = None  # records.RecordTables: the three tables over every shared column
+    text_detector: Optional[Callable[[list[str]], list]] = None  # free-text PII detector (residual_pii.text)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -152,6 +96,16 @@ class EvalContext:
         if self.control is None or len(self.control) == 0:
             return np.zeros((0, self.enc.dim), np.float32)
         return self.enc.transform(self.control, "holdout")
+
+    @cached_property
+    def X_holdout_full(self) -> np.ndarray:
+        """The whole holdout (evaluation and control parts): the non-member reference of the copy tests."""
+        parts = [X for X in (self.X_holdout, self.X_control) if len(X)]
+        return np.vstack(parts) if parts else np.zeros((0, self.enc.dim), np.float32)
+
+    @cached_property
+    def keys_holdout_full(self) -> np.ndarray:
+        return row_fingerprints(self.X_holdout_full)
 
     @cached_property
     def keys_train(self) -> np.ndarray:

@@ -3,6 +3,8 @@ residual PII, outliers) of a release against the original and a holdout."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import time
 from typing import Callable, Literal, Optional
 
@@ -10,14 +12,26 @@ import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputError, PolicyError
-from privsynth.evaluate import membership, outliers, residual, sdc, similarity, wp29
-from privsynth.evaluate.context import EvalContext
+from privsynth.evaluate import families, records
 from privsynth.evaluate.encoding import GowerEncoder
 from privsynth.evaluate.neighbors import set_threads
+from privsynth.evaluate.prepared import Prepared
 from privsynth.policy.models import Policy
 from privsynth.results import ColumnTreatment, EvaluationReport, ScanResult, Span, TestResult
 
 STAGE = "evaluate"
+
+
+def load_families() -> list[type[families.Family]]:
+    """Import every module of privsynth.evaluate (each registers its family), then the families in run order."""
+    package = importlib.import_module("privsynth.evaluate")
+    for m in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"privsynth.evaluate.{m.name}")
+    return families.ordered()
+
+
+#: below this many holdout rows the copy tests cannot tell a leak from chance: the verdict is inconclusive
+MIN_HOLDOUT_ROWS = 100
 
 
 def _select_columns(original: pd.DataFrame, release: pd.DataFrame, scan: ScanResult, policy: Policy,
@@ -152,10 +166,20 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
         if miss:
             raise InputError(f"holdout: missing column(s) {', '.join(map(repr, miss))} that the original and release have")
         _check_overlap(original, holdout, notes)
-    original, release, holdout = _dates_as_datetimes(cols, original, release, holdout, notes)
+    shared = [c for c in original.columns if c in release.columns]
+    original, release, holdout = _dates_as_datetimes(shared, original, release, holdout, notes)
     if not policy.evaluate.columns:
         cols = _drop_disjoint_categories(cols, original, release, notes)
     e = policy.evaluate
+    if holdout is not None and len(holdout) < MIN_HOLDOUT_ROWS:
+        notes["holdout_too_small"] = (f"the holdout has {len(holdout)} rows, fewer than {MIN_HOLDOUT_ROWS}: too few real "
+                                      "non-members to tell a leak from chance")
+    # whole records over every shared column, whatever the scan says; the FULL holdout is their reference
+    rec_tables = records.prepare(original.reset_index(drop=True), release.reset_index(drop=True),
+                                 None if holdout is None else holdout.reset_index(drop=True),
+                                 cols, seed=e.seed, max_rows=e.max_attack_rows,
+                                 backend=e.backend, approximate_above=e.approximate_above)
+    notes["records"] = {"columns_compared": rec_tables.columns, **rec_tables.notes}
     set_threads(e.threads)
     seed = e.seed
 
@@ -173,24 +197,19 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
         hold_eval = holdout.iloc[perm[n_ctrl:]].reset_index(drop=True)
 
     enc = GowerEncoder.fit(original, cols, [d for d in (release, holdout) if d is not None])
-    ctx = EvalContext(policy=policy, scan=scan, columns=cols, enc=enc, original=original.reset_index(drop=True),
+    ctx = Prepared(policy=policy, scan=scan, columns=cols, enc=enc, original=original.reset_index(drop=True),
                       release=release.reset_index(drop=True), holdout_eval=hold_eval, control=control,
                       release_kind=release_kind, seed=seed)
-    steps: list[tuple[str, Callable[[], list[TestResult]]]] = [
-        ("encode", lambda: (ctx.X_train, ctx.X_release, ctx.X_holdout, ctx.X_control) and []),
-        ("similarity", lambda: similarity.run(ctx)),
-        ("membership_inference", lambda: membership.run(ctx)),
-        ("wp29", lambda: wp29.run(ctx)),
-        ("sdc", lambda: sdc.run(ctx)),
-        ("residual_pii", lambda: residual.run(ctx, holdout, text_detector)),
-        ("outliers", lambda: outliers.run(ctx)),
-    ]
+    ctx.holdout_table, ctx.records, ctx.text_detector = holdout, rec_tables, text_detector
+    steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]] = [
+        ("encode", lambda c: (c.X_train, c.X_release, c.X_holdout, c.X_control) and [])]
+    steps += [(fam.id, fam().run) for fam in load_families()]
     tests: list[TestResult] = []
     for i, (name, fn) in enumerate(steps):
         if progress:
             progress(STAGE, i, len(steps))
         t0 = time.perf_counter()
-        tests += fn()
+        tests += fn(ctx)
         ctx.timings[name] = round(time.perf_counter() - t0, 3)
     if progress:
         progress(STAGE, len(steps), len(steps))
@@ -206,4 +225,5 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
             "control": 0 if control is None else len(control),
             "members_sampled": int(len(ctx.member_idx)), "non_members_sampled": int(len(ctx.nonmember_idx)),
             "release_sampled": int(len(ctx.release_idx))}
-    return EvaluationReport(tests=tests, columns_used=cols, rows=rows, distance=distance, seed=seed)
+    return EvaluationReport(tests=tests, columns_used=cols, rows=rows, distance=distance, seed=seed,
+                            max_undetected_leak=e.max_undetected_leak)

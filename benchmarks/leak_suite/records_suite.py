@@ -1,0 +1,159 @@
+"""Issue 12 leak suite: tables of other shapes, privsynth's own scan, two generators, five planted leaks, peers.
+
+Per dataset and seed: up to 3,642 rows drawn (2/3 train, 1/3 holdout: the issue's 2,428 / 1,214), a clean release
+from each generator (`gc`: SDV GaussianCopula on train; `gc_small`: GaussianCopula on a 300-row sample of train),
+and each leak planted in it (benchmarks/leak_suite/common.py RECORD_LEAKS: 1% verbatim copies, 1% copies of records
+unique on the quasi-identifiers, 2% near copies (+-2% numbers), 1% most outlying, 1% copies with one categorical
+value changed). The column roles are privsynth's own scan of the table (what a user gets), not the documented roles.
+
+Decision rules, written down before the run:
+* privsynth: `flagged` = some required test failed (verdict personal_data through a failure); the verdict label
+  (anonymous_candidate / inconclusive / personal_data) is recorded too. A false alarm = a clean release flagged.
+* SDMetrics DCROverfittingProtection (the scan's evaluated columns): flagged when its score < 0.9 (it has no threshold).
+* anonymeter (own venv, 500 attacks, control = the holdout): flagged when any risk > 0.09 (EMA/Health Canada; it
+  has no threshold).
+
+  nice -n 10 env PYTHONPATH=. python benchmarks/leak_suite/records_suite.py --datasets acs_narrow,german_credit \
+      --seeds 5 --out benchmarks/leak_suite/results/records.jsonl [--peer-seeds 1]
+  python benchmarks/leak_suite/records_suite.py --markdown benchmarks/leak_suite/results/records.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+warnings.filterwarnings("ignore")
+
+from benchmarks.leak_suite.common import RECORD_LEAKS, generate, load_shape, plant_records, real_scan, split_sample  # noqa: E402
+from benchmarks.leak_suite.run import run_anonymeter, run_sdmetrics  # noqa: E402
+
+
+def run_privsynth(train, release, holdout, scan, policy):
+    from privsynth.evaluate import evaluate_release
+    from privsynth.gate.verdict import decide_verdict
+    from privsynth.results import Evidence
+
+    t0 = time.perf_counter()
+    rep = evaluate_release(train, release, holdout, scan, policy, text_detector=lambda t: [[] for _ in t])
+    el = time.perf_counter() - t0
+    verdict = decide_verdict(Evidence(created_at="bench", scan=scan, evaluation=rep))
+    failed = [t.id for t in rep.tests if t.status == "fail" and t.required]
+    rec = rep.get("exact_match.records")
+    return {"flagged": bool(failed), "failed": failed, "verdict": verdict.label, "seconds": round(el, 2),
+            "records_p": rec.p_value, "records_mdl": rec.minimum_detectable_leak,
+            "near_mdl": rep.get("dcr.near_records").minimum_detectable_leak,
+            "near_p": rep.get("dcr.near_records").p_value,
+            "rare_p": rep.get("exact_match.rare_records").p_value,
+            "columns_used": len(rep.columns_used), "columns_compared": len(rep.distance["notes"]["records"]["columns_compared"]),
+            "reasons": [r.test for r in verdict.reasons] if verdict.label != "anonymous_candidate" else []}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--datasets", default="acs_narrow,german_credit,fake_ids,adult_lowcard")
+    ap.add_argument("--generators", default="gc,gc_small")
+    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--first-seed", type=int, default=0)
+    ap.add_argument("--peer-seeds", type=int, default=0)
+    ap.add_argument("--anonymeter-attacks", type=int, default=500)
+    ap.add_argument("--scenarios", default=None, help="comma-separated subset, e.g. clean,copies_1pct")
+    ap.add_argument("--out", default="benchmarks/leak_suite/results/records.jsonl")
+    ap.add_argument("--markdown", nargs="+", default=None)
+    args = ap.parse_args()
+    if args.markdown:
+        markdown(args.markdown)
+        return
+    from privsynth.policy.models import Policy
+
+    policy = Policy()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "a") as fh:
+        for name in args.datasets.split(","):
+            df = load_shape(name)
+            scan = real_scan(df)
+            qis = scan.names("quasi_identifier") or list(df.columns)
+            evaluated = [c for c in df.columns if c in scan.names("quasi_identifier", "sensitive", "special_category")]
+            print(name, "scan:", {c.name: c.category for c in scan.columns}, file=sys.stderr, flush=True)
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
+                train, holdout = split_sample(df, seed)
+                for gen in args.generators.split(","):
+                    t0 = time.perf_counter()
+                    release = generate(train, gen, seed)
+                    fit_s = time.perf_counter() - t0
+                    for label, kind, share in [("clean", None, 0.0), *RECORD_LEAKS]:
+                        if args.scenarios and label not in args.scenarios.split(","):
+                            continue
+                        planted = 0
+                        rel = release
+                        if kind is not None:
+                            rel, planted = plant_records(release, train, kind, share, seed, qis, list(df.columns))
+                        rec = {"dataset": name, "seed": seed, "generator": gen, "scenario": label, "planted": planted,
+                               "rows": {"train": len(train), "holdout": len(holdout), "release": len(rel)},
+                               "fit_seconds": round(fit_s, 2), "load": os.getloadavg()[0]}
+                        rec["privsynth"] = run_privsynth(train, rel, holdout, scan, policy)
+                        if seed - args.first_seed < args.peer_seeds and evaluated:
+                            try:
+                                rec["sdmetrics"] = run_sdmetrics(train, rel, holdout, evaluated)
+                            except Exception as e:  # noqa: BLE001
+                                rec["sdmetrics"] = {"error": f"{type(e).__name__}: {e}"[:300]}
+                            secrets = scan.names("sensitive", "special_category") or evaluated[-1:]
+                            h = max(1, len(evaluated) // 2)
+                            try:
+                                rec["anonymeter"] = run_anonymeter(train, rel, holdout, evaluated, secrets,
+                                                                   (evaluated[:h], evaluated[h:] or evaluated[:1]),
+                                                                   n_attacks=args.anonymeter_attacks)
+                            except Exception as e:  # noqa: BLE001
+                                rec["anonymeter"] = {"error": f"{type(e).__name__}: {e}"[:300]}
+                        fh.write(json.dumps(rec, default=float) + "\n")
+                        fh.flush()
+                        p = rec["privsynth"]
+                        print(name, seed, gen, label, planted, p["verdict"], p["failed"], p["reasons"][:4], p["seconds"], "s",
+                              {k: rec[k].get("flagged", rec[k].get("error")) for k in ("sdmetrics", "anonymeter") if k in rec},
+                              file=sys.stderr, flush=True)
+
+
+def markdown(paths: list[str]) -> None:
+    from scipy.stats import beta
+
+    recs = [json.loads(l) for p in paths for l in open(p) if l.strip()]
+    df = pd.DataFrame(recs)
+    order = ["clean"] + [l for l, _, _ in RECORD_LEAKS]
+    print("| dataset | scenario | releases | flagged | rate (95% CI) | anonymous_candidate | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for ds in dict.fromkeys(df["dataset"]):
+        g_ds = df[df["dataset"] == ds]
+        for sc in [s for s in order if s in set(g_ds["scenario"])]:
+            g = g_ds[g_ds["scenario"] == sc]
+            ps = list(g["privsynth"])
+            k, n = sum(r["flagged"] for r in ps), len(ps)
+            lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+            hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+            anon = sum(r["verdict"] == "anonymous_candidate" for r in ps)
+            inc = sum(r["verdict"] == "inconclusive" for r in ps)
+            fails = pd.Series([f for r in ps for f in r["failed"]]).value_counts().head(4).to_dict()
+            cells = []
+            for peer in ("sdmetrics", "anonymeter"):
+                rs = [r for r in g.get(peer, pd.Series(dtype=object)).dropna() if isinstance(r, dict) and "flagged" in r]
+                cells.append(f"{sum(r['flagged'] for r in rs)} / {len(rs)}" if rs else "-")
+            fs = ", ".join(f"{t} {c}" for t, c in fails.items()) or "-"
+            print(f"| {ds} | {sc} | {n} | {k} | {k / n:.2f} [{lo:.2f}, {hi:.2f}] | {anon} | {inc} | {fs} | {cells[0]} | {cells[1]} |")
+    clean = df[df["scenario"] == "clean"]
+    k, n = sum(r["flagged"] for r in clean["privsynth"]), len(clean)
+    if n:
+        print(f"\nPooled false alarms on clean releases: {k} / {n} (95% upper bound {beta.ppf(0.95, k + 1, n - k):.3f}).")
+    secs = [r["seconds"] for r in df["privsynth"]]
+    print(f"privsynth seconds per evaluation: median {np.median(secs):.2f}, max {np.max(secs):.2f}; "
+          f"1-min load average during the run: median {df['load'].median():.1f}, max {df['load'].max():.1f}.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
