@@ -163,7 +163,26 @@ def _qi_hash(data: pd.DataFrame, qis: list[str]) -> np.ndarray:
     return pd.util.hash_pandas_object(data[qis], index=False).to_numpy()
 
 
-def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, policy, secret: Optional[SecretKey], facts: dict, qis: list[str]) -> pd.DataFrame:
+def _reserve_task(part: P.Part, schema: Schema, scan: ScanResult, policy):
+    """The real identifier values of one partition (`privsynth.transform.reserve.reserve_of`)."""
+    from privsynth.transform.reserve import reserve_of
+
+    return reserve_of(P.load(part, schema), scan, policy)
+
+
+def dataset_reserve(client, parts: list[P.Part], schema: Schema, scan: ScanResult, policy, progress: Progress = None):
+    """The real identifier values of the whole dataset: no pseudonym or surrogate may equal one of
+    them, and every partition must avoid the same set, or the same real value would get different
+    pseudonyms in different partitions (the local engine avoids the whole table's values)."""
+    from privsynth.transform.reserve import Reserve
+
+    total = Reserve()
+    for r in map_parts(client, _reserve_task, parts, stage="anonymize-reserve", progress=progress, schema=schema, scan=scan, policy=policy):
+        total.update(r)
+    return total
+
+
+def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, policy, secret: Optional[SecretKey], facts: dict, qis: list[str], reserve=None) -> pd.DataFrame:
     """The distinct transformed QI combinations of one partition: values, rows, first global row."""
     from privsynth.transform import anonymize_table
 
@@ -176,7 +195,7 @@ def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, po
     sub = policy.model_copy(deep=True)
     sub.columns = {c: r for c, r in sub.columns.items() if c in keep}
     data = anonymize_table(df[keep], scan, sub, key=unwrap(secret), facts={c: f for c, f in facts.items() if c in keep}, table_step=_no_kanon,
-                           detector=_detector(policy)).data
+                           detector=_detector(policy), reserve=reserve).data
     q = data[qis].copy()
     q[HASH] = _qi_hash(data, qis)
     q[POS] = np.arange(offset, offset + len(q), dtype=np.int64)
@@ -201,13 +220,14 @@ def _apply_kanon(table: pd.DataFrame, levels: dict[str, int]):
 
 
 def _anonymize_task(part: P.Part, schema: Schema, scan: ScanResult, policy, secret: Optional[SecretKey], facts: dict, out_path: str,
-                    want_mapping: bool, kanon: Optional[tuple[pd.DataFrame, dict[str, int]]]) -> dict:
+                    want_mapping: bool, kanon: Optional[tuple[pd.DataFrame, dict[str, int]]], reserve=None) -> dict:
     from privsynth.transform import anonymize_table
 
     df = P.load(part, schema)
     step = _no_kanon if kanon is None else _apply_kanon(*kanon)
     if len(df):
-        res = anonymize_table(df, scan, policy, key=unwrap(secret), facts=facts, table_step=step, want_mapping=want_mapping, detector=_detector(policy))
+        res = anonymize_table(df, scan, policy, key=unwrap(secret), facts=facts, table_step=step, want_mapping=want_mapping, detector=_detector(policy),
+                              reserve=reserve)
         data, report, mapping = res.data, res.report, res.mapping
     else:
         data, report, mapping = None, None, None
@@ -237,6 +257,7 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
             raise KeyMaterialError(f"policy: operator {op.name!r} on column {col!r} needs a key (give --key-file or set PRIVSYNTH_KEY; create one with `privsynth keygen`)")
     secret = wrap(key)
     facts = dataset_facts(client, parts, schema, rows, ops, policy, progress)
+    reserve_arg = client.scatter([dataset_reserve(client, parts, schema, scan, policy, progress)], broadcast=True, hash=False)[0]
     qis = _qis(ops, policy)
     total = int(sum(rows))
     kanon_plan = None
@@ -252,7 +273,7 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
         offsets = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
         pieces = map_parts(client, _combos_task, parts, stage="anonymize-qi", progress=progress,
                            per_part=[{"offset": int(offsets[i]), "facts": facts[i]} for i in range(len(parts))],
-                           schema=schema, scan=scan, policy=policy, secret=secret, qis=qis)
+                           schema=schema, scan=scan, policy=policy, secret=secret, qis=qis, reserve=reserve_arg)
         pieces = [p for p in pieces if len(p)]
         allc = pd.concat(pieces, ignore_index=True)
         agg = {c: "first" for c in qis} | {POS: "min", COUNT: "sum"}
@@ -274,7 +295,7 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
     kanon_arg = client.scatter([kanon_plan], broadcast=True, hash=False)[0] if kanon_plan is not None else None
     results = map_parts(client, _anonymize_task, parts, stage="anonymize", progress=progress,
                         per_part=[{"facts": facts[i], "out_path": str(Path(tmp_dir) / shard_name(i, suffix))} for i in range(len(parts))],
-                        schema=schema, scan=scan, policy=policy, secret=secret, want_mapping=want_mapping, kanon=kanon_arg)
+                        schema=schema, scan=scan, policy=policy, secret=secret, want_mapping=want_mapping, kanon=kanon_arg, reserve=reserve_arg)
     return _assemble(results, kstats, key, key_fingerprint)
 
 
