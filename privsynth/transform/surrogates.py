@@ -33,6 +33,7 @@ from privsynth import entities as E
 from privsynth.checksums import iban_check_digits, luhn_check_digit
 from privsynth.transform.keys import derive_key
 
+_MIN_CLEAN_POOL = 20  # fewer generated entries free of real name tokens than this: rebuild the pool without them
 _LETTERS_U = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LETTERS_L = "abcdefghijklmnopqrstuvwxyz"
 _HEXCH = "0123456789abcdef"
@@ -315,6 +316,16 @@ class SurrogateFactory:
             pool = _generated_pool(self.locale, pool_name)
             if self._reserve is not None:
                 clean = tuple(x for x in pool if not self._reserved_token(x))
+                if len(clean) < _MIN_CLEAN_POOL:
+                    # a large table can hold a real name in nearly every entry (3,000 French customers: every
+                    # street of Faker's fr_FR pool, 4,925 real name tokens in the output when the whole pool was
+                    # used again): the entries with their real tokens removed, numbered to stay distinct
+                    kept = dict.fromkeys(clean)
+                    for i, x in enumerate(pool):
+                        rest = " ".join(t for t in x.split() if not self._reserved_token(t)).strip(" ,-")
+                        if rest:
+                            kept.setdefault(f"{rest} {i + 1}", None)
+                    clean = tuple(kept)
                 pool = clean or pool
             self._perms[key] = hit = pool  # type: ignore[assignment]
         return hit  # type: ignore[return-value]
