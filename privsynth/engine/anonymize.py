@@ -31,7 +31,7 @@ import pandas as pd
 from privsynth.engine import partitions as P
 from privsynth.engine.dataset import Schema, shard_name, write_shard
 from privsynth.engine.secret import SecretKey, unwrap, wrap
-from privsynth.engine.tasks import Progress, map_parts
+from privsynth.engine.tasks import Progress, map_parts, run_id
 from privsynth.results import ScanResult, TransformReport
 
 _ADDITIVE = {"suppressed_values", "bottom_coded", "top_coded", "rows_rewritten", "spans_replaced", "redacted_values"}
@@ -170,16 +170,26 @@ def _reserve_task(part: P.Part, schema: Schema, scan: ScanResult, policy):
     return reserve_of(P.load(part, schema), scan, policy)
 
 
-def dataset_reserve(client, parts: list[P.Part], schema: Schema, scan: ScanResult, policy, progress: Progress = None):
-    """The real identifier values of the whole dataset: no pseudonym or surrogate may equal one of
-    them, and every partition must avoid the same set, or the same real value would get different
-    pseudonyms in different partitions (the local engine avoids the whole table's values)."""
+def _union_reserves(*parts):
     from privsynth.transform.reserve import Reserve
 
     total = Reserve()
-    for r in map_parts(client, _reserve_task, parts, stage="anonymize-reserve", progress=progress, schema=schema, scan=scan, policy=policy):
+    for r in parts:
         total.update(r)
     return total
+
+
+def dataset_reserve(client, parts: list[P.Part], schema: Schema, scan: ScanResult, policy):
+    """A future of the real identifier values of the whole dataset: no pseudonym or surrogate may
+    equal one of them, and every partition must avoid the same set, or the same real value would
+    get different pseudonyms in different partitions (the local engine avoids the whole table's
+    values). It is a task result, not scattered data: the values never pass through the driver,
+    appear in no task's repr (only the future's key does), and a worker that dies holding them
+    is recomputed from the partitions."""
+    rid = run_id()
+    futs = [client.submit(_reserve_task, part, key=f"privsynth-reserve-{rid}-{i}", pure=False, schema=schema, scan=scan, policy=policy)
+            for i, part in enumerate(parts)]
+    return client.submit(_union_reserves, *futs, key=f"privsynth-reserve-union-{rid}", pure=False)
 
 
 def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, policy, secret: Optional[SecretKey], facts: dict, qis: list[str], reserve=None) -> pd.DataFrame:
@@ -257,7 +267,7 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
             raise KeyMaterialError(f"policy: operator {op.name!r} on column {col!r} needs a key (give --key-file or set PRIVSYNTH_KEY; create one with `privsynth keygen`)")
     secret = wrap(key)
     facts = dataset_facts(client, parts, schema, rows, ops, policy, progress)
-    reserve_arg = client.scatter([dataset_reserve(client, parts, schema, scan, policy, progress)], broadcast=True, hash=False)[0]
+    reserve_arg = dataset_reserve(client, parts, schema, scan, policy)
     qis = _qis(ops, policy)
     total = int(sum(rows))
     kanon_plan = None
