@@ -7,16 +7,10 @@ loaded once per process and shared by every analyzer.
 from __future__ import annotations
 
 import json
-import os
 import re
 import logging
 import threading
 from typing import Optional
-
-# Presidio picks its device when presidio_analyzer is imported, by importing torch (several seconds)
-# to ask for CUDA. privsynth runs spaCy on the CPU; whoever wants Presidio on a GPU sets
-# PRESIDIO_DEVICE=cuda themselves. Set before any presidio import (every one goes through this package).
-os.environ.setdefault("PRESIDIO_DEVICE", "cpu")
 
 from privsynth import entities
 from privsynth.errors import PrivsynthError
