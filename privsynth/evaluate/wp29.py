@@ -76,71 +76,21 @@ def _n_attacks(ctx: Prepared) -> int:
     return int(min(ctx.policy.evaluate.wp29_attacks, len(ctx.X_holdout_full)))
 
 
-def _condition(x: np.ndarray, op: str, v) -> np.ndarray:
-    """Which values of `x` meet one (op, value) condition of a predicate."""
-    if op == "==":
-        return x == v
-    if op == "<=":
-        return x <= v
-    if op == ">=":
-        return x >= v
-    if op == "isnan":
-        return np.isnan(x)
-    return np.ones(len(x), dtype=bool)
-
-
 def _match_counts(preds: list[list[tuple]], data: dict[str, np.ndarray], n: int) -> np.ndarray:
-    """How many of the n records each predicate matches (a conjunction of (column, op, value) conditions).
-
-    Each column is sorted once (NaN last), so the records meeting one condition are a slice of its sort
-    order found by binary search; a predicate's conditions are then checked only on the records of its
-    narrowest condition. The counts equal a full scan of every record for every predicate
-    (tests/test_startup_cost.py compares the two), at a fraction of the cost on large tables."""
+    """How many of the n records each predicate matches (a conjunction of (column, op, value) conditions)."""
     out = np.zeros(len(preds), dtype=np.int64)
-    if n == 0 or not preds:
-        return out
-    order: dict[str, np.ndarray] = {}
-    ordered: dict[str, np.ndarray] = {}
-    finite: dict[str, int] = {}
-
-    def sorted_column(col: str) -> np.ndarray:
-        if col not in order:
-            x = data[col]
-            o = np.argsort(x, kind="stable")
-            order[col], ordered[col] = o, x[o]
-            finite[col] = int(len(x) - np.isnan(x).sum()) if x.dtype.kind == "f" else len(x)
-        return ordered[col]
-
-    def span(col: str, op: str, v) -> tuple[int, int]:
-        """[lo, hi) in the column's sort order: exactly the records that meet the condition."""
-        s = sorted_column(col)
-        m = finite[col]
-        if op == "isnan":
-            return m, len(s)
-        if isinstance(v, float) and np.isnan(v):  # NaN compares false with everything
-            return 0, 0
-        if op == "==":
-            return int(np.searchsorted(s[:m], v, "left")), int(np.searchsorted(s[:m], v, "right"))
-        if op == "<=":
-            return 0, int(np.searchsorted(s[:m], v, "right"))
-        if op == ">=":
-            return int(np.searchsorted(s[:m], v, "left")), m
-        return 0, len(s)
-
     for i, p in enumerate(preds):
-        if not p:
-            out[i] = n
-            continue
-        spans = [span(col, op, v) for col, op, v in p]
-        j = int(np.argmin([hi - lo for lo, hi in spans]))
-        lo, hi = spans[j]
-        if hi <= lo:
-            continue
-        rows = order[p[j][0]][lo:hi]
-        mask = np.ones(len(rows), dtype=bool)
-        for k, (col, op, v) in enumerate(p):
-            if k != j:
-                mask &= _condition(data[col][rows], op, v)
+        mask = np.ones(n, dtype=bool)
+        for col, op, v in p:
+            x = data[col]
+            if op == "==":
+                mask &= x == v
+            elif op == "<=":
+                mask &= x <= v
+            elif op == ">=":
+                mask &= x >= v
+            elif op == "isnan":
+                mask &= np.isnan(x)
         out[i] = int(mask.sum())
     return out
 
