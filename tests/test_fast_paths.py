@@ -56,7 +56,7 @@ def test_pattern_recognizers_are_the_full_analyzers_recognizers_without_ner():
 
 
 SCAN_NUMERIC_TABLE = """
-import sys
+import pandas as pd
 from privsynth.detect import engine, scan_table
 from privsynth.policy.models import Policy
 df = pd.DataFrame({"age": [34, 51, 29, 62] * 50, "status": ["married", "single", "divorced", "single"] * 50,
