@@ -143,7 +143,7 @@ def run_privsynth(case: dict, d: Path, repeat: int) -> dict:
             "cpu_s_min": min(cpus), "cpu_s_median": statistics.median(cpus), "attack_setup": attack_setup}
 
 
-def run_anonymeter(case: dict, d: Path, setup: dict, n_attacks: int, n_jobs: int) -> dict:
+def run_anonymeter(case: dict, d: Path, setup: dict, n_attacks: int, n_jobs: int, timeout: float) -> dict:
     if not ANON_PY.exists():
         return {"error": f"{ANON_PY} missing (see --setup-peers)"}
     cols = setup["columns"]
@@ -153,7 +153,7 @@ def run_anonymeter(case: dict, d: Path, setup: dict, n_attacks: int, n_jobs: int
            "--n-attacks", str(n_attacks), "--n-jobs", str(n_jobs)]
     if setup["groups"] and all(setup["groups"]):
         cmd += ["--groups", ",".join(setup["groups"][0]) + ":" + ",".join(setup["groups"][1])]
-    r = timed(cmd)
+    r = timed(cmd, timeout=timeout)
     if r["rc"] == 0:
         res = json.loads(r["stdout"])
         r["evaluation_s"] = round(res.pop("seconds"), 2)
@@ -186,7 +186,10 @@ def sdmetrics_worker(train: str, release: str, holdout: str, columns: str) -> No
     trn, syn, hol = (pd.read_csv(x)[cols] for x in (train, release, holdout))
     md = {"columns": {c: {"sdtype": "numerical" if pd.api.types.is_numeric_dtype(trn[c]) else "categorical"} for c in cols}}
     t0 = time.perf_counter()
-    res = DCROverfittingProtection.compute_breakdown(trn, syn, hol, md)
+    try:  # SDMetrics 0.32 takes the table's metadata and name; older releases the multi-table dict
+        res = DCROverfittingProtection.compute_breakdown(trn, syn, hol, md, "t")
+    except TypeError:
+        res = DCROverfittingProtection.compute_breakdown(trn, syn, hol, {"tables": {"t": md}}, "t")
     json.dump({"evaluation_s": round(time.perf_counter() - t0, 2), "score": float(res["score"])}, sys.stdout)
 
 
@@ -242,7 +245,8 @@ def main() -> None:
                   file=sys.stderr, flush=True)
             setup = ps["attack_setup"]
             if "anonymeter" in peers:
-                res["anonymeter"] = run_anonymeter(case, tmp / name, setup, args.n_attacks, args.anonymeter_jobs)
+                res["anonymeter"] = run_anonymeter(case, tmp / name, setup, args.n_attacks, args.anonymeter_jobs,
+                                                  args.peer_timeout)
                 print(f"anonymeter: {res['anonymeter'].get('wall_s')} s wall, {res['anonymeter'].get('cpu_s')} s cpu "
                       f"{res['anonymeter'].get('error') or res['anonymeter'].get('stderr_tail') if res['anonymeter'].get('rc') != 0 else ''}",
                       file=sys.stderr, flush=True)
