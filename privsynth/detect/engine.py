@@ -25,6 +25,7 @@ SPACY_IGNORE = {"ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "W
 _lock = threading.Lock()
 _nlp_engines: dict[str, object] = {}
 _analyzers: dict[str, object] = {}
+_pattern_registries: dict[str, object] = {}
 _offline_done = False
 
 
@@ -120,11 +121,24 @@ def build_analyzer(policy=None, *, vanilla: bool = False, model: Optional[str] =
     with _lock:
         if key in _analyzers:
             return _analyzers[key]
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer import AnalyzerEngine
+
+    eng = nlp_engine(model, vanilla=vanilla)
+    registry = _registry(policy, vanilla=vanilla, eng=eng)
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=eng, supported_languages=["en"],
+                              default_score_threshold=0.4 if vanilla else 0.0)
+    with _lock:
+        _analyzers[key] = analyzer
+    return analyzer
+
+
+def _registry(policy, *, vanilla: bool, eng):
+    """Presidio's predefined recognizers (plus, unless `vanilla`, privsynth's and the policy's),
+    with the NER recognizer that fits `eng` (a SpacyRecognizer when `eng` is None)."""
+    from presidio_analyzer import RecognizerRegistry
 
     from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
 
-    eng = nlp_engine(model, vanilla=vanilla)
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(nlp_engine=eng, languages=["en"])
     if not vanilla:
@@ -139,22 +153,29 @@ def build_analyzer(policy=None, *, vanilla: bool = False, model: Optional[str] =
         if policy is not None:
             for rec in policy_recognizers(policy.scan.recognizers):
                 registry.add_recognizer(rec)
-    analyzer = AnalyzerEngine(registry=registry, nlp_engine=eng, supported_languages=["en"],
-                              default_score_threshold=0.4 if vanilla else 0.0)
-    with _lock:
-        _analyzers[key] = analyzer
-    return analyzer
+    return registry
 
 
 def pattern_recognizers(policy=None) -> list:
-    """The regex/validator recognizers of the full analyzer (no NER): used on table cells."""
+    """The regex/validator recognizers of the full analyzer (no NER): used on table cells.
+
+    The same recognizers, in the same order, as `build_analyzer(policy)` holds, but read from a
+    registry built without the NLP engine, so a table scan loads no spaCy model unless a column
+    needs text analysis (issue 12 item 8). Cached per recognizer configuration."""
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
     from privsynth.detect.recognizers import PhoneCellRecognizer
 
-    analyzer = build_analyzer(policy)
+    configure_offline()  # the e-mail recognizer's tldextract, as nlp_engine() does for the analyzer
+    key = _config_key(policy)
+    with _lock:
+        registry = _pattern_registries.get(key)
+    if registry is None:
+        registry = _registry(policy, vanilla=False, eng=None)
+        with _lock:
+            registry = _pattern_registries.setdefault(key, registry)
     slow = {"PhoneRecognizer", "PhoneNumbersIntl"}
-    recs = [r for r in analyzer.registry.recognizers if not isinstance(r, SpacyRecognizer) and r.name not in slow]
+    recs = [r for r in registry.recognizers if not isinstance(r, SpacyRecognizer) and r.name not in slow]
     return recs + [PhoneCellRecognizer()]
 
 

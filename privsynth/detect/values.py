@@ -32,11 +32,16 @@ from typing import Optional
 # --------------------------------------------------------------------------- normalisation
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def fold(s: str) -> str:
     """Lower case, accents stripped, ß -> ss, runs of non-letters -> one space."""
+    if s.isascii():  # nothing to decompose or strip: the same result without the per-character pass
+        return _NOT_ALNUM.sub(" ", s.lower()).strip()
     s = unicodedata.normalize("NFKD", s.replace("ß", "ss").replace("ẞ", "ss"))
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+    return _NOT_ALNUM.sub(" ", s).strip()
 
 
 # --------------------------------------------------------------------------- postcodes

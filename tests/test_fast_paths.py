@@ -1,0 +1,74 @@
+"""Speed changes that must not change a result (issue 12, Speed): the ASCII fast
+path of `values.fold`, and a table scan that reads Presidio's pattern recognizers without loading
+a spaCy model. Each test checks the fast path against the slow one, not a time."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from privsynth.detect import engine
+from privsynth.detect.values import fold
+
+
+def fold_reference(s: str) -> str:
+    """`fold` as written before the fast path (every string through NFKD and the combining filter)."""
+    s = unicodedata.normalize("NFKD", s.replace("ß", "ss").replace("ẞ", "ss"))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_fold_gives_the_reference_result_for_any_text(s):
+    assert fold(s) == fold_reference(s)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fold_gives_the_reference_result_for_ascii_text(s):
+    assert fold(s) == fold_reference(s)
+
+
+def _signature(rec) -> tuple:
+    pats = tuple((p.name, p.regex, p.score) for p in (getattr(rec, "patterns", None) or []))
+    return (type(rec).__name__, rec.name, tuple(rec.supported_entities), rec.supported_language, pats,
+            tuple(getattr(rec, "context", None) or []))
+
+
+def test_pattern_recognizers_are_the_full_analyzers_recognizers_without_ner():
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+    from privsynth.policy.models import Policy
+
+    policy = Policy()
+    cells = engine.pattern_recognizers(policy)
+    analyzer = engine.build_analyzer(policy)
+    expected = [r for r in analyzer.registry.recognizers
+                if not isinstance(r, SpacyRecognizer) and r.name not in {"PhoneRecognizer", "PhoneNumbersIntl"}]
+    assert [_signature(r) for r in cells[:-1]] == [_signature(r) for r in expected]
+    assert type(cells[-1]).__name__ == "PhoneCellRecognizer"
+
+
+SCAN_NUMERIC_TABLE = """
+import pandas as pd
+from privsynth.detect import engine, scan_table
+from privsynth.policy.models import Policy
+df = pd.DataFrame({"age": [34, 51, 29, 62] * 50, "status": ["married", "single", "divorced", "single"] * 50,
+                   "ssn": ["078-05-1120", "219-09-9999", "457-55-5462", "123-45-6789"] * 50})
+scan = scan_table(df, Policy())
+print(sorted(c.category for c in scan.columns), len(engine._nlp_engines))
+"""
+
+
+def test_scanning_a_table_without_text_loads_no_spacy_model():
+    out = subprocess.run([sys.executable, "-c", SCAN_NUMERIC_TABLE], capture_output=True, text=True, check=True)
+    categories, engines = out.stdout.strip().rsplit(" ", 1)
+    assert engines == "0", out.stdout
+    assert "direct_identifier" in categories
+
