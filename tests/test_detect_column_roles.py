@@ -283,8 +283,11 @@ def test_with_headers_removed_the_coded_attributes_of_a_census_file_are_possible
         assert c.evidence["coded"]["coded_columns_in_table"] == len(CODED)
         assert c.evidence["value_decision"]["category"] == "non_personal"  # what the values alone said is kept
         assert "codebook" in c.evidence["reason"]
-    # a sampling weight has too many distinct values to be a code: it stays a measure
-    assert cols[by_orig["weight"]].category == "non_personal"
+    # a measure of the same people (here a sampling weight: the scan cannot tell it from an income) is not a code,
+    # and not provably non-personal: sensitive, with the value decision kept
+    w = cols[by_orig["weight"]]
+    assert w.category == "sensitive" and "coded" not in w.evidence and "measure_in_coded_table" in w.evidence
+    assert w.evidence["value_decision"]["category"] == "non_personal"
 
 
 def test_codes_stay_non_personal_when_no_column_says_the_rows_are_people():

@@ -447,6 +447,9 @@ def table_context(decisions: dict, samples: dict, stats: dict) -> list[str]:
     quasi_identifier: in a census or survey file every coded attribute (sex, marital status, race, household,
     education, region codes) is a candidate key variable in statistical disclosure control (Hundepool et al.,
     Statistical Disclosure Control, 2012, 3.3), and the scan cannot tell which ones are safe without the codebook.
+    In such a table the remaining numeric measures with no meaning from values or name become `sensitive`
+    (attributes of the person: income, scores, ratios; a survey weight is the one common exception, and is
+    reported sensitive too: the scan cannot tell it from an income). Outside coded tables nothing changes.
     The column's evidence keeps the value decision and says why it changed."""
     coded = {}
     for name, d in decisions.items():
@@ -459,6 +462,21 @@ def table_context(decisions: dict, samples: dict, stats: dict) -> list[str]:
     people = [n for n, d in decisions.items() if n not in coded and d.category != "non_personal"]
     if len(coded) < CODED_TABLE_MIN or len(coded) < CODED_TABLE_SHARE * len(decisions) or not people:
         return []
+    changed = list(coded)
+    # measures of the same records (numbers that are neither codes nor keys, no meaning from their name): attributes of
+    # the person the scan cannot read (income, a score, a ratio), so not provably non-personal: sensitive
+    for name, d in decisions.items():
+        hint = d.evidence.get("name_hint") or {}
+        if name in coded or d.category != "non_personal" or d.entity is not None or "used" in hint \
+                or stats[name].kind not in ("int", "float") or stats[name].distinct < 2:
+            continue
+        d.evidence["value_decision"] = {"entity_type": None, "category": d.category, "reason": d.reason}
+        d.evidence["measure_in_coded_table"] = {"coded_columns_in_table": len(coded), "columns_in_table": len(decisions)}
+        d.category = "sensitive"
+        d.confidence = 0.4
+        d.reason = (f"a measure in a table of coded records about people ({len(coded)} of {len(decisions)} columns are codes): "
+                    f"an attribute of the person whose meaning the scan cannot read (e.g. income), so possibly sensitive")
+        changed.append(name)
     for name, cv in coded.items():
         d = decisions[name]
         d.evidence["coded"] = cv | {"coded_columns_in_table": len(coded), "columns_in_table": len(decisions)}
@@ -468,4 +486,4 @@ def table_context(decisions: dict, samples: dict, stats: dict) -> list[str]:
         d.reason = (f"coded attribute ({cv['kind']}, {cv['distinct']} distinct values) in a table of coded records about people "
                     f"({len(coded)} of {len(decisions)} columns are codes): a possible quasi-identifier, its meaning is in a codebook "
                     f"the scan does not have")
-    return list(coded)
+    return changed
