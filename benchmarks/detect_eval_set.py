@@ -11,6 +11,14 @@ Split (fixed before any tuning, written down here and never changed after lookin
                public tables adult, nist_acs ma2019 and student_placements.
   So a held-out table differs from every tuning table by its seed AND by its template or its
   locale (or both).
+  * heldout2 = built on 30 Nov 2026 (fourth session) BEFORE any change of that session, because
+               that session inspected the errors of `heldout` to work on coded columns: the same
+               held-out (template, locale) pairs with new seeds (9000 + i, row counts shifted), and
+               public files never used before: nist_acs tx2019 (Texas; the ma2019 codebook),
+               adult_anonymeter_split/adults_control (the adult census extract under anonymeter's
+               column names) and student_placements_synthetic. Caveat: these public files share their
+               codebooks with heldout's public tables, so heldout2 tests other rows and other
+               headers, not other codebooks. `heldout` is a development part from then on.
 
 Header variants: `native` (the header a person in that country would write, including the
 issue's hard cases: contact_no, mobile_no, Kontakt Nr, Kundennummer, Umsatz EUR), `blind`
@@ -46,6 +54,8 @@ TEMPLATES_A = ("customer", "telco")
 TEMPLATES_B = ("patient", "hr")
 PUBLIC_TUNE = ("fake_identities", "german_credit")
 PUBLIC_HELDOUT = ("adult", "nist_acs", "student_placements")
+PUBLIC_HELDOUT2 = ("nist_acs_tx2019", "adults_control", "student_placements_synthetic")
+PARTS = ("tune", "heldout", "heldout2")
 VARIANTS = ("native", "blind", "abbrev")
 LANG = {"de_DE": "de", "fr_FR": "fr", "en_GB": "en", "es_ES": "es", "nl_NL": "nl", "it_IT": "it"}
 
@@ -464,6 +474,7 @@ def faker_specs() -> list[tuple[str, str, str, int]]:
             if t in TEMPLATES_A and loc in LOCALES_A:
                 continue
             specs.append(("heldout", t, loc, 1000 + i))
+            specs.append(("heldout2", t, loc, 9000 + i))
             i += 1
     return specs
 
@@ -475,7 +486,7 @@ def faker_tables(part: str) -> Iterator[EvalTable]:
     for p, t, loc, seed in faker_specs():
         if part not in (p, "all"):
             continue
-        n = ROWS[(seed * 3 + len(t)) % len(ROWS)]
+        n = ROWS[(seed * 3 + len(t) + (p == "heldout2")) % len(ROWS)]
         df, keys = make_table(t, loc, seed, n)
         truth = {c: TRUTH[k] for c, k in keys.items()}
         r = random.Random(seed)
@@ -499,27 +510,32 @@ def public_tables(part: str, max_rows: int = 3000) -> Iterator[EvalTable]:
         return
     gt = yaml.safe_load(GT_PUBLIC.read_text())
     for name, spec in gt.items():
-        p = "tune" if name in PUBLIC_TUNE else "heldout"
+        p = "tune" if name in PUBLIC_TUNE else "heldout2" if name in PUBLIC_HELDOUT2 else "heldout"
         if part not in (p, "all"):
             continue
         df = read_table(base / spec["path"])
         if len(df) > max_rows:  # same rows every run
             df = df.sample(n=max_rows, random_state=0).reset_index(drop=True)
-        truth = {c: (lab["category"], lab.get("entity")) for c, lab in spec["columns"].items()}
+        if "same_as" in spec:  # another file of the same codebook: the labels of that table, under this file's names
+            base_cols = gt[spec["same_as"]]["columns"]
+            spec_cols = {c: base_cols[spec.get("rename", {}).get(c, c)] for c in df.columns}
+        else:
+            spec_cols = spec["columns"]
+        truth = {c: (lab["category"], lab.get("entity")) for c, lab in spec_cols.items()}
         r = random.Random(sum(map(ord, name)))
         abbrev = [_abbrev_public(c, i, r) for i, c in enumerate(df.columns)]
         yield from _variants(f"public/{name}", p, df, truth, "public", abbrev)
 
 
 def tables(part: str) -> Iterator[EvalTable]:
-    """Every evaluation table of a part ("tune", "heldout" or "all"), three header variants each."""
+    """Every evaluation table of a part ("tune", "heldout", "heldout2" or "all"), three header variants each."""
     yield from faker_tables(part)
     yield from public_tables(part)
 
 
 if __name__ == "__main__":  # print the split and a preview
     for p, t, loc, seed in faker_specs():
-        print(p, t, loc, seed, ROWS[(seed * 3 + len(t)) % len(ROWS)], "rows")
+        print(p, t, loc, seed, ROWS[(seed * 3 + len(t) + (p == "heldout2")) % len(ROWS)], "rows")
     for tb in tables(sys.argv[1] if len(sys.argv) > 1 else "tune"):
         if tb.variant != "native":
             continue

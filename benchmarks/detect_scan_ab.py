@@ -1,43 +1,88 @@
 """Scan speed before/after: `scan_file` on one seeded 30,000-row x 12-column CSV (the table of
 benchmarks/detect_speed.py), timed cold (first scan in a fresh process, gazetteers and models
-loading) and warm (second scan), for whichever privsynth is first on PYTHONPATH. Run it once per
-version, back to back, on the same machine load:
+loading) and warm (second scan), wall and CPU seconds (`time.process_time`, this process's
+threads), for whichever privsynth is first on PYTHONPATH.
 
-    PYTHONPATH=/path/to/old python benchmarks/detect_scan_ab.py --csv /tmp/t.csv   # writes the CSV once
-    PYTHONPATH=.            python benchmarks/detect_scan_ab.py --csv /tmp/t.csv
+Both versions in one run (what docs/benchmarks/detect.md reports): `--against DIR` runs fresh
+processes alternately, this checkout and the privsynth under DIR (e.g. an export of the commit
+before issue 13: `git archive 5c0b8ad privsynth | tar -x -C /tmp/old`), `--repeat` times each, and
+prints the medians, the ratios new/old and the load average at start and end (shared machine:
+the CPU ratio is the figure to judge by, wall time moves with the load):
+
+    PYTHONPATH=. nice -n 10 python benchmarks/detect_scan_ab.py --csv /tmp/t.csv --against /tmp/old --repeat 3
+    PYTHONPATH=. python benchmarks/detect_scan_ab.py --csv /tmp/t.csv      # one version, one process
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _one(csv: str) -> dict:
+    import privsynth
+    from privsynth.detect import build_analyzer, scan_file
+    from privsynth.policy.models import Policy
+
+    build_analyzer(Policy())
+    t, c = time.perf_counter(), time.process_time()
+    scan_file(csv, Policy())
+    cold, cold_cpu = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
+    r = scan_file(csv, Policy())
+    warm, warm_cpu = time.perf_counter() - t, time.process_time() - c
+    return {"privsynth": privsynth.__file__, "cold": cold, "cold_cpu": cold_cpu, "warm": warm, "warm_cpu": warm_cpu,
+            "decisions": [c.entity_type for c in r.columns]}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--csv", required=True)
     ap.add_argument("--rows", type=int, default=30_000)
+    ap.add_argument("--against", help="directory holding the other privsynth package (run alternately with this one)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if not Path(a.csv).exists():
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        sys.path.insert(0, str(ROOT))
         from benchmarks.detect_speed import make_table
 
         make_table(a.rows, seed=0).to_csv(a.csv, index=False)
         sys.path.pop(0)
-    import privsynth
-    from privsynth.detect import build_analyzer, scan_file
-    from privsynth.policy.models import Policy
-
-    build_analyzer(Policy())
-    t = time.perf_counter()
-    scan_file(a.csv, Policy())
-    cold = time.perf_counter() - t
-    t = time.perf_counter()
-    r = scan_file(a.csv, Policy())
-    warm = time.perf_counter() - t
-    print(f"{privsynth.__file__}: cold {cold:.1f} s, warm {warm:.1f} s;", [c.entity_type for c in r.columns])
+    if a.child or not a.against:
+        res = _one(a.csv)
+        print(json.dumps(res) if a.child else
+              f"{res['privsynth']}: cold {res['cold']:.1f} s ({res['cold_cpu']:.1f} CPU s), warm {res['warm']:.1f} s "
+              f"({res['warm_cpu']:.1f} CPU s); {res['decisions']}")
+        return
+    versions = {"old": str(Path(a.against).resolve()), "new": str(ROOT)}
+    runs: dict[str, list[dict]] = {"old": [], "new": []}
+    load0 = os.getloadavg()
+    for i in range(a.repeat):
+        for tag in ("old", "new") if i % 2 == 0 else ("new", "old"):
+            env = dict(os.environ, PYTHONPATH=versions[tag])
+            out = subprocess.run([sys.executable, __file__, "--csv", a.csv, "--child"], env=env, capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            runs[tag].append(r)
+            print(f"run {i + 1} {tag}: cold {r['cold']:.1f} s / {r['cold_cpu']:.1f} CPU s, warm {r['warm']:.1f} s / "
+                  f"{r['warm_cpu']:.1f} CPU s  ({r['privsynth']})", file=sys.stderr)
+    load1 = os.getloadavg()
+    med = {tag: {k: statistics.median(r[k] for r in rs) for k in ("cold", "cold_cpu", "warm", "warm_cpu")} for tag, rs in runs.items()}
+    print(f"medians of {a.repeat} alternating runs each, {a.csv}")
+    for k in ("cold", "cold_cpu", "warm", "warm_cpu"):
+        print(f"  {k:9} old {med['old'][k]:7.1f} s   new {med['new'][k]:7.1f} s   new/old {med['new'][k] / med['old'][k]:.2f}")
+    same = runs["old"][-1]["decisions"] == runs["new"][-1]["decisions"]
+    print(f"  same decisions: {same}")
+    print(f"load average (1/5/15 min): start {load0[0]:.1f}/{load0[1]:.1f}/{load0[2]:.1f}, end {load1[0]:.1f}/{load1[1]:.1f}/{load1[2]:.1f}"
+          " (2 cores, shared machine)")
 
 
 if __name__ == "__main__":

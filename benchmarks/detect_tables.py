@@ -16,7 +16,13 @@ anything else); non-identifiers called identifiers (truth non_personal or sensit
 direct_identifier); and seconds. Errors are printed for the tune part only (`--show-errors`
 prints them for the held-out part too: do not tune on them).
 
-Run:  PYTHONPATH=. python benchmarks/detect_tables.py --part heldout [--no-peer] [--json out.json]
+Both tools run in the same run by default (the standard command below); the summary gives the
+ratios privsynth/peer of accuracy and the peer/privsynth ratio of seconds on the native variant
+(the peer's sample is `--peer-rows` rows; privsynth scans whole tables with its 1,000-value
+samples), and the load average (`os.getloadavg`) at start and end: the machine is shared.
+
+Run:  PYTHONPATH=. nice -n 10 python benchmarks/detect_tables.py --part heldout2 --json out.json
+      (--no-peer: privsynth only; --peer-cache FILE: reuse the peer's answers, said in the output)
 """
 
 from __future__ import annotations
@@ -88,7 +94,8 @@ def score(T: dict, name: str, truth: dict, pred: dict) -> None:
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--part", choices=["tune", "heldout", "all"], default="heldout")
+    ap.add_argument("--part", choices=["tune", "heldout", "heldout2", "all"], default="heldout2",
+                    help="heldout2 is the part to report (heldout became a development part in the fourth session)")
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--peer-rows", type=int, default=200)
     ap.add_argument("--source", choices=["faker", "public", "both"], default="both")
@@ -105,6 +112,10 @@ def main(argv=None):
     if a.peer_cache and Path(a.peer_cache).exists():
         peer_cache = {k: ([tuple(x) for x in v[0]], v[1]) for k, v in json.loads(Path(a.peer_cache).read_text()).items()}
         print(f"presidio-structured answers read from {a.peer_cache} ({len(peer_cache)} tables)", file=sys.stderr)
+    import os
+
+    load_start = os.getloadavg()
+    peer_live = 0
     for tb in tables(a.part):
         if (a.source != "both" and tb.source != a.source) or (a.only and a.only not in tb.name):
             continue
@@ -124,6 +135,7 @@ def main(argv=None):
                 t = time.perf_counter()
                 p = run_peer(tb.df, a.peer_rows)
                 peer_cache[tb.name] = (list(p.values()), time.perf_counter() - t)
+                peer_live += 1
             vals, secs = peer_cache[tb.name]
             pred = dict(zip(tb.df.columns, vals))
             T = totals[("presidio_structured", tb.source, tb.variant)]
@@ -148,6 +160,28 @@ def main(argv=None):
                 mi = sum(T["measure_as_id"] for T in rows)
                 print(f"{tool:20} {'all':7} {var:7} {ok / n:8.3f} ({ok:>4}/{n:<4}) {dm:>6}/{d:<6} {mi:>12}")
                 out[f"{tool}/all/{var}"] = {"accuracy": round(ok / n, 4), "n": n, "direct_missed": dm, "direct": d, "measure_as_id": mi}
+    # ratios in this run: accuracy privsynth / peer per variant; seconds peer / privsynth on the native variant
+    if not a.no_peer:
+        print("\nratios (same tables, this run):")
+        for var in VARIANTS:
+            ps, pe = out.get(f"privsynth/all/{var}"), out.get(f"presidio_structured/all/{var}")
+            if ps and pe:
+                r = ps["accuracy"] / pe["accuracy"] if pe["accuracy"] else float("inf")
+                print(f"  {var:7} accuracy privsynth {ps['accuracy']:.3f} / presidio-structured {pe['accuracy']:.3f} = {r:.2f}x")
+                out[f"ratio/accuracy/{var}"] = round(r, 3)
+        s_ps = sum(T["seconds"] for (t, s, v), T in totals.items() if t == "privsynth" and v == "native")
+        s_pe = sum(T["seconds"] for (t, s, v), T in totals.items() if t == "presidio_structured" and v == "native")
+        if s_ps:
+            print(f"  seconds on the native variant: presidio-structured {s_pe:.1f} ({a.peer_rows}-row samples) / "
+                  f"privsynth {s_ps:.1f} (whole tables) = {s_pe / s_ps:.1f}x")
+            out["ratio/seconds_native_peer_over_privsynth"] = round(s_pe / s_ps, 2)
+        src = "live in this run" if peer_live == len(peer_cache) else f"{len(peer_cache) - peer_live} tables from {a.peer_cache}"
+        print(f"  presidio-structured answers: {src}")
+        out["peer_answers"] = src
+    load_end = os.getloadavg()
+    print(f"load average (1/5/15 min): start {load_start[0]:.1f}/{load_start[1]:.1f}/{load_start[2]:.1f}, "
+          f"end {load_end[0]:.1f}/{load_end[1]:.1f}/{load_end[2]:.1f} (2 cores, shared machine)")
+    out["load_start"], out["load_end"] = [round(x, 1) for x in load_start], [round(x, 1) for x in load_end]
     if a.json:
         Path(a.json).write_text(json.dumps(out, indent=1))
     if a.peer_cache and peer_cache:

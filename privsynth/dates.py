@@ -237,6 +237,35 @@ def from_datetimes(d: pd.Series, storage: DateStorage, like: Optional[pd.Series]
     return out.astype("int64") if out.notna().all() else out.astype("Int64")
 
 
+def period_middle(d: pd.Series, level: str) -> pd.Series:
+    """Each date replaced by the middle day of its period, for generalized dates kept in a numeric storage.
+
+    level: "month" (the 15th), "year" (1 July) or "decade" (1 July of the decade's fifth year, 1975-07-01 for
+    the 1970s); missing stays missing. These are the days `parse_dates_generalized` reads generalized text
+    dates as ("1947-09" -> 15 Sep, "1947" -> 1 July), so a release compares alike whichever storage it uses.
+    Raises ValueError for another level."""
+    d = pd.to_datetime(d, errors="coerce")
+    y, m = d.dt.year, d.dt.month
+    if level == "month":
+        parts = pd.DataFrame({"year": y, "month": m, "day": 15})
+    elif level == "year":
+        parts = pd.DataFrame({"year": y, "month": 7, "day": 1})
+    elif level == "decade":
+        parts = pd.DataFrame({"year": (y // 10) * 10 + 5, "month": 7, "day": 1})
+    else:
+        raise ValueError(f"unknown date level {level!r} (month, year or decade)")
+    out = pd.to_datetime(parts.where(d.notna()), errors="coerce")
+    return out.where(d.notna(), pd.NaT)
+
+
+def numeric_date_storage(s: pd.Series) -> Optional[DateStorage]:
+    """The storage of a column that a policy or a scan says holds dates, when the dates are numbers (YYYYMMDD,
+    Excel serial, epoch seconds or milliseconds; as numbers or digit strings), else None. Text dates and
+    datetime columns are read with DATE_FORMATS by their callers."""
+    st = date_storage(s, named_as_date=True)
+    return st if st is not None and st.kind not in ("text", "datetime") else None
+
+
 def date_from_storage_ok(value: object, storage: DateStorage) -> bool:
     """One value: is it a valid date in `storage`? (used by tests and checks)"""
     r = to_datetimes(pd.Series([value]), storage).iloc[0]

@@ -37,6 +37,13 @@ CASES = {
     "binary": (bytes(range(256)) * 64, "binary"),
     "ten_mb_cell": (("id,name,notes\n" + "".join(f"{i},Ana {i},short note {i}\n" for i in range(20))
                      + "21,Bo," + "word " * 2_000_000 + "\n").encode(), "ok"),
+    # the bad-input list: a decision with its reason for every column, never a crash
+    "constant_column": (("id,name,country\n" + "".join(f"{i},Ana Souza {i},Portugal\n" for i in range(30))).encode(), "ok"),
+    "mixed_type_column": (("id,name,misc\n" + "".join(f"{i},Ana Souza {i},{v}\n" for i, v in
+                                                       zip(range(30), ["1", "two", "3.5", "", "2020-01-01", "true", "\"4,5\"", "-1", "ü", "x@y"] * 3))).encode(), "ok"),
+    "unique_free_text": (("id,notes\n" + "".join(f"{i},Customer {i} called on day {i} to change the delivery address and phone number\n"
+                                                  for i in range(30))).encode(), "ok"),
+    "single_row": (b"id,name,email\n1,Ana Souza,ana@example.org\n", "ok"),
 }
 
 
@@ -51,6 +58,7 @@ def test_cli_scan_gives_a_result_or_a_one_line_error_with_exit_2(tmp_path, case)
         names = [c["name"] for c in out["columns"]]
         assert names[0] == "id"  # BOM stripped, header intact
         assert set(out["columns"][0]) == {"name", "entity_type", "category", "confidence", "coverage", "evidence"}
+        assert all(c["evidence"]["reason"] for c in out["columns"])  # every column decided, with its reason
     else:
         assert res.exit_code == 2, res.output
         err = res.stderr.strip()
@@ -63,7 +71,8 @@ def test_streaming_scan_file_agrees_on_bad_input(tmp_path, case):
     f = _write(tmp_path / f"{case}.csv", data)
     if expect == "ok":
         res = scan_file(f, Policy())
-        assert res.columns[0].name == "id" and res.rows >= 20
+        assert res.columns[0].name == "id" and res.rows >= (1 if case == "single_row" else 20)
+        assert all(c.evidence["reason"] for c in res.columns)
     else:
         with pytest.raises(PrivsynthError) as e:
             scan_file(f, Policy())

@@ -245,3 +245,79 @@ def test_a_ten_thousand_column_table_is_scanned_without_error():
     res = scan_table(df, Policy())
     assert len(res.columns) == 10_000
     assert all(c.evidence["reason"] for c in res.columns)
+
+
+# --------------------------------------------------------------------------- coded microdata (census and survey files)
+
+
+def _census_like(n: int, seed: int, with_age: bool = True) -> pd.DataFrame:
+    """A survey file coded against a codebook, as the ACS PUMS or UCI adult: fictitious, drawn here."""
+    r = np.random.default_rng(seed)
+    cols = {
+        "age": r.integers(18, 91, n),
+        "sex": r.integers(1, 3, n),
+        "marital": r.choice([1, 2, 3, 4, 5, 6], n, p=[0.45, 0.05, 0.1, 0.05, 0.05, 0.3]),
+        "race": r.choice([1, 2, 3, 6, 8, 9], n, p=[0.7, 0.1, 0.02, 0.08, 0.06, 0.04]),
+        "tenure": r.integers(0, 3, n),
+        "educ": r.integers(1, 17, n),
+        "workclass": r.choice(["Private", "Self-employed", "Local government", "State government"], n),
+        "weight": r.integers(10_000, 900_000, n),
+    }
+    if not with_age:
+        cols.pop("age")
+    return pd.DataFrame(cols)
+
+
+CODED = ["sex", "marital", "race", "tenure", "educ", "workclass"]
+
+
+def test_with_headers_removed_the_coded_attributes_of_a_census_file_are_possible_quasi_identifiers():
+    df = _census_like(400, seed=3)
+    blind = df.set_axis([f"c{i + 1}" for i in range(df.shape[1])], axis=1)
+    cols = _scan(blind)
+    by_orig = dict(zip(df.columns, blind.columns))
+    assert cols[by_orig["age"]].entity_type == "AGE"
+    for name in CODED:
+        c = cols[by_orig[name]]
+        assert c.category == "quasi_identifier", (name, c.evidence["reason"])
+        assert c.evidence["coded"]["coded_columns_in_table"] == len(CODED)
+        assert c.evidence["value_decision"]["category"] == "non_personal"  # what the values alone said is kept
+        assert "codebook" in c.evidence["reason"]
+    # a measure of the same people (here a sampling weight: the scan cannot tell it from an income) is not a code,
+    # and not provably non-personal: sensitive, with the value decision kept
+    w = cols[by_orig["weight"]]
+    assert w.category == "sensitive" and "coded" not in w.evidence and "measure_in_coded_table" in w.evidence
+    assert w.evidence["value_decision"]["category"] == "non_personal"
+
+
+def test_codes_stay_non_personal_when_no_column_says_the_rows_are_people():
+    df = _census_like(400, seed=4, with_age=False)
+    cols = _scan(df.set_axis([f"c{i + 1}" for i in range(df.shape[1])], axis=1))
+    assert all(c.category == "non_personal" for c in cols.values()), {n: c.category for n, c in cols.items()}
+
+
+def test_one_coded_column_in_a_customer_table_stays_a_measure():
+    f = Faker("de_DE")
+    f.seed_instance(6)
+    r = random.Random(6)
+    n = 150
+    df = pd.DataFrame({"c1": [f.name() for _ in range(n)], "c2": [f.email() for _ in range(n)],
+                       "c3": [max(1, int(r.expovariate(1 / 5))) for _ in range(n)],  # length of stay in days
+                       "c4": [r.choice(["Basis", "Komfort", "Premium"]) for _ in range(n)]})
+    cols = _scan(df)
+    assert cols["c3"].category == "non_personal" and "coded" not in cols["c3"].evidence
+    assert cols["c4"].category == "non_personal"
+
+
+def test_a_census_region_code_shaped_like_a_phone_number_is_not_a_phone_number():
+    r = np.random.default_rng(8)
+    pumas = [f"25-{v:05d}" for v in r.choice([100, 200, 301, 302, 400, 501, 502, 600, 701, 702, 800, 901], 600)]
+    cols = _scan(pd.DataFrame({"PUMA": pumas, "AGEP": r.integers(18, 90, 600)}))
+    assert cols["PUMA"].entity_type != "PHONE_NUMBER" and cols["PUMA"].category != "direct_identifier"
+    assert "phone_shaped_codes" in cols["PUMA"].evidence
+
+
+def test_full_phone_numbers_shared_by_many_rows_are_still_phone_numbers():
+    vals = (PHONES[:2] + ["+44 20 7946 0958", "+49 30 901820 44"]) * 60  # 240 rows, 4 numbers with 11+ digits
+    col = _scan(pd.DataFrame({"c1": vals}))["c1"]
+    assert (col.category, col.entity_type) == ("direct_identifier", "PHONE_NUMBER"), col.evidence["reason"]

@@ -319,19 +319,25 @@ def decide_columns(names: Sequence[str], samples: dict[str, pd.Series], stats: d
     from privsynth.detect.decide import decide
     from privsynth.detect.engine import pattern_recognizers
 
+    from privsynth.detect.decide import table_context
+
     recs = pattern_recognizers(policy)
-    out = []
+    decided: dict[str, Decision] = {}
     total = len(names)
     for i, name in enumerate(names):
-        d = decide(name, samples[name], stats[name], policy, recs)
+        decided[name] = decide(name, samples[name], stats[name], policy, recs)
+        if progress:
+            progress("scan", i + 1, total)
+    table_context(decided, samples, stats)  # coded microdata: decisions that need the other columns
+    out = []
+    for name in names:
+        d = decided[name]
         d.evidence["reason"] = d.reason
         cs = _apply_override(name, d, policy) or ColumnScan(
             name=name, entity_type=d.entity, category=d.category, confidence=d.confidence, coverage=d.coverage,
             evidence=d.evidence)
         cs.dtype = dtypes[name]
         out.append(cs)
-        if progress:
-            progress("scan", i + 1, total)
     return out
 
 

@@ -31,6 +31,17 @@ from privsynth.detect.profile import ValueProfile, profile_values
 _RANK = {"non_personal": 0, "sensitive": 1, "quasi_identifier": 2, "special_category": 3, "free_text": 3, "direct_identifier": 4}
 _DATE_HINTS = {E.DATE_OF_BIRTH.name, E.DATE_TIME.name}
 _PHONE_SEP = set(" +()-/.")
+# phone-shaped codes: at least this many rows, each value shared by 20+ rows on average (a person's number is not)
+PHONE_CODE_MIN_ROWS = 200
+PHONE_CODE_MAX_UNIQUENESS = 0.05
+# coded attributes (see coded_values / table_context): a column of codes has at most CODED_MAX_DISTINCT values, each
+# seen CODED_MIN_REPEAT times on average; a table is coded microdata when at least CODED_TABLE_MIN columns and
+# CODED_TABLE_SHARE of its columns are such codes with no meaning from values or name (census and survey files code
+# every attribute against a codebook: ACS PUMS, UCI adult, german credit)
+CODED_MAX_DISTINCT = 100
+CODED_MIN_REPEAT = 3.0
+CODED_TABLE_MIN = 3
+CODED_TABLE_SHARE = 0.3
 
 
 def _cols():
@@ -159,6 +170,11 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
         strong.pop(E.PHONE_NUMBER.name)
     if E.PHONE_NUMBER.name in strong and _phone_formatted_share(strings) < 0.5:
         ev["phone_digits_unformatted"] = True
+        strong.pop(E.PHONE_NUMBER.name)
+    # short phone-shaped values shared by 20+ rows each are codes (a census PUMA "25-00100"), not people's numbers
+    if E.PHONE_NUMBER.name in strong and stats.non_null >= PHONE_CODE_MIN_ROWS and stats.uniqueness <= PHONE_CODE_MAX_UNIQUENESS \
+            and max(sum(ch.isdigit() for ch in s) for s in strings) <= 8:
+        ev["phone_shaped_codes"] = f"{stats.distinct} distinct values over {stats.non_null} rows, at most 8 digits: codes"
         strong.pop(E.PHONE_NUMBER.name)
     # a date in a recognised storage is not a phone number or an ID (20250101, 1700000000)
     if prof.date_storage is not None and not prof.date_storage.needs_name:
@@ -395,3 +411,79 @@ def _apply_hint(d, strength: str, hint, hint_ent, strings, sample, kind, stats, 
     d.confidence = round(min(0.95, (0.75 if hint[2] else 0.6) + 0.2 * cov_h), 3)
     d.reason = f"column name matches {hint[1]!r}" + (f"; values: {ev['value_decision']['reason']}" if "value_decision" in ev else "")
     return d
+
+
+def coded_values(sample: pd.Series, stats) -> Optional[dict]:
+    """Evidence that a column holds codes (categories written as small integers, short labels or yes/no), or None.
+
+    Codes: 2 to CODED_MAX_DISTINCT distinct values over the whole column, each seen CODED_MIN_REPEAT times or more on
+    average, and either integers (no decimals; |v| < 10,000), booleans, or short labels (at most 40 characters and 4
+    words). Numbers with decimals are measures, never codes. Shares and counts only (no value)."""
+    C = _cols()
+    kind = stats.kind
+    if stats.non_null < 10 or not (2 <= stats.distinct <= CODED_MAX_DISTINCT) or stats.non_null / stats.distinct < CODED_MIN_REPEAT:
+        return None
+    if kind == "bool":
+        return {"distinct": stats.distinct, "kind": "yes/no"}
+    strings = C.to_strings(sample, kind)
+    if not strings:
+        return None
+    if kind in ("int", "float"):
+        x = pd.to_numeric(pd.Series(strings), errors="coerce").dropna()
+        if len(x) < len(strings) or (x % 1 != 0).any() or (x.abs() >= 10_000).any():
+            return None
+        return {"distinct": stats.distinct, "kind": "integer codes"}
+    if kind == "string" and max(len(s) for s in strings) <= 40 and max(len(s.split()) for s in strings) <= 4:
+        return {"distinct": stats.distinct, "kind": "short labels"}
+    return None
+
+
+def table_context(decisions: dict, samples: dict, stats: dict) -> list[str]:
+    """Table-level pass over the column decisions (name -> Decision), in place; returns the names it changed.
+
+    Coded microdata: when at least CODED_TABLE_MIN columns and CODED_TABLE_SHARE of the table are codes
+    (coded_values) that neither their values nor their name give a meaning (decided non_personal, no name hint used),
+    and another column says the rows are people (any personal category), each such coded column becomes a
+    quasi_identifier: in a census or survey file every coded attribute (sex, marital status, race, household,
+    education, region codes) is a candidate key variable in statistical disclosure control (Hundepool et al.,
+    Statistical Disclosure Control, 2012, 3.3), and the scan cannot tell which ones are safe without the codebook.
+    In such a table the remaining numeric measures with no meaning from values or name become `sensitive`
+    (attributes of the person: income, scores, ratios; a survey weight is the one common exception, and is
+    reported sensitive too: the scan cannot tell it from an income). Outside coded tables nothing changes.
+    The column's evidence keeps the value decision and says why it changed."""
+    coded = {}
+    for name, d in decisions.items():
+        hint = d.evidence.get("name_hint") or {}
+        if d.category != "non_personal" or d.entity is not None or ("used" in hint):
+            continue
+        cv = coded_values(samples[name], stats[name])
+        if cv is not None:
+            coded[name] = cv
+    people = [n for n, d in decisions.items() if n not in coded and d.category != "non_personal"]
+    if len(coded) < CODED_TABLE_MIN or len(coded) < CODED_TABLE_SHARE * len(decisions) or not people:
+        return []
+    changed = list(coded)
+    # measures of the same records (numbers that are neither codes nor keys, no meaning from their name): attributes of
+    # the person the scan cannot read (income, a score, a ratio), so not provably non-personal: sensitive
+    for name, d in decisions.items():
+        hint = d.evidence.get("name_hint") or {}
+        if name in coded or d.category != "non_personal" or d.entity is not None or "used" in hint \
+                or stats[name].kind not in ("int", "float") or stats[name].distinct < 2:
+            continue
+        d.evidence["value_decision"] = {"entity_type": None, "category": d.category, "reason": d.reason}
+        d.evidence["measure_in_coded_table"] = {"coded_columns_in_table": len(coded), "columns_in_table": len(decisions)}
+        d.category = "sensitive"
+        d.confidence = 0.4
+        d.reason = (f"a measure in a table of coded records about people ({len(coded)} of {len(decisions)} columns are codes): "
+                    f"an attribute of the person whose meaning the scan cannot read (e.g. income), so possibly sensitive")
+        changed.append(name)
+    for name, cv in coded.items():
+        d = decisions[name]
+        d.evidence["coded"] = cv | {"coded_columns_in_table": len(coded), "columns_in_table": len(decisions)}
+        d.evidence["value_decision"] = {"entity_type": None, "category": d.category, "reason": d.reason}
+        d.category = "quasi_identifier"
+        d.confidence = 0.5
+        d.reason = (f"coded attribute ({cv['kind']}, {cv['distinct']} distinct values) in a table of coded records about people "
+                    f"({len(coded)} of {len(decisions)} columns are codes): a possible quasi-identifier, its meaning is in a codebook "
+                    f"the scan does not have")
+    return changed

@@ -167,6 +167,15 @@ def _person_name_share(vals: list[str]) -> float:
     return hit / max(1, len(vals))
 
 
+def _vocab_decides(values: list[str]) -> bool:
+    """Would the vocabulary rule of privsynth.detect.decide decide these values (a share of 0.6, titles 0.9)?"""
+    from privsynth.detect.columns import vocab_evidence
+    from privsynth import entities as E
+
+    voc = vocab_evidence(values)
+    return any(v >= (0.9 if e == E.TITLE.name else 0.6) for e, v in voc.items())
+
+
 def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness: float) -> ValueProfile:
     """Profile one column from its sampled values (clean strings) and its whole-column uniqueness."""
     from privsynth.dates import date_storage
@@ -210,8 +219,14 @@ def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness:
         sh["street"] = sum(V.is_street(s) for s, d in zip(head, has_digit) if d) / m
         sh["money"] = sum(V.is_money(s) for s, d in zip(head, has_digit) if d) / m
         alpha = [s for s, d in zip(head, has_digit) if not d]
-        if alpha:
-            sh["diagnosis"] = sum(V.is_diagnosis(s) for s in head) / m
+        # a vocabulary column (gender, marital status...) is decided before diagnoses, jobs and places: skip those
+        # (and the lists they load on a cold scan)
+        voc = _vocab_decides(head)
+        if alpha and not voc:
+            # ICD-10-CM terms (70,000; a second to load) only when codes or medical stems already hit 10% of the values
+            sh["diagnosis"] = sum(V.is_diagnosis(s, terms=False) for s in head) / m
+            if sh["diagnosis"] >= 0.1:
+                sh["diagnosis"] = sum(V.is_diagnosis(s) for s in head) / m
             sh["job"] = sum(V.is_job(s) for s in alpha) / m
             # GeoNames (a second to load) only when Faker's lists and place-name shapes are not enough
             sh["place"] = sum(V.is_place(s, geonames=False) for s in alpha) / m

