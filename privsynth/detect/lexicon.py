@@ -1,8 +1,9 @@
 """Word lists for free-text detection, all from packages installed with privsynth (no download).
 
-* given names with a frequency: gender-guesser's `nam_dict.txt` (Jörg Michael's "gender" name
-  dictionary, GFDL; 48,000 first names with a 1-13 frequency class per European country, the US
-  and others). A name's frequency here is its highest class over the countries we read.
+* given names with a frequency class (`given_names`): the US Census Bureau's 1990 given-name
+  shares (public domain, shipped in `data/given_names_us_census_1990.tsv`) and Faker's first-name
+  lists of 39 locales (MIT), weighted by their shares where Faker has them and by how many of
+  privsynth's languages list a name.
 * surnames: Faker's person providers for 39 locales (the en_US list carries US census shares).
 * stop words: spaCy's language data (`spacy.lang.<xx>.stop_words`) for en, de, fr, es, nl, it,
   which needs no trained model.
@@ -19,9 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 LANGUAGES = ("en", "de", "fr", "es", "nl", "it")
-
-# nam_dict.txt columns (0-based, in the raw line) of the countries read for frequencies
-_NAM_COLUMNS = {"GB": 30, "IE": 31, "US": 32, "IT": 33, "ES": 36, "FR": 37, "BE": 38, "NL": 40, "DE": 42, "AT": 43, "CH": 44}
 
 # Words that are given names somewhere but ordinary words in running text (any of our languages).
 COMMON_NAME_WORDS = frozenset("""
@@ -71,39 +69,81 @@ SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della",
                                "al", "el", "bin", "ibn", "mac", "st", "saint", "vom", "op", "in", "het", "'t"})
 
 
-def _nam_dict_path() -> Path:
-    import gender_guesser
+CENSUS_GIVEN_NAMES = Path(__file__).parent / "data" / "given_names_us_census_1990.tsv"
+# Faker locales per language privsynth reads (a name listed for more of these languages is more common)
+_LANGUAGE_LOCALES = {
+    "en": ("en_US", "en_GB", "en_IE"), "de": ("de_DE", "de_AT", "de_CH"), "fr": ("fr_FR", "fr_CH", "fr_BE"),
+    "es": ("es_ES", "es_MX"), "nl": ("nl_NL", "nl_BE"), "it": ("it_IT",),
+}
 
-    return Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+
+FAKER_SHARE_OFFSET = 2
+
+
+def frequency_class(percent: float) -> int:
+    """Frequency class of a given name borne by `percent` % of people: round(12 + log2(percent)),
+    clamped to 2..12 (3.3 % -> 12, 1 % -> 12, 0.1 % -> 9, 0.01 % -> 5, 0.001 % -> 2). The classes
+    follow the logarithmic 1..13 scale of name dictionaries (1 = isolated cases, 13 = extremely
+    common); 1 is left for names listed without a frequency."""
+    import math
+
+    if percent <= 0:
+        return 1
+    return max(2, min(12, round(12 + math.log2(percent))))
 
 
 @lru_cache(maxsize=1)
 def given_names() -> dict[str, int]:
-    """Lower-cased given name -> highest frequency class (1 rare .. 13 extremely common) over
-    the countries in `_NAM_COLUMNS`; names listed without a class there get 1. Faker's first
-    names for the same locales are added with class 3 when missing."""
+    """Lower-cased given name -> frequency class (1 rare .. 12 extremely common), the highest of:
+
+    * the US Census Bureau's 1990 given-name shares (public domain; `CENSUS_GIVEN_NAMES`, 5,163
+      names), through `frequency_class`;
+    * Faker's first-name lists (MIT) of 39 locales: 3 for a listed name, 2 + the number of
+      privsynth's six languages whose locales list it (`_LANGUAGE_LOCALES`; `Maria` -> 7), and
+      `frequency_class` of the name's share where Faker gives weights (en_US, fr_BE, nl_BE, ...)
+      less FAKER_SHARE_OFFSET (a share among a few hundred listed names overstates the population's).
+    """
     out: dict[str, int] = {}
-    cols = tuple(_NAM_COLUMNS.values())
-    with open(_nam_dict_path(), encoding="utf-8") as f:
+    with open(CENSUS_GIVEN_NAMES, encoding="utf-8") as f:
         for line in f:
-            if not line or line[0] in "#=":
+            if line.startswith("#") or "\t" not in line:
                 continue
-            raw = line.rstrip("\n")
-            name = raw[3:29].strip()
-            if not name or "+" in name or " " in name:
-                continue
-            best = 0
-            for c in cols:
-                ch = raw[c] if c < len(raw) else " "
-                if ch != " " and ch != "$":
-                    try:
-                        best = max(best, int(ch, 16))
-                    except ValueError:
-                        pass
+            name, pct = line.rstrip("\n").split("\t")
             low = name.lower()
-            out[low] = max(out.get(low, 0), best or 1)
+            out[low] = max(out.get(low, 0), frequency_class(float(pct)))
+    langs_of: dict[str, set] = {}
+    for lang, locs in _LANGUAGE_LOCALES.items():
+        for n in _faker_names(("first_names", "first_names_male", "first_names_female"), locs):
+            langs_of.setdefault(n.lower(), set()).add(lang)
     for n in _faker_names(("first_names", "first_names_male", "first_names_female")):
-        out.setdefault(n.lower(), 3)
+        low = n.lower()
+        out[low] = max(out.get(low, 0), 3, 2 + len(langs_of.get(low, ())))
+    for low, share in _faker_weights().items():
+        # a share among a locale's few hundred listed names, not of the population: two classes less
+        out[low] = max(out.get(low, 0), frequency_class(100.0 * share) - FAKER_SHARE_OFFSET)
+    return out
+
+
+def _faker_weights() -> dict[str, float]:
+    """Lower-cased first name -> its share among the weighted first names of a Faker locale
+    (the largest share over locales that give weights)."""
+    out: dict[str, float] = {}
+    for loc in _FAKER_LOCALES:
+        try:
+            prov = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        except Exception:
+            continue
+        for a in ("first_names_male", "first_names_female", "first_names"):
+            v = getattr(prov, a, None)
+            if not isinstance(v, dict) or not v:
+                continue
+            vals = [x for x in v.values() if isinstance(x, (int, float))]
+            total = float(sum(vals))
+            if total <= 0 or len(vals) != len(v):
+                continue
+            for n, w in v.items():
+                low = str(n).strip().lower()
+                out[low] = max(out.get(low, 0.0), float(w) / total)
     return out
 
 
@@ -113,9 +153,9 @@ _FAKER_LOCALES = ("en_US", "en_GB", "en_IE", "en_AU", "en_CA", "de_DE", "de_AT",
                   "et_EE", "tr_TR", "ru_RU", "uk_UA", "ga_IE", "is_IS")
 
 
-def _faker_names(attrs) -> set[str]:
+def _faker_names(attrs, locales=None) -> set[str]:
     out: set[str] = set()
-    for loc in _FAKER_LOCALES:
+    for loc in locales or _FAKER_LOCALES:
         try:
             prov = importlib.import_module(f"faker.providers.person.{loc}").Provider
         except Exception:

@@ -3,7 +3,7 @@
 Evidence, strongest first:
   1. a title or form label before the words (`Dr.`, `Frau`, `Mme`, `Sra.`, `sig.`, `mevrouw`,
      `Name:`, `Patient:`, ...): the following 1-3 name-shaped words are a name;
-  2. a given name (gender-guesser's frequency classes, `lexicon.given_names`) followed by
+  2. a given name (frequency classes from US Census 1990 shares and Faker, `lexicon.given_names`) followed by
      further name words: surnames from Faker's lists, other given names, initials, particles
      (`van der`, `de la`, `di`), hyphenated parts (`delacroix-hale`) and, in the casing of the
      given name, unknown words that are not stop words;
