@@ -63,6 +63,53 @@ STREET_WORDS = {
     "it": ("via", "viale", "piazza", "piazzale", "corso", "largo", "vicolo", "strada", "borgo", "contrada", "rotonda",
            "incrocio", "stretto", "canale", "lungomare", "lungotevere", "salita", "traversa", "calle", "località", "frazione"),
 }
+# ranks and offices written before a person's name ("Brigadier General Ross G. Hoyt", "Judge
+# Jones", "Bischof Müller"): a model's PERSON is trimmed of them, and they introduce a name as TITLES do
+RANKS = (
+    "general", "brigadier", "colonel", "captain", "lieutenant", "sergeant", "corporal", "admiral", "commander", "marshal",
+    "bishop", "archbishop", "cardinal", "pope", "reverend", "pastor", "rabbi", "imam", "judge", "justice", "senator",
+    "governor", "president", "chancellor", "mayor", "sheriff", "congressman", "congresswoman", "ambassador", "prince",
+    "princess", "duke", "duchess", "earl", "baron", "baroness", "emperor", "empress", "saint",
+    "bürgermeister", "bürgermeisterin", "bischof", "kanzler", "kanzlerin", "präsident", "präsidentin", "richter",
+    "richterin", "hauptmann", "oberst", "général", "colonel", "capitaine", "évêque", "juge", "maire", "président",
+    "présidente", "général", "alcalde", "alcaldesa", "presidente", "obispo", "juez", "jueza", "capitán", "coronel",
+    "burgemeester", "bisschop", "rechter", "kapitein", "kolonel", "sindaco", "vescovo", "giudice", "capitano",
+    "colonnello", "generale",
+)
+# head words of organisations, places, buildings, events and works: a run of capitalised words that
+# holds or is followed by one ("George Washington University Hospital", "Max Planck Institute",
+# "Madina Lake", "Davis Gym", "Boy Scouts Association") is not a person's name
+ORG_WORDS = frozenset("""
+university universities college school academy institute institution laboratory laboratories lab hospital clinic
+center centre foundation trust association society union league club federation council committee commission
+board agency authority department ministry bureau office corporation corp company co inc ltd llc plc gmbh ag sa
+srl bv nv group holdings industries enterprises partners bank insurance airlines airline airways railway railroad
+railways station airport port harbor harbour dock docks bridge tunnel canal river lake mountain mountains mount
+valley island islands bay beach coast forest park garden gardens zoo museum gallery library theatre theater
+cinema stadium arena gym hall church cathedral chapel abbey temple mosque synagogue diocese parish castle palace
+tower building hotel motel inn restaurant cafe bar pub casino mall market store shop factory mill farm ranch
+field county district province region state republic kingdom empire city town village borough township
+force forces army navy regiment battalion division brigade squadron corps fleet police
+band orchestra choir ensemble quartet trio records recordings studio studios productions pictures films
+entertainment music media press news times post herald gazette journal magazine tribune sentinel review
+radio tv television channel network broadcasting
+festival awards award prize cup cups championship championships tournament games olympics open trophy
+series season tour war battle campaign revolution treaty act law code
+party movement alliance coalition church ministries
+album single song ep
+street road avenue boulevard lane highway square
+scouts scout guides
+hochschule universität schule institut klinik krankenhaus stiftung verein verband gesellschaft bahnhof
+flughafen kirche dom rathaus museum theater straße strasse platz
+université école lycée collège institut hôpital fondation société association compagnie gare aéroport église
+musée théâtre rue place
+universidad escuela colegio instituto hospital fundación sociedad asociación compañía estación aeropuerto iglesia
+museo teatro calle plaza
+universiteit hogeschool school instituut ziekenhuis stichting vereniging maatschappij station luchthaven kerk
+museum schouwburg straat plein
+università scuola istituto ospedale fondazione società associazione compagnia stazione aeroporto chiesa museo
+teatro via piazza
+""".split())
 # particles inside surnames: "van der Veiver", "de la Fuente", "di Stefano", "von Stein", "ter Horst"
 SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "degli", "dei", "des", "du", "di", "da",
                                "dos", "das", "do", "la", "le", "lo", "ten", "ter", "te", "zu", "zum", "zur", "y", "i",

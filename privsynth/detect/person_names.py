@@ -35,6 +35,11 @@ von mit für an bei namens heißt ist bin de par avec pour chez appelle suis est
 voor bij heet ben da di con per sono chiamo è mi thanks thank regards merci gracias grazie danke bedankt gruß grüße
 groeten saluti saludos cordialement cordiali atentamente""".split())
 _TITLES = frozenset(lexicon.TITLES)
+_RANKS = frozenset(lexicon.RANKS)
+_ORG = lexicon.ORG_WORDS
+# articles right before a run of capitalised words mark a thing, not a person ("the Orlando Sentinel",
+# "a Parker Fly", "an Aria Pro II"); only English, where names do not take an article
+_ARTICLES = {"en": frozenset({"the", "a", "an"})}
 _GREETINGS = frozenset("""hello hi hey dear regards thanks cheers hallo liebe lieber geehrte geehrter bonjour salut cher chère
 cordialement hola querido querida estimado estimada saludos ciao caro cara gentile saluti hoi beste geachte groet
 groeten""".split())
@@ -57,6 +62,31 @@ def _sentence_initial(text: str, start: int) -> bool:
     while j >= 0 and text[j] in " \t\"'«“(¡¿-*>":
         j -= 1
     return j < 0 or text[j] in ".!?:\n;|…"
+
+
+def _rank(lw: str) -> bool:
+    """A rank or office (lexicon.RANKS) that is not itself a given name or surname (`Earl`, `Duke`)."""
+    return lw in _RANKS and lw not in lexicon.surnames() and lexicon.given_names().get(lw, 0) < 3
+
+
+def _thing_not_person(text: str, toks, i: int, j: int, lang: str) -> bool:
+    """Tokens i..j-1 (a capitalised run) name an organisation, place, building, event or work:
+    one of them after the first, or the word right after the run, is an ORG_WORDS head word
+    ("Max Planck Institute", "Madina Lake"), or an English article stands right before it
+    ("the Orlando Sentinel"). Possessives and "of" after the run do not matter."""
+    sur = lexicon.surnames()
+    for k in range(i + 1, j):
+        lw = toks[k][2].rstrip(".").lower()
+        if lw in _ORG and not (k == j - 1 and lw in sur):  # "Tom Hall" keeps its surname
+            return True
+    if j < len(toks) and not text[toks[j - 1][1]:toks[j][0]].strip(" \t"):
+        nxt = toks[j][2].rstrip(".")
+        if nxt.lower() in _ORG and nxt[:1].isupper():
+            return True
+    if i > 0 and not text[toks[i - 1][1]:toks[i][0]].strip(" \t"):
+        if toks[i - 1][2].lower() in _ARTICLES.get(lang, ()):
+            return True
+    return False
 
 
 def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
@@ -135,7 +165,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         sh = _shape(w)
         prev = low(i - 1) if i > 0 else ""
         # 1. a title before the name: "Dr. Oswin Fairweather", "DR. OSWIN FAIRWEATHER", "Frau Kreusel"
-        if lw.replace(".", "") in _TITLES and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
+        if (lw.replace(".", "") in _TITLES or (_rank(lw) and sh in ("T", "U"))) and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
             if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc):
                 nsh = _shape(word(i + 1))
                 k1 = i + 1
@@ -143,13 +173,13 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                     k1 += 1
                 if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
                     j = extend(k1, _shape(word(k1)), True, 3, joined_to_previous=False)
-                    if j > k1:
+                    if j > k1 and not _thing_not_person(text, toks, k1, j, lang):
                         out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
                         i = j
                         continue
                 if nsh in ("T", "U") or (nsh == "L" and lower_doc):
                     j = extend(i + 1, nsh if nsh != "I" else "T", True, 3, joined_to_previous=False)
-                    if j > i + 1:
+                    if j > i + 1 and not _thing_not_person(text, toks, i + 1, j, lang):
                         out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
                         i = j
                         continue
@@ -158,9 +188,10 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 and given.get(lw, 0) >= 3 and not _sentence_initial(text, s) and i + 1 < n \
                 and _shape(word(i + 1)) == "T" and low(i + 1) in sur and not text[e:toks[i + 1][0]].strip(" \t"):
             j = extend(i + 1, "T", True)
-            out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.55))
-            i = j
-            continue
+            if not _thing_not_person(text, toks, i, j, lang):
+                out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.55))
+                i = j
+                continue
         if cls and sh in ("T", "U", "L"):
             eff = sh
             if upper_doc and sh == "U":
@@ -199,7 +230,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                     score = 0.5
                 elif eff == "U" and not upper_doc and cls >= 4 and cue:
                     score = 0.5
-            if score:
+            if score and not (eff == "T" and _thing_not_person(text, toks, i, j, lang)):
                 out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, score))
                 i = j
                 continue
@@ -232,9 +263,9 @@ def plausible_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         end = start + cut.start()
     toks = [(m.start() + start, m.end() + start, m.group(0).rstrip(".")) for m in _TOKEN.finditer(text[start:end])]
     stop = lexicon.stop_words()
-    while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES):
+    while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES or _rank(toks[0][2].lower())):
         toks.pop(0)
-    while toks and (toks[-1][2].lower() in stop or toks[-1][2].lower() in _TITLES):
+    while toks and (toks[-1][2].lower() in stop or toks[-1][2].lower() in _TITLES or _rank(toks[-1][2].lower())):
         toks.pop()
     if not toks:
         return None
