@@ -36,6 +36,7 @@ madame señor señora signor signora heer mevrouw lieve beste caro cara querido 
 appel appeler rappeler rufen anruf bitte danke merci gracias grazie bedankt dank hola ciao salut hoi hey bonjour hallo
 buongiorno buenos dias good morning evening night today tomorrow yesterday mañana domani morgen demain heute hoy oggi
 vandaag ok okay yes no oui non sí si ja nee nein my mine our your their his her its the this that these those
+february september october november december
 """.split())
 
 TITLES = (
@@ -82,7 +83,7 @@ RANKS = (
 ORG_WORDS = frozenset("""
 university universities college school academy institute institution laboratory laboratories lab hospital clinic
 center centre foundation trust association society union league club federation council committee commission
-board agency authority department ministry bureau office corporation corp company co inc ltd llc plc gmbh ag sa
+board agency authority organisation organization chair department ministry bureau office corporation corp company co inc ltd llc plc gmbh ag sa
 srl bv nv group holdings industries enterprises partners bank insurance airlines airline airways railway railroad
 railways station airport port harbor harbour dock docks bridge tunnel canal river lake mountain mountains mount
 valley island islands bay beach coast forest park garden gardens zoo museum gallery library theatre theater

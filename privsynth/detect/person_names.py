@@ -84,9 +84,13 @@ def _thing_not_person(text: str, toks, i: int, j: int, lang: str) -> bool:
         if nxt.lower() in _ORG and nxt[:1].isupper():
             return True
     if i > 0 and not text[toks[i - 1][1]:toks[i][0]].strip(" \t"):
-        if toks[i - 1][2].lower() in _ARTICLES.get(lang, ()):
-            return True
+        prev = toks[i - 1][2].lower()
+        if prev in _ARTICLES.get(lang, ()) or prev in _SAINT:
+            return True  # "the Orlando Sentinel", "St. Louis Eagles"
     return False
+
+
+_SAINT = frozenset({"st.", "st", "ste.", "ste", "saint", "sainte", "san", "santa", "santo", "são", "sankt", "sint"})
 
 
 def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
@@ -165,8 +169,14 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         sh = _shape(w)
         prev = low(i - 1) if i > 0 else ""
         # 1. a title before the name: "Dr. Oswin Fairweather", "DR. OSWIN FAIRWEATHER", "Frau Kreusel"
+        if (lw.replace(".", "") in _TITLES or (_rank(lw) and sh in ("T", "U"))) and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t.") \
+                and (low(i + 1).replace(".", "") in _TITLES or _rank(low(i + 1))):
+            i += 1  # "Brigadier General Ross G. Hoyt": the name follows the last title
+            continue
         if (lw.replace(".", "") in _TITLES or (_rank(lw) and sh in ("T", "U"))) and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
-            if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc):
+            # an upper-case title in a mixed-case text introduces only an upper-case name ("MS Windows" is no name)
+            if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc) \
+                    and not (sh == "U" and not upper_doc and _shape(word(i + 1)) != "U"):
                 nsh = _shape(word(i + 1))
                 k1 = i + 1
                 while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) == "L" and k1 - i <= 3:
@@ -210,7 +220,11 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 elif eff == "U":
                     score = 0.7 if (cls >= 2 or last_known) else 0.0
                 elif eff == "L":
-                    if (cls >= 3 and (last_known or cue)) or (cls >= 2 and last_known and cue):
+                    # a lower-case name in a text that capitalises needs a cue ("by rosalind ketteridge");
+                    # otherwise "the song soon", "dexter chief" would be names
+                    if not lower_doc and not cue:
+                        score = 0.0
+                    elif (cls >= 3 and (last_known or cue)) or (cls >= 2 and last_known and cue):
                         score = 0.6
                     elif lower_doc and cls >= 4 and last_known:
                         score = 0.55
@@ -254,10 +268,11 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
     return out
 
 
-def plausible_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+def plausible_person(text: str, start: int, end: int, lang: str = "en") -> tuple[int, int] | None:
     """Trim a model's PERSON span to its name words; None when nothing name-like is left
-    (`My IBAN`, `Appelez le`, `Tel`): leading/trailing stop words and titles go, and the rest
-    must hold a listed name or a capitalised word that is not a stop word."""
+    (`My IBAN`, `Appelez le`, `Tel`): leading/trailing stop words, titles and ranks go, and the
+    rest must hold a listed name or a capitalised word that is not a stop word. None too when the
+    words name a thing (`_thing_not_person`: "Clarence Dock", "the Reading train", "St. Louis Eagles")."""
     cut = re.search(r"[|\n;()\[\]{}<>]", text[start:end])
     if cut:  # "Melissa | DHI Group Inc": a name does not run over a separator
         end = start + cut.start()
@@ -276,4 +291,10 @@ def plausible_person(text: str, start: int, end: int) -> tuple[int, int] | None:
             return None  # acronyms: IBAN, NHS, TEL
         if not any(_shape(t[2]) == "T" for t in toks):
             return None
-    return toks[0][0], toks[-1][0] + len(toks[-1][2])
+    a, b = toks[0][0], toks[-1][0] + len(toks[-1][2])
+    whole = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    i = next((k for k, t in enumerate(whole) if t[0] >= a), None)
+    j = next((k for k, t in enumerate(whole) if t[0] >= b), len(whole))
+    if i is not None and j > i and _thing_not_person(text, whole, i, j, lang):
+        return None
+    return a, b
