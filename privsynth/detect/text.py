@@ -119,7 +119,7 @@ def _drop_noise(text: str, results: list) -> list:
     word ("this morning", "a few months ago"), durations ("8+ years", "10th year"), and numbers
     that are not real dates or sit in a code context (`OMB No. 1545-0008`, `error E-2231-0457`,
     versions `4.2.1`). Unvalidated phone numbers in a code context go too."""
-    from privsynth.detect.codes import code_context, plausible_date
+    from privsynth.detect.codes import code_context, not_a_phone, plausible_date
 
     keep = []
     for r in results:
@@ -142,7 +142,7 @@ def _drop_noise(text: str, results: list) -> list:
                 continue
             if r.end < len(text) and (text[r.end].isalnum() or (text[r.end] in "-." and r.end + 1 < len(text) and text[r.end + 1].isdigit())):
                 continue
-        elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and code_context(text, r.start):
+        elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and (code_context(text, r.start) or not_a_phone(text, r.start, r.end)):
             continue
         elif r.entity_type in _WEAK_IDS and code_context(text, r.start):
             continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
