@@ -278,6 +278,9 @@ def plausible_person(text: str, start: int, end: int, lang: str = "en") -> tuple
         end = start + cut.start()
     toks = [(m.start() + start, m.end() + start, m.group(0).rstrip(".")) for m in _TOKEN.finditer(text[start:end])]
     stop = lexicon.stop_words()
+    if len(toks) >= 2 and _shape(toks[0][2]) == "U" and toks[0][2].lower() in _TITLES and _shape(toks[1][2]) != "U" \
+            and any(c.islower() for c in text):
+        return None  # "MS Windows": an upper-case title in mixed case before a word that is not upper case
     while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES or _rank(toks[0][2].lower())):
         toks.pop(0)
     while toks and (toks[-1][2].lower() in stop or toks[-1][2].lower() in _TITLES or _rank(toks[-1][2].lower())):
