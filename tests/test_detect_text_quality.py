@@ -112,3 +112,17 @@ def test_no_gpl_name_list_is_a_dependency():
     assert "gender-guesser" not in (root / "requirements" / "constraints.txt").read_text()
     src = (root / "privsynth" / "detect" / "data" / "SOURCE.txt").read_text()
     assert "public domain" in src
+
+
+def test_an_unsure_text_takes_the_dominant_language_of_its_collection():
+    from privsynth.detect.language import classify, languages_with_prior
+
+    notes = [f"Note {i}: the customer asked for a refund of the last payment." for i in range(25)]
+    odd = "Dorothea von Schlegel was born in 1764 in Berlin ."
+    german = "Warum das eine absolut beschissene Idee ist, verstehe ich nicht."
+    assert classify(odd)[0] != "en"  # alone, the identifier does not take it for English
+    langs = languages_with_prior(notes + [odd, german])
+    assert langs[-2:] == ["en", "de"]  # the unsure sentence joins the column; a sure German one stays German
+    assert languages_with_prior([odd, german]) == [classify(odd)[0], "de"]  # too few texts: no prior
+    spans = analyze_texts(notes + [odd])[-1]
+    assert ("Dorothea von Schlegel", "PERSON") in [(odd[s.start:s.end], s.entity_type) for s in spans]

@@ -502,7 +502,8 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     """PII spans per text.
 
     Each distinct text is analysed once (a cache per call); its language is identified
-    (`privsynth.detect.language`, or `language=` to force one); spaCy NER runs, batched through
+    (`privsynth.detect.language.languages_with_prior`: per text, with the call's dominant
+    language as a prior for unsure texts; or `language=` to force one); spaCy NER runs, batched through
     `nlp.pipe` with only the `ner` component, on texts that pass `needs_ner` and whose language
     has a pinned model (English: the policy's `scan.model`; French: `fr_core_news_sm`); every
     text gets the rule/validator recognizers. Documents longer than MAX_DOC_CHARS are scanned up
@@ -514,7 +515,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     import warnings
 
     from privsynth.detect.engine import ner_model_for, spacy_ner, text_recognizers
-    from privsynth.detect.language import detect_language
+    from privsynth.detect.language import languages_with_prior
 
     thr = DEFAULT_THRESHOLD if score_threshold is None else score_threshold
     clean = [t if isinstance(t, str) else "" for t in texts]
@@ -529,7 +530,8 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     model_en = getattr(getattr(policy, "scan", None), "model", None)
     # (distinct text, offset, window text, language)
     pieces: list[tuple[str, int, str, str]] = []
-    for t, idxs in distinct.items():
+    langs = [language] * len(distinct) if language else languages_with_prior([t[:MAX_DOC_CHARS] for t in distinct])
+    for (t, idxs), lang in zip(distinct.items(), langs):
         body = t
         if len(t) > MAX_DOC_CHARS:
             body = t[:MAX_DOC_CHARS]
@@ -538,7 +540,6 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
                     unscanned.append((i, MAX_DOC_CHARS, len(t)))
                 warnings.warn(f"text {i}: {len(t):,} characters, only the first {MAX_DOC_CHARS:,} were scanned "
                               f"(characters {MAX_DOC_CHARS:,}-{len(t):,} were not)", TextNotFullyScanned, stacklevel=2)
-        lang = language or detect_language(body)
         for off in range(0, len(body), MAX_CHARS):
             pieces.append((t, off, body[off:off + MAX_CHARS], lang))
     # rules first; then NER, batched per model, only where a capitalised word is left unexplained
