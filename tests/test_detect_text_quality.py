@@ -126,3 +126,41 @@ def test_an_unsure_text_takes_the_dominant_language_of_its_collection():
     assert languages_with_prior([odd, german]) == [classify(odd)[0], "de"]  # too few texts: no prior
     spans = analyze_texts(notes + [odd])[-1]
     assert ("Dorothea von Schlegel", "PERSON") in [(odd[s.start:s.end], s.entity_type) for s in spans]
+
+
+def test_a_surname_named_in_full_once_is_a_person_where_it_stands_alone_in_the_collection():
+    texts = ["Carlo Citrone opened a gym in the north of the city.",
+             "Two years later Citrone sold the club and moved away.",
+             "Citrone denied any part in it."]
+    got = analyze_texts(texts)
+    assert ("Citrone", "PERSON") in [(texts[1][s.start:s.end], s.entity_type) for s in got[1]]
+    assert ("Citrone", "PERSON") in [(texts[2][s.start:s.end], s.entity_type) for s in got[2]]
+    # alone, without the full name anywhere in the collection, the bare word is no evidence
+    assert "PERSON" not in {s.entity_type for s in analyze_texts([texts[2]])[0]}
+
+
+def test_collection_surnames_leave_out_places_titles_and_organisation_words():
+    from privsynth.detect.person_names import collection_surnames
+    from privsynth.results import Span
+
+    docs = [("Spoke with Anna Berger today.", [Span(start=11, end=22, entity_type="PERSON", score=0.85)]),
+            ("Met John Boston Institute staff.", [Span(start=4, end=25, entity_type="PERSON", score=0.85)]),
+            ("Asked Mary Kline once.", [Span(start=6, end=16, entity_type="PERSON", score=0.6)])]
+    assert collection_surnames(docs) == frozenset({"Berger"})  # Institute is an ORG word; 0.6 is too weak
+
+
+@pytest.mark.parametrize("text,piece,start,end", [
+    ("P-38 Lightning , 1944 ; P-47 Thunderbolt", "P-38 Lightning", 0, 14),
+])
+def test_model_person_spans_with_digits_are_dropped(text, piece, start, end):
+    from privsynth.detect.person_names import plausible_person
+
+    assert plausible_person(text, start, end) is None
+
+
+def test_the_possessive_s_is_trimmed_from_a_model_person_span():
+    from privsynth.detect.person_names import plausible_person
+
+    text = "a cover of Kanye West 's song"
+    a = text.index("Kanye")
+    assert plausible_person(text, a, text.index("song") - 1) == (a, a + len("Kanye West"))

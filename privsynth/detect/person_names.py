@@ -285,8 +285,12 @@ def plausible_person(text: str, start: int, end: int, lang: str = "en") -> tuple
         toks.pop(0)
     while toks and (toks[-1][2].lower() in stop or toks[-1][2].lower() in _TITLES or _rank(toks[-1][2].lower())):
         toks.pop()
+    while toks and len(toks[-1][2]) == 1 and toks[-1][2].islower():
+        toks.pop()  # "Kanye West 's": the possessive's s
     if not toks:
         return None
+    if any(ch.isdigit() for ch in text[toks[0][0]:toks[-1][1]]):
+        return None  # "P-38 Lightning", "F-86 Sabre": names hold no digits
     given, sur = lexicon.given_names(), lexicon.surnames()
     known = any(t[2].lower() in sur or given.get(t[2].lower(), 0) >= 2 for t in toks)
     if not known:
@@ -301,3 +305,55 @@ def plausible_person(text: str, start: int, end: int, lang: str = "en") -> tuple
     if i is not None and j > i and _thing_not_person(text, whole, i, j, lang):
         return None
     return a, b
+
+
+PROPAGATED_SCORE = 0.6
+_MIN_SOURCE_SCORE = 0.75
+
+
+def collection_surnames(docs: list[tuple[str, list]]) -> frozenset[str]:
+    """Surnames a collection of texts has shown to be people's: the last word of every PERSON span
+    of two or more words scored >= 0.75 (`Carlo Citrone` -> `Citrone`), capitalised, three letters
+    or more, and neither a stop word, a title, an organisation/place head word, a street word nor a
+    listed place. `docs` is [(text, spans with .start/.end/.entity_type/.score)]."""
+    from privsynth.detect import gazetteer
+
+    stop = lexicon.stop_words()
+    places = gazetteer.places()
+    streets = lexicon.street_words()
+    out: set[str] = set()
+    for text, spans in docs:
+        for sp in spans:
+            if sp.entity_type != E.PERSON.name or sp.score < _MIN_SOURCE_SCORE:
+                continue
+            words = [m.group(0).rstrip(".") for m in _TOKEN.finditer(text[sp.start:sp.end])]
+            if len(words) < 2:
+                continue
+            last = words[-1]
+            key = last.title() if last.isupper() else last
+            lw = key.lower()
+            if len(key) < 3 or _shape(key) != "T" or lw in stop or lw in _TITLES or lw in _ORG or lw in streets \
+                    or lw in lexicon.SURNAME_PARTICLES or key in places:
+                continue
+            out.add(key)
+    return frozenset(out)
+
+
+def propagate_surnames(text: str, spans: list, surnames: frozenset[str]) -> list[tuple[int, int, str, float]]:
+    """PERSON spans for the words of `text` that are collection surnames (`collection_surnames`),
+    written capitalised or in upper case, and not already inside any span: a person named in full
+    once ("Carlo Citrone") is the same person when the text later says "Citrone" alone (label
+    consistency across a document or a column, "one sense per discourse")."""
+    if not surnames:
+        return []
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group(0).rstrip(".")
+        key = w.title() if w.isupper() and len(w) > 1 else w
+        if key not in surnames:
+            continue
+        a, b = m.start(), m.start() + len(w)
+        if any(sp.start < b and a < sp.end for sp in spans):
+            continue
+        out.append((a, b, E.PERSON.name, PROPAGATED_SCORE))
+    return out

@@ -375,6 +375,8 @@ def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> 
             st, en = trimmed
             if " " not in text[st:en] and _sentence_start(text, st) and not _listed_name(text[st:en]):
                 continue  # one capitalised word opening a sentence ("Rappel demandé par ...")
+            if " " not in text[st:en] and text[st:en] in _places() and not _listed_name(text[st:en]):
+                et = E.LOCATION.name  # one word the place lists know and the name lists do not ("Perth")
         elif et == E.LOCATION.name and not _plausible_place(text, st, en):
             continue
         res.append(RecognizerResult(et, st, en, _NER_SCORE))
@@ -388,6 +390,12 @@ _THING_LABELS = frozenset({"FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 
 def _sentence_start(text: str, start: int) -> bool:
     return not _mid_sentence(text, start)
+
+
+def _places():
+    from privsynth.detect import gazetteer
+
+    return gazetteer.places()
 
 
 def _listed_name(word: str) -> bool:
@@ -559,6 +567,17 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     for k, (t, off, piece, lang) in enumerate(pieces):
         for sp in _analyze_one(piece, lang, ents[k], rules[k], thr):
             spans_of.setdefault(t, []).append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
+    # a surname the collection named in full elsewhere is a person's where it stands alone
+    from privsynth.detect.person_names import collection_surnames, propagate_surnames
+
+    known = collection_surnames(list(spans_of.items()))
+    if known:
+        for t in distinct:
+            sps = spans_of.setdefault(t, [])
+            extra = propagate_surnames(t[:MAX_DOC_CHARS], sps, known)
+            if extra:
+                sps.extend(Span(start=a, end=b, entity_type=et, score=sc) for a, b, et, sc in extra)
+                sps.sort(key=lambda sp: (sp.start, sp.end))
     for t, idxs in distinct.items():
         sp = spans_of.get(t, [])
         for i in idxs:
