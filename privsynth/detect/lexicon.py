@@ -149,7 +149,9 @@ def given_names() -> dict[str, int]:
     * Faker's first-name lists (MIT) of 39 locales: 3 for a listed name, 2 + the number of
       privsynth's six languages whose locales list it (`_LANGUAGE_LOCALES`; `Maria` -> 7), and
       `frequency_class` of the name's share where Faker gives weights (en_US, fr_BE, nl_BE, ...)
-      less FAKER_SHARE_OFFSET (a share among a few hundred listed names overstates the population's).
+      less FAKER_SHARE_OFFSET (a share among a few hundred listed names overstates the population's);
+    * Faker's other person locales (en_NZ, sr_RS, pl_PL's neighbours, ...), Latin script only: 2
+      (they continue a name and start one before a surname, but are not evidence alone).
     """
     out: dict[str, int] = {}
     with open(CENSUS_GIVEN_NAMES, encoding="utf-8") as f:
@@ -166,10 +168,22 @@ def given_names() -> dict[str, int]:
     for n in _faker_names(("first_names", "first_names_male", "first_names_female")):
         low = n.lower()
         out[low] = max(out.get(low, 0), 3, 2 + len(langs_of.get(low, ())))
+    for n in _faker_names(("first_names", "first_names_male", "first_names_female"), _other_person_locales()):
+        if all(ord(c) < 0x250 for c in n):  # Latin script: names of people from everywhere, rarer here
+            out.setdefault(n.lower(), 2)
     for low, share in _faker_weights().items():
         # a share among a locale's few hundred listed names, not of the population: two classes less
         out[low] = max(out.get(low, 0), frequency_class(100.0 * share) - FAKER_SHARE_OFFSET)
     return out
+
+
+def _other_person_locales() -> tuple[str, ...]:
+    """Faker's person locales beyond _FAKER_LOCALES (en_NZ, sr_RS, fil_PH, sw, ...)."""
+    import pkgutil
+
+    import faker.providers.person as person
+
+    return tuple(m.name for m in pkgutil.iter_modules(person.__path__) if m.name not in _FAKER_LOCALES)
 
 
 def _faker_weights() -> dict[str, float]:
@@ -212,6 +226,8 @@ def _faker_names(attrs, locales=None) -> set[str]:
             v = getattr(prov, a, None)
             if isinstance(v, dict):
                 v = v.keys()
+            if not isinstance(v, (list, tuple, set, frozenset, type({}.keys()))):
+                continue  # absent, or a property of the class (computed per instance)
             for n in v or ():
                 n = str(n).strip()
                 if len(n) >= 2 and n[0].isupper():

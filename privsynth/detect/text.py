@@ -357,13 +357,6 @@ def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> 
     from privsynth.detect.person_names import plausible_person
 
     res = list(rule_results)
-    # the model's facility/work/event/product/law labels outweigh a list-based PERSON (score < 0.8: not
-    # after a title or a form label) on the same words; its ORG label does not (the small model calls
-    # "Marcus du Sautoy" and "Emanuel Bunzel" organisations)
-    things = [(st, en) for st, en, label in ents if label in _THING_LABELS]
-    if things:
-        res = [r for r in res if not (r.entity_type == E.PERSON.name and r.score < 0.8
-                                      and any(r.start < en and st < r.end for st, en in things))]
     for st, en, label in ents:
         et = SPACY_MAPPING.get(label)
         if et is None:
@@ -383,9 +376,6 @@ def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> 
     res = _drop_noise(text, res)
     res = [r for r in res if r.score >= thr]
     return _mark_birth_dates(text, _ages_after_names(text, _extend_addresses(text, _resolve(res, text))))
-
-
-_THING_LABELS = frozenset({"FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 
 
 def _sentence_start(text: str, start: int) -> bool:
