@@ -164,3 +164,22 @@ def test_the_possessive_s_is_trimmed_from_a_model_person_span():
     text = "a cover of Kanye West 's song"
     a = text.index("Kanye")
     assert plausible_person(text, a, text.index("song") - 1) == (a, a + len("Kanye West"))
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Kind regards, Manlio | Caffyns plc | mobile 062 380 34 69", "Manlio"),
+    ("Best regards,\nLiviana Palerma\n201 Brisas 2117", "Liviana Palerma"),
+    ("please fix it for Vihtori P Lassila.", "Vihtori P Lassila"),
+    ("Estrid A. Andreasson called about the statement.", "Estrid A. Andreasson"),
+    ("Hi, this is Blanka J Król. I moved last month.", "Blanka J Król"),
+])
+def test_names_the_lists_do_not_know_are_found_by_their_shape_after_sign_offs_and_with_initials(text, name):
+    assert (name, "PERSON") in _typed(text)
+
+
+@pytest.mark.parametrize("text,piece", [
+    ("See Section A Paragraph 3 of the contract.", "Section A Paragraph"),
+    ("Thanks, Support Team", "Support Team"),
+])
+def test_capitalised_words_with_an_initial_or_after_a_sign_off_that_are_no_names(text, piece):
+    assert "PERSON" not in _types_over(text, piece)

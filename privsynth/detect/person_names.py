@@ -161,6 +161,10 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             break
         return j
 
+    def cue_before(k):
+        p = low(k - 1) if k > 0 else ""
+        return p in _CUES or p in _GREETINGS or (k > 1 and f"{low(k - 2)} {p}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
+
     i = 0
     n = len(toks)
     while i < n:
@@ -248,9 +252,26 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, score))
                 i = j
                 continue
-        if sh == "T" and prev in _GREETINGS and lw not in stop and not given.get(lw) and len(w) > 2 \
-                and not text[toks[i - 1][1]:s].strip(" \t,") and (i + 1 >= n or text[e:e + 1] in ",:;!|\n" or e == len(text)):
-            out.append((s, e, E.PERSON.name, 0.5))
+        if sh == "T" and prev in _GREETINGS and lw not in stop and len(w) > 2 and not text[toks[i - 1][1]:s].strip(" \t,\n"):
+            # "Kind regards, Manlio |", "Best regards,\nLiviana Palerma\n": one to three capitalised
+            # words between a greeting or sign-off and the end of the line or a separator
+            j = i + 1
+            while j < n and j - i < 3 and _shape(word(j)) == "T" and low(j) not in stop and not text[toks[j - 1][1]:toks[j][0]].strip(" \t"):
+                j += 1
+            rest = text[toks[j - 1][1]:].lstrip(" \t")
+            if (not rest or rest[0] in ",:;!|\n") and not _thing_not_person(text, toks, i, j, lang):
+                out.append((s, toks[j - 1][1], E.PERSON.name, 0.5 if j == i + 1 else 0.6))
+                i = j
+                continue
+        if sh == "T" and i + 2 < n and lw not in stop and len(w) > 2 and _shape(word(i + 1)) == "I" and len(word(i + 1)) == 1 \
+                and _shape(word(i + 2)) == "T" and low(i + 2) not in stop and len(word(i + 2)) > 2 \
+                and not text[e:toks[i + 1][0]].strip(" \t") and not text[toks[i + 1][1]:toks[i + 2][0]].strip(" \t") \
+                and (given.get(lw, 0) or low(i + 2) in sur) and not _thing_not_person(text, toks, i, i + 3, lang):
+            # "Vihtori P Lassila", "Estrid A. Andreasson": first name, middle initial, surname (one of
+            # the two listed: "Section A Paragraph" is no name)
+            out.append((s, toks[i + 2][0] + len(word(i + 2)), E.PERSON.name, 0.6))
+            i += 3
+            continue
         i += 1
     # 2. labelled names: "Name: Eitel Schmiedt", "Patient : Emmanuelle Boutin, 42 ans"
     for m in _LABEL.finditer(text):
