@@ -65,8 +65,9 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 def _rank(lw: str) -> bool:
-    """A rank or office (lexicon.RANKS) that is not itself a given name or surname (`Earl`, `Duke`)."""
-    return lw in _RANKS and lw not in lexicon.surnames() and lexicon.given_names().get(lw, 0) < 3
+    """A rank or office (lexicon.RANKS) that is not itself a frequent given name (`Earl`, `Duke`);
+    a surname like `Judge` or `Bishop` before a name is the office."""
+    return lw in _RANKS and lexicon.given_names().get(lw, 0) < 3
 
 
 def _thing_not_person(text: str, toks, i: int, j: int, lang: str) -> bool:
