@@ -23,11 +23,18 @@ facture commande erreur dossier réf référence formulaire mise-à-jour
 factura pedido incidencia expediente referencia versión actualización formulario código
 factuur bestelling foutcode versie formulier zaak referentie bestelnummer
 fattura ordine errore versione modulo pratica riferimento aggiornamento codice
+siret siren tva nir insee fiscal fiscale suivi colis contrat adhérent sinistre matricule immatriculation
+steuernummer steuer-id versicherungsnummer vertrag vertragsnummer sendung sendungsnummer paket
+nif cif expediente póliza poliza seguimiento envío contrato polizza contratto spedizione iva
+klantnummer zending ordernummer dossiernummer polisnummer tracking parcel shipment
 """.split())
 PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsapp", "sms", "ring", "dial", "contact",
                "telefon", "handy", "anrufen", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",
-               "teléfono", "telefono", "móvil", "movil", "llamar", "llama", "bellen", "telefoon", "mobiel", "nummer",
-               "numéro", "número", "numero", "chiamare", "richiamare", "cellulare", "number")
+               "teléfono", "telefono", "móvil", "movil", "llamar", "llama", "bellen", "telefoon", "mobiel",
+               "chiamare", "richiamare", "cellulare")
+# "number", "numéro", "Nummer" are phone context only without a code word beside them ("my number is",
+# not "numéro de suivi", "order number", "numéro fiscal")
+NUMBER_WORDS = ("number", "numéro", "número", "numero", "nummer")
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’°º-]*|#|n[°º])[\s:.,#-]*$", re.I)
 _GLUED_CODE = re.compile(r"(?:[A-Za-z]{1,6}[-/_]|#|[A-Za-z]{1,6}\d*[-/])$")
@@ -35,8 +42,34 @@ _LETTER_GLUED = re.compile(r"(?:^|[\s(\[,;])[A-Z]{1,3}$")
 
 
 def phone_context(text: str, start: int, window: int = 40) -> bool:
+    """A phone word (PHONE_WORDS) within `window` characters before `start`, or a number word
+    (NUMBER_WORDS) there with no code word (CODE_WORDS) among the two words either side of it."""
     before = text[max(0, start - window):start].lower()
-    return any(w in before for w in PHONE_WORDS)
+    if any(w in before for w in PHONE_WORDS):
+        return True
+    words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", before)
+    for k, w in enumerate(words):
+        if any(w.startswith(n) or w.endswith(n) for n in NUMBER_WORDS):
+            if w not in NUMBER_WORDS:
+                continue  # Vertragsnummer, Kundennummer: a code's number
+            near = words[max(0, k - 2):k] + words[k + 1:k + 3]
+            if not any(x.strip(".:-") in CODE_WORDS for x in near):
+                return True
+    return False
+
+
+def not_a_phone(text: str, start: int, end: int) -> bool:
+    """Digits that are an amount (a currency right before or after: `1 250 000 euros`) or a
+    version (`10.0.19045`, `2.10.3`: dotted groups, one of them a single digit after the first)."""
+    t = text[start:end].strip()
+    if _VERSION.match(t) and any(len(g) == 1 for g in t.split(".")[1:]):
+        return True
+    return bool(_CURRENCY_AFTER.match(text, end) or _CURRENCY_BEFORE.search(text[max(0, start - 6):start]))
+
+
+_VERSION = re.compile(r"^\d{1,3}(?:\.\d{1,5}){2,3}$")
+_CURRENCY_AFTER = re.compile(r"[ \t\u00a0\u202f]*(?:€|\$|£|eur\b|euros?\b|usd\b|dollars?\b|chf\b|francs?\b|gbp\b|pounds?\b|pesos?\b)", re.I)
+_CURRENCY_BEFORE = re.compile(r"(?:€|\$|£|\beur|\busd|\bchf|\bgbp)[ \t\u00a0\u202f]*$", re.I)
 
 
 def code_context(text: str, start: int) -> bool:

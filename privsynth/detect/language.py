@@ -39,6 +39,49 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     return lang if prob >= MIN_PROBABILITY else default
 
 
+def classify(text: str) -> tuple[Optional[str], float]:
+    """(language among SUPPORTED, normalised probability); (None, 0.0) when too short to tell."""
+    sample = text[:2000]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return None, 0.0
+    lang, prob = _get().classify(sample)
+    return lang, float(prob)
+
+
+PRIOR_MIN_TEXTS = 20      # a collection needs this many confidently identified texts to have a prior
+PRIOR_MIN_SHARE = 0.8     # ... and this share of them in one language
+PRIOR_CONFIDENT = 0.9     # texts identified at least this surely count towards the prior
+PRIOR_OVERRIDE_BELOW = 0.99  # a text whose own language is less sure than this takes the prior
+
+
+def languages_with_prior(texts, default: str = DEFAULT_LANGUAGE) -> list[str]:
+    """One code per text, identified per text, with the collection's dominant language as a prior:
+    when at least PRIOR_MIN_TEXTS texts are identified with probability >= PRIOR_CONFIDENT and
+    PRIOR_MIN_SHARE of them share one language, a text identified otherwise with probability below
+    PRIOR_OVERRIDE_BELOW (or too short to tell) takes that language. A column of English notes
+    keeps "Dorothea von Schlegel was born in 1764 in Berlin" (German at 0.62) in English; a
+    mixed-language collection has no prior and each text keeps its own language."""
+    from collections import Counter
+
+    found = [classify(t) for t in texts]
+    sure = Counter(lang for lang, p in found if lang and p >= PRIOR_CONFIDENT)
+    n = sum(sure.values())
+    prior = None
+    if n >= PRIOR_MIN_TEXTS:
+        top, k = sure.most_common(1)[0]
+        if k >= PRIOR_MIN_SHARE * n:
+            prior = top
+    out = []
+    for lang, p in found:
+        if prior and (lang is None or (lang != prior and p < PRIOR_OVERRIDE_BELOW)):
+            out.append(prior)
+        elif lang is None or p < MIN_PROBABILITY:
+            out.append(default)
+        else:
+            out.append(lang)
+    return out
+
+
 def detect_languages(texts, default: Optional[str] = None, fixed: Optional[str] = None) -> list[str]:
     """One code per text; `fixed` skips identification (the caller knows the language)."""
     if fixed:

@@ -1,8 +1,9 @@
 """Word lists for free-text detection, all from packages installed with privsynth (no download).
 
-* given names with a frequency: gender-guesser's `nam_dict.txt` (Jörg Michael's "gender" name
-  dictionary, GFDL; 48,000 first names with a 1-13 frequency class per European country, the US
-  and others). A name's frequency here is its highest class over the countries we read.
+* given names with a frequency class (`given_names`): the US Census Bureau's 1990 given-name
+  shares (public domain, shipped in `data/given_names_us_census_1990.tsv`) and Faker's first-name
+  lists of 39 locales (MIT), weighted by their shares where Faker has them and by how many of
+  privsynth's languages list a name.
 * surnames: Faker's person providers for 39 locales (the en_US list carries US census shares).
 * stop words: spaCy's language data (`spacy.lang.<xx>.stop_words`) for en, de, fr, es, nl, it,
   which needs no trained model.
@@ -20,9 +21,6 @@ from pathlib import Path
 
 LANGUAGES = ("en", "de", "fr", "es", "nl", "it")
 
-# nam_dict.txt columns (0-based, in the raw line) of the countries read for frequencies
-_NAM_COLUMNS = {"GB": 30, "IE": 31, "US": 32, "IT": 33, "ES": 36, "FR": 37, "BE": 38, "NL": 40, "DE": 42, "AT": 43, "CH": 44}
-
 # Words that are given names somewhere but ordinary words in running text (any of our languages).
 COMMON_NAME_WORDS = frozenset("""
 will may june april august mark rose grace hope faith joy dawn summer winter autumn bill art don guy ray rich frank
@@ -38,6 +36,7 @@ madame señor señora signor signora heer mevrouw lieve beste caro cara querido 
 appel appeler rappeler rufen anruf bitte danke merci gracias grazie bedankt dank hola ciao salut hoi hey bonjour hallo
 buongiorno buenos dias good morning evening night today tomorrow yesterday mañana domani morgen demain heute hoy oggi
 vandaag ok okay yes no oui non sí si ja nee nein my mine our your their his her its the this that these those
+february september october november december
 """.split())
 
 TITLES = (
@@ -65,45 +64,148 @@ STREET_WORDS = {
     "it": ("via", "viale", "piazza", "piazzale", "corso", "largo", "vicolo", "strada", "borgo", "contrada", "rotonda",
            "incrocio", "stretto", "canale", "lungomare", "lungotevere", "salita", "traversa", "calle", "località", "frazione"),
 }
+# ranks and offices written before a person's name ("Brigadier General Ross G. Hoyt", "Judge
+# Jones", "Bischof Müller"): a model's PERSON is trimmed of them, and they introduce a name as TITLES do
+RANKS = (
+    "general", "brigadier", "colonel", "captain", "lieutenant", "sergeant", "corporal", "admiral", "commander", "marshal",
+    "bishop", "archbishop", "cardinal", "pope", "reverend", "pastor", "rabbi", "imam", "judge", "justice", "senator",
+    "governor", "president", "chancellor", "mayor", "sheriff", "congressman", "congresswoman", "ambassador", "prince",
+    "princess", "duke", "duchess", "earl", "baron", "baroness", "emperor", "empress", "saint",
+    "bürgermeister", "bürgermeisterin", "bischof", "kanzler", "kanzlerin", "präsident", "präsidentin", "richter",
+    "richterin", "hauptmann", "oberst", "général", "colonel", "capitaine", "évêque", "juge", "maire", "président",
+    "présidente", "général", "alcalde", "alcaldesa", "presidente", "obispo", "juez", "jueza", "capitán", "coronel",
+    "burgemeester", "bisschop", "rechter", "kapitein", "kolonel", "sindaco", "vescovo", "giudice", "capitano",
+    "colonnello", "generale",
+)
+# head words of organisations, places, buildings, events and works: a run of capitalised words that
+# holds or is followed by one ("George Washington University Hospital", "Max Planck Institute",
+# "Madina Lake", "Davis Gym", "Boy Scouts Association") is not a person's name
+ORG_WORDS = frozenset("""
+university universities college school academy institute institution laboratory laboratories lab hospital clinic
+center centre foundation trust association society union league club federation council committee commission
+board agency authority organisation organization chair department ministry bureau office corporation corp company co inc ltd llc plc gmbh ag sa
+srl bv nv group holdings industries enterprises partners bank insurance airlines airline airways railway railroad
+railways station airport port harbor harbour dock docks bridge tunnel canal river lake mountain mountains mount
+valley island islands bay beach coast forest park garden gardens zoo museum gallery library theatre theater
+cinema stadium arena gym hall church cathedral chapel abbey temple mosque synagogue diocese parish castle palace
+tower building hotel motel inn restaurant cafe bar pub casino mall market store shop factory mill farm ranch
+field county district province region state republic kingdom empire city town village borough township
+force forces army navy regiment battalion division brigade squadron corps fleet police
+band orchestra choir ensemble quartet trio records recordings studio studios productions pictures films
+entertainment music media press news times post herald gazette journal magazine tribune sentinel review
+radio tv television channel network broadcasting
+festival awards award prize cup cups championship championships tournament games olympics open trophy
+series season tour war battle campaign revolution treaty act law code
+party movement alliance coalition church ministries
+album single song ep
+street road avenue boulevard lane highway square
+scouts scout guides
+hochschule universität schule institut klinik krankenhaus stiftung verein verband gesellschaft bahnhof
+flughafen kirche dom rathaus museum theater straße strasse platz
+université école lycée collège institut hôpital fondation société association compagnie gare aéroport église
+musée théâtre rue place
+universidad escuela colegio instituto hospital fundación sociedad asociación compañía estación aeropuerto iglesia
+museo teatro calle plaza
+universiteit hogeschool school instituut ziekenhuis stichting vereniging maatschappij station luchthaven kerk
+museum schouwburg straat plein
+università scuola istituto ospedale fondazione società associazione compagnia stazione aeroporto chiesa museo
+teatro via piazza
+""".split())
 # particles inside surnames: "van der Veiver", "de la Fuente", "di Stefano", "von Stein", "ter Horst"
 SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "degli", "dei", "des", "du", "di", "da",
                                "dos", "das", "do", "la", "le", "lo", "ten", "ter", "te", "zu", "zum", "zur", "y", "i",
                                "al", "el", "bin", "ibn", "mac", "st", "saint", "vom", "op", "in", "het", "'t"})
 
 
-def _nam_dict_path() -> Path:
-    import gender_guesser
+CENSUS_GIVEN_NAMES = Path(__file__).parent / "data" / "given_names_us_census_1990.tsv"
+# Faker locales per language privsynth reads (a name listed for more of these languages is more common)
+_LANGUAGE_LOCALES = {
+    "en": ("en_US", "en_GB", "en_IE"), "de": ("de_DE", "de_AT", "de_CH"), "fr": ("fr_FR", "fr_CH", "fr_BE"),
+    "es": ("es_ES", "es_MX"), "nl": ("nl_NL", "nl_BE"), "it": ("it_IT",),
+}
 
-    return Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+
+FAKER_SHARE_OFFSET = 2
+
+
+def frequency_class(percent: float) -> int:
+    """Frequency class of a given name borne by `percent` % of people: round(12 + log2(percent)),
+    clamped to 2..12 (3.3 % -> 12, 1 % -> 12, 0.1 % -> 9, 0.01 % -> 5, 0.001 % -> 2). The classes
+    follow the logarithmic 1..13 scale of name dictionaries (1 = isolated cases, 13 = extremely
+    common); 1 is left for names listed without a frequency."""
+    import math
+
+    if percent <= 0:
+        return 1
+    return max(2, min(12, round(12 + math.log2(percent))))
 
 
 @lru_cache(maxsize=1)
 def given_names() -> dict[str, int]:
-    """Lower-cased given name -> highest frequency class (1 rare .. 13 extremely common) over
-    the countries in `_NAM_COLUMNS`; names listed without a class there get 1. Faker's first
-    names for the same locales are added with class 3 when missing."""
+    """Lower-cased given name -> frequency class (1 rare .. 12 extremely common), the highest of:
+
+    * the US Census Bureau's 1990 given-name shares (public domain; `CENSUS_GIVEN_NAMES`, 5,163
+      names), through `frequency_class`;
+    * Faker's first-name lists (MIT) of 39 locales: 3 for a listed name, 2 + the number of
+      privsynth's six languages whose locales list it (`_LANGUAGE_LOCALES`; `Maria` -> 7), and
+      `frequency_class` of the name's share where Faker gives weights (en_US, fr_BE, nl_BE, ...)
+      less FAKER_SHARE_OFFSET (a share among a few hundred listed names overstates the population's);
+    * Faker's other person locales (en_NZ, sr_RS, pl_PL's neighbours, ...), Latin script only: 2
+      (they continue a name and start one before a surname, but are not evidence alone).
+    """
     out: dict[str, int] = {}
-    cols = tuple(_NAM_COLUMNS.values())
-    with open(_nam_dict_path(), encoding="utf-8") as f:
+    with open(CENSUS_GIVEN_NAMES, encoding="utf-8") as f:
         for line in f:
-            if not line or line[0] in "#=":
+            if line.startswith("#") or "\t" not in line:
                 continue
-            raw = line.rstrip("\n")
-            name = raw[3:29].strip()
-            if not name or "+" in name or " " in name:
-                continue
-            best = 0
-            for c in cols:
-                ch = raw[c] if c < len(raw) else " "
-                if ch != " " and ch != "$":
-                    try:
-                        best = max(best, int(ch, 16))
-                    except ValueError:
-                        pass
+            name, pct = line.rstrip("\n").split("\t")
             low = name.lower()
-            out[low] = max(out.get(low, 0), best or 1)
+            out[low] = max(out.get(low, 0), frequency_class(float(pct)))
+    langs_of: dict[str, set] = {}
+    for lang, locs in _LANGUAGE_LOCALES.items():
+        for n in _faker_names(("first_names", "first_names_male", "first_names_female"), locs):
+            langs_of.setdefault(n.lower(), set()).add(lang)
     for n in _faker_names(("first_names", "first_names_male", "first_names_female")):
-        out.setdefault(n.lower(), 3)
+        low = n.lower()
+        out[low] = max(out.get(low, 0), 3, 2 + len(langs_of.get(low, ())))
+    for n in _faker_names(("first_names", "first_names_male", "first_names_female"), _other_person_locales()):
+        if all(ord(c) < 0x250 for c in n):  # Latin script: names of people from everywhere, rarer here
+            out.setdefault(n.lower(), 2)
+    for low, share in _faker_weights().items():
+        # a share among a locale's few hundred listed names, not of the population: two classes less
+        out[low] = max(out.get(low, 0), frequency_class(100.0 * share) - FAKER_SHARE_OFFSET)
+    return out
+
+
+def _other_person_locales() -> tuple[str, ...]:
+    """Faker's person locales beyond _FAKER_LOCALES (en_NZ, sr_RS, fil_PH, sw, ...)."""
+    import pkgutil
+
+    import faker.providers.person as person
+
+    return tuple(m.name for m in pkgutil.iter_modules(person.__path__) if m.name not in _FAKER_LOCALES)
+
+
+def _faker_weights() -> dict[str, float]:
+    """Lower-cased first name -> its share among the weighted first names of a Faker locale
+    (the largest share over locales that give weights)."""
+    out: dict[str, float] = {}
+    for loc in _FAKER_LOCALES:
+        try:
+            prov = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        except Exception:
+            continue
+        for a in ("first_names_male", "first_names_female", "first_names"):
+            v = getattr(prov, a, None)
+            if not isinstance(v, dict) or not v:
+                continue
+            vals = [x for x in v.values() if isinstance(x, (int, float))]
+            total = float(sum(vals))
+            if total <= 0 or len(vals) != len(v):
+                continue
+            for n, w in v.items():
+                low = str(n).strip().lower()
+                out[low] = max(out.get(low, 0.0), float(w) / total)
     return out
 
 
@@ -113,9 +215,9 @@ _FAKER_LOCALES = ("en_US", "en_GB", "en_IE", "en_AU", "en_CA", "de_DE", "de_AT",
                   "et_EE", "tr_TR", "ru_RU", "uk_UA", "ga_IE", "is_IS")
 
 
-def _faker_names(attrs) -> set[str]:
+def _faker_names(attrs, locales=None) -> set[str]:
     out: set[str] = set()
-    for loc in _FAKER_LOCALES:
+    for loc in locales or _FAKER_LOCALES:
         try:
             prov = importlib.import_module(f"faker.providers.person.{loc}").Provider
         except Exception:
@@ -124,6 +226,8 @@ def _faker_names(attrs) -> set[str]:
             v = getattr(prov, a, None)
             if isinstance(v, dict):
                 v = v.keys()
+            if not isinstance(v, (list, tuple, set, frozenset, type({}.keys()))):
+                continue  # absent, or a property of the class (computed per instance)
             for n in v or ():
                 n = str(n).strip()
                 if len(n) >= 2 and n[0].isupper():

@@ -3,7 +3,7 @@
 Evidence, strongest first:
   1. a title or form label before the words (`Dr.`, `Frau`, `Mme`, `Sra.`, `sig.`, `mevrouw`,
      `Name:`, `Patient:`, ...): the following 1-3 name-shaped words are a name;
-  2. a given name (gender-guesser's frequency classes, `lexicon.given_names`) followed by
+  2. a given name (frequency classes from US Census 1990 shares and Faker, `lexicon.given_names`) followed by
      further name words: surnames from Faker's lists, other given names, initials, particles
      (`van der`, `de la`, `di`), hyphenated parts (`delacroix-hale`) and, in the casing of the
      given name, unknown words that are not stop words;
@@ -35,6 +35,11 @@ von mit für an bei namens heißt ist bin de par avec pour chez appelle suis est
 voor bij heet ben da di con per sono chiamo è mi thanks thank regards merci gracias grazie danke bedankt gruß grüße
 groeten saluti saludos cordialement cordiali atentamente""".split())
 _TITLES = frozenset(lexicon.TITLES)
+_RANKS = frozenset(lexicon.RANKS)
+_ORG = lexicon.ORG_WORDS
+# articles right before a run of capitalised words mark a thing, not a person ("the Orlando Sentinel",
+# "a Parker Fly", "an Aria Pro II"); only English, where names do not take an article
+_ARTICLES = {"en": frozenset({"the", "a", "an"})}
 _GREETINGS = frozenset("""hello hi hey dear regards thanks cheers hallo liebe lieber geehrte geehrter bonjour salut cher chère
 cordialement hola querido querida estimado estimada saludos ciao caro cara gentile saluti hoi beste geachte groet
 groeten""".split())
@@ -57,6 +62,36 @@ def _sentence_initial(text: str, start: int) -> bool:
     while j >= 0 and text[j] in " \t\"'«“(¡¿-*>":
         j -= 1
     return j < 0 or text[j] in ".!?:\n;|…"
+
+
+def _rank(lw: str) -> bool:
+    """A rank or office (lexicon.RANKS) that is not itself a frequent given name (`Earl`, `Duke`);
+    a surname like `Judge` or `Bishop` before a name is the office."""
+    return lw in _RANKS and lexicon.given_names().get(lw, 0) < 3
+
+
+def _thing_not_person(text: str, toks, i: int, j: int, lang: str) -> bool:
+    """Tokens i..j-1 (a capitalised run) name an organisation, place, building, event or work:
+    one of them after the first, or the word right after the run, is an ORG_WORDS head word
+    ("Max Planck Institute", "Madina Lake"), or an English article stands right before it
+    ("the Orlando Sentinel"). Possessives and "of" after the run do not matter."""
+    sur = lexicon.surnames()
+    for k in range(i + 1, j):
+        lw = toks[k][2].rstrip(".").lower()
+        if lw in _ORG and not (k == j - 1 and lw in sur):  # "Tom Hall" keeps its surname
+            return True
+    if j < len(toks) and not text[toks[j - 1][1]:toks[j][0]].strip(" \t"):
+        nxt = toks[j][2].rstrip(".")
+        if nxt.lower() in _ORG and nxt[:1].isupper():
+            return True
+    if i > 0 and not text[toks[i - 1][1]:toks[i][0]].strip(" \t"):
+        prev = toks[i - 1][2].lower()
+        if prev in _ARTICLES.get(lang, ()) or prev in _SAINT:
+            return True  # "the Orlando Sentinel", "St. Louis Eagles"
+    return False
+
+
+_SAINT = frozenset({"st.", "st", "ste.", "ste", "saint", "sainte", "san", "santa", "santo", "são", "sankt", "sint"})
 
 
 def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
@@ -127,6 +162,10 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             break
         return j
 
+    def cue_before(k):
+        p = low(k - 1) if k > 0 else ""
+        return p in _CUES or p in _GREETINGS or (k > 1 and f"{low(k - 2)} {p}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
+
     i = 0
     n = len(toks)
     while i < n:
@@ -135,21 +174,27 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         sh = _shape(w)
         prev = low(i - 1) if i > 0 else ""
         # 1. a title before the name: "Dr. Oswin Fairweather", "DR. OSWIN FAIRWEATHER", "Frau Kreusel"
-        if lw.replace(".", "") in _TITLES and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
-            if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc):
+        if (lw.replace(".", "") in _TITLES or (_rank(lw) and sh in ("T", "U"))) and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t.") \
+                and (low(i + 1).replace(".", "") in _TITLES or _rank(low(i + 1))):
+            i += 1  # "Brigadier General Ross G. Hoyt": the name follows the last title
+            continue
+        if (lw.replace(".", "") in _TITLES or (_rank(lw) and sh in ("T", "U"))) and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
+            # an upper-case title in a mixed-case text introduces only an upper-case name ("MS Windows" is no name)
+            if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc) \
+                    and not (sh == "U" and not upper_doc and _shape(word(i + 1)) != "U"):
                 nsh = _shape(word(i + 1))
                 k1 = i + 1
                 while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) == "L" and k1 - i <= 3:
                     k1 += 1
                 if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
                     j = extend(k1, _shape(word(k1)), True, 3, joined_to_previous=False)
-                    if j > k1:
+                    if j > k1 and not _thing_not_person(text, toks, k1, j, lang):
                         out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
                         i = j
                         continue
                 if nsh in ("T", "U") or (nsh == "L" and lower_doc):
                     j = extend(i + 1, nsh if nsh != "I" else "T", True, 3, joined_to_previous=False)
-                    if j > i + 1:
+                    if j > i + 1 and not _thing_not_person(text, toks, i + 1, j, lang):
                         out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
                         i = j
                         continue
@@ -158,9 +203,10 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 and given.get(lw, 0) >= 3 and not _sentence_initial(text, s) and i + 1 < n \
                 and _shape(word(i + 1)) == "T" and low(i + 1) in sur and not text[e:toks[i + 1][0]].strip(" \t"):
             j = extend(i + 1, "T", True)
-            out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.55))
-            i = j
-            continue
+            if not _thing_not_person(text, toks, i, j, lang):
+                out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.55))
+                i = j
+                continue
         if cls and sh in ("T", "U", "L"):
             eff = sh
             if upper_doc and sh == "U":
@@ -179,7 +225,11 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 elif eff == "U":
                     score = 0.7 if (cls >= 2 or last_known) else 0.0
                 elif eff == "L":
-                    if (cls >= 3 and (last_known or cue)) or (cls >= 2 and last_known and cue):
+                    # a lower-case name in a text that capitalises needs a cue ("by rosalind ketteridge");
+                    # otherwise "the song soon", "dexter chief" would be names
+                    if not lower_doc and not cue:
+                        score = 0.0
+                    elif (cls >= 3 and (last_known or cue)) or (cls >= 2 and last_known and cue):
                         score = 0.6
                     elif lower_doc and cls >= 4 and last_known:
                         score = 0.55
@@ -199,13 +249,30 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                     score = 0.5
                 elif eff == "U" and not upper_doc and cls >= 4 and cue:
                     score = 0.5
-            if score:
+            if score and not (eff == "T" and _thing_not_person(text, toks, i, j, lang)):
                 out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, score))
                 i = j
                 continue
-        if sh == "T" and prev in _GREETINGS and lw not in stop and not given.get(lw) and len(w) > 2 \
-                and not text[toks[i - 1][1]:s].strip(" \t,") and (i + 1 >= n or text[e:e + 1] in ",:;!|\n" or e == len(text)):
-            out.append((s, e, E.PERSON.name, 0.5))
+        if sh == "T" and prev in _GREETINGS and lw not in stop and len(w) > 2 and not text[toks[i - 1][1]:s].strip(" \t,\n"):
+            # "Kind regards, Manlio |", "Best regards,\nLiviana Palerma\n": one to three capitalised
+            # words between a greeting or sign-off and the end of the line or a separator
+            j = i + 1
+            while j < n and j - i < 3 and _shape(word(j)) == "T" and low(j) not in stop and not text[toks[j - 1][1]:toks[j][0]].strip(" \t"):
+                j += 1
+            rest = text[toks[j - 1][1]:].lstrip(" \t")
+            if (not rest or rest[0] in ",:;!|\n") and not _thing_not_person(text, toks, i, j, lang):
+                out.append((s, toks[j - 1][1], E.PERSON.name, 0.5 if j == i + 1 else 0.6))
+                i = j
+                continue
+        if sh == "T" and i + 2 < n and lw not in stop and len(w) > 2 and _shape(word(i + 1)) == "I" and len(word(i + 1)) == 1 \
+                and _shape(word(i + 2)) == "T" and low(i + 2) not in stop and len(word(i + 2)) > 2 \
+                and not text[e:toks[i + 1][0]].strip(" \t") and not text[toks[i + 1][1]:toks[i + 2][0]].strip(" \t") \
+                and (given.get(lw, 0) or low(i + 2) in sur) and not _thing_not_person(text, toks, i, i + 3, lang):
+            # "Vihtori P Lassila", "Estrid A. Andreasson": first name, middle initial, surname (one of
+            # the two listed: "Section A Paragraph" is no name)
+            out.append((s, toks[i + 2][0] + len(word(i + 2)), E.PERSON.name, 0.6))
+            i += 3
+            continue
         i += 1
     # 2. labelled names: "Name: Eitel Schmiedt", "Patient : Emmanuelle Boutin, 42 ans"
     for m in _LABEL.finditer(text):
@@ -223,21 +290,29 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
     return out
 
 
-def plausible_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+def plausible_person(text: str, start: int, end: int, lang: str = "en") -> tuple[int, int] | None:
     """Trim a model's PERSON span to its name words; None when nothing name-like is left
-    (`My IBAN`, `Appelez le`, `Tel`): leading/trailing stop words and titles go, and the rest
-    must hold a listed name or a capitalised word that is not a stop word."""
+    (`My IBAN`, `Appelez le`, `Tel`): leading/trailing stop words, titles and ranks go, and the
+    rest must hold a listed name or a capitalised word that is not a stop word. None too when the
+    words name a thing (`_thing_not_person`: "Clarence Dock", "the Reading train", "St. Louis Eagles")."""
     cut = re.search(r"[|\n;()\[\]{}<>]", text[start:end])
     if cut:  # "Melissa | DHI Group Inc": a name does not run over a separator
         end = start + cut.start()
     toks = [(m.start() + start, m.end() + start, m.group(0).rstrip(".")) for m in _TOKEN.finditer(text[start:end])]
     stop = lexicon.stop_words()
-    while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES):
+    if len(toks) >= 2 and _shape(toks[0][2]) == "U" and toks[0][2].lower() in _TITLES and _shape(toks[1][2]) != "U" \
+            and any(c.islower() for c in text):
+        return None  # "MS Windows": an upper-case title in mixed case before a word that is not upper case
+    while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES or _rank(toks[0][2].lower())):
         toks.pop(0)
-    while toks and (toks[-1][2].lower() in stop or toks[-1][2].lower() in _TITLES):
+    while toks and (toks[-1][2].lower() in stop or toks[-1][2].lower() in _TITLES or _rank(toks[-1][2].lower())):
         toks.pop()
+    while toks and len(toks[-1][2]) == 1 and toks[-1][2].islower():
+        toks.pop()  # "Kanye West 's": the possessive's s
     if not toks:
         return None
+    if any(ch.isdigit() for ch in text[toks[0][0]:toks[-1][1]]):
+        return None  # "P-38 Lightning", "F-86 Sabre": names hold no digits
     given, sur = lexicon.given_names(), lexicon.surnames()
     known = any(t[2].lower() in sur or given.get(t[2].lower(), 0) >= 2 for t in toks)
     if not known:
@@ -245,4 +320,62 @@ def plausible_person(text: str, start: int, end: int) -> tuple[int, int] | None:
             return None  # acronyms: IBAN, NHS, TEL
         if not any(_shape(t[2]) == "T" for t in toks):
             return None
-    return toks[0][0], toks[-1][0] + len(toks[-1][2])
+    a, b = toks[0][0], toks[-1][0] + len(toks[-1][2])
+    whole = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    i = next((k for k, t in enumerate(whole) if t[0] >= a), None)
+    j = next((k for k, t in enumerate(whole) if t[0] >= b), len(whole))
+    if i is not None and j > i and _thing_not_person(text, whole, i, j, lang):
+        return None
+    return a, b
+
+
+PROPAGATED_SCORE = 0.6
+_MIN_SOURCE_SCORE = 0.75
+
+
+def collection_surnames(docs: list[tuple[str, list]]) -> frozenset[str]:
+    """Surnames a collection of texts has shown to be people's: the last word of every PERSON span
+    of two or more words scored >= 0.75 (`Carlo Citrone` -> `Citrone`), capitalised, three letters
+    or more, and neither a stop word, a title, an organisation/place head word, a street word nor a
+    listed place. `docs` is [(text, spans with .start/.end/.entity_type/.score)]."""
+    from privsynth.detect import gazetteer
+
+    stop = lexicon.stop_words()
+    places = gazetteer.places()
+    streets = lexicon.street_words()
+    out: set[str] = set()
+    for text, spans in docs:
+        for sp in spans:
+            if sp.entity_type != E.PERSON.name or sp.score < _MIN_SOURCE_SCORE:
+                continue
+            words = [m.group(0).rstrip(".") for m in _TOKEN.finditer(text[sp.start:sp.end])]
+            if len(words) < 2:
+                continue
+            last = words[-1]
+            key = last.title() if last.isupper() else last
+            lw = key.lower()
+            if len(key) < 3 or _shape(key) != "T" or lw in stop or lw in _TITLES or lw in _ORG or lw in streets \
+                    or lw in lexicon.SURNAME_PARTICLES or key in places:
+                continue
+            out.add(key)
+    return frozenset(out)
+
+
+def propagate_surnames(text: str, spans: list, surnames: frozenset[str]) -> list[tuple[int, int, str, float]]:
+    """PERSON spans for the words of `text` that are collection surnames (`collection_surnames`),
+    written capitalised or in upper case, and not already inside any span: a person named in full
+    once ("Carlo Citrone") is the same person when the text later says "Citrone" alone (label
+    consistency across a document or a column, "one sense per discourse")."""
+    if not surnames:
+        return []
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group(0).rstrip(".")
+        key = w.title() if w.isupper() and len(w) > 1 else w
+        if key not in surnames:
+            continue
+        a, b = m.start(), m.start() + len(w)
+        if any(sp.start < b and a < sp.end for sp in spans):
+            continue
+        out.append((a, b, E.PERSON.name, PROPAGATED_SCORE))
+    return out

@@ -18,7 +18,7 @@ import re
 from typing import Optional
 
 from privsynth import entities as E
-from privsynth.detect.codes import code_context, phone_context, plausible_date
+from privsynth.detect.codes import code_context, not_a_phone, phone_context, plausible_date
 
 REGIONS = {
     "en": ("US", "GB", "CA", "AU", "IE"),
@@ -56,6 +56,16 @@ def _parse(pn, cand: str, region: Optional[str]):
         return None
 
 
+def _grouped_as_in(pn, typed: str, region: str) -> bool:
+    """True when `typed` (a national number without prefix) is grouped the way `region` writes
+    it: phonenumbers' STRICT_GROUPING leniency finds it whole (no separators at all also passes)."""
+    try:
+        return any(m.start == 0 and m.end == len(typed)
+                   for m in pn.PhoneNumberMatcher(typed, region, leniency=pn.Leniency.STRICT_GROUPING))
+    except Exception:  # pragma: no cover - defensive: phonenumbers' matcher on odd input
+        return False
+
+
 def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """(start, end, entity type PHONE_NUMBER, score) for each phone number in `text`."""
     if sum(ch.isdigit() for ch in text) < 7:
@@ -79,6 +89,8 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
             continue
         if _DATE_PREFIX.match(compact) or (s > 0 and text[s - 1] == ":" and s > 1 and text[s - 2].isdigit()):
             continue  # 2011-11-03 13:53:56 / the seconds of a time
+        if not_a_phone(text, s, e):
+            continue  # an amount (1 250 000 euros) or a version (10.0.19045)
         glued = s > 0 and text[s - 1].isalpha()
         if code_context(text, s):
             continue
@@ -92,7 +104,13 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
             if num is None:
                 continue
             if pn.is_valid_number(num):
-                score = VALID_SCORE if (intl or i < len(REGIONS.get(lang, ()))) else 0.9
+                own = intl or i < len(REGIONS.get(lang, ()))
+                if not own and not _grouped_as_in(pn, main.strip(), region):
+                    # valid only in a region foreign to the text's language, and not grouped as that
+                    # region writes its numbers (a SIRET `732 829 320 00074` in French text): possible at most
+                    score = max(score, 0.45)
+                    continue
+                score = VALID_SCORE if own else 0.9
                 break
             if score == 0.0 and pn.is_possible_number(num):
                 formatted = bool(re.search(r"[ \t().\-/]", main.strip())) or main.strip().startswith(("0", "+", "("))

