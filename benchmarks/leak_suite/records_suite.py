@@ -12,7 +12,7 @@ Decision rules, written down before the run:
 * SDMetrics DCROverfittingProtection (the scan's evaluated columns): flagged when its score < 0.9 (it has no threshold).
 * anonymeter (own venv, 500 attacks, control = the holdout): flagged when any risk > 0.09 (EMA/Health Canada; it
   has no threshold).
-* mostlyai-qa 1.10.11 (own venv /work/venvs/mostlyai-qa, offline; `qa.report` on the whole tables, its distance
+* mostlyai-qa 1.10.11 (own venv, `--peers ...,mostlyai_qa` /work/venvs/mostlyai-qa, offline; `qa.report` on the whole tables, its distance
   metrics; rule written 2026-11-30 16:06 before the session-4 run): flagged when its DCR share (share of released
   records closer to a training than to a holdout record, on equal-size samples) > 0.55, or its identical-match
   share with training exceeds the one with holdout by more than 0.005 (it has no threshold either).
@@ -121,7 +121,16 @@ def main() -> None:
     tables = {}
     for name in args.datasets.split(","):
         df = load_shape(name)
-        scan = real_scan(df)
+        cache = Path(os.environ.get("TMPDIR", "/tmp")) / f"privsynth_records_suite_scan_{name}.pkl"
+        if cache.exists():  # the scan of an unchanged table, from an earlier run of this script (delete to redo)
+            import pickle
+
+            scan = pickle.loads(cache.read_bytes())
+        else:
+            scan = real_scan(df)
+            import pickle
+
+            cache.write_bytes(pickle.dumps(scan))
         tables[name] = (df, scan)
         print(name, "scan:", {c.name: c.category for c in scan.columns}, file=sys.stderr, flush=True)
     peers = set(args.peers.split(",")) if args.peers else set()
@@ -134,7 +143,10 @@ def main() -> None:
                 train, holdout = split_sample(df, seed)
                 for gen in args.generators.split(","):
                     t0 = time.perf_counter()
-                    release = generate(train, gen, seed)
+                    # the scan's direct identifiers are regenerated, as privsynth synthesize does (session 4: the
+                    # scan now calls ACS's PUMA a direct identifier; a release that kept real PUMA codes failed
+                    # residual_pii.values, which is right for such a release but not a clean one)
+                    release = generate(train, gen, seed, tuple(scan.names("direct_identifier")))
                     fit_s = time.perf_counter() - t0
                     for label, kind, share in [("clean", None, 0.0), *RECORD_LEAKS]:
                         if args.scenarios and label not in args.scenarios.split(","):
