@@ -108,6 +108,7 @@ def main() -> None:
     ap.add_argument("--peer-scenarios", default="clean,copies_1pct,near_2pct", help="scenarios the peers run on")
     ap.add_argument("--peer-generators", default="gc", help="generators the peers run on")
     ap.add_argument("--peers", default="sdmetrics,anonymeter,mostlyai_qa")
+    ap.add_argument("--peer-datasets", default=None, help="tables the peers run on (default: all)")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/records.jsonl")
     ap.add_argument("--markdown", nargs="+", default=None)
     args = ap.parse_args()
@@ -160,7 +161,8 @@ def main() -> None:
                                "fit_seconds": round(fit_s, 2), "load": os.getloadavg()[0]}
                         rec["privsynth"] = run_privsynth(train, rel, holdout, scan, policy)
                         with_peers = (seed - args.first_seed < args.peer_seeds and evaluated
-                                      and label in args.peer_scenarios.split(",") and gen in args.peer_generators.split(","))
+                                      and label in args.peer_scenarios.split(",") and gen in args.peer_generators.split(",")
+                                      and (not args.peer_datasets or name in args.peer_datasets.split(",")))
                         if with_peers and "sdmetrics" in peers:
                             try:
                                 rec["sdmetrics"] = run_sdmetrics(train, rel, holdout, evaluated)
