@@ -212,14 +212,15 @@ def split_sample(df: pd.DataFrame, seed: int, n: int = SAMPLE_ROWS) -> tuple[pd.
     return df.iloc[perm[:n_t]].reset_index(drop=True), df.iloc[perm[n_t:]].reset_index(drop=True)
 
 
-def generate(train: pd.DataFrame, generator: str, seed: int) -> pd.DataFrame:
+def generate(train: pd.DataFrame, generator: str, seed: int, identifiers: tuple[str, ...] = ID_COLUMNS) -> pd.DataFrame:
     """Clean release, as many rows as train: `gc` = GaussianCopula on train; `gc_small` = GaussianCopula fitted on a
-    300-row sample of train (a second, noisier generator)."""
-    ids = [c for c in ID_COLUMNS if c in train.columns]
+    300-row sample of train (a second, noisier generator). `identifiers` (the scan's direct identifiers) are
+    regenerated, never learned, as privsynth synthesize does."""
+    ids = [c for c in identifiers if c in train.columns]
     if ids:
         # as privsynth synthesize does: identifiers are regenerated, never learned (SDV fitted on them samples real
         # national IDs and usernames, which is a leak, not a clean release)
-        rest = generate(train.drop(columns=ids), generator, seed)
+        rest = generate(train.drop(columns=ids), generator, seed, ())
         rng = np.random.default_rng([seed, 17])
         for c in ids:
             if pd.api.types.is_numeric_dtype(train[c]):

@@ -12,6 +12,13 @@ Decision rules, written down before the run:
 * SDMetrics DCROverfittingProtection (the scan's evaluated columns): flagged when its score < 0.9 (it has no threshold).
 * anonymeter (own venv, 500 attacks, control = the holdout): flagged when any risk > 0.09 (EMA/Health Canada; it
   has no threshold).
+* mostlyai-qa 1.10.11 (own venv, `--peers ...,mostlyai_qa` /work/venvs/mostlyai-qa, offline; `qa.report` on the whole tables, its distance
+  metrics; rule written 2026-11-30 16:06 before the session-4 run): flagged when its DCR share (share of released
+  records closer to a training than to a holdout record, on equal-size samples) > 0.55, or its identical-match
+  share with training exceeds the one with holdout by more than 0.005 (it has no threshold either).
+
+Session 4 split: the near-record radius (rank 3 of 1,214, i.e. 0.2%) and the coarsening rules were tuned on seeds
+100-101 (and the demo's synthesis seeds 7-10); the reported runs use seeds 0-19, not looked at while tuning.
 
   nice -n 10 env PYTHONPATH=. python benchmarks/leak_suite/records_suite.py --datasets acs_narrow,german_credit \
       --seeds 5 --out benchmarks/leak_suite/results/records.jsonl [--peer-seeds 1]
@@ -36,6 +43,36 @@ warnings.filterwarnings("ignore")
 from benchmarks.leak_suite.common import RECORD_LEAKS, generate, load_shape, plant_records, real_scan, split_sample  # noqa: E402
 from benchmarks.leak_suite.run import run_anonymeter, run_sdmetrics  # noqa: E402
 
+MOSTLYAI_PY = Path(os.environ.get("MOSTLYAI_QA_PYTHON", "/work/venvs/mostlyai-qa/bin/python"))
+MOSTLYAI_DCR_SHARE_MAX = 0.55
+MOSTLYAI_IMS_EXCESS_MAX = 0.005
+
+
+def run_mostlyai(train, release, holdout):
+    """mostlyai-qa's distance metrics, from its own venv (offline); flagged by the rule in the module docstring."""
+    import subprocess
+    import tempfile
+
+    if not MOSTLYAI_PY.exists():
+        return {"error": f"{MOSTLYAI_PY} missing"}
+    with tempfile.TemporaryDirectory() as d:
+        paths = []
+        for name, df in (("train", train), ("release", release), ("holdout", holdout)):
+            p = Path(d) / f"{name}.csv"
+            df.to_csv(p, index=False)
+            paths.append(str(p))
+        t0 = time.perf_counter()
+        r = subprocess.run([str(MOSTLYAI_PY), str(Path(__file__).with_name("mostlyai_worker.py")), *paths],
+                           capture_output=True, text=True, timeout=3600)
+        el = time.perf_counter() - t0
+    if r.returncode != 0:
+        return {"error": (r.stderr.strip().splitlines() or ["failed"])[-1][:300], "seconds": round(el, 2)}
+    m = json.loads(r.stdout.strip().splitlines()[-1])
+    share = m.get("dcr_share")
+    ims_t, ims_h = m.get("ims_training") or 0.0, m.get("ims_holdout") or 0.0
+    flagged = (share is not None and share > MOSTLYAI_DCR_SHARE_MAX) or (ims_t - ims_h > MOSTLYAI_IMS_EXCESS_MAX)
+    return {"metrics": m, "flagged": bool(flagged), "seconds": round(el, 2)}
+
 
 def run_privsynth(train, release, holdout, scan, policy):
     from privsynth.evaluate import evaluate_release
@@ -52,6 +89,8 @@ def run_privsynth(train, release, holdout, scan, policy):
             "records_p": rec.p_value, "records_mdl": rec.minimum_detectable_leak,
             "near_mdl": rep.get("dcr.near_records").minimum_detectable_leak,
             "near_p": rep.get("dcr.near_records").p_value,
+            "rare_mdl": rep.get("exact_match.rare_records").minimum_detectable_leak,
+            "coarsened": rep.distance["notes"].get("columns_coarsened_to_release"),
             "rare_p": rep.get("exact_match.rare_records").p_value,
             "columns_used": len(rep.columns_used), "columns_compared": len(rep.distance["notes"]["records"]["columns_compared"]),
             "reasons": [r.test for r in verdict.reasons] if verdict.label != "anonymous_candidate" else []}
@@ -66,6 +105,10 @@ def main() -> None:
     ap.add_argument("--peer-seeds", type=int, default=0)
     ap.add_argument("--anonymeter-attacks", type=int, default=500)
     ap.add_argument("--scenarios", default=None, help="comma-separated subset, e.g. clean,copies_1pct")
+    ap.add_argument("--peer-scenarios", default="clean,copies_1pct,near_2pct", help="scenarios the peers run on")
+    ap.add_argument("--peer-generators", default="gc", help="generators the peers run on")
+    ap.add_argument("--peers", default="sdmetrics,anonymeter,mostlyai_qa")
+    ap.add_argument("--peer-datasets", default=None, help="tables the peers run on (default: all)")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/records.jsonl")
     ap.add_argument("--markdown", nargs="+", default=None)
     args = ap.parse_args()
@@ -76,18 +119,35 @@ def main() -> None:
 
     policy = Policy()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "a") as fh:
-        for name in args.datasets.split(","):
-            df = load_shape(name)
+    tables = {}
+    for name in args.datasets.split(","):
+        df = load_shape(name)
+        cache = Path(os.environ.get("TMPDIR", "/tmp")) / f"privsynth_records_suite_scan_{name}.pkl"
+        if cache.exists():  # the scan of an unchanged table, from an earlier run of this script (delete to redo)
+            import pickle
+
+            scan = pickle.loads(cache.read_bytes())
+        else:
             scan = real_scan(df)
-            qis = scan.names("quasi_identifier") or list(df.columns)
-            evaluated = [c for c in df.columns if c in scan.names("quasi_identifier", "sensitive", "special_category")]
-            print(name, "scan:", {c.name: c.category for c in scan.columns}, file=sys.stderr, flush=True)
-            for seed in range(args.first_seed, args.first_seed + args.seeds):
+            import pickle
+
+            cache.write_bytes(pickle.dumps(scan))
+        tables[name] = (df, scan)
+        print(name, "scan:", {c.name: c.category for c in scan.columns}, file=sys.stderr, flush=True)
+    peers = set(args.peers.split(",")) if args.peers else set()
+    with open(args.out, "a") as fh:
+        # seeds outermost, so a run stopped early still covers every table with the same seeds
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            for name, (df, scan) in tables.items():
+                qis = scan.names("quasi_identifier") or list(df.columns)
+                evaluated = [c for c in df.columns if c in scan.names("quasi_identifier", "sensitive", "special_category")]
                 train, holdout = split_sample(df, seed)
                 for gen in args.generators.split(","):
                     t0 = time.perf_counter()
-                    release = generate(train, gen, seed)
+                    # the scan's direct identifiers are regenerated, as privsynth synthesize does (session 4: the
+                    # scan now calls ACS's PUMA a direct identifier; a release that kept real PUMA codes failed
+                    # residual_pii.values, which is right for such a release but not a clean one)
+                    release = generate(train, gen, seed, tuple(scan.names("direct_identifier")))
                     fit_s = time.perf_counter() - t0
                     for label, kind, share in [("clean", None, 0.0), *RECORD_LEAKS]:
                         if args.scenarios and label not in args.scenarios.split(","):
@@ -100,11 +160,15 @@ def main() -> None:
                                "rows": {"train": len(train), "holdout": len(holdout), "release": len(rel)},
                                "fit_seconds": round(fit_s, 2), "load": os.getloadavg()[0]}
                         rec["privsynth"] = run_privsynth(train, rel, holdout, scan, policy)
-                        if seed - args.first_seed < args.peer_seeds and evaluated:
+                        with_peers = (seed - args.first_seed < args.peer_seeds and evaluated
+                                      and label in args.peer_scenarios.split(",") and gen in args.peer_generators.split(",")
+                                      and (not args.peer_datasets or name in args.peer_datasets.split(",")))
+                        if with_peers and "sdmetrics" in peers:
                             try:
                                 rec["sdmetrics"] = run_sdmetrics(train, rel, holdout, evaluated)
                             except Exception as e:  # noqa: BLE001
                                 rec["sdmetrics"] = {"error": f"{type(e).__name__}: {e}"[:300]}
+                        if with_peers and "anonymeter" in peers:
                             secrets = scan.names("sensitive", "special_category") or evaluated[-1:]
                             h = max(1, len(evaluated) // 2)
                             try:
@@ -113,11 +177,16 @@ def main() -> None:
                                                                    n_attacks=args.anonymeter_attacks)
                             except Exception as e:  # noqa: BLE001
                                 rec["anonymeter"] = {"error": f"{type(e).__name__}: {e}"[:300]}
+                        if with_peers and "mostlyai_qa" in peers:
+                            try:
+                                rec["mostlyai_qa"] = run_mostlyai(train, rel, holdout)
+                            except Exception as e:  # noqa: BLE001
+                                rec["mostlyai_qa"] = {"error": f"{type(e).__name__}: {e}"[:300]}
                         fh.write(json.dumps(rec, default=float) + "\n")
                         fh.flush()
                         p = rec["privsynth"]
                         print(name, seed, gen, label, planted, p["verdict"], p["failed"], p["reasons"][:4], p["seconds"], "s",
-                              {k: rec[k].get("flagged", rec[k].get("error")) for k in ("sdmetrics", "anonymeter") if k in rec},
+                              {k: rec[k].get("flagged", rec[k].get("error")) for k in ("sdmetrics", "anonymeter", "mostlyai_qa") if k in rec},
                               file=sys.stderr, flush=True)
 
 
@@ -127,8 +196,8 @@ def markdown(paths: list[str]) -> None:
     recs = [json.loads(l) for p in paths for l in open(p) if l.strip()]
     df = pd.DataFrame(recs)
     order = ["clean"] + [l for l, _, _ in RECORD_LEAKS]
-    print("| dataset | scenario | releases | flagged | rate (95% CI) | anonymous_candidate | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| dataset | scenario | releases | flagged | rate (95% CI) | anonymous_candidate | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged | mostlyai-qa flagged |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for ds in dict.fromkeys(df["dataset"]):
         g_ds = df[df["dataset"] == ds]
         for sc in [s for s in order if s in set(g_ds["scenario"])]:
@@ -141,11 +210,22 @@ def markdown(paths: list[str]) -> None:
             inc = sum(r["verdict"] == "inconclusive" for r in ps)
             fails = pd.Series([f for r in ps for f in r["failed"]]).value_counts().head(4).to_dict()
             cells = []
-            for peer in ("sdmetrics", "anonymeter"):
+            for peer in ("sdmetrics", "anonymeter", "mostlyai_qa"):
                 rs = [r for r in g.get(peer, pd.Series(dtype=object)).dropna() if isinstance(r, dict) and "flagged" in r]
                 cells.append(f"{sum(r['flagged'] for r in rs)} / {len(rs)}" if rs else "-")
             fs = ", ".join(f"{t} {c}" for t, c in fails.items()) or "-"
-            print(f"| {ds} | {sc} | {n} | {k} | {k / n:.2f} [{lo:.2f}, {hi:.2f}] | {anon} | {inc} | {fs} | {cells[0]} | {cells[1]} |")
+            print(f"| {ds} | {sc} | {n} | {k} | {k / n:.2f} [{lo:.2f}, {hi:.2f}] | {anon} | {inc} | {fs} | {cells[0]} | {cells[1]} | {cells[2]} |")
+    print("\n| dataset | clean releases | anonymous_candidate | inconclusive | median smallest detectable leak: exact_match.records / dcr.near_records / exact_match.rare_records | what made them inconclusive (count) |")
+    print("|---|---|---|---|---|---|")
+    for ds in dict.fromkeys(df["dataset"]):
+        ps = list(df[(df["dataset"] == ds) & (df["scenario"] == "clean")]["privsynth"])
+        if not ps:
+            continue
+        med = lambda k: np.median([r[k] for r in ps if r.get(k) is not None]) if any(r.get(k) is not None for r in ps) else float("nan")  # noqa: E731
+        why = pd.Series([t for r in ps if r["verdict"] == "inconclusive" for t in r["reasons"]]).value_counts().head(5).to_dict()
+        print(f"| {ds} | {len(ps)} | {sum(r['verdict'] == 'anonymous_candidate' for r in ps)} | "
+              f"{sum(r['verdict'] == 'inconclusive' for r in ps)} | {med('records_mdl'):.2%} / {med('near_mdl'):.2%} / "
+              f"{med('rare_mdl'):.2%} | {', '.join(f'{t} {c}' for t, c in why.items()) or '-'} |")
     clean = df[df["scenario"] == "clean"]
     k, n = sum(r["flagged"] for r in clean["privsynth"]), len(clean)
     if n:

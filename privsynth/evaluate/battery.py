@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from privsynth.errors import InputError, PolicyError
-from privsynth.evaluate import families, records
+from privsynth.evaluate import families, granularity, records
 from privsynth.evaluate.encoding import GowerEncoder
 from privsynth.evaluate.neighbors import set_threads
 from privsynth.evaluate.prepared import Prepared
@@ -102,6 +102,7 @@ def _dates_as_datetimes(cols: list[str], original: pd.DataFrame, release: pd.Dat
     from privsynth.dates import date_shaped, parse_dates, parse_dates_generalized
 
     converted = []
+    coarsened: dict[str, str] = {}
     for c in cols:
         s = original[c]
         if s.dtype != object or s.dropna().empty:
@@ -115,13 +116,35 @@ def _dates_as_datetimes(cols: list[str], original: pd.DataFrame, release: pd.Dat
         if not converted:
             original, release = original.copy(), release.copy()
             holdout = holdout.copy() if holdout is not None else None
+        raw_release = release[c]
         original[c] = parsed
         release[c] = parse_dates_generalized(release[c].astype("string")) if c in release else release.get(c)
         if holdout is not None and c in holdout:
             holdout[c] = parse_dates_generalized(holdout[c].astype("string"))
         converted.append(c)
+        period = granularity.coarser_dates(raw_release, s)
+        if period is not None:
+            coarsened[c] = period
+    for c in cols:  # columns stored as datetimes in the original: the release's values say their period
+        if c in converted or not pd.api.types.is_datetime64_any_dtype(original[c]) or c not in release:
+            continue
+        r = pd.to_datetime(release[c], errors="coerce") if not pd.api.types.is_datetime64_any_dtype(release[c]) else release[c]
+        period = granularity.coarser_dates(release[c] if release[c].dtype == object else r, original[c])
+        if period is not None:
+            if not converted and not coarsened:
+                original, release = original.copy(), release.copy()
+                holdout = holdout.copy() if holdout is not None else None
+            release[c] = r
+            coarsened[c] = period
+    for c, period in coarsened.items():
+        for d in (original, release, holdout):
+            if d is not None and c in d:
+                d[c] = granularity.floor_dates(d[c], period)
     if converted:
         notes["date_columns_compared_as_dates"] = converted
+    if coarsened:
+        notes["columns_coarsened_to_release"] = {
+            c: f"dates floored to the {p} (every released value is given per {p})" for c, p in coarsened.items()}
     return original, release, holdout
 
 
@@ -168,6 +191,9 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
         _check_overlap(original, holdout, notes)
     shared = [c for c in original.columns if c in release.columns]
     original, release, holdout = _dates_as_datetimes(shared, original, release, holdout, notes)
+    # like with like: a released column coarser than the original (truncated codes, binned or rounded numbers;
+    # dates above) -> the original and holdout coarsened the same way, read from the release's values
+    original, release, holdout = granularity.match_granularity(original, release, holdout, shared, notes)
     if not policy.evaluate.columns:
         cols = _drop_disjoint_categories(cols, original, release, notes)
     e = policy.evaluate
