@@ -11,6 +11,9 @@ sides' predictions are scored with detect_text.py's pooled token F2 on the same 
   privsynth privsynth.detect.analyze_texts (default settings)
 
 Run:  PYTHONPATH=. python benchmarks/detect_text_speed.py [--n 5000] [--repeat 1]
+      [--before CHECKOUT]  also runs privsynth from another checkout (e.g. a `git worktree` of an
+                           older commit) in the same run: the effect of a speed change
+      [--sides vanilla,privsynth]  which sides to run (privsynth@before is added with --before)
 """
 
 from __future__ import annotations
@@ -47,12 +50,12 @@ def _child(side: str, n: int, out: str) -> None:
     Path(out).write_text(json.dumps(pred))
 
 
-def _run(side: str, n: int) -> tuple[float, float, list]:
+def _run(side: str, n: int, checkout: Path = HERE.parent) -> tuple[float, float, list]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = f.name
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    env = dict(os.environ, PYTHONPATH=str(checkout))
     subprocess.run([sys.executable, __file__, "--child", side, "--n", str(n), "--out", out], check=True, env=env)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -68,6 +71,8 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--child", default=None)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--before", default=None, help="another checkout whose privsynth also runs (same run)")
+    ap.add_argument("--sides", default="vanilla,privsynth")
     a = ap.parse_args(argv)
     if a.child:
         _child(a.child, a.n, a.out)
@@ -79,15 +84,22 @@ def main(argv=None):
     rows = detect_text.load_set("english", "report")[:a.n]
     print(f"{len(rows)} English sentences (held-out families C, D); load before: {os.getloadavg()}")
     res = {}
+    sides = [(s, HERE.parent) for s in a.sides.split(",")]
+    if a.before:
+        sides.insert(0, ("privsynth@before", Path(a.before).resolve()))
     for rep in range(a.repeat):
-        for side in ("vanilla", "privsynth"):
-            cpu, wall, pred = _run(side, a.n)
+        for side, checkout in sides:
+            cpu, wall, pred = _run(side.split("@")[0], a.n, checkout)
             m = detect_text.evaluate(rows, [[tuple(x) for x in p] for p in pred])
             res.setdefault(side, []).append((cpu, wall, m["f2"]))
-            print(f"  {side:9} CPU {cpu:7.1f} s  wall {wall:7.1f} s  P={m['precision']:.3f} R={m['recall']:.3f} F2={m['f2']:.3f}")
-    v = min(r[0] for r in res["vanilla"])
-    p = min(r[0] for r in res["privsynth"])
-    print(f"CPU ratio vanilla/privsynth (best of {a.repeat}): {v / p:.2f}x; load after: {os.getloadavg()}")
+            print(f"  {side:16} CPU {cpu:7.1f} s  wall {wall:7.1f} s  P={m['precision']:.3f} R={m['recall']:.3f} F2={m['f2']:.3f}"
+                  f"  load {os.getloadavg()[0]:.1f}", flush=True)
+    best = {k: min(r[0] for r in v) for k, v in res.items()}
+    if "vanilla" in best and "privsynth" in best:
+        print(f"CPU ratio vanilla/privsynth (best of {a.repeat}): {best['vanilla'] / best['privsynth']:.2f}x")
+    if "privsynth@before" in best and "privsynth" in best:
+        print(f"CPU ratio privsynth@before/privsynth (best of {a.repeat}): {best['privsynth@before'] / best['privsynth']:.2f}x")
+    print(f"load after: {os.getloadavg()}")
     del english
 
 

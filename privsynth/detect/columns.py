@@ -184,16 +184,22 @@ def pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Co
     values = [s[:2000] for s in strings]  # a 10 MB cell is judged by its head for column decisions
     probe = values[:PROBE]
     hits: set[str] = set()
+    memo: dict[str, tuple[set, set, set]] = {}  # a repeated value is matched once (same recognizers, same answer)
     for v in probe:
-        f, a, r = _match_value(v, recognizers)
+        if v not in memo:
+            memo[v] = _match_value(v, recognizers)
+        f, a, r = memo[v]
         full.update(f)
         partial.update(a)
         by_rec.update(r)
         hits.update(x.split(":")[0] for x in r)
     active = [rec for rec in recognizers if rec.name in hits]
     rest = values[PROBE:]
+    memo = {}
     for v in rest:
-        f, _, r = _match_value(v, active)
+        if v not in memo:
+            memo[v] = _match_value(v, active)
+        f, _, r = memo[v]
         full.update(f)
         by_rec.update(r)
     return full, by_rec, partial, len(probe) + len(rest)
@@ -201,12 +207,13 @@ def pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Co
 
 def ner_evidence(strings: list[str], per_value: Optional[list] = None, model: Optional[str] = None) -> Counter:
     """spaCy labels covering most of each value (for short text-like cells)."""
-    from privsynth.detect.engine import spacy_nlp
+    from privsynth.detect.engine import DEFAULT_MODEL, spacy_ner
 
-    nlp = spacy_nlp(model)
+    # the NER-only pipeline free text uses (same `ner` weights; no parser, tagger or lemmatizer loaded)
+    nlp = spacy_ner(model or DEFAULT_MODEL)
     votes: Counter = Counter()
     texts = [s[:200] for s in strings]
-    with nlp.select_pipes(enable=["tok2vec", "ner"]):
+    with nlp.select_pipes(enable=[p for p in ("tok2vec", "ner") if p in nlp.pipe_names]):
         for s, doc in zip(texts, nlp.pipe(texts, batch_size=256)):
             best = None
             for ent in doc.ents:

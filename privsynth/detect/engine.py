@@ -29,12 +29,55 @@ _pattern_registries: dict[str, object] = {}
 _offline_done = False
 
 
+_nlp_imported = False
+_import_lock = threading.Lock()
+# packages whose spaCy pipelines need thinc's torch layers: with one installed, torch is not hidden
+_TORCH_PIPELINE_PACKAGES = ("spacy_transformers", "spacy_curated_transformers")
+
+
+def import_nlp_libraries() -> None:
+    """Import Presidio's analyzer and thinc (spaCy's machine-learning layer) without torch.
+
+    Both treat torch as optional (`try: import torch ... except ImportError`: thinc.compat, Presidio's
+    Hugging Face recognizer and its GPU check `nlp_engine.device_detector`), but when torch is
+    installed (SDV needs it) they import it: ~2.5 CPU s (more on a loaded machine) of every scan for
+    nothing, since privsynth's spaCy pipelines are CNN models run on the CPU. While they are imported,
+    `sys.modules["torch"]` holds `None`, which makes `import torch` raise ImportError (Python's import
+    system, "The module cache"); the entry is removed at once, so a later `import torch` (SDV in
+    `synthesize`) works as usual. Nothing is hidden when torch is already imported, when a spaCy
+    transformer package is installed, or when PRIVSYNTH_TORCH=1. Idempotent; call before importing
+    presidio_analyzer or spacy."""
+    global _nlp_imported
+    if _nlp_imported:
+        return
+    import importlib.util
+    import os
+    import sys
+
+    with _import_lock:
+        if _nlp_imported:
+            return
+        hide = ("torch" not in sys.modules and os.environ.get("PRIVSYNTH_TORCH") != "1"
+                and not any(importlib.util.find_spec(p) is not None for p in _TORCH_PIPELINE_PACKAGES))
+        if hide:
+            sys.modules["torch"] = None  # type: ignore[assignment]
+        try:
+            import thinc.compat  # noqa: F401
+            import presidio_analyzer  # noqa: F401
+        finally:
+            if hide and "torch" in sys.modules and sys.modules["torch"] is None:
+                del sys.modules["torch"]
+        _nlp_imported = True
+
+
 def configure_offline() -> None:
     """Make tldextract (used by Presidio's e-mail recognizer) use its bundled suffix list:
-    no suffix-list download, no cache directory. Idempotent; call before any analysis."""
+    no suffix-list download, no cache directory. Idempotent; call before any analysis
+    (it imports Presidio and spaCy's thinc first, without torch: `import_nlp_libraries`)."""
     global _offline_done
     if _offline_done:
         return
+    import_nlp_libraries()
     import tldextract.tldextract as tx
 
     tx.TLD_EXTRACTOR = tx.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
@@ -70,9 +113,9 @@ def nlp_engine(model: str = DEFAULT_MODEL, *, vanilla: bool = False):
         eng = _nlp_engines.get(key)
         if eng is not None:
             return eng
+        configure_offline()
         from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpEngineProvider
 
-        configure_offline()
         if vanilla:
             ner_conf = _presidio_default_ner_config()
         else:
@@ -121,6 +164,7 @@ def build_analyzer(policy=None, *, vanilla: bool = False, model: Optional[str] =
     with _lock:
         if key in _analyzers:
             return _analyzers[key]
+    configure_offline()
     from presidio_analyzer import AnalyzerEngine
 
     eng = nlp_engine(model, vanilla=vanilla)
@@ -162,11 +206,11 @@ def pattern_recognizers(policy=None) -> list:
     The same recognizers, in the same order, as `build_analyzer(policy)` holds, but read from a
     registry built without the NLP engine, so a table scan loads no spaCy model unless a column
     needs text analysis (issue 12 item 8). Cached per recognizer configuration."""
+    configure_offline()  # the e-mail recognizer's tldextract, as nlp_engine() does for the analyzer; no torch
     from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
     from privsynth.detect.recognizers import PhoneCellRecognizer
 
-    configure_offline()  # the e-mail recognizer's tldextract, as nlp_engine() does for the analyzer
     key = _config_key(policy)
     with _lock:
         registry = _pattern_registries.get(key)
@@ -229,6 +273,7 @@ def spacy_ner(model: str):
             return nlp
         import warnings
 
+        import_nlp_libraries()
         import spacy
 
         with warnings.catch_warnings():
@@ -249,11 +294,11 @@ def text_recognizers(policy=None) -> list:
     with _lock:
         if key in _text_recs:
             return _text_recs[key]
+    configure_offline()
     from presidio_analyzer import RecognizerRegistry
 
     from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
 
-    configure_offline()
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(languages=["en"])
     recs = [r for r in registry.recognizers if r.name not in _NOT_FOR_TEXT]

@@ -144,14 +144,12 @@ def numeric_profile(strings: list[str], sample: pd.Series, kind: str) -> Optiona
 
 
 def _language(strings: list[str]) -> Optional[str]:
-    try:
-        import py3langid
-    except ImportError:  # pragma: no cover - a dependency
-        return None
+    from privsynth.detect.language import classify_any_language  # py3langid.classify, model read once
+
     text = " ".join(strings[:50])[:5000]
     if not text.strip():
         return None
-    lang, _ = py3langid.classify(text)
+    lang, _ = classify_any_language(text)
     return str(lang)
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from typing import Callable, List, Optional, Sequence, Union
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from privsynth.detect.engine import import_nlp_libraries
 
-from privsynth import entities as E
-from privsynth.detect.validators import get_validator
-from privsynth.errors import PolicyError
+import_nlp_libraries()  # Presidio without torch (see engine.import_nlp_libraries)
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult  # noqa: E402
+
+from privsynth import entities as E  # noqa: E402
+from privsynth.detect.validators import get_validator  # noqa: E402
+from privsynth.errors import PolicyError  # noqa: E402
 
 
 def _result(rec: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
