@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
@@ -117,3 +118,17 @@ def run_anonymize(data: Path, out: Path, policy, *, key: Optional[bytes], mappin
         ev.outputs = [D.output_record(out)]
         _write_evidence(ev, evidence_out, None)
     return report
+
+
+@contextlib.contextmanager
+def evaluation_searcher(policy) -> Iterator[Optional[object]]:
+    """For `evaluate`/`audit`: None on the local engine; on the Dask engine the verifier's
+    nearest-neighbour and exact-match searches run on the cluster (privsynth.engine.search.ClusterSearch)."""
+    if policy.engine.name != "dask":
+        yield None
+        return
+    from privsynth.engine.cluster import open_client
+    from privsynth.engine.search import ClusterSearch
+
+    with open_client(policy.engine) as client:
+        yield ClusterSearch(client)
