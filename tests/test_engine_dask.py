@@ -260,6 +260,18 @@ def test_a_text_corpus_is_scanned_per_partition_as_locally(cluster, tmp_path):
     ids = list(range(25)) + list(range(15))
     want = scan_texts(texts, ids, load_policy(None)).model_dump(mode="json")["documents"]
     assert got == want
+    # a sample of documents drawn across both shards: the same spans for those documents
+    from privsynth.detect.columns import _sample_index
+
+    res = run("scan", d, "--text-field", "text", "--format", "json", "-q", "--sample-documents", 7, "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["corpus"] == {"documents": 40, "sampled": 7, "seed": load_policy(None).scan.seed}
+    assert out["documents"] == [want[i] for i in _sample_index(40, 7, load_policy(None).scan.seed)]
+    # every document is still read and checked: a malformed line outside the sample stops the scan
+    (d / "b.jsonl").write_text("\n".join(lines[25:]) + "\n{not json\n")
+    res = run("scan", d, "--text-field", "text", "-q", "--sample-documents", 2, "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 2 and "b.jsonl: line 16: malformed JSON" in res.stderr and "Traceback" not in res.stderr
 
 
 # --------------------------------------------------------------------------- a worker killed mid-run

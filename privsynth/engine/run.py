@@ -39,14 +39,16 @@ def run_scan(data, policy, progress: Progress = None) -> ScanResult:
     return scan
 
 
-def run_scan_texts(data, text_field: str, id_field: Optional[str], policy, progress: Progress = None) -> Iterator[DocumentSpans]:
-    """Spans per document of a JSONL corpus (file, directory or glob of shards), in corpus order."""
+def run_scan_texts(data, text_field: str, id_field: Optional[str], policy, progress: Progress = None, *, sample: Optional[int] = None,
+                   summary: Optional[dict] = None) -> Iterator[DocumentSpans]:
+    """Spans per document of a JSONL corpus (file, directory or glob of shards), in corpus order;
+    with `sample`, of that many documents drawn across all shards (privsynth.engine.scan.scan_corpus)."""
     from privsynth.engine.cluster import open_client
     from privsynth.engine.scan import scan_corpus
 
     ds = D.resolve(data)
     with open_client(policy.engine) as client:
-        yield from scan_corpus(client, ds.shards, text_field, id_field, policy, progress=progress)
+        yield from scan_corpus(client, ds.shards, text_field, id_field, policy, progress=progress, sample=sample, summary=summary)
 
 
 def run_anonymize(data: Path, out: Path, policy, *, key: Optional[bytes], mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None,
