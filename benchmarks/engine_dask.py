@@ -139,7 +139,10 @@ def anonymize(data: Path, workers: int, out: Path) -> dict:
     t0 = time.perf_counter()
     c0 = time.process_time()
     with __import__("distributed").get_task_stream(client) as ts:
-        rep = run_anonymize(data, out, policy, key=bytes(range(32)), progress=None)
+        def progress(stage: str, done: int, total: int) -> None:  # a run stopped early still leaves its timings
+            print(json.dumps({"t_s": round(time.perf_counter() - t0, 1), "stage": stage, "done": done, "of": total, "load": _load()}), file=sys.stderr, flush=True)
+
+        rep = run_anonymize(data, out, policy, key=bytes(range(32)), progress=progress)
     wall = time.perf_counter() - t0
     driver_cpu = time.process_time() - c0
     sampler.stop_flag = True

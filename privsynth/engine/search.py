@@ -274,7 +274,9 @@ class ClusterSearch:
             return hit
         n = max(2, -(-max(len(Xq), len(Xb)) // self.join_rows))
         q = dd.from_pandas(_key_frame(keys_q, "q"), npartitions=n, sort=False)
-        b = dd.from_pandas(_key_frame(keys_b, "b"), npartitions=n, sort=False)
+        # one base row per fingerprint (the first, as RowLookup's stable sort finds it): duplicates
+        # in both tables would otherwise multiply into every pair
+        b = dd.from_pandas(_key_frame(keys_b, "b").drop_duplicates(["h1", "h2"], keep="first"), npartitions=n, sort=False)
         pairs = q.merge(b, on=["h1", "h2"], how="inner", npartitions=n, shuffle_method="tasks")[["q", "b"]]
         try:
             got = self.client.compute(pairs, sync=True)
