@@ -122,7 +122,7 @@ class RssSampler(threading.Thread):
 def anonymize(data: Path, workers: int, out: Path) -> dict:
     from distributed import Client, LocalCluster
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, os.environ.get("PRIVSYNTH_BENCH_CODE", str(ROOT)))
     from privsynth.engine.run import run_anonymize
     from privsynth.policy import load_policy
 
@@ -137,9 +137,14 @@ def anonymize(data: Path, workers: int, out: Path) -> dict:
     sampler = RssSampler(client)
     sampler.start()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     with __import__("distributed").get_task_stream(client) as ts:
-        rep = run_anonymize(data, out, policy, key=bytes(range(32)), progress=None)
+        def progress(stage: str, done: int, total: int) -> None:  # a run stopped early still leaves its timings
+            print(json.dumps({"t_s": round(time.perf_counter() - t0, 1), "stage": stage, "done": done, "of": total, "load": _load()}), file=sys.stderr, flush=True)
+
+        rep = run_anonymize(data, out, policy, key=bytes(range(32)), progress=progress)
     wall = time.perf_counter() - t0
+    driver_cpu = time.process_time() - c0
     sampler.stop_flag = True
     sampler.join()
     stream = ts.data
@@ -168,9 +173,39 @@ def anonymize(data: Path, workers: int, out: Path) -> dict:
     res = {"bench": "anonymize", "workers": workers, "rows": rows, "columns": 15, "rows_out": rep.rows_out, "wall_s": round(wall, 1),
            "rows_per_s": round(rows / wall), "peak_rss_per_worker_mb": sorted(round(v / 2**20) for v in sampler.peak.values()),
            "task_seconds_by_stage": {k: {"tasks": len(v), "sum_s": round(sum(v), 1), "max_s": round(max(v), 2)} for k, v in by_stage.items()},
-           "worker_cpu_s": sorted(worker_cpu.values()),
+           "worker_cpu_s": sorted(worker_cpu.values()), "driver_cpu_s": round(driver_cpu, 1),
            "load_before": load0, "load_after": _load(), "machine": "2 cores, 24 GiB, shared by 8 engineers working at once"}
     return res
+
+
+def compare(data: Path, workers: int, before: str, rounds: int) -> dict:
+    """Anonymize `data` with the code of git ref `before` and with this tree, alternately, each in
+    its own process and LocalCluster (`rounds` times each): rows/s and worker CPU seconds before
+    and after, measured in one run under the same load."""
+    import tempfile
+
+    old = Path(tempfile.mkdtemp(prefix="privsynth-before-"))
+    subprocess.run(f"git -C {ROOT} archive {before} | tar -x -C {old}", shell=True, check=True)
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", before], capture_output=True, text=True, check=True).stdout.strip()
+    here = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    runs = []
+    for r in range(rounds):
+        for label, code in (("before", str(old)), ("after", str(ROOT))):
+            env = dict(os.environ, PRIVSYNTH_BENCH_CODE=code, PYTHONPATH=code)
+            out = Path(tempfile.mkdtemp(prefix="privsynth-cmp-")) / "o"
+            p = subprocess.run([sys.executable, __file__, "anonymize", "--data", str(data), "--workers", str(workers), "--out", str(out), "--no-log"],
+                               capture_output=True, text=True, env=env)
+            if p.returncode != 0:
+                runs.append({"code": label, "failed": p.stderr.strip().splitlines()[-1:] })
+                continue
+            res = json.loads(p.stdout.strip().splitlines()[-1])
+            res["code"] = label
+            runs.append(res)
+            print(json.dumps(res), file=sys.stderr)
+    ok = {lab: [r for r in runs if r["code"] == lab and "wall_s" in r] for lab in ("before", "after")}
+    summary = {lab: {"rows_per_s": [r["rows_per_s"] for r in v], "worker_cpu_s_total": [round(sum(r["worker_cpu_s"]), 1) for r in v]} for lab, v in ok.items()}
+    return {"bench": "compare", "data": str(data), "workers": workers, "before": f"{before} ({sha})", "after": f"HEAD ({here}) + working tree",
+            "summary": summary, "runs": runs, "machine": "2 cores, 24 GiB, shared by 7 engineers working at once"}
 
 
 def corpus(docs: int, out: Path, shard_docs: int = 50_000, seed: int = 1) -> None:
@@ -197,7 +232,7 @@ def corpus(docs: int, out: Path, shard_docs: int = 50_000, seed: int = 1) -> Non
     print(json.dumps({"corpus_docs": k}), file=sys.stderr)
 
 
-def scan_text(data: Path, workers: int) -> dict:
+def scan_text(data: Path, workers: int, sample=None) -> dict:
     sys.path.insert(0, str(ROOT))
     from privsynth.engine.run import run_scan_texts
     from privsynth.policy import load_policy
@@ -208,11 +243,15 @@ def scan_text(data: Path, workers: int) -> dict:
     load0 = _load()
     t0 = time.perf_counter()
     n = spans = 0
-    for d in run_scan_texts(data, "text", "id", policy):
+    c0 = time.process_time()
+    summary: dict = {}
+    for d in run_scan_texts(data, "text", "id", policy, sample=sample, summary=summary):
         n += 1
         spans += len(d.spans)
     wall = time.perf_counter() - t0
-    return {"bench": "scan-text", "workers": workers, "docs": n, "spans": spans, "wall_s": round(wall, 1), "docs_per_s": round(n / wall, 1),
+    total = summary.get("documents", n)
+    return {"bench": "scan-text", "workers": workers, "docs_read_and_checked": total, "docs_with_spans_detected": n, "spans": spans, "wall_s": round(wall, 1),
+            "docs_per_s": round(total / wall, 1), "detected_docs_per_s": round(n / wall, 2), "driver_cpu_s": round(time.process_time() - c0, 1), "sample": sample,
             "load_before": load0, "load_after": _load(), "machine": "2 cores, 24 GiB, shared by 8 engineers working at once"}
 
 
@@ -225,7 +264,11 @@ def main() -> None:
     a.add_argument("--out", type=Path, default=None)
     c = sub.add_parser("corpus"); c.add_argument("--docs", type=int, required=True); c.add_argument("--out", type=Path, required=True)
     c.add_argument("--shard-docs", type=int, default=50_000)
+    a.add_argument("--no-log", action="store_true")
+    m = sub.add_parser("compare"); m.add_argument("--data", type=Path, required=True); m.add_argument("--workers", type=int, default=2)
+    m.add_argument("--before", default="main"); m.add_argument("--rounds", type=int, default=1)
     t = sub.add_parser("scan-text"); t.add_argument("--data", type=Path, required=True); t.add_argument("--workers", type=int, default=2)
+    t.add_argument("--sample", type=int, default=None)
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.cmd == "gen":
@@ -236,8 +279,13 @@ def main() -> None:
         return
     if args.cmd == "anonymize":
         res = anonymize(args.data, args.workers, args.out or Path(str(args.data) + f".anon{args.workers}"))
+        if args.no_log:
+            print(json.dumps(res))
+            return
+    elif args.cmd == "compare":
+        res = compare(args.data, args.workers, args.before, args.rounds)
     else:
-        res = scan_text(args.data, args.workers)
+        res = scan_text(args.data, args.workers, args.sample)
     res["command"] = " ".join(sys.argv)
     line = json.dumps(res)
     print(line)

@@ -198,11 +198,12 @@ def _emit_json(obj: Any) -> None:
 @click.option("--text-field", default=None, help="Treat DATA as text documents (.jsonl field or .txt lines).")
 @click.option("--id-field", default=None, help="Document id field for .jsonl text input.")
 @click.option("--sample-size", type=int, default=None, help="Values sampled per column (default from policy: 1000).")
+@click.option("--sample-documents", type=click.IntRange(1), default=None, help="Text corpus on --engine dask: detect spans in this many documents drawn across all shards (every document is still read and checked). Default: all.")
 @read_options
 @quiet_option
 @engine_options
 @handle_errors
-def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[str], id_field: Optional[str], sample_size: Optional[int], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], quiet: bool) -> None:
+def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[str], id_field: Optional[str], sample_size: Optional[int], sample_documents: Optional[int], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], quiet: bool) -> None:
     """Detect personal data per column (tables) or per span (text). DATA '-' reads standard input.
 
     \b
@@ -224,13 +225,19 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
     src = None if sharded else _source(data, encoding, delimiter, decimal, input_format)
     as_text = text_field is not None or input_format == "txt" or (not input_format and (src.path if src is not None else data) is not None and Path(str(data)).suffix.lower() == ".txt")
     if as_text and policy.engine.name == "dask" and (src is None or not src.is_stdin):  # a corpus scanned per partition, streamed in order
-        docs = engine.run_scan_texts(data, text_field, id_field, policy, progress=progress_printer(quiet))
+        summary: dict = {}
+        docs = engine.run_scan_texts(data, text_field or "text", id_field, policy, progress=progress_printer(quiet), sample=sample_documents, summary=summary)
         if fmt == "json":
-            _emit_json({"documents": [d.model_dump(mode="json") for d in docs]})
+            listed = [d.model_dump(mode="json") for d in docs]
+            _emit_json({"documents": listed, **({"corpus": summary} if summary else {})})
         else:
             for d in docs:
                 click.echo(f"{d.id}\t" + (", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"))
+        if summary and not quiet:
+            click.echo(f"corpus: {summary['documents']} documents read and checked; spans detected in a sample of {summary['sampled']} (seed {summary['seed']})", err=True)
         return
+    if sample_documents is not None:
+        raise click.UsageError("--sample-documents applies to a text corpus (--text-field) on --engine dask")
     if as_text:
         if sharded:
             ids, texts = [], []

@@ -281,9 +281,11 @@ def run_synthesize(data: Path, out: Path, policy: Policy, *, save_model: Optiona
 def _evaluate(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.DataFrame], scan: ScanResult, policy: Policy, progress: Progress, treatments: Optional[list[ColumnTreatment]], release_kind: str,
               detector: TextDetector) -> EvaluationReport:
     from privsynth import evaluate
+    from privsynth.engine.run import evaluation_searcher
 
-    return evaluate.evaluate_release(original, release, holdout, scan, policy, progress=progress, treatments=treatments, release_kind=release_kind,
-                                     text_detector=detector)
+    with evaluation_searcher(policy) as searcher:  # --engine dask: the searches run on the cluster (docs/engine.md)
+        return evaluate.evaluate_release(original, release, holdout, scan, policy, progress=progress, treatments=treatments, release_kind=release_kind,
+                                         text_detector=detector, searcher=searcher)
 
 
 def _finish(ev: Evidence, policy: Policy) -> Evidence:

@@ -99,6 +99,37 @@ def test_anonymize_on_dask_equals_the_local_engine_row_for_row(cluster, data, tm
     assert eb["outputs"][0]["shards"][0]["sha256"] == m["shards"][0]["sha256"]
 
 
+QI_NEEDS_FACTS = POLICY.replace("city: {operator: suppress_rare, params: {k: 40}}", "city: {category: quasi_identifier, operator: suppress_rare, params: {k: 40}}") \
+    .replace("quasi_identifiers: [birth_date, postcode, gender]", "quasi_identifiers: [birth_date, postcode, gender, city]")
+NO_SURROGATES = POLICY.replace("  notes: {operator: drop}\n", "  notes: {operator: drop}\n" + "".join(
+    f"  {c}: {{category: direct_identifier, operator: tokenize}}\n" for c in ("customer_id", "full_name", "email", "phone", "iban", "national_insurance_number", "street_address")))
+
+
+@pytest.mark.parametrize("policy_text", [
+    pytest.param(QI_NEEDS_FACTS, id="a quasi-identifier whose operator needs a dataset-wide fact (a separate QI pass)"),
+    pytest.param(NO_SURROGATES, id="no operator draws surrogates (no reserve gathered)"),
+])
+def test_anonymize_on_dask_equals_the_local_engine_whichever_passes_the_policy_needs(cluster, data, tmp_path, policy_text):
+    from privsynth.engine.anonymize import needs_reserve
+
+    pol = tmp_path / "policy.yaml"
+    pol.write_text(policy_text)
+    a = run("anonymize", data / "shards", "--out", tmp_path / "local", "--policy", pol, "-q", "--evidence", tmp_path / "ev_local.json")
+    assert a.exit_code == 0, a.stderr
+    b = run("anonymize", data / "shards", "--out", tmp_path / "dask", "--policy", pol, "-q", "--scheduler", cluster.scheduler_address,
+            "--evidence", tmp_path / "ev_dask.json")
+    assert b.exit_code == 0, b.stderr
+    pd.testing.assert_frame_equal(read_out(tmp_path / "local"), read_out(tmp_path / "dask"))
+    ea, eb = json.loads((tmp_path / "ev_local.json").read_text()), json.loads((tmp_path / "ev_dask.json").read_text())
+    assert ea["transform"]["stats"]["k_anonymity"] == eb["transform"]["stats"]["k_anonymity"]
+    ops = [(t["column"], t["operator"]) for t in eb["transform"]["treatments"]]
+    assert ("city", "suppress_rare") in ops
+    if policy_text is NO_SURROGATES:
+        from privsynth.transform import OPERATORS
+
+        assert not needs_reserve([(c, OPERATORS.get(o)) for c, o in ops])
+
+
 class _Recorder:
     """A scheduler plugin keeping every task key and the repr of every task it saw."""
 
@@ -229,6 +260,18 @@ def test_a_text_corpus_is_scanned_per_partition_as_locally(cluster, tmp_path):
     ids = list(range(25)) + list(range(15))
     want = scan_texts(texts, ids, load_policy(None)).model_dump(mode="json")["documents"]
     assert got == want
+    # a sample of documents drawn across both shards: the same spans for those documents
+    from privsynth.detect.columns import _sample_index
+
+    res = run("scan", d, "--text-field", "text", "--format", "json", "-q", "--sample-documents", 7, "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["corpus"] == {"documents": 40, "sampled": 7, "seed": load_policy(None).scan.seed}
+    assert out["documents"] == [want[i] for i in _sample_index(40, 7, load_policy(None).scan.seed)]
+    # every document is still read and checked: a malformed line outside the sample stops the scan
+    (d / "b.jsonl").write_text("\n".join(lines[25:]) + "\n{not json\n")
+    res = run("scan", d, "--text-field", "text", "-q", "--sample-documents", 2, "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 2 and "b.jsonl: line 16: malformed JSON" in res.stderr and "Traceback" not in res.stderr
 
 
 # --------------------------------------------------------------------------- a worker killed mid-run
@@ -336,3 +379,34 @@ def test_partitioned_nearest_neighbours_and_exact_matches_equal_the_local_search
     assert em["release_rows_identical_to_an_original_row"] == sum(r.tobytes() in orig_rows for r in Xr)
     assert em["original_records_in_release"] == sum(r.tobytes() in rel_rows for r in Xo)
     assert em["release_rows_identical_to_an_original_row"] >= 600
+
+
+def test_evaluate_on_dask_runs_the_searches_on_the_cluster_and_equals_the_local_verdict(cluster, tmp_path):
+    from distributed import Client, get_task_stream
+
+    df = pd.read_csv(ROOT / "examples" / "customers.csv", dtype=str).head(1600).drop(columns=["notes"])
+    original, holdout = df.iloc[:1000], df.iloc[1000:1300]
+    other = df.iloc[1300:1600].copy()
+    other["city"] = other["city"].sample(frac=1.0, random_state=3).to_numpy()  # new records, not copies
+    release = pd.concat([original.iloc[:150], other], ignore_index=True)  # 150 verbatim copies of training records
+    for name, t in (("original", original), ("holdout", holdout), ("release", release)):
+        t.to_csv(tmp_path / f"{name}.csv", index=False)
+    args = ["evaluate", "--original", tmp_path / "original.csv", "--release", tmp_path / "release.csv", "--holdout", tmp_path / "holdout.csv",
+            "--exit-zero", "-q", "--format", "json"]
+    a = run(*args, "--out", tmp_path / "local.json")
+    assert a.exit_code == 0, a.stderr
+    with Client(cluster.scheduler_address, set_as_default=False) as client, get_task_stream(client) as ts:
+        b = run(*args, "--out", tmp_path / "dask.json", "--scheduler", cluster.scheduler_address)
+        assert b.exit_code == 0, b.stderr
+    stages = {str(t["key"]).split("-")[1] + "-" + str(t["key"]).split("-")[2] for t in ts.data if str(t["key"]).startswith("privsynth-")}
+    assert {"evaluate-search", "evaluate-index"} <= stages  # the neighbour searches ran on the workers
+    assert any("merge" in str(t["key"]) or "shuffle" in str(t["key"]) for t in ts.data)  # the exact matches by a hash-partitioned join
+    ea, eb = json.loads((tmp_path / "local.json").read_text()), json.loads((tmp_path / "dask.json").read_text())
+
+    def tests(ev):
+        return [(t["id"], t["status"], t.get("value"), t.get("p_value")) for t in ev["evaluation"]["tests"]]
+
+    assert tests(ea) == tests(eb)
+    em = next(t for t in eb["evaluation"]["tests"] if t["id"] == "exact_match")
+    assert em["status"] == "fail"  # 150 copies are found
+    assert ea["verdict"] == eb["verdict"]

@@ -31,7 +31,7 @@ import pandas as pd
 from privsynth.engine import partitions as P
 from privsynth.engine.dataset import Schema, shard_name, write_shard
 from privsynth.engine.secret import SecretKey, unwrap, wrap
-from privsynth.engine.tasks import Progress, map_parts, run_id
+from privsynth.engine.tasks import Progress, collect, map_parts, submit_one, submit_parts
 from privsynth.results import ScanResult, TransformReport
 
 _ADDITIVE = {"suppressed_values", "bottom_coded", "top_coded", "rows_rewritten", "spans_replaced", "redacted_values"}
@@ -55,12 +55,37 @@ def _qis(ops: list[tuple[str, Any]], policy) -> list[str]:
     return list(dict.fromkeys(list(t.quasi_identifiers) + kanon_cols)) if (kanon_cols or t.k is not None) else []
 
 
-# --------------------------------------------------------------------------- facts pass
+# --------------------------------------------------------------------------- facts
 
 
-def _facts_task(part: P.Part, schema: Schema, wants: dict[str, list[str]], ids: dict[str, str]) -> dict[str, dict]:
+def fact_wants(ops: list[tuple[str, Any]]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """What must be read from the data, per column, before any partition is transformed
+    (module docstring table), and the id column of `date_shift` by id."""
+    wants: dict[str, list[str]] = {}
+    ids: dict[str, str] = {}
+    for col, op in ops:
+        p = op.params
+        if op.name == "suppress_rare":
+            wants.setdefault(col, []).append("value_counts")
+        elif op.name == "top_bottom_code" and (p.lower is None or p.upper is None):
+            wants.setdefault(col, []).append("numbers")
+        elif op.name == "generalize" and (p.width is not None or p.round_to is not None):
+            wants.setdefault(col, []).append("integral")
+        elif op.name == "date_shift" and p.id_column is not None:
+            wants.setdefault(col, []).append("ids")
+            ids[col] = p.id_column
+    return wants, ids
 
-    df = P.load(part, schema)
+
+def needs_reserve(ops: list[tuple[str, Any]]) -> bool:
+    """True when an operator draws surrogates (pseudonymize; free-text rewriting, whose record-aware
+    redaction also draws them): only then does `anonymize_table` build a surrogate factory and
+    its reserve, so only then is the dataset's reserve gathered."""
+    return any(op.name == "pseudonymize" or op.text for _, op in ops)
+
+
+def _facts_of(df: pd.DataFrame, wants: dict[str, list[str]], ids: dict[str, str]) -> dict[str, dict]:
+    """One partition's share of the facts (value counts, numbers, integrality, distinct ids)."""
     out: dict[str, dict] = {}
     for col, what in wants.items():
         s = df[col]
@@ -81,49 +106,9 @@ def _facts_task(part: P.Part, schema: Schema, wants: dict[str, list[str]], ids: 
     return out
 
 
-def dataset_facts(client, parts: list[P.Part], schema: Schema, rows: list[int], ops: list[tuple[str, Any]], policy, progress: Progress = None) -> list[dict[str, dict]]:
-    """Facts per partition per column (module docstring table)."""
-    wants: dict[str, list[str]] = {}
-    ids: dict[str, str] = {}
-    for col, op in ops:
-        p = op.params
-        if op.name == "suppress_rare":
-            wants.setdefault(col, []).append("value_counts")
-        elif op.name == "top_bottom_code" and (p.lower is None or p.upper is None):
-            wants.setdefault(col, []).append("numbers")
-        elif op.name == "generalize" and (p.width is not None or p.round_to is not None):
-            wants.setdefault(col, []).append("integral")
-        elif op.name == "date_shift" and p.id_column is not None:
-            wants.setdefault(col, []).append("ids")
-            ids[col] = p.id_column
-    per_part: list[dict[str, dict]] = [{} for _ in parts]
-    glob: dict[str, dict] = {}
-    if wants:
-        got = map_parts(client, _facts_task, parts, stage="anonymize-facts", progress=progress, schema=schema, wants=wants, ids=ids)
-        for col, what in wants.items():
-            g: dict[str, Any] = {}
-            if "value_counts" in what:
-                vcs = [r[col]["value_counts"] for r in got if len(r[col]["value_counts"])]
-                g["value_counts"] = pd.concat(vcs).groupby(level=0, sort=False).sum() if vcs else pd.Series([], dtype="int64")
-            if "integral" in what:
-                g["integral"] = all(r[col]["integral"] for r in got)
-            if "numbers" in what:
-                x = pd.Series(np.concatenate([r[col]["numbers"] for r in got]) if got else np.array([]), dtype=float)
-                op = dict(ops)[col]
-                p = op.params
-                lo = p.lower if p.lower is not None else (x.quantile(p.lower_quantile) if p.lower_quantile is not None else None)
-                hi = p.upper if p.upper is not None else (x.quantile(p.upper_quantile) if p.upper_quantile is not None else None)
-                if lo is None and hi is None:
-                    lo, hi = x.quantile(0.01), x.quantile(0.99)
-                g["lower"], g["upper"] = lo, hi
-            if "ids" in what:
-                uniq = pd.unique(pd.concat([r[col]["ids"] for r in got], ignore_index=True)) if got else np.array([])
-                p = dict(ops)[col].params
-                rng = np.random.default_rng(p.seed if p.seed is not None else secrets.randbits(64))
-                shifts = rng.integers(-p.max_days, p.max_days + 1, size=len(uniq) + 1)
-                g["id_shifts"] = pd.Series(shifts[:-1], index=pd.Index(uniq, dtype=object) if len(uniq) else pd.Index([], dtype=object))
-                g["na_shift"] = int(shifts[-1])
-            glob[col] = g
+def driver_facts(ops: list[tuple[str, Any]], rows: list[int]) -> list[dict[str, dict]]:
+    """The facts that need only the partitions' row counts (seeded streams), per partition."""
+    per_part: list[dict[str, dict]] = [{} for _ in rows]
     for col, op in ops:
         p = op.params
         if op.name == "noise":
@@ -137,9 +122,43 @@ def dataset_facts(client, parts: list[P.Part], schema: Schema, rows: list[int], 
             rng = np.random.default_rng(p.seed if p.seed is not None else secrets.randbits(64))
             allshifts = rng.integers(-p.max_days, p.max_days + 1, size=int(sum(rows)))
             starts = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
-            for i in range(len(parts)):
+            for i in range(len(rows)):
                 per_part[i].setdefault(col, {})["shifts"] = allshifts[starts[i]:starts[i + 1]]
-    for i in range(len(parts)):
+    return per_part
+
+
+def reduce_facts(got: list[dict[str, dict]], ops: list[tuple[str, Any]], wants: dict[str, list[str]]) -> dict[str, dict]:
+    """The dataset-wide facts from every partition's share (`_facts_of`), per column."""
+    glob: dict[str, dict] = {}
+    opmap = dict(ops)
+    for col, what in wants.items():
+        g: dict[str, Any] = {}
+        if "value_counts" in what:
+            vcs = [r[col]["value_counts"] for r in got if len(r[col]["value_counts"])]
+            g["value_counts"] = pd.concat(vcs).groupby(level=0, sort=False).sum() if vcs else pd.Series([], dtype="int64")
+        if "integral" in what:
+            g["integral"] = all(r[col]["integral"] for r in got)
+        if "numbers" in what:
+            x = pd.Series(np.concatenate([r[col]["numbers"] for r in got]) if got else np.array([]), dtype=float)
+            p = opmap[col].params
+            lo = p.lower if p.lower is not None else (x.quantile(p.lower_quantile) if p.lower_quantile is not None else None)
+            hi = p.upper if p.upper is not None else (x.quantile(p.upper_quantile) if p.upper_quantile is not None else None)
+            if lo is None and hi is None:
+                lo, hi = x.quantile(0.01), x.quantile(0.99)
+            g["lower"], g["upper"] = lo, hi
+        if "ids" in what:
+            uniq = pd.unique(pd.concat([r[col]["ids"] for r in got], ignore_index=True)) if got else np.array([])
+            p = opmap[col].params
+            rng = np.random.default_rng(p.seed if p.seed is not None else secrets.randbits(64))
+            shifts = rng.integers(-p.max_days, p.max_days + 1, size=len(uniq) + 1)
+            g["id_shifts"] = pd.Series(shifts[:-1], index=pd.Index(uniq, dtype=object) if len(uniq) else pd.Index([], dtype=object))
+            g["na_shift"] = int(shifts[-1])
+        glob[col] = g
+    return glob
+
+
+def merge_facts(per_part: list[dict[str, dict]], glob: dict[str, dict]) -> list[dict[str, dict]]:
+    for i in range(len(per_part)):
         for col, g in glob.items():
             per_part[i].setdefault(col, {}).update(g)
     return per_part
@@ -163,40 +182,10 @@ def _qi_hash(data: pd.DataFrame, qis: list[str]) -> np.ndarray:
     return pd.util.hash_pandas_object(data[qis], index=False).to_numpy()
 
 
-def _reserve_task(part: P.Part, schema: Schema, scan: ScanResult, policy):
-    """The real identifier values of one partition (`privsynth.transform.reserve.reserve_of`)."""
-    from privsynth.transform.reserve import reserve_of
-
-    return reserve_of(P.load(part, schema), scan, policy)
-
-
-def _union_reserves(*parts):
-    from privsynth.transform.reserve import Reserve
-
-    total = Reserve()
-    for r in parts:
-        total.update(r)
-    return total
-
-
-def dataset_reserve(client, parts: list[P.Part], schema: Schema, scan: ScanResult, policy):
-    """A future of the real identifier values of the whole dataset: no pseudonym or surrogate may
-    equal one of them, and every partition must avoid the same set, or the same real value would
-    get different pseudonyms in different partitions (the local engine avoids the whole table's
-    values). It is a task result, not scattered data: the values never pass through the driver,
-    appear in no task's repr (only the future's key does), and a worker that dies holding them
-    is recomputed from the partitions."""
-    rid = run_id()
-    futs = [client.submit(_reserve_task, part, key=f"privsynth-reserve-{rid}-{i}", pure=False, schema=schema, scan=scan, policy=policy)
-            for i, part in enumerate(parts)]
-    return client.submit(_union_reserves, *futs, key=f"privsynth-reserve-union-{rid}", pure=False)
-
-
-def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, policy, secret: Optional[SecretKey], facts: dict, qis: list[str], reserve=None) -> pd.DataFrame:
+def _combos_of(df: pd.DataFrame, offset: int, scan: ScanResult, policy, secret: Optional[SecretKey], facts: dict, qis: list[str], reserve=None) -> pd.DataFrame:
     """The distinct transformed QI combinations of one partition: values, rows, first global row."""
     from privsynth.transform import anonymize_table
 
-    df = P.load(part, schema)
     if not len(df):
         return pd.DataFrame()
     # only the quasi-identifiers (and columns their operators read) are transformed in this pass
@@ -215,6 +204,66 @@ def _combos_task(part: P.Part, offset: int, schema: Schema, scan: ScanResult, po
     return out.reset_index()
 
 
+def _prepare_task(part: P.Part, schema: Schema, scan: ScanResult, policy, wants: dict, ids: dict, reserve: bool,
+                  combos: Optional[dict] = None) -> dict[str, Any]:
+    """The one pass before the output: a partition's share of the facts, its reserve (if any
+    operator draws surrogates) and, when the quasi-identifiers' operators need no dataset-wide
+    fact, its distinct QI combinations (`combos` holds `_combos_of`'s arguments). One read."""
+    from privsynth.transform.reserve import reserve_of
+
+    df = P.load(part, schema)
+    return {"facts": _facts_of(df, wants, ids),
+            "reserve": reserve_of(df, scan, policy) if reserve else None,
+            "combos": _combos_of(df, scan=scan, policy=policy, **combos) if combos is not None else None}
+
+
+def _combos_task(part: P.Part, schema: Schema, **kw) -> pd.DataFrame:
+    """`_combos_of` for a partition read again (QI operators that need dataset-wide facts)."""
+    return _combos_of(P.load(part, schema), **kw)
+
+
+def _field(result: dict, name: str):
+    return result[name]
+
+
+def _union_reserves(*results):
+    """The dataset's reserve: the union of the partitions' (results of `_prepare_task`)."""
+    from privsynth.transform.reserve import Reserve
+
+    total = Reserve()
+    for r in results:
+        total.update(r["reserve"])
+    return total
+
+
+def _kanon_plan(*pieces, qis: list[str], k: int, hierarchies: dict, max_suppression: float) -> tuple[pd.DataFrame, dict[str, int], dict]:
+    """The dataset's k-anonymity plan from every partition's distinct QI combinations (DataFrames,
+    or `_prepare_task` results holding them): `kanon.k_anonymize` on the distinct combinations
+    with their row counts as weights, in order of first appearance -- the local engine's greedy
+    search, levels and statistics. Returns (combination hash -> kept, generalized values; levels;
+    statistics). A task on the cluster: its result is passed to the output tasks as a future and
+    recomputed from lineage if the worker holding it dies."""
+    from privsynth.transform import kanon as K
+
+    frames = [p["combos"] if isinstance(p, dict) else p for p in pieces]
+    frames = [f for f in frames if f is not None and len(f)]
+    allc = pd.concat(frames, ignore_index=True)
+    agg = {c: "first" for c in qis} | {POS: "min", COUNT: "sum"}
+    combos = allc.sort_values(POS, kind="stable").groupby(HASH, sort=False).agg(agg).sort_values(POS, kind="stable")
+    del allc, frames
+    kept_df, kstats = K.k_anonymize(combos[qis].reset_index(drop=True), qis, int(k), hierarchies, max_suppression, weights=combos[COUNT].to_numpy())
+    table = pd.DataFrame(index=combos.index)
+    kept = np.zeros(len(combos), dtype=bool)
+    kept[kept_df.index.to_numpy()] = True
+    table["kept"] = kept
+    for c in qis:
+        if kstats["levels"][c] > 0:
+            col = pd.Series(None, index=range(len(combos)), dtype=object)
+            col.loc[kept_df.index] = kept_df[c].to_numpy()
+            table[c] = col.to_numpy()
+    return table, dict(kstats["levels"]), kstats
+
+
 def _apply_kanon(table: pd.DataFrame, levels: dict[str, int]):
     def step(data, qis, k, hierarchies, max_suppression):
         h = _qi_hash(data, qis)
@@ -230,11 +279,11 @@ def _apply_kanon(table: pd.DataFrame, levels: dict[str, int]):
 
 
 def _anonymize_task(part: P.Part, schema: Schema, scan: ScanResult, policy, secret: Optional[SecretKey], facts: dict, out_path: str,
-                    want_mapping: bool, kanon: Optional[tuple[pd.DataFrame, dict[str, int]]], reserve=None) -> dict:
+                    want_mapping: bool, kanon: Optional[tuple] = None, reserve=None) -> dict:
     from privsynth.transform import anonymize_table
 
     df = P.load(part, schema)
-    step = _no_kanon if kanon is None else _apply_kanon(*kanon)
+    step = _no_kanon if kanon is None else _apply_kanon(kanon[0], kanon[1])
     if len(df):
         res = anonymize_table(df, scan, policy, key=unwrap(secret), facts=facts, table_step=step, want_mapping=want_mapping, detector=_detector(policy),
                               reserve=reserve)
@@ -254,10 +303,14 @@ def _anonymize_task(part: P.Part, schema: Schema, scan: ScanResult, policy, secr
 def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[int], scan: ScanResult, policy, key: Optional[bytes],
                       tmp_dir: Path, suffix: str, *, want_mapping: bool = False, progress: Progress = None) -> tuple[list[dict], TransformReport, Optional[pd.DataFrame], list[str]]:
     """Write one output shard per non-empty partition into `tmp_dir`; return (manifest entries,
-    report, mapping or None, output columns). Raises what the local engine raises."""
+    report, mapping or None, output columns). Raises what the local engine raises.
+
+    Each partition is read twice after the scan: once by `_prepare_task` (facts, reserve and QI
+    combinations together) and once by the output task; a third read (`_combos_task`) only when a
+    quasi-identifier's operator needs a dataset-wide fact (suppress_rare, quantile coding, ...)
+    or draws surrogates. Nothing is persisted on the workers but the reserve and the k-anonymity
+    plan, both task results (recomputed from lineage if a worker dies)."""
     from privsynth.errors import KeyMaterialError, PolicyError
-    from privsynth.transform import kanon as K
-    from privsynth.transform.keys import key_fingerprint
 
     if key is not None and (not isinstance(key, (bytes, bytearray)) or len(key) < 16):
         raise KeyMaterialError("the key must be at least 16 bytes")
@@ -266,12 +319,9 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
         if op.keyed and key is None:
             raise KeyMaterialError(f"policy: operator {op.name!r} on column {col!r} needs a key (give --key-file or set PRIVSYNTH_KEY; create one with `privsynth keygen`)")
     secret = wrap(key)
-    facts = dataset_facts(client, parts, schema, rows, ops, policy, progress)
-    reserve_arg = dataset_reserve(client, parts, schema, scan, policy)
     qis = _qis(ops, policy)
     total = int(sum(rows))
-    kanon_plan = None
-    kstats = None
+    k = None
     if qis:
         t = policy.transform
         ks = [op.params.k for c, op in ops if op.name == "k_anonymize" and op.params.k]
@@ -280,33 +330,50 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
             raise PolicyError("policy transform.k: k-anonymization needs k (set transform.k or params.k of a k_anonymize column)")
         if k > total:
             raise PolicyError(f"policy transform.k: k={k} is larger than the table ({total} rows)")
-        offsets = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
-        pieces = map_parts(client, _combos_task, parts, stage="anonymize-qi", progress=progress,
-                           per_part=[{"offset": int(offsets[i]), "facts": facts[i]} for i in range(len(parts))],
-                           schema=schema, scan=scan, policy=policy, secret=secret, qis=qis, reserve=reserve_arg)
-        pieces = [p for p in pieces if len(p)]
-        allc = pd.concat(pieces, ignore_index=True)
-        agg = {c: "first" for c in qis} | {POS: "min", COUNT: "sum"}
-        combos = allc.sort_values(POS, kind="stable").groupby(HASH, sort=False).agg(agg).sort_values(POS, kind="stable")
+    wants, ids = fact_wants(ops)
+    reserve_needed = needs_reserve(ops)
+    facts = driver_facts(ops, rows)
+    offsets = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
+    opmap = dict(ops)
+    refs = [r.params.get("id_column") for c, r in policy.columns.items() if c in qis and r.params]
+    qi_cols = set(qis) | {c for c in refs if c}
+    # the QI combinations can be gathered in the same pass as the facts when no QI operator needs
+    # a fact read from the data or the reserve
+    fuse = bool(qis) and not any(c in wants for c in qi_cols) and not needs_reserve([(c, opmap[c]) for c in qi_cols if c in opmap])
+    combo_args = [{"offset": int(offsets[i]), "facts": facts[i], "secret": secret, "qis": qis} for i in range(len(parts))]
+    prepared = submit_parts(client, _prepare_task, parts, stage="anonymize-facts",
+                            per_part=[{"combos": combo_args[i] if fuse else None} for i in range(len(parts))],
+                            schema=schema, scan=scan, policy=policy, wants=wants, ids=ids, reserve=reserve_needed)
+    reserve_arg = submit_one(client, _union_reserves, *prepared, stage="reserve-union") if reserve_needed else None
+    kanon_arg = None
+    kstats_f = None
+    if qis:
         hier = _hierarchies(ops, qis, policy)
-        kept_df, kstats = K.k_anonymize(combos[qis].reset_index(drop=True), qis, int(k), hier, t.max_suppression,
-                                        weights=combos[COUNT].to_numpy())
-        table = pd.DataFrame(index=combos.index)
-        kept = np.zeros(len(combos), dtype=bool)
-        kept[kept_df.index.to_numpy()] = True
-        table["kept"] = kept
-        for c in qis:
-            if kstats["levels"][c] > 0:
-                col = pd.Series(None, index=range(len(combos)), dtype=object)
-                col.loc[kept_df.index] = kept_df[c].to_numpy()
-                table[c] = col.to_numpy()
-        kanon_plan = (table, dict(kstats["levels"]))
-        del allc, pieces
-    kanon_arg = client.scatter([kanon_plan], broadcast=True, hash=False)[0] if kanon_plan is not None else None
+        kw = dict(qis=qis, k=int(k), hierarchies=hier, max_suppression=policy.transform.max_suppression)
+        if fuse:
+            kanon_arg = submit_one(client, _kanon_plan, *prepared, stage="anonymize-kanon", **kw)
+    share = submit_parts(client, _field, prepared, stage="anonymize-share", name="facts")
+    del prepared  # the workers keep each result until its dependents ran; its lineage stays for recomputation
+    got = collect(client, share, stage="anonymize-facts", progress=progress)
+    facts = merge_facts(facts, reduce_facts(got, ops, wants))
+    del got
+    if qis and not fuse:
+        pieces = submit_parts(client, _combos_task, parts, stage="anonymize-qi",
+                              per_part=[{"offset": int(offsets[i]), "facts": facts[i]} for i in range(len(parts))],
+                              schema=schema, scan=scan, policy=policy, secret=secret, qis=qis, reserve=reserve_arg)
+        kanon_arg = submit_one(client, _kanon_plan, *pieces, stage="anonymize-kanon", **kw)
+        del pieces
+    kstats = None
+    if kanon_arg is not None:
+        kstats = collect(client, [submit_one(client, _field_at, kanon_arg, 2, stage="anonymize-kanon-stats")], stage="anonymize-kanon", progress=progress)[0]
     results = map_parts(client, _anonymize_task, parts, stage="anonymize", progress=progress,
                         per_part=[{"facts": facts[i], "out_path": str(Path(tmp_dir) / shard_name(i, suffix))} for i in range(len(parts))],
                         schema=schema, scan=scan, policy=policy, secret=secret, want_mapping=want_mapping, kanon=kanon_arg, reserve=reserve_arg)
-    return _assemble(results, kstats, key, key_fingerprint)
+    return _assemble(results, kstats, key, None)
+
+
+def _field_at(result: tuple, i: int):
+    return result[i]
 
 
 def _hierarchies(ops, qis, policy) -> dict[str, Optional[dict[str, str]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
@@ -38,14 +39,16 @@ def run_scan(data, policy, progress: Progress = None) -> ScanResult:
     return scan
 
 
-def run_scan_texts(data, text_field: str, id_field: Optional[str], policy, progress: Progress = None) -> Iterator[DocumentSpans]:
-    """Spans per document of a JSONL corpus (file, directory or glob of shards), in corpus order."""
+def run_scan_texts(data, text_field: str, id_field: Optional[str], policy, progress: Progress = None, *, sample: Optional[int] = None,
+                   summary: Optional[dict] = None) -> Iterator[DocumentSpans]:
+    """Spans per document of a JSONL corpus (file, directory or glob of shards), in corpus order;
+    with `sample`, of that many documents drawn across all shards (privsynth.engine.scan.scan_corpus)."""
     from privsynth.engine.cluster import open_client
     from privsynth.engine.scan import scan_corpus
 
     ds = D.resolve(data)
     with open_client(policy.engine) as client:
-        yield from scan_corpus(client, ds.shards, text_field, id_field, policy, progress=progress)
+        yield from scan_corpus(client, ds.shards, text_field, id_field, policy, progress=progress, sample=sample, summary=summary)
 
 
 def run_anonymize(data: Path, out: Path, policy, *, key: Optional[bytes], mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None,
@@ -117,3 +120,17 @@ def run_anonymize(data: Path, out: Path, policy, *, key: Optional[bytes], mappin
         ev.outputs = [D.output_record(out)]
         _write_evidence(ev, evidence_out, None)
     return report
+
+
+@contextlib.contextmanager
+def evaluation_searcher(policy) -> Iterator[Optional[object]]:
+    """For `evaluate`/`audit`: None on the local engine; on the Dask engine the verifier's
+    nearest-neighbour and exact-match searches run on the cluster (privsynth.engine.search.ClusterSearch)."""
+    if policy.engine.name != "dask":
+        yield None
+        return
+    from privsynth.engine.cluster import open_client
+    from privsynth.engine.search import ClusterSearch
+
+    with open_client(policy.engine) as client:
+        yield ClusterSearch(client)

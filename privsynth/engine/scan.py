@@ -164,19 +164,45 @@ def _read_block(path: str, start: int, end: int) -> list[bytes]:
         return f.read(end - start).splitlines()
 
 
-def _count_task(block: tuple[str, int, int]) -> int:
-    return len(_read_block(*block))
+def _count_task(block: tuple[str, int, int], text_field: Optional[str] = None) -> tuple[int, int, Optional[tuple[int, str]]]:
+    """(lines, documents, first problem as (line within the block, message) or None). With
+    `text_field`, every line is parsed and checked as `_text_task` would (the corpus pass)."""
+    lines = _read_block(*block)
+    if text_field is None:
+        return len(lines), len(lines), None
+    docs = 0
+    for j, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            return len(lines), docs, (j, f"malformed JSON ({getattr(e, 'msg', type(e).__name__)})")
+        if not isinstance(obj, dict) or text_field not in obj:
+            return len(lines), docs, (j, f"no field {text_field!r}")
+        docs += 1
+    return len(lines), docs, None
 
 
-def _text_task(block: tuple[str, int, int], first_line: int, text_field: str, id_field: Optional[str], policy) -> list[DocumentSpans]:
+def _text_task(block: tuple[str, int, int], first_line: int, text_field: str, id_field: Optional[str], policy, only: Optional[np.ndarray] = None) -> list[DocumentSpans]:
+    """Spans of the block's documents (or only of its documents numbered `only`, 0-based among the
+    block's documents)."""
     from privsynth.detect.text import analyze_texts
     from privsynth.errors import InputError
 
     path = block[0]
     ids: list = []
     texts: list[str] = []
+    wanted = None if only is None else set(int(x) for x in only)
+    doc = -1
     for j, raw in enumerate(_read_block(*block)):
         line_no = first_line + j + 1
+        if wanted is not None:
+            if not raw.strip():
+                continue
+            doc += 1
+            if doc not in wanted:
+                continue
         line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8", errors="replace")
         if not line.strip():
             continue
@@ -194,12 +220,18 @@ def _text_task(block: tuple[str, int, int], first_line: int, text_field: str, id
 
 
 def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[str], policy, *, block_bytes: int = 4 << 20,
-                progress: Progress = None) -> Iterator[DocumentSpans]:
+                progress: Progress = None, sample: Optional[int] = None, summary: Optional[dict] = None) -> Iterator[DocumentSpans]:
     """Spans per document of a JSONL corpus (one or more shards), in corpus order, yielded block
     by block (the driver holds one block's results at a time, plus blocks finished early).
 
     Document ids are the `id_field` value, else the line number - 1 within its shard (as
-    `privsynth.io.read_text_documents` numbers them)."""
+    `privsynth.io.read_text_documents` numbers them).
+
+    `sample`: span detection (Presidio, the costly part) runs on `sample` documents drawn
+    uniformly without replacement among all documents of all shards (numpy Generator seeded with
+    `scan.seed`, the positions the table scan's `_sample_index` draws); every document is still
+    read, parsed and checked in a first pass over all blocks, so a malformed line anywhere stops
+    the scan. `summary` (a dict, if given) receives {"documents", "sampled", "seed"}."""
     from privsynth.errors import InputError
 
     blocks: list[tuple[str, int, int]] = []
@@ -213,12 +245,31 @@ def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[
         blocks.extend((str(s), a, b) for a, b in _blocks(s, block_bytes))
     if not blocks:
         raise InputError(f"{shards[0] if shards else 'corpus'}: no documents")
-    counts = map_parts(client, _count_task, blocks, stage="scan-lines", progress=progress)
+    counts = map_parts(client, _count_task, blocks, stage="scan-lines", progress=progress, text_field=text_field if sample is not None else None)
     firsts: list[int] = []
     line = {}
-    for (path, _, _), n in zip(blocks, counts):
+    for (path, _, _), (n, _, bad) in zip(blocks, counts):
         firsts.append(line.get(path, 0))
+        if bad is not None:
+            raise InputError(f"{path}: line {firsts[-1] + bad[0] + 1}: {bad[1]}")
         line[path] = line.get(path, 0) + n
+    per_block: list[dict] = [{"first_line": f} for f in firsts]
+    todo = list(range(len(blocks)))
+    if sample is not None:
+        from privsynth.detect.columns import _sample_index
+
+        docs = np.array([c[1] for c in counts], dtype=np.int64)
+        total_docs = int(docs.sum())
+        idx = np.sort(_sample_index(total_docs, int(sample), policy.scan.seed))
+        starts = np.concatenate([[0], np.cumsum(docs)])
+        which = np.searchsorted(starts, idx, side="right") - 1
+        todo = [int(i) for i in np.unique(which)]
+        for i in todo:
+            per_block[i]["only"] = idx[which == i] - starts[i]
+        if summary is not None:
+            summary.update({"documents": total_docs, "sampled": int(len(idx)), "seed": policy.scan.seed})
+        blocks = [blocks[i] for i in todo]
+        per_block = [per_block[i] for i in todo]
     pending: dict[int, list[DocumentSpans]] = {}
     nxt = [0]
     ready: list[DocumentSpans] = []
@@ -227,7 +278,7 @@ def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[
         pending[i] = docs
 
     # results may finish out of order; yield in order after all are done for simplicity of error handling
-    map_parts(client, _text_task, blocks, stage="scan-text", progress=progress, per_part=[{"first_line": f} for f in firsts],
+    map_parts(client, _text_task, blocks, stage="scan-text", progress=progress, per_part=per_block,
               on_result=take, text_field=text_field, id_field=id_field, policy=policy)
     while nxt[0] in pending:
         ready = pending.pop(nxt[0])

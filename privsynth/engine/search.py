@@ -28,7 +28,7 @@ import pandas as pd
 
 from privsynth.engine import partitions as P
 from privsynth.engine.dataset import Schema
-from privsynth.engine.tasks import Progress, map_parts
+from privsynth.engine.tasks import Progress, collect, engine_error, map_parts, submit_one, submit_parts
 
 
 # --------------------------------------------------------------------------- encoder
@@ -174,3 +174,116 @@ def exact_matches(client, original_parts: list[P.Part], original_rows: list[int]
     a, b = client.compute([rel_hit["row"].count(), orig_hit["row"].count()], sync=True)
     return {"release_rows_identical_to_an_original_row": int(a), "original_records_in_release": int(b),
             "release_rows": int(sum(release_rows)), "original_rows": int(sum(original_rows))}
+
+
+# --------------------------------------------------------------------------- the verifier's searches on a cluster
+
+
+def _hold(blob: bytes) -> bytes:
+    """The serialized index as a task result: shipped to each worker once, recomputed from the task
+    (which holds the bytes) if the worker holding it dies -- unlike scattered data."""
+    return blob
+
+
+def _search_task(query: np.ndarray, blob: bytes, token: str, n: int, n_columns: int, info: tuple, params: dict, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`NeighborIndex.search` of one block of queries, on a worker, with the driver's index."""
+    import faiss
+
+    from privsynth.evaluate.neighbors import NeighborIndex, SearchInfo
+
+    if token not in _INDEX:  # deserialized once per worker process
+        _INDEX.clear()
+        idx = faiss.deserialize_index(np.frombuffer(blob, dtype=np.uint8))
+        if "nprobe" in params:
+            faiss.extract_index_ivf(idx).nprobe = params["nprobe"]
+        if "efSearch" in params:
+            faiss.downcast_index(idx).hnsw.efSearch = params["efSearch"]
+        ni = object.__new__(NeighborIndex)  # the index as the driver built it, so search() is the local code
+        ni.n, ni.n_columns, ni.dim, ni._faiss, ni._sk, ni.info = n, n_columns, idx.d, idx, None, SearchInfo(*info)
+        _INDEX[token] = ni
+    return _INDEX[token].search(query, k)
+
+
+class ClusterIndex:
+    """A `NeighborIndex` built once on the driver and searched on the workers: the queries are cut
+    into blocks of `block_rows`, each block is a task that searches the broadcast index, and the
+    results come back in query order -- the local index's answer, row for row."""
+
+    def __init__(self, client, local, block_rows: int) -> None:
+        import faiss
+
+        self.client, self.local, self.block_rows = client, local, block_rows
+        self.info, self.n = local.info, local.n
+        self._params: dict = {}
+        idx = local._faiss
+        if "IVF" in local.info.index:
+            self._params["nprobe"] = int(faiss.extract_index_ivf(idx).nprobe)
+        if "HNSW" in local.info.index:
+            self._params["efSearch"] = int(idx.hnsw.efSearch)
+        self._blob = submit_one(client, _hold, faiss.serialize_index(idx).tobytes(), stage="evaluate-index")
+        import secrets
+
+        self._token = secrets.token_hex(8)
+
+    def search(self, query: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        m = len(query)
+        if m == 0 or self.n == 0:
+            return self.local.search(query, k)
+        query = np.ascontiguousarray(query, dtype=np.float32)
+        blocks = [query[s:s + self.block_rows] for s in range(0, m, self.block_rows)]
+        futs = submit_parts(self.client, _search_task, blocks, stage="evaluate-search", blob=self._blob, token=self._token, n=self.n,
+                            n_columns=self.local.n_columns, info=(self.info.backend, self.info.approximate, self.info.index), params=self._params, k=k)
+        got = collect(self.client, futs, stage="evaluate-search")
+        return np.concatenate([g[0] for g in got]), np.concatenate([g[1] for g in got])
+
+
+def _key_frame(keys: np.ndarray, name: str) -> pd.DataFrame:
+    k = np.ascontiguousarray(keys).view(np.int64).reshape(-1, 2)
+    return pd.DataFrame({"h1": k[:, 0], "h2": k[:, 1], name: np.arange(len(k), dtype=np.int64)})
+
+
+class ClusterSearch:
+    """The verifier's searches on a Dask cluster (`evaluate_release(searcher=...)`), equal to the
+    in-process ones (privsynth.evaluate.prepared):
+
+    - `index(base, n_columns, **options)`: the `NeighborIndex` the verifier would build (same
+      backend, same exact/approximate choice, same training sample), searched on the workers
+      (`ClusterIndex`). The scikit-learn backend has no serializable index: it is searched here.
+    - `rows_in(Xq, keys_q, Xb, keys_b)`: which query rows equal some base row, by a hash-partitioned
+      join of the 128-bit row fingerprints (`privsynth.evaluate.fingerprints.row_fingerprints`,
+      Dask DataFrame merge, `shuffle_method="tasks"`), every matched pair then confirmed on the
+      encoded rows -- the in-process `RowLookup` answer.
+    """
+
+    def __init__(self, client, block_rows: int = 20_000, join_rows: int = 250_000) -> None:
+        self.client, self.block_rows, self.join_rows = client, block_rows, join_rows
+
+    def index(self, base: np.ndarray, n_columns: int, **options):
+        from privsynth.evaluate.neighbors import NeighborIndex
+
+        local = NeighborIndex(base, n_columns, **options)
+        if local._faiss is None:
+            return local
+        return ClusterIndex(self.client, local, self.block_rows)
+
+    def rows_in(self, Xq: np.ndarray, keys_q: np.ndarray, Xb: np.ndarray, keys_b: np.ndarray) -> np.ndarray:
+        import dask.dataframe as dd
+
+        hit = np.zeros(len(Xq), dtype=bool)
+        if len(Xq) == 0 or len(Xb) == 0:
+            return hit
+        n = max(2, -(-max(len(Xq), len(Xb)) // self.join_rows))
+        q = dd.from_pandas(_key_frame(keys_q, "q"), npartitions=n, sort=False)
+        # one base row per fingerprint (the first, as RowLookup's stable sort finds it): duplicates
+        # in both tables would otherwise multiply into every pair
+        b = dd.from_pandas(_key_frame(keys_b, "b").drop_duplicates(["h1", "h2"], keep="first"), npartitions=n, sort=False)
+        pairs = q.merge(b, on=["h1", "h2"], how="inner", npartitions=n, shuffle_method="tasks")[["q", "b"]]
+        try:
+            got = self.client.compute(pairs, sync=True)
+        except Exception as e:
+            raise engine_error(e, "evaluate-join") from None
+        if len(got):
+            qi, bi = got["q"].to_numpy(), got["b"].to_numpy()
+            same = (Xq[qi] == Xb[bi]).all(axis=1)
+            hit[qi[same]] = True
+        return hit

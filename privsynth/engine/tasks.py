@@ -22,15 +22,11 @@ def run_id() -> str:
     return secrets.token_hex(4)
 
 
-def map_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: str, progress: Progress = None,
-              per_part: Optional[Sequence[dict]] = None, on_result: Optional[Callable[[int, Any], None]] = None, **shared: Any) -> list[Any]:
-    """`[fn(part, **per_part[i], **shared) for part in parts]` on the cluster; results in partition order.
+def submit_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: str, per_part: Optional[Sequence[dict]] = None, **shared: Any) -> list:
+    """One future per partition: `fn(part, **per_part[i], **shared)`, keyed `privsynth-<stage>-<run>-<i>`.
 
-    `on_result(i, result)` is called as results arrive (then the result is not kept: the returned
-    list holds None there), which keeps the driver's memory bounded for large partial results.
-    """
-    from distributed import as_completed
-
+    Arguments may be futures (the results of earlier tasks): Dask passes their values and keeps
+    their lineage, so a lost result is recomputed rather than failing the run."""
     rid = run_id()
     futures = []
     for i, part in enumerate(parts):
@@ -38,6 +34,19 @@ def map_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: st
         if per_part is not None:
             kw.update(per_part[i])
         futures.append(client.submit(fn, part, key=f"privsynth-{stage}-{rid}-{i}", pure=False, **kw))
+    return futures
+
+
+def submit_one(client, fn: Callable[..., Any], *args: Any, stage: str, **kwargs: Any):
+    """One named task (a reduction over earlier futures, for instance)."""
+    return client.submit(fn, *args, key=f"privsynth-{stage}-{run_id()}-0", pure=False, **kwargs)
+
+
+def collect(client, futures: Sequence[Any], *, stage: str, progress: Progress = None, on_result: Optional[Callable[[int, Any], None]] = None) -> list[Any]:
+    """The futures' results in order (as `map_parts`), with its progress and error handling."""
+    from distributed import as_completed
+
+    futures = list(futures)
     index = {f.key: i for i, f in enumerate(futures)}
     out: list[Any] = [None] * len(futures)
     done = 0
@@ -58,14 +67,30 @@ def map_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: st
         raise
     except Exception as e:
         client.cancel(futures)
-        from distributed.client import FutureCancelledError
-        from distributed.scheduler import KilledWorker
-
-        if isinstance(e, KilledWorker):
-            raise EngineError(f"engine: a worker died while running a {stage} task, more often than distributed.scheduler.allowed-failures allows; no output written") from None
-        if isinstance(e, FutureCancelledError):
-            raise EngineError(f"engine: a {stage} task was cancelled (a worker died or the scheduler went away); no output written") from None
-        if isinstance(e, (OSError, TimeoutError)) and "connect" in str(e).lower():
-            raise EngineError(f"engine: lost the connection to the scheduler during {stage}") from None
-        raise
+        raise engine_error(e, stage) from None
     return out
+
+
+def engine_error(e: BaseException, stage: str) -> BaseException:
+    """The EngineError (exit 2) for a lost worker or scheduler; `e` itself otherwise."""
+    from distributed.client import FutureCancelledError
+    from distributed.scheduler import KilledWorker
+
+    if isinstance(e, KilledWorker):
+        return EngineError(f"engine: a worker died while running a {stage} task, more often than distributed.scheduler.allowed-failures allows; no output written")
+    if isinstance(e, FutureCancelledError):
+        return EngineError(f"engine: a {stage} task was cancelled (a worker died or the scheduler went away); no output written")
+    if isinstance(e, (OSError, TimeoutError)) and "connect" in str(e).lower():
+        return EngineError(f"engine: lost the connection to the scheduler during {stage}")
+    return e
+
+
+def map_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: str, progress: Progress = None,
+              per_part: Optional[Sequence[dict]] = None, on_result: Optional[Callable[[int, Any], None]] = None, **shared: Any) -> list[Any]:
+    """`[fn(part, **per_part[i], **shared) for part in parts]` on the cluster; results in partition order.
+
+    `on_result(i, result)` is called as results arrive (then the result is not kept: the returned
+    list holds None there), which keeps the driver's memory bounded for large partial results.
+    """
+    futures = submit_parts(client, fn, parts, stage=stage, per_part=per_part, **shared)
+    return collect(client, futures, stage=stage, progress=progress, on_result=on_result)

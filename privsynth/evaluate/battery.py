@@ -168,8 +168,11 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
                      scan: ScanResult, policy: Policy, progress: Optional[Callable[[str, int, int], None]] = None,
                      treatments: Optional[list[ColumnTreatment]] = None,
                      release_kind: Literal["synthetic", "anonymized"] = "synthetic",
-                     text_detector: Optional[Callable[[list[str]], list[list[Span]]]] = None) -> EvaluationReport:
-    """Run every verification test and return the report (aggregates only; see docs/evaluate.md)."""
+                     text_detector: Optional[Callable[[list[str]], list[list[Span]]]] = None, searcher=None) -> EvaluationReport:
+    """Run every verification test and return the report (aggregates only; see docs/evaluate.md).
+
+    `searcher`: the nearest-neighbour and exact-match searches of the Dask engine
+    (privsynth.engine.search.ClusterSearch), equal to the in-process ones; None runs them here."""
     for name, df in (("original", original), ("release", release)):
         if not isinstance(df, pd.DataFrame):
             raise InputError(f"{name}: expected a table (pandas DataFrame), got {type(df).__name__}")
@@ -226,7 +229,7 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
     ctx = Prepared(policy=policy, scan=scan, columns=cols, enc=enc, original=original.reset_index(drop=True),
                       release=release.reset_index(drop=True), holdout_eval=hold_eval, control=control,
                       release_kind=release_kind, seed=seed)
-    ctx.holdout_table, ctx.records, ctx.text_detector = holdout, rec_tables, text_detector
+    ctx.holdout_table, ctx.records, ctx.text_detector, ctx.searcher = holdout, rec_tables, text_detector, searcher
     steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]] = [
         ("encode", lambda c: (c.X_train, c.X_release, c.X_holdout, c.X_control) and [])]
     steps += [(fam.id, fam().run) for fam in load_families()]

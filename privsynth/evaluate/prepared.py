@@ -52,6 +52,9 @@ class Prepared:
     text_detector: Optional[Callable[[list[str]], list]] = None  # free-text PII detector (residual_pii.text)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # the engine's searches (privsynth.engine.search.ClusterSearch: `index(base, n_columns, **options)`
+    # and `rows_in(Xq, keys_q, Xb, keys_b)`) giving the same results on a Dask cluster; None: in process
+    searcher: Any = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -75,6 +78,9 @@ class Prepared:
 
     def index(self, base: np.ndarray) -> NeighborIndex:
         e = self.policy.evaluate
+        if self.searcher is not None:
+            return self.searcher.index(base, self.enc.n_columns, backend=e.backend, approximate_above=e.approximate_above,
+                                       seed=self.seed, kind=e.approximate_index)
         return NeighborIndex(base, self.enc.n_columns, backend=e.backend, approximate_above=e.approximate_above,
                              seed=self.seed, kind=e.approximate_index)
 
@@ -125,6 +131,8 @@ class Prepared:
 
     def in_release(self, X: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """Which rows of X appear verbatim (Gower distance 0) somewhere in the whole release."""
+        if self.searcher is not None:
+            return self.searcher.rows_in(X, keys, self.X_release, self.keys_release)
         return self.release_lookup.contains(X, keys)
 
     # ------------------------------------------------------------------ samples

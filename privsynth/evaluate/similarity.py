@@ -63,7 +63,7 @@ def exact_match(ctx: Prepared) -> TestResult:
     keys_t = ctx.keys_train
     copied_t = ctx.in_release(ctx.X_train, keys_t)
     # share of release rows that are copies of some original row (aggregate only)
-    rel_copy = float(rows_in(ctx.X_release, ctx.keys_release, ctx.X_train, keys_t).mean()) if len(ctx.keys_release) else 0.0
+    rel_copy = float((ctx.searcher.rows_in if ctx.searcher is not None else rows_in)(ctx.X_release, ctx.keys_release, ctx.X_train, keys_t).mean()) if len(ctx.keys_release) else 0.0
     # the worst case is the original itself released: nearly every released row is an original row AND nearly every
     # record unique in the original is there. On a low-cardinality table every released row can equal some real row
     # by chance, but the rare records are not all reproduced -- that is not the worst case.

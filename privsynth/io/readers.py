@@ -394,8 +394,8 @@ def _flatten_nested(df: pd.DataFrame, src: Source, info: InputRead) -> pd.DataFr
     nested = []
     for c in df.columns:
         s = df[c]
-        if s.dtype != object:
-            continue
+        if s.dtype != object or pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+            continue  # only text and missing values (checked in C): nothing nested, nothing binary
         mask = s.map(lambda v: isinstance(v, (list, dict, tuple, set, np.ndarray)))
         if mask.any():
             df[c] = s.where(~mask, s[mask].map(lambda v: json.dumps(v.tolist() if isinstance(v, np.ndarray) else v, ensure_ascii=False, default=str)))
