@@ -103,7 +103,7 @@ def normalize(entity_type: Optional[str], value: str) -> str:
     return _norm_text(value)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)  # EXTRA_NAME_LOCALES (17) and the locales in use
 def _pools(locale: str) -> dict[str, tuple[str, ...]]:
     """Value pools drawn from Faker for one locale (sorted, so independent of dict order)."""
     from faker import Faker
@@ -183,8 +183,8 @@ def _extra_names(group: str) -> tuple[str, ...]:
     """Single-word names of one group ("last", "female", "male", "unisex") from EXTRA_NAME_LOCALES.
 
     The three given-name groups are disjoint: a name is "female" (or "male") when every locale
-    that lists it lists it as female (male) only, else "unisex" ("Andrea" is female in de_DE and
-    male in it_IT). Disjoint groups keep pseudonyms one-to-one across them: two real given names
+    that lists it lists it as female (male) only, else "unisex" ("Jean" is female in en_US and
+    male in fr_FR). Disjoint groups keep pseudonyms one-to-one across them: two real given names
     of different groups can never be matched to the same extended name."""
     if group == "last":
         out: set[str] = set()
