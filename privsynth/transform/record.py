@@ -58,6 +58,8 @@ _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGIT_RUN = re.compile(r"\d(?:[ \-./()]{0,3}\d)*")
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _DIGIT_RUNS = re.compile(r"\d+")
+_NON_DIGIT = re.compile(r"\D+")
+_NON_WORD = re.compile(r"\W")
 _ANY_DIGIT = re.compile(r"\d")
 _UMLAUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -130,16 +132,19 @@ def _phone_digit_variants(value: str, region: str) -> tuple[str, ...]:
     return tuple(d for d in out if len(d) >= MIN_DIGITS)
 
 
-def variants(entity_type: Optional[str], value: str, region: str = "US") -> list[Variant]:
-    """The strings under which `value` of `entity_type` can appear in a text (see module doc)."""
+def variants(entity_type: Optional[str], value: str, region: str = "US", kind: Optional[str] = None) -> list[Variant]:
+    """The strings under which `value` of `entity_type` can appear in a text (see module doc).
+    `kind`: the entity type's surrogate kind when the caller already has it."""
     et = (entity_type or "").upper()
-    kind = E.surrogate_kind(et)
+    if kind is None:
+        kind = E.surrogate_kind(et)
     v = " ".join(str(value).split())
     out: list[Variant] = []
     if not v:
         return out
-    alnum = _NON_ALNUM.sub("", v)
-    n_digits = len(alnum) - len(_DIGIT_RUNS.sub("", alnum))
+    alnum = v if v.isalnum() else _NON_ALNUM.sub("", v)
+    all_digits = alnum if alnum.isdigit() else _NON_DIGIT.sub("", alnum)  # the value's digits (alnum drops no digit)
+    n_digits = len(all_digits)
     # a mostly numeric value needs MIN_DIGITS digits ("4447" is any number in a text)
     if len(alnum) >= MIN_TEXT_CHARS and not (n_digits * 2 >= len(alnum) and n_digits < MIN_DIGITS):
         out.append((_lower(v), "text", "value", ""))
@@ -148,8 +153,9 @@ def variants(entity_type: Optional[str], value: str, region: str = "US") -> list
         for pos, t in enumerate(toks):
             role = "last" if et == E.LAST_NAME.name or (et != E.FIRST_NAME.name and pos == len(toks) - 1 and len(toks) > 1) else "first"
             out.extend((s, "text", role, t) for s in _spellings(t))
-        if len(re.sub(r"\W", "", v)) >= MIN_TEXT_CHARS:
+        if len(_NON_WORD.sub("", v)) >= MIN_TEXT_CHARS:
             out.extend((s, "text", "value", "") for s in _spellings(v))
+        out = list(dict.fromkeys(out))  # an ASCII name's spelling is its lower case, already there
     elif kind == "email" and "@" in v:
         local = v.rsplit("@", 1)[0]
         if len(local) >= MIN_TEXT_CHARS:
@@ -161,14 +167,14 @@ def variants(entity_type: Optional[str], value: str, region: str = "US") -> list
     elif kind == "phone":
         out.extend((d, "digits", "value", "") for d in _phone_digit_variants(v, region))
     else:
-        compact = re.sub(r"[\W_]", "", v)
+        compact = alnum
         if compact != v.replace(" ", "") or " " in v:
             if len(compact) >= MIN_TEXT_CHARS:
                 out.append((_lower(compact), "text", "value", ""))
         if kind == "iban" and len(compact) >= 8:
             grouped = " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
             out.append((_lower(grouped), "text", "value", ""))
-        digits = re.sub(r"\D", "", v)
+        digits = all_digits
         if len(digits) >= MIN_DIGITS and (kind in _DIGIT_KINDS or len(digits) >= 0.6 * len(compact)):
             out.append((digits, "digits", "value", ""))
         if kind == "iban" and len(compact) > 4 and compact[4:].isdigit() and len(compact) - 4 >= MIN_DIGITS:
@@ -278,16 +284,25 @@ class RecordRedactor:
         digit_d: dict[str, _Entry] = {}
         for col in columns:
             et = (col.entity_type or "").upper()
+            kind = E.surrogate_kind(et)
             reps = col.replacements
+            cache = kind == "name"  # names repeat: their variants are computed once per distinct value
+            seen: dict[str, list[Variant]] = {}
             for row, v in enumerate(col.originals):
-                if v is None or (isinstance(v, float) and np.isnan(v)):
+                if isinstance(v, str):
+                    s = v
+                elif v is None or (isinstance(v, float) and np.isnan(v)):
                     continue
-                s = str(v)
-                if isinstance(v, (float, np.floating)) and float(v).is_integer():
+                elif isinstance(v, (float, np.floating)) and float(v).is_integer():
                     s = str(int(v))
-                if not s.strip():
-                    continue
-                vs = variants(et, s, region)
+                else:
+                    s = str(v)
+                if cache:
+                    vs = seen.get(s)
+                    if vs is None:
+                        vs = seen[s] = variants(et, s, region, kind) if s.strip() else []
+                else:
+                    vs = variants(et, s, region, kind) if s.strip() else []
                 if not vs:
                     continue
                 rep = reps[row] if reps is not None else None
@@ -296,6 +311,10 @@ class RecordRedactor:
                 elif not isinstance(rep, str):
                     rep = str(rep)
                 for pattern, view, part, source in vs:
+                    d = text_d if view == "text" else digit_d
+                    entry = d.get(pattern)
+                    if entry is not None and entry.rows is None and part != "value" and col.replace_part is not None:
+                        continue  # a name alone of a pseudonymized column: the same whatever the row, already there
                     row_dependent = True
                     if part == "value":
                         text = rep
@@ -307,8 +326,6 @@ class RecordRedactor:
                         text = _Lazy(_local_part, rep)
                     else:
                         text = rep
-                    d = text_d if view == "text" else digit_d
-                    entry = d.get(pattern)
                     if entry is None:
                         common = part != "value" and part != "local" and pattern in cw
                         d[pattern] = _Entry(len(pattern), et or "ID", col.name, part, text, common, row)

@@ -103,7 +103,7 @@ def normalize(entity_type: Optional[str], value: str) -> str:
     return _norm_text(value)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)  # EXTRA_NAME_LOCALES (17) and the locales in use
 def _pools(locale: str) -> dict[str, tuple[str, ...]]:
     """Value pools drawn from Faker for one locale (sorted, so independent of dict order)."""
     from faker import Faker
@@ -180,20 +180,24 @@ EXTRA_NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_AU", "de_DE", "de_AT", "fr_
 
 @lru_cache(maxsize=8)
 def _extra_names(group: str) -> tuple[str, ...]:
-    """Single-word names of one group ("last", "female", "male", "unisex") from EXTRA_NAME_LOCALES."""
-    out: set[str] = set()
+    """Single-word names of one group ("last", "female", "male", "unisex") from EXTRA_NAME_LOCALES.
+
+    The three given-name groups are disjoint: a name is "female" (or "male") when every locale
+    that lists it lists it as female (male) only, else "unisex" ("Jean" is female in en_US and
+    male in fr_FR). Disjoint groups keep pseudonyms one-to-one across them: two real given names
+    of different groups can never be matched to the same extended name."""
+    if group == "last":
+        out: set[str] = set()
+        for loc in EXTRA_NAME_LOCALES:
+            out |= set(_pools(loc)["last"])
+        return tuple(sorted(x for x in out if x.isalpha()))
+    seen: dict[str, set[str]] = {}
     for loc in EXTRA_NAME_LOCALES:
         p = _pools(loc)
         fem, male = set(p["first_female"]), set(p["first_male"])
-        if group == "last":
-            out |= set(p["last"])
-        elif group == "female":
-            out |= fem - male
-        elif group == "male":
-            out |= male - fem
-        else:
-            out |= fem & male
-    return tuple(sorted(x for x in out if x.isalpha()))
+        for x in fem | male:
+            seen.setdefault(x, set()).add("female" if x not in male else "male" if x not in fem else "unisex")
+    return tuple(sorted(x for x, g in seen.items() if x.isalpha() and (g == {group} if group != "unisex" else len(g) > 1 or g == {"unisex"})))
 
 
 def _bracket_walk(x, step, reserved, limit: int):
@@ -213,6 +217,26 @@ def _bracket_walk(x, step, reserved, limit: int):
             if depth == 0:
                 return cur
     return None
+
+
+def _cycle_matching(cycle: Sequence, reserved: Sequence[bool]) -> dict:
+    """`_bracket_walk` for every reserved element of one cycle at once, in O(n): `cycle[i]`'s
+    successor is `cycle[i + 1]` (wrapping), reserved elements open a bracket, free ones close
+    one; each reserved element maps to the free element that closes its bracket within one lap
+    (the same element `_bracket_walk` reaches step by step). Reserved elements left open are
+    absent. Distinct reserved elements get distinct images (a bracket matching)."""
+    n = len(cycle)
+    out: dict = {}
+    stack: list[int] = []
+    for i in range(2 * n):  # two laps: a bracket opened late in the first lap closes in the second
+        j = i - n if i >= n else i
+        if reserved[j]:
+            stack.append(i)
+        elif stack:
+            p = stack.pop()
+            if p < n and i - p < n:
+                out[cycle[p]] = cycle[j]
+    return out
 
 
 def _stream(digest: bytes, n: int) -> bytes:
@@ -459,17 +483,36 @@ class SurrogateFactory:
             self._perms[key] = ext
         return ext  # type: ignore[return-value]
 
+    def _matching(self, key: str, cycle: dict[str, str], reserved: Callable[[str], bool]) -> dict[str, str]:
+        """`_cycle_matching` of one name cycle (keys in cycle order), computed once per factory."""
+        m = self._perms.get(key)
+        if m is None:
+            order = list(cycle)
+            m = _cycle_matching(order, [reserved(z) for z in order])
+            self._perms[key] = m
+        return m  # type: ignore[return-value]
+
     def _unreserved_token(self, hit: str, perm: dict[str, str], pool: str, role: str, norm: str, group: str = "") -> str:
         """The next name along the keyed permutation's cycle that is no real name token, else a
-        salted pick from the pool, else the token's letters permuted (format-preserving)."""
+        salted pick from the pool, else the token's letters permuted (format-preserving).
+
+        A real (reserved) name is matched to a free name by bracket matching along the cycle
+        (`_cycle_matching`, computed once for the whole cycle), so distinct real names of one
+        group get distinct pseudonyms; when the locale's list is mostly real names, the same along
+        a cycle that adds other locales' names (never a name of the locale's own lists: those are
+        the first matching's images; the given-name groups of other locales are disjoint)."""
         if norm in perm:  # a listed name: bracket matching along the permutation's cycle stays one-to-one
-            walked = _bracket_walk(norm, lambda z: perm[z].casefold(), lambda z: self._reserved_token(z), len(perm))
+            if self._reserved_token(norm):
+                walked = self._matching("match." + group, perm, self._reserved_token).get(norm)
+            else:  # a name that is no real value (found in a text only): the walk from it
+                walked = _bracket_walk(norm, lambda z: perm[z].casefold(), lambda z: self._reserved_token(z), len(perm))
             if walked is not None:
                 return self._display(walked)
             # the locale's list is mostly real names: match into names of other locales, one-to-one,
-            # never onto a name of the locale's own list (those are the first walk's images)
+            # never onto a name of the locale's own lists (those are the first matching's images)
             ext = self._extended(group)
-            walked = _bracket_walk(norm, lambda z: ext[z], lambda z: z in perm or self._reserved_token(z), len(ext))
+            own = self._lastset if group == "last" else (self._female | self._male)
+            walked = self._matching("match.ext." + group, ext, lambda z: z in own or self._reserved_token(z)).get(norm)
             if walked is not None:
                 return self._display(walked)
         names = self.pools[pool]
