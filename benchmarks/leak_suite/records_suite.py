@@ -62,12 +62,14 @@ def run_mostlyai(train, release, holdout):
             df.to_csv(p, index=False)
             paths.append(str(p))
         t0 = time.perf_counter()
-        r = subprocess.run([str(MOSTLYAI_PY), str(Path(__file__).with_name("mostlyai_worker.py")), *paths],
+        worker = Path(__file__).resolve().parents[1] / "mostlyai_qa_worker.py"
+        r = subprocess.run([str(MOSTLYAI_PY), str(worker), *paths, "--report", str(Path(d) / "qa.html")],
                            capture_output=True, text=True, timeout=3600)
         el = time.perf_counter() - t0
     if r.returncode != 0:
         return {"error": (r.stderr.strip().splitlines() or ["failed"])[-1][:300], "seconds": round(el, 2)}
-    m = json.loads(r.stdout.strip().splitlines()[-1])
+    dist = json.loads(r.stdout.strip().splitlines()[-1]).get("distances") or {}
+    m = {k: v for k, v in dist.items() if isinstance(v, (int, float)) or v is None}
     share = m.get("dcr_share")
     ims_t, ims_h = m.get("ims_training") or 0.0, m.get("ims_holdout") or 0.0
     flagged = (share is not None and share > MOSTLYAI_DCR_SHARE_MAX) or (ims_t - ims_h > MOSTLYAI_IMS_EXCESS_MAX)
