@@ -13,7 +13,7 @@ import pandas as pd
 
 from privsynth.errors import InputError, PolicyError
 from privsynth.evaluate import families, granularity, records
-from privsynth.evaluate.encoding import GowerEncoder
+from privsynth.evaluate.encoding import GowerEncoder, columns_with_no_real_values
 from privsynth.evaluate.neighbors import set_threads
 from privsynth.evaluate.prepared import Prepared
 from privsynth.policy.models import Policy
@@ -73,20 +73,11 @@ def _select_columns(original: pd.DataFrame, release: pd.DataFrame, scan: ScanRes
 
 def _drop_disjoint_categories(cols: list[str], original: pd.DataFrame, release: pd.DataFrame, notes: dict) -> list[str]:
     """Leave out text columns whose released values (almost) never equal an original value
-    (regenerated fakes, values generalized into another form). Such a column can never make a
-    released record match a real one, so comparing it only adds a constant that hides copies of
-    the other columns, and a near-unique one would add thousands of one-hot dimensions."""
-    disjoint = []
-    for c in cols:
-        o, r = original[c], release[c]
-        if pd.api.types.is_numeric_dtype(o) or pd.api.types.is_datetime64_any_dtype(o):
-            continue
-        rv = r.dropna().astype(str).str.strip()
-        if rv.empty:
-            continue
-        shared = rv.isin(set(o.dropna().astype(str).str.strip())).mean()
-        if shared < 0.01:
-            disjoint.append(c)
+    (regenerated fakes, values generalized into another form; `columns_with_no_real_values`). Such a
+    column can never make a released record match a real one, so comparing it only adds a constant
+    that hides copies of the other columns, and a near-unique one would add thousands of one-hot
+    dimensions."""
+    disjoint = columns_with_no_real_values(cols, original, release)
     kept = [c for c in cols if c not in disjoint]
     if disjoint and kept:
         notes["columns_with_no_real_values_not_compared"] = disjoint

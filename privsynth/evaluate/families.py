@@ -10,6 +10,7 @@ a class (the battery imports every module of the package), plus its test and doc
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from privsynth.registry import Registry
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 VerdictRole = Literal["required", "complement", "anonymized_only"]
 
 
-class Family:
+class Family(ABC):
     """One family of verification tests. Subclass, set the class attributes, implement `run`, decorate with
     `@register`."""
 
@@ -31,8 +32,9 @@ class Family:
     threshold_keys: ClassVar[tuple[str, ...]] = ()
     order: ClassVar[int] = 100
 
-    def run(self, prepared: "Prepared") -> "list[TestResult]":  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def run(self, prepared: "Prepared") -> "list[TestResult]":
+        """The family's test results on the prepared tables."""
 
 
 FAMILIES: Registry[type[Family]] = Registry("test family")

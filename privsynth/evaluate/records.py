@@ -31,7 +31,7 @@ import pandas as pd
 
 from privsynth.errors import InputError
 from privsynth.evaluate import stats
-from privsynth.evaluate.encoding import GowerEncoder
+from privsynth.evaluate.encoding import GowerEncoder, columns_with_no_real_values
 from privsynth.evaluate.fingerprints import RowLookup, multiplicity, row_fingerprints
 from privsynth.evaluate.neighbors import NeighborIndex
 from privsynth.evaluate.prepared import Prepared
@@ -178,14 +178,7 @@ def prepare(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.
     cols = [c for c in cols if c not in empty]
     if empty:
         notes["columns_empty_in_original"] = empty
-    disjoint = []
-    for c in cols:
-        o, r = original[c], release[c]
-        if pd.api.types.is_numeric_dtype(o) or pd.api.types.is_datetime64_any_dtype(o):
-            continue
-        rv = r.dropna().astype(str).str.strip()
-        if len(rv) and rv.isin(set(o.dropna().astype(str).str.strip())).mean() < 0.01:
-            disjoint.append(c)
+    disjoint = columns_with_no_real_values(cols, original, release)
     if disjoint and len(disjoint) < len(cols):
         notes["columns_with_no_real_values"] = disjoint
         cols = [c for c in cols if c not in disjoint]
