@@ -272,6 +272,12 @@ def test_a_text_corpus_is_scanned_per_partition_as_locally(cluster, tmp_path):
     (d / "b.jsonl").write_text("\n".join(lines[25:]) + "\n{not json\n")
     res = run("scan", d, "--text-field", "text", "-q", "--sample-documents", 2, "--scheduler", cluster.scheduler_address)
     assert res.exit_code == 2 and "b.jsonl: line 16: malformed JSON" in res.stderr and "Traceback" not in res.stderr
+    # a nested text field is refused as the local reader refuses it (one parsing rule), sampled or not
+    (d / "b.jsonl").write_text("\n".join(lines[25:]) + "\n" + json.dumps({"text": {"body": "Call Ana Souza."}}) + "\n")
+    for extra in ([], ["--sample-documents", 2]):
+        res = run("scan", d, "--text-field", "text", "-q", *extra, "--scheduler", cluster.scheduler_address)
+        assert res.exit_code == 2 and "b.jsonl: line 16: field 'text' is a dict, not text" in res.stderr, res.stderr
+        assert "Ana Souza" not in res.stderr and "Traceback" not in res.stderr
 
 
 # --------------------------------------------------------------------------- a worker killed mid-run

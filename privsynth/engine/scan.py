@@ -21,7 +21,6 @@ corpus order.
 
 from __future__ import annotations
 
-import json
 import zlib
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -170,16 +169,16 @@ def _count_task(block: tuple[str, int, int], text_field: Optional[str] = None) -
     lines = _read_block(*block)
     if text_field is None:
         return len(lines), len(lines), None
+    from privsynth.io.readers import DocumentError, parse_text_document
+
     docs = 0
     for j, raw in enumerate(lines):
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            return len(lines), docs, (j, f"malformed JSON ({getattr(e, 'msg', type(e).__name__)})")
-        if not isinstance(obj, dict) or text_field not in obj:
-            return len(lines), docs, (j, f"no field {text_field!r}")
+            parse_text_document(raw, text_field, None, default_id=None)
+        except DocumentError as e:
+            return len(lines), docs, (j, str(e))
         docs += 1
     return len(lines), docs, None
 
@@ -189,6 +188,7 @@ def _text_task(block: tuple[str, int, int], first_line: int, text_field: str, id
     block's documents)."""
     from privsynth.detect.text import analyze_texts
     from privsynth.errors import InputError
+    from privsynth.io.readers import DocumentError, parse_text_document
 
     path = block[0]
     ids: list = []
@@ -207,14 +207,11 @@ def _text_task(block: tuple[str, int, int], first_line: int, text_field: str, id
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{path}: line {line_no}: malformed JSON ({e.msg})") from None
-        if not isinstance(obj, dict) or text_field not in obj:
-            raise InputError(f"{path}: line {line_no}: no field {text_field!r}")
-        t = obj[text_field]
-        texts.append("" if t is None else str(t))
-        ids.append(obj.get(id_field, line_no - 1) if id_field else line_no - 1)
+            doc_id, text = parse_text_document(line, text_field, id_field, default_id=line_no - 1)
+        except DocumentError as e:
+            raise InputError(f"{path}: line {line_no}: {e}") from None
+        texts.append(text)
+        ids.append(doc_id)
     spans = analyze_texts(texts, policy) if texts else []  # the detect stage caches its analyzers per worker process
     return [DocumentSpans(id=i, spans=s) for i, s in zip(ids, spans)]
 

@@ -474,6 +474,34 @@ def infer_types(df: pd.DataFrame, decimal: str = ".", thousands: Optional[str] =
 # --------------------------------------------------------------------------- text documents
 
 
+class DocumentError(ValueError):
+    """A JSONL document line that cannot be read; the message names the problem, not the place
+    (the caller prefixes file and line)."""
+
+
+def parse_text_document(line: "str | bytes", text_field: str, id_field: Optional[str], default_id: Any) -> tuple[Any, str]:
+    """One non-blank JSONL line of a text corpus as (id, text): the object's `text_field` as a
+    string ("" for null) and its `id_field` (else `default_id`). The one rule for the local reader
+    and the dask engine's corpus scan.
+
+    Raises DocumentError: malformed JSON, not an object, no `text_field`, a nested text or id field.
+    """
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise DocumentError(f"malformed JSON ({e.msg})") from None
+    except UnicodeDecodeError:
+        raise DocumentError("malformed JSON (not UTF-8)") from None
+    if not isinstance(obj, dict) or text_field not in obj:
+        raise DocumentError(f"no field {text_field!r}")
+    t = obj[text_field]
+    if isinstance(t, (dict, list)):
+        raise DocumentError(f"field {text_field!r} is a {type(t).__name__}, not text")
+    if id_field and id_field in obj and isinstance(obj[id_field], (dict, list)):
+        raise DocumentError(f"field {id_field!r} is a {type(obj[id_field]).__name__}, not an id")
+    return (obj.get(id_field, default_id) if id_field else default_id), ("" if t is None else str(t))
+
+
 def read_text_documents(path: "str | Path | Source", text_field: str = "text", id_field: Optional[str] = None, options: Optional[ReadOptions] = None) -> tuple[list, list[str]]:
     """Read `.txt` (one document per line) or `.jsonl` (a text field per object).
 
@@ -498,18 +526,11 @@ def read_text_documents(path: "str | Path | Source", text_field: str = "text", i
                     if not line.strip():
                         continue
                     try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        raise InputError(f"{src.name}: line {i}: malformed JSON ({e.msg})") from None
-                    if not isinstance(obj, dict) or text_field not in obj:
-                        raise InputError(f"{src.name}: line {i}: no field {text_field!r}")
-                    t = obj[text_field]
-                    if isinstance(t, (dict, list)):
-                        raise InputError(f"{src.name}: line {i}: field {text_field!r} is a {type(t).__name__}, not text")
-                    texts.append("" if t is None else str(t))
-                    if id_field and id_field in obj and isinstance(obj[id_field], (dict, list)):
-                        raise InputError(f"{src.name}: line {i}: field {id_field!r} is a {type(obj[id_field]).__name__}, not an id")
-                    ids.append(obj.get(id_field, i - 1) if id_field else i - 1)
+                        doc_id, text = parse_text_document(line, text_field, id_field, default_id=i - 1)
+                    except DocumentError as e:
+                        raise InputError(f"{src.name}: line {i}: {e}") from None
+                    ids.append(doc_id)
+                    texts.append(text)
         except UnicodeDecodeError as e:
             raise InputError(f"{src.name}: cannot decode as {e.encoding}; pass --encoding") from None
     if not texts:
