@@ -72,3 +72,45 @@ def test_scanning_a_table_without_text_loads_no_spacy_model():
     assert engines == "0", out.stdout
     assert "direct_identifier" in categories
 
+
+
+def _mixed_tables():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+
+    def table(n, seed):
+        r = np.random.default_rng(seed)
+        return pd.DataFrame({
+            "age": r.integers(18, 90, n),
+            "income": np.where(r.random(n) < 0.1, np.nan, r.normal(3e4, 1e4, n)),
+            "city": r.choice(["Oslo", "Lima", "Pune", "Kyiv", "Quito"], n),
+            "user": [f"u{v}" for v in r.integers(0, 10 * n, n)],  # near-unique text
+            "flag": r.random(n) < 0.5,
+        })
+
+    return table(300, 1), table(280, 2), table(150, 3), rng
+
+
+def test_record_tables_are_encoded_as_one_fit_over_all_columns_would_encode_them():
+    import numpy as np
+
+    from privsynth.evaluate import records
+    from privsynth.evaluate.encoding import GowerEncoder
+
+    orig, rel, hold, _ = _mixed_tables()
+    rel["age"] = rel["age"].astype(str)  # int vs text of the same values: still readable
+    rel["income"] = rel["income"].astype(object)
+    rel.loc[:200, "income"] = "n/a"  # most values unreadable as numbers: the column is left out
+    rt = records.prepare(orig, rel, hold, ["age", "city"], seed=0, max_rows=10_000, backend="faiss",
+                         approximate_above=200_000)
+    assert rt.notes["columns_of_another_type_in_release_or_holdout"] == ["income"]
+    ref = GowerEncoder.fit(orig, rt.columns, [rel, hold])
+    assert (rt.enc.columns, rt.enc.numeric, rt.enc.numeric_with_missing, rt.enc.categories, rt.enc.dim) == \
+        (ref.columns, ref.numeric, ref.numeric_with_missing, ref.categories, ref.dim)
+    assert list(rt.enc.categories["user"]) == list(ref.categories["user"])  # slot order too
+    for got, want in ((rt.X_release, ref.transform(rel, "release")), (rt.X_holdout, ref.transform(hold, "holdout")),
+                      (rt.X_train, ref.transform(orig, "original"))):
+        assert got.dtype == want.dtype and got.flags.c_contiguous
+        assert np.array_equal(got, want)

@@ -184,22 +184,33 @@ def prepare(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.
         cols = [c for c in cols if c not in disjoint]
     others = [d for d in (release, holdout) if d is not None]
     unreadable = []
+    # each column is fitted and encoded once: the readability check's encodings ARE the columns' blocks of the
+    # tables' encodings (a Gower encoding treats its columns independently), so nothing is fitted or encoded twice
+    fitted: dict[str, GowerEncoder] = {}
+    blocks: dict[str, list[np.ndarray]] = {"release": [], "holdout": []}
     for c in cols:
         try:
             e = GowerEncoder.fit(original, [c], others)
-            for name, d in (("release", release), ("holdout", holdout)):
-                if d is not None:
-                    e.transform(d, name)
+            enc_c = {name: e.transform(d, name) for name, d in (("release", release), ("holdout", holdout)) if d is not None}
         except InputError:
             unreadable.append(c)
+        else:
+            fitted[c] = e
+            for name, X in enc_c.items():
+                blocks[name].append(X)
     if unreadable:
         notes["columns_of_another_type_in_release_or_holdout"] = unreadable
         cols = [c for c in cols if c not in unreadable]
-    enc = GowerEncoder.fit(original, cols, others)
+    enc = GowerEncoder.concat([fitted[c] for c in cols])  # equal to GowerEncoder.fit(original, cols, others)
     qis = [c for c in quasi_identifiers if c in cols] or list(cols)
-    return RecordTables(columns=cols, quasi_identifiers=qis, enc=enc, original=original, release=release,
-                        holdout=holdout, seed=seed, max_rows=max_rows, backend=backend,
-                        approximate_above=approximate_above, notes=notes)
+    rt = RecordTables(columns=cols, quasi_identifiers=qis, enc=enc, original=original, release=release,
+                      holdout=holdout, seed=seed, max_rows=max_rows, backend=backend,
+                      approximate_above=approximate_above, notes=notes)
+    # the cached properties X_release / X_holdout, filled with the blocks encoded above (enc.transform gives the same)
+    rt.__dict__["X_release"] = np.hstack(blocks["release"]) if cols else enc.transform(release, "release")
+    if holdout is not None:
+        rt.__dict__["X_holdout"] = np.hstack(blocks["holdout"]) if cols else enc.transform(holdout, "holdout")
+    return rt
 
 
 def _t(id: str, **kw) -> TestResult:
