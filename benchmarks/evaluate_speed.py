@@ -204,6 +204,10 @@ def run_anonymeter(case: dict, d: Path, setup: dict, n_attacks: int, n_jobs: int
     r.pop("stdout")
     r["n_attacks_requested"] = n_attacks
     r["n_attacks_run"] = min(n_attacks, case["rows"]["holdout"])
+    if r["rc"] == 0:  # evaluations run: singling out x2, linkability (with groups), one inference per secret
+        k = 2 + bool(setup["groups"] and all(setup["groups"])) + len(setup["secrets"])
+        r["evaluations"] = k
+        r["cpu_s_per_attack"] = round(r["cpu_s"] / (k * r["n_attacks_run"]), 4)
     return r
 
 

@@ -114,3 +114,51 @@ def test_record_tables_are_encoded_as_one_fit_over_all_columns_would_encode_them
                       (rt.X_train, ref.transform(orig, "original"))):
         assert got.dtype == want.dtype and got.flags.c_contiguous
         assert np.array_equal(got, want)
+
+
+def test_masked_fingerprints_equal_the_fingerprints_of_the_masked_rows():
+    import numpy as np
+
+    from privsynth.evaluate.fingerprints import masked_fingerprints, row_fingerprints
+
+    rng = np.random.default_rng(3)
+    for d in (1, 7, 40, 5000):  # 5000: beyond the fixed multiplier table
+        X = rng.choice(np.float32([0.0, -0.0, 0.5, -0.5, 0.25, 1.0, -0.25]), size=(300, d))
+        X[:, 0] = rng.random(300, dtype=np.float32)
+        keys = row_fingerprints(X)
+        for sl in (slice(0, 1), slice(d // 2, d), slice(0, d), slice(d, d)):
+            Y = X.copy()
+            Y[:, sl] = 0.0
+            assert np.array_equal(masked_fingerprints(X, keys, sl), row_fingerprints(Y))
+
+
+def test_records_equal_on_all_columns_but_one_are_found_as_with_masked_copies():
+    import numpy as np
+
+    from privsynth.evaluate import records
+    from privsynth.evaluate.fingerprints import RowLookup, row_fingerprints
+
+    orig, rel, hold, rng = _mixed_tables()
+    rel.iloc[:40] = orig.iloc[:40].to_numpy()  # copies
+    rel.iloc[40:80] = orig.iloc[40:80].to_numpy()
+    rel.loc[40:59, "age"] = 99  # equal but one column
+    rel.loc[60:79, "city"] = "Oslo"
+    hold.iloc[:10] = rel.iloc[100:110].to_numpy()
+    hold.loc[:4, "user"] = "u0"
+    rt = records.prepare(orig, rel, hold, ["age", "city"], seed=0, max_rows=10_000, backend="faiss",
+                         approximate_above=200_000)
+
+    def reference(X):  # as equal_but_one was written before the masked fingerprints
+        hit = np.zeros(len(X), bool)
+        for _, sl in rt.enc.slices().items():
+            def masked(A):
+                B = A.copy()
+                B[:, sl] = 0.0
+                return B
+            R = masked(rt.X_release)
+            hit |= RowLookup(R, row_fingerprints(R)).contains(masked(X), row_fingerprints(masked(X)))
+        return hit
+
+    got_t, got_h = rt.equal_but_one
+    assert np.array_equal(got_t, reference(rt.X_train)) and np.array_equal(got_h, reference(rt.X_holdout))
+    assert got_t[:80].all() and got_h[:10].all()

@@ -32,7 +32,7 @@ import pandas as pd
 from privsynth.errors import InputError
 from privsynth.evaluate import stats
 from privsynth.evaluate.encoding import GowerEncoder, columns_with_no_real_values
-from privsynth.evaluate.fingerprints import RowLookup, multiplicity, row_fingerprints
+from privsynth.evaluate.fingerprints import RowLookup, masked_fingerprints, multiplicity, row_fingerprints
 from privsynth.evaluate.neighbors import NeighborIndex
 from privsynth.evaluate.prepared import Prepared
 from privsynth.evaluate.families import Family, register
@@ -97,11 +97,16 @@ class RecordTables:
         return self.enc.transform(self.holdout, "holdout")
 
     @cached_property
+    def keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row fingerprints of (release, training, holdout)."""
+        return row_fingerprints(self.X_release), row_fingerprints(self.X_train), row_fingerprints(self.X_holdout)
+
+    @cached_property
     def copied(self) -> tuple[np.ndarray, np.ndarray]:
         """(training, holdout) records that appear verbatim in the release."""
-        look = RowLookup(self.X_release, row_fingerprints(self.X_release))
-        return (look.contains(self.X_train, row_fingerprints(self.X_train)),
-                look.contains(self.X_holdout, row_fingerprints(self.X_holdout)))
+        kr, kt, kh = self.keys
+        look = RowLookup(self.X_release, kr)
+        return look.contains(self.X_train, kt), look.contains(self.X_holdout, kh)
 
     @cached_property
     def equal_but_one(self) -> tuple[np.ndarray, np.ndarray]:
@@ -110,16 +115,12 @@ class RecordTables:
         hit_h = np.zeros(len(self.X_holdout), bool)
         if len(self.columns) < 2:
             return hit_t, hit_h
+        kr, kt, kh = self.keys
         for c, sl in self.enc.slices().items():
-            def masked(X: np.ndarray) -> np.ndarray:
-                Y = X.copy()
-                Y[:, sl] = 0.0
-                return Y
-            R = masked(self.X_release)
-            look = RowLookup(R, row_fingerprints(R))
-            T, H = masked(self.X_train), masked(self.X_holdout)
-            hit_t |= look.contains(T, row_fingerprints(T))
-            hit_h |= look.contains(H, row_fingerprints(H))
+            # the tables with column c's coordinates set to 0, compared without copying them (masked fingerprints)
+            look = RowLookup(self.X_release, masked_fingerprints(self.X_release, kr, sl), ignore=sl)
+            hit_t |= look.contains(self.X_train, masked_fingerprints(self.X_train, kt, sl))
+            hit_h |= look.contains(self.X_holdout, masked_fingerprints(self.X_holdout, kh, sl))
         return hit_t, hit_h
 
     def sample(self, n: int, salt: int) -> np.ndarray:
