@@ -8,8 +8,8 @@ overlap. The result is the one the function returns in-process: same code, same 
 the child only changes where it runs.
 
 A fork is only made when it is safe and useful (POSIX `os.fork`, at least two CPUs, this process
-has a single Python thread, and neither FAISS nor the verifier is imported yet, so no OpenMP
-runtime has been started); otherwise, when the environment variable `PRIVSYNTH_NO_FORK` is set,
+has a single Python thread, stdout and stderr are the process's own streams, and neither FAISS nor
+the verifier is imported yet, so no OpenMP runtime has been started); otherwise, when the environment variable `PRIVSYNTH_NO_FORK` is set,
 or when the child fails to report (killed, result not picklable), the function simply runs
 in-process. An exception raised by the function in the child is re-raised in the parent.
 """
@@ -31,6 +31,9 @@ def fork_useful() -> bool:
     """Whether `Forked` will really run its function in a child (see module docstring)."""
     return (hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
             and not os.environ.get("PRIVSYNTH_NO_FORK")
+            # the child's messages must reach the same place: not when stdout/stderr are replaced in memory
+            # (click's CliRunner, pytest's capture), whose contents a child could not hand back
+            and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__
             and not any(m in sys.modules for m in _UNSAFE_MODULES))
 
 
