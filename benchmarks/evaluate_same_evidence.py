@@ -14,7 +14,9 @@ otherwise (the differing paths are printed).
 Cases: the survey table of benchmarks/evaluate_speed.py with an independent release (`survey_clean`),
 the same with 24 released rows replaced by verbatim training records (`survey_copies`), the training
 table itself shuffled (`survey_identical`), a table with a free-text column and identifiers
-(`survey_text`: exercises the NLP path), and Adult (`adult`, from ../shared/data; skipped when absent).
+(`survey_text`: exercises the NLP path), and from ../shared/data (skipped when absent): Adult (`adult`),
+its first 8,000 / 2,000 / 8,000 rows (`adult_subset`), and FakeNameGenerator identities with near-unique
+ID columns and 1.5% verbatim copies (`fake_ids`; benchmarks/evaluate_speed.py `extra_case`).
 """
 
 from __future__ import annotations
@@ -68,7 +70,13 @@ def cases(names: list[str], d: Path) -> dict[str, dict[str, Path]]:
     }
     out = {}
     for name in names:
-        if name == "adult":
+        if name in ("fake_ids", "adult_subset"):
+            from benchmarks.evaluate_speed import extra_case
+
+            t = extra_case(name)
+            if t is None:
+                continue
+        elif name == "adult":
             src = DATA / "adult_anonymeter_split"
             if not src.exists():
                 print(f"adult: {src} not found (../shared/data absent): case skipped", file=sys.stderr)

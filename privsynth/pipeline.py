@@ -294,6 +294,17 @@ def _finish(ev: Evidence, policy: Policy) -> Evidence:
     return apply_gate(ev, policy)
 
 
+def _import_verifier(with_holdout: bool) -> None:
+    """Import what the battery imports on every run (its families: scipy.stats, FAISS; with a holdout, the
+    membership attacks' scikit-learn models), so that it happens while the scan runs in its child."""
+    from privsynth.evaluate.battery import load_families
+
+    load_families()
+    if with_holdout:
+        import sklearn.decomposition  # noqa: F401
+        import sklearn.ensemble  # noqa: F401
+
+
 def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy: Policy, *, pseudonymized: bool = False, junit: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> Evidence:
     for o in (out, junit):
         if o is not None:
@@ -301,10 +312,19 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
     t0 = time.perf_counter()
     orig = _read_with_policy(original, policy)
     from privsynth.engine import read_any
+    from privsynth.forked import Forked
 
-    rel = read_any(release)
-    hold = read_any(holdout) if holdout is not None else None
-    scan = _scan(orig, policy, progress)
+    # the column scan runs in a forked child while this process reads the other tables and imports the verifier
+    # (privsynth/forked.py: same result; in-process when a fork is not safe or not useful)
+    scanning = Forked(_scan, orig, policy, progress)
+    try:
+        rel = read_any(release)
+        hold = read_any(holdout) if holdout is not None else None
+        _import_verifier(hold is not None)
+        scan = scanning.result()
+    except BaseException:
+        scanning.cancel()
+        raise
     t_scan = time.perf_counter()
     release_kind = "synthetic"
     if len(rel) == len(orig) and not pseudonymized and hold is None:

@@ -115,6 +115,18 @@ class GowerEncoder:
         enc.dim = sum(enc._width(c) for c in enc.columns)
         return enc
 
+    @classmethod
+    def concat(cls, encoders: Sequence["GowerEncoder"]) -> "GowerEncoder":
+        """One encoder over the columns of `encoders` (disjoint, in order): equal to fitting them together, since
+        every column is fitted on its own; its transform is the encoders' transforms side by side."""
+        enc = cls(columns=[c for e in encoders for c in e.columns])
+        for e in encoders:
+            enc.numeric.update(e.numeric)
+            enc.numeric_with_missing |= e.numeric_with_missing
+            enc.categories.update(e.categories)
+        enc.dim = sum(e.dim for e in encoders)
+        return enc
+
     def _width(self, c: str) -> int:
         if c in self.numeric:
             return 2 if c in self.numeric_with_missing else 1

@@ -16,11 +16,7 @@ def row_fingerprints(X: np.ndarray, chunk: int = 65536) -> np.ndarray:
         return out.view(np.dtype((np.void, 16))).ravel()
     X = np.ascontiguousarray(X, dtype=np.float32)
     words = X.view(np.uint32)
-    d = words.shape[1]
-    if d > _FP_WORDS.shape[1]:
-        mult = np.random.default_rng(d).integers(1, 2**63, size=(2, d), dtype=np.uint64) | np.uint64(1)
-    else:
-        mult = _FP_WORDS[:, :d]
+    mult = _multipliers(words.shape[1])
     with np.errstate(over="ignore"):
         for s in range(0, n, chunk):
             w = words[s : s + chunk].astype(np.uint64)
@@ -30,13 +26,48 @@ def row_fingerprints(X: np.ndarray, chunk: int = 65536) -> np.ndarray:
     return out.view(np.dtype((np.void, 16))).ravel()
 
 
-class RowLookup:
-    """Exact lookup of encoded rows in a table: fingerprints sorted once, every hit confirmed on the rows."""
+def _multipliers(d: int) -> np.ndarray:
+    if d > _FP_WORDS.shape[1]:
+        return np.random.default_rng(d).integers(1, 2**63, size=(2, d), dtype=np.uint64) | np.uint64(1)
+    return _FP_WORDS[:, :d]
 
-    def __init__(self, Xb: np.ndarray, keys_b: np.ndarray) -> None:
+
+def masked_fingerprints(X: np.ndarray, keys: np.ndarray, sl: slice, chunk: int = 65536) -> np.ndarray:
+    """`row_fingerprints` of X with the coordinates `sl` set to 0.0, computed from X's fingerprints `keys`: every
+    coordinate adds its own term (mod 2**64), so only the slice's terms are exchanged for those of 0.0. Equal, bit for
+    bit, to `row_fingerprints(Y)` where Y = X.copy(); Y[:, sl] = 0.0 (tested), at the cost of the slice alone."""
+    n, d = X.shape
+    mult = _multipliers(d)[:, sl]
+    k = keys.view(np.uint64).reshape(n, 2).copy()
+    if n == 0 or mult.shape[1] == 0:
+        return k.view(np.dtype((np.void, 16))).ravel()
+    words = np.ascontiguousarray(X[:, sl], dtype=np.float32).view(np.uint32)
+    c, x = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
+    with np.errstate(over="ignore"):
+        zero0 = (c * mult[0]).sum()  # the terms of a 0.0 word (bit pattern 0)
+        zero1 = ((c ^ x) * mult[1]).sum()
+        for s in range(0, n, chunk):
+            w = words[s : s + chunk].astype(np.uint64)
+            w += c
+            k[s : s + chunk, 0] += zero0 - (w * mult[0]).sum(axis=1)
+            k[s : s + chunk, 1] += zero1 - ((w ^ x) * mult[1]).sum(axis=1)
+    return k.view(np.dtype((np.void, 16))).ravel()
+
+
+class RowLookup:
+    """Exact lookup of encoded rows in a table: fingerprints sorted once, every hit confirmed on the rows.
+
+    `ignore`: coordinates left out of the comparison (the rows are compared as if they were 0.0 in both; the keys
+    must then be `masked_fingerprints` with the same slice)."""
+
+    def __init__(self, Xb: np.ndarray, keys_b: np.ndarray, ignore: slice | None = None) -> None:
         self.Xb = Xb
         self.order = np.argsort(keys_b, kind="stable")
         self.sorted = keys_b[self.order]
+        self.keep = None
+        if ignore is not None:
+            self.keep = np.ones(Xb.shape[1], dtype=bool)
+            self.keep[ignore] = False
 
     def contains(self, Xq: np.ndarray, keys_q: np.ndarray) -> np.ndarray:
         """Whether each row of Xq equals some row of the table."""
@@ -46,7 +77,10 @@ class RowLookup:
         hit = self.sorted[pos] == keys_q
         idx = np.flatnonzero(hit)
         if len(idx):
-            same = (Xq[idx] == self.Xb[self.order[pos[idx]]]).all(axis=1)
+            if self.keep is None:
+                same = (Xq[idx] == self.Xb[self.order[pos[idx]]]).all(axis=1)
+            else:
+                same = (Xq[idx][:, self.keep] == self.Xb[self.order[pos[idx]]][:, self.keep]).all(axis=1)
             hit[idx[~same]] = False
         return hit
 

@@ -32,7 +32,7 @@ import pandas as pd
 from privsynth.errors import InputError
 from privsynth.evaluate import stats
 from privsynth.evaluate.encoding import GowerEncoder, columns_with_no_real_values
-from privsynth.evaluate.fingerprints import RowLookup, multiplicity, row_fingerprints
+from privsynth.evaluate.fingerprints import RowLookup, masked_fingerprints, multiplicity, row_fingerprints
 from privsynth.evaluate.neighbors import NeighborIndex
 from privsynth.evaluate.prepared import Prepared
 from privsynth.evaluate.families import Family, register
@@ -97,11 +97,16 @@ class RecordTables:
         return self.enc.transform(self.holdout, "holdout")
 
     @cached_property
+    def keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row fingerprints of (release, training, holdout)."""
+        return row_fingerprints(self.X_release), row_fingerprints(self.X_train), row_fingerprints(self.X_holdout)
+
+    @cached_property
     def copied(self) -> tuple[np.ndarray, np.ndarray]:
         """(training, holdout) records that appear verbatim in the release."""
-        look = RowLookup(self.X_release, row_fingerprints(self.X_release))
-        return (look.contains(self.X_train, row_fingerprints(self.X_train)),
-                look.contains(self.X_holdout, row_fingerprints(self.X_holdout)))
+        kr, kt, kh = self.keys
+        look = RowLookup(self.X_release, kr)
+        return look.contains(self.X_train, kt), look.contains(self.X_holdout, kh)
 
     @cached_property
     def equal_but_one(self) -> tuple[np.ndarray, np.ndarray]:
@@ -110,16 +115,12 @@ class RecordTables:
         hit_h = np.zeros(len(self.X_holdout), bool)
         if len(self.columns) < 2:
             return hit_t, hit_h
+        kr, kt, kh = self.keys
         for c, sl in self.enc.slices().items():
-            def masked(X: np.ndarray) -> np.ndarray:
-                Y = X.copy()
-                Y[:, sl] = 0.0
-                return Y
-            R = masked(self.X_release)
-            look = RowLookup(R, row_fingerprints(R))
-            T, H = masked(self.X_train), masked(self.X_holdout)
-            hit_t |= look.contains(T, row_fingerprints(T))
-            hit_h |= look.contains(H, row_fingerprints(H))
+            # the tables with column c's coordinates set to 0, compared without copying them (masked fingerprints)
+            look = RowLookup(self.X_release, masked_fingerprints(self.X_release, kr, sl), ignore=sl)
+            hit_t |= look.contains(self.X_train, masked_fingerprints(self.X_train, kt, sl))
+            hit_h |= look.contains(self.X_holdout, masked_fingerprints(self.X_holdout, kh, sl))
         return hit_t, hit_h
 
     def sample(self, n: int, salt: int) -> np.ndarray:
@@ -184,22 +185,33 @@ def prepare(original: pd.DataFrame, release: pd.DataFrame, holdout: Optional[pd.
         cols = [c for c in cols if c not in disjoint]
     others = [d for d in (release, holdout) if d is not None]
     unreadable = []
+    # each column is fitted and encoded once: the readability check's encodings ARE the columns' blocks of the
+    # tables' encodings (a Gower encoding treats its columns independently), so nothing is fitted or encoded twice
+    fitted: dict[str, GowerEncoder] = {}
+    blocks: dict[str, list[np.ndarray]] = {"release": [], "holdout": []}
     for c in cols:
         try:
             e = GowerEncoder.fit(original, [c], others)
-            for name, d in (("release", release), ("holdout", holdout)):
-                if d is not None:
-                    e.transform(d, name)
+            enc_c = {name: e.transform(d, name) for name, d in (("release", release), ("holdout", holdout)) if d is not None}
         except InputError:
             unreadable.append(c)
+        else:
+            fitted[c] = e
+            for name, X in enc_c.items():
+                blocks[name].append(X)
     if unreadable:
         notes["columns_of_another_type_in_release_or_holdout"] = unreadable
         cols = [c for c in cols if c not in unreadable]
-    enc = GowerEncoder.fit(original, cols, others)
+    enc = GowerEncoder.concat([fitted[c] for c in cols])  # equal to GowerEncoder.fit(original, cols, others)
     qis = [c for c in quasi_identifiers if c in cols] or list(cols)
-    return RecordTables(columns=cols, quasi_identifiers=qis, enc=enc, original=original, release=release,
-                        holdout=holdout, seed=seed, max_rows=max_rows, backend=backend,
-                        approximate_above=approximate_above, notes=notes)
+    rt = RecordTables(columns=cols, quasi_identifiers=qis, enc=enc, original=original, release=release,
+                      holdout=holdout, seed=seed, max_rows=max_rows, backend=backend,
+                      approximate_above=approximate_above, notes=notes)
+    # the cached properties X_release / X_holdout, filled with the blocks encoded above (enc.transform gives the same)
+    rt.__dict__["X_release"] = np.hstack(blocks["release"]) if cols else enc.transform(release, "release")
+    if holdout is not None:
+        rt.__dict__["X_holdout"] = np.hstack(blocks["holdout"]) if cols else enc.transform(holdout, "holdout")
+    return rt
 
 
 def _t(id: str, **kw) -> TestResult:

@@ -30,6 +30,8 @@ from typing import BinaryIO, Callable, Optional
 from privsynth.errors import InputError
 
 SNIFF_BYTES = 1 << 20
+#: Unicode category Cc (C0 controls, DEL, C1 controls) except the whitespace controls \t \n \v \f \r
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -176,7 +178,7 @@ def detect_encoding(name: str, opener: Callable[[], BinaryIO], override: Optiona
         return EncodingGuess(enc16, "utf-16 pattern")
     if _decodes(opener, "utf-8") is None:
         text = _decode_head(head, "utf-8") or ""
-        if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v" for c in text[:SNIFF_BYTES]):
+        if _CONTROL.search(text, 0, SNIFF_BYTES):
             raise InputError(f"{name}: looks like a binary file, not text (control characters)")
         return EncodingGuess("utf-8", "utf-8")
     return _guess_codepage(name, opener, head)
