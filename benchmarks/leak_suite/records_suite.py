@@ -40,7 +40,8 @@ import pandas as pd
 
 warnings.filterwarnings("ignore")
 
-from benchmarks.leak_suite.common import RECORD_LEAKS, generate, load_shape, plant_records, real_scan, split_sample  # noqa: E402
+from benchmarks.leak_suite.common import (RECORD_LEAKS, generate, load_shape, plant_records, real_scan, split_sample,  # noqa: E402
+                                          synthesize_identifiers)
 from benchmarks.leak_suite.run import run_anonymeter, run_sdmetrics  # noqa: E402
 
 MOSTLYAI_PY = Path(os.environ.get("MOSTLYAI_QA_PYTHON", "/work/venvs/mostlyai-qa/bin/python"))
@@ -74,6 +75,19 @@ def run_mostlyai(train, release, holdout):
     ims_t, ims_h = m.get("ims_training") or 0.0, m.get("ims_holdout") or 0.0
     flagged = (share is not None and share > MOSTLYAI_DCR_SHARE_MAX) or (ims_t - ims_h > MOSTLYAI_IMS_EXCESS_MAX)
     return {"metrics": m, "flagged": bool(flagged), "seconds": round(el, 2)}
+
+
+def category_membership_advantage(train, holdout, release, columns) -> dict:
+    """The direct membership attack on released category values: a record is called a member when its value of a
+    column appears in the release. Per column: true-positive rate (training records) minus false-positive rate
+    (holdout records); 0 for a release independent of which records were trained on."""
+    out = {}
+    for c in columns:
+        vals = set(release[c].dropna().astype(str))
+        tpr = float(train[c].astype(str).isin(vals).mean())
+        fpr = float(holdout[c].astype(str).isin(vals).mean())
+        out[c] = {"tpr": round(tpr, 4), "fpr": round(fpr, 4), "advantage": round(tpr - fpr, 4)}
+    return out
 
 
 def run_privsynth(train, release, holdout, scan, policy):
@@ -113,6 +127,12 @@ def main() -> None:
     ap.add_argument("--peer-datasets", default=None, help="tables the peers run on (default: all)")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/records.jsonl")
     ap.add_argument("--markdown", nargs="+", default=None)
+    ap.add_argument("--release-cache", default=None,
+                    help="directory: each clean release (dataset, seed, generator) pickled there once and reused")
+    ap.add_argument("--resume", action="store_true",
+                    help="skip (dataset, seed, generator, scenario) already in --out (a restarted run continues)")
+    ap.add_argument("--synthesize-only", action="store_true", help="only fill --release-cache")
+    ap.add_argument("--progress", default=None, help="file: one line per evaluation (and per synthesis), flushed")
     args = ap.parse_args()
     if args.markdown:
         markdown(args.markdown)
@@ -137,6 +157,39 @@ def main() -> None:
         tables[name] = (df, scan)
         print(name, "scan:", {c.name: c.category for c in scan.columns}, file=sys.stderr, flush=True)
     peers = set(args.peers.split(",")) if args.peers else set()
+    done = set()
+    if args.resume and Path(args.out).exists():
+        for line in open(args.out):
+            if line.strip():
+                r = json.loads(line)
+                done.add((r["dataset"], r["seed"], r["generator"], r["scenario"]))
+    progress = open(args.progress, "a") if args.progress else None
+
+    def note(msg: str) -> None:
+        if progress:
+            progress.write(f"{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f} {msg}\n")
+            progress.flush()
+
+    def release_for(name, train, gen, seed, identifiers, variant):
+        if args.release_cache:
+            import pickle
+
+            p = Path(args.release_cache) / f"{name}_{seed}_{gen}_{variant}.pkl"
+            if p.exists():
+                return pickle.loads(p.read_bytes()), None
+        t0 = time.perf_counter()
+        rel = generate(train, gen, seed, identifiers)
+        fit = time.perf_counter() - t0
+        if args.release_cache:
+            import pickle
+
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(rel))
+            tmp.replace(p)
+        note(f"synthesized {name} seed {seed} {gen} {variant} in {fit:.1f} s")
+        return rel, round(fit, 2)
+
     with open(args.out, "a") as fh:
         # seeds outermost, so a run stopped early still covers every table with the same seeds
         for seed in range(args.first_seed, args.first_seed + args.seeds):
@@ -144,23 +197,40 @@ def main() -> None:
                 qis = scan.names("quasi_identifier") or list(df.columns)
                 evaluated = [c for c in df.columns if c in scan.names("quasi_identifier", "sensitive", "special_category")]
                 train, holdout = split_sample(df, seed)
+                # the columns privsynth synthesize regenerates instead of modelling (its own column plan): the scan's
+                # direct identifiers (ACS's PUMA, fake_ids' record number, national ID, username) and near-unique
+                # categories (fake_ids' City, ZipCode, Occupation: more than 20 values and more than half the rows)
+                regen = synthesize_identifiers(train, scan)
+                direct = tuple(scan.names("direct_identifier"))
                 for gen in args.generators.split(","):
-                    t0 = time.perf_counter()
-                    # the scan's direct identifiers are regenerated, as privsynth synthesize does (session 4: the
-                    # scan now calls ACS's PUMA a direct identifier; a release that kept real PUMA codes failed
-                    # residual_pii.values, which is right for such a release but not a clean one)
-                    release = generate(train, gen, seed, tuple(scan.names("direct_identifier")))
-                    fit_s = time.perf_counter() - t0
-                    for label, kind, share in [("clean", None, 0.0), *RECORD_LEAKS]:
-                        if args.scenarios and label not in args.scenarios.split(","):
-                            continue
+                    scenarios = [("clean", None, 0.0), *RECORD_LEAKS]
+                    if set(regen) - set(direct):
+                        # session 5: the release SDV makes when it models the near-unique categories (only the direct
+                        # identifiers regenerated, as the suite did before). Not clean: every released City/ZipCode is
+                        # a training record's, so "is the person's ZIP code in the release?" tells members from
+                        # non-members (details.category_membership_advantage); a leak scenario, expected flagged.
+                        scenarios.append(("memorized_categories", "memorized", 0.0))
+                    todo = [(label, kind, share) for label, kind, share in scenarios
+                            if (not args.scenarios or label in args.scenarios.split(","))
+                            and (name, seed, gen, label) not in done]
+                    if not todo and not args.synthesize_only:
+                        continue
+                    release, fit_s = release_for(name, train, gen, seed, regen, "synthesize")
+                    if args.synthesize_only:
+                        continue
+                    for label, kind, share in todo:
                         planted = 0
                         rel = release
-                        if kind is not None:
+                        extra = {}
+                        if kind == "memorized":
+                            rel, fit_s = release_for(name, train, gen, seed, direct, "direct")
+                            extra["category_membership_advantage"] = category_membership_advantage(
+                                train, holdout, rel, [c for c in regen if c not in direct])
+                        elif kind is not None:
                             rel, planted = plant_records(release, train, kind, share, seed, qis, list(df.columns))
                         rec = {"dataset": name, "seed": seed, "generator": gen, "scenario": label, "planted": planted,
                                "rows": {"train": len(train), "holdout": len(holdout), "release": len(rel)},
-                               "fit_seconds": round(fit_s, 2), "load": os.getloadavg()[0]}
+                               "fit_seconds": fit_s, "load": os.getloadavg()[0], **extra}
                         rec["privsynth"] = run_privsynth(train, rel, holdout, scan, policy)
                         with_peers = (seed - args.first_seed < args.peer_seeds and evaluated
                                       and label in args.peer_scenarios.split(",") and gen in args.peer_generators.split(",")
@@ -187,6 +257,7 @@ def main() -> None:
                         fh.write(json.dumps(rec, default=float) + "\n")
                         fh.flush()
                         p = rec["privsynth"]
+                        note(f"{name} {seed} {gen} {label} {p['verdict']} failed={p['failed']} {p['seconds']} s")
                         print(name, seed, gen, label, planted, p["verdict"], p["failed"], p["reasons"][:4], p["seconds"], "s",
                               {k: rec[k].get("flagged", rec[k].get("error")) for k in ("sdmetrics", "anonymeter", "mostlyai_qa") if k in rec},
                               file=sys.stderr, flush=True)
@@ -197,7 +268,7 @@ def markdown(paths: list[str]) -> None:
 
     recs = [json.loads(l) for p in paths for l in open(p) if l.strip()]
     df = pd.DataFrame(recs)
-    order = ["clean"] + [l for l, _, _ in RECORD_LEAKS]
+    order = ["clean"] + [l for l, _, _ in RECORD_LEAKS] + ["memorized_categories"]
     print("| dataset | scenario | releases | flagged | rate (95% CI) | anonymous_candidate | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged | mostlyai-qa flagged |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for ds in dict.fromkeys(df["dataset"]):
