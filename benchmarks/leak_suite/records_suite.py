@@ -269,17 +269,23 @@ def markdown(paths: list[str]) -> None:
     recs = [json.loads(l) for p in paths for l in open(p) if l.strip()]
     df = pd.DataFrame(recs)
     order = ["clean"] + [l for l, _, _ in RECORD_LEAKS] + ["memorized_categories"]
-    print("| dataset | scenario | releases | flagged | rate (95% CI) | anonymous_candidate | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged | mostlyai-qa flagged |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    # per cell both readings of the targets: `flagged` (a required test failed: detection, or a false alarm on a clean
+    # release) and `not anonymous_candidate` (flagged or inconclusive: what "never anonymous_candidate for a release
+    # with >= 1% verbatim records" asks); Clopper-Pearson 95% intervals
+    def cp(k, n):
+        lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+        hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+        return f"{k / n:.2f} [{lo:.2f}, {hi:.2f}]"
+
+    print("| dataset | scenario | releases | seeds | flagged | flagged rate (95% CI) | not anonymous_candidate | rate (95% CI) | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged | mostlyai-qa flagged |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for ds in dict.fromkeys(df["dataset"]):
         g_ds = df[df["dataset"] == ds]
         for sc in [s for s in order if s in set(g_ds["scenario"])]:
             g = g_ds[g_ds["scenario"] == sc]
             ps = list(g["privsynth"])
             k, n = sum(r["flagged"] for r in ps), len(ps)
-            lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
-            hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
-            anon = sum(r["verdict"] == "anonymous_candidate" for r in ps)
+            not_anon = sum(r["verdict"] != "anonymous_candidate" for r in ps)
             inc = sum(r["verdict"] == "inconclusive" for r in ps)
             fails = pd.Series([f for r in ps for f in r["failed"]]).value_counts().head(4).to_dict()
             cells = []
@@ -287,7 +293,17 @@ def markdown(paths: list[str]) -> None:
                 rs = [r for r in g.get(peer, pd.Series(dtype=object)).dropna() if isinstance(r, dict) and "flagged" in r]
                 cells.append(f"{sum(r['flagged'] for r in rs)} / {len(rs)}" if rs else "-")
             fs = ", ".join(f"{t} {c}" for t, c in fails.items()) or "-"
-            print(f"| {ds} | {sc} | {n} | {k} | {k / n:.2f} [{lo:.2f}, {hi:.2f}] | {anon} | {inc} | {fs} | {cells[0]} | {cells[1]} | {cells[2]} |")
+            seeds = sorted(set(g["seed"]))
+            sr = f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else ",".join(map(str, seeds))
+            print(f"| {ds} | {sc} | {n} | {sr} | {k} | {cp(k, n)} | {not_anon} | {cp(not_anon, n)} | {inc} | {fs} | {cells[0]} | {cells[1]} | {cells[2]} |")
+    if "category_membership_advantage" in df:
+        for ds in dict.fromkeys(df["dataset"]):
+            adv = [a for a in df[df["dataset"] == ds].get("category_membership_advantage", pd.Series(dtype=object)).dropna()]
+            if adv:
+                cols = sorted({c for a in adv for c in a})
+                print(f"\n{ds} memorized_categories, membership attack 'value in release' (median over {len(adv)} releases): "
+                      + "; ".join(f"{c}: TPR {np.median([a[c]['tpr'] for a in adv]):.3f}, FPR {np.median([a[c]['fpr'] for a in adv]):.3f}"
+                                  for c in cols))
     print("\n| dataset | clean releases | anonymous_candidate | inconclusive | median smallest detectable leak: exact_match.records / dcr.near_records / exact_match.rare_records | what made them inconclusive (count) |")
     print("|---|---|---|---|---|---|")
     for ds in dict.fromkeys(df["dataset"]):
@@ -302,7 +318,12 @@ def markdown(paths: list[str]) -> None:
     clean = df[df["scenario"] == "clean"]
     k, n = sum(r["flagged"] for r in clean["privsynth"]), len(clean)
     if n:
-        print(f"\nPooled false alarms on clean releases: {k} / {n} (95% upper bound {beta.ppf(0.95, k + 1, n - k):.3f}).")
+        lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+        hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+        print(f"\nPooled false alarms on clean releases: {k} / {n} = {k / n:.3f}, Clopper-Pearson 95% interval "
+              f"[{lo:.3f}, {hi:.3f}], one-sided 95% upper bound {beta.ppf(0.95, k + 1, n - k) if k < n else 1.0:.3f}.")
+        per = clean.groupby(["dataset", "generator"]).size().to_dict()
+        print("Clean releases per table and generator: " + ", ".join(f"{d}/{g} {c}" for (d, g), c in per.items()) + ".")
     secs = [r["seconds"] for r in df["privsynth"]]
     print(f"privsynth seconds per evaluation: median {np.median(secs):.2f}, max {np.max(secs):.2f}; "
           f"1-min load average during the run: median {df['load'].median():.1f}, max {df['load'].max():.1f}.")
