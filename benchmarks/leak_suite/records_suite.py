@@ -5,6 +5,10 @@ from each generator (`gc`: SDV GaussianCopula on train; `gc_small`: GaussianCopu
 and each leak planted in it (benchmarks/leak_suite/common.py RECORD_LEAKS: 1% verbatim copies, 1% copies of records
 unique on the quasi-identifiers, 2% near copies (+-2% numbers), 1% most outlying, 1% copies with one categorical
 value changed). The column roles are privsynth's own scan of the table (what a user gets), not the documented roles.
+Session 5: a clean release regenerates the columns privsynth synthesize's own column plan regenerates (direct
+identifiers and near-unique categories); on a table where that is more than the scan's direct identifiers
+(fake_ids: City, ZipCode, Occupation), the release that models them is the leak scenario `memorized_categories`.
+Releases are cached (--release-cache), runs resume (--resume); benchmarks/leak_suite/suite20.sh runs it all.
 
 Decision rules, written down before the run:
 * privsynth: `flagged` = some required test failed (verdict personal_data through a failure); the verdict label
