@@ -197,3 +197,20 @@ def test_regenerated_record_numbers_in_the_same_range_are_not_residual_identifie
     leaked["record_id"] = train["record_id"].to_numpy()  # every real record number released
     t = evaluate_release(train, leaked, holdout, scan, p, text_detector=NO_TEXT).get("residual_pii.values")
     assert t.status == "fail" and t.details["common_word_p_value"] < 0.01
+
+
+def test_a_one_percent_leak_no_test_can_see_at_german_credit_sizes_is_inconclusive_never_anonymous():
+    """667 train / 333 holdout / 667 release: 7 verbatim copies (1%) give p = C(667,7)/C(1000,7) = 0.058 even with
+    no chance copy, so no copy test reaches alpha 0.01; the verdict must say so (inconclusive), never
+    anonymous_candidate."""
+    pop = survey(1000, 11)
+    train, holdout = pop.iloc[:667].reset_index(drop=True), pop.iloc[667:].reset_index(drop=True)
+    leaky = plant(survey(667, 12), train.sample(7, random_state=0))
+    rep = evaluate(train, leaky, holdout)
+    rec = rep.get("exact_match.records")
+    assert rec.details["train_hits"] >= 7  # the planted copies (and any chance copy) were seen
+    assert rec.status == "pass" and rec.p_value > 0.01
+    assert rec.minimum_detectable_leak > 0.01
+    v = decide_verdict(Evidence(created_at="now", scan=SCAN, evaluation=rep))
+    assert v.label == "inconclusive"
+    assert "exact_match.records" in [r.test for r in v.reasons]

@@ -366,3 +366,40 @@ def test_text_dates_are_compared_as_dates_and_generalized_years_as_mid_year(data
     rep = evaluate_release(t, c, h, scan, fast_policy(), text_detector=lambda x: [[] for _ in x])
     assert "born" in rep.distance["numeric_columns"] and "born" in rep.columns_used
     assert rep.distance["notes"]["date_columns_compared_as_dates"] == ["born"]
+
+
+def _lowcard(n, seed):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"sex": rng.choice(["F", "M"], n), "band": rng.choice(["a", "b", "c"], n),
+                         "smoker": rng.choice(["y", "n"], n)})
+
+
+LOWCARD_SCAN = ScanResult(columns=[ColumnScan(name=c, category="quasi_identifier") for c in ("sex", "band", "smoker")],
+                          rows=900, rows_sampled=900)
+
+
+def test_p5_ratio_does_not_retest_verbatim_copies_when_its_radii_are_zero():
+    """12 cells: every real record has a chance verbatim copy, so both radii are 0; that comparison is exact_match's
+    hypothesis (tested there on the whole holdout), so dcr.p5_ratio is reported, says why, and is not judged."""
+    train, holdout, release = _lowcard(900, 1), _lowcard(450, 2), _lowcard(900, 3)
+    rep = evaluate_release(train, release, holdout, LOWCARD_SCAN, fast_policy(), text_detector=lambda t: [[] for _ in t])
+    t = rep.get("dcr.p5_ratio")
+    assert t.status == "info" and t.value is None and t.details["radius_degenerate"]
+    assert [r["radius"] for r in t.details["radii"]] == [0.0, 0.0]
+    assert all("exact_match" in r["not_tested"] for r in t.details["radii"])
+    assert rep.get("exact_match").status == "pass"  # the hypothesis is still tested, once
+
+
+def test_p5_ratio_still_tests_a_positive_radius_and_catches_jittered_copies(data):
+    train, holdout, clean = data
+    rng = np.random.default_rng(5)
+    k = int(0.05 * len(clean))
+    near = clean.copy()
+    slots, src = rng.choice(len(clean), k, replace=False), rng.choice(len(train), k, replace=False)
+    for c in ["age", "sex", "city", "diagnosis"]:
+        near.loc[near.index[slots], c] = train[c].to_numpy()[src]
+    near.loc[near.index[slots], "income"] = np.round(train["income"].to_numpy()[src] * 1.001, 2)
+    rep = evaluate_release(train, near, holdout, SCAN, fast_policy(), text_detector=lambda t: [[] for _ in t])
+    t = rep.get("dcr.p5_ratio")
+    assert t.status == "fail" and t.p_value < 0.01
+    assert all(r["radius"] > 0 and "p_value" in r for r in t.details["radii"])

@@ -236,6 +236,16 @@ def generate(train: pd.DataFrame, generator: str, seed: int, identifiers: tuple[
     raise SystemExit(f"unknown generator {generator}")
 
 
+def synthesize_identifiers(train: pd.DataFrame, scan: ScanResult) -> tuple[str, ...]:
+    """The columns privsynth synthesize would regenerate instead of modelling (privsynth.synthesize.columns.plan_columns,
+    role `identifier`): the scan's direct identifiers and record IDs, and near-unique categories (more than 20 values
+    and more than half the rows: modelling them would release real training values, e.g. full ZIP codes)."""
+    from privsynth.policy.models import Policy
+    from privsynth.synthesize.columns import plan_columns
+
+    return tuple(p.name for p in plan_columns(train, scan, Policy()) if p.role == "identifier")
+
+
 def rare_rows(train: pd.DataFrame, qis: list[str], k: int, seed: int) -> np.ndarray:
     """Indices of up to k training records unique on the quasi-identifiers (the records whose release harms most)."""
     key = pd.util.hash_pandas_object(train[qis].astype(str), index=False)

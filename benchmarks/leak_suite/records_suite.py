@@ -5,6 +5,10 @@ from each generator (`gc`: SDV GaussianCopula on train; `gc_small`: GaussianCopu
 and each leak planted in it (benchmarks/leak_suite/common.py RECORD_LEAKS: 1% verbatim copies, 1% copies of records
 unique on the quasi-identifiers, 2% near copies (+-2% numbers), 1% most outlying, 1% copies with one categorical
 value changed). The column roles are privsynth's own scan of the table (what a user gets), not the documented roles.
+Session 5: a clean release regenerates the columns privsynth synthesize's own column plan regenerates (direct
+identifiers and near-unique categories); on a table where that is more than the scan's direct identifiers
+(fake_ids: City, ZipCode, Occupation), the release that models them is the leak scenario `memorized_categories`.
+Releases are cached (--release-cache), runs resume (--resume); benchmarks/leak_suite/suite20.sh runs it all.
 
 Decision rules, written down before the run:
 * privsynth: `flagged` = some required test failed (verdict personal_data through a failure); the verdict label
@@ -40,7 +44,8 @@ import pandas as pd
 
 warnings.filterwarnings("ignore")
 
-from benchmarks.leak_suite.common import RECORD_LEAKS, generate, load_shape, plant_records, real_scan, split_sample  # noqa: E402
+from benchmarks.leak_suite.common import (RECORD_LEAKS, generate, load_shape, plant_records, real_scan, split_sample,  # noqa: E402
+                                          synthesize_identifiers)
 from benchmarks.leak_suite.run import run_anonymeter, run_sdmetrics  # noqa: E402
 
 MOSTLYAI_PY = Path(os.environ.get("MOSTLYAI_QA_PYTHON", "/work/venvs/mostlyai-qa/bin/python"))
@@ -74,6 +79,19 @@ def run_mostlyai(train, release, holdout):
     ims_t, ims_h = m.get("ims_training") or 0.0, m.get("ims_holdout") or 0.0
     flagged = (share is not None and share > MOSTLYAI_DCR_SHARE_MAX) or (ims_t - ims_h > MOSTLYAI_IMS_EXCESS_MAX)
     return {"metrics": m, "flagged": bool(flagged), "seconds": round(el, 2)}
+
+
+def category_membership_advantage(train, holdout, release, columns) -> dict:
+    """The direct membership attack on released category values: a record is called a member when its value of a
+    column appears in the release. Per column: true-positive rate (training records) minus false-positive rate
+    (holdout records); 0 for a release independent of which records were trained on."""
+    out = {}
+    for c in columns:
+        vals = set(release[c].dropna().astype(str))
+        tpr = float(train[c].astype(str).isin(vals).mean())
+        fpr = float(holdout[c].astype(str).isin(vals).mean())
+        out[c] = {"tpr": round(tpr, 4), "fpr": round(fpr, 4), "advantage": round(tpr - fpr, 4)}
+    return out
 
 
 def run_privsynth(train, release, holdout, scan, policy):
@@ -113,6 +131,12 @@ def main() -> None:
     ap.add_argument("--peer-datasets", default=None, help="tables the peers run on (default: all)")
     ap.add_argument("--out", default="benchmarks/leak_suite/results/records.jsonl")
     ap.add_argument("--markdown", nargs="+", default=None)
+    ap.add_argument("--release-cache", default=None,
+                    help="directory: each clean release (dataset, seed, generator) pickled there once and reused")
+    ap.add_argument("--resume", action="store_true",
+                    help="skip (dataset, seed, generator, scenario) already in --out (a restarted run continues)")
+    ap.add_argument("--synthesize-only", action="store_true", help="only fill --release-cache")
+    ap.add_argument("--progress", default=None, help="file: one line per evaluation (and per synthesis), flushed")
     args = ap.parse_args()
     if args.markdown:
         markdown(args.markdown)
@@ -137,6 +161,39 @@ def main() -> None:
         tables[name] = (df, scan)
         print(name, "scan:", {c.name: c.category for c in scan.columns}, file=sys.stderr, flush=True)
     peers = set(args.peers.split(",")) if args.peers else set()
+    done = set()
+    if args.resume and Path(args.out).exists():
+        for line in open(args.out):
+            if line.strip():
+                r = json.loads(line)
+                done.add((r["dataset"], r["seed"], r["generator"], r["scenario"]))
+    progress = open(args.progress, "a") if args.progress else None
+
+    def note(msg: str) -> None:
+        if progress:
+            progress.write(f"{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.1f} {msg}\n")
+            progress.flush()
+
+    def release_for(name, train, gen, seed, identifiers, variant):
+        if args.release_cache:
+            import pickle
+
+            p = Path(args.release_cache) / f"{name}_{seed}_{gen}_{variant}.pkl"
+            if p.exists():
+                return pickle.loads(p.read_bytes()), None
+        t0 = time.perf_counter()
+        rel = generate(train, gen, seed, identifiers)
+        fit = time.perf_counter() - t0
+        if args.release_cache:
+            import pickle
+
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(rel))
+            tmp.replace(p)
+        note(f"synthesized {name} seed {seed} {gen} {variant} in {fit:.1f} s")
+        return rel, round(fit, 2)
+
     with open(args.out, "a") as fh:
         # seeds outermost, so a run stopped early still covers every table with the same seeds
         for seed in range(args.first_seed, args.first_seed + args.seeds):
@@ -144,23 +201,40 @@ def main() -> None:
                 qis = scan.names("quasi_identifier") or list(df.columns)
                 evaluated = [c for c in df.columns if c in scan.names("quasi_identifier", "sensitive", "special_category")]
                 train, holdout = split_sample(df, seed)
+                # the columns privsynth synthesize regenerates instead of modelling (its own column plan): the scan's
+                # direct identifiers (ACS's PUMA, fake_ids' record number, national ID, username) and near-unique
+                # categories (fake_ids' City, ZipCode, Occupation: more than 20 values and more than half the rows)
+                regen = synthesize_identifiers(train, scan)
+                direct = tuple(scan.names("direct_identifier"))
                 for gen in args.generators.split(","):
-                    t0 = time.perf_counter()
-                    # the scan's direct identifiers are regenerated, as privsynth synthesize does (session 4: the
-                    # scan now calls ACS's PUMA a direct identifier; a release that kept real PUMA codes failed
-                    # residual_pii.values, which is right for such a release but not a clean one)
-                    release = generate(train, gen, seed, tuple(scan.names("direct_identifier")))
-                    fit_s = time.perf_counter() - t0
-                    for label, kind, share in [("clean", None, 0.0), *RECORD_LEAKS]:
-                        if args.scenarios and label not in args.scenarios.split(","):
-                            continue
+                    scenarios = [("clean", None, 0.0), *RECORD_LEAKS]
+                    if set(regen) - set(direct):
+                        # session 5: the release SDV makes when it models the near-unique categories (only the direct
+                        # identifiers regenerated, as the suite did before). Not clean: every released City/ZipCode is
+                        # a training record's, so "is the person's ZIP code in the release?" tells members from
+                        # non-members (details.category_membership_advantage); a leak scenario, expected flagged.
+                        scenarios.append(("memorized_categories", "memorized", 0.0))
+                    todo = [(label, kind, share) for label, kind, share in scenarios
+                            if (not args.scenarios or label in args.scenarios.split(","))
+                            and (name, seed, gen, label) not in done]
+                    if not todo and not args.synthesize_only:
+                        continue
+                    release, fit_s = release_for(name, train, gen, seed, regen, "synthesize")
+                    if args.synthesize_only:
+                        continue
+                    for label, kind, share in todo:
                         planted = 0
                         rel = release
-                        if kind is not None:
+                        extra = {}
+                        if kind == "memorized":
+                            rel, fit_s = release_for(name, train, gen, seed, direct, "direct")
+                            extra["category_membership_advantage"] = category_membership_advantage(
+                                train, holdout, rel, [c for c in regen if c not in direct])
+                        elif kind is not None:
                             rel, planted = plant_records(release, train, kind, share, seed, qis, list(df.columns))
                         rec = {"dataset": name, "seed": seed, "generator": gen, "scenario": label, "planted": planted,
                                "rows": {"train": len(train), "holdout": len(holdout), "release": len(rel)},
-                               "fit_seconds": round(fit_s, 2), "load": os.getloadavg()[0]}
+                               "fit_seconds": fit_s, "load": os.getloadavg()[0], **extra}
                         rec["privsynth"] = run_privsynth(train, rel, holdout, scan, policy)
                         with_peers = (seed - args.first_seed < args.peer_seeds and evaluated
                                       and label in args.peer_scenarios.split(",") and gen in args.peer_generators.split(",")
@@ -187,6 +261,7 @@ def main() -> None:
                         fh.write(json.dumps(rec, default=float) + "\n")
                         fh.flush()
                         p = rec["privsynth"]
+                        note(f"{name} {seed} {gen} {label} {p['verdict']} failed={p['failed']} {p['seconds']} s")
                         print(name, seed, gen, label, planted, p["verdict"], p["failed"], p["reasons"][:4], p["seconds"], "s",
                               {k: rec[k].get("flagged", rec[k].get("error")) for k in ("sdmetrics", "anonymeter", "mostlyai_qa") if k in rec},
                               file=sys.stderr, flush=True)
@@ -197,18 +272,27 @@ def markdown(paths: list[str]) -> None:
 
     recs = [json.loads(l) for p in paths for l in open(p) if l.strip()]
     df = pd.DataFrame(recs)
-    order = ["clean"] + [l for l, _, _ in RECORD_LEAKS]
-    print("| dataset | scenario | releases | flagged | rate (95% CI) | anonymous_candidate | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged | mostlyai-qa flagged |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    order = ["clean"] + [l for l, _, _ in RECORD_LEAKS] + ["memorized_categories"]
+    # per cell both readings of the targets: `flagged` (a required test failed: detection, or a false alarm on a clean
+    # release) and `not anonymous_candidate` (flagged or inconclusive: what "never anonymous_candidate for a release
+    # with >= 1% verbatim records" asks); Clopper-Pearson 95% intervals
+    def cp(k, n):
+        lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+        hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+        return f"{k / n:.2f} [{lo:.2f}, {hi:.2f}]"
+
+    print("| dataset | scenario | releases | seeds | flagged | flagged rate (95% CI) | flagged without residual_pii | not anonymous_candidate | rate (95% CI) | inconclusive | tests that failed (count) | SDMetrics flagged | anonymeter flagged | mostlyai-qa flagged |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for ds in dict.fromkeys(df["dataset"]):
         g_ds = df[df["dataset"] == ds]
         for sc in [s for s in order if s in set(g_ds["scenario"])]:
             g = g_ds[g_ds["scenario"] == sc]
             ps = list(g["privsynth"])
             k, n = sum(r["flagged"] for r in ps), len(ps)
-            lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
-            hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
-            anon = sum(r["verdict"] == "anonymous_candidate" for r in ps)
+            # the planted records keep their real direct identifiers (ACS's PUMA), which residual_pii.values catches;
+            # this count is what the record and similarity tests saw on their own
+            k_stat = sum(any(not f.startswith("residual_pii") for f in r["failed"]) for r in ps)
+            not_anon = sum(r["verdict"] != "anonymous_candidate" for r in ps)
             inc = sum(r["verdict"] == "inconclusive" for r in ps)
             fails = pd.Series([f for r in ps for f in r["failed"]]).value_counts().head(4).to_dict()
             cells = []
@@ -216,7 +300,17 @@ def markdown(paths: list[str]) -> None:
                 rs = [r for r in g.get(peer, pd.Series(dtype=object)).dropna() if isinstance(r, dict) and "flagged" in r]
                 cells.append(f"{sum(r['flagged'] for r in rs)} / {len(rs)}" if rs else "-")
             fs = ", ".join(f"{t} {c}" for t, c in fails.items()) or "-"
-            print(f"| {ds} | {sc} | {n} | {k} | {k / n:.2f} [{lo:.2f}, {hi:.2f}] | {anon} | {inc} | {fs} | {cells[0]} | {cells[1]} | {cells[2]} |")
+            seeds = sorted(set(g["seed"]))
+            sr = f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else ",".join(map(str, seeds))
+            print(f"| {ds} | {sc} | {n} | {sr} | {k} | {cp(k, n)} | {k_stat} | {not_anon} | {cp(not_anon, n)} | {inc} | {fs} | {cells[0]} | {cells[1]} | {cells[2]} |")
+    if "category_membership_advantage" in df:
+        for ds in dict.fromkeys(df["dataset"]):
+            adv = [a for a in df[df["dataset"] == ds].get("category_membership_advantage", pd.Series(dtype=object)).dropna()]
+            if adv:
+                cols = sorted({c for a in adv for c in a})
+                print(f"\n{ds} memorized_categories, membership attack 'value in release' (median over {len(adv)} releases): "
+                      + "; ".join(f"{c}: TPR {np.median([a[c]['tpr'] for a in adv]):.3f}, FPR {np.median([a[c]['fpr'] for a in adv]):.3f}"
+                                  for c in cols))
     print("\n| dataset | clean releases | anonymous_candidate | inconclusive | median smallest detectable leak: exact_match.records / dcr.near_records / exact_match.rare_records | what made them inconclusive (count) |")
     print("|---|---|---|---|---|---|")
     for ds in dict.fromkeys(df["dataset"]):
@@ -231,7 +325,12 @@ def markdown(paths: list[str]) -> None:
     clean = df[df["scenario"] == "clean"]
     k, n = sum(r["flagged"] for r in clean["privsynth"]), len(clean)
     if n:
-        print(f"\nPooled false alarms on clean releases: {k} / {n} (95% upper bound {beta.ppf(0.95, k + 1, n - k):.3f}).")
+        lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+        hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+        print(f"\nPooled false alarms on clean releases: {k} / {n} = {k / n:.3f}, Clopper-Pearson 95% interval "
+              f"[{lo:.3f}, {hi:.3f}], one-sided 95% upper bound {beta.ppf(0.95, k + 1, n - k) if k < n else 1.0:.3f}.")
+        per = clean.groupby(["dataset", "generator"]).size().to_dict()
+        print("Clean releases per table and generator: " + ", ".join(f"{d}/{g} {c}" for (d, g), c in per.items()) + ".")
     secs = [r["seconds"] for r in df["privsynth"]]
     print(f"privsynth seconds per evaluation: median {np.median(secs):.2f}, max {np.max(secs):.2f}; "
           f"1-min load average during the run: median {df['load'].median():.1f}, max {df['load'].max():.1f}.")
