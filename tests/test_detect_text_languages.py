@@ -139,6 +139,27 @@ def test_texts_without_a_capitalised_word_mid_sentence_skip_the_model():
     assert textmod.needs_ner("Spoke with Anna Berg about the refund.")
 
 
+@pytest.mark.parametrize("text,needs", [
+    ("error E-4012-0031 when paying", False),                   # a code holds a digit: no name or place
+    ("Escalated ticket INC-0045821 after the outage", False),
+    ("Form W-2 filed again", False),
+    ("error E-4012-0031 when paying for Anna Berg", True),      # the name still calls for the model
+    ("flight to Perth on the 4th", True),
+])
+def test_capitalised_words_holding_a_digit_do_not_call_for_the_model(text, needs):
+    assert textmod.needs_ner(text) is needs
+
+
+def test_the_model_of_a_language_is_looked_up_once_per_process(monkeypatch):
+    import importlib.util
+
+    from privsynth.detect import engine
+
+    engine.ner_model_for("en")  # cached from here on
+    monkeypatch.setattr(importlib.util, "find_spec", lambda *a, **k: (_ for _ in ()).throw(AssertionError("looked up again")))
+    assert engine.ner_model_for("en") == engine.DEFAULT_MODEL
+
+
 def test_each_distinct_text_is_analysed_once(monkeypatch):
     calls = []
     real = textmod._analyze_one

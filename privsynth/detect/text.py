@@ -297,7 +297,8 @@ def needs_ner(text: str, covered: Sequence[tuple[int, int]] = (), lang: str = "e
     """Cheap prefilter: spaCy NER can only add a name, place or written date where a word is
     capitalised (or upper case) somewhere other than at a sentence start, or where a month/day
     word appears. Words inside `covered` (spans the rules already found) and stop words do not
-    count. Texts without such a word skip the model (rules still run)."""
+    count, nor do words holding a digit (codes such as `INC-0045821`: no name or place has one).
+    Texts without such a word skip the model (rules still run)."""
     from privsynth.detect import lexicon
 
     stop = lexicon.stop_words(lang)
@@ -312,6 +313,8 @@ def needs_ner(text: str, covered: Sequence[tuple[int, int]] = (), lang: str = "e
             j -= 1
         if j >= 0 and text[j] not in ".!?\n":
             w = m.group(0)
+            if _HAS_DIGIT.search(w):
+                continue  # a code (`INC-0045821`, `E-4012-0031`, `W-2`): no name or place holds a digit
             if w != "I" and free(st, m.end()) and w.lower() not in stop and w.lower() not in _WEEKDAYS:
                 return True
     return any(free(m.start(), m.end()) and m.group(0).lower() not in _WEEKDAYS for m in _MONTH_DAY.finditer(text))
@@ -321,6 +324,8 @@ _MONTH_DAY = re.compile(r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:i
                         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|"
                         r"fri(?:day)?|sat(?:urday)?|sun(?:day)?|christmas|easter)\b")
 _CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Ý][\w'’-]*")
+_HAS_DIGIT = re.compile(r"\d")
+
 
 
 def _may_hide_identifier(text: str) -> bool:
