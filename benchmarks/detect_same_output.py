@@ -10,8 +10,8 @@ cost) must not change what is detected. This script writes, for one checkout of 
           the wikigold and WNUT17 test sentences of ../shared/data/person_names_gold when present (skipped
           with a note otherwise) and the example's notes (examples/customers.csv, distinct texts)
   tables  every column decision of `scan_table` (category, entity type, confidence, coverage,
-          evidence) on the held-out tables of benchmarks/detect_eval_set.py (all three header
-          variants) and on examples/customers.csv under examples/policy.yaml
+          evidence) on every table of benchmarks/detect_eval_set.py (parts tune, heldout and
+          heldout2, all three header variants) and on examples/customers.csv under examples/policy.yaml
 
 Run it once on each checkout (a temporary `git worktree` of the old commit for "before") and
 compare:
@@ -82,7 +82,7 @@ def dump_tables() -> dict:
     from privsynth.policy.models import Policy
 
     out = {}
-    for tb in tables("heldout"):
+    for tb in tables("all"):
         res = scan_table(tb.df, Policy())
         out[f"{tb.name}[{tb.variant}]"] = [_column(c) for c in res.columns]
     from privsynth.io import read_table
