@@ -16,8 +16,8 @@ def cache(tmp_path, monkeypatch):
     return d
 
 
-def test_a_cached_string_set_reads_back_exactly_what_was_built(cache):
-    built = {"Köln", "São Paulo", "a b", " leading", "x" * 300}
+@pytest.mark.parametrize("built", [{"Köln", "São Paulo", "a b", " leading", "trailing\t", "=x", "x" * 300}, {"", "ok"}, {""}, set()])
+def test_a_cached_string_set_reads_back_exactly_what_was_built(cache, built):
     first = artefacts.cached_strings("t", ("faker",), (), lambda: built)
     files = list(cache.iterdir())
     again = artefacts.cached_strings("t", ("faker",), (), lambda: pytest.fail("built twice"))
@@ -33,7 +33,7 @@ def test_an_entry_is_rebuilt_when_a_builder_source_changes(cache, tmp_path):
     assert artefacts.cached_strings("t", (), (str(src),), lambda: {"new"}) == {"new"}
 
 
-@pytest.mark.parametrize("built", [{"line\nbreak", "ok"}, {"", "ok"}])
+@pytest.mark.parametrize("built", [{"line\nbreak", "ok"}, {"carriage\rreturn"}])
 def test_sets_a_text_file_cannot_hold_exactly_are_returned_as_built_and_not_cached(cache, built):
     assert artefacts.cached_strings("t", (), (), lambda: built) == frozenset(built)
     assert artefacts.cached_strings("t", (), (), lambda: {"rebuilt"}) == {"rebuilt"}
@@ -56,11 +56,13 @@ def test_an_unwritable_cache_directory_only_costs_the_rebuild(tmp_path, monkeypa
 
 
 def test_place_and_name_gazetteers_from_the_cache_equal_the_ones_built_from_the_packages(cache):
-    from privsynth.detect import gazetteer, values
+    from privsynth.detect import gazetteer, lexicon, values, vocab
 
     for fn, build in ((values.places, values._build_places), (values.job_titles, values._build_job_titles),
                       (values._street_suffixes, values._build_street_suffixes),
-                      (gazetteer.first_names, lambda: gazetteer._collect("person", ("first_names", "first_names_male", "first_names_female")))):
+                      (gazetteer.first_names, lambda: gazetteer._collect("person", ("first_names", "first_names_male", "first_names_female"))),
+                      (lexicon.surnames, lexicon._build_surnames), (vocab.countries, vocab._build_countries),
+                      (values._faker_places, lambda: {values.fold(p) for p in gazetteer.places()})):
         fn.cache_clear()
         try:
             assert fn() == frozenset(build())  # built and stored
@@ -69,6 +71,13 @@ def test_place_and_name_gazetteers_from_the_cache_equal_the_ones_built_from_the_
         finally:
             fn.cache_clear()
     assert any(p.name.startswith("places-") for p in cache.iterdir())
+    lexicon.given_names.cache_clear()
+    try:
+        assert lexicon.given_names() == lexicon._build_given_names()
+        lexicon.given_names.cache_clear()
+        assert lexicon.given_names() == lexicon._build_given_names()
+    finally:
+        lexicon.given_names.cache_clear()
 
 
 def test_the_language_model_read_from_the_cache_equals_py3langids_own_load(cache):

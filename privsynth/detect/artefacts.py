@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 CACHE_ENV = "PRIVSYNTH_CACHE_DIR"
-FORMAT = "1"  # bump when the layout of an entry changes
+FORMAT = "2"  # bump when the layout of an entry changes
 
 
 def cache_dir() -> Optional[Path]:
@@ -83,8 +83,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def cached_strings(name: str, packages: Sequence[str], sources: Sequence[str],
                    build: Callable[[], Iterable[str]]) -> frozenset[str]:
     """`frozenset(build())`, read from the cache when an entry with the same key exists, else built and
-    stored (UTF-8, one string a line, sorted). Strings holding a line break are never cached (the set
-    is returned as built)."""
+    stored (UTF-8, sorted, one string a line after a "=" so that the empty string is a line too). A set
+    with a string holding a line break is never cached (it is returned as built)."""
     path = _path(name, entry_key(name, packages, sources), ".txt")
     if path is not None:
         try:
@@ -92,10 +92,10 @@ def cached_strings(name: str, packages: Sequence[str], sources: Sequence[str],
         except (OSError, UnicodeDecodeError):
             pass
         else:
-            return frozenset(text.split("\n")) if text else frozenset()
+            return frozenset(line[1:] for line in text.split("\n")) if text else frozenset()
     out = frozenset(build())
-    if path is not None and "" not in out and not any(("\n" in s or "\r" in s) for s in out):
-        _write_atomic(path, "\n".join(sorted(out)).encode("utf-8"))
+    if path is not None and not any(("\n" in s or "\r" in s) for s in out):
+        _write_atomic(path, "\n".join("=" + s for s in sorted(out)).encode("utf-8"))
     return out
 
 
