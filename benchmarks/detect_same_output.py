@@ -11,7 +11,7 @@ cost) must not change what is detected. This script writes, for one checkout of 
           with a note otherwise) and the example's notes (examples/customers.csv, distinct texts)
   tables  every column decision of `scan_table` (category, entity type, confidence, coverage,
           evidence) on every table of benchmarks/detect_eval_set.py (parts tune, heldout and
-          heldout2, all three header variants) and on examples/customers.csv under examples/policy.yaml
+          heldout2, all three header variants; `--parts` to choose) and on examples/customers.csv under examples/policy.yaml
 
 Run it once on each checkout (a temporary `git worktree` of the old commit for "before") and
 compare:
@@ -74,7 +74,7 @@ def _column(c) -> dict:
     return d
 
 
-def dump_tables() -> dict:
+def dump_tables(parts: tuple[str, ...] = ("all",)) -> dict:
     sys.path.append(str(ROOT))  # after PYTHONPATH: the privsynth measured is the one already imported
     from benchmarks.detect_eval_set import tables
 
@@ -82,9 +82,10 @@ def dump_tables() -> dict:
     from privsynth.policy.models import Policy
 
     out = {}
-    for tb in tables("all"):
-        res = scan_table(tb.df, Policy())
-        out[f"{tb.name}[{tb.variant}]"] = [_column(c) for c in res.columns]
+    for part in parts:
+        for tb in tables(part):
+            res = scan_table(tb.df, Policy())
+            out[f"{tb.name}[{tb.variant}]"] = [_column(c) for c in res.columns]
     from privsynth.io import read_table
     from privsynth.policy import load_policy
 
@@ -130,6 +131,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="write the dump of the code on PYTHONPATH here")
     ap.add_argument("--only", choices=["text", "tables"], help="dump one kind only")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    ap.add_argument("--parts", nargs="+", default=["all"], choices=["tune", "heldout", "heldout2", "all"],
+                    help="parts of benchmarks/detect_eval_set.py whose tables are dumped (default: all three)")
     a = ap.parse_args(argv)
     if a.compare:
         return compare(*a.compare)
@@ -142,7 +145,7 @@ def main(argv=None) -> int:
     if a.only in (None, "text"):
         out["text"] = dump_text()
     if a.only in (None, "tables"):
-        out["tables"] = dump_tables()
+        out["tables"] = dump_tables(tuple(a.parts))
     Path(a.out).write_text(json.dumps(out))
     return 0
 
