@@ -10,8 +10,8 @@ cost) must not change what is detected. This script writes, for one checkout of 
           the wikigold and WNUT17 test sentences of ../shared/data/person_names_gold when present (skipped
           with a note otherwise) and the example's notes (examples/customers.csv, distinct texts)
   tables  every column decision of `scan_table` (category, entity type, confidence, coverage,
-          evidence) on the held-out tables of benchmarks/detect_eval_set.py (all three header
-          variants) and on examples/customers.csv under examples/policy.yaml
+          evidence) on every table of benchmarks/detect_eval_set.py (parts tune, heldout and
+          heldout2, all three header variants; `--parts` to choose) and on examples/customers.csv under examples/policy.yaml
 
 Run it once on each checkout (a temporary `git worktree` of the old commit for "before") and
 compare:
@@ -21,13 +21,16 @@ compare:
   python benchmarks/detect_same_output.py --compare /tmp/before.json /tmp/after.json
 
 `--compare` prints the number of documents/columns compared and every difference; exit 1 when
-any differs. The code measured is the one on PYTHONPATH (this file only reads the data sets).
+any differs. Dumps run with PYTHONHASHSEED=0 (the script re-executes itself so): the generated
+it_IT tables' cities follow Python's per-process string hashing, so two runs with random hash
+seeds do not even scan the same tables. The code measured is the one on PYTHONPATH (this file only reads the data sets).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -74,7 +77,7 @@ def _column(c) -> dict:
     return d
 
 
-def dump_tables() -> dict:
+def dump_tables(parts: tuple[str, ...] = ("all",)) -> dict:
     sys.path.append(str(ROOT))  # after PYTHONPATH: the privsynth measured is the one already imported
     from benchmarks.detect_eval_set import tables
 
@@ -82,9 +85,10 @@ def dump_tables() -> dict:
     from privsynth.policy.models import Policy
 
     out = {}
-    for tb in tables("heldout"):
-        res = scan_table(tb.df, Policy())
-        out[f"{tb.name}[{tb.variant}]"] = [_column(c) for c in res.columns]
+    for part in parts:
+        for tb in tables(part):
+            res = scan_table(tb.df, Policy())
+            out[f"{tb.name}[{tb.variant}]"] = [_column(c) for c in res.columns]
     from privsynth.io import read_table
     from privsynth.policy import load_policy
 
@@ -130,11 +134,17 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="write the dump of the code on PYTHONPATH here")
     ap.add_argument("--only", choices=["text", "tables"], help="dump one kind only")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    ap.add_argument("--parts", nargs="+", default=["all"], choices=["tune", "heldout", "heldout2", "all"],
+                    help="parts of benchmarks/detect_eval_set.py whose tables are dumped (default: all three)")
     a = ap.parse_args(argv)
     if a.compare:
         return compare(*a.compare)
     if not a.out:
         ap.error("--out or --compare is required")
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # the evaluation set is not the same table twice otherwise: Faker's it_IT cities (and so the cells of the
+        # it_IT tables) follow the order of a set of strings, i.e. Python's per-process string hashing
+        os.execve(sys.executable, [sys.executable, *sys.argv], dict(os.environ, PYTHONHASHSEED="0"))
     import privsynth
 
     print(f"code: {Path(privsynth.__file__).parent}", file=sys.stderr)
@@ -142,7 +152,7 @@ def main(argv=None) -> int:
     if a.only in (None, "text"):
         out["text"] = dump_text()
     if a.only in (None, "tables"):
-        out["tables"] = dump_tables()
+        out["tables"] = dump_tables(tuple(a.parts))
     Path(a.out).write_text(json.dumps(out))
     return 0
 

@@ -149,7 +149,43 @@ PROBE = 100  # every recognizer runs on this many values; only those that match 
 EXPENSIVE_CAP = 300  # values evaluated when a slow (phonenumbers) recognizer is active
 
 
-def _match_value(v: str, recognizers: list) -> tuple[set, set, set]:
+def _compiled_patterns(rec) -> Optional[list]:
+    """The compiled regexes of a Presidio PatternRecognizer whose `analyze` is Presidio's own, compiled as
+    Presidio compiles them (`regex` module, the recognizer's global flags, stored on the Pattern so
+    `analyze` reuses them); None for any other recognizer. Presidio's `analyze` returns a result only
+    for a match of one of these regexes, so a value none of them finds anywhere cannot give a result:
+    `_match_value` skips the call (and Presidio's per-call overhead: timers, explanations, de-duplication)."""
+    try:
+        from presidio_analyzer import PatternRecognizer
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    if not isinstance(rec, PatternRecognizer) or type(rec).analyze is not PatternRecognizer.analyze or not rec.patterns:
+        return None
+    import regex
+
+    flags = rec.global_regex_flags
+    out = []
+    for pattern in rec.patterns:
+        if not pattern.compiled_regex or pattern.compiled_with_flags != flags:
+            pattern.compiled_with_flags = flags
+            pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
+        out.append(pattern.compiled_regex)
+    return out
+
+
+_UNSET = object()
+
+
+def _may_match(patterns: list, v: str) -> bool:
+    from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
+
+    try:
+        return any(p.search(v, timeout=REGEX_TIMEOUT_SECONDS) is not None for p in patterns)
+    except TimeoutError:  # let the recognizer handle it as it does
+        return True
+
+
+def _match_value(v: str, recognizers: list, prefilter: Optional[dict] = None) -> tuple[set, set, set]:
     ndig = sum(ch.isdigit() for ch in v)
     ents_full: set[str] = set()
     ents_any: set[str] = set()
@@ -159,6 +195,16 @@ def _match_value(v: str, recognizers: list) -> tuple[set, set, set]:
             continue
         if ndig == 0 and not (set(rec.supported_entities) & _NO_DIGIT_OK) and not getattr(rec, "deny_list", None):
             continue
+        if prefilter is not None:
+            pats = prefilter.get(id(rec), _UNSET)
+            if pats is _UNSET:  # compiled on first use, as Presidio does (a recognizer never called is never compiled)
+                try:
+                    pats = _compiled_patterns(rec)
+                except Exception:  # a pattern that does not compile fails inside analyze, as before
+                    pats = None
+                prefilter[id(rec)] = pats
+            if pats is not None and not _may_match(pats, v):
+                continue  # no pattern of this recognizer occurs in the value: analyze would return nothing
         try:
             results = rec.analyze(v, rec.supported_entities, None)
         except Exception:  # a recognizer must never break the scan
@@ -184,10 +230,11 @@ def pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Co
     values = [s[:2000] for s in strings]  # a 10 MB cell is judged by its head for column decisions
     probe = values[:PROBE]
     hits: set[str] = set()
+    prefilter: dict[int, Any] = {}  # recognizer -> its compiled patterns (see _compiled_patterns), filled on first use
     memo: dict[str, tuple[set, set, set]] = {}  # a repeated value is matched once (same recognizers, same answer)
     for v in probe:
         if v not in memo:
-            memo[v] = _match_value(v, recognizers)
+            memo[v] = _match_value(v, recognizers, prefilter)
         f, a, r = memo[v]
         full.update(f)
         partial.update(a)
@@ -198,7 +245,7 @@ def pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Co
     memo = {}
     for v in rest:
         if v not in memo:
-            memo[v] = _match_value(v, active)
+            memo[v] = _match_value(v, active, prefilter)
         f, _, r = memo[v]
         full.update(f)
         by_rec.update(r)

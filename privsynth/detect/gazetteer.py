@@ -47,19 +47,26 @@ def _names_from(obj) -> list[str]:
     return []
 
 
+def _cached(name: str, kind: str, attrs) -> frozenset[str]:
+    # kept between processes (privsynth.detect.artefacts): a cold scan no longer imports 39 Faker locales
+    from privsynth.detect import artefacts
+
+    return artefacts.cached_strings(name, ("faker",), (__file__,), lambda: _collect(kind, attrs))
+
+
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    return frozenset(_collect("person", ("first_names", "first_names_male", "first_names_female")))
+    return _cached("faker-first-names", "person", ("first_names", "first_names_male", "first_names_female"))
 
 
 @lru_cache(maxsize=1)
 def last_names() -> frozenset[str]:
-    return frozenset(_collect("person", ("last_names", "last_names_male", "last_names_female")))
+    return _cached("faker-last-names", "person", ("last_names", "last_names_male", "last_names_female"))
 
 
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
-    return frozenset(_collect("address", _PLACE_ATTRS))
+    return _cached("faker-places", "address", _PLACE_ATTRS)
 
 
 def _collect(kind: str, attrs) -> set[str]:

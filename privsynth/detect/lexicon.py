@@ -152,7 +152,21 @@ def given_names() -> dict[str, int]:
       less FAKER_SHARE_OFFSET (a share among a few hundred listed names overstates the population's);
     * Faker's other person locales (en_NZ, sr_RS, pl_PL's neighbours, ...), Latin script only: 2
       (they continue a name and start one before a surname, but are not evidence alone).
+
+    Kept between processes (privsynth.detect.artefacts): building it imports 40+ Faker locales.
     """
+    from privsynth.detect import artefacts
+
+    lines = artefacts.cached_strings("given-names", ("faker",), (__file__, str(CENSUS_GIVEN_NAMES)),
+                                     lambda: (f"{k}\t{v}" for k, v in _build_given_names().items()))
+    out: dict[str, int] = {}
+    for line in lines:
+        name, _, cls = line.rpartition("\t")
+        out[name] = int(cls)
+    return out
+
+
+def _build_given_names() -> dict[str, int]:
     out: dict[str, int] = {}
     with open(CENSUS_GIVEN_NAMES, encoding="utf-8") as f:
         for line in f:
@@ -237,13 +251,20 @@ def _faker_names(attrs, locales=None) -> set[str]:
 
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
-    """Lower-cased surnames from Faker's person providers (every part of a multi-word surname)."""
+    """Lower-cased surnames from Faker's person providers (every part of a multi-word surname); kept
+    between processes (privsynth.detect.artefacts)."""
+    from privsynth.detect import artefacts
+
+    return artefacts.cached_strings("surnames", ("faker",), (__file__,), _build_surnames)
+
+
+def _build_surnames() -> set[str]:
     out = set()
     for n in _faker_names(("last_names", "last_names_male", "last_names_female")):
         for part in n.replace("-", " ").split():
             if len(part) >= 2 and part.lower() not in SURNAME_PARTICLES:
                 out.add(part.lower())
-    return frozenset(out)
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -38,11 +38,11 @@ def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> Scan
             hashes = {c: set() for c in names}
         rows += len(chunk)
         for c in names:
-            s = chunk[c].dropna()
-            s = s[s.str.strip() != ""]
+            # non-empty cells: v.strip() != "" is `v and not v.isspace()` (str.strip strips exactly the
+            # characters str.isspace accepts), without building a stripped copy of every cell
+            vals = [v for v in chunk[c].dropna().tolist() if not isinstance(v, str) or (v and not v.isspace())]
             if len(hashes[c]) < MAX_DISTINCT_TRACKED:
-                hashes[c].update(pd.util.hash_pandas_object(s, index=False).to_numpy().tolist())
-            vals = s.tolist()
+                hashes[c].update(pd.util.hash_pandas_object(pd.Series(vals, dtype=object), index=False).to_numpy().tolist())
             res = reservoirs[c]
             start = seen[c]
             # Algorithm R, vectorised per chunk

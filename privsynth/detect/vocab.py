@@ -45,8 +45,15 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "herr",
 
 
 @lru_cache(maxsize=1)
-def countries() -> set[str]:
-    """Country names (English, from Faker's bundled list) plus common demonyms."""
+def countries() -> frozenset[str]:
+    """Country names (English, from Faker's bundled list) plus common demonyms; cached between processes
+    (privsynth.detect.artefacts: a cold scan need not import Faker's address providers)."""
+    from privsynth.detect import artefacts, header_hints
+
+    return artefacts.cached_strings("countries", ("faker",), (__file__, header_hints.__file__), _build_countries)
+
+
+def _build_countries() -> set[str]:
     from privsynth.detect.header_hints import normalise
 
     names: set[str] = set()
