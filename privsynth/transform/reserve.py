@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -167,6 +167,49 @@ class Reserve:
                         if len(d) >= 6 and d in self.digits:
                             return True
         return False
+
+    def hits(self, values: Sequence[str]) -> np.ndarray:
+        """`hit` of every value of `values` (bool array of the same length), vectorised.
+
+        ASCII values whose digit runs are single digit groups go through pyarrow's string kernels
+        (match key, name tokens, digit groups) and one set lookup per key and group; the others
+        (non-ASCII letters, digits spread over separators as in "+44 117 100 071") through `hit`
+        itself, so the answer is `hit`'s for every value."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        n = len(values)
+        out = np.zeros(n, dtype=bool)
+        if not n:
+            return out
+        arr = pa.array(values, type=pa.large_string())
+        slow = ~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
+        if self.digits:
+            slow |= pc.match_substring_regex(arr, pattern="[0-9][ \\-./()]{1,3}[0-9]").to_numpy(zero_copy_only=False)
+        low = pc.ascii_lower(arr)
+        vals = self.values
+        keys = pc.replace_substring_regex(low, pattern="[^a-z0-9]+", replacement="").to_pylist()
+        out |= np.fromiter((bool(k) and k in vals for k in keys), dtype=bool, count=n)
+        if self.name_tokens:
+            words = pc.split_pattern_regex(low, pattern="[^a-z]+")
+            flat = pc.list_flatten(words)
+            parent = pc.list_parent_indices(words).to_numpy(zero_copy_only=False)
+            tokens = pa.array(sorted(self.name_tokens), type=pa.large_string())
+            found = pc.and_(pc.is_in(flat, value_set=tokens), pc.greater_equal(pc.utf8_length(flat), 2))
+            out[parent[found.to_numpy(zero_copy_only=False)]] = True
+        if self.digits:
+            groups = pc.split_pattern_regex(arr, pattern="[^0-9]+")
+            flat = pc.list_flatten(groups)
+            parent = pc.list_parent_indices(groups).to_numpy(zero_copy_only=False)
+            long_ = np.flatnonzero(pc.greater_equal(pc.utf8_length(flat), 6).to_numpy(zero_copy_only=False))
+            if len(long_):
+                digs = self.digits
+                cand = flat.take(pa.array(long_)).to_pylist()
+                inset = np.fromiter((d in digs for d in cand), dtype=bool, count=len(cand))
+                out[parent[long_[inset]]] = True
+        for i in np.flatnonzero(slow).tolist():
+            out[i] = self.hit(values[i])
+        return out
 
     def __len__(self) -> int:
         return len(self.values)
