@@ -22,6 +22,7 @@ file then gets a different surrogate in the two runs, and the join misses it.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -108,14 +109,20 @@ class Reserve:
         if s.empty:
             return
         # distinct values first; ASCII values through Arrow's vectorised string kernels, the others in Python
-        raw = [v if isinstance(v, str) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-               for v in pd.unique(s)]
-        uniq = list(dict.fromkeys(raw)) if len(raw) != len(set(raw)) else raw
+        distinct = pd.unique(s)
+        if pd.api.types.infer_dtype(distinct, skipna=False) == "string":  # all str: already distinct texts
+            uniq = distinct.tolist()
+        else:
+            raw = [v if isinstance(v, str) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                   for v in distinct]
+            uniq = list(dict.fromkeys(raw)) if len(raw) != len(set(raw)) else raw
         keys, digits, tokens = _normalised(uniq, kind)
         self.values.update(keys)
         self.values.discard("")
         if digits and (kind in ("phone", "card", "iban") or len(digits) * 2 >= len(uniq)):
-            new: set[str] = {d for _, d in digits}
+            # the digits themselves are 6 or more decimal digits (`_normalised`); only the variants below need the check
+            self.digits.update(map(itemgetter(1), digits))
+            new: set[str] = set()
             if kind == "phone":
                 for i, d in digits:
                     if uniq[i].lstrip().startswith("+") or d.startswith("00"):
@@ -240,5 +247,5 @@ def reserve_of(df: pd.DataFrame, scan, policy) -> Reserve:
 
     r = Reserve(region=region_of(policy.transform.locale) if policy is not None else "US")
     for col, et in identifier_columns(df, scan, policy).items():
-        r.add(et, df[col].tolist())
+        r.add(et, df[col])
     return r
