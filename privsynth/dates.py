@@ -262,6 +262,13 @@ def numeric_date_storage(s: pd.Series) -> Optional[DateStorage]:
     """The storage of a column that a policy or a scan says holds dates, when the dates are numbers (YYYYMMDD,
     Excel serial, epoch seconds or milliseconds; as numbers or digit strings), else None. Text dates and
     datetime columns are read with DATE_FORMATS by their callers."""
+    if not pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_datetime64_any_dtype(s):
+        # text: a numeric storage needs every value to be digits (`_numbers`); one value that is not
+        # ("1975-06-30") settles it without parsing the whole column as text dates first
+        nn = s.dropna()
+        head = nn.iloc[:1000]
+        if nn.empty or _numbers(head) is None or _numbers(nn) is None:
+            return None
     st = date_storage(s, named_as_date=True)
     return st if st is not None and st.kind not in ("text", "datetime") else None
 

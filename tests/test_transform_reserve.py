@@ -130,3 +130,58 @@ def test_regenerated_record_ids_keep_the_source_format(real, shape):
     assert all(re.fullmatch(shape, v) for v in vals) and len(set(vals)) == 300 and not set(vals) & set(real)
     if real[0].isdigit():
         assert all(luhn_ok(v) for v in vals)
+
+
+def _reserve_of_mixed_values() -> Reserve:
+    r = Reserve()
+    r.add("PERSON", ["Jürgen Müller", "Anna Schmidt", "Li Wei", "Ole"])
+    r.add("EMAIL_ADDRESS", ["anna.schmidt1985@mail.test", "zoe@x.test"])
+    r.add("PHONE_NUMBER", ["+44 117 100 0710", "030 4447846"])
+    r.add("RECORD_ID", ["C00012345", "KD-778899"])
+    return r
+
+
+VALUES_TO_CHECK = [
+    "Anna Schmidt", "anna schmidt", "Max Mustermann", "Max Müller", "MÜLLER", "Jürgen", "Juergen Kahl",
+    "bob.schmidt1234@example.com", "bob.meier4711@example.org", "kd778899", "C00012345", "C99912345",
+    "+44 117 100 071", "0117 100 0710", "(030) 444 78 46", "4447846", "030/4447846", "12 345 678",
+    "call 00441171000710", "ID 000012345 x", "", "  ", "Ωmega", "Straße 12", "Li", "Wei-Ling Chan",
+]
+
+
+@pytest.mark.parametrize("value", VALUES_TO_CHECK)
+def test_the_vectorised_reserve_check_agrees_with_the_one_by_one_check(value):
+    r = _reserve_of_mixed_values()
+    assert r.hits([value] * 3 + ["nothing here"]).tolist() == [r.hit(value)] * 3 + [r.hit("nothing here")]
+
+
+def test_the_vectorised_reserve_check_agrees_on_generated_strings():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    r = _reserve_of_mixed_values()
+    alphabet = st.sampled_from(list("0123456789 -./()+@_aäAÄbcdeLWinOlé ßmüMÜrsShtkxK"))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.text(alphabet, max_size=24), min_size=1, max_size=20))
+    def agree(values):
+        assert r.hits(values).tolist() == [r.hit(v) for v in values]
+
+    agree()
+
+
+def test_batched_surrogates_equal_one_by_one_surrogates_with_a_reserve():
+    from privsynth.transform.surrogates import SurrogateFactory
+
+    f = Faker("en_US")
+    f.seed_instance(5)
+    names = [f.name() for _ in range(600)]
+    emails = [f.email() for _ in range(600)]
+    ids = [f"C{i:05d}" for i in range(600)]
+    r = Reserve()
+    for et, vals in (("PERSON", names), ("EMAIL_ADDRESS", emails), ("RECORD_ID", ids)):
+        r.add(et, vals)
+    for et, vals in (("PERSON", names), ("EMAIL_ADDRESS", emails), ("RECORD_ID", ids)):
+        one = SurrogateFactory(KEY, "en_US", reserve=r)
+        many = SurrogateFactory(KEY, "en_US", reserve=r)
+        assert many.many(et, vals) == [one.surrogate(et, v) for v in vals]

@@ -151,7 +151,7 @@ class Pseudonymize(Operator):
         replacements: list[Any] = []
 
         def fn(uv):
-            res = [fac.surrogate(et, as_text(v)) for v in uv]
+            res = fac.many(et, [as_text(v) for v in uv])
             if ctx.want_mapping:
                 originals.extend(uv)
                 replacements.extend(res)

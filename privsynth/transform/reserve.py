@@ -22,8 +22,9 @@ file then gets a different surrogate in the two runs, and the join misses it.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -108,14 +109,20 @@ class Reserve:
         if s.empty:
             return
         # distinct values first; ASCII values through Arrow's vectorised string kernels, the others in Python
-        raw = [v if isinstance(v, str) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-               for v in pd.unique(s)]
-        uniq = list(dict.fromkeys(raw)) if len(raw) != len(set(raw)) else raw
+        distinct = pd.unique(s)
+        if pd.api.types.infer_dtype(distinct, skipna=False) == "string":  # all str: already distinct texts
+            uniq = distinct.tolist()
+        else:
+            raw = [v if isinstance(v, str) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                   for v in distinct]
+            uniq = list(dict.fromkeys(raw)) if len(raw) != len(set(raw)) else raw
         keys, digits, tokens = _normalised(uniq, kind)
         self.values.update(keys)
         self.values.discard("")
         if digits and (kind in ("phone", "card", "iban") or len(digits) * 2 >= len(uniq)):
-            new: set[str] = {d for _, d in digits}
+            # the digits themselves are 6 or more decimal digits (`_normalised`); only the variants below need the check
+            self.digits.update(map(itemgetter(1), digits))
+            new: set[str] = set()
             if kind == "phone":
                 for i, d in digits:
                     if uniq[i].lstrip().startswith("+") or d.startswith("00"):
@@ -168,6 +175,49 @@ class Reserve:
                             return True
         return False
 
+    def hits(self, values: Sequence[str]) -> np.ndarray:
+        """`hit` of every value of `values` (bool array of the same length), vectorised.
+
+        ASCII values whose digit runs are single digit groups go through pyarrow's string kernels
+        (match key, name tokens, digit groups) and one set lookup per key and group; the others
+        (non-ASCII letters, digits spread over separators as in "+44 117 100 071") through `hit`
+        itself, so the answer is `hit`'s for every value."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        n = len(values)
+        out = np.zeros(n, dtype=bool)
+        if not n:
+            return out
+        arr = pa.array(values, type=pa.large_string())
+        slow = ~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
+        if self.digits:
+            slow |= pc.match_substring_regex(arr, pattern="[0-9][ \\-./()]{1,3}[0-9]").to_numpy(zero_copy_only=False)
+        low = pc.ascii_lower(arr)
+        vals = self.values
+        keys = pc.replace_substring_regex(low, pattern="[^a-z0-9]+", replacement="").to_pylist()
+        out |= np.fromiter((bool(k) and k in vals for k in keys), dtype=bool, count=n)
+        if self.name_tokens:
+            words = pc.split_pattern_regex(low, pattern="[^a-z]+")
+            flat = pc.list_flatten(words)
+            parent = pc.list_parent_indices(words).to_numpy(zero_copy_only=False)
+            tokens = pa.array(sorted(self.name_tokens), type=pa.large_string())
+            found = pc.and_(pc.is_in(flat, value_set=tokens), pc.greater_equal(pc.utf8_length(flat), 2))
+            out[parent[found.to_numpy(zero_copy_only=False)]] = True
+        if self.digits:
+            groups = pc.split_pattern_regex(arr, pattern="[^0-9]+")
+            flat = pc.list_flatten(groups)
+            parent = pc.list_parent_indices(groups).to_numpy(zero_copy_only=False)
+            long_ = np.flatnonzero(pc.greater_equal(pc.utf8_length(flat), 6).to_numpy(zero_copy_only=False))
+            if len(long_):
+                digs = self.digits
+                cand = flat.take(pa.array(long_)).to_pylist()
+                inset = np.fromiter((d in digs for d in cand), dtype=bool, count=len(cand))
+                out[parent[long_[inset]]] = True
+        for i in np.flatnonzero(slow).tolist():
+            out[i] = self.hit(values[i])
+        return out
+
     def __len__(self) -> int:
         return len(self.values)
 
@@ -197,5 +247,5 @@ def reserve_of(df: pd.DataFrame, scan, policy) -> Reserve:
 
     r = Reserve(region=region_of(policy.transform.locale) if policy is not None else "US")
     for col, et in identifier_columns(df, scan, policy).items():
-        r.add(et, df[col].tolist())
+        r.add(et, df[col])
     return r

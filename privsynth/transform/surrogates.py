@@ -29,6 +29,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
+import numpy as np
+
 from privsynth import entities as E
 from privsynth.checksums import iban_check_digits, luhn_check_digit
 from privsynth.transform.keys import derive_key
@@ -276,6 +278,7 @@ class SurrogateFactory:
         self._salt = 0  # > 0 while a surrogate that hit the reserve is re-derived
         self._mac = hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256)
         self._cache: dict[tuple[str, str, bool], str] = {}
+        self._kind: dict[str, str] = {}  # entity type -> surrogate kind (the registry lookup once per type)
         self._tok: dict[tuple[str, str], str] = {}
         self._perms: dict[str, object] = {}  # name permutations and cleaned pools, built on first use
         self._pools: Optional[dict[str, tuple[str, ...]]] = None
@@ -713,19 +716,24 @@ class SurrogateFactory:
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
-        kind = E.surrogate_kind(et)
-        if not value.strip():
-            out = value
-        elif kind in self._KINDS:
-            out = self._KINDS[kind](self, et, value)
-        elif text and not any(c.isdigit() for c in value):
-            out = f"[{et or 'PII'}]"
-        else:
-            out = self._id("id." + et, value)
+        kind = self._kind.get(et)
+        if kind is None:
+            kind = self._kind[et] = E.surrogate_kind(et)
+        out = self._raw(et, kind, value, text)
         if self._reserve is not None and not self._salt and kind != "date" and self._reserve.hit(out):
             out = self._rederive(et, value, text, out)
         self._cache[ck] = out
         return out
+
+    def _raw(self, et: str, kind: str, value: str, text: bool) -> str:
+        """The surrogate before the reserve check."""
+        if not value.strip():
+            return value
+        if kind in self._KINDS:
+            return self._KINDS[kind](self, et, value)
+        if text and not any(c.isdigit() for c in value):
+            return f"[{et or 'PII'}]"
+        return self._id("id." + et, value)
 
     def _rederive(self, et: str, value: str, text: bool, out: str) -> str:
         """A surrogate that equals a reserved (real) value, derived again with a salted digest until
@@ -771,7 +779,33 @@ class SurrogateFactory:
     }
 
     def many(self, entity_type: Optional[str], values: Sequence[str], text: bool = False) -> list[str]:
-        return [self.surrogate(entity_type, v, text) for v in values]
+        """`surrogate` of every value (the same results), with the reserve checked for all the new
+        surrogates at once (`Reserve.hits`, vectorised) instead of one by one."""
+        if self._reserve is None or len(values) < 256:
+            return [self.surrogate(entity_type, v, text) for v in values]
+        et = (entity_type or "").upper()
+        kind = self._kind.get(et)
+        if kind is None:
+            kind = self._kind[et] = E.surrogate_kind(et)
+        cache = self._cache
+        out: list = [None] * len(values)
+        todo: list[int] = []
+        raws: list[str] = []
+        for i, v in enumerate(values):
+            hit = cache.get((et, v, text))
+            if hit is not None:
+                out[i] = hit
+            else:
+                todo.append(i)
+                raws.append(self._raw(et, kind, v, text))
+        if todo:
+            reserved = self._reserve.hits(raws) if kind != "date" else np.zeros(len(raws), dtype=bool)
+            for i, raw, r in zip(todo, raws, reserved.tolist()):
+                v = values[i]
+                res = self._rederive(et, v, text, raw) if r else raw
+                cache[(et, v, text)] = res
+                out[i] = res
+        return out
 
 
 def surrogate(entity_type: Optional[str], value: str, key: bytes, locale: str = "en_US") -> str:
