@@ -207,7 +207,7 @@ def _faker_weights() -> dict[str, float]:
     for loc in _FAKER_LOCALES:
         try:
             prov = importlib.import_module(f"faker.providers.person.{loc}").Provider
-        except Exception:
+        except ModuleNotFoundError:  # a locale this Faker version does not ship
             continue
         for a in ("first_names_male", "first_names_female", "first_names"):
             v = getattr(prov, a, None)
@@ -234,7 +234,7 @@ def _faker_names(attrs, locales=None) -> set[str]:
     for loc in locales or _FAKER_LOCALES:
         try:
             prov = importlib.import_module(f"faker.providers.person.{loc}").Provider
-        except Exception:
+        except ModuleNotFoundError:  # a locale this Faker version does not ship
             continue
         for a in attrs:
             v = getattr(prov, a, None)

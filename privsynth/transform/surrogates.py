@@ -111,10 +111,7 @@ def _pools(locale: str) -> dict[str, tuple[str, ...]]:
     from faker import Faker
 
     f = Faker(locale)
-    try:
-        pp = f.provider("faker.providers.person")
-    except Exception:  # pragma: no cover - every locale has a person provider
-        pp = None
+    pp = f.provider("faker.providers.person")  # None when the locale has no person provider
 
     def names(attr: str, gen: Callable[[], str]) -> tuple[str, ...]:
         vals = getattr(pp, attr, None) if pp is not None else None
@@ -255,12 +252,9 @@ def _stream(digest: bytes, n: int) -> bytes:
 
 @lru_cache(maxsize=1)
 def _country_codes() -> frozenset[str]:
-    try:
-        from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE  # phonenumbers is a required dependency
 
-        return frozenset(str(c) for c in COUNTRY_CODE_TO_REGION_CODE)
-    except Exception:  # pragma: no cover - phonenumbers ships with presidio-analyzer
-        return frozenset({"1", "7", "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49", "351", "352", "353", "354", "358", "359", "370", "371", "372", "420", "421"})
+    return frozenset(str(c) for c in COUNTRY_CODE_TO_REGION_CODE)
 
 
 _NAME_SPLIT = re.compile(r"(\s+|-|,\s*)")
