@@ -715,6 +715,9 @@ def policy_list() -> None:
 
 
 def main() -> None:
+    from privsynth import interrupts
+
+    interrupts.install()
     try:
         rv = cli.main(standalone_mode=False)
     except click.exceptions.Exit as e:

@@ -83,6 +83,9 @@ def test_sigint_during_an_audit_exits_130_and_leaves_no_output(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "privsynth.cli", "audit", str(CUSTOMERS), "--out-dir", str(out), "--policy", str(CUSTOMERS.parent / "policy.yaml")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path, text=True,
+        # a test run started in the background (`make test &`, nohup) inherits SIGINT ignored, and so would the
+        # audit: Python installs its Ctrl-C handler only when SIGINT is not ignored at start-up
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     seen = []
     deadline = time.monotonic() + 600

@@ -31,6 +31,7 @@ import pandas as pd
 from privsynth.errors import InputError, OutputError
 from privsynth.io.readers import read_table, sha256_file
 from privsynth.io.source import TABLE_SUFFIXES
+from privsynth import interrupts
 
 MANIFEST = "manifest.json"
 _GLOB_CHARS = set("*?[")
@@ -308,6 +309,7 @@ def atomic_directory(out_dir: str | Path, inputs: Sequence[str | Path | None] = 
         yield tmp
         if not (tmp / MANIFEST).is_file():
             raise OutputError(f"{out}: internal error: no manifest written")
+        interrupts.check()  # before the old output is moved aside
         old = None
         if out.exists():
             old = out.with_name(f".{out.name}.{os.getpid()}.old")

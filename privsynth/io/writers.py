@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 from privsynth.errors import OutputError
+from privsynth import interrupts
 
 
 def check_not_input(out: str | Path, inputs: Iterable[Any]) -> None:
@@ -43,6 +44,7 @@ def atomic_output(path: str | Path, mode: str = "w", perms: int | None = None) -
             os.chmod(tmp, perms)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as f:
             yield f
+        interrupts.check()  # a Ctrl-C a library swallowed still stops the commit
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -24,6 +24,7 @@ from typing import Optional
 
 from privsynth.errors import KeyMaterialError, OutputError
 from privsynth.io.files import read_text_file
+from privsynth import interrupts
 
 KEY_BYTES = 32
 MIN_KEY_BYTES = 16
@@ -118,6 +119,7 @@ def write_new_key(path: Path, force: bool = False) -> str:
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(key.hex() + "\n")
         os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
+        interrupts.check()
         os.replace(tmp, p)
     except BaseException:
         try:
