@@ -93,6 +93,18 @@ def test_linkability_groups_and_secrets_come_from_the_policy():
     assert [t.id for t in rep.tests if t.id.startswith("wp29.inference")] == ["wp29.inference.job"]
 
 
+def test_a_secret_named_in_the_policy_but_not_evaluated_is_named_in_the_reason():
+    train, hold, clean = table(600, 4), table(400, 5), table(600, 6)
+    scan = ScanResult(columns=[ColumnScan(name=c, category="quasi_identifier") for c in ("age", "zip", "job")]
+                      + [ColumnScan(name="salary", category="non_personal"), ColumnScan(name="disease", category="non_personal")],
+                      rows=600, rows_sampled=600)
+    rep = evaluate_release(train, clean, hold, scan, policy(secrets=["salary"]), text_detector=lambda t: [[] for _ in t])
+    t = rep.get("wp29.inference")
+    assert t.status == "not_run"
+    assert "evaluate.secrets names salary, not among the evaluated columns" in t.reason_not_run
+    assert "category: sensitive" in t.reason_not_run
+
+
 @pytest.mark.slow
 def test_the_index_is_flagged_approximate_above_the_policy_threshold():
     train, hold, clean = table(1200, 7), table(500, 8), table(1200, 9)

@@ -312,9 +312,14 @@ def inference(ctx: Prepared) -> list[TestResult]:
                   "range). Run on training targets and, identically, on control targets.")
     threat = "An attacker who knows some attributes of a person in the data and wants to learn a sensitive one."
     if not secrets:
+        asked = list(ctx.policy.evaluate.secrets or [])
+        reason = ("no secret columns: the scan found no sensitive or special-category column among the evaluated columns "
+                  "(set evaluate.secrets in the policy)")
+        if asked:  # named, but the attacks only use the evaluated (quasi-identifier and sensitive) columns
+            reason = (f"no secret columns: evaluate.secrets names {', '.join(map(str, asked))}, not among the evaluated columns "
+                      f"({', '.join(map(str, ctx.columns)) or 'none'}); declare it under columns: with category: sensitive in the policy")
         return [TestResult(id="wp29.inference", name="Inference", family=FAMILY, how_to_read=HOW, threat_model=threat,
-                           status="not_run",
-                           reason_not_run="no secret columns: the scan found no sensitive or special-category column among the evaluated columns (set evaluate.secrets in the policy)")]
+                           status="not_run", reason_not_run=reason)]
     n = _n_attacks(ctx)
     out = []
     rel = ctx.X_release[ctx.release_idx]
