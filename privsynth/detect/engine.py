@@ -10,6 +10,7 @@ import json
 import re
 import logging
 import threading
+from functools import lru_cache
 from typing import Optional
 
 from privsynth import entities
@@ -249,20 +250,14 @@ CONTEXT_MIN_SCORE = 0.4    # ... and min_score_with_context_similarity
 CONTEXT_WINDOW = 40        # characters before a match searched for context words (20 after)
 
 
-_ner_model_of: dict[tuple[str, Optional[str]], Optional[str]] = {}
-
-
+@lru_cache(maxsize=None)
 def ner_model_for(lang: str, model_en: Optional[str] = None) -> Optional[str]:
     """The pinned spaCy model for a language, or None (rules and gazetteers only). The answer is
-    kept per (language, English model) for the process: looking a package up (`find_spec`) costs
-    ~0.1 ms of file-system calls, and free text asks once per document."""
-    key = (lang, model_en)
-    if key not in _ner_model_of:
-        _ner_model_of[key] = _find_ner_model(lang, model_en)  # raises (not kept) when the model is missing
-    return _ner_model_of[key]
+    kept per (language, English model) for the process (lru_cache; a raised error is not kept):
+    looking a package up (`find_spec`) costs ~0.1 ms of file-system calls, and free text asks once
+    per document.
 
-
-def _find_ner_model(lang: str, model_en: Optional[str]) -> Optional[str]:
+    Raises PrivsynthError when the English model is not installed."""
     import importlib.util
 
     if lang == "en":

@@ -327,7 +327,6 @@ _CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Ý][\w'’-]*")
 _HAS_DIGIT = re.compile(r"\d")
 
 
-
 def _may_hide_identifier(text: str) -> bool:
     return any(sum(ch.isdigit() for ch in m.group(0)) >= 9 for m in _SEPARATED_ID.finditer(text))
 

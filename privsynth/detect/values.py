@@ -217,9 +217,7 @@ def _build_places() -> set[str]:
         out.add(fold(c["name"]))
     for c in gc.get_countries().values():
         out.add(fold(c["name"]))
-    from privsynth.detect import gazetteer
-
-    out |= {fold(p) for p in gazetteer.places()}
+    out |= _faker_places()
     out.discard("")
     return out
 
