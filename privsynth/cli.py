@@ -179,9 +179,25 @@ def _load_policy(ref: Optional[str]):
     from privsynth.policy import load_policy
 
     pol = load_policy(ref)
-    for k, v in _State.engine.items():  # --engine/--workers/--scheduler override the policy
-        setattr(pol.engine, k, v)
+    if _State.engine:  # --engine/--workers/--scheduler override the policy
+        pol.engine = _override(pol.engine, _State.engine)
     return pol
+
+
+def _override(settings: Any, options: dict[str, Any]) -> Any:
+    """``settings`` (a policy section) with the given command-line options applied and checked by
+    the same constraints as the policy file (a bare setattr would skip them: ``--holdout-fraction 0``
+    used to give a 1-row holdout). Raises click.BadParameter naming the option."""
+    from pydantic import ValidationError
+
+    merged = {**settings.model_dump(), **{k: v for k, v in options.items() if v is not None}}
+    try:
+        return type(settings).model_validate(merged)
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = str(err["loc"][0]) if err.get("loc") else "?"
+        option = "--engine" if field == "name" else f"--{field.replace('_', '-')}"
+        raise click.BadParameter(err["msg"], param_hint=option) from None
 
 
 def _emit_json(obj: Any) -> None:
@@ -387,10 +403,7 @@ def synthesize(data: Path, out: Path, policy_ref: Optional[str], model: Optional
     from privsynth import pipeline
 
     policy = _load_policy(policy_ref)
-    s = policy.synthesize
-    for name, val in (("model", model), ("holdout_fraction", holdout_fraction), ("seed", seed), ("epochs", epochs), ("batch_size", batch_size), ("num_rows", num_rows)):
-        if val is not None:
-            setattr(s, name, val)
+    policy.synthesize = _override(policy.synthesize, {"model": model, "holdout_fraction": holdout_fraction, "seed": seed, "epochs": epochs, "batch_size": batch_size, "num_rows": num_rows})
     report = pipeline.run_synthesize(_source(data, encoding, delimiter, decimal, input_format), out, policy, save_model=save_model, progress=progress_printer(quiet), command=sys.argv)
     if fmt == "json":
         _emit_json(report.model_dump(mode="json"))

@@ -141,3 +141,21 @@ def test_when_the_reader_of_stdout_goes_away_then_no_error_is_reported(tmp_path)
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0
     assert "error" not in err.lower() and "Traceback" not in err
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--holdout-fraction", "0"),
+    ("--holdout-fraction", "0.95"),
+    ("--epochs", "0"),
+    ("--num-rows", "0"),
+    ("--batch-size", "1"),
+])
+def test_a_synthesize_option_outside_the_policy_constraints_is_refused_before_any_output(runner, tmp_path, option, value):
+    data = tmp_path / "people.csv"
+    data.write_text("age,city\n" + "".join(f"{20 + i % 50},Town{i % 7}\n" for i in range(120)), encoding="utf-8")
+    out = tmp_path / "release.csv"
+    res = runner.invoke(cli, ["synthesize", str(data), "--out", str(out), option, value], catch_exceptions=False)
+    assert res.exit_code == 2, res.output
+    assert option in res.stderr
+    assert res.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"]
