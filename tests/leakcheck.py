@@ -15,7 +15,8 @@ privsynth/transform/record.py). A leak is one of:
 - ``name``: a real given or family name (at least 3 letters) as a whole word starting with a
   capital letter (a lower-case "will" or "rose" is a word, not a mention). Names that are also
   common words (stop words, month and weekday names: `COMMON_WORDS`) count only in their own
-  row's texts, where they are a mention of that person; elsewhere "Mai" is a month.
+  row's texts, where they are a mention of that person; elsewhere "Mai" is a month. Surname
+  particles (`PARTICLES`: "van", "de", "Dos", "von" ...) are not names: thousands share them.
 - ``full_name``: a real full name (any case).
 
 Values shorter than the minimums are not looked for (1-2 characters cannot be told from
@@ -45,6 +46,11 @@ COMMON_WORDS = {
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     "will", "long", "young", "petit", "blanc", "fort", "lange", "klein", "rose", "grand", "white", "black", "brown",
     "green", "king", "bell", "hill", "wood", "baker", "frank", "mark", "bill", "grace", "hope", "joy", "faith",
+}
+
+PARTICLES = {
+    "van", "von", "vom", "der", "den", "de", "del", "della", "dei", "des", "du", "di", "da", "dos", "das", "do",
+    "la", "le", "lo", "ten", "ter", "te", "zu", "zum", "zur", "bin", "ibn", "al", "el", "saint",
 }
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
@@ -191,7 +197,7 @@ def check(original: pd.DataFrame, output: pd.DataFrame, id_columns: dict[str, Op
                 w = m.group(0)
                 base = re.split(r"['’]", w)[0]
                 f = _fold(base)
-                if len(base) >= 3 and base[0].isupper() and f in names:
+                if len(base) >= 3 and base[0].isupper() and f in names and f not in PARTICLES:
                     if f in COMMON_WORDS and not (rows_aligned and i < len(own_names) and f in own_names[i]):
                         continue
                     add("name", i, str(col), base)

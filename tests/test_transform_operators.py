@@ -125,6 +125,17 @@ def test_pseudonymized_names_look_like_names_and_follow_the_case_of_the_original
     assert out[3] == f"{last}, {first}"
 
 
+def test_surname_particles_stay_as_written_and_the_surname_after_them_is_replaced_as_a_surname():
+    out = col(["Jan de Vries", "de Vries", "JAN DE VRIES", "de Vries, Jan", "Maria de la Fuente"], "pseudonymize",
+              entity_type="PERSON", transform={"locale": "nl_NL"})
+    first, particle, last = out[0].split()
+    assert particle == "de" and first.istitle() and last.istitle() and last != "Vries" and first != "Jan"
+    assert out[1] == f"de {last}"  # the same surname under the same key; the particle never becomes a given name
+    assert out[2] == out[0].upper()
+    assert out[3] == f"de {last}, {first}"
+    assert out[4].split()[1:3] == ["de", "la"] and "Fuente" not in out[4] and "Maria" not in out[4]
+
+
 def test_pseudonymized_dates_are_dates_in_the_same_format_within_a_year():
     out = col(DATES, "pseudonymize", entity_type="DATE_OF_BIRTH")
     for o, n in zip(DATES, out):

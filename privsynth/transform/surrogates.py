@@ -529,6 +529,14 @@ class SurrogateFactory:
         words = [i for i, p in enumerate(parts) if i % 2 == 0 and p]
         has_title = any(parts[i].rstrip(".").casefold() in _TITLES for i in words)
         name_idx = [i for i in words if parts[i].rstrip(".").casefold() not in _TITLES and any(c.isalpha() for c in parts[i])]
+        # a surname particle before a further name word ("de Vries", "Jan van der Berg") is part of the
+        # surname and identifies nobody: kept as written, and the words after it are the surname
+        # ("de Vries" became "paul Marshall": the particle was read as a given name, lower case and all)
+        from privsynth.detect.lexicon import SURNAME_PARTICLES
+
+        particles = {i for k, i in enumerate(name_idx[:-1]) if parts[i].casefold() in SURNAME_PARTICLES}
+        surname_from = min(particles, default=None)
+        name_idx = [i for i in name_idx if i not in particles]
         comma_form = any(p.strip() == "," for p in parts[1::2]) and len(name_idx) >= 2  # "Smith, John"
         out = list(parts)
         for pos, i in enumerate(name_idx):
@@ -542,11 +550,13 @@ class SurrogateFactory:
                 role = "last"
             elif entity_type == E.FIRST_NAME.name:
                 role = "first"
+            elif comma_form:
+                role = "last" if pos == 0 else "first"
+            elif surname_from is not None:
+                role = "last" if i > surname_from else "first"
             elif len(name_idx) == 1:
                 c = core.casefold()
                 role = "last" if has_title or (c in self._lastset and c not in self._female and c not in self._male) else "first"
-            elif comma_form:
-                role = "last" if pos == 0 else "first"
             else:
                 role = "last" if pos == len(name_idx) - 1 else "first"
             # keep possessive "'s" and other trailing punctuation
