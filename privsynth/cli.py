@@ -432,6 +432,8 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False, path_type
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Evidence JSON to write.")
 @policy_option
 @click.option("--pseudonymized", is_flag=True, help="The release was made with keyed/reversible operators (a key or mapping exists).")
+@click.option("--release-kind", type=click.Choice(["auto", "synthetic", "anonymized"]), default="auto", show_default=True,
+              help="synthetic: new records (k-anonymity family not applicable); anonymized: the original's rows, generalized/suppressed (k-anonymity family runs). auto: anonymized when the release has the original's row count, no holdout is given and --pseudonymized is not set.")
 @exit_zero_option
 @junit_option
 @read_options
@@ -439,7 +441,7 @@ junit_option = click.option("--junit", type=click.Path(dir_okay=False, path_type
 @quiet_option
 @engine_options
 @handle_errors
-def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy_ref: Optional[str], pseudonymized: bool, exit_zero: bool, junit: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
+def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy_ref: Optional[str], pseudonymized: bool, release_kind: str, exit_zero: bool, junit: Optional[Path], encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str], input_format: Optional[str], fmt: str, quiet: bool) -> None:
     """Verify a release against the original and a holdout: distances, attacks, residual PII.
 
     \b
@@ -450,7 +452,7 @@ def evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, 
     from privsynth import pipeline
 
     ro = (encoding, delimiter, decimal, input_format)
-    ev = pipeline.run_evaluate(_source(original, *ro), _source(release, *ro), None if holdout is None else _source(holdout, *ro), out, _load_policy(policy_ref), pseudonymized=pseudonymized, junit=junit, progress=progress_printer(quiet), command=sys.argv)
+    ev = pipeline.run_evaluate(_source(original, *ro), _source(release, *ro), None if holdout is None else _source(holdout, *ro), out, _load_policy(policy_ref), pseudonymized=pseudonymized, release_kind=None if release_kind == "auto" else release_kind, junit=junit, progress=progress_printer(quiet), command=sys.argv)
     _summarize(ev, fmt)
     _gate_exit(ev.gate.passed if ev.gate else True, exit_zero)
 

@@ -305,7 +305,10 @@ def _import_verifier(with_holdout: bool) -> None:
         import sklearn.ensemble  # noqa: F401
 
 
-def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy: Policy, *, pseudonymized: bool = False, junit: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> Evidence:
+def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Path, policy: Policy, *, pseudonymized: bool = False, release_kind: Optional[str] = None, junit: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = ()) -> Evidence:
+    """Verify `release` against `original` (and `holdout`), write the evidence to `out`. `release_kind`
+    "synthetic" or "anonymized" (None: anonymized when the release has the original's row count, no
+    holdout is given and the release is not declared pseudonymized)."""
     for o in (out, junit):
         if o is not None:
             check_not_input(o, [original, release, holdout])
@@ -326,9 +329,8 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
         scanning.cancel()
         raise
     t_scan = time.perf_counter()
-    release_kind = "synthetic"
-    if len(rel) == len(orig) and not pseudonymized and hold is None:
-        release_kind = "anonymized"
+    if release_kind is None:
+        release_kind = "anonymized" if len(rel) == len(orig) and not pseudonymized and hold is None else "synthetic"
     evaluation = _evaluate(orig, rel, hold, scan, policy, progress, None, release_kind, text_detector(policy))
     inputs = [_input("original", original, orig), _input("release", release, rel)]
     if hold is not None:

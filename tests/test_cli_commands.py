@@ -96,3 +96,25 @@ def test_anonymize_without_a_key_is_refused_before_any_output(work, tmp_path, mo
     assert res.exit_code == 2
     assert "key" in res.stderr.lower() and len(res.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("kind, sdc_runs", [("auto", False), ("synthetic", False), ("anonymized", True)])
+def test_release_kind_anonymized_runs_the_k_anonymity_family_even_with_a_holdout(tmp_path, kind, sdc_runs):
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 600
+    real = pd.DataFrame({"age": rng.integers(18, 90, n), "zip": rng.choice([f"1{i:04d}" for i in range(40)], n),
+                         "sex": rng.choice(["F", "M"], n), "income": rng.integers(1000, 9000, n)})
+    real.iloc[:400].to_csv(tmp_path / "train.csv", index=False)
+    real.iloc[400:].to_csv(tmp_path / "holdout.csv", index=False)
+    rel = real.iloc[:400].copy()
+    rel["age"] = (rel["age"] // 10) * 10
+    rel["zip"] = rel["zip"].str[:3]
+    rel.to_csv(tmp_path / "release.csv", index=False)
+    res = run("evaluate", "--original", str(tmp_path / "train.csv"), "--release", str(tmp_path / "release.csv"),
+              "--holdout", str(tmp_path / "holdout.csv"), "--out", str(tmp_path / "ev.json"), "--release-kind", kind,
+              "--format", "json", "-q", "--exit-zero")
+    assert res.exit_code == 0, res.stderr
+    tests = {t["id"]: t for t in json.loads((tmp_path / "ev.json").read_text())["evaluation"]["tests"]}
+    assert (tests["sdc.k_anonymity"]["status"] != "not_run") is sdc_runs
