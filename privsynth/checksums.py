@@ -44,3 +44,24 @@ def iban_ok(iban: str) -> bool:
 def iban_check_digits(country: str, bban: str) -> str:
     """The two check digits of an IBAN with this country code and BBAN."""
     return f"{98 - iban_int(bban + country + '00') % 97:02d}"
+
+
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def es_dni_letter(number: int) -> str:
+    """The control letter of a Spanish DNI number (or NIE, X/Y/Z read as 0/1/2): mod 23 (Real Decreto 1553/2005)."""
+    return DNI_LETTERS[number % 23]
+
+
+_CF_ODD = dict(zip("0123456789", [1, 0, 5, 7, 9, 13, 15, 17, 19, 21]))
+_CF_ODD.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23]))
+_CF_EVEN = {**{str(i): i for i in range(10)}, **{c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}}
+CF_MONTHS = "ABCDEHLMPRST"
+
+
+def it_fiscal_code_check_char(payload: str) -> str:
+    """The check character of an Italian codice fiscale from its first 15 characters (upper case):
+    odd/even position tables of DM 23 dicembre 1976. Raises KeyError on a character outside A-Z0-9."""
+    total = sum(_CF_ODD[c] if i % 2 == 0 else _CF_EVEN[c] for i, c in enumerate(payload[:15]))
+    return chr(ord("A") + total % 26)

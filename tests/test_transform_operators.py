@@ -136,6 +136,36 @@ def test_surname_particles_stay_as_written_and_the_surname_after_them_is_replace
     assert out[4].split()[1:3] == ["de", "la"] and "Fuente" not in out[4] and "Maria" not in out[4]
 
 
+def _faker_ids(locale, method, n):
+    f = Faker(locale)
+    f.seed_instance(11)
+    return list(dict.fromkeys(getattr(f, method)() for _ in range(n)))
+
+
+@pytest.mark.parametrize("entity_type, values, validator, kept", [
+    # the 6 leading letters of a codice fiscale are the person's surname and given-name consonants
+    ("IT_FISCAL_CODE", _faker_ids("it_IT", "ssn", 80), "it_fiscal_code", 0),
+    ("ES_NIF", _faker_ids("es_ES", "nif", 80), "es_dni", 0),
+    ("ES_NIE", _faker_ids("es_ES", "nie", 80), "es_nie", 1),  # X/Y/Z says which kind of number, nothing more
+])
+def test_structured_national_ids_keep_no_personal_prefix_and_stay_valid_and_one_to_one(entity_type, values, validator, kept):
+    from privsynth.detect.validators import VALIDATORS
+
+    out = list(col(values, "pseudonymize", entity_type=entity_type))
+    ok = VALIDATORS.get(validator)
+    assert all(ok(v) for v in values) and all(ok(o) for o in out), out[:3]
+    assert len(set(out)) == len(values)  # distinct codes stay distinct: joins on them still work
+    same_prefix = sum(o[:6] == v[:6] for o, v in zip(out, values))
+    assert same_prefix <= 1, same_prefix  # chance only
+    assert all(o[:kept] == v[:kept] for o, v in zip(out, values))
+
+
+def test_a_long_letter_prefix_is_content_not_format_and_is_replaced():
+    out = list(col(["jsmith1987", "C100000", "KD-200149"], "pseudonymize", entity_type="USERNAME"))
+    assert not out[0].startswith("jsm") and re.fullmatch(r"[a-z]{6}\d{4}", out[0])
+    assert out[1].startswith("C") and out[2].startswith("KD-")
+
+
 def test_pseudonymized_dates_are_dates_in_the_same_format_within_a_year():
     out = col(DATES, "pseudonymize", entity_type="DATE_OF_BIRTH")
     for o, n in zip(DATES, out):

@@ -11,7 +11,7 @@ import datetime as _dt
 import re
 from typing import Callable
 
-from privsynth.checksums import iban_int, luhn_ok
+from privsynth.checksums import es_dni_letter, iban_int, it_fiscal_code_check_char, luhn_ok
 from privsynth.registry import Registry
 
 Validator = Callable[[str], bool]
@@ -124,14 +124,11 @@ def fr_nir(text: str) -> bool:
     return 97 - int(body) % 97 == int(key)
 
 
-_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
-
-
 @VALIDATORS.register("es_dni")
 def es_dni(text: str) -> bool:
     """Spanish DNI/NIF: 8 digits + control letter (mod 23)."""
     s = _compact(text)
-    return len(s) == 9 and s[:8].isdigit() and s[8] == _DNI_LETTERS[int(s[:8]) % 23]
+    return len(s) == 9 and s[:8].isdigit() and s[8] == es_dni_letter(int(s[:8]))
 
 
 @VALIDATORS.register("es_nie")
@@ -141,12 +138,9 @@ def es_nie(text: str) -> bool:
     if len(s) != 9 or s[0] not in "XYZ" or not s[1:8].isdigit():
         return False
     n = int(str("XYZ".index(s[0])) + s[1:8])
-    return s[8] == _DNI_LETTERS[n % 23]
+    return s[8] == es_dni_letter(n)
 
 
-_CF_ODD = dict(zip("0123456789", [1, 0, 5, 7, 9, 13, 15, 17, 19, 21]))
-_CF_ODD.update(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23]))
-_CF_EVEN = {**{str(i): i for i in range(10)}, **{c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}}
 _CF_RE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
 
 
@@ -156,8 +150,7 @@ def it_fiscal_code(text: str) -> bool:
     s = _compact(text)
     if not _CF_RE.match(s):
         return False
-    total = sum(_CF_ODD[c] if i % 2 == 0 else _CF_EVEN[c] for i, c in enumerate(s[:15]))
-    return chr(ord("A") + total % 26) == s[15]
+    return it_fiscal_code_check_char(s[:15]) == s[15]
 
 
 @VALIDATORS.register("nl_bsn")

@@ -32,7 +32,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from privsynth import entities as E
-from privsynth.checksums import iban_check_digits, luhn_check_digit
+from privsynth.checksums import CF_MONTHS, es_dni_letter, iban_check_digits, it_fiscal_code_check_char, luhn_check_digit
 from privsynth.transform.keys import derive_key
 
 _MIN_CLEAN_POOL = 20  # fewer generated entries free of real name tokens than this: rebuild the pool without them
@@ -313,11 +313,18 @@ class SurrogateFactory:
         return pool[i]
 
     def _id(self, family: str, value: str) -> str:
-        """An identifier in the source's format: the prefix before the first digit kept ("C",
-        "KD-"), the rest through the keyed format-preserving permutation, and a valid Luhn digit
-        again when the source's digits carried one (8 or more digits)."""
+        """An identifier in the source's format: a short prefix before the first digit kept ("C",
+        "KD-", at most `_MAX_KEPT_PREFIX_LETTERS` letters: a longer one is content, e.g. the name in
+        "jsmith1987"), the rest through the keyed format-preserving permutation, and a valid Luhn
+        digit again when the source's digits carried one (8 or more digits). Entity types whose
+        letters encode the person or a check character (`_STRUCTURED_IDS`) have their own rule."""
+        special = _STRUCTURED_IDS.get(family)
+        if special is not None:
+            out = special(self, family, value)
+            if out is not None:
+                return out
         m = re.match(r"^(\D*)(\d.*)$", value)
-        if not m or sum(c.isdigit() for c in m.group(2)) < 4:
+        if not m or sum(c.isdigit() for c in m.group(2)) < 4 or sum(c.isalpha() for c in m.group(1)) > _MAX_KEPT_PREFIX_LETTERS:
             return self._format_preserving(family, value)
         prefix, rest = m.group(1), m.group(2)
         digits = "".join(c for c in value if c.isdigit())
@@ -815,3 +822,43 @@ class SurrogateFactory:
 def surrogate(entity_type: Optional[str], value: str, key: bytes, locale: str = "en_US") -> str:
     """One keyed surrogate (convenience; build a SurrogateFactory to reuse its caches)."""
     return SurrogateFactory(key, locale).surrogate(entity_type, value)
+
+
+_MAX_KEPT_PREFIX_LETTERS = 3
+
+
+def _it_fiscal_code(f: "SurrogateFactory", family: str, value: str) -> Optional[str]:
+    """Codice fiscale: all 15 leading characters are personal (surname and given-name consonants, birth
+    date and sex, birthplace), so none is kept; letters stay letters, digits digits, the month letter
+    one of the 12 month letters (a keyed permutation of them), and the check character is recomputed.
+    One-to-one on well-formed codes. None (the generic rule) for a value not in that form."""
+    v = value.strip()
+    up = v.upper()
+    if len(up) != 16 or not up.isalnum() or not up.isascii() or up[8] not in CF_MONTHS:
+        return None
+    body = f._format_preserving(family + ".cf", up[:8] + up[9:15])
+    key = f.digest(family + ".cf.month", "")
+    month = CF_MONTHS[_feistel_permute(CF_MONTHS.index(up[8]), len(CF_MONTHS), key)]
+    payload = body[:8] + month + body[8:]
+    out = payload + it_fiscal_code_check_char(payload)
+    return out if v == up else out.lower()
+
+
+def _es_dni(f: "SurrogateFactory", family: str, value: str) -> Optional[str]:
+    """Spanish DNI ("12345678Z", "12345678-Z") and NIE ("X1234567L"): the digits through the keyed
+    permutation, the control letter recomputed (mod 23); the NIE's X/Y/Z kept (it says which kind)."""
+    m = re.fullmatch(r"([XYZxyz]?)(\d{7,8})([ -]?)([A-Za-z])", value.strip())
+    if m is None or len(m.group(1)) + len(m.group(2)) != 8:
+        return None
+    lead, digits, sep, letter = m.groups()
+    new = f._format_preserving(family + ".dni", digits)
+    number = int(str("XYZ".index(lead.upper())) + new) if lead else int(new)
+    check = es_dni_letter(number)
+    return lead + new + sep + (check if letter.isupper() else check.lower())
+
+
+_STRUCTURED_IDS: dict[str, Callable[["SurrogateFactory", str, str], Optional[str]]] = {
+    "id.IT_FISCAL_CODE": _it_fiscal_code,
+    "id.ES_NIF": _es_dni,
+    "id.ES_NIE": _es_dni,
+}
