@@ -72,3 +72,13 @@ def test_when_policy_names_a_column_the_data_lacks_then_error():
     pol.columns = {"nope": ColumnRule(category="sensitive")}
     with pytest.raises(PolicyError, match="columns.nope"):
         validate_columns(pol, ["a", "b"], "data.csv")
+
+
+def test_every_invalid_key_of_a_policy_is_named_on_the_one_error_line(tmp_path):
+    p = tmp_path / "typos.yaml"
+    p.write_text("extends: public-release\nevaluate:\n  alpah: 0.01\ngate:\n  severty: {}\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as e:
+        load_policy(str(p))
+    msg = str(e.value)
+    assert "\n" not in msg and str(p) in msg
+    assert "evaluate.alpah" in msg and "gate.severty" in msg and "did you mean 'severity'" in msg

@@ -128,7 +128,9 @@ def load_policy(ref: Optional[str] = None) -> Policy:
         policy = Policy.model_validate(raw)
     except ValidationError as e:
         err = e.errors()[0]
-        more = f" (and {len(e.errors()) - 1} more)" if len(e.errors()) > 1 else ""
+        rest = [f"{_fmt_loc(x['loc'])}: {_message(x)}" for x in e.errors()[1:]]
+        # every problem on the one line: fixing one typo at a time and re-running is how a user met the next
+        more = f" (also {'; '.join(rest[:4])}{f'; and {len(rest) - 4} more' if len(rest) > 4 else ''})" if rest else ""
         raise PolicyError(f"{path}: {_fmt_loc(err['loc'])}: {_message(err)}{more}") from None
     except (RecursionError, TypeError, ValueError) as e:
         raise PolicyError(f"{path}: not a valid policy ({type(e).__name__})") from None
