@@ -373,6 +373,9 @@ def reidentify(data: Path, out: Path, columns: tuple[str, ...], key_file: Option
 
     n = pipeline.run_reidentify(_source(data, encoding, delimiter, decimal, input_format), out, list(columns), key_file=key_file, key_env=key_env)
     _err(f"wrote {out}; decrypted {n} column(s)")
+    if n == 0:
+        _err("no column held values of the `encrypt` operator: `pseudonymize` and `tokenize` are one-way with the key "
+             "alone; their pseudonyms map back only through the mapping file `anonymize --mapping-out` wrote")
 
 
 # --------------------------------------------------------------------------- synthesize

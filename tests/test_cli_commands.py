@@ -87,6 +87,10 @@ def test_keygen_anonymize_and_reidentify_round_trip(work, tmp_path):
     res = run("reidentify", str(out), "--out", str(back), "-c", "national_insurance_number", "--key-file", str(key))
     assert res.exit_code == 0, res.stderr
     assert pd.read_csv(back, dtype=str)["national_insurance_number"].tolist() == orig["national_insurance_number"].tolist()
+    assert "mapping file" not in res.stderr
+    # a file with no encrypted column: said so, with where the way back is
+    res = run("reidentify", str(work / "c.csv"), "--out", str(tmp_path / "none.csv"), "--key-file", str(key))
+    assert res.exit_code == 0 and "decrypted 0 column(s)" in res.stderr and "--mapping-out" in res.stderr
 
 
 def test_anonymize_without_a_key_is_refused_before_any_output(work, tmp_path, monkeypatch):
