@@ -63,6 +63,20 @@ def _input(role: str, path: "Path | Source", df: Optional[pd.DataFrame] = None) 
     return InputFile(role=role, path=str(path), sha256=sha256_file(path), rows=None if df is None else len(df), columns=None if df is None else df.shape[1], read=None if df is None else read_info(df))
 
 
+def _warn_unshared_columns(release: "Path | Source", original: pd.DataFrame, rel: pd.DataFrame) -> None:
+    """A warning on stderr (logger privsynth.evaluate) naming release columns the original lacks and the
+    reverse: the tests compare the shared columns only; the evidence lists the rest."""
+    import logging
+
+    extra = [str(c) for c in rel.columns if c not in original.columns]
+    missing = [str(c) for c in original.columns if c not in rel.columns]
+    for what, cols in (("columns the original lacks", extra), ("lacks the original's columns", missing)):
+        if cols:
+            shown = ", ".join(cols[:5]) + (f" and {len(cols) - 5} more" if len(cols) > 5 else "")
+            logging.getLogger("privsynth.evaluate").warning(
+                f"{release}: the release {'has ' if cols is extra else ''}{what}: {shown}; the tests compare the shared columns")
+
+
 def _log(log: Log, msg: str) -> None:
     if log is not None:
         log(msg)
@@ -329,6 +343,7 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
         scanning.cancel()
         raise
     t_scan = time.perf_counter()
+    _warn_unshared_columns(release, orig, rel)
     if release_kind is None:
         release_kind = "anonymized" if len(rel) == len(orig) and not pseudonymized and hold is None else "synthetic"
     evaluation = _evaluate(orig, rel, hold, scan, policy, progress, None, release_kind, text_detector(policy))

@@ -159,3 +159,15 @@ def test_a_synthesize_option_outside_the_policy_constraints_is_refused_before_an
     assert option in res.stderr
     assert res.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"]
+
+
+def test_a_release_with_other_columns_than_the_original_is_said_on_stderr_by_column_name(runner, tmp_path):
+    rows = "".join(f"{20 + i % 60},{i % 9},{i % 4}\n" for i in range(200))
+    (tmp_path / "orig.csv").write_text("age,zone,kids\n" + rows, encoding="utf-8")
+    (tmp_path / "rel.csv").write_text("age,zone,extra\n" + rows, encoding="utf-8")
+    res = runner.invoke(cli, ["evaluate", "--original", str(tmp_path / "orig.csv"), "--release", str(tmp_path / "rel.csv"),
+                              "--out", str(tmp_path / "ev.json"), "-q", "--exit-zero"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "has columns the original lacks: extra" in res.stderr
+    assert "lacks the original's columns: kids" in res.stderr
+    assert "extra" not in res.stdout
