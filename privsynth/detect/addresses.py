@@ -48,13 +48,13 @@ _POSTCODE_CITY = re.compile(
 def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """(start, end, entity, score) for STREET_ADDRESS, POSTCODE and LOCATION spans."""
     out = []
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return out
     stop = lexicon.stop_words()
     for rx in _rules():
         for m in rx.finditer(text):
             seg = m.group(0).rstrip(" ,.")
-            if not any(ch.isdigit() for ch in seg) and len(seg.split()) < 3:
+            if not any(map(str.isdigit, seg)) and len(seg.split()) < 3:
                 continue
             # street rules outrank the NER labels (LOC, PER) models put on parts of an address
             out.append((m.start(), m.start() + len(seg), E.STREET_ADDRESS.name, 0.9))

@@ -62,13 +62,47 @@ def import_nlp_libraries() -> None:
                 and not any(importlib.util.find_spec(p) is not None for p in _TORCH_PIPELINE_PACKAGES))
         if hide:
             sys.modules["torch"] = None  # type: ignore[assignment]
+        cli_stubs = _stub_spacy_cli() if "spacy" not in sys.modules else {}
         try:
             import thinc.compat  # noqa: F401
             import presidio_analyzer  # noqa: F401
         finally:
             if hide and "torch" in sys.modules and sys.modules["torch"] is None:
                 del sys.modules["torch"]
+            for name, stub in cli_stubs.items():
+                if sys.modules.get(name) is stub:
+                    del sys.modules[name]
         _nlp_imported = True
+
+
+def _stub_spacy_cli() -> dict:
+    """Stand-ins for `spacy.cli` and `spacy.cli.info`, put in `sys.modules` while spaCy is imported.
+
+    `spacy/__init__.py` imports `spacy.cli.info` only to re-export `spacy.info`; that import loads
+    spaCy's whole command-line package (typer, weasel, httpx, requests: ~1 CPU s at start-up, about a
+    third of spaCy's import) which privsynth never uses. The stand-in `info` imports the real one on
+    its first call. The entries are removed right after the import (`import_nlp_libraries`), so a
+    later `import spacy.cli` loads the real package. Nothing is stubbed when PRIVSYNTH_SPACY_CLI=1."""
+    import os
+    import sys
+    import types
+
+    if os.environ.get("PRIVSYNTH_SPACY_CLI") == "1" or "spacy.cli" in sys.modules:
+        return {}
+
+    def info(*args, **kwargs):
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []  # a package, so that `spacy.cli.info` resolves to the entry below
+    info_mod = types.ModuleType("spacy.cli.info")
+    info_mod.info = info
+    cli.info = info_mod
+    stubs = {"spacy.cli": cli, "spacy.cli.info": info_mod}
+    sys.modules.update(stubs)
+    return stubs
 
 
 def configure_offline() -> None:
@@ -323,8 +357,12 @@ def text_recognizers(policy=None) -> list:
         validates = type(r).validate_result is not PatternRecognizer.validate_result and getattr(r, "_validator", True) is not None
         best = max((p.score for p in pats), default=1.0)
         r._privsynth_gate = _pattern_gate(r)
+        r._privsynth_min_digits = min_digits(r._privsynth_gate.pattern, r._privsynth_gate.flags) if r._privsynth_gate is not None else 0
         r._privsynth_context_gate = (tuple(c.lower() for c in (r.context or ())) if isinstance(r, PatternRecognizer)
                                      and not validates and best < CONTEXT_GATE_SCORE and not getattr(r, "deny_list", None) else None)
+        # Presidio's own PatternRecognizer.analyze, not a subclass's: run_recognizers runs its patterns itself
+        r._privsynth_lean = (isinstance(r, PatternRecognizer) and bool(pats)
+                             and type(r).analyze is PatternRecognizer.analyze)
     with _lock:
         _text_recs[key] = recs
     return recs
@@ -343,6 +381,99 @@ def _pattern_gate(rec):
         return None
 
 
+def min_digits(pattern: str, flags: int = 0) -> int:
+    """The fewest decimal digits any match of the stdlib-`re` regex `pattern` contains (0 when that
+    cannot be told, so a caller's "too few digits, cannot match" test stays sound).
+
+    Read from the parse tree of Python's own regex parser (`re._parser`, the module `re.compile`
+    uses): a digit literal or a character class of digits only (`\\d`, `[0-9]`, `[2-6]`) counts 1,
+    a repeat counts its minimum times its body, an alternation its cheapest branch; anything else
+    (other classes, assertions, back-references, conditionals) counts 0. Every character `\\d` or
+    `[0-9]` matches is one for which `str.isdigit` is true, so a text with fewer `isdigit`
+    characters than this cannot match. Used to skip a recognizer's regex gate on texts with too
+    few digits (`run_recognizers`)."""
+    try:
+        from re import _constants as C, _parser
+    except ImportError:  # pragma: no cover - Python < 3.11 names them sre_parse / sre_constants
+        return 0
+    try:
+        tree = _parser.parse(pattern, flags)
+    except Exception:  # pragma: no cover - the caller compiled it already
+        return 0
+    digits = frozenset(map(ord, "0123456789"))
+
+    def digit_class(items) -> bool:
+        for op, av in items:
+            if op is C.LITERAL and av in digits:
+                continue
+            if op is C.RANGE and av[0] in digits and av[1] in digits:
+                continue
+            if op is C.CATEGORY and av is C.CATEGORY_DIGIT:
+                continue
+            return False  # NEGATE, letters, other categories
+        return bool(items)
+
+    def fewest(seq) -> int:
+        n = 0
+        for op, av in seq:
+            if op is C.LITERAL:
+                n += av in digits
+            elif op is C.IN:
+                n += digit_class(av)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)):
+                n += av[0] * fewest(av[2])
+            elif op is C.SUBPATTERN:
+                n += fewest(av[-1])
+            elif op is getattr(C, "ATOMIC_GROUP", None):
+                n += fewest(av)
+            elif op is C.BRANCH:
+                n += min(fewest(b) for b in av[1])
+        return n
+
+    return fewest(tree)
+
+
+def _pattern_results(rec, text: str) -> list:
+    """What Presidio's `PatternRecognizer.analyze(text, entities)` returns for `rec` (same regexes
+    and flags, `validate_result`/`invalidate_result`, scores, `remove_duplicates`), without the
+    per-pattern timing, debug logging and explanation objects free text never reads (they were a
+    third of the recognizers' CPU). `tests/test_detect_throughput.py` checks it against `analyze`
+    for every recognizer."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+    from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
+
+    flags = rec.global_regex_flags
+    entity = rec.supported_entities[0]
+    meta = None
+    out = []
+    for p in rec.patterns:
+        if not p.compiled_regex or p.compiled_with_flags != flags:
+            import regex
+
+            p.compiled_with_flags = flags
+            p.compiled_regex = regex.compile(p.regex, flags=flags)
+        try:
+            for m in p.compiled_regex.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                start, end = m.span()
+                if start == end:
+                    continue
+                piece = text[start:end]
+                score = p.score
+                valid = rec.validate_result(piece)
+                if valid is not None:
+                    score = EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
+                invalid = rec.invalidate_result(piece)
+                if invalid is not None and invalid:
+                    score = EntityRecognizer.MIN_SCORE
+                if score > EntityRecognizer.MIN_SCORE:
+                    if meta is None:
+                        meta = {RecognizerResult.RECOGNIZER_NAME_KEY: rec.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: rec.id}
+                    out.append(RecognizerResult(entity, start, end, score, recognition_metadata=meta))
+        except TimeoutError:
+            logging.getLogger(__name__).warning("regex pattern %r of %s timed out, skipped", p.name, rec.name)
+    return EntityRecognizer.remove_duplicates(out) if out else out
+
+
 def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
     """Each recognizer's results on `text`, with Presidio's context rule applied cheaply: a
     context word of the recognizer within CONTEXT_WINDOW characters before (or 20 after) a
@@ -350,7 +481,8 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
     when the union of its patterns (`_pattern_gate`) finds nothing, when every pattern needs a digit
     and the text has none, when it is e-mail and there is no `@`, or when it can only reach the
     threshold through context words and none is there."""
-    has_digit = any(ch.isdigit() for ch in text)
+    n_digits = sum(map(str.isdigit, text))
+    has_digit = n_digits > 0
     low = None
     out = []
     for r in recs:
@@ -358,6 +490,8 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
             continue
         if not has_digit and getattr(r, "_privsynth_needs_digit", False):
             continue
+        if n_digits < getattr(r, "_privsynth_min_digits", 0):
+            continue  # every match of its patterns holds more digits than the text has
         if r.name == "EmailRecognizer" and "@" not in text:
             continue
         if r.name == "UrlRecognizer" and not _URL_HINT.search(text):
@@ -372,7 +506,7 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
             if not any(c in low for c in gate):
                 continue
         try:
-            res = r.analyze(text, r.supported_entities, None)
+            res = _pattern_results(r, text) if getattr(r, "_privsynth_lean", False) else r.analyze(text, r.supported_entities, None)
         except Exception:  # a policy recognizer must not stop the scan of other texts
             logging.getLogger(__name__).warning("recognizer %s failed on a text", r.name)
             continue

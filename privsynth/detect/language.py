@@ -83,7 +83,7 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     """ISO 639-1 code of `text` among SUPPORTED; `default` when the text is too short or the
     classifier's normalised probability is below MIN_PROBABILITY."""
     sample = text[:2000]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return default
     lang, prob = _get().classify(sample)
     return lang if prob >= MIN_PROBABILITY else default
@@ -92,7 +92,7 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
 def classify(text: str) -> tuple[Optional[str], float]:
     """(language among SUPPORTED, normalised probability); (None, 0.0) when too short to tell."""
     sample = text[:2000]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None, 0.0
     lang, prob = _get().classify(sample)
     return lang, float(prob)

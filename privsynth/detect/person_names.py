@@ -18,6 +18,7 @@ words in the name lists (or after a title or label) start a name.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from privsynth import entities as E
 from privsynth.detect import lexicon
@@ -46,13 +47,14 @@ groeten""".split())
 _STOP_AFTER = frozenset({"street", "road", "avenue"})
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the word; the same words recur in every document
 def _shape(w: str) -> str:
-    letters = [c for c in w if c.isalpha()]
+    letters = list(filter(str.isalpha, w))
     if not letters:
         return "?"
-    if all(c.isupper() for c in letters):
+    if all(map(str.isupper, letters)):
         return "U" if len(letters) > 1 else "I"
-    if all(c.islower() for c in letters):
+    if all(map(str.islower, letters)):
         return "L"
     return "T" if letters[0].isupper() else "?"
 
@@ -103,9 +105,9 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
     sur = lexicon.surnames()
     stop = lexicon.stop_words(lang)
     streets = lexicon.street_words()
-    letters = [c for c in text if c.isalpha()]
-    upper_doc = bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-    lower_doc = not any(c.isupper() for c in letters)
+    letters = list(filter(str.isalpha, text))
+    upper_doc = bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
+    lower_doc = not any(map(str.isupper, letters))
     out: list[tuple[int, int, str, float]] = []
 
     def word(i):
@@ -301,7 +303,7 @@ def plausible_person(text: str, start: int, end: int, lang: str = "en") -> tuple
     toks = [(m.start() + start, m.end() + start, m.group(0).rstrip(".")) for m in _TOKEN.finditer(text[start:end])]
     stop = lexicon.stop_words()
     if len(toks) >= 2 and _shape(toks[0][2]) == "U" and toks[0][2].lower() in _TITLES and _shape(toks[1][2]) != "U" \
-            and any(c.islower() for c in text):
+            and any(map(str.islower, text)):
         return None  # "MS Windows": an upper-case title in mixed case before a word that is not upper case
     while toks and (toks[0][2].lower() in stop or toks[0][2].lower() in _TITLES or _rank(toks[0][2].lower())):
         toks.pop(0)

@@ -128,13 +128,13 @@ def _drop_noise(text: str, results: list) -> list:
             ts = t.strip()
             if _NUMERIC_DATE.fullmatch(ts) and not (len(ts) == 4 and 1900 <= int(ts) <= 2099):
                 continue
-            if not any(ch.isdigit() for ch in t) and not _CALENDAR_WORD.search(t):
+            if not any(map(str.isdigit, t)) and not _CALENDAR_WORD.search(t):
                 continue
             if _DURATION.match(ts):
                 continue
             if all(w.strip(".,").lower() in _RELATIVE_DAY for w in ts.split()):
                 continue
-            if any(ch.isdigit() for ch in ts) and not _CALENDAR_WORD.search(ts) and not _WORD_DATE.search(ts):
+            if any(map(str.isdigit, ts)) and not _CALENDAR_WORD.search(ts) and not _WORD_DATE.search(ts):
                 core = _DATE_CORE.search(ts)
                 if not (core and plausible_date(core.group(0))) and not _YEAR_ONLY.fullmatch(ts):
                     continue
@@ -328,7 +328,7 @@ _HAS_DIGIT = re.compile(r"\d")
 
 
 def _may_hide_identifier(text: str) -> bool:
-    return any(sum(ch.isdigit() for ch in m.group(0)) >= 9 for m in _SEPARATED_ID.finditer(text))
+    return any(sum(map(str.isdigit, m.group(0))) >= 9 for m in _SEPARATED_ID.finditer(text))
 
 
 def _rule_results(text: str, lang: str, recognizers) -> list:
@@ -404,7 +404,7 @@ def _plausible_place(text: str, start: int, end: int) -> bool:
     from privsynth.detect import gazetteer
 
     t = text[start:end]
-    if any(ch.isdigit() for ch in t) or "@" in t:
+    if any(map(str.isdigit, t)) or "@" in t:
         return False
     key = t.title() if t.isupper() else t
     if key in gazetteer.places():
@@ -436,7 +436,7 @@ def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
     """ISO date-times (`1982-04-04 16:45:56.315676`), ages (`42 Jahre`, `is 29 and`), and card
     numbers of 13-19 digits with a Luhn check (Presidio's own pattern stops at 17 digits)."""
     out = []
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return out
     for m in _DATETIME.finditer(text):
         out.append((m.start(), m.end(), E.DATE_TIME.name, 0.6))
