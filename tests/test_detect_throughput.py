@@ -17,8 +17,12 @@ spans = analyze_texts(["Call Anna Berg on +44 20 7946 0958 in Leeds.", "mail ann
 scan = scan_table(pd.DataFrame({"email": ["anna.berg@example.org", "tom.li@example.com"] * 20,
                                 "note": ["Anna Berg called about her invoice twice this week."] * 40}))
 hidden = "torch" in sys.modules
+cli_loaded = "spacy.cli" in sys.modules
+import spacy, spacy.cli  # the stand-in is gone: spaCy's command-line package imports as usual
+cli_works = callable(spacy.cli.download) and callable(spacy.info)
 import torch  # the hiding is over: SDV's import of torch still works
 print(json.dumps({"torch_imported_by_detection": hidden, "torch_works": bool(torch.zeros(1).shape[0] == 1),
+                  "spacy_cli_imported_by_detection": cli_loaded, "spacy_cli_works": cli_works,
                   "types": [[s.entity_type for s in d] for d in spans], "email": scan.columns[0].category}))
 """
 
@@ -38,6 +42,12 @@ def test_text_and_column_detection_run_without_importing_torch_and_torch_still_i
     assert got["torch_works"] is True
     assert got["types"] == [["PERSON", "PHONE_NUMBER", "LOCATION"], ["EMAIL_ADDRESS"]]
     assert got["email"] == "direct_identifier"
+
+
+def test_text_detection_does_not_import_spacys_command_line_package_and_it_still_imports_afterwards():
+    got = _child()
+    assert got["spacy_cli_imported_by_detection"] is False
+    assert got["spacy_cli_works"] is True
 
 
 def test_privsynth_torch_1_keeps_torch_importable_by_spacy_and_presidio():
@@ -82,3 +92,76 @@ def test_repeated_cell_values_count_once_per_row_in_pattern_evidence():
     full, by_rec, partial, n = pattern_evidence(values, recs)
     assert n == 220 and full["EMAIL_ADDRESS"] == 150
     assert by_rec["EmailRecognizer:EMAIL_ADDRESS"] == 150
+
+
+# texts that make every kind of recognizer fire (and some that make none fire)
+_RECOGNIZER_TEXTS = [
+    "Card 4111 1111 1111 1111 and 4111-1111-1111-1111, SSN 078-05-1120, ITIN 912-70-1234, NHS 943 476 5919.",
+    "Visit https://www.example.com/a?b=1 or example.org, mail anna.berg@example.org; IP 192.168.0.1 and ::1, 2001:db8::ff00:42:8329.",
+    "IBAN DE89 3704 0044 0532 0130 00, GB82WEST12345698765432; BSN 111222333, DNI 12345678Z, NIE X1234567L, NIR 1 84 12 76 451 089 46.",
+    "Born 1982-04-04, on 12/03/1990, 3 March 2001; age 42; passport 912803456; driver licence A1234567; MAC 00:1A:2B:3C:4D:5E.",
+    "Lives at 22 Talga Court, SW1A 1AA London, 75008 Paris; GPS 48.8584, 2.2945; 48°51'29.5\"N; IMEI 490154203237518.",
+    "Steuer-ID 65929970489, PESEL 44051401359, personnummer 811228-9874, rijksregister 85.07.30-033.28, codice RSSMRA85T10A562S.",
+    "VAT DE123456789, FR40303265045; UUID 123e4567-e89b-12d3-a456-426614174000; wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyT.",
+    "no digits here at all, nor any address", "", "0", "1e+15 looks like 4.111111111111111e+15",
+]
+
+
+@pytest.mark.parametrize("policy", [None, Policy(scan={"recognizers": [RecognizerSpec(
+    name="member", entity_type="MEMBER_ID", category="direct_identifier", patterns=[PatternSpec(regex=r"\bMB-\d{6}\b", score=0.9)],
+    context=["member"])]})], ids=["default", "with a policy recognizer"])
+def test_the_lean_pattern_loop_gives_what_presidios_analyze_gives_for_every_recognizer(policy):
+    from privsynth.detect.engine import _pattern_results, text_recognizers
+
+    texts = _RECOGNIZER_TEXTS + ["member MB-123456 joined"]
+    recs = [r for r in text_recognizers(policy) if r._privsynth_lean]
+    assert len(recs) >= 30
+    fired = set()
+    for r in recs:
+        for t in texts:
+            want = [(x.entity_type, x.start, x.end, x.score) for x in r.analyze(t, r.supported_entities, None)]
+            got = [(x.entity_type, x.start, x.end, x.score) for x in _pattern_results(r, t)]
+            assert got == want, (r.name, t)
+            fired |= {r.name} if want else set()
+    assert len(fired) >= 20  # the table above does exercise most recognizers
+
+
+@pytest.mark.parametrize("pattern, fewest", [
+    (r"\d{3}-\d{2}-\d{4}", 9), (r"[2-6]\d{3}", 4), (r"a|\d", 0), (r"(?:\d{2}){3}", 6), (r"[^\d]{3}", 0),
+    (r"\d?", 0), (r"\d+x|\d{4}", 1), (r"[0-9a-f]{4}", 0), (r"(?=\d{5})\w+", 0), (r"(\d)\1", 1), (r"\b19\d\d\b", 4),
+    (r"\d{2,}?[ -]\d*", 2), (r"(?:ab|cd)", 0),
+])
+def test_min_digits_counts_the_digits_every_match_must_hold(pattern, fewest):
+    from privsynth.detect.engine import min_digits
+
+    assert min_digits(pattern) == fewest
+
+
+def test_no_recognizer_match_holds_fewer_digits_than_its_min_digits():
+    import re
+
+    from privsynth.detect.engine import text_recognizers
+
+    for r in text_recognizers(None):
+        gate = r._privsynth_gate
+        for t in _RECOGNIZER_TEXTS:
+            for m in (gate.finditer(t) if gate is not None else ()):
+                assert sum(map(str.isdigit, m.group(0))) >= r._privsynth_min_digits, (r.name, m.group(0))
+        assert r._privsynth_min_digits == 0 or gate is not None and re.compile(gate.pattern, gate.flags)
+
+
+def test_presidios_recognizer_configuration_reads_the_same_with_libyaml():
+    import os
+
+    import presidio_analyzer
+    import yaml
+
+    from privsynth.detect.engine import _libyaml_safe_load
+
+    conf = os.path.join(os.path.dirname(presidio_analyzer.__file__), "conf", "default_recognizers.yaml")
+    with open(conf, encoding="utf-8") as f:
+        plain = yaml.safe_load(f)
+    with _libyaml_safe_load(), open(conf, encoding="utf-8") as f:
+        fast = yaml.safe_load(f)
+    assert fast == plain and len(plain["recognizers"]) > 20
+    assert yaml.safe_load is not None and yaml.safe_load.__module__ == "yaml"  # restored
