@@ -534,15 +534,15 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
             continue
         if r.name == "UrlRecognizer" and not _URL_HINT.search(text):
             continue
-        pgate = getattr(r, "_privsynth_gate", None)
-        if pgate is not None and not pgate.search(text):
-            continue
         gate = getattr(r, "_privsynth_context_gate", None)
-        if gate is not None:
+        if gate is not None:  # substring tests first: cheaper than the regex gate, and either one skips
             if low is None:
                 low = text.lower()
             if not any(c in low for c in gate):
                 continue
+        pgate = getattr(r, "_privsynth_gate", None)
+        if pgate is not None and not pgate.search(text):
+            continue
         try:
             res = _pattern_results(r, text) if getattr(r, "_privsynth_lean", False) else r.analyze(text, r.supported_entities, None)
         except Exception:  # a policy recognizer must not stop the scan of other texts

@@ -72,6 +72,9 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         return []
     import phonenumbers as pn
 
+    # keep every compiled metadata pattern: the library's documented remedy when numbers are parsed for
+    # many regions (here up to 12 per candidate), which otherwise recompile as they fall out of re's cache
+    pn.enable_pattern_cache()
     out = []
     regions = REGIONS.get(lang, ()) + tuple(r for r in ALL_REGIONS if r not in REGIONS.get(lang, ()))
     for m in _CAND.finditer(text):
