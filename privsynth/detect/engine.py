@@ -398,6 +398,8 @@ def text_recognizers(policy=None) -> list:
         # Presidio's own PatternRecognizer.analyze, not a subclass's: run_recognizers runs its patterns itself
         r._privsynth_lean = (isinstance(r, PatternRecognizer) and bool(pats)
                              and type(r).analyze is PatternRecognizer.analyze)
+        r._privsynth_plan = None
+        _plan(r)
     with _lock:
         _text_recs[key] = recs
     return recs
@@ -512,6 +514,19 @@ def _pattern_results(rec, text: str) -> list:
     return EntityRecognizer.remove_duplicates(out) if out else out
 
 
+def _plan(r) -> tuple:
+    """What `run_recognizers` reads of a recognizer, read once (the attributes `text_recognizers` sets;
+    defaults for a recognizer built elsewhere)."""
+    plan = getattr(r, "_privsynth_plan", None)
+    if plan is None:
+        plan = (getattr(r, "_privsynth_needs_digit", False), getattr(r, "_privsynth_min_digits", 0),
+                r.name == "EmailRecognizer", r.name == "UrlRecognizer", getattr(r, "_privsynth_context_gate", None),
+                getattr(r, "_privsynth_gate", None), getattr(r, "_privsynth_lean", False),
+                bool(set(r.supported_entities) & IDENTIFIER_TYPES), getattr(r, "context", None))
+        r._privsynth_plan = plan
+    return plan
+
+
 def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
     """Each recognizer's results on `text`, with Presidio's context rule applied cheaply: a
     context word of the recognizer within CONTEXT_WINDOW characters before (or 20 after) a
@@ -520,35 +535,30 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
     and the text has none, when it is e-mail and there is no `@`, or when it can only reach the
     threshold through context words and none is there."""
     n_digits = sum(map(str.isdigit, text))
-    has_digit = n_digits > 0
     low = None
     out = []
     for r in recs:
-        if identifiers_only and not (set(r.supported_entities) & IDENTIFIER_TYPES):
+        needs_digit, fewest_digits, email, url, context_gate, pgate, lean, identifiers, ctx = _plan(r)
+        if identifiers_only and not identifiers:
             continue
-        if not has_digit and getattr(r, "_privsynth_needs_digit", False):
-            continue
-        if n_digits < getattr(r, "_privsynth_min_digits", 0):
+        if n_digits < fewest_digits or (needs_digit and not n_digits):
             continue  # every match of its patterns holds more digits than the text has
-        if r.name == "EmailRecognizer" and "@" not in text:
+        if email and "@" not in text:
             continue
-        if r.name == "UrlRecognizer" and not _URL_HINT.search(text):
+        if url and not _URL_HINT.search(text):
             continue
-        gate = getattr(r, "_privsynth_context_gate", None)
-        if gate is not None:  # substring tests first: cheaper than the regex gate, and either one skips
+        if context_gate is not None:  # substring tests first: cheaper than the regex gate, and either one skips
             if low is None:
                 low = text.lower()
-            if not any(c in low for c in gate):
+            if not any(c in low for c in context_gate):
                 continue
-        pgate = getattr(r, "_privsynth_gate", None)
         if pgate is not None and not pgate.search(text):
             continue
         try:
-            res = _pattern_results(r, text) if getattr(r, "_privsynth_lean", False) else r.analyze(text, r.supported_entities, None)
+            res = _pattern_results(r, text) if lean else r.analyze(text, r.supported_entities, None)
         except Exception:  # a policy recognizer must not stop the scan of other texts
             logging.getLogger(__name__).warning("recognizer %s failed on a text", r.name)
             continue
-        ctx = getattr(r, "context", None)
         for x in res or ():
             if ctx and (x.score < 1.0 or x.entity_type in WEAK_CHECKSUM_TYPES):
                 if low is None:
