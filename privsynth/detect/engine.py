@@ -80,8 +80,8 @@ def _stub_spacy_cli() -> dict:
     """Stand-ins for `spacy.cli` and `spacy.cli.info`, put in `sys.modules` while spaCy is imported.
 
     `spacy/__init__.py` imports `spacy.cli.info` only to re-export `spacy.info`; that import loads
-    spaCy's whole command-line package (typer, weasel, httpx, requests: ~1 CPU s at start-up, about a
-    third of spaCy's import) which privsynth never uses. The stand-in `info` imports the real one on
+    spaCy's whole command-line package (typer, weasel, httpx, requests: about half of spaCy's import wall time, a
+    few tenths of a CPU second) which privsynth never uses. The stand-in `info` imports the real one on
     its first call. The entries are removed right after the import (`import_nlp_libraries`), so a
     later `import spacy.cli` loads the real package. Nothing is stubbed when PRIVSYNTH_SPACY_CLI=1."""
     import os
