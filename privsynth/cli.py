@@ -243,14 +243,18 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
     if as_text and policy.engine.name == "dask" and (src is None or not src.is_stdin):  # a corpus scanned per partition, streamed in order
         summary: dict = {}
         docs = engine.run_scan_texts(data, text_field or "text", id_field, policy, progress=progress_printer(quiet), sample=sample_documents, summary=summary)
-        if fmt == "json":
-            listed = [d.model_dump(mode="json") for d in docs]
-            _emit_json({"documents": listed, **({"corpus": summary} if summary else {})})
+        if fmt == "json":  # streamed: the driver never holds a million documents' spans
+            click.echo('{\n  "documents": [', nl=False)
+            for k, d in enumerate(docs):
+                click.echo(("," if k else "") + "\n    " + json.dumps(d.model_dump(mode="json"), ensure_ascii=False, default=str), nl=False)
+            click.echo("\n  ],\n  \"corpus\": " + json.dumps(summary, ensure_ascii=False) + "\n}")
         else:
             for d in docs:
                 click.echo(f"{d.id}\t" + (", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"))
-        if summary and not quiet:
-            click.echo(f"corpus: {summary['documents']} documents read and checked; spans detected in a sample of {summary['sampled']} (seed {summary['seed']})", err=True)
+        if not quiet:
+            from privsynth.engine.corpus import summary_line
+
+            click.echo(summary_line(summary), err=True)
         return
     if sample_documents is not None:
         raise click.UsageError("--sample-documents applies to a text corpus (--text-field) on --engine dask")

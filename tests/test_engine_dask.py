@@ -266,7 +266,7 @@ def test_a_text_corpus_is_scanned_per_partition_as_locally(cluster, tmp_path):
     res = run("scan", d, "--text-field", "text", "--format", "json", "-q", "--sample-documents", 7, "--scheduler", cluster.scheduler_address)
     assert res.exit_code == 0, res.stderr
     out = json.loads(res.stdout)
-    assert out["corpus"] == {"documents": 40, "sampled": 7, "seed": load_policy(None).scan.seed}
+    assert {k: out["corpus"][k] for k in ("documents", "documents_scanned", "sampled", "seed")} == {"documents": 40, "documents_scanned": 7, "sampled": 7, "seed": load_policy(None).scan.seed}
     assert out["documents"] == [want[i] for i in _sample_index(40, 7, load_policy(None).scan.seed)]
     # every document is still read and checked: a malformed line outside the sample stops the scan
     (d / "b.jsonl").write_text("\n".join(lines[25:]) + "\n{not json\n")
@@ -278,6 +278,45 @@ def test_a_text_corpus_is_scanned_per_partition_as_locally(cluster, tmp_path):
         res = run("scan", d, "--text-field", "text", "-q", *extra, "--scheduler", cluster.scheduler_address)
         assert res.exit_code == 2 and "b.jsonl: line 16: field 'text' is a dict, not text" in res.stderr, res.stderr
         assert "Ana Souza" not in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_corpus_scan_on_dask_uses_the_whole_corpus_for_the_language_prior_and_surnames(cluster, tmp_path):
+    """The two steps of the text detector that look across documents: a surname named in full in
+    one shard is a person where it stands alone in the other, and the corpus's dominant language
+    is the prior of a shard too small to have one. Both shards are one block each, so a scan per
+    block alone would give other spans than the local scan."""
+    from privsynth.detect import scan_texts
+    from privsynth.policy import load_policy
+
+    people = ["Anna Kowalski", "Tomasz Nowak", "Grace Okafor", "Liam Murphy", "Sofia Rossi"]
+    a = [f"Called {people[i % 5]} on 0161 496 0{i:03d} about the refund." if i % 2 else
+         f"Ticket {1000 + i}: the printer jammed again, nothing personal here, see the log." for i in range(24)]
+    a.append("Carlo Citrone called about the refund on Monday.")
+    b = ["Citrone wrote again about the invoice.", "Marie Dubois habite rue de la Paix à Lyon.",
+         "Madame Claire Fontaine, tel 0612345678.", "", "Ticket 77: the printer jammed."]
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.jsonl").write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(a)))
+    (d / "b.jsonl").write_text("".join(json.dumps({"id": f"b{i}", "text": t}) + "\n" for i, t in enumerate(b)))
+    want = scan_texts(a + b, [f"a{i}" for i in range(len(a))] + [f"b{i}" for i in range(len(b))], load_policy(None)).model_dump(mode="json")["documents"]
+    # the corpus is one where the per-shard scan differs from the local one
+    alone = scan_texts(b, [f"b{i}" for i in range(len(b))], load_policy(None)).model_dump(mode="json")["documents"]
+    assert alone != want[len(a):]
+    res = run("scan", d, "--text-field", "text", "--id-field", "id", "--format", "json", "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["documents"] == want
+    # the evidence: counts per entity type and shard, no value
+    kinds: dict = {}
+    for doc in want[len(a):]:
+        for sp in doc["spans"]:
+            kinds[sp["entity_type"]] = kinds.get(sp["entity_type"], 0) + 1
+    assert out["corpus"]["shards"][1] == {"shard": "b.jsonl", "documents": 5, "documents_scanned": 5,
+                                          "documents_with_spans": sum(1 for doc in want[len(a):] if doc["spans"]), "spans": dict(sorted(kinds.items()))}
+    assert out["corpus"]["documents"] == out["corpus"]["documents_scanned"] == 30
+    assert "corpus: 30 documents in 2 shards read and checked; spans detected in all 30" in res.stderr
+    for value in ("Citrone", "Dubois", "0612345678"):
+        assert value not in res.stderr
 
 
 # --------------------------------------------------------------------------- a worker killed mid-run

@@ -42,9 +42,10 @@ def run_scan(data, policy, progress: Progress = None) -> ScanResult:
 def run_scan_texts(data, text_field: str, id_field: Optional[str], policy, progress: Progress = None, *, sample: Optional[int] = None,
                    summary: Optional[dict] = None) -> Iterator[DocumentSpans]:
     """Spans per document of a JSONL corpus (file, directory or glob of shards), in corpus order;
-    with `sample`, of that many documents drawn across all shards (privsynth.engine.scan.scan_corpus)."""
+    with `sample`, of that many documents drawn across all shards; `summary` receives the counts
+    per entity type and shard (privsynth.engine.corpus.scan_corpus)."""
     from privsynth.engine.cluster import open_client
-    from privsynth.engine.scan import scan_corpus
+    from privsynth.engine.corpus import scan_corpus
 
     ds = D.resolve(data)
     with open_client(policy.engine) as client:

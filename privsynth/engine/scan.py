@@ -1,5 +1,5 @@
-"""Scan a dataset of shards on Dask: column decisions from a sample drawn across all partitions,
-and text corpora scanned per partition in parallel.
+"""Scan a dataset of shards on Dask: column decisions from a sample drawn across all partitions
+(text corpora: privsynth.engine.corpus).
 
 Tables (two passes over the partitions, each task reading one partition):
 1. per partition: its schema (checked against the others: a shard that differs is named), its
@@ -11,19 +11,13 @@ Column decisions are then made by the same code as the local scan (`detect.colum
 samples and dataset-wide statistics, so for a dataset that fits in memory the scan is the local
 scan's, value for value. Distinct counts are exact up to 2 000 000 per column (hashes), a lower
 bound beyond (as in the streaming CSV scan).
-
-Text (JSONL): each shard is cut into byte ranges of about `block_bytes` (4 MiB; smaller for small
-corpora, so that each worker gets about four) at line ends; a first
-cheap pass counts the lines of each block (for document ids), then every block is analysed by
-`detect.analyze_texts` on a worker (its analyzers are cached per worker process), and documents come back in
-corpus order.
 """
 
 from __future__ import annotations
 
 import zlib
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -31,7 +25,7 @@ import pandas as pd
 from privsynth.engine import partitions as P
 from privsynth.engine.dataset import Schema
 from privsynth.engine.tasks import Progress, map_parts
-from privsynth.results import DocumentSpans, ScanResult
+from privsynth.results import ScanResult
 
 MAX_DISTINCT_TRACKED = 2_000_000
 
@@ -134,150 +128,3 @@ def scan_dataset(client, parts: list[P.Part], policy, progress: Progress = None)
     stats = {c: ColumnStats(rows=total, non_null=int(sum(cols[c]["non_null"])), distinct=cols[c]["distinct"], kind=cols[c]["kind"]) for c in schema.columns}
     decided = decide_columns(schema.columns, samples, stats, dict(schema.dtypes), policy, progress)
     return ScanResult(columns=decided, rows=total, rows_sampled=min(total, k), seed=seed), schema, rows
-
-
-# --------------------------------------------------------------------------- text corpora
-
-
-def _blocks(path: Path, block_bytes: int) -> list[tuple[int, int]]:
-    size = path.stat().st_size
-    cuts = [0]
-    with open(path, "rb") as f:
-        pos = block_bytes
-        while pos < size:
-            f.seek(pos)
-            f.readline()
-            nxt = f.tell()
-            if nxt >= size:
-                break
-            if nxt > cuts[-1]:
-                cuts.append(nxt)
-            pos = nxt + block_bytes
-    cuts.append(size)
-    return [(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
-
-
-def _read_block(path: str, start: int, end: int) -> list[bytes]:
-    with open(path, "rb") as f:
-        f.seek(start)
-        return f.read(end - start).splitlines()
-
-
-def _count_task(block: tuple[str, int, int], text_field: Optional[str] = None) -> tuple[int, int, Optional[tuple[int, str]]]:
-    """(lines, documents, first problem as (line within the block, message) or None). With
-    `text_field`, every line is parsed and checked as `_text_task` would (the corpus pass)."""
-    lines = _read_block(*block)
-    if text_field is None:
-        return len(lines), len(lines), None
-    from privsynth.io.readers import DocumentError, parse_text_document
-
-    docs = 0
-    for j, raw in enumerate(lines):
-        if not raw.strip():
-            continue
-        try:
-            parse_text_document(raw, text_field, None, default_id=None)
-        except DocumentError as e:
-            return len(lines), docs, (j, str(e))
-        docs += 1
-    return len(lines), docs, None
-
-
-def _text_task(block: tuple[str, int, int], first_line: int, text_field: str, id_field: Optional[str], policy, only: Optional[np.ndarray] = None) -> list[DocumentSpans]:
-    """Spans of the block's documents (or only of its documents numbered `only`, 0-based among the
-    block's documents)."""
-    from privsynth.detect.text import analyze_texts
-    from privsynth.errors import InputError
-    from privsynth.io.readers import DocumentError, parse_text_document
-
-    path = block[0]
-    ids: list = []
-    texts: list[str] = []
-    wanted = None if only is None else set(int(x) for x in only)
-    doc = -1
-    for j, raw in enumerate(_read_block(*block)):
-        line_no = first_line + j + 1
-        if wanted is not None:
-            if not raw.strip():
-                continue
-            doc += 1
-            if doc not in wanted:
-                continue
-        line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8", errors="replace")
-        if not line.strip():
-            continue
-        try:
-            doc_id, text = parse_text_document(line, text_field, id_field, default_id=line_no - 1)
-        except DocumentError as e:
-            raise InputError(f"{path}: line {line_no}: {e}") from None
-        texts.append(text)
-        ids.append(doc_id)
-    spans = analyze_texts(texts, policy) if texts else []  # the detect stage caches its analyzers per worker process
-    return [DocumentSpans(id=i, spans=s) for i, s in zip(ids, spans)]
-
-
-def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[str], policy, *, block_bytes: int = 4 << 20,
-                progress: Progress = None, sample: Optional[int] = None, summary: Optional[dict] = None) -> Iterator[DocumentSpans]:
-    """Spans per document of a JSONL corpus (one or more shards), in corpus order, yielded block
-    by block (the driver holds one block's results at a time, plus blocks finished early).
-
-    Document ids are the `id_field` value, else the line number - 1 within its shard (as
-    `privsynth.io.read_text_documents` numbers them).
-
-    `sample`: span detection (Presidio, the costly part) runs on `sample` documents drawn
-    uniformly without replacement among all documents of all shards (numpy Generator seeded with
-    `scan.seed`, the positions the table scan's `_sample_index` draws); every document is still
-    read, parsed and checked in a first pass over all blocks, so a malformed line anywhere stops
-    the scan. `summary` (a dict, if given) receives {"documents", "sampled", "seed"}."""
-    from privsynth.errors import InputError
-
-    blocks: list[tuple[str, int, int]] = []
-    # small corpora: blocks small enough that every worker gets about four (64 KiB .. block_bytes)
-    workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
-    total = sum(s.stat().st_size for s in shards)
-    block_bytes = int(min(block_bytes, max(64 << 10, total // (4 * workers) + 1)))
-    for s in shards:
-        if s.suffix.lower() not in (".jsonl", ".ndjson"):
-            raise InputError(f"{s}: a text corpus for the dask engine is .jsonl shards")
-        blocks.extend((str(s), a, b) for a, b in _blocks(s, block_bytes))
-    if not blocks:
-        raise InputError(f"{shards[0] if shards else 'corpus'}: no documents")
-    counts = map_parts(client, _count_task, blocks, stage="scan-lines", progress=progress, text_field=text_field if sample is not None else None)
-    firsts: list[int] = []
-    line = {}
-    for (path, _, _), (n, _, bad) in zip(blocks, counts):
-        firsts.append(line.get(path, 0))
-        if bad is not None:
-            raise InputError(f"{path}: line {firsts[-1] + bad[0] + 1}: {bad[1]}")
-        line[path] = line.get(path, 0) + n
-    per_block: list[dict] = [{"first_line": f} for f in firsts]
-    todo = list(range(len(blocks)))
-    if sample is not None:
-        from privsynth.detect.columns import _sample_index
-
-        docs = np.array([c[1] for c in counts], dtype=np.int64)
-        total_docs = int(docs.sum())
-        idx = np.sort(_sample_index(total_docs, int(sample), policy.scan.seed))
-        starts = np.concatenate([[0], np.cumsum(docs)])
-        which = np.searchsorted(starts, idx, side="right") - 1
-        todo = [int(i) for i in np.unique(which)]
-        for i in todo:
-            per_block[i]["only"] = idx[which == i] - starts[i]
-        if summary is not None:
-            summary.update({"documents": total_docs, "sampled": int(len(idx)), "seed": policy.scan.seed})
-        blocks = [blocks[i] for i in todo]
-        per_block = [per_block[i] for i in todo]
-    pending: dict[int, list[DocumentSpans]] = {}
-    nxt = [0]
-    ready: list[DocumentSpans] = []
-
-    def take(i: int, docs: list[DocumentSpans]) -> None:
-        pending[i] = docs
-
-    # results may finish out of order; yield in order after all are done for simplicity of error handling
-    map_parts(client, _text_task, blocks, stage="scan-text", progress=progress, per_part=per_block,
-              on_result=take, text_field=text_field, id_field=id_field, policy=policy)
-    while nxt[0] in pending:
-        ready = pending.pop(nxt[0])
-        nxt[0] += 1
-        yield from ready

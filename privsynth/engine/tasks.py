@@ -10,7 +10,7 @@ died `distributed.scheduler.allowed-failures` times on the same partition become
 from __future__ import annotations
 
 import secrets
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from privsynth.engine.cluster import EngineError
 from privsynth.errors import PrivsynthError
@@ -69,6 +69,37 @@ def collect(client, futures: Sequence[Any], *, stage: str, progress: Progress = 
         client.cancel(futures)
         raise engine_error(e, stage) from None
     return out
+
+
+def iter_in_order(client, futures: Sequence[Any], *, stage: str, progress: Progress = None) -> Iterator[Any]:
+    """The futures' results in order, each yielded as soon as it and all before it are done (the
+    driver holds only results that finished ahead of their turn); errors as in `collect`. Closing
+    the iterator early cancels the remaining tasks."""
+    from distributed import as_completed
+
+    futures = list(futures)
+    index = {f.key: i for i, f in enumerate(futures)}
+    early: dict[int, Any] = {}
+    nxt = done = 0
+    try:
+        for fut in as_completed(futures, loop=client.loop):
+            early[index[fut.key]] = fut.result()
+            fut.release()
+            done += 1
+            if progress:
+                progress(stage, done, len(futures))
+            while nxt in early:
+                yield early.pop(nxt)
+                nxt += 1
+    except PrivsynthError:
+        client.cancel(futures)
+        raise
+    except Exception as e:
+        client.cancel(futures)
+        raise engine_error(e, stage) from None
+    except BaseException:  # GeneratorExit (the consumer stopped), KeyboardInterrupt
+        client.cancel(futures)
+        raise
 
 
 def engine_error(e: BaseException, stage: str) -> BaseException:
