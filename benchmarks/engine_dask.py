@@ -2,16 +2,18 @@
 
   python benchmarks/engine_dask.py gen --rows 10000000 --out /tmp/privsynth-bench/t10m
   python benchmarks/engine_dask.py anonymize --data /tmp/privsynth-bench/t10m --workers 2
-  python benchmarks/engine_dask.py corpus --docs 20000 --out /tmp/privsynth-bench/corpus
-  python benchmarks/engine_dask.py scan-text --data /tmp/privsynth-bench/corpus --workers 2
+  python benchmarks/engine_dask.py corpus --docs 1000000 --shard-docs 50000 --out /tmp/privsynth-bench-corpus/c1m
+  python benchmarks/engine_dask.py scan-text --data /tmp/privsynth-bench-corpus/c1m --workers 2
 
 `gen` writes a synthetic customer table (15 columns: identifiers, quasi-identifiers, sensitive
 and non-personal values, all generated here from numpy; no real person) as Parquet shards of
 250 000 rows. `anonymize` runs `privsynth anonymize --engine dask` in-process on a LocalCluster
 and samples every worker's resident set size (psutil, every 0.5 s) for the peak; it also records
 per-task timings from the scheduler (`Client.get_task_stream`) for the projection to more
-workers. `corpus` writes JSONL notes built from several templates; `scan-text` scans them per
-partition. Results are appended as JSON lines to benchmarks/out/engine_dask.jsonl.
+workers. `corpus` writes JSONL notes built from several templates; `scan-text` scans every
+document on the cluster (span detection on all of them), then runs the local engine and vanilla
+Presidio's BatchAnalyzerEngine on the first documents of the same corpus in the same run
+(`--local-docs`, `--peer-docs`), rates in documents per CPU-second. Results are appended as JSON lines to benchmarks/out/engine_dask.jsonl.
 """
 
 from __future__ import annotations
@@ -232,27 +234,129 @@ def corpus(docs: int, out: Path, shard_docs: int = 50_000, seed: int = 1) -> Non
     print(json.dumps({"corpus_docs": k}), file=sys.stderr)
 
 
-def scan_text(data: Path, workers: int, sample=None) -> dict:
+def _corpus_texts(data: Path, limit: int) -> tuple[list, list[str]]:
+    """The first `limit` documents of the corpus in corpus order (shards in name order)."""
+    from privsynth.engine.dataset import resolve
+    from privsynth.io import read_text_documents
+
+    ids: list = []
+    texts: list[str] = []
+    for shard in resolve(data).shards:
+        i, t = read_text_documents(shard, "text", "id")
+        ids += i
+        texts += t
+        if len(texts) >= limit:
+            break
+    return ids[:limit], texts[:limit]
+
+
+def scan_text(data: Path, workers: int, sample=None, local_docs: int = 20_000, peer_docs: int = 1_000) -> dict:
+    """`privsynth scan --engine dask` of a corpus on a LocalCluster of `workers` processes (wall,
+    worker CPU, peak RSS per worker, task seconds per stage), then in this process, on the same
+    documents: the local engine (`detect.scan_texts`) on the first `local_docs` documents, compared
+    span for span with the Dask scan when that is the whole corpus, and vanilla Presidio's
+    BatchAnalyzerEngine on the first `peer_docs` (the peer). Rates are documents per CPU-second,
+    after loading (each side's load is timed apart)."""
+    from distributed import Client, LocalCluster, get_task_stream
+
     sys.path.insert(0, str(ROOT))
     from privsynth.engine.run import run_scan_texts
     from privsynth.policy import load_policy
 
     policy = load_policy(None)
-    policy.engine.name = "dask"
-    policy.engine.workers = workers
     load0 = _load()
+    t_start = time.perf_counter()
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit="4GB", dashboard_address=None, silence_logs=50)
+    client = Client(cluster)
+    policy.engine.name = "dask"
+    policy.engine.scheduler = cluster.scheduler_address
+
+    def cpu():
+        import psutil
+
+        t = psutil.Process().cpu_times()
+        return t.user + t.system
+
+    cpu0 = client.run(cpu)
+    sampler = RssSampler(client)
+    sampler.start()
     t0 = time.perf_counter()
-    n = spans = 0
     c0 = time.process_time()
+    n = spans = 0
     summary: dict = {}
-    for d in run_scan_texts(data, "text", "id", policy, sample=sample, summary=summary):
-        n += 1
-        spans += len(d.spans)
+    keep = local_docs > 0
+    got: list = []
+    with get_task_stream(client) as ts:
+        def progress(stage: str, done: int, total: int) -> None:
+            print(json.dumps({"t_s": round(time.perf_counter() - t0, 1), "stage": stage, "done": done, "of": total, "load": _load()}), file=sys.stderr, flush=True)
+
+        for d in run_scan_texts(data, "text", "id", policy, progress=progress, sample=sample, summary=summary):
+            n += 1
+            spans += len(d.spans)
+            if keep:
+                got.append(d)
+                keep = len(got) <= local_docs
     wall = time.perf_counter() - t0
-    total = summary.get("documents", n)
-    return {"bench": "scan-text", "workers": workers, "docs_read_and_checked": total, "docs_with_spans_detected": n, "spans": spans, "wall_s": round(wall, 1),
-            "docs_per_s": round(total / wall, 1), "detected_docs_per_s": round(n / wall, 2), "driver_cpu_s": round(time.process_time() - c0, 1), "sample": sample,
-            "load_before": load0, "load_after": _load(), "machine": "2 cores, 24 GiB, shared by 8 engineers working at once"}
+    driver_cpu = time.process_time() - c0
+    sampler.stop_flag = True
+    sampler.join()
+    cpu1 = client.run(cpu)
+    worker_cpu = {w: cpu1[w] - cpu0.get(w, 0.0) for w in cpu1}
+    by_stage: dict[str, list[float]] = {}
+    for t in ts.data:
+        key = str(t["key"])
+        name = "-".join(key.split("-")[1:-2]) if key.startswith("privsynth-") else key.split("-")[0]
+        comp = [x for x in t["startstops"] if x["action"] == "compute"]
+        if comp:
+            by_stage.setdefault(name, []).append(sum(x["stop"] - x["start"] for x in comp))
+    client.close()
+    cluster.close()
+    total = summary["documents"]
+    res = {"bench": "scan-text", "data": str(data), "workers": workers, "documents": total, "documents_with_spans_detected": summary["documents_scanned"],
+           "spans": spans, "spans_by_type": summary["spans"], "wall_s": round(wall, 1), "docs_per_s": round(total / wall, 1),
+           "worker_cpu_s": sorted(round(v, 1) for v in worker_cpu.values()),
+           "detected_docs_per_worker_cpu_s": round(summary["documents_scanned"] / sum(worker_cpu.values()), 1),
+           "peak_rss_per_worker_mb": sorted(round(v / 2**20) for v in sampler.peak.values()), "driver_cpu_s": round(driver_cpu, 1),
+           "task_seconds_by_stage": {k: {"tasks": len(v), "sum_s": round(sum(v), 1), "max_s": round(max(v), 2)} for k, v in by_stage.items()},
+           "sample": sample, "load_before": load0, "load_after_dask": _load()}
+    print(json.dumps(res), file=sys.stderr, flush=True)
+    # the local engine, one process, on the same documents
+    if local_docs > 0:
+        from privsynth.detect import scan_texts
+
+        ids, texts = _corpus_texts(data, local_docs)
+        c = time.process_time()
+        scan_texts(texts[:20], ids[:20], policy)  # loads the detector
+        load_s = time.process_time() - c
+        c, w = time.process_time(), time.perf_counter()
+        local = scan_texts(texts, ids, policy)
+        lc, lw = time.process_time() - c, time.perf_counter() - w
+        res["local"] = {"documents": len(texts), "cpu_s": round(lc, 1), "wall_s": round(lw, 1), "docs_per_cpu_s": round(len(texts) / lc, 1),
+                        "load_cpu_s": round(load_s, 1), "load": _load()}
+        if len(texts) == total and sample is None:
+            res["local"]["same_spans_as_dask"] = [d.model_dump(mode="json") for d in local.documents] == [d.model_dump(mode="json") for d in got]
+        print(json.dumps(res["local"]), file=sys.stderr, flush=True)
+    # the peer: vanilla Presidio's BatchAnalyzerEngine on the same documents
+    if peer_docs > 0:
+        from presidio_analyzer import BatchAnalyzerEngine
+
+        from privsynth.detect.engine import build_analyzer
+
+        ids, texts = _corpus_texts(data, peer_docs)
+        c = time.process_time()
+        batch = BatchAnalyzerEngine(analyzer_engine=build_analyzer(vanilla=True))
+        list(batch.analyze_iterator(texts[:20], language="en", batch_size=64))
+        load_s = time.process_time() - c
+        c, w = time.process_time(), time.perf_counter()
+        found = sum(len(r) for r in batch.analyze_iterator(texts, language="en", batch_size=64))
+        pc, pw = time.process_time() - c, time.perf_counter() - w
+        res["peer_presidio_batch"] = {"documents": len(texts), "cpu_s": round(pc, 1), "wall_s": round(pw, 1), "docs_per_cpu_s": round(len(texts) / pc, 1),
+                                      "load_cpu_s": round(load_s, 1), "spans": found, "load": _load()}
+        print(json.dumps(res["peer_presidio_batch"]), file=sys.stderr, flush=True)
+    res["total_wall_s"] = round(time.perf_counter() - t_start, 1)
+    res["load_after"] = _load()
+    res["machine"] = "2 cores, 24 GiB, shared by 5 engineers working at once"
+    return res
 
 
 def main() -> None:
@@ -268,7 +372,9 @@ def main() -> None:
     m = sub.add_parser("compare"); m.add_argument("--data", type=Path, required=True); m.add_argument("--workers", type=int, default=2)
     m.add_argument("--before", default="main"); m.add_argument("--rounds", type=int, default=1)
     t = sub.add_parser("scan-text"); t.add_argument("--data", type=Path, required=True); t.add_argument("--workers", type=int, default=2)
-    t.add_argument("--sample", type=int, default=None)
+    t.add_argument("--sample", type=int, default=None, help="span detection on this many documents only (scan --sample-documents)")
+    t.add_argument("--local-docs", type=int, default=20_000, help="the local engine on the first N documents (0: skip); compared with the Dask spans when N covers the corpus")
+    t.add_argument("--peer-docs", type=int, default=1_000, help="vanilla Presidio BatchAnalyzerEngine on the first N documents (0: skip)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.cmd == "gen":
@@ -285,7 +391,7 @@ def main() -> None:
     elif args.cmd == "compare":
         res = compare(args.data, args.workers, args.before, args.rounds)
     else:
-        res = scan_text(args.data, args.workers, args.sample)
+        res = scan_text(args.data, args.workers, args.sample, args.local_docs, args.peer_docs)
     res["command"] = " ".join(sys.argv)
     line = json.dumps(res)
     print(line)
