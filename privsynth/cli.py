@@ -214,7 +214,7 @@ def _emit_json(obj: Any) -> None:
 @click.option("--text-field", default=None, help="Treat DATA as text documents (.jsonl field or .txt lines).")
 @click.option("--id-field", default=None, help="Document id field for .jsonl text input.")
 @click.option("--sample-size", type=int, default=None, help="Values sampled per column (default from policy: 1000).")
-@click.option("--sample-documents", type=click.IntRange(1), default=None, help="Text corpus on --engine dask: detect spans in this many documents drawn across all shards (every document is still read and checked). Default: all.")
+@click.option("--sample-documents", type=click.IntRange(1), default=None, help="Text corpus on --engine dask: detect spans in only this many documents drawn across all shards (every document is still read and checked). Default: every document.")
 @read_options
 @quiet_option
 @engine_options
