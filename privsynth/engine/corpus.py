@@ -315,7 +315,7 @@ def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[
 
     # pass 1: read and check every document, identify languages
     read = submit_parts(client, _read_task, blocks, stage="scan-read", text_field=text_field, id_field=id_field)
-    heads = collect(client, submit_parts(client, _head, read, stage="scan-read-head"), stage="scan-read", progress=progress)
+    heads = collect(client, submit_parts(client, _head, read, stage="scan-read-head", priority=1), stage="scan-read", progress=progress)
     firsts: list[int] = []
     line: dict[str, int] = {}
     sure: dict[str, np.ndarray] = {}
@@ -351,7 +351,8 @@ def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[
                             prior=prior, text_field=text_field, id_field=id_field, policy=policy)
     for pb in per_block:
         pb.pop("read")
-    names = collect(client, submit_parts(client, _surnames, detected, stage="scan-text-names"), stage="scan-text", progress=progress)
+    # the small tasks that pick the surnames out run as soon as their block is done (priority): progress is the detection's
+    names = collect(client, submit_parts(client, _surnames, detected, stage="scan-text-names", priority=1), stage="scan-text", progress=progress)
     known = frozenset().union(*names)
 
     # pass 3: the corpus's surnames everywhere; spans to the driver in corpus order

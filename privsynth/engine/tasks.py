@@ -22,8 +22,10 @@ def run_id() -> str:
     return secrets.token_hex(4)
 
 
-def submit_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: str, per_part: Optional[Sequence[dict]] = None, **shared: Any) -> list:
+def submit_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage: str, per_part: Optional[Sequence[dict]] = None,
+                 priority: int = 0, **shared: Any) -> list:
     """One future per partition: `fn(part, **per_part[i], **shared)`, keyed `privsynth-<stage>-<run>-<i>`.
+    `priority` is Dask's (higher runs first among the tasks ready on a worker).
 
     Arguments may be futures (the results of earlier tasks): Dask passes their values and keeps
     their lineage, so a lost result is recomputed rather than failing the run."""
@@ -33,7 +35,7 @@ def submit_parts(client, fn: Callable[..., Any], parts: Sequence[Any], *, stage:
         kw = dict(shared)
         if per_part is not None:
             kw.update(per_part[i])
-        futures.append(client.submit(fn, part, key=f"privsynth-{stage}-{rid}-{i}", pure=False, **kw))
+        futures.append(client.submit(fn, part, key=f"privsynth-{stage}-{rid}-{i}", pure=False, priority=priority, **kw))
     return futures
 
 
