@@ -107,3 +107,13 @@ def test_a_derived_policy_is_named_as_such_and_its_changed_threshold_is_not_just
     r = CliRunner().invoke(cli, ["policy", "validate", str(f)], catch_exceptions=False)
     assert r.exit_code == 0 and r.stdout == ""
     assert f"valid policy '{name}'" in r.stderr and "public-release'" not in r.stderr
+
+
+def test_the_report_narrative_names_the_failed_tpr_not_the_auc_within_its_limit():
+    from privsynth.report.narrative import _risk_sentence
+
+    rng = np.random.default_rng(0)
+    members = np.r_[rng.normal(size=2900), rng.normal(loc=6.0, size=100)]
+    t = roc_result("mia.distance", _ctx("public-release"), members, rng.normal(size=500))
+    text = _risk_sentence(t, "fail")
+    assert "true-positive rate at 1% false positives" in text and "against the run's threshold" not in text
