@@ -10,7 +10,7 @@ same evidence, so old and new are compared on the same scores.
 Needs ../shared/data (Adult, NIST ACS); says so and exits 2 when it is absent. Example (about 20 s per
 dataset x seed x policy on a quiet machine):
 
-    PYTHONPATH=$PWD nice -n 10 python benchmarks/mia_false_alarms.py --seeds 10 --out benchmarks/results/mia_false_alarms.json
+    PYTHONPATH=$PWD nice -n 10 python benchmarks/mia_false_alarms.py --seeds 10 --out mia_false_alarms.json
 """
 
 from __future__ import annotations
