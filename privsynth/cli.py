@@ -484,7 +484,7 @@ def _checks_table(ev: Any) -> None:
         value = fmt_num(t.p_value if (t is not None and c.quantity == "p-value") else c.value)
         if c.quantity == "p-value":
             interval = "-"
-        threshold = "-" if c.threshold is None else f"{c.comparator} {fmt_num(c.threshold)}"
+        threshold = "(none)" if c.threshold is None else f"{c.comparator} {fmt_num(c.threshold)}"
         if c.name == "verdict" and ev.verdict:
             value, threshold = ev.verdict.label, "in gate.pass_verdicts"
         rows.append([c.status or ("pass" if c.passed else "fail"), c.severity, c.name, c.quantity, value, interval, threshold])
@@ -706,7 +706,7 @@ def policy_validate(file: str, data: Optional[Path], encoding: Optional[str], de
         from privsynth.io import read_table
 
         validate_columns(pol, read_table(_source(data, encoding, delimiter, decimal, input_format)).columns, str(data))
-    _err(f"{file}: valid policy {pol.name!r}" + (f" (extends {pol.extends})" if pol.extends else ""))
+    _err(f"{file}: valid policy {pol.name!r}" + (f" (extends {pol.extends})" if pol.extends and "(extends " not in pol.name else ""))
 
 
 @policy.command("show")

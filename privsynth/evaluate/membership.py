@@ -32,7 +32,10 @@ HOW = ("AUC 0.5 and TPR at low FPR equal to the FPR mean the attacker cannot tel
        "above the threshold means no mechanism with a smaller differential-privacy epsilon could produce this attack "
        "performance. Fails when the AUC is significantly above its threshold (lower end of its 95% interval; judged with at "
        "least 20 members and 20 non-members), when the "
-       "TPR at 1% FPR is significantly above its threshold (lower end of its 95% Clopper-Pearson interval over the members; judged only with at least 500 non-members), or when the epsilon lower "
+       "TPR at 1% FPR is above its threshold beyond the noise of both samples (the lower end of its 95% Clopper-Pearson "
+       "interval over the members exceeds the threshold AND a one-sided Fisher exact test finds more members than "
+       "non-members above the 1%-FPR score threshold, at 5% split over the attacks; judged only with at least 500 "
+       "non-members; chance is TPR = FPR = 0.01), or when the epsilon lower "
        "bound exceeds its threshold.")
 
 TEXTS = {
@@ -52,6 +55,31 @@ TEXTS = {
                       measures="The strongest of the membership-inference attacks (largest epsilon lower bound, then AUC); the verdict uses it.",
                       threat_model="The strongest of the attackers above."),
 }
+
+
+#: significance of the TPR-at-1%-FPR excess test, split (Bonferroni) over the registered attacks
+TPR_ALPHA = 0.05
+TPR_TEST = ("one-sided Fisher exact test that members above the 1%-FPR score threshold exceed non-members above it "
+            "(Fisher 1922; scipy.stats.fisher_exact), Bonferroni over the attacks")
+
+
+def fp_at(tp: np.ndarray, fp: np.ndarray, n0: int, target: float) -> int:
+    """Non-members scoring at or above the score threshold where TPR at `target` FPR is read (count)."""
+    ok = fp <= target * n0
+    if not ok.any():
+        return 0
+    i = int(np.flatnonzero(ok)[np.argmax(tp[ok])])
+    return int(fp[i])
+
+
+def tpr_excess_p_value(k1: int, n1: int, k0: int, n0: int) -> float:
+    """One-sided p-value that the share of members above a score threshold (k1 of n1) exceeds the share of
+    non-members above it (k0 of n0): Fisher's exact test on the 2x2 table (Fisher, 1922; scipy.stats.fisher_exact,
+    alternative="greater"). Accounts for the noise of both samples: an attack at chance gets p uniform-or-larger,
+    so it fails at most alpha of the time. 1.0 when either sample is empty."""
+    if n1 <= 0 or n0 <= 0:
+        return 1.0
+    return float(sp_stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]], alternative="greater")[1])
 
 
 def roc_result(id: str, ctx: Prepared, sm: np.ndarray, sn: np.ndarray, extra: Optional[dict] = None) -> TestResult:
@@ -75,19 +103,32 @@ def roc_result(id: str, ctx: Prepared, sm: np.ndarray, sn: np.ndarray, extra: Op
     # the Hanley-McNeil interval is a normal approximation: with fewer than 20 members or non-members (e.g. 4 holdout
     # outliers) it is not a 95% interval, so the AUC is not judged there; the epsilon bound (exact) still is
     auc_judged = min(n1, n0) >= MIN_AUC_SIDE
-    # TPR at 1% FPR is judged, like the AUC, on the lower end of its 95% interval (Clopper-Pearson over the
-    # members): a point estimate of 0.021 from 8,000 members against 0.02 is noise, not a leak (the demo's clean
-    # GaussianCopula release failed on it). The epsilon lower bound already accounts for the non-members' noise.
+    # TPR at 1% FPR: the 1% point itself rests on the non-members, so a bound over the members alone lets an attack
+    # at chance fail (new-user finding: TPR 0.019, lower bound 0.0148 over members vs 0.01, with 5 of 500 non-members
+    # above the threshold). It fails only when (a) the members above the 1%-FPR score threshold significantly
+    # outnumber the non-members above it (one-sided Fisher exact test on the 2x2 counts, Bonferroni over the
+    # registered attacks) AND (b) the lower end of the TPR's 95% Clopper-Pearson interval exceeds the threshold.
     k01 = int(round(t01 * n1))
     t01_lo = float(sp_stats.beta.ppf(0.025, k01, n1 - k01 + 1)) if k01 > 0 else 0.0
-    passed = ((not auc_judged or auc_lo <= th.mia_auc_max) and (not tpr_judged or t01_lo <= th.mia_tpr_at_fpr_001_max)
-              and eps <= th.mia_epsilon_max)
+    k0 = fp_at(tp, fp, n0, 0.01)
+    p01 = tpr_excess_p_value(k01, n1, k0, n0)
+    alpha01 = TPR_ALPHA / max(1, len(list(ATTACKS)))
+    tpr_fails = tpr_judged and p01 < alpha01 and t01_lo > th.mia_tpr_at_fpr_001_max
+    passed = ((not auc_judged or auc_lo <= th.mia_auc_max) and not tpr_fails and eps <= th.mia_epsilon_max)
+    failed_on = [name for name, bad in (("auc", auc_judged and auc_lo > th.mia_auc_max),
+                                        ("tpr_at_fpr_0.01", tpr_fails),
+                                        ("epsilon_lower_bound", eps > th.mia_epsilon_max)) if bad]
     det = {"auc": round(a, 6), "tpr_at_fpr_0.001": round(t001, 6), "tpr_at_fpr_0.01": round(t01, 6),
            "tpr_at_fpr_0.01_interval_95": [round(t01_lo, 6), round(float(sp_stats.beta.ppf(0.975, k01 + 1, n1 - k01)) if k01 < n1 else 1.0, 6)],
            "advantage": round(max(0.0, adv), 6), "epsilon_lower_bound": round(eps, 6), "members": n1, "non_members": n0,
            "thresholds": {"auc_max": th.mia_auc_max, "tpr_at_fpr_0.01_max": th.mia_tpr_at_fpr_001_max,
                           "epsilon_max": th.mia_epsilon_max},
-           "approximate_index": bool(ctx.approximate), "tpr_at_fpr_0.01_judged": tpr_judged, "auc_judged": auc_judged}
+           "approximate_index": bool(ctx.approximate), "tpr_at_fpr_0.01_judged": tpr_judged, "auc_judged": auc_judged,
+           "auc_interval_95": [round(auc_lo, 6), round(min(1.0, a + 1.96 * se), 6)],
+           "non_members_above_fpr_0.01_threshold": int(k0), "members_above_fpr_0.01_threshold": int(k01),
+           "fpr_at_fpr_0.01_threshold": round(k0 / n0, 6) if n0 else 0.0,
+           "tpr_excess_p_value": round(p01, 8), "tpr_excess_alpha": round(alpha01, 6),
+           "tpr_excess_test": TPR_TEST, "failed_on": failed_on}
     if extra:
         det.update(extra)
     t = TestResult(id=id, family=FAMILY, how_to_read=HOW, **TEXTS[id], value=a, ci_low=max(0.0, a - 1.96 * se),
@@ -173,12 +214,15 @@ def worst(results: list[TestResult], ctx: Prepared) -> TestResult:
         reason = next((r.reason_not_run for r in results if r.reason_not_run), NEED_HOLDOUT)
         return TestResult(id="mia.worst", family=FAMILY, how_to_read=HOW, **TEXTS["mia.worst"], status="not_run",
                           reason_not_run=reason)
-    w = max(ran, key=lambda r: (r.details.get("epsilon_lower_bound", 0.0), r.value or 0.0))
+    # a failing attack is worse than any passing one: mia.worst's details (failed_on) then name what failed
+    w = max(ran, key=lambda r: (not r.passed, r.details.get("epsilon_lower_bound", 0.0), r.value or 0.0))
     t = TestResult(id="mia.worst", family=FAMILY, how_to_read=HOW, **TEXTS["mia.worst"], value=w.value, ci_low=w.ci_low,
                    ci_high=w.ci_high, threshold=w.threshold, comparator="<=", passed=all(r.passed for r in ran),
                    details={**{k: v for k, v in w.details.items()}, "worst_attack": w.id,
                             "attacks": {r.id: {"auc": r.details.get("auc"), "epsilon_lower_bound": r.details.get("epsilon_lower_bound"),
-                                               "tpr_at_fpr_0.01": r.details.get("tpr_at_fpr_0.01")} for r in ran}},
+                                               "tpr_at_fpr_0.01": r.details.get("tpr_at_fpr_0.01"),
+                                               "tpr_excess_p_value": r.details.get("tpr_excess_p_value"),
+                                               "failed_on": r.details.get("failed_on", [])} for r in ran}},
                    charts=dict(w.charts))
     return finish(t)
 

@@ -87,7 +87,7 @@ def threshold_target(t: TestResult) -> str:
 # What a test's value is, by test id (most specific first); a test may name it itself in
 # details["quantity"]. Used in check messages, CLI tables and the report next to each threshold.
 QUANTITIES: tuple[tuple[str, str], ...] = (
-    ("mia.tpr", "true-positive rate at 0.1% false positives"),
+    ("mia.tpr", "true-positive rate at 1% false positives"),
     ("mia.epsilon", "empirical epsilon"),
     ("mia", "attack AUC"),
     ("outliers.mia", "attack AUC on outliers"),
@@ -123,8 +123,45 @@ def threshold_text(t: TestResult) -> str:
     return f"{target}{t.comparator} {fmt_num(t.threshold)}"
 
 
+def failed_metrics(t: TestResult) -> list[str]:
+    """What a test that checks several metrics failed on, in words with the number and its limit (aggregates
+    only), from `details["failed_on"]` (membership tests: "auc", "tpr_at_fpr_0.01", "epsilon_lower_bound").
+    Empty when the test names none: its value against its threshold is then the failure."""
+    d = t.details if isinstance(t.details, dict) else {}
+    on = d.get("failed_on")
+    if not isinstance(on, list) or not on:
+        return []
+    thr = d.get("thresholds") if isinstance(d.get("thresholds"), dict) else {}
+    out = []
+    for name in on:
+        if name == "auc":
+            lo = (d.get("auc_interval_95") or [t.ci_low])[0]
+            out.append(f"AUC {fmt_num(d.get('auc'))}, lower 95% bound {fmt_num(lo)} above the allowed {fmt_num(thr.get('auc_max'))}")
+        elif name == "tpr_at_fpr_0.01":
+            ci = d.get("tpr_at_fpr_0.01_interval_95") or [None]
+            out.append(
+                f"true-positive rate at 1% false positives {fmt_num(d.get('tpr_at_fpr_0.01'))} (lower 95% bound {fmt_num(ci[0])}) "
+                f"above the allowed {fmt_num(thr.get('tpr_at_fpr_0.01_max'))}, against {fmt_num(d.get('fpr_at_fpr_0.01_threshold'))} "
+                f"of non-members above the same score (Fisher exact p = {d.get('tpr_excess_p_value', float('nan')):.3g})")
+        elif name == "epsilon_lower_bound":
+            out.append(f"empirical epsilon lower bound {fmt_num(d.get('epsilon_lower_bound'))} above the allowed {fmt_num(thr.get('epsilon_max'))}")
+        else:
+            out.append(str(name))
+    attack = d.get("worst_attack")
+    if isinstance(attack, str) and attack != t.id:
+        out[0] = f"{attack}: {out[0]}"
+    return out
+
+
 def describe(t: TestResult) -> str:
-    """One line: value, interval and threshold of a test (aggregates only)."""
+    """One line: value, interval and threshold of a test (aggregates only); for a failed test that checks
+    several metrics, the metric(s) that failed first (`failed_metrics`)."""
+    failed = failed_metrics(t) if t.status == "fail" or t.passed is False else []
+    if failed:
+        text = "failed on " + "; ".join(failed)
+        if "auc" not in t.details["failed_on"] and t.value is not None:
+            text += f" (its AUC {fmt_num(t.value)} is within the allowed {threshold_text(t)})"
+        return text
     parts = [f"value {fmt_num(t.value)}"]
     if t.ci_low is not None or t.ci_high is not None:
         parts.append(f"interval [{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]")
@@ -133,6 +170,14 @@ def describe(t: TestResult) -> str:
     if t.threshold is not None:
         parts.append(f"threshold {threshold_text(t)}")
     return ", ".join(parts)
+
+
+def point_passes(t: TestResult) -> bool:
+    """True when the point estimate is on the passing side of the threshold (or there is nothing to compare)."""
+    if t.threshold is None or t.value is None or threshold_target(t) != "value":
+        return True
+    ops = {"<=": t.value <= t.threshold, "<": t.value < t.threshold, ">=": t.value >= t.threshold, ">": t.value > t.threshold}
+    return ops.get(t.comparator, True)
 
 
 def interval_clear(t: TestResult) -> bool:
@@ -196,9 +241,14 @@ def check_status(t: TestResult, gate: GateSettings, leak_limit: float = DEFAULT_
     if t.value is None and t.threshold is not None:
         return "not_run", "reported no value"
     if not interval_clear(t):
+        if point_passes(t):
+            return "inconclusive", (
+                f"passed on its point estimate, but its interval [{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}] "
+                f"reaches the threshold {threshold_text(t)}"
+            )
         return "inconclusive", (
-            f"passed on its point estimate, but its interval [{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}] "
-            f"reaches the threshold {threshold_text(t)}"
+            f"has a point estimate {fmt_num(t.value)} beyond the threshold {threshold_text(t)}, but its interval "
+            f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}] reaches the passing side, so the excess is not significant"
         )
     leak = detectable_leak(t)
     if leak is not None and leak > leak_limit:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from privsynth.gate.checks import DEFAULT_MAX_UNDETECTED_LEAK, describe, detectable_leak, interval_clear as _interval_clear, matches
+from privsynth.gate.checks import DEFAULT_MAX_UNDETECTED_LEAK, describe, detectable_leak, interval_clear as _interval_clear, matches, point_passes
 from privsynth.results import (
     ColumnTreatment,
     Evidence,
@@ -189,7 +189,9 @@ def decide_verdict(evidence: Evidence) -> Verdict:
             elif t.status == "pass":
                 if _is_attack(t.id) and t.family != "similarity" and not _is_similarity(t.id) and not _interval_clear(t):
                     unclear.append(VerdictReason(
-                        text=f"inconclusive: {t.name} passed on its point estimate but its interval reaches the threshold ({describe(t)})",
+                        text=(f"inconclusive: {t.name} passed on its point estimate but its interval reaches the threshold ({describe(t)})"
+                              if point_passes(t) else
+                              f"inconclusive: {t.name} has a point estimate beyond the threshold, but its interval reaches the passing side ({describe(t)})"),
                         test=t.id,
                     ))
                 elif _is_attack(t.id) and t.family != "similarity":

@@ -106,7 +106,35 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     base = _load_raw(_resolve(parent, path.parent, referrer=path), seen + (rp,))
     merged = deep_merge(base, data)
     merged["extends"] = parent
+    if not data.get("name"):
+        # a derived policy is not its parent: "relaxed (extends public-release)", never "public-release"
+        merged["name"] = f"{path.stem} (extends {base.get('name') or Path(parent).stem})"
+    sources = dict(base.get("sources") or {}) if isinstance(base.get("sources"), dict) else {}
+    own = data.get("sources") if isinstance(data.get("sources"), dict) else {}
+    for key in list(sources):
+        if key in own:
+            continue
+        old, new = _setting(base, key), _setting(data, key)
+        if new is not _MISSING and new != old:
+            # the parent's justification was for its own value, not for this file's
+            sources[key] = (f"{new}: set by the policy file {path.name}, which changes {base.get('name') or parent}'s "
+                            f"{old}; the file gives no source for its value")
+    if sources or own:
+        merged["sources"] = {**sources, **own}
     return merged
+
+
+_MISSING = object()
+
+
+def _setting(data: dict[str, Any], dotted: str) -> Any:
+    """The value at a dotted key (`evaluate.thresholds.mia_auc_max`) of a raw policy mapping, or _MISSING."""
+    cur: Any = data
+    for part in dotted.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return _MISSING
+        cur = cur[part]
+    return cur
 
 
 def _fmt_loc(loc: Iterable[Any]) -> str:

@@ -28,8 +28,11 @@ def _status(ev: Evidence, t: TestResult) -> str:
 
 
 def _risk_sentence(t: TestResult, status: str = "") -> str:
-    from privsynth.gate.checks import quantity
+    from privsynth.gate.checks import describe, failed_metrics, quantity
 
+    if (status or t.status) == "fail" and failed_metrics(t):
+        # the metric that failed (e.g. TPR at 1% FPR), not a value within its limit (the AUC)
+        return f"{t.name}: {describe(t)}, beyond the policy's threshold [{t.id}]."
     iv = ""
     if t.ci_low is not None and t.ci_high is not None:
         iv = f" (95% interval {fmt_num(t.ci_low)} to {fmt_num(t.ci_high)})"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from privsynth.gate.checks import fmt_num, matches
+from privsynth.gate.checks import failed_metrics, fmt_num, matches
 from privsynth.results import Evidence, GateCheck, TestResult
 
 VERDICT_PLAIN = {
@@ -91,17 +91,23 @@ def short_result(t: TestResult, check: Optional[GateCheck]) -> str:
     if p_value:
         p = "-" if t.p_value is None else f"{t.p_value:.2g}"
         s = f"p = {p} (copying would show as p below {fmt_num(thr)})"
+    elif (matches(t.id, "mia") or matches(t.id, "outliers.mia")) and failed_metrics(t) and status == "fail":
+        # name the metric that failed, not the AUC that stayed within its limit
+        s = "failed on " + "; ".join(failed_metrics(t))
+        if "auc" not in t.details.get("failed_on", []):
+            s += f" (its AUC {fmt_num(v)} is within the allowed {fmt_num(thr)})"
     elif matches(t.id, "mia") or matches(t.id, "outliers.mia"):
-        s = f"AUC {fmt_num(v)} (0.5 is guessing; the policy allows up to {fmt_num(thr)})"
+        s = f"AUC {fmt_num(v)} (0.5 is guessing" + ("" if thr is None else f"; the policy allows up to {fmt_num(thr)}") + ")"
     elif matches(t.id, "wp29"):
         s = (f"risk {fmt_num(v)}: the attack did no better on the release than on real records it does not hold"
              if v <= 0 else f"risk {fmt_num(v)}: the attack succeeded {pct(v)} more often on the release than on real records it does not hold")
-        s += f" (the policy allows up to {fmt_num(thr)})"
+        s += "" if thr is None else f" (the policy allows up to {fmt_num(thr)})"
     elif matches(t.id, "residual_pii"):
-        s = f"{fmt_num(v)} found (the policy allows {fmt_num(thr)})"
+        s = f"{fmt_num(v)} found" + ("" if thr is None else f" (the policy allows {fmt_num(thr)})")
     else:
         q = check.quantity if check is not None else "value"
-        s = f"{q} {fmt_num(v)} (the policy asks {t.comparator} {fmt_num(thr)})"
+        # a check with no threshold prints none (it fails on its own test, e.g. any copy of a real record)
+        s = f"{q} {fmt_num(v)}" + ("" if thr is None else f" (the policy asks {t.comparator} {fmt_num(thr)})")
     if status == "inconclusive" and check is not None:
         if "could only detect" in check.message:
             s += "; but " + check.message.split("it could only detect", 1)[1].split(" (the policy", 1)[0].replace("leaks", "it could only detect leaks", 1).strip()
