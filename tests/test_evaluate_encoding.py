@@ -135,3 +135,61 @@ def test_verbatim_row_lookup_is_exact_on_rows_not_just_fingerprints():
     # a forged fingerprint collision is caught by comparing the rows themselves
     assert not rows_in(q[3:4], kb[10:11], base, kb)[0]
     assert rows_in(q[:0], kq[:0], base, kb).shape == (0,)
+
+
+def _categorical_table(n, seed, n_cat, levels, numeric=2, missing=0.05):
+    """Many ties: few numeric values, categories drawn from small sets (and a missing category)."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({f"c{j}": rng.choice([f"v{i}" for i in range(levels)], n).astype(object) for j in range(n_cat)})
+    for j in range(numeric):
+        df[f"x{j}"] = rng.integers(0, 5, n).astype(float)
+    if n_cat:
+        df.loc[rng.random(n) < missing, "c0"] = np.nan
+    return df
+
+
+@pytest.mark.skipif(not HAVE_FAISS, reason="faiss not installed")
+@pytest.mark.parametrize("n_cat, levels, k, block_bytes", [
+    (6, 3, 1, 1 << 20),     # the categorical search, one neighbour
+    (6, 3, 2, 4096),        # two neighbours (the spacing search), small blocks
+    (4, 7, 3, 2048),        # three neighbours, more levels
+    (2, 4, 2, 1 << 20),     # two categorical columns: only the same-categories step
+    (0, 0, 2, 4096),        # no categorical column: blocks only
+])
+def test_blocked_and_categorical_exact_search_returns_indexflat_distances_and_neighbours_bit_for_bit(
+        monkeypatch, n_cat, levels, k, block_bytes):
+    import faiss
+
+    from privsynth.evaluate import neighbors
+
+    monkeypatch.setattr(neighbors, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(neighbors, "PRUNE_ABOVE_TERMS", 0)
+    base_t, q_t = _categorical_table(3000, 1, n_cat, levels), _categorical_table(700, 2, n_cat, levels)
+    q_t = pd.concat([q_t, base_t.iloc[:100]], ignore_index=True)  # exact copies: ties at distance 0
+    enc = GowerEncoder.fit(base_t, list(base_t.columns), [q_t])
+    Xb, Xq = enc.transform(base_t), enc.transform(q_t)
+    flat = faiss.IndexFlat(Xb.shape[1], faiss.METRIC_L1)
+    flat.add(Xb)
+    D, I = flat.search(Xq, k)
+    want_d = np.maximum(D.astype(np.float64), 0.0) / enc.n_columns
+    idx = NeighborIndex(Xb, enc.n_columns, categorical=enc.categorical_slices())
+    got_d, got_i = idx.search(Xq, k)
+    assert (got_i == I).all()
+    assert (got_d == want_d).all()
+    if n_cat:
+        assert idx.last_search["answered_within_categories"] > 0
+
+
+@pytest.mark.skipif(not HAVE_FAISS, reason="faiss not installed")
+def test_a_categorical_block_that_is_not_a_category_vertex_falls_back_to_the_full_search(monkeypatch):
+    from privsynth.evaluate import neighbors
+
+    monkeypatch.setattr(neighbors, "PRUNE_ABOVE_TERMS", 0)
+    rng = np.random.default_rng(3)
+    base = rng.choice([0.0, 0.5, -0.5], size=(500, 4)).astype(np.float32)  # rows with two non-zero coordinates
+    idx = NeighborIndex(base, 1, categorical=[slice(0, 4)])
+    d, i = idx.search(base[:50] + 0.25, 1)
+    assert not hasattr(idx, "last_search")
+    full = NeighborIndex(base, 1)
+    d2, i2 = full.search(base[:50] + 0.25, 1)
+    assert (d == d2).all() and (i == i2).all()

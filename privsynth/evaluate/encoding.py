@@ -193,6 +193,11 @@ class GowerEncoder:
                 out[c] = np.zeros(len(X), int)
         return out
 
+    def categorical_slices(self) -> list[slice]:
+        """Encoded coordinates of each categorical column (two distinct categories are exactly 1 apart in L1)."""
+        sl = self.slices()
+        return [sl[c] for c in self.columns if c in self.categories]
+
     def dims_of(self, columns: Sequence[str]) -> np.ndarray:
         sl = self.slices()
         return np.concatenate([np.arange(sl[c].start, sl[c].stop) for c in columns]) if columns else np.zeros(0, int)

@@ -16,12 +16,19 @@ query, the k smallest (distance, base row) pairs, as `IndexFlat.search` does: FA
 rows in order and keeps an earlier row on a tie, so a block's rows win ties only over later blocks. A block
 stays in the core's cache while all the queries of a batch stream past it; streaming the whole base once
 per query (several MB on Adult) was 2-2.5x the CPU for the same answer (docs/benchmarks/evaluate.md).
+
+Given the coordinates of the categorical columns (`categorical`: any two distinct categories are exactly
+1 apart in L1, equal ones 0), a large exact search first looks among the base rows that share the query's
+categories, then among those that differ in at most one categorical column, and keeps such an answer only
+when its k-th distance is below 1 (resp. 2) minus a float32 rounding bound: every other base row differs in
+more categorical columns and so lies at least that far, so the answer, ties included, is the full search's.
+The other queries are searched over the whole base. Same kernel, same pairs kept: bit-identical.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -36,6 +43,8 @@ except Exception:  # pragma: no cover
 
 #: bytes of encoded base rows searched at once by the exact index: fits a core's L2 cache with its queries
 BLOCK_BYTES = 1 << 20
+#: below this many query x base x coordinate terms a search is not worth grouping by categories (Python overhead per group)
+PRUNE_ABOVE_TERMS = 1_000_000_000
 
 
 @dataclass
@@ -52,7 +61,8 @@ class NeighborIndex:
     """An index over `base` answering k-nearest queries with Gower distances."""
 
     def __init__(self, base: np.ndarray, n_columns: int, backend: str = "faiss", approximate_above: int = 200_000,
-                 hnsw_m: int = 32, ef_search: int = 128, seed: int = 0, kind: str = "ivf", nprobe: int = 32) -> None:
+                 hnsw_m: int = 32, ef_search: int = 128, seed: int = 0, kind: str = "ivf", nprobe: int = 32,
+                 categorical: Sequence[slice] = ()) -> None:
         self.n = len(base)
         self.n_columns = max(1, n_columns)
         base = np.ascontiguousarray(base, dtype=np.float32)
@@ -79,6 +89,8 @@ class NeighborIndex:
                 idx = faiss.IndexFlat(self.dim, faiss.METRIC_L1)
                 self.info = SearchInfo("faiss", False, "IndexFlat(METRIC_L1)")
                 self._base = base  # searched block by block (`_search_blocks`), same answer as idx.search
+                self._categorical = [sl for sl in categorical if sl.stop > sl.start]
+                self._codes: Optional[np.ndarray] = None
             if self.n:
                 idx.add(base)
             self._faiss = idx
@@ -101,6 +113,12 @@ class NeighborIndex:
         if m == 0 or kk == 0:
             return dist, ind
         query = np.ascontiguousarray(query, dtype=np.float32)
+        if getattr(self, "_categorical", None) and m * self.n * max(1, self.dim) > PRUNE_ABOVE_TERMS:
+            D, I = self._search_by_categories(query, kk)
+            dist[:, :kk] = D
+            ind[:, :kk] = I
+            dist[:, :kk] = np.maximum(dist[:, :kk], 0.0) / self.n_columns
+            return dist, ind
         for s in range(0, m, batch):
             q = query[s : s + batch]
             base = getattr(self, "_base", None)
@@ -114,6 +132,101 @@ class NeighborIndex:
             ind[s : s + len(q), :kk] = I
         dist[:, :kk] = np.maximum(dist[:, :kk], 0.0) / self.n_columns
         return dist, ind
+
+    def _search_by_categories(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """`_search_blocks(self._base, query, k)`'s answer (raw float32 L1 sums and rows), looking first among the
+        base rows within 0, then 1, categorical mismatches of each query (see the module docstring)."""
+        base, m = self._base, len(query)
+        if self._codes is None:
+            self._codes = _category_codes(base, self._categorical)
+        cb, cq = self._codes, _category_codes(query, self._categorical)
+        if cb is None or cq is None:
+            return _search_blocks(base, query, k)
+        D = np.full((m, k), np.inf, dtype=np.float32)
+        I = np.full((m, k), -1, dtype=np.int64)
+        todo = np.ones(m, dtype=bool)
+        # a float32 L1 sum of d terms whose exact total is t is within d * 2**-23 * t of t; t <= n_columns here
+        eps = max(1e-3, 2.0 * base.shape[1] * 2.0 ** -23 * self.n_columns)
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)  # thousands of small searches: a thread team per call costs more than it saves
+        try:
+            self._search_groups(query, k, cb, cq, D, I, todo, eps)
+        finally:
+            faiss.omp_set_num_threads(threads)
+        left = np.flatnonzero(todo)
+        self.last_search = {"queries": m, "answered_within_categories": int(m - len(left))}  # for tests
+        if len(left):
+            D[left], I[left] = _search_blocks(base, query[left], k)
+        return D, I
+
+    def _search_groups(self, query, k, cb, cq, D, I, todo, eps) -> None:
+        base = self._base
+        try:
+            cb, cq, kb, kq, place = _signatures(cb, cq)
+        except OverflowError:
+            return
+        # within one mismatch only with 3+ categorical columns (with fewer, most of the base is a candidate)
+        phases = [(1.0, [None])] + ([(2.0, list(range(cb.shape[1])))] if cb.shape[1] >= 3 else [])
+        for bound, masks in phases:
+            left = np.flatnonzero(todo)
+            if len(left) == 0:
+                break
+            # per query, the base rows equal on every categorical column (but the masked one)
+            groups = [_groups(kb, kq[left]) if c is None else
+                      _groups(kb - cb[:, c] * place[c] - place[c], kq[left] - cq[left, c] * place[c] - place[c])
+                      for c in masks]
+            qsig = np.unique(kq[left], return_inverse=True)[1].ravel()
+            order = np.argsort(qsig, kind="stable")
+            cuts = np.flatnonzero(np.diff(qsig[order])) + 1
+            for qs in np.split(order, cuts):
+                first = qs[0]
+                parts = [rows[starts[first]:ends[first]] for rows, starts, ends in groups]
+                cand = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+                if len(cand) < k or len(cand) > len(base) // 4:  # too few to answer, or too many to gain
+                    continue
+                qi = left[qs]
+                Dc, Ic = faiss.knn(query[qi], base[cand], k, metric=faiss.METRIC_L1)
+                ok = Dc[:, k - 1] < bound - eps
+                if ok.any():
+                    D[qi[ok]], I[qi[ok]] = Dc[ok], cand[Ic[ok]]
+                    todo[qi[ok]] = False
+
+
+def _category_codes(X: np.ndarray, slices: Sequence[slice]) -> Optional[np.ndarray]:
+    """(rows, categorical columns) int64: each column's category slot read back from its cross-polytope vertex;
+    None when some row of a block is not such a vertex (one coordinate +-1/2, the others 0), for then two codes
+    that differ need not be 1 apart."""
+    out = np.empty((len(X), len(slices)), dtype=np.int64)
+    for j, sl in enumerate(slices):
+        block = np.abs(X[:, sl])
+        if not ((block.max(axis=1) == 0.5) & (block.sum(axis=1) == 0.5)).all():
+            return None
+        a = block.argmax(axis=1)
+        out[:, j] = 2 * a + (X[np.arange(len(X)), sl.start + a] < 0)
+    return out
+
+
+def _signatures(cb: np.ndarray, cq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(base codes, query codes, base keys, query keys, per-column place values): one int64 key per row naming its
+    categories, a column's term being (code + 1) x its place value, so leaving column j out subtracts that term.
+    Each column's codes are renumbered densely (np.unique) when the place values would overflow."""
+    both = np.vstack([cb, cq])
+    radix = both.max(axis=0) + 2
+    if np.sum(np.log2(radix.astype(np.float64))) > 62:
+        both = np.stack([np.unique(both[:, j], return_inverse=True)[1].ravel() for j in range(both.shape[1])], axis=1)
+        radix = both.max(axis=0) + 2
+        if np.sum(np.log2(radix.astype(np.float64))) > 62:
+            raise OverflowError("too many category combinations to number")
+    place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+    keys = (both + 1) @ place
+    return both[: len(cb)], both[len(cb):], keys[: len(cb)], keys[len(cb):], place
+
+
+def _groups(kb: np.ndarray, kq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(base rows sorted by key, then row; per query the start and end of the base rows with its key)."""
+    rows = np.argsort(kb, kind="stable")
+    sorted_keys = kb[rows]
+    return rows, np.searchsorted(sorted_keys, kq, "left"), np.searchsorted(sorted_keys, kq, "right")
 
 
 def _search_blocks(base: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

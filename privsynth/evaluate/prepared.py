@@ -82,7 +82,7 @@ class Prepared:
             return self.searcher.index(base, self.enc.n_columns, backend=e.backend, approximate_above=e.approximate_above,
                                        seed=self.seed, kind=e.approximate_index)
         return NeighborIndex(base, self.enc.n_columns, backend=e.backend, approximate_above=e.approximate_above,
-                             seed=self.seed, kind=e.approximate_index)
+                             seed=self.seed, kind=e.approximate_index, categorical=self.enc.categorical_slices())
 
     # ------------------------------------------------------------------ encoded tables
     @cached_property

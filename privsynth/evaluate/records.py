@@ -131,7 +131,8 @@ class RecordTables:
     def distances(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(training sample index, its distances, holdout sample index, its distances) to the closest released record."""
         idx = NeighborIndex(self.X_release, self.enc.n_columns, backend=self.backend,
-                            approximate_above=self.approximate_above, seed=self.seed)
+                            approximate_above=self.approximate_above, seed=self.seed,
+                            categorical=self.enc.categorical_slices())
         it, ih = self.sample(len(self.X_train), 71), self.sample(len(self.X_holdout), 72)
         dt = idx.search(self.X_train[it], 1)[0][:, 0]
         dh = idx.search(self.X_holdout[ih], 1)[0][:, 0]
@@ -147,7 +148,7 @@ class RecordTables:
         it, _, ih, _ = self.distances
         pool = np.vstack([self.X_train, self.X_holdout])
         idx = NeighborIndex(pool, self.enc.n_columns, backend=self.backend, approximate_above=self.approximate_above,
-                            seed=self.seed)
+                            seed=self.seed, categorical=self.enc.categorical_slices())
         q = np.r_[it, len(self.X_train) + ih]
         d, i = idx.search(pool[q], 2)
         other = np.where(i[:, 0] == q, d[:, 1], d[:, 0])
