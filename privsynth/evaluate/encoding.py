@@ -193,10 +193,16 @@ class GowerEncoder:
                 out[c] = np.zeros(len(X), int)
         return out
 
-    def categorical_slices(self) -> list[slice]:
-        """Encoded coordinates of each categorical column (two distinct categories are exactly 1 apart in L1)."""
-        sl = self.slices()
-        return [sl[c] for c in self.columns if c in self.categories]
+    def categorical_slices(self, columns: Sequence[str] | None = None) -> list[slice]:
+        """Coordinates of each categorical column (two distinct categories are exactly 1 apart in L1), in the encoded
+        rows, or with `columns` in the rows cut to `dims_of(columns)`."""
+        out, pos = [], 0
+        for c in self.columns if columns is None else columns:
+            w = self._width(c)
+            if c in self.categories:
+                out.append(slice(pos, pos + w))
+            pos += w
+        return out
 
     def dims_of(self, columns: Sequence[str]) -> np.ndarray:
         sl = self.slices()
@@ -244,7 +250,13 @@ def columns_with_no_real_values(cols: Sequence[str], original: pd.DataFrame, rel
         o, r = original[c], release[c]
         if pd.api.types.is_numeric_dtype(o) or pd.api.types.is_datetime64_any_dtype(o):
             continue
-        rv = r.dropna().astype(str).str.strip()
-        if len(rv) and rv.isin(set(o.dropna().astype(str).str.strip())).mean() < 0.01:
+        # stripped once per distinct value (the same strings as stripping every value)
+        codes, uniq = pd.factorize(r.dropna().astype(str))
+        if not len(codes):
+            continue
+        ov = pd.unique(o.dropna().astype(str))
+        real = set(pd.Series(ov, dtype=object).str.strip())
+        hit = pd.Series(uniq, dtype=object).str.strip().isin(real).to_numpy()
+        if hit[codes].mean() < 0.01:
             out.append(c)
     return out

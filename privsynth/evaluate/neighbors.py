@@ -21,7 +21,8 @@ Given the coordinates of the categorical columns (`categorical`: any two distinc
 1 apart in L1, equal ones 0), a large exact search first looks among the base rows that share the query's
 categories, then among those that differ in at most one categorical column, and keeps such an answer only
 when its k-th distance is below 1 (resp. 2) minus a float32 rounding bound: every other base row differs in
-more categorical columns and so lies at least that far, so the answer, ties included, is the full search's.
+more categorical columns and so lies at least that far (its float32 sum too), so the answer, ties included,
+is the full search's.
 The other queries are searched over the whole base. Same kernel, same pairs kept: bit-identical.
 """
 
@@ -145,12 +146,13 @@ class NeighborIndex:
         D = np.full((m, k), np.inf, dtype=np.float32)
         I = np.full((m, k), -1, dtype=np.int64)
         todo = np.ones(m, dtype=bool)
-        # a float32 L1 sum of d terms whose exact total is t is within d * 2**-23 * t of t; t <= n_columns here
-        eps = max(1e-3, 2.0 * base.shape[1] * 2.0 ** -23 * self.n_columns)
+        # a float32 sum of d non-negative terms (each |x - y| rounded once) whose exact total is t is at least
+        # t * (1 - (d + 1) * 2**-24): a row that differs in c categorical columns (exact total >= c) computes >= c * (1 - rel)
+        rel = max(5e-4, 4.0 * (base.shape[1] + 1) * 2.0 ** -24)
         threads = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)  # thousands of small searches: a thread team per call costs more than it saves
         try:
-            self._search_groups(query, k, cb, cq, D, I, todo, eps)
+            self._search_groups(query, k, cb, cq, D, I, todo, rel)
         finally:
             faiss.omp_set_num_threads(threads)
         left = np.flatnonzero(todo)
@@ -159,7 +161,7 @@ class NeighborIndex:
             D[left], I[left] = _search_blocks(base, query[left], k)
         return D, I
 
-    def _search_groups(self, query, k, cb, cq, D, I, todo, eps) -> None:
+    def _search_groups(self, query, k, cb, cq, D, I, todo, rel) -> None:
         base = self._base
         try:
             cb, cq, kb, kq, place = _signatures(cb, cq)
@@ -186,7 +188,7 @@ class NeighborIndex:
                     continue
                 qi = left[qs]
                 Dc, Ic = faiss.knn(query[qi], base[cand], k, metric=faiss.METRIC_L1)
-                ok = Dc[:, k - 1] < bound - eps
+                ok = Dc[:, k - 1] < bound * (1.0 - rel)
                 if ok.any():
                     D[qi[ok]], I[qi[ok]] = Dc[ok], cand[Ic[ok]]
                     todo[qi[ok]] = False

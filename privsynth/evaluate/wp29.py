@@ -272,14 +272,16 @@ def linkability(ctx: Prepared) -> TestResult:
     a, b = g
     rel = ctx.X_release[ctx.release_idx]
     da, db = ctx.enc.dims_of(a), ctx.enc.dims_of(b)
-    ia = NeighborIndex(rel[:, da], len(a), backend=ctx.policy.evaluate.backend, approximate_above=ctx.policy.evaluate.approximate_above)
-    ib = NeighborIndex(rel[:, db], len(b), backend=ctx.policy.evaluate.backend, approximate_above=ctx.policy.evaluate.approximate_above)
+    ia = NeighborIndex(rel[:, da], len(a), backend=ctx.policy.evaluate.backend, approximate_above=ctx.policy.evaluate.approximate_above,
+                       categorical=ctx.enc.categorical_slices(a))
+    ib = NeighborIndex(rel[:, db], len(b), backend=ctx.policy.evaluate.backend, approximate_above=ctx.policy.evaluate.approximate_above,
+                       categorical=ctx.enc.categorical_slices(b))
     rng = ctx.rng(41)
     tm = ctx.X_train[rng.choice(ctx.member_idx, size=min(n, len(ctx.member_idx)), replace=False)]
     tc = ctx.X_holdout_full[rng.choice(len(ctx.X_holdout_full), size=n, replace=False)]
 
     full = NeighborIndex(rel, len(a) + len(b), backend=ctx.policy.evaluate.backend,
-                         approximate_above=ctx.policy.evaluate.approximate_above)
+                         approximate_above=ctx.policy.evaluate.approximate_above, categorical=ctx.enc.categorical_slices())
 
     def success(T: np.ndarray) -> int:
         # both halves point at the same released record, ties included: some released record is at once a closest
@@ -336,7 +338,8 @@ def inference(ctx: Prepared) -> list[TestResult]:
             continue
         dims = ctx.enc.dims_of(aux)
         idx = NeighborIndex(rel[:, dims], len(aux), backend=ctx.policy.evaluate.backend,
-                            approximate_above=ctx.policy.evaluate.approximate_above)
+                            approximate_above=ctx.policy.evaluate.approximate_above,
+                            categorical=ctx.enc.categorical_slices(aux))
         tm = ctx.X_train[rng.choice(ctx.member_idx, size=min(n, len(ctx.member_idx)), replace=False)]
         tc = ctx.X_holdout_full[rng.choice(len(ctx.X_holdout_full), size=n, replace=False)]
         numeric = c in ctx.enc.numeric
