@@ -163,7 +163,8 @@ def test_blocked_and_categorical_exact_search_returns_indexflat_distances_and_ne
     from privsynth.evaluate import neighbors
 
     monkeypatch.setattr(neighbors, "BLOCK_BYTES", block_bytes)
-    monkeypatch.setattr(neighbors, "PRUNE_ABOVE_TERMS", 0)
+    monkeypatch.setattr(neighbors, "PRUNE_ABOVE_TERMS", 0)  # small tables take the categorical search all the same
+    monkeypatch.setattr(neighbors, "GROUP_COST_TERMS", 0)
     base_t, q_t = _categorical_table(3000, 1, n_cat, levels), _categorical_table(700, 2, n_cat, levels)
     q_t = pd.concat([q_t, base_t.iloc[:100]], ignore_index=True)  # exact copies: ties at distance 0
     enc = GowerEncoder.fit(base_t, list(base_t.columns), [q_t])

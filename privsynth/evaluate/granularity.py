@@ -100,19 +100,26 @@ def _strip_pad(s: pd.Series) -> pd.Series:
 
 def truncation_length(release: pd.Series, original: pd.Series) -> Optional[int]:
     """L when the released text values are the original's values cut to L characters (see module doc)."""
-    r = release.dropna().astype(str).str.strip()
-    o = original.dropna().astype(str).str.strip()
-    if len(r) < 10 or len(o) < 10:
+    # every string test is run once per distinct value and counted per value (`codes`): the same shares
+    r_codes, r = _distinct_stripped(release)
+    o_codes, o = _distinct_stripped(original)
+    if len(r_codes) < 10 or len(o_codes) < 10:
         return None
     r = _strip_pad(r)
     L = int(r.str.len().max())
-    if L <= 0 or (o.str.len() > L).mean() < 0.5:
+    if L <= 0 or (o.str.len() > L).to_numpy()[o_codes].mean() < 0.5:
         return None
-    if r.isin(set(o)).mean() >= 0.5:
+    if r.isin(set(o)).to_numpy()[r_codes].mean() >= 0.5:
         return None
-    if r.isin(set(o.str[:L])).mean() < PREFIX_SHARE:
+    if r.isin(set(o.str[:L])).to_numpy()[r_codes].mean() < PREFIX_SHARE:
         return None
     return L
+
+
+def _distinct_stripped(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(per present value the number of its distinct string, the distinct strings stripped of white space)."""
+    codes, uniq = pd.factorize(s.dropna().astype(str))
+    return codes, pd.Series(uniq, dtype=object).str.strip()
 
 
 def truncate(s: pd.Series, L: int) -> pd.Series:

@@ -46,6 +46,8 @@ except Exception:  # pragma: no cover
 BLOCK_BYTES = 1 << 20
 #: below this many query x base x coordinate terms a search is not worth grouping by categories (Python overhead per group)
 PRUNE_ABOVE_TERMS = 1_000_000_000
+#: the fixed cost of one group's search (Python, FAISS call, copying its rows) in coordinate terms (~100 us)
+GROUP_COST_TERMS = 300_000
 
 
 @dataclass
@@ -178,6 +180,16 @@ class NeighborIndex:
                       _groups(kb - cb[:, c] * place[c] - place[c], kq[left] - cq[left, c] * place[c] - place[c])
                       for c in masks]
             qsig = np.unique(kq[left], return_inverse=True)[1].ravel()
+            # worth it? the candidate pairs (an upper bound in the second step) and a fixed cost per group, against
+            # searching these queries over the whole base
+            pairs = sum(int((ends - starts).sum()) for _, starts, ends in groups)
+            if len(masks) > 1:  # each masked group holds the rows with the query's very categories: counted once
+                _, starts, ends = _groups(kb, kq[left])
+                pairs -= (len(masks) - 1) * int((ends - starts).sum())
+            n_groups = int(qsig.max()) + 1
+            group_cost = GROUP_COST_TERMS * (1 + len(masks) / 3)
+            if n_groups * group_cost + pairs * base.shape[1] > 0.5 * len(left) * len(base) * base.shape[1]:
+                break
             order = np.argsort(qsig, kind="stable")
             cuts = np.flatnonzero(np.diff(qsig[order])) + 1
             for qs in np.split(order, cuts):
