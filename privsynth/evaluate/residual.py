@@ -90,13 +90,17 @@ def text_phone_numbers(texts, regions: tuple[str, ...] = PHONE_REGIONS) -> set[f
         if sum(ch.isdigit() for ch in text) < MIN_PHONE_DIGITS:
             continue
         t = _TRUNK_AFTER_CC.sub(r"\1 ", text)
-        at: dict[int, set[str]] = {}  # the number starting at this offset, as each region reads it
+        at: dict[tuple[int, int], set[str]] = {}  # the number at these offsets, as each region reads it
         for region in regions:
             for m in pn.PhoneNumberMatcher(t, region, leniency=pn.Leniency.VALID):
                 nsn = pn.national_significant_number(m.number)
                 if len(nsn) >= MIN_PHONE_DIGITS:
-                    at.setdefault(m.start, set()).add(nsn)
-        found |= {frozenset(v) for v in at.values()}
+                    at.setdefault((m.start, m.end), set()).add(nsn)
+        # a region that reads only part of a number (`496 0562` of `+44 131 496 0562`) adds no number
+        spans = sorted(at, key=lambda se: (se[0], -se[1]))
+        for a, b in spans:
+            if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in spans):
+                found.add(frozenset(set().union(*(at[x] for x in spans if x[0] == a))))
     return found
 
 
