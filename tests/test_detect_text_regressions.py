@@ -47,6 +47,12 @@ FOUND = [
     ("El cliente reclama la factura. Llamar al 912 345 678.", "912 345 678", "PHONE_NUMBER"),
     ("De klant meldt een foute factuur. Bel terug op 020 123 4567.", "020 123 4567", "PHONE_NUMBER"),
     ("Il cliente segnala una fattura errata. Richiamare al 06 1234 5678.", "06 1234 5678", "PHONE_NUMBER"),
+    # a double given name shortened to an initial, a particle glued to the surname, a particle after
+    # the surname (new-user finding: the surname survived anonymize)
+    ("Kunde Hans-H. Beer (alisha3940@example.org) meldet eine falsche Rechnung.", "Hans-H. Beer", "PERSON"),
+    ("Hallo, hier ist Anna-M. Weber. Meine Bestellung ist nicht angekommen.", "Anna-M. Weber", "PERSON"),
+    ("Kunde Freya Dussen van-Kabus (christina7786@example.net) meldet eine falsche Rechnung.", "Freya Dussen van-Kabus", "PERSON"),
+    ("Bonjour, je suis Maggie Lemonnier de Dias. Ma commande n'est pas arrivée.", "Maggie Lemonnier de Dias", "PERSON"),
     # an IBAN followed by a word: Presidio's case-insensitive pattern took the word as one more group
     ("El cliente pide cambiar el IBAN a ES9121000418450200051332 para los pagos.", "ES9121000418450200051332", "IBAN_CODE"),
     ("Neue IBAN DE89 3704 0044 0532 0130 00 gilt ab sofort.", "DE89 3704 0044 0532 0130 00", "IBAN_CODE"),
