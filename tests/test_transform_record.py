@@ -181,3 +181,27 @@ def test_the_mapping_file_is_mode_600_with_a_personal_data_sidecar(tmp_path):
     assert meta["personal_data"] is True and "re-identifies" in meta["warning"]
     assert meta["rows"] == len(pd.read_csv(mapping)) and "full_name" in meta["columns"]
     assert not any(v in side.read_text() for v in df["full_name"])
+
+
+# An e-mail's local part (`iban76@...`) yields name parts; a common word there is no name, and
+# replacing it in every row's text turned "cambiare IBAN in IT..." into "cambiare Molly in IT..."
+# (new-user finding, Italian notes). The same holds for the other languages' words.
+@pytest.mark.parametrize("email, text, word", [
+    ("iban76@example.net", "Ha chiamato dal numero 3755597267, chiede di cambiare IBAN in IT18R0067459066444849352430.", "IBAN"),
+    ("iban.lopez@example.es", "El cliente pide cambiar el IBAN a ES9121000418450200051332.", "IBAN"),
+    ("bic7@example.de", "Der Kunde möchte die BIC ändern.", "BIC"),
+    ("client.dupont@example.fr", "Le client demande un rappel.", "client"),
+    ("iban12@example.nl", "De klant vraagt om het IBAN te wijzigen.", "IBAN"),
+    ("customer99@example.com", "The customer asks to change the IBAN.", "customer"),
+    ("ticket5@example.it", "Il cliente chiede lo stato del ticket.", "ticket"),
+])
+def test_a_common_word_in_an_e_mail_local_part_is_not_replaced_in_any_row(email, text, word):
+    red = RecordRedactor([IdentifierColumn("email", "EMAIL_ADDRESS", [email, "x@example.org"], ["a@b.org", "c@d.org"])], "IT")
+    for row in (0, 1, None):
+        assert not any(text[m.start:m.end].lower() == word.lower() for m in red.find(row, text)), (row, red.find(row, text))
+
+
+def test_a_name_in_an_e_mail_local_part_is_still_replaced_in_its_own_row():
+    red = RecordRedactor([IdentifierColumn("email", "EMAIL_ADDRESS", ["ammaniti.cristina@example.it"], ["a@b.org"])], "IT")
+    text = "Richiamare la signora Ammaniti domani."
+    assert [text[m.start:m.end] for m in red.find(0, text)] == ["Ammaniti"]

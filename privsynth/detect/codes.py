@@ -29,7 +29,7 @@ nif cif expediente póliza poliza seguimiento envío contrato polizza contratto 
 klantnummer zending ordernummer dossiernummer polisnummer tracking parcel shipment
 """.split())
 PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsapp", "sms", "ring", "dial", "contact",
-               "telefon", "handy", "anrufen", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",
+               "telefon", "handy", "anrufen", "rückruf", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",
                "teléfono", "telefono", "móvil", "movil", "llamar", "llama", "bellen", "telefoon", "mobiel",
                "chiamare", "richiamare", "cellulare")
 # "number", "numéro", "Nummer" are phone context only without a code word beside them ("my number is",
@@ -81,7 +81,18 @@ def code_context(text: str, start: int) -> bool:
     return _label_code(head) and not phone_context(text, start, 20)
 
 
+# the end of a sentence: a full stop after a word of 4+ letters (not an abbreviation such as `Nr.`,
+# `Ref.`, `No.`), or `!`, `?`, `;`, followed by the next word
+_SENTENCE_END = re.compile(r"(?:(?<=[^\W\d_]{4})\.|[!?;])\s+(?=[^\W\d_])")
+
+
 def _label_code(head: str) -> bool:
+    """A code word among the last three words of `head` within its own sentence: the label of
+    `Rechnung RE-2024-0815` or `order no. 12345`, not the `Rechnung.` that ends the sentence before
+    `Rückruf unter 08657 975432`."""
+    ends = list(_SENTENCE_END.finditer(head))
+    if ends:
+        head = head[ends[-1].end():]
     words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", head.lower())
     return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS for w in words[-3:])
 

@@ -125,6 +125,9 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         if sh == "I" and shape == "T" and len(w) == 1 and i + 1 < len(toks) and _shape(word(i + 1)) == "T" \
                 and not text[toks[i][1]:toks[i + 1][0]].strip(" \t."):
             return True  # a middle initial: "Estrid A Andreasson"
+        if shape == "T" and i > 0 and "-" in w and w.split("-", 1)[0].lower() in lexicon.SURNAME_PARTICLES \
+                and _shape(w.split("-", 1)[1]) == "T":
+            return True  # "Freya Dussen van-Kabus": a particle glued to the surname, after a name word
         if lw in stop and not (sh == "T" and lw in sur and lw not in lexicon.function_words()):
             return False
         if sh == "I":  # an initial
@@ -153,7 +156,11 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 k = j
                 while k < len(toks) and low(k) in lexicon.SURNAME_PARTICLES and k - j < 3:
                     k += 1
-                if k < len(toks) and k > j and name_word(k, "T" if shape == "L" and lower_doc is False and _shape(word(k)) == "T" else shape, True) \
+                after = "T" if shape == "L" and lower_doc is False and _shape(word(k)) == "T" else shape
+                # after a particle a capitalised word is the surname even when it is also a word
+                # ("Lemonnier de Dias"): the particle is the evidence
+                if k < len(toks) and k > j and (name_word(k, after, True) or (after == "T" and j > i and _shape(word(k)) == "T"
+                                                                          and (low(k) in sur or low(k) not in lexicon.function_words()))) \
                         and not text[toks[k - 1][1]:toks[k][0]].strip(" \t"):
                     j = k + 1
                     continue
@@ -201,6 +208,11 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                         i = j
                         continue
         cls = given.get(lw, 0) if lw not in stop else 0
+        if not cls and sh == "T" and "-" in lw:
+            # a double given name shortened to an initial ("Hans-H. Beer", "Anna-M. Weber")
+            head, *rest = lw.split("-")
+            if head not in stop and all(len(p) == 1 or given.get(p, 0) for p in rest):
+                cls = given.get(head, 0)
         if not cls and sh == "T" and lw in lexicon.COMMON_NAME_WORDS and lw not in lexicon.function_words() \
                 and given.get(lw, 0) >= 3 and not _sentence_initial(text, s) and i + 1 < n \
                 and _shape(word(i + 1)) == "T" and low(i + 1) in sur and not text[e:toks[i + 1][0]].strip(" \t"):

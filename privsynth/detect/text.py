@@ -418,6 +418,9 @@ _DATETIME = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01
 _AGE_WORDS = re.compile(r"(?i)\b(\d{1,3})(?=[ \t]*(?:-[ \t]*)?(?:years?|yrs?|y/o|jahre|jahren|ans|años|anos|jaar|anni|year-old)\b)")
 _AGE_AFTER_IS = re.compile(r"(?<=\bis )\d{1,2}(?= and\b| years\b|,)|(?<=\bage )\d{1,3}\b|(?<=\baged )\d{1,3}\b|(?<=\bâgé de )\d{1,3}\b|(?<=\bâgée de )\d{1,3}\b|(?<=\bedad de )\d{1,3}\b|(?<=\balter )\d{1,3}\b")
 _CARD = re.compile(r"(?<![\d.-])[2-6]\d{3}(?:[ .-]?\d){9,15}(?![\d])")
+# an IBAN in capitals, compact or in groups; the longest run of groups that validates is kept
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){2,9}(?![A-Z0-9])")
+_IBAN_GROUP = re.compile(r"[ -]?[A-Z0-9]{1,4}")
 
 
 def _luhn(d: str) -> bool:
@@ -433,8 +436,12 @@ def _luhn(d: str) -> bool:
 
 
 def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
-    """ISO date-times (`1982-04-04 16:45:56.315676`), ages (`42 Jahre`, `is 29 and`), and card
-    numbers of 13-19 digits with a Luhn check (Presidio's own pattern stops at 17 digits)."""
+    """ISO date-times (`1982-04-04 16:45:56.315676`), ages (`42 Jahre`, `is 29 and`), card
+    numbers of 13-19 digits with a Luhn check (Presidio's own pattern stops at 17 digits), and
+    IBANs in capitals followed by a word (ISO 13616 length and mod-97 check,
+    `privsynth.detect.validators.iban`)."""
+    from privsynth.detect import validators
+
     out = []
     if not any(map(str.isdigit, text)):
         return out
@@ -450,6 +457,14 @@ def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
         d = re.sub(r"\D", "", m.group(0))
         if 13 <= len(d) <= 19 and _luhn(d):
             out.append((m.start(), m.end(), E.CREDIT_CARD.name, 1.0))
+    for m in _IBAN_START.finditer(text):
+        # Presidio's IBAN pattern runs case-insensitively, so a word after the number (`ES91 ... 1332
+        # para los pagos`) becomes one more group and the whole candidate fails its checksum
+        ends = [m.start() + 4 + g.end() for g in _IBAN_GROUP.finditer(m.group(0)[4:])]
+        for end in reversed(ends):
+            if validators.iban(text[m.start():end]):
+                out.append((m.start(), end, E.IBAN_CODE.name, 1.0))
+                break
     return out
 
 

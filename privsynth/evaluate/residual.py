@@ -8,6 +8,7 @@ a cell. Only counts leave this module.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Optional
 
 import pandas as pd
@@ -36,7 +37,7 @@ TEXTS = {
     ),
     "residual_pii.text": dict(
         name="Residual PII in free-text columns",
-        measures="The release's free-text columns are scanned with the PII detector; the value counts detected spans whose text is a direct-identifier value of the original. Detected spans of each type are reported as counts (replacement identifiers are expected to be detected too).",
+        measures="The release's free-text columns are scanned with the PII detector; the value counts detected spans whose text is a direct-identifier value of the original, plus the distinct phone numbers of the original's own text (found by phonenumbers in every region of the supported languages, without the detector) whose digits are still in the release's text of the same column. Detected spans of each type are reported as counts (replacement identifiers are expected to be detected too).",
         how_to_read="0 means no original identifier was found in the release's text. Any other count is a leak.",
         threat_model="Anyone reading the release's text.",
     ),
@@ -65,6 +66,54 @@ def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
             for cand in cell_candidates(v):
                 if cand in targets:
                     hit.add(cand)
+    return hit
+
+
+# every region of the languages privsynth detects (privsynth.detect.phones.REGIONS): the phone check below
+# tries them all, so it does not depend on which language a text was identified as
+PHONE_REGIONS = ("DE", "AT", "CH", "FR", "BE", "LU", "ES", "MX", "NL", "IT", "US", "GB", "CA", "AU", "IE")
+MIN_PHONE_DIGITS = 7
+_TRUNK_AFTER_CC = re.compile(r"(\+\d{1,3}|00\d{1,3})[ \t]*\(0\)[ \t]*")
+_DIGITS = re.compile(r"\D+")
+
+
+def text_phone_numbers(texts, regions: tuple[str, ...] = PHONE_REGIONS) -> set[frozenset[str]]:
+    """Every phone number that `phonenumbers.PhoneNumberMatcher` (leniency VALID) finds in `texts` for ANY
+    of `regions`, as the set of its national significant numbers (one per region that reads it; digit
+    strings of >= MIN_PHONE_DIGITS): the free-text phone check of residual_pii.text, independent of
+    privsynth's own detector and of its language identification. A trunk prefix after a country code
+    (`+49 (0)30 ...`) is dropped first."""
+    import phonenumbers as pn
+
+    found: set[frozenset[str]] = set()
+    for text in texts:
+        if sum(ch.isdigit() for ch in text) < MIN_PHONE_DIGITS:
+            continue
+        t = _TRUNK_AFTER_CC.sub(r"\1 ", text)
+        at: dict[tuple[int, int], set[str]] = {}  # the number at these offsets, as each region reads it
+        for region in regions:
+            for m in pn.PhoneNumberMatcher(t, region, leniency=pn.Leniency.VALID):
+                nsn = pn.national_significant_number(m.number)
+                if len(nsn) >= MIN_PHONE_DIGITS:
+                    at.setdefault((m.start, m.end), set()).add(nsn)
+        # a region that reads only part of a number (`496 0562` of `+44 131 496 0562`) adds no number
+        spans = sorted(at, key=lambda se: (se[0], -se[1]))
+        for a, b in spans:
+            if not any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in spans):
+                found.add(frozenset(set().union(*(at[x] for x in spans if x[0] == a))))
+    return found
+
+
+def _phones_in(texts, numbers: set[frozenset[str]]) -> set[frozenset[str]]:
+    """The members of `numbers` one of whose readings occurs among the digits of one of `texts`
+    (separators ignored)."""
+    hit: set[frozenset[str]] = set()
+    if not numbers:
+        return hit
+    for text in texts:
+        digits = _DIGITS.sub("", text)
+        if len(digits) >= MIN_PHONE_DIGITS:
+            hit |= {n for n in numbers if n not in hit and any(x in digits for x in n)}
     return hit
 
 
@@ -153,10 +202,21 @@ def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[
                 counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
                 if normalize(text[s.start : s.end]) in targets:
                     leaked += 1
+    # defence in depth: the original text's own phone numbers, found by phonenumbers in every region of the
+    # supported languages (not by the detector above, which may share a blind spot with the transform)
+    phones_checked = phones_found = 0
+    for c in [c for c in cols if c in ctx.original.columns]:
+        numbers = text_phone_numbers(str(v) for v in ctx.original[c].dropna().tolist())
+        hit = _phones_in((str(v) for v in ctx.release[c].dropna().tolist()), numbers)
+        phones_checked += len(numbers)
+        phones_found += len(hit)
+    leaked += phones_found
     return finish(TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], value=float(leaked),
                              threshold=float(ctx.thresholds.residual_pii_max), comparator="<=",
                              passed=leaked <= ctx.thresholds.residual_pii_max,
-                             details={"text_columns": cols, "texts_scanned": n_texts, "spans_by_type": counts}))
+                             details={"text_columns": cols, "texts_scanned": n_texts, "spans_by_type": counts,
+                                      "text_phone_numbers_checked": phones_checked,
+                                      "text_phone_numbers_found": phones_found}))
 
 
 def run(ctx: Prepared, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:

@@ -66,16 +66,21 @@ _UMLAUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """Stop words of spaCy's de/en/fr lists plus month and weekday names (lower case)."""
+    """Stop words of spaCy's lists for every language privsynth detects (en, de, fr, es, nl, it),
+    month and weekday names, and the words that are given names somewhere but ordinary words in
+    running text (`privsynth.detect.lexicon.COMMON_NAME_WORDS`: `iban`, `customer`, `invoice`, ...),
+    lower case."""
+    from privsynth.detect.lexicon import COMMON_NAME_WORDS, LANGUAGES
+
     import importlib.util
     from pathlib import Path
 
-    words: set[str] = set(_MONTHS_DAYS)
+    words: set[str] = set(_MONTHS_DAYS) | set(COMMON_NAME_WORDS)
     spec = importlib.util.find_spec("spacy")
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover - spaCy is a dependency
         return frozenset(words)
     root = Path(list(spec.submodule_search_locations)[0]) / "lang"
-    for lang in ("de", "en", "fr"):
+    for lang in LANGUAGES:
         # the word-list file alone: importing the language package compiles its tokenizer rules (seconds)
         path = root / lang / "stop_words.py"
         sw = importlib.util.spec_from_file_location(f"_privsynth_stop_words_{lang}", path)
@@ -311,6 +316,8 @@ class RecordRedactor:
                 elif not isinstance(rep, str):
                     rep = str(rep)
                 for pattern, view, part, source in vs:
+                    if kind == "email" and part in ("first", "last") and pattern in cw:
+                        continue  # `iban76@...`: a common word in an e-mail's local part is no evidence of a name
                     d = text_d if view == "text" else digit_d
                     entry = d.get(pattern)
                     if entry is not None and entry.rows is None and part != "value" and col.replace_part is not None:
