@@ -165,3 +165,36 @@ def test_ctrl_c_during_anonymize_exits_130_and_leaves_no_output_and_no_worker(tm
     assert stdout == "" and not out.exists() and list(tmp_path.iterdir()) == [key]
     time.sleep(0.5)
     assert _group_members(proc.pid) == []
+
+
+@fork_only
+@pytest.mark.slow
+def test_the_cli_with_processes_2_prints_and_writes_what_it_does_with_processes_1(tmp_path):
+    from click.testing import CliRunner
+
+    from privsynth.cli import cli
+
+    lines = CUSTOMERS.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = tmp_path / "customers.csv"
+    data.write_text("".join(lines[:401]), encoding="utf-8")
+    key = tmp_path / "k.key"
+    key.write_bytes(bytes(range(32)).hex().encode())
+    got = {}
+    for n in ("1", "2"):
+        out = tmp_path / f"out{n}.csv"
+        res = CliRunner().invoke(cli, ["anonymize", str(data), "--out", str(out), "--policy", str(POLICY), "--key-file", str(key),
+                                       "--processes", n, "--quiet", "--format", "json"], catch_exceptions=False)
+        assert res.exit_code == 0, res.stderr
+        assert res.stderr == f"wrote {out} (400 rows)\n"
+        got[n] = (res.stdout, out.read_bytes())
+    assert got["1"] == got["2"]
+
+
+def test_processes_beyond_two_is_a_usage_error_naming_the_option(tmp_path):
+    from click.testing import CliRunner
+
+    from privsynth.cli import cli
+
+    res = CliRunner().invoke(cli, ["anonymize", str(CUSTOMERS), "--out", str(tmp_path / "o.csv"), "--processes", "3"], catch_exceptions=False)
+    assert res.exit_code == 2 and "--processes" in res.stderr and res.stdout == ""
+    assert not (tmp_path / "o.csv").exists()
