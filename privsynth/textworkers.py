@@ -70,14 +70,18 @@ def _text_operators() -> set[str]:
 def likely_text_columns(df: pd.DataFrame, policy) -> list[str]:
     """The columns whose texts the transform will probably give the text detector, before the scan.
 
-    A column whose policy rule names a free-text operator; otherwise, when free text goes to a
-    free-text operator by default (`transform.default_operators.free_text`, `transform.text_method`),
+    A column whose policy rule names a free-text operator (`llm` only without record-aware
+    redaction: with it, the texts the detector sees are the redacted ones); otherwise, when free
+    text goes to a free-text operator by default (`transform.default_operators.free_text`, `transform.text_method`),
     a column declared `free_text`, or an undeclared string column where at least GUESS_SHARE of
     the first GUESS_CELLS non-empty cells read as sentences. Returns column names in table order."""
     from privsynth.transform import text as _text  # noqa: F401  (registers the free-text operators)
 
     text_ops = _text_operators()
     t = policy.transform
+    if t.record_redaction:
+        # the llm operator first removes each row's identifiers, then detects the redacted texts: not these
+        text_ops.discard("llm")
     default = t.default_operators.get("free_text", "keep")
     if default == "surrogate" and t.text_method != "surrogate":
         default = t.text_method

@@ -38,17 +38,20 @@ def _table() -> pd.DataFrame:
     return pd.DataFrame({"notes": SENTENCES, "address": ADDRESSES, "code": [f"C{i}" for i in range(240)]})
 
 
-@pytest.mark.parametrize("policy, text_method, expected", [
-    (_policy(), "surrogate", ["notes"]),
-    (_policy(code={"operator": "surrogate"}), "surrogate", ["notes", "code"]),
-    (_policy(notes={"operator": "drop"}), "surrogate", []),
-    (_policy(notes={"category": "quasi_identifier"}), "surrogate", []),
-    (_policy(address={"category": "free_text"}), "surrogate", ["notes", "address"]),
-    (_policy(), "redact", []),
-    (_policy(), "llm", ["notes"]),
+@pytest.mark.parametrize("policy, text_method, record_redaction, expected", [
+    (_policy(), "surrogate", True, ["notes"]),
+    (_policy(code={"operator": "surrogate"}), "surrogate", True, ["notes", "code"]),
+    (_policy(notes={"operator": "drop"}), "surrogate", True, []),
+    (_policy(notes={"category": "quasi_identifier"}), "surrogate", True, []),
+    (_policy(address={"category": "free_text"}), "surrogate", True, ["notes", "address"]),
+    (_policy(), "redact", True, []),
+    (_policy(), "llm", False, ["notes"]),
+    (_policy(), "llm", True, []),  # the llm operator detects the texts after record-aware redaction: other texts
+    (_policy(notes={"operator": "llm"}), "surrogate", True, []),
 ])
-def test_the_columns_guessed_before_the_scan_are_those_a_free_text_operator_will_read(policy, text_method, expected):
+def test_the_columns_guessed_before_the_scan_are_those_a_free_text_operator_will_read(policy, text_method, record_redaction, expected):
     policy.transform.text_method = text_method
+    policy.transform.record_redaction = record_redaction
     assert textworkers.likely_text_columns(_table(), policy) == expected
 
 
