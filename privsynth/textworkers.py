@@ -194,6 +194,9 @@ def start(df: pd.DataFrame, policy, detector: Detector, processes: Optional[int]
     if sum(len(b) for b in batches) < MIN_TEXTS:
         return TextPrefetch(detector, [])
     warm = [t[:WARM_CHARS] for t in batches[0][:WARM_TEXTS]]
-    detector(warm)  # loads recognizers and models once, here: the child and the column scan inherit them
+    try:
+        detector(warm)  # loads recognizers and models once, here: the child and the column scan inherit them
+    except Exception:  # noqa: BLE001 - e.g. a spaCy model not installed: raised where it was before (scan, transform)
+        return TextPrefetch(detector, [])
     job = Forked(_detect_all, detector, batches, fork=None if processes is None else True)
     return TextPrefetch(detector, batches, job)

@@ -201,3 +201,16 @@ def test_processes_beyond_two_is_a_usage_error_naming_the_option(tmp_path):
     res = CliRunner().invoke(cli, ["anonymize", str(CUSTOMERS), "--out", str(tmp_path / "o.csv"), "--processes", "3"], catch_exceptions=False)
     assert res.exit_code == 2 and "--processes" in res.stderr and res.stdout == ""
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_detector_that_fails_while_warming_starts_no_worker_and_fails_where_it_did_before():
+    calls = []
+
+    def broken(texts):
+        calls.append(len(texts))
+        raise RuntimeError("model not installed")
+
+    pre = textworkers.start(pd.DataFrame({"notes": _collection()}), Policy(), broken, processes=2, columns=["notes"])
+    assert not pre.started and calls == [textworkers.WARM_TEXTS]
+    with pytest.raises(RuntimeError, match="model not installed"):
+        pre(["a text"])
