@@ -187,7 +187,9 @@ def _reserve(files: Sequence[Path], policy: Policy, progress: Progress):
     return r
 
 
-def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = (), reserve_files: Sequence[Path] = ()) -> TransformReport:
+def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[Path] = None, key_env: str = "PRIVSYNTH_KEY", mapping_out: Optional[Path] = None, evidence_out: Optional[Path] = None, progress: Progress = None, command: Sequence[str] = (), reserve_files: Sequence[Path] = (), processes: Optional[int] = None) -> TransformReport:
+    """`processes`: 1 = everything in this process; None = free-text detection in a child process when
+    that is useful (privsynth/textworkers.py). The output is the same either way."""
     from privsynth.engine import run_anonymize as run_dataset, uses_engine
     from privsynth.transform.mapping import sidecar_path
 
@@ -206,10 +208,15 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
             check_not_input(o, [data, key_file, *reserve_files])
     t0 = time.perf_counter()
     df = _read_with_policy(data, policy)
-    scan = _scan(df, policy, progress)
-    extra = _reserve(reserve_files, policy, progress) if reserve_files else None
-    res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping,
-                     detector=text_detector(policy), reserve=extra)
+    from privsynth import textworkers
+
+    # the free-text column's spans are detected in a child process while this one scans and applies the
+    # structured operators (privsynth/textworkers.py: same spans; in-process when a fork is not useful)
+    with textworkers.start(df, policy, text_detector(policy), processes=processes) as detector:
+        scan = _scan(df, policy, progress)
+        extra = _reserve(reserve_files, policy, progress) if reserve_files else None
+        res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping,
+                         detector=detector, reserve=extra)
     if (mapping_out is not None or policy.transform.write_mapping) and res.mapping is None:
         raise PolicyError("a mapping was requested but no column has a reversible or keyed operator")
     res.report.mapping_written = res.mapping is not None
