@@ -81,14 +81,16 @@ class FingerprintSet:
 
     `add` collects arrays; the first lookup sorts them once (`np.unique`). `contains` has no false
     negatives and false positives with probability about len(self) / 2**64 per lookup. A set
-    loaded with `load(path)` is memory-mapped read-only and pickles as its path."""
+    loaded with `load(path)` is memory-mapped read-only and pickles as its path; `update` with
+    such a set attaches it by reference (looked up in place, never copied)."""
 
-    __slots__ = ("_chunks", "_sorted", "_path")
+    __slots__ = ("_chunks", "_sorted", "_path", "_attached")
 
     def __init__(self) -> None:
         self._chunks: list[np.ndarray] = []
         self._sorted: np.ndarray = np.empty(0, dtype=np.uint64)
         self._path: Optional[str] = None
+        self._attached: list["FingerprintSet"] = []  # file-backed sets looked up in place
 
     def add(self, fps: np.ndarray) -> None:
         if len(fps):
@@ -98,12 +100,27 @@ class FingerprintSet:
         self.add(fingerprints(values))
 
     def update(self, other: "FingerprintSet") -> None:
+        if other._path is not None and not other._chunks:  # memory-mapped: attached, not copied
+            self._attached.append(other)
+            return
+        self._attached.extend(other._attached)
         if len(other.array):
             self._chunks.append(other.array)
 
     @property
+    def file_backed(self) -> bool:
+        return self._path is not None and not self._chunks
+
+    @property
     def array(self) -> np.ndarray:
-        """The sorted distinct fingerprints (uint64)."""
+        """The sorted distinct fingerprints (uint64), attached sets included (they are copied in
+        only here: `contains` looks them up in place)."""
+        if self._attached:
+            self._chunks.extend(np.asarray(a.array) for a in self._attached)
+            self._attached = []
+        return self._own()
+
+    def _own(self) -> np.ndarray:
         if self._chunks:
             parts = ([self._sorted] if len(self._sorted) else []) + self._chunks
             a = np.concatenate(parts) if len(parts) > 1 else np.array(parts[0], dtype=np.uint64)
@@ -118,19 +135,25 @@ class FingerprintSet:
 
     def contains(self, fps: np.ndarray) -> np.ndarray:
         """Bool array: which of the fingerprints `fps` are in the set."""
-        a = self.array
         fps = np.asarray(fps, dtype=np.uint64)
-        if not len(a) or not len(fps):
-            return np.zeros(len(fps), dtype=bool)
-        i = np.searchsorted(a, fps)
-        np.minimum(i, len(a) - 1, out=i)
-        return a[i] == fps
+        out = np.zeros(len(fps), dtype=bool)
+        if not len(fps):
+            return out
+        for a in [self._own()] + [x._own() for x in self._attached]:
+            if len(a):
+                i = np.searchsorted(a, fps)
+                np.minimum(i, len(a) - 1, out=i)
+                out |= a[i] == fps
+        return out
 
     def contains_strings(self, values) -> np.ndarray:
         return self.contains(fingerprints(values))
 
     def __len__(self) -> int:
-        return len(self.array)
+        return len(self._own()) + sum(len(x._own()) for x in self._attached)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FingerprintSet) and np.array_equal(self.array, other.array)
@@ -152,12 +175,12 @@ class FingerprintSet:
         return out
 
     def __getstate__(self):
-        if self._path is not None and not self._chunks:
+        if self._path is not None and not self._chunks and not self._attached:
             return {"path": self._path}
         return {"array": self.array}
 
     def __setstate__(self, state) -> None:
-        self._chunks = []
+        self._chunks, self._attached = [], []
         if "path" in state:
             self._sorted, self._path = np.load(state["path"], mmap_mode="r"), state["path"]
         else:
