@@ -1,7 +1,7 @@
 """Benchmarks of the Dask engine (docs/benchmarks/engine.md): one run each, with the load.
 
   python benchmarks/engine_dask.py gen --rows 10000000 --out /tmp/privsynth-bench/t10m
-  python benchmarks/engine_dask.py anonymize --data /tmp/privsynth-bench/t10m --workers 2
+  python benchmarks/engine_dask.py anonymize --data /tmp/privsynth-bench/t10m --workers 2 [--pseudonymize]
   python benchmarks/engine_dask.py corpus --docs 1000000 --shard-docs 50000 --out /tmp/privsynth-bench-corpus/c1m
   python benchmarks/engine_dask.py scan-text --data /tmp/privsynth-bench-corpus/c1m --workers 2
 
@@ -121,7 +121,21 @@ class RssSampler(threading.Thread):
             time.sleep(self.every)
 
 
-def anonymize(data: Path, workers: int, out: Path) -> dict:
+# --pseudonymize: the identifiers that draw surrogates, so that the dataset's reserve is gathered
+# (memory bounded by the partition size, issue 18 deliver 6)
+PSEUDONYMIZE = {"customer_id": "{category: direct_identifier, entity_type: RECORD_ID, operator: pseudonymize}",
+                "full_name": "{category: direct_identifier, entity_type: PERSON, operator: pseudonymize}"}
+
+
+def policy_text(pseudonymize: bool = False) -> str:
+    text = POLICY
+    if pseudonymize:
+        for c, rule in PSEUDONYMIZE.items():
+            text = "\n".join(f"  {c}: {rule}" if line.startswith(f"  {c}: ") else line for line in text.split("\n"))
+    return text
+
+
+def anonymize(data: Path, workers: int, out: Path, pseudonymize: bool = False) -> dict:
     from distributed import Client, LocalCluster
 
     sys.path.insert(0, os.environ.get("PRIVSYNTH_BENCH_CODE", str(ROOT)))
@@ -129,7 +143,7 @@ def anonymize(data: Path, workers: int, out: Path) -> dict:
     from privsynth.policy import load_policy
 
     pol_path = OUT / "bench-engine-policy.yaml"
-    pol_path.write_text(POLICY)
+    pol_path.write_text(policy_text(pseudonymize))
     policy = load_policy(str(pol_path))
     load0 = _load()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit="2GB", dashboard_address=None, silence_logs=50)
@@ -172,7 +186,7 @@ def anonymize(data: Path, workers: int, out: Path) -> dict:
     client.close()
     cluster.close()
     rows = rep.rows_in
-    res = {"bench": "anonymize", "workers": workers, "rows": rows, "columns": 15, "rows_out": rep.rows_out, "wall_s": round(wall, 1),
+    res = {"bench": "anonymize", "pseudonymize": sorted(PSEUDONYMIZE) if pseudonymize else [], "workers": workers, "rows": rows, "columns": 15, "rows_out": rep.rows_out, "wall_s": round(wall, 1),
            "rows_per_s": round(rows / wall), "peak_rss_per_worker_mb": sorted(round(v / 2**20) for v in sampler.peak.values()),
            "task_seconds_by_stage": {k: {"tasks": len(v), "sum_s": round(sum(v), 1), "max_s": round(max(v), 2)} for k, v in by_stage.items()},
            "worker_cpu_s": sorted(worker_cpu.values()), "driver_cpu_s": round(driver_cpu, 1),
@@ -366,6 +380,7 @@ def main() -> None:
     g.add_argument("--shard-rows", type=int, default=250_000)
     a = sub.add_parser("anonymize"); a.add_argument("--data", type=Path, required=True); a.add_argument("--workers", type=int, default=2)
     a.add_argument("--out", type=Path, default=None)
+    a.add_argument("--pseudonymize", action="store_true", help="pseudonymize customer_id and full_name (gathers the dataset's reserve)")
     c = sub.add_parser("corpus"); c.add_argument("--docs", type=int, required=True); c.add_argument("--out", type=Path, required=True)
     c.add_argument("--shard-docs", type=int, default=50_000)
     a.add_argument("--no-log", action="store_true")
@@ -384,7 +399,7 @@ def main() -> None:
         corpus(args.docs, args.out, args.shard_docs)
         return
     if args.cmd == "anonymize":
-        res = anonymize(args.data, args.workers, args.out or Path(str(args.data) + f".anon{args.workers}"))
+        res = anonymize(args.data, args.workers, args.out or Path(str(args.data) + f".anon{args.workers}"), args.pseudonymize)
         if args.no_log:
             print(json.dumps(res))
             return

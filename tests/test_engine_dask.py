@@ -97,6 +97,8 @@ def test_anonymize_on_dask_equals_the_local_engine_row_for_row(cluster, data, tm
     assert [s["file"] for s in m["shards"]] == [f"part-0000{i}.parquet" for i in range(4)]
     assert eb["outputs"][0]["rows"] == len(dask) == sum(s["rows"] for s in m["shards"])
     assert eb["outputs"][0]["shards"][0]["sha256"] == m["shards"][0]["sha256"]
+    # the reserve's fingerprint files lived in the temporary directory only: nothing but shards and the manifest
+    assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == sorted([s["file"] for s in m["shards"]] + ["manifest.json"])
 
 
 QI_NEEDS_FACTS = POLICY.replace("city: {operator: suppress_rare, params: {k: 40}}", "city: {category: quasi_identifier, operator: suppress_rare, params: {k: 40}}") \

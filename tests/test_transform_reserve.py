@@ -3,6 +3,7 @@
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -185,3 +186,33 @@ def test_batched_surrogates_equal_one_by_one_surrogates_with_a_reserve():
         one = SurrogateFactory(KEY, "en_US", reserve=r)
         many = SurrogateFactory(KEY, "en_US", reserve=r)
         assert many.many(et, vals) == [one.surrogate(et, v) for v in vals]
+
+
+def test_a_saved_reserve_pickles_as_its_file_paths_and_answers_the_same_after_loading(tmp_path):
+    import pickle
+
+    r = _reserve_of_mixed_values()
+    want = r.hits(VALUES_TO_CHECK).tolist()
+    r.save(tmp_path / "reserve")
+    blob = pickle.dumps(r)
+    assert len(blob) < 2000  # the paths and the name tokens, not the fingerprints
+    back = pickle.loads(blob)
+    assert back.hits(VALUES_TO_CHECK).tolist() == want == [back.hit(v) for v in VALUES_TO_CHECK]
+    assert isinstance(back.values.array, np.memmap) or isinstance(back.values.array.base, np.memmap)
+
+
+def test_a_memory_mapped_reserve_is_attached_not_copied_when_a_table_adds_its_own_values(tmp_path):
+    r = _reserve_of_mixed_values()
+    r.save(tmp_path / "reserve")
+    own = Reserve()
+    own.add("RECORD_ID", ["Z99887766"])
+    own.update(r)
+    assert own.values._attached and own.hit("Z99887766") and own.hit("C00012345") and not own.hit("Q12121212")
+    assert len(own.values._own()) == 1  # the mapped array was not copied into the table's own
+
+
+@pytest.mark.parametrize("value", ["Anna Schmidt", "C00012345", "zoe@x.test", "+44 117 100 0710", "Jürgen Müller"])
+def test_every_real_value_is_found_by_its_fingerprint(value):
+    # no false negatives: a fingerprint set only errs towards "reserved" (a redraw), never lets a real value through
+    r = _reserve_of_mixed_values()
+    assert value in r and r.hit(value) and r.hits([value])[0]

@@ -22,6 +22,7 @@ partitions (distinct values, surrogate collisions) are reported as `<name>_parti
 from __future__ import annotations
 
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any, Optional
 
@@ -39,6 +40,7 @@ _SAME_EVERYWHERE = {"suppressed_categories"}
 HASH = "__privsynth_qi_hash"
 POS = "__privsynth_first_row"
 COUNT = "__privsynth_rows"
+RESERVE_DIR = ".reserve"  # in the output's temporary directory while the tasks run (`_union_reserves`)
 
 
 def _plan_ops(schema: Schema, scan: ScanResult, policy) -> list[tuple[str, Any]]:
@@ -226,14 +228,18 @@ def _field(result: dict, name: str):
     return result[name]
 
 
-def _union_reserves(*results):
-    """The dataset's reserve: the union of the partitions' (results of `_prepare_task`)."""
+def _union_reserves(*results, directory: str):
+    """The dataset's reserve: the union of the partitions' (results of `_prepare_task`), written
+    once to `directory` (sorted 64-bit fingerprints, `Reserve.save`) and returned file-backed: its
+    pickle is the file paths and the name tokens, and each worker memory-maps the same file pages
+    instead of receiving a dataset-sized set per task. The task's own peak is about 16 bytes an
+    entry while it sorts (8 a fingerprint, the array and its sorted copy)."""
     from privsynth.transform.reserve import Reserve
 
     total = Reserve()
     for r in results:
         total.update(r["reserve"])
-    return total
+    return total.save(Path(directory))
 
 
 def _kanon_plan(*pieces, qis: list[str], k: int, hierarchies: dict, max_suppression: float) -> tuple[pd.DataFrame, dict[str, int], dict]:
@@ -344,7 +350,8 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
     prepared = submit_parts(client, _prepare_task, parts, stage="anonymize-facts",
                             per_part=[{"combos": combo_args[i] if fuse else None} for i in range(len(parts))],
                             schema=schema, scan=scan, policy=policy, wants=wants, ids=ids, reserve=reserve_needed)
-    reserve_arg = submit_one(client, _union_reserves, *prepared, stage="reserve-union") if reserve_needed else None
+    reserve_dir = Path(tmp_dir) / RESERVE_DIR  # removed below: never part of the output
+    reserve_arg = submit_one(client, _union_reserves, *prepared, stage="reserve-union", directory=str(reserve_dir)) if reserve_needed else None
     kanon_arg = None
     kstats_f = None
     if qis:
@@ -366,9 +373,13 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
     kstats = None
     if kanon_arg is not None:
         kstats = collect(client, [submit_one(client, _field_at, kanon_arg, 2, stage="anonymize-kanon-stats")], stage="anonymize-kanon", progress=progress)[0]
-    results = map_parts(client, _anonymize_task, parts, stage="anonymize", progress=progress,
-                        per_part=[{"facts": facts[i], "out_path": str(Path(tmp_dir) / shard_name(i, suffix))} for i in range(len(parts))],
-                        schema=schema, scan=scan, policy=policy, secret=secret, want_mapping=want_mapping, kanon=kanon_arg, reserve=reserve_arg)
+    try:
+        results = map_parts(client, _anonymize_task, parts, stage="anonymize", progress=progress,
+                            per_part=[{"facts": facts[i], "out_path": str(Path(tmp_dir) / shard_name(i, suffix))} for i in range(len(parts))],
+                            schema=schema, scan=scan, policy=policy, secret=secret, want_mapping=want_mapping, kanon=kanon_arg, reserve=reserve_arg)
+    finally:
+        del reserve_arg
+        shutil.rmtree(reserve_dir, ignore_errors=True)
     return _assemble(results, kstats, key, None)
 
 

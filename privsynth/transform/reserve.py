@@ -17,13 +17,25 @@ scanned with the same policy), so `anonymize A --reserve B` and `anonymize B --r
 use the union of A's and B's identifier values (the tables given together). A file pseudonymized
 alone uses its own values only: a value whose first-choice surrogate is a real value of the other
 file then gets a different surrogate in the two runs, and the join misses it.
+
+Representation: the normalised values and digit variants are held as 64-bit fingerprints in a
+sorted numpy array (`FingerprintSet`, 8 bytes an entry instead of a Python string of 50-130), and
+looked up with `np.searchsorted`. A real value's fingerprint is always in the set, so a
+surrogate equal to a real value is always found: a fingerprint collision can only make a
+surrogate that is no real value look reserved, which forces a redraw (another fake); it can never
+let a real value through. With n entries the chance that a given surrogate collides is about
+n / 2**64 (1e-12 for 6.5 million entries). The array can be written to a file once and
+memory-mapped by every process that uses it (`Reserve.save`, `Reserve.load`): the Dask engine
+does so, so a worker does not unpickle a dataset-sized set per task.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from operator import itemgetter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 import numpy as np
@@ -41,9 +53,143 @@ _TOKENS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # operators whose output replaces a value (the values of such columns are identifiers to avoid)
 REPLACING = frozenset({"pseudonymize", "tokenize", "encrypt", "redact", "mask", "drop"})
 
+# SipHash-2-4 (pandas' C implementation, the one behind `pd.util.hash_array`) with a fixed, public
+# 16-byte key: the same fingerprint in every process, so a reserve can be built in one and used in another.
+_FP_KEY = "privsynth-rsv-v1"
+try:
+    from pandas._libs.hashing import hash_object_array as _hash_object_array
+except ImportError:  # pragma: no cover - a pandas without the module: its public wrapper (slower per call)
+    def _hash_object_array(arr, key, encoding):
+        return pd.util.hash_array(arr, encoding=encoding, hash_key=key, categorize=False)
 
-def _normalised(values: list[str], kind: str) -> tuple[list[str], list[tuple[int, str]], set[str]]:
-    """(match keys of `values`, (index, digits) of the values with 6 or more digits, name tokens).
+
+def fingerprints(values) -> np.ndarray:
+    """64-bit fingerprints (uint64 array of the same length) of `values`, a sequence or 1-D object
+    array of `str`: SipHash-2-4 of the UTF-8 bytes with the fixed key `_FP_KEY`."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        arr = values
+    else:
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+    if not len(arr):
+        return np.empty(0, dtype=np.uint64)
+    return _hash_object_array(arr, _FP_KEY, "utf8")
+
+
+class FingerprintSet:
+    """A set of strings held as their sorted, distinct 64-bit fingerprints (`fingerprints`).
+
+    `add` collects arrays; the first lookup sorts them once (`np.unique`). `contains` has no false
+    negatives and false positives with probability about len(self) / 2**64 per lookup. A set
+    loaded with `load(path)` is memory-mapped read-only and pickles as its path; `update` with
+    such a set attaches it by reference (looked up in place, never copied)."""
+
+    __slots__ = ("_chunks", "_sorted", "_path", "_attached")
+
+    def __init__(self) -> None:
+        self._chunks: list[np.ndarray] = []
+        self._sorted: np.ndarray = np.empty(0, dtype=np.uint64)
+        self._path: Optional[str] = None
+        self._attached: list["FingerprintSet"] = []  # file-backed sets looked up in place
+
+    def add(self, fps: np.ndarray) -> None:
+        if len(fps):
+            self._chunks.append(np.asarray(fps, dtype=np.uint64))
+
+    def add_strings(self, values) -> None:
+        self.add(fingerprints(values))
+
+    def update(self, other: "FingerprintSet") -> None:
+        if other._path is not None and not other._chunks:  # memory-mapped: attached, not copied
+            self._attached.append(other)
+            return
+        self._attached.extend(other._attached)
+        if len(other.array):
+            self._chunks.append(other.array)
+
+    @property
+    def file_backed(self) -> bool:
+        return self._path is not None and not self._chunks
+
+    @property
+    def array(self) -> np.ndarray:
+        """The sorted distinct fingerprints (uint64), attached sets included (they are copied in
+        only here: `contains` looks them up in place)."""
+        if self._attached:
+            self._chunks.extend(np.asarray(a.array) for a in self._attached)
+            self._attached = []
+        return self._own()
+
+    def _own(self) -> np.ndarray:
+        if self._chunks:
+            parts = ([self._sorted] if len(self._sorted) else []) + self._chunks
+            a = np.concatenate(parts) if len(parts) > 1 else np.array(parts[0], dtype=np.uint64)
+            a.sort()
+            if len(a) > 1:
+                keep = np.empty(len(a), dtype=bool)
+                keep[0] = True
+                np.not_equal(a[1:], a[:-1], out=keep[1:])
+                a = a[keep]
+            self._sorted, self._chunks, self._path = a, [], None
+        return self._sorted
+
+    def contains(self, fps: np.ndarray) -> np.ndarray:
+        """Bool array: which of the fingerprints `fps` are in the set."""
+        fps = np.asarray(fps, dtype=np.uint64)
+        out = np.zeros(len(fps), dtype=bool)
+        if not len(fps):
+            return out
+        for a in [self._own()] + [x._own() for x in self._attached]:
+            if len(a):
+                i = np.searchsorted(a, fps)
+                np.minimum(i, len(a) - 1, out=i)
+                out |= a[i] == fps
+        return out
+
+    def contains_strings(self, values) -> np.ndarray:
+        return self.contains(fingerprints(values))
+
+    def __len__(self) -> int:
+        return len(self._own()) + sum(len(x._own()) for x in self._attached)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FingerprintSet) and np.array_equal(self.array, other.array)
+
+    def save(self, path: Path) -> None:
+        """Write the sorted array to `path` (`.npy`) atomically, and use the file from now on."""
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            np.save(fh, self.array, allow_pickle=False)
+        os.replace(tmp, path)
+        self._sorted, self._path = np.load(path, mmap_mode="r"), str(path)
+
+    @classmethod
+    def load(cls, path) -> "FingerprintSet":
+        """The set saved at `path`, memory-mapped read-only (pages shared by every process that maps it)."""
+        out = cls()
+        out._sorted, out._path = np.load(path, mmap_mode="r"), str(path)
+        return out
+
+    def __getstate__(self):
+        if self._path is not None and not self._chunks and not self._attached:
+            return {"path": self._path}
+        return {"array": self.array}
+
+    def __setstate__(self, state) -> None:
+        self._chunks, self._attached = [], []
+        if "path" in state:
+            self._sorted, self._path = np.load(state["path"], mmap_mode="r"), state["path"]
+        else:
+            self._sorted, self._path = state["array"], None
+
+
+
+def _normalised(values: list[str], kind: str) -> tuple[np.ndarray, list[tuple[int, str]], set[str]]:
+    """(match keys of `values` (object array), (index, digits) of the values with 6 or more digits, name tokens).
 
     The key is `privsynth.matching.normalize` (case-folded letters and digits), the digits every
     decimal digit, the name tokens (kinds "name" and "email": of the value or of the e-mail's
@@ -56,7 +202,7 @@ def _normalised(values: list[str], kind: str) -> tuple[list[str], list[tuple[int
 
     arr = pa.array(values, type=pa.large_string())
     low_a = pc.ascii_lower(arr)
-    keys = pc.replace_substring_regex(low_a, pattern="[^a-z0-9]+", replacement="").to_pylist()
+    keys = np.array(pc.replace_substring_regex(low_a, pattern="[^a-z0-9]+", replacement="").to_numpy(zero_copy_only=False), dtype=object)
     dig_a = pc.replace_substring_regex(arr, pattern="[^0-9]+", replacement="")
     is_ascii = pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
     long_ = pc.greater_equal(pc.utf8_length(dig_a), 6).to_numpy(zero_copy_only=False) & is_ascii
@@ -87,11 +233,14 @@ def _normalised(values: list[str], kind: str) -> tuple[list[str], list[tuple[int
 
 @dataclass
 class Reserve:
-    """`values`: normalised real identifier values; `name_tokens`: case-folded name tokens."""
+    """`values`: fingerprints of the normalised real identifier values; `digits`: fingerprints of
+    their digit variants (6 or more digits: phone national/subscriber numbers, card/IBAN/ID
+    digits); `name_tokens`: case-folded name tokens (a set of strings: bounded by the names'
+    vocabulary, not by the rows). See the module docstring for why fingerprints are safe."""
 
-    values: set[str] = field(default_factory=set)
+    values: FingerprintSet = field(default_factory=FingerprintSet)
     name_tokens: set[str] = field(default_factory=set)
-    digits: set[str] = field(default_factory=set)  # digit variants (>= 6): phone national/subscriber numbers, card/IBAN/ID digits
+    digits: FingerprintSet = field(default_factory=FingerprintSet)
     region: str = "US"  # where national phone numbers are read
 
     def add(self, entity_type: Optional[str], cells: Iterable) -> None:
@@ -117,11 +266,10 @@ class Reserve:
                    for v in distinct]
             uniq = list(dict.fromkeys(raw)) if len(raw) != len(set(raw)) else raw
         keys, digits, tokens = _normalised(uniq, kind)
-        self.values.update(keys)
-        self.values.discard("")
+        self.values.add_strings(keys[keys != ""])
         if digits and (kind in ("phone", "card", "iban") or len(digits) * 2 >= len(uniq)):
             # the digits themselves are 6 or more decimal digits (`_normalised`); only the variants below need the check
-            self.digits.update(map(itemgetter(1), digits))
+            self.digits.add_strings(list(map(itemgetter(1), digits)))
             new: set[str] = set()
             if kind == "phone":
                 for i, d in digits:
@@ -135,53 +283,98 @@ class Reserve:
                     new.update((d[-6:], d[-7:], d[-8:]))  # subscriber numbers
             elif kind == "iban":
                 new.update(_NON_ALNUM.sub("", uniq[i])[4:] for i, _ in digits)
-            self.digits.update(x for x in new if len(x) >= 6 and x.isdigit())
+            self.digits.add_strings([x for x in new if len(x) >= 6 and x.isdigit()])
         self.name_tokens.update(tokens)
 
     def update(self, other: "Reserve") -> "Reserve":
-        self.values |= other.values
+        self.values.update(other.values)
         self.name_tokens |= other.name_tokens
-        self.digits |= other.digits
+        self.digits.update(other.digits)
+        return self
+
+    def save(self, directory: Path) -> "Reserve":
+        """Write the fingerprint arrays to `directory` (`values.npy`, `digits.npy`, created
+        atomically) and memory-map them from now on: pickled, the reserve is then the two paths
+        plus its name tokens, and each process that unpickles it maps the same file pages."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.values.save(directory / "values.npy")
+        self.digits.save(directory / "digits.npy")
         return self
 
     def __contains__(self, value: object) -> bool:
         k = match_key(value)
-        return bool(k) and k in self.values
+        return bool(k) and bool(self.values.contains_strings([k])[0])
 
-    def hit(self, value: str) -> bool:
-        """True when `value` equals a reserved value (normalised), holds a real name token as a
-        word, or holds a reserved digit sequence as a run of whole digit groups ("+44 117 100 071"
-        holds "100071")."""
+    def contains_many(self, values: Sequence[str]) -> np.ndarray:
+        """`value in self` for every value of `values` (bool array), with one fingerprint pass."""
+        keys = [match_key(v) for v in values]
+        out = self.values.contains_strings(keys)
+        out &= np.fromiter((bool(k) for k in keys), dtype=bool, count=len(keys))
+        return out
+
+    def _candidates(self, value: str) -> tuple[str, bool, list[str]]:
+        """(match key, holds a real name token as a word, digit sequences to look up) of `value`."""
         folded = value.casefold()
         k = folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)  # = matching.normalize
-        if k and k in self.values:
-            return True
         # letters of a surrogate (an IBAN's bank code, an ID's letters) that spell a real name
-        if self.name_tokens and not self.name_tokens.isdisjoint(_TOKENS.findall(folded)):
-            return True
-        if self.digits and _ANY_DIGIT.search(value):
+        tok = bool(self.name_tokens) and not self.name_tokens.isdisjoint(_TOKENS.findall(folded))
+        cands: list[str] = []
+        if len(self.digits) and _ANY_DIGIT.search(value):
             for m in _DIGIT_RUN.finditer(value):
                 run = m.group(0)
                 if run.isdigit():  # one group (the usual case): the group itself
-                    if len(run) >= 6 and run in self.digits:
-                        return True
+                    if len(run) >= 6:
+                        cands.append(run)
                     continue
                 groups = _DIGIT_GROUP.findall(run)
                 for i in range(len(groups)):
                     d = ""
                     for g in groups[i:i + 8]:
                         d += g
-                        if len(d) >= 6 and d in self.digits:
-                            return True
-        return False
+                        if len(d) >= 6:
+                            cands.append(d)
+        return k, tok, cands
+
+    def hit(self, value: str) -> bool:
+        """True when `value` equals a reserved value (normalised), holds a real name token as a
+        word, or holds a reserved digit sequence as a run of whole digit groups ("+44 117 100 071"
+        holds "100071")."""
+        k, tok, cands = self._candidates(value)
+        if tok:
+            return True
+        if k and self.values.contains_strings([k])[0]:
+            return True
+        return bool(cands) and bool(self.digits.contains_strings(cands).any())
+
+    def _hits_slow(self, values: Sequence[str], idx: list[int], out: np.ndarray) -> None:
+        """`hit` of `values[i]` for every i of `idx`, written into `out`, with one fingerprint pass per set."""
+        keys: list[str] = []
+        key_of: list[int] = []
+        cands: list[str] = []
+        cand_of: list[int] = []
+        for i in idx:
+            k, tok, cs = self._candidates(values[i])
+            if tok:
+                out[i] = True
+                continue
+            if k:
+                keys.append(k)
+                key_of.append(i)
+            cands.extend(cs)
+            cand_of.extend([i] * len(cs))
+        if keys:
+            out[np.asarray(key_of)[self.values.contains_strings(keys)]] = True
+        if cands:
+            out[np.asarray(cand_of)[self.digits.contains_strings(cands)]] = True
 
     def hits(self, values: Sequence[str]) -> np.ndarray:
         """`hit` of every value of `values` (bool array of the same length), vectorised.
 
         ASCII values whose digit runs are single digit groups go through pyarrow's string kernels
-        (match key, name tokens, digit groups) and one set lookup per key and group; the others
-        (non-ASCII letters, digits spread over separators as in "+44 117 100 071") through `hit`
-        itself, so the answer is `hit`'s for every value."""
+        (match key, name tokens, digit groups) and one fingerprint lookup per key and group; the
+        others (non-ASCII letters, digits spread over separators as in "+44 117 100 071") through
+        `hit`'s own candidates, so the answer is `hit`'s for every value."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -189,14 +382,18 @@ class Reserve:
         out = np.zeros(n, dtype=bool)
         if not n:
             return out
+        has_digits = len(self.digits) > 0
         arr = pa.array(values, type=pa.large_string())
         slow = ~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
-        if self.digits:
+        if has_digits:
             slow |= pc.match_substring_regex(arr, pattern="[0-9][ \\-./()]{1,3}[0-9]").to_numpy(zero_copy_only=False)
         low = pc.ascii_lower(arr)
-        vals = self.values
-        keys = pc.replace_substring_regex(low, pattern="[^a-z0-9]+", replacement="").to_pylist()
-        out |= np.fromiter((bool(k) and k in vals for k in keys), dtype=bool, count=n)
+        keys_a = pc.replace_substring_regex(low, pattern="[^a-z0-9]+", replacement="")
+        keys = keys_a.to_numpy(zero_copy_only=False)
+        nonempty = pc.greater(pc.binary_length(keys_a), 0).to_numpy(zero_copy_only=False)
+        fast = np.flatnonzero(nonempty & ~slow)
+        if len(fast):
+            out[fast[self.values.contains_strings(keys[fast])]] = True
         if self.name_tokens:
             words = pc.split_pattern_regex(low, pattern="[^a-z]+")
             flat = pc.list_flatten(words)
@@ -204,18 +401,18 @@ class Reserve:
             tokens = pa.array(sorted(self.name_tokens), type=pa.large_string())
             found = pc.and_(pc.is_in(flat, value_set=tokens), pc.greater_equal(pc.utf8_length(flat), 2))
             out[parent[found.to_numpy(zero_copy_only=False)]] = True
-        if self.digits:
+        if has_digits:
             groups = pc.split_pattern_regex(arr, pattern="[^0-9]+")
             flat = pc.list_flatten(groups)
             parent = pc.list_parent_indices(groups).to_numpy(zero_copy_only=False)
             long_ = np.flatnonzero(pc.greater_equal(pc.utf8_length(flat), 6).to_numpy(zero_copy_only=False))
             if len(long_):
-                digs = self.digits
-                cand = flat.take(pa.array(long_)).to_pylist()
-                inset = np.fromiter((d in digs for d in cand), dtype=bool, count=len(cand))
-                out[parent[long_[inset]]] = True
-        for i in np.flatnonzero(slow).tolist():
-            out[i] = self.hit(values[i])
+                cand = flat.take(pa.array(long_)).to_numpy(zero_copy_only=False)
+                out[parent[long_[self.digits.contains_strings(cand)]]] = True
+        rest = np.flatnonzero(slow)
+        if len(rest):  # the kernels above read these differently ("Ä" is no letter to them): `hit`'s answer instead
+            out[rest] = False
+            self._hits_slow(values, rest.tolist(), out)
         return out
 
     def __len__(self) -> int:

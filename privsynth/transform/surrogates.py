@@ -270,6 +270,7 @@ class SurrogateFactory:
         self.locale = locale
         self._reserve = reserve
         self._salt = 0  # > 0 while a surrogate that hit the reserve is re-derived
+        self._fpe_pending: Optional[list[str]] = None  # set by `many`: format-preserving results whose reserve check is batched
         self._mac = hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256)
         self._cache: dict[tuple[str, str, bool], str] = {}
         self._kind: dict[str, str] = {}  # entity type -> surrogate kind (the registry lookup once per type)
@@ -399,6 +400,9 @@ class SurrogateFactory:
 
         y = _feistel_permute(x, domain, fkey)
         res = decode(y)
+        if self._fpe_pending is not None:  # `many` checks these in one batch and redoes a value whose result is reserved
+            self._fpe_pending.append(res)
+            return res
         if self._reserve is not None and self._reserve.hit(res):
             walked = _bracket_walk(x, lambda z: _feistel_permute(z, domain, fkey),
                                    lambda z: self._reserve.hit(decode(z)), min(domain, 1 << 20))  # type: ignore[union-attr]
@@ -462,6 +466,15 @@ class SurrogateFactory:
         # "Hans-Peter" from Faker's list is reserved when "Hans" or "Peter" is a real name
         return tok in r or any(p.casefold() in r.name_tokens for p in _NAME_PARTS.findall(tok))
 
+    def _reserved_tokens(self, toks: list[str]) -> list[bool]:
+        """`_reserved_token` of every token (one fingerprint pass over the reserve)."""
+        r = self._reserve
+        if r is None:
+            return [False] * len(toks)
+        inset = r.contains_many(toks).tolist()
+        nt = r.name_tokens
+        return [a or any(p.casefold() in nt for p in _NAME_PARTS.findall(t)) for a, t in zip(inset, toks)]
+
     def _display(self, folded: str) -> str:
         d = self._perms.get("display")
         if d is None:
@@ -487,12 +500,13 @@ class SurrogateFactory:
             self._perms[key] = ext
         return ext  # type: ignore[return-value]
 
-    def _matching(self, key: str, cycle: dict[str, str], reserved: Callable[[str], bool]) -> dict[str, str]:
-        """`_cycle_matching` of one name cycle (keys in cycle order), computed once per factory."""
+    def _matching(self, key: str, cycle: dict[str, str], reserved: Callable[[list[str]], Sequence[bool]]) -> dict[str, str]:
+        """`_cycle_matching` of one name cycle (keys in cycle order), computed once per factory;
+        `reserved` answers for a list of names at once."""
         m = self._perms.get(key)
         if m is None:
             order = list(cycle)
-            m = _cycle_matching(order, [reserved(z) for z in order])
+            m = _cycle_matching(order, list(reserved(order)))
             self._perms[key] = m
         return m  # type: ignore[return-value]
 
@@ -507,7 +521,7 @@ class SurrogateFactory:
         the first matching's images; the given-name groups of other locales are disjoint)."""
         if norm in perm:  # a listed name: bracket matching along the permutation's cycle stays one-to-one
             if self._reserved_token(norm):
-                walked = self._matching("match." + group, perm, self._reserved_token).get(norm)
+                walked = self._matching("match." + group, perm, self._reserved_tokens).get(norm)
             else:  # a name that is no real value (found in a text only): the walk from it
                 walked = _bracket_walk(norm, lambda z: perm[z].casefold(), lambda z: self._reserved_token(z), len(perm))
             if walked is not None:
@@ -516,7 +530,8 @@ class SurrogateFactory:
             # never onto a name of the locale's own lists (those are the first matching's images)
             ext = self._extended(group)
             own = self._lastset if group == "last" else (self._female | self._male)
-            walked = self._matching("match.ext." + group, ext, lambda z: z in own or self._reserved_token(z)).get(norm)
+            walked = self._matching("match.ext." + group, ext,
+                                    lambda zs: [z in own or r for z, r in zip(zs, self._reserved_tokens(zs))]).get(norm)
             if walked is not None:
                 return self._display(walked)
         names = self.pools[pool]
@@ -802,13 +817,31 @@ class SurrogateFactory:
         out: list = [None] * len(values)
         todo: list[int] = []
         raws: list[str] = []
+        # the format-preserving path (IDs) checks its result against the reserve inside `_format_preserving`:
+        # here those checks are collected and made in one batch; a value with a reserved result is derived again
+        # one by one (the same path `surrogate` takes), so the results are `surrogate`'s
+        defer = kind not in self._KINDS
+        pending: list[str] = []
+        owner: list[int] = []
         for i, v in enumerate(values):
             hit = cache.get((et, v, text))
             if hit is not None:
                 out[i] = hit
             else:
                 todo.append(i)
-                raws.append(self._raw(et, kind, v, text))
+                if defer:
+                    self._fpe_pending = []
+                    try:
+                        raws.append(self._raw(et, kind, v, text))
+                    finally:
+                        got, self._fpe_pending = self._fpe_pending, None
+                    pending.extend(got)
+                    owner.extend([len(raws) - 1] * len(got))
+                else:
+                    raws.append(self._raw(et, kind, v, text))
+        if pending:
+            for j in sorted(set(np.asarray(owner)[self._reserve.hits(pending)].tolist())):
+                raws[j] = self._raw(et, kind, values[todo[j]], text)
         if todo:
             reserved = self._reserve.hits(raws) if kind != "date" else np.zeros(len(raws), dtype=bool)
             for i, raw, r in zip(todo, raws, reserved.tolist()):
