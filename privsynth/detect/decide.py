@@ -42,6 +42,19 @@ CODED_MAX_DISTINCT = 100
 CODED_MIN_REPEAT = 3.0
 CODED_TABLE_MIN = 3
 CODED_TABLE_SHARE = 0.3
+# identifiers inside short text (defence in depth, new-user finding: "Segnalato da <name>, tel. <phone>, CF <code>." was
+# non_personal because the cells are too short to read as sentences). A column of multi-word strings (at least
+# INSIDE_TEXT_MULTIWORD_SHARE of the values with 2+ words, INSIDE_TEXT_MIN_WORDS words on average) is free text when a
+# precise identifier recognizer matches INSIDE at least INSIDE_TEXT_MIN_SHARE of the probe values while matching too
+# few whole values to decide the column: a personal identifier in one value in ten is personal data in the column
+# (GDPR Art. 4(1)), whatever the words around it. URL and UUID identify documents and records, not people: they do
+# not count. Without such matches, the same multi-word strings are free text when the text detector finds person
+# names or identifiers in at least INSIDE_TEXT_MIN_CELLS of TEXT_SAMPLE cells ("Hablé con <name> ayer.").
+INSIDE_TEXT_MULTIWORD_SHARE = 0.5
+INSIDE_TEXT_MIN_WORDS = 3.0
+INSIDE_TEXT_MIN_SHARE = 0.1
+INSIDE_TEXT_MIN_CELLS = 0.3
+_NOT_PERSONAL_IDS = {E.URL.name, E.UUID.name}
 
 
 def _cols():
@@ -69,6 +82,37 @@ def _dob_like(dates: pd.Series) -> bool:
     cutoff = pd.Timestamp(_dt.date.today()) - pd.DateOffset(years=14)
     years = d.dt.year
     return bool((d <= cutoff).mean() >= 0.9 and years.max() - years.min() >= 20)
+
+
+def identifier_types_inside() -> set[str]:
+    """Entity types whose match inside a multi-word value makes the column free text: the precise (strong) direct
+    identifiers, less URL and UUID."""
+    from privsynth.entities import REGISTRY
+
+    return {et.name for et in REGISTRY if E.is_strong(et.name) and E.category_of(et.name) == "direct_identifier"
+            and et.name not in _NOT_PERSONAL_IDS}
+
+
+def _multiword(cs: dict) -> bool:
+    return cs.get("multiword_share", 0) >= INSIDE_TEXT_MULTIWORD_SHARE and cs.get("mean_words", 0) >= INSIDE_TEXT_MIN_WORDS
+
+
+def _text_decision(strings, policy, prof: ValueProfile, ev: dict, hint, reason: str, Decision, conf: float):
+    """Scan TEXT_SAMPLE cells with the text detector and decide the column free_text (spans in the evidence)."""
+    C = _cols()
+    from privsynth.detect.text import analyze_texts
+
+    sub = [t[:C.TEXT_CHARS] for t in strings[:C.TEXT_SAMPLE]]
+    spans = analyze_texts(sub, policy)
+    counts = Counter(sp.entity_type for doc in spans for sp in doc)
+    with_pii = sum(bool(doc) for doc in spans)
+    ev["text_spans"] = dict(counts.most_common())
+    ev["text_cells_scanned"] = len(sub)
+    ev["text_cells_with_pii"] = with_pii
+    top = counts.most_common(1)[0][0] if counts else None
+    if hint:
+        ev["name_hint"]["used"] = "not needed: " + reason
+    return Decision(top, "free_text", round(conf, 3), round(with_pii / max(1, len(sub)), 3), reason, ev), spans
 
 
 def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
@@ -143,21 +187,9 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
 
     # --- free text (any language): sentences, scanned span by span with their language
     if kind == "string" and prof.text_share >= 0.5 and cs.get("mean_words", 0) >= 4:
-        from privsynth.detect.text import analyze_texts
-
-        sub = [t[:C.TEXT_CHARS] for t in strings[:C.TEXT_SAMPLE]]
         # the text detector identifies each cell's language itself; the column's language is in the evidence
-        spans = analyze_texts(sub, policy)
-        counts = Counter(sp.entity_type for doc in spans for sp in doc)
-        with_pii = sum(bool(doc) for doc in spans)
-        ev["text_spans"] = dict(counts.most_common())
-        ev["text_cells_scanned"] = len(sub)
-        ev["text_cells_with_pii"] = with_pii
-        top = counts.most_common(1)[0][0] if counts else None
-        if hint:
-            ev["name_hint"]["used"] = "not needed: the cells are sentences"
-        return Decision(top, "free_text", round(min(1.0, 0.6 + 0.4 * prof.text_share), 3), round(with_pii / max(1, len(sub)), 3),
-                        "cells are sentences" + (f" ({prof.language})" if prof.language else "") + "; spans detected inside them", ev)
+        return _text_decision(strings, policy, prof, ev, hint, "cells are sentences" + (f" ({prof.language})" if prof.language else "")
+                              + "; spans detected inside them", Decision, min(1.0, 0.6 + 0.4 * prof.text_share))[0]
 
     custom_cat = {r.entity_type: r.category for r in policy.scan.recognizers} if policy is not None else {}
     custom = set(custom_cat)
@@ -190,6 +222,16 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
             ent = best
             cat = custom_cat.get(ent) or category_of(ent)
             return done(ent, 0.5 + 0.5 * c, c, f"{c:.0%} of sampled values match {best}", "precise", cat)
+
+    # --- identifiers inside multi-word values that are too short to read as sentences (see INSIDE_TEXT_MIN_SHARE)
+    if kind == "string" and partial and _multiword(cs):
+        probe_n = max(1, min(n, C.PROBE))
+        inside = {e: c / probe_n for e, c in partial.items() if e in identifier_types_inside() and c > full.get(e, 0) * probe_n / max(1, n_eval)}
+        if inside and max(inside.values()) >= INSIDE_TEXT_MIN_SHARE:
+            ev["identifiers_inside_text"] = {e: round(v, 3) for e, v in sorted(inside.items(), key=lambda kv: -kv[1])}
+            top_e = max(inside, key=inside.get)
+            return _text_decision(strings, policy, prof, ev, hint, f"multi-word values with {top_e} inside {inside[top_e]:.0%} of "
+                                  "probe values: identifiers inside text", Decision, 0.5 + 0.4 * min(1.0, inside[top_e]))[0]
 
     num = prof.numeric
     sh = prof.shares
@@ -314,6 +356,19 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
         e = max(weak, key=weak.get)
         if weak[e] >= 0.8:
             return done(e, 0.4 + 0.4 * weak[e], weak[e], f"{weak[e]:.0%} of sampled values match {e}", "weak")
+    if kind == "string" and _multiword(cs):
+        # last look before non_personal: person names or identifiers inside short multi-word values ("Hablé con <name> ayer.")
+        d, spans = _text_decision(strings, policy, prof, ev, hint, "multi-word values with person names or identifiers "
+                                  "inside them", Decision, 0.6)
+        people = identifier_types_inside() | {E.PERSON.name, E.FIRST_NAME.name, E.LAST_NAME.name}
+        share = sum(any(sp.entity_type in people for sp in doc) for doc in spans) / max(1, len(spans))
+        if share >= INSIDE_TEXT_MIN_CELLS:
+            return d
+        for k in ("text_spans", "text_cells_scanned", "text_cells_with_pii"):
+            ev.pop(k, None)
+        ev["text_people_share"] = round(share, 3)
+        if hint and "used" in ev.get("name_hint", {}):
+            ev["name_hint"].pop("used")
     return done(None, 0.6, 0.0, "no personal-data evidence in the values", "none", "non_personal")
 
 
