@@ -93,6 +93,19 @@ def identifier_types_inside() -> set[str]:
             and et.name not in _NOT_PERSONAL_IDS}
 
 
+def identifiers_inside(evidence: dict) -> dict[str, float]:
+    """Entity type -> share of the probe values with that identifier inside, from a column's scan evidence
+    (`partial_matches_in_probe`, `probe_values`, `stats`), for multi-word columns only; only shares of at least
+    INSIDE_TEXT_MIN_SHARE are returned. The transform uses it not to keep such a column verbatim."""
+    partial = evidence.get("partial_matches_in_probe") or {}
+    probe_n = evidence.get("probe_values") or 0
+    if not partial or not probe_n or not _multiword(evidence.get("stats") or {}):
+        return {}
+    ids = identifier_types_inside()
+    return {e: round(c / probe_n, 3) for e, c in sorted(partial.items(), key=lambda kv: -kv[1])
+            if e in ids and c / probe_n >= INSIDE_TEXT_MIN_SHARE}
+
+
 def _multiword(cs: dict) -> bool:
     return cs.get("multiword_share", 0) >= INSIDE_TEXT_MULTIWORD_SHARE and cs.get("mean_words", 0) >= INSIDE_TEXT_MIN_WORDS
 

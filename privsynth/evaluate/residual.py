@@ -32,13 +32,13 @@ TEXTS = {
     "residual_pii.values": dict(
         name="Residual direct identifiers",
         measures="Number of distinct direct-identifier values of the original (e-mails, phone numbers, IDs, full names, ...) found verbatim, after normalisation, anywhere in the release. Common-word identifiers (first names, last names, cities, ...) are compared with the rate at which the holdout's values appear (Fisher exact test), since a regenerated value can coincide with a real one.",
-        how_to_read="0 means no original identifier value survived. Any other count is a leak of a direct identifier (the count is given, never the values).",
+        how_to_read="0 means no original identifier value survived. Any other count is a leak of a direct identifier (the count is given, never the values); details.release_columns_with_values names the release columns where they were found.",
         threat_model="Anyone reading the release.",
     ),
     "residual_pii.text": dict(
         name="Residual PII in free-text columns",
-        measures="The release's free-text columns are scanned with the PII detector; the value counts detected spans whose text is a direct-identifier value of the original, plus the distinct phone numbers of the original's own text (found by phonenumbers in every region of the supported languages, without the detector) whose digits are still in the release's text of the same column. Detected spans of each type are reported as counts (replacement identifiers are expected to be detected too).",
-        how_to_read="0 means no original identifier was found in the release's text. Any other count is a leak.",
+        measures="The release's free-text columns, and every other column whose values look like text (multi-word strings) whatever the scan called it, are scanned with the PII detector; the value counts detected spans whose text is a direct-identifier value of the original, plus the distinct phone numbers of the original's own text (found by phonenumbers in every region of the supported languages, without the detector) whose digits are still in the release's text of the same column. Detected spans of each type are reported as counts (replacement identifiers are expected to be detected too).",
+        how_to_read="0 means no original identifier was found in the release's text. Any other count is a leak; details.columns_with_leaks names the columns (never the values).",
         threat_model="Anyone reading the release's text.",
     ),
 }
@@ -57,15 +57,23 @@ def _short_numbers(vals: set[str]) -> bool:
     return sum(v.isdigit() and len(v) <= 6 for v in vals) >= 0.9 * len(vals)
 
 
-def _found(release: pd.DataFrame, targets: set[str]) -> set[str]:
+def _found(release: pd.DataFrame, targets: set[str], per_column: Optional[dict[str, int]] = None,
+           counted: Optional[set[str]] = None) -> set[str]:
+    """Target values found in any release column; `per_column` (when given) receives column name -> distinct values
+    found there (only those in `counted` when given)."""
     hit: set[str] = set()
     if not targets:
         return hit
     for c in release.columns:
+        here: set[str] = set()
         for v in pd.unique(release[c].dropna()):
             for cand in cell_candidates(v):
                 if cand in targets:
-                    hit.add(cand)
+                    here.add(cand)
+        hit |= here
+        n_here = len(here if counted is None else here & counted)
+        if per_column is not None and n_here:
+            per_column[str(c)] = n_here
     return hit
 
 
@@ -117,6 +125,27 @@ def _phones_in(texts, numbers: set[frozenset[str]]) -> set[frozenset[str]]:
     return hit
 
 
+# a release column is scanned as text when its values look like text, whatever the scan called it (defence in depth:
+# a short note naming another customer's phone was called non_personal by the scan, and its leak went unseen here).
+# Same rule as the column scan's identifiers-inside-text check (privsynth.detect.decide.INSIDE_TEXT_*): at least half
+# the values have two or more words and the values have three or more words on average.
+TEXT_MULTIWORD_SHARE = 0.5
+TEXT_MIN_WORDS = 3.0
+TEXT_PROBE = 1000  # values read to decide whether a column looks like text
+
+
+def looks_like_text(col: pd.Series) -> bool:
+    """True when a column's values are multi-word strings (see TEXT_MULTIWORD_SHARE, TEXT_MIN_WORDS); numbers,
+    dates and single tokens are not text. Reads at most TEXT_PROBE non-null values."""
+    if col.dtype != object and not pd.api.types.is_string_dtype(col):
+        return False
+    vals = [v for v in col.dropna().head(TEXT_PROBE * 2).tolist() if isinstance(v, str) and v.strip()][:TEXT_PROBE]
+    if not vals:
+        return False
+    words = [len(v.split()) for v in vals]
+    return sum(w >= 2 for w in words) >= TEXT_MULTIWORD_SHARE * len(vals) and sum(words) / len(vals) >= TEXT_MIN_WORDS
+
+
 def _entity(ctx: Prepared, col: str) -> str:
     cs = ctx.scan.by_name().get(col)
     return (cs.entity_type or "") if cs else ""
@@ -142,11 +171,14 @@ def values_test(ctx: Prepared, holdout_full: Optional[pd.DataFrame]) -> TestResu
         else:
             strong |= vals
         per_col[c] = et or "unknown"
-    found = _found(ctx.release, strong | weak)
+    where: dict[str, int] = {}
+    found = _found(ctx.release, strong | weak, where, strong)
     fs, fw = len(found & strong), len(found & weak)
     det = {"direct_identifier_columns": per_col, "strong_values_checked": len(strong), "strong_values_found": fs,
            "common_word_values_checked": len(weak), "common_word_values_found": fw,
-           "release_columns_searched": len(ctx.release.columns)}
+           "release_columns_searched": len(ctx.release.columns),
+           # column names only (never values): where the strong identifier values were found
+           "release_columns_with_values": dict(sorted(where.items(), key=lambda kv: -kv[1]))}
     p = None
     weak_ok = True
     if weak and holdout_full is not None and all(c in holdout_full.columns for c in ids):
@@ -176,7 +208,10 @@ def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[
     cols = [c for c in ctx.names("free_text") if c in ctx.release.columns]
     extra = [c for c in ctx.release.columns if c not in ctx.scan.by_name() and ctx.release[c].dtype == object
              and ctx.release[c].dropna().astype(str).str.len().mean() > 40]
-    cols += extra
+    cols += [c for c in extra if c not in cols]
+    # defence in depth: every column whose values look like text, whatever the scan called it
+    not_free_text = [c for c in ctx.release.columns if c not in cols and looks_like_text(ctx.release[c])]
+    cols += not_free_text
     if not cols:
         return finish(TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], value=0.0,
                                  threshold=float(ctx.thresholds.residual_pii_max), comparator="<=", passed=True,
@@ -189,6 +224,7 @@ def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[
         targets |= _values(ctx.original, c)
     counts: dict[str, int] = {}
     leaked = 0
+    by_col: dict[str, int] = {}
     n_texts = 0
     rng = ctx.rng(61)
     for c in cols:
@@ -202,6 +238,7 @@ def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[
                 counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
                 if normalize(text[s.start : s.end]) in targets:
                     leaked += 1
+                    by_col[str(c)] = by_col.get(str(c), 0) + 1
     # defence in depth: the original text's own phone numbers, found by phonenumbers in every region of the
     # supported languages (not by the detector above, which may share a blind spot with the transform)
     phones_checked = phones_found = 0
@@ -210,13 +247,19 @@ def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[
         hit = _phones_in((str(v) for v in ctx.release[c].dropna().tolist()), numbers)
         phones_checked += len(numbers)
         phones_found += len(hit)
+        if hit:
+            by_col[str(c)] = by_col.get(str(c), 0) + len(hit)
     leaked += phones_found
     return finish(TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], value=float(leaked),
                              threshold=float(ctx.thresholds.residual_pii_max), comparator="<=",
                              passed=leaked <= ctx.thresholds.residual_pii_max,
                              details={"text_columns": cols, "texts_scanned": n_texts, "spans_by_type": counts,
                                       "text_phone_numbers_checked": phones_checked,
-                                      "text_phone_numbers_found": phones_found}))
+                                      "text_phone_numbers_found": phones_found,
+                                      # columns scanned because their values look like text though the scan did not call them free_text
+                                      "text_columns_not_free_text_in_scan": [str(c) for c in not_free_text],
+                                      # column names only (never values): where original identifiers were found in text
+                                      "columns_with_leaks": dict(sorted(by_col.items(), key=lambda kv: -kv[1]))}))
 
 
 def run(ctx: Prepared, holdout_full: Optional[pd.DataFrame], text_detector) -> list[TestResult]:

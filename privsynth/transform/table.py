@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -13,6 +14,7 @@ from privsynth.transform.base import OPERATORS, Detector, Operator, OpContext, m
 from privsynth.transform.keys import key_fingerprint
 
 Progress = Optional[Callable[[str, int, int], None]]
+_log = logging.getLogger("privsynth.transform")
 
 
 @dataclass
@@ -55,11 +57,36 @@ def _plan(df: pd.DataFrame, scan: Optional[ScanResult], policy) -> list[tuple[st
                 op_name = policy.transform.text_method
             params = rule.params if rule is not None else {}
             where = f"policy columns.{col}" if rule is not None else f"policy transform.default_operators.{category}"
+        if op_name == "keep" and cs is not None and category != "free_text":
+            op_name, category, where = _identifiers_kept(str(col), cs, rule, policy, op_name, category, where)
         cls = OPERATORS.get(op_name, where=f"{where}.operator" if rule is not None and rule.operator else where)
         op = cls(params, where)
         ctx = OpContext(column=str(col), where=where, entity_type=entity_type, category=category, policy=policy, df=df)
         plan.append((col, op, ctx))
     return plan
+
+
+def _identifiers_kept(col: str, cs, rule, policy, op_name: str, category: str, where: str) -> tuple[str, str, str]:
+    """Defence in depth: a column the scan found identifiers inside (phones, national IDs... in multi-word values,
+    `privsynth.detect.decide.identifiers_inside`) is never kept silently. Unless the policy names an operator for the
+    column, it is treated as free text when the policy's free-text operator is not keep; a warning (column name and
+    entity types, never values) says so either way. Returns (operator, category, where)."""
+    from privsynth.detect.decide import identifiers_inside
+
+    inside = identifiers_inside(cs.evidence or {})
+    if not inside:
+        return op_name, category, where
+    types = ", ".join(f"{e} in {v:.0%}" for e, v in inside.items())
+    ft_op = policy.transform.default_operators.get("free_text", "keep")
+    if ft_op == "surrogate" and policy.transform.text_method != "surrogate":
+        ft_op = policy.transform.text_method
+    if (rule is None or not rule.operator) and ft_op != "keep":
+        _log.warning(f"column {col!r}: the scan called it {category} but found identifiers inside its values ({types} of the "
+                     f"probed values); treated as free text (operator {ft_op})")
+        return ft_op, "free_text", "policy transform.default_operators.free_text (identifiers inside the values)"
+    _log.warning(f"column {col!r}: the scan found identifiers inside its values ({types} of the probed values) but "
+                 f"{where} keeps it verbatim")
+    return op_name, category, where
 
 
 def anonymize_table(
