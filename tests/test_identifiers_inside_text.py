@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from faker import Faker
 
-from privsynth.cli import main
+from privsynth.cli import cli
 from privsynth.detect import scan_table
 from privsynth.evaluate.prepared import Prepared
 from privsynth.evaluate.residual import text_test
@@ -57,7 +57,8 @@ def _customers(template: str, header: str, n: int = N, seed: int = 3) -> pd.Data
         o = p.iloc[r.randrange(n)]  # another customer
         notes.append(tpl.format(name=o["name"], phone=o["phone"], id=o["id"], email=o["email"]))
     return pd.DataFrame({"cliente_id": [f"C{1000 + i}" for i in range(n)], "nombre": p["name"], "telefono": p["phone"],
-                         "documento": p["id"], header: notes})
+                         "documento": p["id"], "segmento": [("retail", "business", "public")[i % 3] for i in range(n)],
+                         header: notes})
 
 
 def _scan(df: pd.DataFrame) -> dict[str, ColumnScan]:
@@ -88,7 +89,7 @@ def test_short_notes_naming_the_customer_are_free_text():
 
 @pytest.mark.parametrize("values", [
     ["Pack of 12 units, 250 ml each", "Box of 6, 1.5 l bottles", "Carton of 24 cans, 330 ml", "Bag of 3, 2 kg"] * 15,
-    ["Delivered on time, box slightly damaged", "Late by two days, no damage", "Delivered early", "Left at reception desk"] * 15,
+    ["Model X200 Pro, 256 GB", "Model A15 Lite, 128 GB", "Model Z9 Max, 512 GB", "Model Q3 Mini, 64 GB"] * 15,
     [f"Order {1000 + i} shipped in {i % 5 + 1} parcels" for i in range(N)],
 ])
 def test_short_multi_word_values_without_people_stay_non_personal(values):
@@ -123,7 +124,7 @@ def test_anonymize_for_public_release_never_silently_keeps_notes_with_identifier
         (tmp_path / "p.yaml").write_text(policy_text)
         policy = str(tmp_path / "p.yaml")
     out = tmp_path / "out.csv"
-    r = CliRunner().invoke(main, ["anonymize", str(data), "--out", str(out), "--policy", policy, "--quiet"],
+    r = CliRunner().invoke(cli, ["anonymize", str(data), "--out", str(out), "--policy", policy, "--quiet"],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.stderr
     rel = pd.read_csv(out, dtype=str, keep_default_na=False)
@@ -141,7 +142,7 @@ def test_anonymize_with_surrogates_removes_every_phone_and_id_from_the_notes(tmp
     key = tmp_path / "k.key"
     key.write_bytes(b"0123456789abcdef0123456789abcdef")
     out = tmp_path / "out.csv"
-    r = CliRunner().invoke(main, ["anonymize", str(data), "--out", str(out), "--key-file", str(key), "--quiet"],
+    r = CliRunner().invoke(cli, ["anonymize", str(data), "--out", str(out), "--key-file", str(key), "--quiet"],
                            catch_exceptions=False)
     assert r.exit_code == 0, r.stderr
     notes = " ".join(pd.read_csv(out, dtype=str, keep_default_na=False)["notas"])
@@ -165,6 +166,7 @@ def _prepared(original: pd.DataFrame, release: pd.DataFrame, categories: dict[st
 def test_residual_text_finds_identifiers_in_a_column_the_scan_did_not_call_free_text_and_names_it(notes_category):
     df = _customers("it_referral", "notas")
     release = df.drop(columns=["nombre", "telefono", "documento"])  # identifier columns removed, the notes kept
+    assert "notas" in release.columns
     ctx = _prepared(df, release, {"cliente_id": ("direct_identifier", "RECORD_ID"), "nombre": ("direct_identifier", "PERSON"),
                                   "telefono": ("direct_identifier", "PHONE_NUMBER"),
                                   "documento": ("direct_identifier", "IT_FISCAL_CODE"), "notas": (notes_category, None)})
