@@ -54,7 +54,9 @@ INSIDE_TEXT_MULTIWORD_SHARE = 0.5
 INSIDE_TEXT_MIN_WORDS = 3.0
 INSIDE_TEXT_MIN_SHARE = 0.1
 INSIDE_TEXT_MIN_CELLS = 0.3
-_NOT_PERSONAL_IDS = {E.URL.name, E.UUID.name}
+# an address column's values match the street-address recognizer inside ("Via Roma 5, 00184 Roma"): it is decided
+# as STREET_ADDRESS by the value recognizers below, not turned into free text
+_NOT_PERSONAL_IDS = {E.URL.name, E.UUID.name, E.STREET_ADDRESS.name}
 
 
 def _cols():
@@ -110,7 +112,8 @@ def _multiword(cs: dict) -> bool:
     return cs.get("multiword_share", 0) >= INSIDE_TEXT_MULTIWORD_SHARE and cs.get("mean_words", 0) >= INSIDE_TEXT_MIN_WORDS
 
 
-def _text_decision(strings, policy, prof: ValueProfile, ev: dict, hint, reason: str, Decision, conf: float):
+def _text_decision(strings, policy, prof: ValueProfile, ev: dict, hint, reason: str, Decision, conf: float,
+                   hint_note: str = ""):
     """Scan TEXT_SAMPLE cells with the text detector and decide the column free_text (spans in the evidence)."""
     C = _cols()
     from privsynth.detect.text import analyze_texts
@@ -124,7 +127,7 @@ def _text_decision(strings, policy, prof: ValueProfile, ev: dict, hint, reason: 
     ev["text_cells_with_pii"] = with_pii
     top = counts.most_common(1)[0][0] if counts else None
     if hint:
-        ev["name_hint"]["used"] = "not needed: " + reason
+        ev["name_hint"]["used"] = "not needed: " + (hint_note or reason)
     return Decision(top, "free_text", round(conf, 3), round(with_pii / max(1, len(sub)), 3), reason, ev), spans
 
 
@@ -202,7 +205,8 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
     if kind == "string" and prof.text_share >= 0.5 and cs.get("mean_words", 0) >= 4:
         # the text detector identifies each cell's language itself; the column's language is in the evidence
         return _text_decision(strings, policy, prof, ev, hint, "cells are sentences" + (f" ({prof.language})" if prof.language else "")
-                              + "; spans detected inside them", Decision, min(1.0, 0.6 + 0.4 * prof.text_share))[0]
+                              + "; spans detected inside them", Decision, min(1.0, 0.6 + 0.4 * prof.text_share),
+                              "the cells are sentences")[0]
 
     custom_cat = {r.entity_type: r.category for r in policy.scan.recognizers} if policy is not None else {}
     custom = set(custom_cat)
