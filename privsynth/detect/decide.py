@@ -44,7 +44,8 @@ CODED_TABLE_MIN = 3
 CODED_TABLE_SHARE = 0.3
 # identifiers inside short text (defence in depth, new-user finding: "Segnalato da <name>, tel. <phone>, CF <code>." was
 # non_personal because the cells are too short to read as sentences). A column of multi-word strings (at least
-# INSIDE_TEXT_MULTIWORD_SHARE of the values with 2+ words, INSIDE_TEXT_MIN_WORDS words on average) is free text when a
+# INSIDE_TEXT_MULTIWORD_SHARE of the values with 4+ words, the profile's `multiword_share`, and INSIDE_TEXT_MIN_WORDS
+# words on average) is free text when a
 # precise identifier recognizer matches INSIDE at least INSIDE_TEXT_MIN_SHARE of the probe values while matching too
 # few whole values to decide the column: a personal identifier in one value in ten is personal data in the column
 # (GDPR Art. 4(1)), whatever the words around it. URL and UUID identify documents and records, not people: they do
@@ -243,7 +244,8 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
     # --- identifiers inside multi-word values that are too short to read as sentences (see INSIDE_TEXT_MIN_SHARE)
     if kind == "string" and partial and _multiword(cs):
         probe_n = max(1, min(n, C.PROBE))
-        inside = {e: c / probe_n for e, c in partial.items() if e in identifier_types_inside() and c > full.get(e, 0) * probe_n / max(1, n_eval)}
+        ids = identifier_types_inside()  # once, not once per entity type (it walks the whole registry)
+        inside = {e: c / probe_n for e, c in partial.items() if e in ids and c > full.get(e, 0) * probe_n / max(1, n_eval)}
         if inside and max(inside.values()) >= INSIDE_TEXT_MIN_SHARE:
             ev["identifiers_inside_text"] = {e: round(v, 3) for e, v in sorted(inside.items(), key=lambda kv: -kv[1])}
             top_e = max(inside, key=inside.get)

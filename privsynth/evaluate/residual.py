@@ -77,21 +77,29 @@ def _found(release: pd.DataFrame, targets: set[str], per_column: Optional[dict[s
     return hit
 
 
-# every region of the languages privsynth detects (privsynth.detect.phones.REGIONS): the phone check below
-# tries them all, so it does not depend on which language a text was identified as
-PHONE_REGIONS = ("DE", "AT", "CH", "FR", "BE", "LU", "ES", "MX", "NL", "IT", "US", "GB", "CA", "AU", "IE")
 MIN_PHONE_DIGITS = 7
 _TRUNK_AFTER_CC = re.compile(r"(\+\d{1,3}|00\d{1,3})[ \t]*\(0\)[ \t]*")
 _DIGITS = re.compile(r"\D+")
 
 
-def text_phone_numbers(texts, regions: tuple[str, ...] = PHONE_REGIONS) -> set[frozenset[str]]:
+def phone_regions() -> tuple[str, ...]:
+    """Every region of every language privsynth detects (`privsynth.detect.phones.REGIONS`, declared there
+    once): the phone check below tries them all, so it does not depend on which language a text was
+    identified as."""
+    from privsynth.detect.phones import REGIONS
+
+    return tuple(dict.fromkeys(r for regions in REGIONS.values() for r in regions))
+
+
+def text_phone_numbers(texts, regions: Optional[tuple[str, ...]] = None) -> set[frozenset[str]]:
     """Every phone number that `phonenumbers.PhoneNumberMatcher` (leniency VALID) finds in `texts` for ANY
-    of `regions`, as the set of its national significant numbers (one per region that reads it; digit
-    strings of >= MIN_PHONE_DIGITS): the free-text phone check of residual_pii.text, independent of
-    privsynth's own detector and of its language identification. A trunk prefix after a country code
-    (`+49 (0)30 ...`) is dropped first."""
+    of `regions` (default: `phone_regions()`), as the set of its national significant numbers (one per
+    region that reads it; digit strings of >= MIN_PHONE_DIGITS): the free-text phone check of
+    residual_pii.text, independent of privsynth's own detector and of its language identification. A
+    trunk prefix after a country code (`+49 (0)30 ...`) is dropped first."""
     import phonenumbers as pn
+
+    regions = phone_regions() if regions is None else regions
 
     found: set[frozenset[str]] = set()
     for text in texts:
@@ -127,8 +135,9 @@ def _phones_in(texts, numbers: set[frozenset[str]]) -> set[frozenset[str]]:
 
 # a release column is scanned as text when its values look like text, whatever the scan called it (defence in depth:
 # a short note naming another customer's phone was called non_personal by the scan, and its leak went unseen here).
-# Same rule as the column scan's identifiers-inside-text check (privsynth.detect.decide.INSIDE_TEXT_*): at least half
-# the values have two or more words and the values have three or more words on average.
+# At least half the values have two or more words and the values have three or more words on average: looser than
+# the column scan's multi-word rule (privsynth.detect.decide.INSIDE_TEXT_*, which counts values of four or more
+# words), so a column that rule misses is still read here.
 TEXT_MULTIWORD_SHARE = 0.5
 TEXT_MIN_WORDS = 3.0
 TEXT_PROBE = 1000  # values read to decide whether a column looks like text
