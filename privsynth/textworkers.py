@@ -49,18 +49,6 @@ MIN_TEXTS = 200
 WARM_TEXTS = 20
 WARM_CHARS = 2000
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-def _reads_as_sentence(s: str) -> bool:
-    """At least 5 words and 25 characters, 3 or more of the words lower-case (the column scan's
-    free-text cue, `privsynth.detect.profile`, restated here as a guess)."""
-    if len(s) < 25:
-        return False
-    words = _WORD.findall(s)
-    return len(words) >= 5 and sum(w[0].islower() for w in words) >= 3
-
-
 def _text_operators() -> set[str]:
     from privsynth.transform.base import OPERATORS
 
@@ -75,6 +63,7 @@ def likely_text_columns(df: pd.DataFrame, policy) -> list[str]:
     text goes to a free-text operator by default (`transform.default_operators.free_text`, `transform.text_method`),
     a column declared `free_text`, or an undeclared string column where at least GUESS_SHARE of
     the first GUESS_CELLS non-empty cells read as sentences. Returns column names in table order."""
+    from privsynth.detect.profile import is_sentence
     from privsynth.transform import text as _text  # noqa: F401  (registers the free-text operators)
 
     text_ops = _text_operators()
@@ -82,10 +71,7 @@ def likely_text_columns(df: pd.DataFrame, policy) -> list[str]:
     if t.record_redaction:
         # the llm operator first removes each row's identifiers, then detects the redacted texts: not these
         text_ops.discard("llm")
-    default = t.default_operators.get("free_text", "keep")
-    if default == "surrogate" and t.text_method != "surrogate":
-        default = t.text_method
-    default_is_text = default in text_ops
+    default_is_text = t.default_operator("free_text") in text_ops
     out = []
     for col in df.columns:
         rule = policy.columns.get(str(col))
@@ -103,7 +89,7 @@ def likely_text_columns(df: pd.DataFrame, policy) -> list[str]:
         if s.dtype != object and not pd.api.types.is_string_dtype(s.dtype):
             continue
         cells = [v for v in s.head(GUESS_CELLS * 4).tolist() if isinstance(v, str) and v.strip()][:GUESS_CELLS]
-        if cells and sum(_reads_as_sentence(v) for v in cells) >= GUESS_SHARE * len(cells):
+        if cells and sum(is_sentence(v) for v in cells) >= GUESS_SHARE * len(cells):
             out.append(str(col))
     return out
 

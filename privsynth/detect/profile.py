@@ -84,7 +84,9 @@ class ValueProfile:
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-def _is_sentence(s: str) -> bool:
+def is_sentence(s: str) -> bool:
+    """A cell that reads as a sentence: at least 5 words and 25 characters, 3 or more of the words lower-case
+    (the free-text cue of the column scan, and the anonymize text worker's guess of a text column)."""
     words = _WORD.findall(s)
     if len(words) < 5 or len(s) < 25:
         return False
@@ -187,7 +189,7 @@ def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness:
     prof = ValueProfile(
         n=n, kind=kind, uniqueness=uniqueness, distinct_in_sample=len(set(strings)),
         mean_length=float(np.mean(lens)), mean_words=float(np.mean(words)),
-        text_share=sum(_is_sentence(s) for s in strings[:GAZETTEER_SAMPLE]) / min(n, GAZETTEER_SAMPLE),
+        text_share=sum(is_sentence(s) for s in strings[:GAZETTEER_SAMPLE]) / min(n, GAZETTEER_SAMPLE),
         shape_share=shapes.most_common(1)[0][1] / n,
         no_space_share=sum(" " not in s for s in strings) / n,
         letter_prefix_share=sum(bool(re.fullmatch(r"[A-Za-z]{1,6}[-_/ ]?\d[\d\-_/]*", s)) for s in strings) / n,

@@ -89,6 +89,15 @@ class TransformSettings(_Strict):
     record_redaction: bool = True
     max_suppression: float = Field(0.05, ge=0.0, le=1.0)  # k-anonymization: share of rows that may be suppressed
 
+    def default_operator(self, category: str) -> str:
+        """The operator of a column of `category` that the policy's `columns:` does not name:
+        `default_operators` (keep when absent), with free text's `surrogate` replaced by `text_method`
+        when that names another method (e.g. `llm`)."""
+        op = self.default_operators.get(category, "keep")  # type: ignore[call-overload]
+        if category == "free_text" and op == "surrogate" and self.text_method != "surrogate":
+            op = self.text_method
+        return op
+
 
 SdType = Literal["numerical", "categorical", "datetime"]
 

@@ -52,7 +52,7 @@ def _plan(df: pd.DataFrame, scan: Optional[ScanResult], policy) -> list[tuple[st
         if rule is not None and rule.operator:
             op_name, params, where = rule.operator, rule.params, f"policy columns.{col}"
         else:
-            op_name = _default_operator(policy, category)
+            op_name = policy.transform.default_operator(category)
             params = rule.params if rule is not None else {}
             where = f"policy columns.{col}" if rule is not None else f"policy transform.default_operators.{category}"
         if op_name == "keep" and cs is not None and category != "free_text":
@@ -62,15 +62,6 @@ def _plan(df: pd.DataFrame, scan: Optional[ScanResult], policy) -> list[tuple[st
         ctx = OpContext(column=str(col), where=where, entity_type=entity_type, category=category, policy=policy, df=df)
         plan.append((col, op, ctx))
     return plan
-
-
-def _default_operator(policy, category: str) -> str:
-    """The policy's operator for a column of `category` that `columns:` does not name: `transform.default_operators`,
-    with free text's `surrogate` replaced by `transform.text_method` when that is another method (e.g. `llm`)."""
-    op_name = policy.transform.default_operators.get(category, "keep")
-    if category == "free_text" and op_name == "surrogate" and policy.transform.text_method != "surrogate":
-        op_name = policy.transform.text_method
-    return op_name
 
 
 def _identifiers_kept(col: str, cs, rule, policy, op_name: str, category: str, where: str) -> tuple[str, str, str]:
@@ -84,7 +75,7 @@ def _identifiers_kept(col: str, cs, rule, policy, op_name: str, category: str, w
     if not inside:
         return op_name, category, where
     types = ", ".join(f"{e} in {v:.0%}" for e, v in inside.items())
-    ft_op = _default_operator(policy, "free_text")
+    ft_op = policy.transform.default_operator("free_text")
     if (rule is None or not rule.operator) and ft_op != "keep":
         _log.warning(f"column {col!r}: the scan called it {category} but found identifiers inside its values ({types} of the "
                      f"probed values); treated as free text (operator {ft_op})")
