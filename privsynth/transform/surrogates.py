@@ -556,7 +556,7 @@ class SurrogateFactory:
         # ("de Vries" became "paul Marshall": the particle was read as a given name, lower case and all)
         from privsynth.detect.lexicon import SURNAME_PARTICLES
 
-        particles = {i for k, i in enumerate(name_idx[:-1]) if parts[i].casefold() in SURNAME_PARTICLES}
+        particles = {i for i in name_idx[:-1] if parts[i].casefold() in SURNAME_PARTICLES}
         surname_from = min(particles, default=None)
         name_idx = [i for i in name_idx if i not in particles]
         comma_form = any(p.strip() == "," for p in parts[1::2]) and len(name_idx) >= 2  # "Smith, John"
@@ -742,14 +742,19 @@ class SurrogateFactory:
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
-        kind = self._kind.get(et)
-        if kind is None:
-            kind = self._kind[et] = E.surrogate_kind(et)
+        kind = self._kind_of(et)
         out = self._raw(et, kind, value, text)
         if self._reserve is not None and not self._salt and kind != "date" and self._reserve.hit(out):
             out = self._rederive(et, value, text, out)
         self._cache[ck] = out
         return out
+
+    def _kind_of(self, et: str) -> str:
+        """`entities.surrogate_kind` of an entity type, looked up in the registry once per type."""
+        kind = self._kind.get(et)
+        if kind is None:
+            kind = self._kind[et] = E.surrogate_kind(et)
+        return kind
 
     def _raw(self, et: str, kind: str, value: str, text: bool) -> str:
         """The surrogate before the reserve check."""
@@ -810,9 +815,7 @@ class SurrogateFactory:
         if self._reserve is None or len(values) < 256:
             return [self.surrogate(entity_type, v, text) for v in values]
         et = (entity_type or "").upper()
-        kind = self._kind.get(et)
-        if kind is None:
-            kind = self._kind[et] = E.surrogate_kind(et)
+        kind = self._kind_of(et)
         cache = self._cache
         out: list = [None] * len(values)
         todo: list[int] = []
