@@ -258,6 +258,14 @@ def run_mostlyai_qa(case: dict, d: Path, timeout: float) -> dict:
 # --------------------------------------------------------------------------- main
 
 
+def emit(results: dict, out: "Path | None") -> None:
+    """The results as indented JSON on stdout, and in `out` when given."""
+    text = json.dumps(results, indent=1)
+    print(text)
+    if out:
+        out.write_text(text + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", default="survey,adult")
@@ -313,10 +321,7 @@ def main() -> None:
             results["cases"][name] = res
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(results, args.out)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.evaluate_speed import PRIVSYNTH, load, make_case, timed  # noqa: E402
+from benchmarks.evaluate_speed import PRIVSYNTH, emit, load, make_case, timed  # noqa: E402
 
 
 def run(code: Path, case: dict, out: Path) -> dict:
@@ -92,10 +92,7 @@ def main() -> None:
             results["cases"][name] = res
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(results, args.out)
 
 
 if __name__ == "__main__":
