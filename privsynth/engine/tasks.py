@@ -10,6 +10,7 @@ died `distributed.scheduler.allowed-failures` times on the same partition become
 from __future__ import annotations
 
 import secrets
+from contextlib import closing
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 from privsynth.engine.cluster import EngineError
@@ -44,55 +45,22 @@ def submit_one(client, fn: Callable[..., Any], *args: Any, stage: str, **kwargs:
     return client.submit(fn, *args, key=f"privsynth-{stage}-{run_id()}-0", pure=False, **kwargs)
 
 
-def collect(client, futures: Sequence[Any], *, stage: str, progress: Progress = None, on_result: Optional[Callable[[int, Any], None]] = None) -> list[Any]:
-    """The futures' results in order (as `map_parts`), with its progress and error handling."""
+def _completed(client, futures: list, *, stage: str, progress: Progress = None) -> Iterator[tuple[int, Any]]:
+    """(index, result) of each future as it completes, with progress; on an error, or when the consumer
+    stops early (GeneratorExit, KeyboardInterrupt), the remaining tasks are cancelled. A lost worker or
+    scheduler becomes an EngineError (`engine_error`)."""
     from distributed import as_completed
 
-    futures = list(futures)
     index = {f.key: i for i, f in enumerate(futures)}
-    out: list[Any] = [None] * len(futures)
     done = 0
     try:
         for fut in as_completed(futures, loop=client.loop):
-            i = index[fut.key]
             res = fut.result()
-            if on_result is not None:
-                on_result(i, res)
-            else:
-                out[i] = res
             fut.release()
             done += 1
             if progress:
                 progress(stage, done, len(futures))
-    except PrivsynthError:
-        client.cancel(futures)
-        raise
-    except Exception as e:
-        client.cancel(futures)
-        raise engine_error(e, stage) from None
-    return out
-
-
-def iter_in_order(client, futures: Sequence[Any], *, stage: str, progress: Progress = None) -> Iterator[Any]:
-    """The futures' results in order, each yielded as soon as it and all before it are done (the
-    driver holds only results that finished ahead of their turn); errors as in `collect`. Closing
-    the iterator early cancels the remaining tasks."""
-    from distributed import as_completed
-
-    futures = list(futures)
-    index = {f.key: i for i, f in enumerate(futures)}
-    early: dict[int, Any] = {}
-    nxt = done = 0
-    try:
-        for fut in as_completed(futures, loop=client.loop):
-            early[index[fut.key]] = fut.result()
-            fut.release()
-            done += 1
-            if progress:
-                progress(stage, done, len(futures))
-            while nxt in early:
-                yield early.pop(nxt)
-                nxt += 1
+            yield index[fut.key], res
     except PrivsynthError:
         client.cancel(futures)
         raise
@@ -102,6 +70,39 @@ def iter_in_order(client, futures: Sequence[Any], *, stage: str, progress: Progr
     except BaseException:  # GeneratorExit (the consumer stopped), KeyboardInterrupt
         client.cancel(futures)
         raise
+
+
+def collect(client, futures: Sequence[Any], *, stage: str, progress: Progress = None, on_result: Optional[Callable[[int, Any], None]] = None) -> list[Any]:
+    """The futures' results in order (as `map_parts`), with its progress and error handling."""
+    futures = list(futures)
+    out: list[Any] = [None] * len(futures)
+    with closing(_completed(client, futures, stage=stage, progress=progress)) as results:
+        for i, res in results:
+            if on_result is not None:
+                try:
+                    on_result(i, res)
+                except PrivsynthError:
+                    raise
+                except Exception as e:  # as for a task's own error: a lost worker is an EngineError
+                    raise engine_error(e, stage) from None
+            else:
+                out[i] = res
+    return out
+
+
+def iter_in_order(client, futures: Sequence[Any], *, stage: str, progress: Progress = None) -> Iterator[Any]:
+    """The futures' results in order, each yielded as soon as it and all before it are done (the
+    driver holds only results that finished ahead of their turn); errors as in `collect`. Closing
+    the iterator early cancels the remaining tasks."""
+    futures = list(futures)
+    early: dict[int, Any] = {}
+    nxt = 0
+    with closing(_completed(client, futures, stage=stage, progress=progress)) as results:
+        for i, res in results:
+            early[i] = res
+            while nxt in early:
+                yield early.pop(nxt)
+                nxt += 1
 
 
 def engine_error(e: BaseException, stage: str) -> BaseException:
