@@ -31,7 +31,6 @@ leaves without writing anything (it only computes and sends spans).
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Optional, Sequence
 
 import pandas as pd
