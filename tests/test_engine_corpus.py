@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from privsynth.detect.language import PRIOR_CONFIDENT, classify, languages_with_prior
-from privsynth.engine.corpus import _language, _propagate, corpus_prior
+from privsynth.detect.language import language_given_prior
+from privsynth.engine.corpus import _propagate, corpus_prior
 
 ENGLISH = [f"Customer {i} called about invoice {1000 + i} and asked for a refund of the late delivery fee." for i in range(25)]
 FRENCH = [f"Le client {i} a appelé au sujet de la facture {1000 + i} et demande un remboursement rapide." for i in range(25)]
@@ -28,7 +29,7 @@ def _engine_languages(blocks: list[list[str]]) -> list[str]:
             if lang and p >= PRIOR_CONFIDENT:
                 sure.setdefault(lang, set()).update(pd.util.hash_pandas_object(pd.Series([t], dtype=object), index=False).tolist())
     prior = corpus_prior({k: list(v) for k, v in sure.items()})
-    return [_language(lang, p, prior) for lang, p in found]
+    return [language_given_prior(lang, p, prior) for lang, p in found]
 
 
 @pytest.mark.parametrize("name,blocks", [

@@ -104,6 +104,31 @@ PRIOR_CONFIDENT = 0.9     # texts identified at least this surely count towards 
 PRIOR_OVERRIDE_BELOW = 0.99  # a text whose own language is less sure than this takes the prior
 
 
+def dominant_language(sure_counts) -> Optional[str]:
+    """The collection's prior from {language: texts identified with probability >= PRIOR_CONFIDENT}:
+    the most common language when there are at least PRIOR_MIN_TEXTS such texts and PRIOR_MIN_SHARE of
+    them share it; None otherwise."""
+    from collections import Counter
+
+    counts = Counter({lang: k for lang, k in dict(sure_counts).items() if k})
+    n = sum(counts.values())
+    if n < PRIOR_MIN_TEXTS:
+        return None
+    top, k = counts.most_common(1)[0]
+    return top if k >= PRIOR_MIN_SHARE * n else None
+
+
+def language_given_prior(lang: Optional[str], p: float, prior: Optional[str], default: str = DEFAULT_LANGUAGE) -> str:
+    """One text's language from its own identification (`lang`, probability `p`) and the collection's
+    prior: the prior when the text is unidentified or identified otherwise below PRIOR_OVERRIDE_BELOW;
+    `default` when unidentified or below MIN_PROBABILITY without a prior."""
+    if prior and (lang is None or (lang != prior and p < PRIOR_OVERRIDE_BELOW)):
+        return prior
+    if lang is None or p < MIN_PROBABILITY:
+        return default
+    return lang
+
+
 def languages_with_prior(texts, default: str = DEFAULT_LANGUAGE) -> list[str]:
     """One code per text, identified per text, with the collection's dominant language as a prior:
     when at least PRIOR_MIN_TEXTS texts are identified with probability >= PRIOR_CONFIDENT and
@@ -114,22 +139,8 @@ def languages_with_prior(texts, default: str = DEFAULT_LANGUAGE) -> list[str]:
     from collections import Counter
 
     found = [classify(t) for t in texts]
-    sure = Counter(lang for lang, p in found if lang and p >= PRIOR_CONFIDENT)
-    n = sum(sure.values())
-    prior = None
-    if n >= PRIOR_MIN_TEXTS:
-        top, k = sure.most_common(1)[0]
-        if k >= PRIOR_MIN_SHARE * n:
-            prior = top
-    out = []
-    for lang, p in found:
-        if prior and (lang is None or (lang != prior and p < PRIOR_OVERRIDE_BELOW)):
-            out.append(prior)
-        elif lang is None or p < MIN_PROBABILITY:
-            out.append(default)
-        else:
-            out.append(lang)
-    return out
+    prior = dominant_language(Counter(lang for lang, p in found if lang and p >= PRIOR_CONFIDENT))
+    return [language_given_prior(lang, p, prior, default) for lang, p in found]
 
 
 def detect_languages(texts, default: Optional[str] = None, fixed: Optional[str] = None) -> list[str]:

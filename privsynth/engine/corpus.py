@@ -141,29 +141,12 @@ def _head(result: tuple) -> Any:
 
 
 def corpus_prior(sure: dict[str, np.ndarray]) -> Optional[str]:
-    """The corpus's dominant language, or None: `languages_with_prior`'s rule (at least
-    PRIOR_MIN_TEXTS distinct texts identified surely, PRIOR_MIN_SHARE of them in one language)
-    applied to the distinct texts of the whole corpus. `sure`: {language: hashes of its distinct
-    surely identified texts}."""
-    from privsynth.detect.language import PRIOR_MIN_SHARE, PRIOR_MIN_TEXTS
+    """The corpus's dominant language, or None: `languages_with_prior`'s rule
+    (`detect.language.dominant_language`) applied to the distinct texts of the whole corpus. `sure`:
+    {language: hashes of its distinct surely identified texts}."""
+    from privsynth.detect.language import dominant_language
 
-    counts = Counter({lang: len(h) for lang, h in sure.items() if len(h)})
-    n = sum(counts.values())
-    if n < PRIOR_MIN_TEXTS:
-        return None
-    top, k = counts.most_common(1)[0]
-    return top if k >= PRIOR_MIN_SHARE * n else None
-
-
-def _language(lang: Optional[str], p: float, prior: Optional[str]) -> str:
-    """One document's language given the corpus prior (the loop of `languages_with_prior`)."""
-    from privsynth.detect.language import DEFAULT_LANGUAGE, MIN_PROBABILITY, PRIOR_OVERRIDE_BELOW
-
-    if prior and (lang is None or (lang != prior and p < PRIOR_OVERRIDE_BELOW)):
-        return prior
-    if lang is None or p < MIN_PROBABILITY:
-        return DEFAULT_LANGUAGE
-    return lang
+    return dominant_language({lang: len(h) for lang, h in sure.items()})
 
 
 # --------------------------------------------------------------------------- pass 2: detect
@@ -222,6 +205,7 @@ def _detect_task(block: tuple[str, int, int], read: tuple[dict, dict], first_lin
     """(the surnames the block's documents show, their spans). `read` is the block's pass-1 result."""
     import warnings
 
+    from privsynth.detect.language import language_given_prior
     from privsynth.detect.person_names import collection_surnames
     from privsynth.detect.text import TextNotFullyScanned, analyze_texts
     from privsynth.errors import InputError
@@ -235,7 +219,7 @@ def _detect_task(block: tuple[str, int, int], read: tuple[dict, dict], first_lin
         for k, (j, doc_id, text) in enumerate(_documents(block, text_field, id_field, first_line, only)):
             pos = int(only[k]) if only is not None else k  # the document's number within the block
             if text.strip():
-                groups.setdefault(_language(langs[pos], float(probs[pos]), prior), []).append(len(texts))
+                groups.setdefault(language_given_prior(langs[pos], float(probs[pos]), prior), []).append(len(texts))
             ids.append(doc_id)
             texts.append(text)
     except DocumentError as e:  # the shard changed since pass 1
