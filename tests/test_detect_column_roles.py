@@ -321,3 +321,46 @@ def test_full_phone_numbers_shared_by_many_rows_are_still_phone_numbers():
     vals = (PHONES[:2] + ["+44 20 7946 0958", "+49 30 901820 44"]) * 60  # 240 rows, 4 numbers with 11+ digits
     col = _scan(pd.DataFrame({"c1": vals}))["c1"]
     assert (col.category, col.entity_type) == ("direct_identifier", "PHONE_NUMBER"), col.evidence["reason"]
+
+
+# --------------------------------------------------------------------------- identifiers of several types in one column
+
+
+def _national_ids(n: int, seed: int) -> list[str]:
+    """National IDs of four countries, round robin (Faker: fr_FR NIR, nl_NL BSN, pl_PL PESEL, sv_SE personnummer)."""
+    makers = []
+    for loc, method in (("fr_FR", "ssn"), ("nl_NL", "ssn"), ("pl_PL", "pesel"), ("sv_SE", "ssn")):
+        f = Faker(loc)
+        f.seed_instance(seed)
+        makers.append(getattr(f, method))
+    return [str(makers[i % 4]()) for i in range(n)]
+
+
+def test_a_column_of_national_ids_from_four_countries_is_a_national_id_column():
+    # no single country covers half the values; together they cover all of them (a new user's `ref` column)
+    col = _scan(pd.DataFrame({"ref": _national_ids(200, seed=3)}))["ref"]
+    assert (col.category, col.entity_type) == ("direct_identifier", "NATIONAL_ID"), col.evidence["reason"]
+    pooled = col.evidence["pooled_identifier_coverage"]
+    assert pooled["share"] >= 0.5 and len(pooled["types"]) >= 2
+    assert all(v < 0.5 for v in col.evidence["coverage_by_entity"].values())
+
+
+def test_a_contact_column_holding_emails_for_some_rows_and_phones_for_others_is_a_direct_identifier():
+    f = Faker("en_GB")
+    f.seed_instance(5)
+    # 40% e-mails, 40% phones, 20% names: no type alone covers half the values
+    vals = [(f.email(), p, f.email(), p, f.name())[i % 5] for i, p in enumerate(_faker_phones(120, seed=2))]
+    col = _scan(pd.DataFrame({"kontakt": vals}))["kontakt"]
+    assert col.category == "direct_identifier", col.evidence["reason"]
+    assert col.entity_type in ("EMAIL_ADDRESS", "PHONE_NUMBER")
+    assert set(col.evidence["pooled_identifier_coverage"]["types"]) == {"EMAIL_ADDRESS", "PHONE_NUMBER"}
+
+
+def test_pooled_coverage_needs_half_the_values_so_a_few_stray_identifiers_do_not_make_a_code_column_personal():
+    rng = random.Random(11)
+    ids = _national_ids(40, seed=4)  # 40 national IDs of several countries among 200 product codes
+    vals = ids + [f"SKU-{rng.randint(10000, 99999)}-{rng.choice('ABCDEFGH')}" for _ in range(160)]
+    rng.shuffle(vals)
+    col = _scan(pd.DataFrame({"item": vals}))["item"]
+    assert "pooled_identifier_coverage" not in col.evidence
+    assert col.entity_type != "NATIONAL_ID"

@@ -219,11 +219,13 @@ def _match_value(v: str, recognizers: list, prefilter: Optional[dict] = None) ->
     return ents_full, ents_any, recs_full
 
 
-def pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Counter, Counter, int]:
+def pattern_evidence(strings: list[str], recognizers: list,
+                     per_value: Optional[list] = None) -> tuple[Counter, Counter, Counter, int]:
     """(entity -> values fully matched, recognizer/entity -> values fully matched, entity -> probe values
     with a match anywhere inside, number of values evaluated). All recognizers run on a probe of PROBE values; only those
     that fully matched at least one probe value run on the rest (a recognizer that matches none of
-    100 random values cannot reach a useful coverage)."""
+    100 random values cannot reach a useful coverage). When `per_value` is a list, it receives, for each
+    evaluated value in order, the set of entity types that fully matched it (for pooled coverage across types)."""
     full: Counter = Counter()
     by_rec: Counter = Counter()
     partial: Counter = Counter()
@@ -237,6 +239,8 @@ def pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Co
             memo[v] = _match_value(v, recognizers, prefilter)
         f, a, r = memo[v]
         full.update(f)
+        if per_value is not None:
+            per_value.append(f)
         partial.update(a)
         by_rec.update(r)
         hits.update(x.split(":")[0] for x in r)
@@ -248,6 +252,8 @@ def pattern_evidence(strings: list[str], recognizers: list) -> tuple[Counter, Co
             memo[v] = _match_value(v, active, prefilter)
         f, _, r = memo[v]
         full.update(f)
+        if per_value is not None:
+            per_value.append(f)
         by_rec.update(r)
     return full, by_rec, partial, len(probe) + len(rest)
 

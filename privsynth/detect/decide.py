@@ -42,6 +42,9 @@ CODED_MAX_DISTINCT = 100
 CODED_MIN_REPEAT = 3.0
 CODED_TABLE_MIN = 3
 CODED_TABLE_SHARE = 0.3
+# a precise identifier type takes part in pooled coverage (see _pooled_identifiers) when it alone covers at least this
+# share of the values: one chance checksum match in twenty values is noise, not a type the column holds
+POOLED_MIN_PART = 0.05
 # identifiers inside short text (defence in depth, new-user finding: "Segnalato da <name>, tel. <phone>, CF <code>." was
 # non_personal because the cells are too short to read as sentences). A column of multi-word strings (at least
 # INSIDE_TEXT_MULTIWORD_SHARE of the values with 4+ words, the profile's `multiword_share`, and INSIDE_TEXT_MIN_WORDS
@@ -75,6 +78,42 @@ def _phone_formatted_share(strings: list[str]) -> float:
     if not strings:
         return 0.0
     return sum(bool(set(s) & _PHONE_SEP) or s.startswith("0") for s in strings) / len(strings)
+
+
+def _pooled_identifiers(strings: list[str], matched: list[set], strong: dict[str, float], cov: dict[str, float],
+                        ev: dict) -> Optional[tuple[str, float, dict[str, float]]]:
+    """Coverage pooled across precise identifier types, for a column no single type covers: national IDs of several
+    countries in one `ref` column, or a contact column holding e-mails for some rows and phones for others (values
+    outrank headers, and a mix of identifiers is still identifiers). Returns (entity type, share of evaluated values
+    that match any of the types, {type: its own share}) or None when fewer than two types each cover at least
+    POOLED_MIN_PART. A value counts once however many types it matches. Phone matches count only when the value is
+    written like a phone (see _phone_formatted_share), whatever the column's overall share. Each matching value is
+    attributed to its most specific type (entities.specificity); the entity is NATIONAL_ID when national identifiers
+    take at least half the matching values, else the type that takes most."""
+    if not matched:
+        return None
+    keys = {e for e in strong if cov.get(e, 0.0) >= POOLED_MIN_PART}
+    if ev.get("phone_digits_unformatted"):
+        keys.add(E.PHONE_NUMBER.name)  # popped for the column as a whole; judged value by value below
+    if len(keys) < 2:
+        return None
+    counted: list[set] = []
+    for s, f in zip(strings, matched):
+        m = f & keys
+        if E.PHONE_NUMBER.name in m and _phone_formatted_share([s]) < 1.0:
+            m = m - {E.PHONE_NUMBER.name}
+        counted.append(m)
+    per_type = Counter(e for m in counted for e in m)
+    parts = {e: c / len(matched) for e, c in per_type.items() if c / len(matched) >= POOLED_MIN_PART}
+    if len(parts) < 2:
+        return None
+    # each value is attributed to its most specific type (a personnummer written 850709-9805 also reads as a phone)
+    attributed = Counter(max(m & parts.keys(), key=lambda e: (E.specificity(e), e)) for m in counted if m & parts.keys())
+    hits = sum(attributed.values())
+    share = hits / len(matched)
+    national = sum(c for e, c in attributed.items() if E.is_national_id(e))
+    ent = E.NATIONAL_ID.name if national * 2 >= hits else max(attributed, key=lambda e: (attributed[e], e))
+    return ent, share, {e: round(v, 3) for e, v in sorted(parts.items(), key=lambda kv: -kv[1])}
 
 
 def _dob_like(dates: pd.Series) -> bool:
@@ -185,10 +224,11 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
     # recognised storage: skip them (wide tables, scan speed)
     no_pattern = fixed_small_ints or (prof.numeric is not None and prof.numeric.integer_share < 1.0) \
         or (prof.date_storage is not None and not prof.date_storage.needs_name)
+    matched: list[set] = []  # per evaluated value: the entity types that fully matched it
     if no_pattern:
         full, by_rec, partial, n_eval = Counter(), Counter(), Counter(), n
     else:
-        full, by_rec, partial, n_eval = C.pattern_evidence(strings, recognizers)
+        full, by_rec, partial, n_eval = C.pattern_evidence(strings, recognizers, per_value=matched)
     ev["pattern_values_evaluated"] = n_eval
     if damaged:
         full[E.CREDIT_CARD_DAMAGED.name] += round(damaged * n_eval / n)
@@ -240,6 +280,13 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
             ent = best
             cat = custom_cat.get(ent) or category_of(ent)
             return done(ent, 0.5 + 0.5 * c, c, f"{c:.0%} of sampled values match {best}", "precise", cat)
+    pooled = _pooled_identifiers(strings, matched, strong, cov, ev)
+    if pooled is not None and pooled[1] >= min_cov:
+        ent, c, parts = pooled
+        ev["pooled_identifier_coverage"] = {"share": round(c, 3), "types": parts}
+        listed = ", ".join(f"{e} {v:.0%}" for e, v in parts.items())
+        return done(ent, 0.5 + 0.4 * c, c, f"{c:.0%} of sampled values match a precise identifier of one of several "
+                    f"types ({listed})", "precise", custom_cat.get(ent) or E.DIRECT)
 
     # --- identifiers inside multi-word values that are too short to read as sentences (see INSIDE_TEXT_MIN_SHARE)
     if kind == "string" and partial and _multiword(cs):
