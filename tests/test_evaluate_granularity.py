@@ -65,6 +65,28 @@ def test_binned_numbers_map_real_values_to_the_midpoint_of_their_released_interv
     assert list(granularity.to_midpoints(pd.Series([9.99, 10.0]), half_open)) == [5.0, 15.0]
 
 
+@pytest.mark.parametrize("value, band", [
+    ("30-39", (30.0, 39.0, True, 34.5)),
+    ("[30, 40)", (30.0, 40.0, False, 35.0)),
+    ("30s", (30.0, 40.0, False, 35.0)),
+    ("30's", (30.0, 40.0, False, 35.0)),
+    ("90+", (90.0, float("inf"), True, 90.0)),
+    (">=90", (90.0, float("inf"), True, 90.0)),
+    ("<18", (float("-inf"), 18.0, False, 18.0)),
+    ("<=17", (float("-inf"), 17.0, True, 17.0)),
+    ("thirties", None),
+    ("s", None),
+    ("40-30", None),
+])
+def test_a_generalized_number_is_read_as_its_band(value, band):
+    assert granularity.parse_band(value) == band
+
+
+def test_decade_bands_with_top_and_bottom_codes_coarsen_real_ages_to_the_same_bands():
+    iv = granularity.release_intervals(pd.Series(["<20", "20s", "30s", "40s", "90+"] * 4))
+    assert list(granularity.to_midpoints(pd.Series([17, 20, 39, 40, 95, 60]), iv)) == [20.0, 25.0, 35.0, 45.0, 90.0, 60.0]
+
+
 @pytest.mark.parametrize("release, original, step", [
     ([1000, 2000, 5000, 13000] * 5, [1234, 2210, 5012, 12999] * 5, 1000),
     ([10, 20, 30, 40] * 5, [12, 19, 33, 41] * 5, 10),
@@ -137,3 +159,23 @@ def test_without_the_coarsening_the_same_generalized_copies_are_not_verbatim(mon
     rep = evaluate_release(train, release, holdout, SCAN, p, text_detector=NO_TEXT)
     assert rep.get("exact_match.records").details["train_hits"] == 0
     assert "columns_coarsened_to_release" not in rep.distance["notes"]
+
+
+def test_a_release_with_ages_written_as_decades_is_evaluated_and_its_copies_found():
+    # a new user's k-anonymised release wrote age as "30s": it was refused as a dtype mismatch (exit 2)
+    rng = np.random.default_rng(3)
+    pop = customers(3000, 2)
+    pop["age"] = rng.integers(18, 90, len(pop))
+    train, holdout = pop.iloc[:2000].reset_index(drop=True), pop.iloc[2000:].reset_index(drop=True)
+    release = customers(2000, 9)
+    release["age"] = rng.integers(18, 90, len(release))
+    release.iloc[:40] = train.iloc[:40].to_numpy()  # 2% verbatim training records
+    release["age"] = (release["age"] // 10 * 10).astype(str) + "s"
+    scan = ScanResult(columns=SCAN.columns + [ColumnScan(name="age", category="quasi_identifier")], rows=2000,
+                      rows_sampled=2000)
+    p = Policy()
+    p.evaluate.wp29_attacks = 200
+    rep = evaluate_release(train, release, holdout, scan, p, text_detector=NO_TEXT)
+    assert "age" in rep.distance["notes"]["columns_coarsened_to_release"]
+    t = rep.get("exact_match.records")
+    assert t.details["train_hits"] >= 40 and t.status == "fail"

@@ -31,7 +31,6 @@ from privsynth.errors import InputError
 
 MISSING = "\x00missing"
 SUPPRESSED = {"*", "", "nan", "NaN", "None"}
-_INTERVAL = r"^\s*[\[(]?\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|,|\.\.)\s*(-?\d+(?:\.\d+)?)\s*[\])]?\s*$"
 
 
 def _is_numeric(s: pd.Series) -> bool:
@@ -47,13 +46,16 @@ def _as_float(s: pd.Series, column: str, table: str, strict: bool) -> np.ndarray
         return s.astype(float).to_numpy()
     s = s.astype(object).where(~s.astype(str).str.strip().isin(SUPPRESSED), None)
     conv = pd.to_numeric(s, errors="coerce")
-    # generalised numbers of an anonymized release ("20-39", "[20, 40)") count as their interval's midpoint
+    # generalised numbers of an anonymized release ("20-39", "[20, 40)", "30s", "90+") count as their band's
+    # representative number (granularity.parse_band; the original is coarsened to the same numbers)
     todo = conv.isna() & s.notna()
     if todo.any():
-        m = s[todo].astype(str).str.extract(_INTERVAL)
-        mid = (pd.to_numeric(m[0], errors="coerce") + pd.to_numeric(m[1], errors="coerce")) / 2
+        from privsynth.evaluate.granularity import parse_band
+
+        text = s[todo].astype(str)
+        reps = {v: (b[3] if b is not None else np.nan) for v in pd.unique(text) for b in (parse_band(v),)}
         conv = conv.astype(float)
-        conv[todo] = mid
+        conv[todo] = text.map(reps).astype(float)
     bad = int((conv.isna() & s.notna()).sum())
     present = int(s.notna().sum())
     if strict and present and bad > 0.5 * present:

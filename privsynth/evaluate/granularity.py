@@ -18,9 +18,9 @@ is not needed, so a release generalized elsewhere is handled the same way):
 * truncated codes: the released text values are at most L characters (after removing a trailing pad of
   ``*``/``#``/``X``), the original's are longer, and at least 95% of released values are L-character
   prefixes of original values (under 50% equal an original value) -> real values cut to L characters;
-* binned numbers: at least 95% of released values are intervals (``30-39``, ``[0.5, 1)``) -> a real number
-  becomes the midpoint of the released interval that holds it (the encoding reads an interval as its
-  midpoint);
+* binned numbers: at least 95% of released values are bands (``30-39``, ``[0.5, 1)``, ``30s``, ``90+``,
+  ``<18``; see `parse_band`) -> a real number becomes the representative of the released band that holds it
+  (the encoding reads a band as that number);
 * rounded numbers: every released value is a multiple of a step s (10^k, 2*10^k or 5*10^k) that under half
   of the original's values are multiples of -> real numbers rounded to s.
 
@@ -43,7 +43,39 @@ PAD = "*#X"
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _DECADE = re.compile(r"^\d{3}0s$")
-_INTERVAL = re.compile(r"^\s*([\[(]?)\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|,|\.\.)\s*(-?\d+(?:\.\d+)?)\s*([\])]?)\s*$")
+_NUM = r"(-?\d+(?:\.\d+)?)"
+_INTERVAL = re.compile(r"^\s*([\[(]?)\s*" + _NUM + r"\s*(?:-|–|,|\.\.)\s*" + _NUM + r"\s*([\])]?)\s*$")
+_DECADE_BAND = re.compile(r"^\s*(\d*0)'?s\s*$")  # "30s", "30's": [30, 40)
+_AT_LEAST = re.compile(r"^\s*(?:" + _NUM + r"\s*\+|(?:>=|≥|>)\s*" + _NUM + r")\s*$")  # "90+", ">=90", ">90"
+_BELOW = re.compile(r"^\s*(?:<|<=|≤)\s*" + _NUM + r"\s*$")  # "<18", "<=17"
+
+
+def parse_band(value: str) -> Optional[tuple[float, float, bool, float]]:
+    """A generalized number of an anonymized release as (low, high, high inclusive, representative), or None.
+
+    Shapes (SDC global recoding, e.g. Hundepool et al., *Statistical Disclosure Control*, 2012, ch. 3):
+    intervals ``30-39`` / ``[30, 40)`` / ``30..39`` (representative: the midpoint), decade bands ``30s``
+    (= [30, 40), midpoint 35), top codes ``90+`` / ``>=90`` / ``>90`` (= [90, inf), representative 90) and
+    bottom codes ``<18`` / ``<=17`` (= (-inf, 18), representative 18). The representative is the one number the
+    encoding reads the band as; the original is coarsened to the same number (`to_midpoints`), so only equality
+    of bands matters, not where inside a band the representative lies."""
+    m = _INTERVAL.match(value)
+    if m:
+        a, b = float(m.group(2)), float(m.group(3))
+        return (a, b, m.group(4) != ")", (a + b) / 2) if b >= a else None
+    m = _DECADE_BAND.match(value)
+    if m and m.group(1):
+        a = float(m.group(1))
+        return a, a + 10, False, a + 5
+    m = _AT_LEAST.match(value)
+    if m:
+        a = float(m.group(1) or m.group(2))
+        return a, math.inf, True, a
+    m = _BELOW.match(value)
+    if m:
+        b = float(m.group(1))
+        return -math.inf, b, value.strip().startswith(("<=", "≤")), b
+    return None
 
 
 def date_period(values: pd.Series) -> Optional[str]:
@@ -127,23 +159,18 @@ def truncate(s: pd.Series, L: int) -> pd.Series:
 
 
 def release_intervals(release: pd.Series) -> Optional[list[tuple[float, float, bool, float]]]:
-    """Distinct released intervals (low, high, high inclusive, midpoint) when >= 95% of values are intervals."""
+    """Distinct released bands (low, high, high inclusive, representative; see `parse_band`) when >= 95% of the
+    values are bands."""
     if pd.api.types.is_numeric_dtype(release):
         return None
     r = release.dropna().astype(str).str.strip()
     if len(r) < 10:
         return None
-    m = r.str.extract(_INTERVAL)
-    ok = m[1].notna()
+    bands = {v: parse_band(v) for v in pd.unique(r)}
+    ok = r.map(bands).notna()
     if ok.mean() < PREFIX_SHARE:
         return None
-    out = []
-    for left, lo, hi, right in m[ok].drop_duplicates().itertuples(index=False):
-        a, b = float(lo), float(hi)
-        if b < a:
-            return None
-        out.append((a, b, right != ")", (a + b) / 2))
-    return sorted(out)
+    return sorted({b for b in bands.values() if b is not None})
 
 
 def to_midpoints(x: pd.Series, intervals: list[tuple[float, float, bool, float]]) -> pd.Series:
