@@ -104,8 +104,11 @@ def run_privsynth(train, release, holdout, scan, policy):
     el = time.perf_counter() - t0
     verdict = decide_verdict(Evidence(created_at="bench", scan=scan, evaluation=rep))
     failed = [t.id for t in rep.tests if t.status == "fail" and t.required]
+    # complements (outliers.*, exact_match.column_values): a failure makes the release personal data too
+    failed_complement = [t.id for t in rep.tests if t.status == "fail" and not t.required]
     rec = rep.get("exact_match.records")
-    return {"flagged": bool(failed), "failed": failed, "verdict": verdict.label, "seconds": round(el, 2),
+    return {"flagged": bool(failed), "failed": failed, "failed_complement": failed_complement,
+            "verdict": verdict.label, "seconds": round(el, 2),
             "records_p": rec.p_value, "records_mdl": rec.minimum_detectable_leak,
             "near_mdl": rep.get("dcr.near_records").minimum_detectable_leak,
             "near_p": rep.get("dcr.near_records").p_value,

@@ -58,9 +58,10 @@ FAMILY_TITLES = {
     "similarity": "Similarity diagnostics",
     "outliers": "Outliers",
     "records": "Whole records (every shared column)",
+    "column_values": "Real values, column by column (every shared column)",
     "sdc": "Classical disclosure control",
 }
-FAMILY_ORDER = ["residual_pii", "records", "membership_inference", "wp29", "outliers", "similarity", "sdc"]
+FAMILY_ORDER = ["residual_pii", "records", "column_values", "membership_inference", "wp29", "outliers", "similarity", "sdc"]
 STATUS_TITLES = {"pass": "pass", "fail": "FAIL", "not_run": "not run", "info": "info", "inconclusive": "inconclusive", "not_applicable": "not applicable"}
 DECISIONS = [("approve", "Approve"), ("approve_with_conditions", "Approve with conditions"), ("reject", "Reject")]
 
