@@ -138,7 +138,7 @@ class ColumnValues(Family):
     # a complement: a failure makes the release personal data; too few unique values to test does not block
     verdict_role = "complement"
     threshold_keys = ('alpha',)
-    order = 15
+    order = 75  # after the record, similarity, membership, WP29 and outlier families
 
     def run(self, prepared: Prepared) -> list[TestResult]:
         return run(prepared.records, prepared.alpha)
