@@ -84,3 +84,14 @@ def test_without_a_holdout_the_test_says_why_it_did_not_run(tables):
     p.evaluate.wp29_attacks = 100
     t = evaluate_release(train, clean, None, SCAN, p, text_detector=NO_TEXT).get("exact_match.column_values")
     assert t.status == "not_run" and "holdout" in t.reason_not_run
+
+
+def test_a_few_real_ids_among_regenerated_ones_are_found_in_the_column_the_record_tests_leave_out(tables):
+    train, holdout, clean = tables
+    release = clean.copy()
+    release.loc[:14, "ref"] = train["ref"].iloc[:15].to_numpy()  # 15 real IDs (0.75%) among 2,000 regenerated ones
+    rep = evaluate(release, train, holdout)
+    assert "ref" in rep.distance["notes"]["records"]["columns_with_no_real_values"]
+    t = rep.get("exact_match.column_values")
+    assert t.details["columns"]["ref"]["train_hits"] == 15 and t.details["columns"]["ref"]["holdout_hits"] == 0
+    assert t.status == "fail"
