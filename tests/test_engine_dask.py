@@ -420,7 +420,7 @@ def _killer(marker: Path, always: bool):
 def test_a_worker_killed_mid_run_is_retried_and_the_output_is_complete(data, tmp_path):
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as c, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as c, \
             Client(c, set_as_default=False) as client:
         client.register_plugin(_killer(tmp_path / "killed", always=False))
         res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", c.scheduler_address)
@@ -435,7 +435,7 @@ def test_workers_that_keep_dying_fail_cleanly_with_no_complete_looking_output(da
     from distributed import Client, LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as c, \
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as c, \
                 Client(c, set_as_default=False) as client:
             client.register_plugin(_killer(tmp_path / "never", always=True))
             res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", c.scheduler_address)
