@@ -112,6 +112,8 @@ def cases() -> list[Case]:
           "Shift-JIS (Japanese)", value=("name", 0, "山田太郎"))
     table("utf8_with_one_latin1_byte", (plain.replace("Lund", "Lünd", 1).encode("utf-8").replace("ü".encode(), b"\xfc")), "warn", "encoding guessed",
           "UTF-8 file with one Latin-1 byte (mixed encodings)", value=("city", 0, "Lünd"))
+    table("utf8_with_three_bad_bytes", gaard.encode("utf-8").replace("Åberg".encode(), b"Ab\xff\xfe\x80erg", 1), "refuse", "looks like UTF-8 except 3 bytes",
+          "UTF-8 file with 3 bytes that do not decode (a damaged export)")
     # --- not text
     table("random_bytes", random.Random(1).randbytes(4096), "refuse", "binary", "random bytes renamed .csv")
     table("random_bytes_no_nul", bytes(b for b in random.Random(2).randbytes(6000) if b)[:4096], "refuse", "not a text file", "random bytes without NUL renamed .csv")

@@ -45,7 +45,8 @@ transform:
 def cluster():
     from distributed import LocalCluster
 
-    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50)
+    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50,
+                     scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # as privsynth.engine.cluster.open_client
     yield c
     c.close()
 
@@ -200,6 +201,67 @@ def test_a_shard_whose_column_has_another_dtype_is_named(cluster, tmp_path):
     res = run("scan", d, "--scheduler", cluster.scheduler_address, "-q")
     assert res.exit_code == 2 and "p1.csv" in res.stderr and "'a'" in res.stderr
     assert res.stderr.strip().count("\n") == 0
+
+
+# Parquet shards declare their types: a column stored as text in one shard and as numbers in another is two
+# schemas (refused, one line naming the shard and column), even when the text holds only digits; differences that
+# are the same data (int next to float because of a missing value, int32 next to int64, dictionary-encoded text next
+# to text, a shard where the column has no value) are read as one table.
+DECLARED_TYPES = [
+    ("digits stored as text in one shard and int64 in the other", ["57", "28", "63"], [27, 73, 46], "is stored as int64 here but as string"),
+    ("int64 in one shard and text in the other", [27, 73, 46], ["57", "28", "x"], "is stored as string here but as int64"),
+    ("booleans in one shard and numbers in the other", [True, False, True], [1, 0, 1], "is stored as int64 here but as bool"),
+    ("int64 in one shard and float64 with a missing value in the other", [31, 45, 52], [28.0, None, 61.0], None),
+    ("int32 in one shard and int64 in the other", pd.Series([31, 45, 52], dtype="int32"), [28, 33, 61], None),
+    ("text in one shard and dictionary-encoded text in the other", ["ab", "bc", "cd"], pd.Categorical(["ab", "bc", "ab"]), None),
+    ("no value in one shard and numbers in the other", pd.Series([None] * 3, dtype=object), [1, 2, 3], None),
+]
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+@pytest.mark.parametrize("what,first,second,error", DECLARED_TYPES, ids=[c[0] for c in DECLARED_TYPES])
+def test_parquet_shards_must_declare_a_column_as_numbers_everywhere_or_text_everywhere(cluster, tmp_path, engine, what, first, second, error):
+    d = tmp_path / "ds"
+    d.mkdir()
+    pd.DataFrame({"city": ["Lund", "Graz", "Gent"], "age": first}).to_parquet(d / "a.parquet", index=False)
+    pd.DataFrame({"city": ["Brno", "Turku", "Porto"], "age": second}).to_parquet(d / "b.parquet", index=False)
+    extra = ["--scheduler", cluster.scheduler_address] if engine == "dask" else []
+    res = run("scan", d, "--format", "json", "-q", *extra)
+    if error is None:
+        assert res.exit_code == 0, res.stderr
+        assert [c["name"] for c in json.loads(res.stdout)["columns"]] == ["city", "age"]
+        assert res.stderr == ""
+    else:
+        assert res.exit_code == 2 and res.stdout == ""
+        assert res.stderr.strip().count("\n") == 0 and "Traceback" not in res.stderr
+        assert res.stderr.startswith(f"error: {d / 'b.parquet'}: column 'age' {error}")
+
+
+def test_a_local_cluster_we_start_leaves_the_dashboard_port_alone(capfd):
+    """A LocalCluster privsynth starts has no dashboard and does not warn that port 8787 is taken
+    (on a shared machine another cluster often holds it)."""
+    import socket
+    import warnings
+
+    from privsynth.engine.cluster import open_client
+    from privsynth.policy.models import EngineSettings
+
+    held = socket.socket()
+    try:
+        held.bind(("127.0.0.1", 8787))
+        held.listen()
+    except OSError:
+        pass  # already taken by someone else: the situation under test
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with open_client(EngineSettings(name="dask", workers=1)) as client:
+                assert client.submit(sum, [1, 2]).result() == 3
+                assert client.scheduler_info()["services"].get("dashboard") != 8787
+    finally:
+        held.close()
+    assert not [w for w in caught if "already in use" in str(w.message)]
+    assert "already in use" not in capfd.readouterr().err
 
 
 def test_empty_shards_count_as_zero_rows(cluster, data, tmp_path):
@@ -358,7 +420,7 @@ def _killer(marker: Path, always: bool):
 def test_a_worker_killed_mid_run_is_retried_and_the_output_is_complete(data, tmp_path):
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as c, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as c, \
             Client(c, set_as_default=False) as client:
         client.register_plugin(_killer(tmp_path / "killed", always=False))
         res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", c.scheduler_address)
@@ -373,7 +435,7 @@ def test_workers_that_keep_dying_fail_cleanly_with_no_complete_looking_output(da
     from distributed import Client, LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as c, \
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as c, \
                 Client(c, set_as_default=False) as client:
             client.register_plugin(_killer(tmp_path / "never", always=True))
             res = run("anonymize", data / "shards", "--out", tmp_path / "o", "--policy", data / "policy.yaml", "-q", "--scheduler", c.scheduler_address)

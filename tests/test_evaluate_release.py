@@ -435,3 +435,32 @@ def test_a_replaced_phone_number_passes_the_text_phone_check(data):
     rep = evaluate_release(orig, rel, holdout, scan, fast_policy(), text_detector=lambda texts: [[] for _ in texts])
     t = rep.get("residual_pii.text")
     assert t.status == "pass" and t.value == 0 and t.details["text_phone_numbers_checked"] == 1
+
+
+# defence in depth: a policy `columns:` override decides how a column is transformed, not what the verifier looks
+# for. A column the scan's own value evidence called a direct identifier is still searched for in the release
+# (a new user's `kontakt: {category: non_personal}` released 600 real e-mails with residual_pii.values passing).
+@pytest.mark.parametrize("override,searched_despite_override", [
+    ({"email": {"category": "non_personal"}}, ["email"]),
+    ({"email": {"category": "quasi_identifier"}}, ["email"]),
+    ({"email": {"category": "sensitive", "operator": "keep"}}, ["email"]),
+    ({"city": {"category": "sensitive"}}, []),  # an override of a column the values did not call an identifier
+    ({}, []),
+])
+def test_identifier_values_are_searched_for_even_when_a_policy_override_recategorised_their_column(data, override, searched_despite_override):
+    from privsynth.detect import scan_table
+
+    train, holdout, clean = data
+    policy = fast_policy()
+    policy.columns = Policy.model_validate({"columns": override}).columns
+    scan = scan_table(train, policy)
+    assert scan.by_name()["email"].category == ("direct_identifier" if "email" not in override else override["email"]["category"])
+    rel = clean.copy()
+    rel["email"] = train["email"].to_numpy()  # the override kept the real e-mails
+    rep = evaluate_release(train, rel, holdout, scan, policy, text_detector=lambda t: [[] for _ in t])
+    t = rep.get("residual_pii.values")
+    assert t.status == "fail" and t.value == len(train)
+    assert t.details["direct_identifier_columns"]["email"] == "EMAIL_ADDRESS"
+    assert t.details["direct_identifier_columns_despite_policy_override"] == searched_despite_override
+    assert t.details["release_columns_with_values"] == {"email": len(train)}
+    assert "person1_0" not in json.dumps(t.model_dump())

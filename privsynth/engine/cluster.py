@@ -42,8 +42,12 @@ def open_client(settings) -> Iterator["object"]:
             client.close()
         return
     n = settings.workers or default_workers()
+    # no dashboard; the scheduler's HTTP server (health/metrics routes, started even without a dashboard) listens on
+    # a free loopback port: its default, 8787, is often held by another cluster on a shared machine, and distributed
+    # then warns "Port 8787 is already in use" on stderr
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=settings.memory_limit,
-                           dashboard_address=None, silence_logs=logging.CRITICAL)
+                           dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                           silence_logs=logging.CRITICAL)
     client = Client(cluster, set_as_default=False)
     try:
         yield client

@@ -7,6 +7,8 @@
   or dtypes differ raises InputError naming the shard. Integer and float columns are reconciled
   to float64 (a shard of whole numbers next to one with decimals), as one file holding both would
   have been read.
+- `check_declared_types(ds)`: Parquet shards must declare each column in one family of types
+  (numbers, text, ...), read from their footers before any data.
 - `write_dataset_atomically(out_dir)` is the output side: shards are written into a hidden
   temporary directory beside `out_dir`, the manifest (file names, rows, SHA-256) last, and the
   directory is renamed into place only when everything succeeded. A failure leaves no directory
@@ -91,7 +93,14 @@ def resolve(path: str | Path) -> Dataset:
 # --------------------------------------------------------------------------- schema
 
 
+NULL = "null"  # Schema dtype of a column with no value in a shard: fits any other shard's dtype
+
+
 def _kind(dtype) -> str:
+    if dtype == NULL:
+        return NULL
+    if isinstance(dtype, pd.CategoricalDtype) or dtype == "category":
+        return "object"  # dictionary-encoded text read as pandas' category: the same text as object
     if pd.api.types.is_bool_dtype(dtype):
         return "bool"
     if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
@@ -110,7 +119,15 @@ class Schema:
 
     @classmethod
     def of(cls, df: pd.DataFrame) -> "Schema":
-        return cls([str(c) for c in df.columns], {str(c): str(t) for c, t in df.dtypes.items()})
+        """The shard's columns and dtypes; a column of a non-empty shard without any value (an
+        object column of None, e.g. a Parquet `null` column) is "null": it fits any dtype."""
+        return cls([str(c) for c in df.columns],
+                   {str(c): NULL if len(df) and df[c].dtype == object and not df[c].notna().any() else str(t)
+                    for c, t in df.dtypes.items()})
+
+    def final(self) -> "Schema":
+        """The schema with columns that no shard gave a value ("null") as object."""
+        return Schema(self.columns, {c: "object" if t == NULL else t for c, t in self.dtypes.items()})
 
     def merge(self, other: "Schema", shard: Path) -> "Schema":
         """The schema both fit (int + float -> float64); InputError naming `shard` otherwise."""
@@ -123,10 +140,17 @@ class Schema:
         out = dict(self.dtypes)
         for c in self.columns:
             a, b = self.dtypes[c], other.dtypes[c]
-            if a == b:
+            if a == b or b == NULL and not pd.api.types.is_integer_dtype(a):
+                continue
+            if NULL in (a, b):  # missing values next to whole numbers are floats, as in one file holding both
+                o = b if a == NULL else a
+                out[c] = "float64" if pd.api.types.is_integer_dtype(o) else o
                 continue
             if _kind(a) == _kind(b) == "number":
                 out[c] = "float64"
+                continue
+            if _kind(a) == _kind(b) == "object":  # category (dictionary-encoded text) next to object text
+                out[c] = "object"
                 continue
             raise InputError(f"{shard}: column {c!r} has dtype {b} here but {a} in other shards")
         return Schema(self.columns, out)
@@ -186,12 +210,71 @@ def dataset_schema(shards: Sequence[Path], frames: Sequence["Optional[pd.DataFra
         schema = this if schema is None else schema.merge(this, shard)
     if schema is None:
         raise InputError(f"{shards[0].parent if len(shards) > 1 else shards[0]}: every shard is empty (no rows)")
-    return schema
+    return schema.final()
+
+
+def _declared_kind(t) -> str:
+    """The family of a Parquet (Arrow) type that shards must agree on: number (integers, floats,
+    decimals), text (string, large_string, dictionary-encoded text), bool, datetime (timestamp,
+    date), binary, null (an all-null column: fits any), else the type itself (time, nested)."""
+    import pyarrow.types as pat
+
+    if pat.is_dictionary(t):
+        t = t.value_type
+    if pat.is_null(t):
+        return "null"
+    if pat.is_boolean(t):
+        return "bool"
+    if pat.is_integer(t) or pat.is_floating(t) or pat.is_decimal(t):
+        return "number"
+    if pat.is_string(t) or pat.is_large_string(t) or str(t) == "string_view":
+        return "text"
+    if pat.is_timestamp(t) or pat.is_date(t):
+        return "datetime"
+    if pat.is_binary(t) or pat.is_large_binary(t) or pat.is_fixed_size_binary(t):
+        return "binary"
+    return str(t)
+
+
+def check_declared_types(ds: Dataset) -> None:
+    """Parquet shards must declare the same family of type for each column they share (`_declared_kind`):
+    int64 here and double there (a missing value makes pandas write floats) is one column; a string
+    column here and a number column there is two schemas, refused even when the text holds only
+    digits ("007" and 7 are different values). Reads only each file's footer. CSV and JSONL declare
+    no types: their inferred dtypes are checked by `Schema.merge` after reading.
+
+    Raises InputError naming the first shard (and column) whose declared type differs from the
+    first shard that declares one.
+    """
+    if ds.fmt != "parquet" or len(ds.shards) < 2:
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    seen: dict[str, tuple[str, str, Path]] = {}  # column -> (kind, Arrow type, first shard declaring it)
+    for shard in ds.shards:
+        if shard.stat().st_size == 0:
+            continue
+        try:
+            schema = pq.read_schema(shard)
+        except (pa.ArrowException, OSError):
+            continue  # not a readable Parquet file: the reader names it
+        for f in schema:
+            if f.name.startswith("__index_level_"):
+                continue
+            kind = _declared_kind(f.type)
+            if kind == "null":
+                continue
+            first = seen.setdefault(f.name, (kind, str(f.type), shard))
+            if first[0] != kind:
+                raise InputError(f"{shard}: column {f.name!r} is stored as {f.type} here but as {first[1]} in {first[2].name} "
+                                 "(Parquet shards must store a column as numbers in every shard, or as text in every shard)")
 
 
 def read_dataset(path: str | Path, *, infer: bool = True) -> pd.DataFrame:
     """All shards of a dataset concatenated in shard order (the local engine; must fit in memory)."""
     ds = resolve(path)
+    check_declared_types(ds)
     frames = [read_shard(s, infer=infer) for s in ds.shards]
     if len(frames) == 1 and len(frames[0]):
         return frames[0]

@@ -13,7 +13,7 @@ from typing import Optional
 
 import pandas as pd
 
-from privsynth.engine.dataset import Dataset, Schema, conform, read_shard
+from privsynth.engine.dataset import Dataset, Schema, check_declared_types, conform, read_shard
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,9 @@ class Part:
 
 
 def plan(ds: Dataset, partition_rows: int) -> list[Part]:
+    """The partitions of `ds`; raises InputError first when Parquet shards declare a column with
+    different types (privsynth.engine.dataset.check_declared_types)."""
+    check_declared_types(ds)
     parts: list[Part] = []
     for shard in ds.shards:
         groups: list[tuple[int, ...]] = []

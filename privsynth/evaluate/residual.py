@@ -32,7 +32,7 @@ TEXTS = {
     "residual_pii.values": dict(
         name="Residual direct identifiers",
         measures="Number of distinct direct-identifier values of the original (e-mails, phone numbers, IDs, full names, ...) found verbatim, after normalisation, anywhere in the release. Common-word identifiers (first names, last names, cities, ...) are compared with the rate at which the holdout's values appear (Fisher exact test), since a regenerated value can coincide with a real one.",
-        how_to_read="0 means no original identifier value survived. Any other count is a leak of a direct identifier (the count is given, never the values); details.release_columns_with_values names the release columns where they were found.",
+        how_to_read="0 means no original identifier value survived. Any other count is a leak of a direct identifier (the count is given, never the values); details.release_columns_with_values names the release columns where they were found. Columns the scan's values called direct identifiers are searched even when a policy override gave them another category (details.direct_identifier_columns_despite_policy_override).",
         threat_model="Anyone reading the release.",
     ),
     "residual_pii.text": dict(
@@ -155,13 +155,37 @@ def looks_like_text(col: pd.Series) -> bool:
     return sum(w >= 2 for w in words) >= TEXT_MULTIWORD_SHARE * len(vals) and sum(words) / len(vals) >= TEXT_MIN_WORDS
 
 
+def _detected(ctx: Prepared, col: str) -> dict:
+    """The scan's own decision for `col` before a policy `columns:` override (ColumnScan.overridden;
+    privsynth.detect.columns._apply_override keeps it as evidence["detected"]); {} when not overridden."""
+    cs = ctx.scan.by_name().get(col)
+    return (cs.evidence.get("detected") or {}) if cs is not None and cs.overridden else {}
+
+
 def _entity(ctx: Prepared, col: str) -> str:
     cs = ctx.scan.by_name().get(col)
-    return (cs.entity_type or "") if cs else ""
+    if cs is None:
+        return ""
+    if cs.category != "direct_identifier" and _detected(ctx, col).get("category") == "direct_identifier":
+        return _detected(ctx, col).get("entity_type") or cs.entity_type or ""
+    return cs.entity_type or ""
+
+
+def identifier_columns(ctx: Prepared) -> tuple[list[str], list[str]]:
+    """(every original column whose values are searched for, those among them searched only because the
+    scan's own decision said direct identifier and a policy `columns:` override said otherwise).
+
+    Defence in depth: an override decides how a column is transformed, not what the verifier looks for. Values
+    outrank headers, and an override is a header-like input: a column the scan's value evidence called a direct
+    identifier is searched for in the release whatever category the policy gave it."""
+    ids = [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]
+    despite = [cs.name for cs in ctx.scan.columns if cs.name not in ids and cs.name in ctx.original.columns
+               and _detected(ctx, cs.name).get("category") == "direct_identifier"]
+    return ids + despite, despite
 
 
 def values_test(ctx: Prepared, holdout_full: Optional[pd.DataFrame]) -> TestResult:
-    ids = [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]
+    ids, despite = identifier_columns(ctx)
     if not ids:
         return finish(TestResult(id="residual_pii.values", family=FAMILY, **TEXTS["residual_pii.values"], value=0.0,
                                  threshold=float(ctx.thresholds.residual_pii_max), comparator="<=", passed=True,
@@ -183,7 +207,10 @@ def values_test(ctx: Prepared, holdout_full: Optional[pd.DataFrame]) -> TestResu
     where: dict[str, int] = {}
     found = _found(ctx.release, strong | weak, where, strong)
     fs, fw = len(found & strong), len(found & weak)
-    det = {"direct_identifier_columns": per_col, "strong_values_checked": len(strong), "strong_values_found": fs,
+    det = {"direct_identifier_columns": per_col,
+           # columns a policy override took out of direct_identifier, searched because the scan's values said so
+           "direct_identifier_columns_despite_policy_override": [str(c) for c in despite],
+           "strong_values_checked": len(strong), "strong_values_found": fs,
            "common_word_values_checked": len(weak), "common_word_values_found": fw,
            "release_columns_searched": len(ctx.release.columns),
            # column names only (never values): where the strong identifier values were found
@@ -229,7 +256,7 @@ def text_test(ctx: Prepared, text_detector: Optional[Callable[[list[str]], list[
         return TestResult(id="residual_pii.text", family=FAMILY, **TEXTS["residual_pii.text"], status="not_run",
                           reason_not_run="no PII text detector was given to the evaluation (text_detector=None)")
     targets = set()
-    for c in [c for c in ctx.names("direct_identifier") if c in ctx.original.columns]:
+    for c in identifier_columns(ctx)[0]:
         targets |= _values(ctx.original, c)
     counts: dict[str, int] = {}
     leaked = 0

@@ -6,7 +6,10 @@ Order of decisions (the first that applies wins):
 2. a byte-order mark (UTF-8, UTF-16, UTF-32);
 3. UTF-8, when the whole file decodes as UTF-8 (ASCII is UTF-8);
 4. UTF-16 without a BOM, when NUL bytes sit on every other position (BE or LE by their side);
-5. otherwise the candidates of charset-normalizer (plus Windows-1252, which it often misses on
+5. a file that is UTF-8 except a few bytes (more valid multi-byte UTF-8 characters than bytes
+   that do not decode) is refused, naming the first bad byte's offset: read through a code page
+   its accented letters would turn into mojibake (`Ã©`), and no code page is what it is;
+6. otherwise the candidates of charset-normalizer (plus Windows-1252, which it often misses on
    short files), each decoded and kept only when the text is plausible: no control characters,
    no stray symbols (¤ ¦ ¨ ¯ ³ ...), and words that are not made of accented Latin letters
    only (Cyrillic read as cp1252). Windows-1252 is preferred when plausible (the default "ANSI" code page of Western
@@ -176,12 +179,43 @@ def detect_encoding(name: str, opener: Callable[[], BinaryIO], override: Optiona
         if enc16 is None or text is None or implausible(text) or _decodes(opener, enc16) is not None:
             raise InputError(f"{name}: looks like a binary file, not text (NUL bytes)")
         return EncodingGuess(enc16, "utf-16 pattern")
-    if _decodes(opener, "utf-8") is None:
+    bad = _decodes(opener, "utf-8")
+    if bad is None:
         text = _decode_head(head, "utf-8") or ""
         if _CONTROL.search(text, 0, SNIFF_BYTES):
             raise InputError(f"{name}: looks like a binary file, not text (control characters)")
         return EncodingGuess("utf-8", "utf-8")
+    valid, invalid = utf8_damage(opener)
+    if valid > invalid:
+        few = "1 byte that does" if invalid == 1 else f"{invalid} bytes that do"
+        raise InputError(f"{name}: looks like UTF-8 except {few} not decode (first at byte {bad}); "
+                         "replace those bytes and save the file as UTF-8, or pass --encoding if the whole file is in another encoding")
     return _guess_codepage(name, opener, head)
+
+
+def utf8_damage(opener: Callable[[], BinaryIO]) -> tuple[int, int]:
+    """(valid multi-byte UTF-8 characters, bytes that do not decode as UTF-8) in the whole stream.
+
+    Undecodable bytes are counted with the `surrogateescape` handler (each becomes one lone
+    surrogate U+DC80..U+DCFF); the incremental decoder keeps a character split between blocks whole.
+    """
+    dec = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    valid = invalid = 0
+    with opener() as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            v, i = _count_nonascii(dec.decode(block))
+            valid, invalid = valid + v, invalid + i
+        v, i = _count_nonascii(dec.decode(b"", final=True))
+    return valid + v, invalid + i
+
+
+_NONASCII = re.compile("[^\x00-\x7f]")
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _count_nonascii(text: str) -> tuple[int, int]:
+    invalid = len(_ESCAPED.findall(text))
+    return len(_NONASCII.findall(text)) - invalid, invalid
 
 
 def _guess_codepage(name: str, opener: Callable[[], BinaryIO], head: bytes) -> EncodingGuess:
