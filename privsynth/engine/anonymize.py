@@ -21,6 +21,7 @@ partitions (distinct values, surrogate collisions) are reported as `<name>_parti
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -40,7 +41,7 @@ _SAME_EVERYWHERE = {"suppressed_categories"}
 HASH = "__privsynth_qi_hash"
 POS = "__privsynth_first_row"
 COUNT = "__privsynth_rows"
-RESERVE_DIR = ".reserve"  # in the output's temporary directory while the tasks run (`_union_reserves`)
+RESERVE_DIR = ".reserve"  # in the output's temporary directory while the tasks run: part-NNNNN/ per partition, union/ (`_union_reserves`)
 
 
 def _plan_ops(schema: Schema, scan: ScanResult, policy) -> list[tuple[str, Any]]:
@@ -206,16 +207,20 @@ def _combos_of(df: pd.DataFrame, offset: int, scan: ScanResult, policy, secret: 
     return out.reset_index()
 
 
-def _prepare_task(part: P.Part, schema: Schema, scan: ScanResult, policy, wants: dict, ids: dict, reserve: bool,
+def _prepare_task(part: P.Part, schema: Schema, scan: ScanResult, policy, wants: dict, ids: dict, reserve_dir: Optional[str] = None,
                   combos: Optional[dict] = None) -> dict[str, Any]:
-    """The one pass before the output: a partition's share of the facts, its reserve (if any
-    operator draws surrogates) and, when the quasi-identifiers' operators need no dataset-wide
-    fact, its distinct QI combinations (`combos` holds `_combos_of`'s arguments). One read."""
+    """The one pass before the output: a partition's share of the facts, its reserve (when
+    `reserve_dir` is given: some operator draws surrogates) and, when the quasi-identifiers'
+    operators need no dataset-wide fact, its distinct QI combinations (`combos` holds
+    `_combos_of`'s arguments). One read.
+
+    The partition's reserve is written to `reserve_dir` (sorted fingerprints, `Reserve.save`) and
+    returned file-backed, so neither this worker nor the union task holds it in memory."""
     from privsynth.transform.reserve import reserve_of
 
     df = P.load(part, schema)
     return {"facts": _facts_of(df, wants, ids),
-            "reserve": reserve_of(df, scan, policy) if reserve else None,
+            "reserve": reserve_of(df, scan, policy).save(Path(reserve_dir)) if reserve_dir is not None else None,
             "combos": _combos_of(df, scan=scan, policy=policy, **combos) if combos is not None else None}
 
 
@@ -228,18 +233,96 @@ def _field(result: dict, name: str):
     return result[name]
 
 
-def _union_reserves(*results, directory: str):
-    """The dataset's reserve: the union of the partitions' (results of `_prepare_task`), written
-    once to `directory` (sorted 64-bit fingerprints, `Reserve.save`) and returned file-backed: its
-    pickle is the file paths and the name tokens, and each worker memory-maps the same file pages
-    instead of receiving a dataset-sized set per task. The task's own peak is about 16 bytes an
-    entry while it sorts (8 a fingerprint, the array and its sorted copy)."""
-    from privsynth.transform.reserve import Reserve
+def _npy_data(path: Path) -> tuple[int, int]:
+    """(byte offset of the data, entries) of a 1-D uint64 `.npy` file written by `FingerprintSet.save`."""
+    with open(path, "rb") as fh:
+        version = np.lib.format.read_magic(fh)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read(fh)
+        if dtype != np.dtype(np.uint64) or len(shape) != 1:
+            raise ValueError(f"{path.name}: not a 1-D uint64 fingerprint array")
+        return fh.tell(), int(shape[0])
 
-    total = Reserve()
-    for r in results:
-        total.update(r["reserve"])
-    return total.save(Path(directory))
+
+def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
+    """Write the sorted distinct union of the sorted uint64 arrays in `sources` (`.npy` files) to
+    `out` (`.npy`, atomically), one range of fingerprint values at a time: the value space
+    [0, 2**64) is cut into R equal ranges, R = ceil(total / per_range); each range's slice of every
+    source (found by `searchsorted` on the memory-mapped source, then read with a plain file read)
+    is concatenated, sorted, de-duplicated and appended to the output. Fingerprints are SipHash
+    values (uniform), so a range holds about `per_range` entries and the peak is about 16 bytes an
+    entry of one range, whatever the number of sources. The result equals `np.unique` of all the
+    sources together. Returns the entries written."""
+    heads = [_npy_data(p) for p in sources]
+    total = sum(n for _, n in heads)
+    ranges = max(1, -(-total // max(1, per_range)))
+    # range r holds [bounds[r], bounds[r + 1]); the last range is closed above (2**64 - 1 included)
+    bounds = [int(r * (1 << 64) // ranges) for r in range(ranges)]
+    cuts = []
+    for p, (_, n) in zip(sources, heads):
+        if not n:
+            cuts.append(np.zeros(ranges + 1, dtype=np.int64))
+            continue
+        a = np.load(p, mmap_mode="r")
+        c = np.empty(ranges + 1, dtype=np.int64)
+        c[:-1] = np.searchsorted(a, np.asarray(bounds, dtype=np.uint64))
+        c[-1] = n
+        cuts.append(c)
+        del a  # unmapped: a source's pages are read below, one range at a time
+    raw = out.with_name(f".{out.name}.{os.getpid()}.raw")
+    written = 0
+    with open(raw, "wb") as fh:
+        for r in range(ranges):
+            chunks = [np.fromfile(p, dtype=np.uint64, count=int(c[r + 1] - c[r]), offset=off + 8 * int(c[r]))
+                      for p, (off, _), c in zip(sources, heads, cuts) if c[r + 1] > c[r]]
+            if not chunks:
+                continue
+            a = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+            del chunks
+            a.sort()
+            if len(a) > 1:
+                keep = np.empty(len(a), dtype=bool)
+                keep[0] = True
+                np.not_equal(a[1:], a[:-1], out=keep[1:])
+                a = a[keep]
+            a.tofile(fh)
+            written += len(a)
+            del a
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh, open(raw, "rb") as src:
+        np.lib.format.write_array_header_1_0(fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.uint64)), "fortran_order": False, "shape": (written,)})
+        shutil.copyfileobj(src, fh, 1 << 24)
+    os.replace(tmp, out)
+    raw.unlink()
+    return written
+
+
+def _union_reserves(*results, sources: list[str], directory: str):
+    """The dataset's reserve: the union of the partitions' (results of `_prepare_task`, each
+    saved by `Reserve.save` to its directory in `sources`), written once to `directory` (`values.npy`, `digits.npy`:
+    sorted distinct 64-bit fingerprints, the format of `Reserve.save`) and returned file-backed:
+    its pickle is the two paths and the name tokens, and each worker memory-maps the same file
+    pages instead of receiving a dataset-sized set per task.
+
+    The union is merged range by range of fingerprint values (`_merge_by_range`), each range
+    about as large as the largest partition's set, so this task's memory is bounded by the
+    partition size (about 16 bytes an entry of one partition's reserve, plus the name tokens,
+    which are bounded by the names' vocabulary), not the dataset size. The files are the ones a
+    union sorted in memory would write, byte for byte."""
+    from privsynth.transform.reserve import FingerprintSet, Reserve
+
+    parts = [r["reserve"] for r in results]
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    total = Reserve(region=parts[0].region if parts else "US")
+    for name in ("values", "digits"):
+        files = [Path(d) / f"{name}.npy" for d in sources]
+        per_range = max([_npy_data(f)[1] for f in files] + [1])
+        _merge_by_range(files, out / f"{name}.npy", per_range)
+        setattr(total, name, FingerprintSet.load(out / f"{name}.npy"))
+    for p in parts:
+        total.name_tokens |= p.name_tokens
+    return total
 
 
 def _kanon_plan(*pieces, qis: list[str], k: int, hierarchies: dict, max_suppression: float) -> tuple[pd.DataFrame, dict[str, int], dict]:
@@ -347,11 +430,14 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
     # a fact read from the data or the reserve
     fuse = bool(qis) and not any(c in wants for c in qi_cols) and not needs_reserve([(c, opmap[c]) for c in qi_cols if c in opmap])
     combo_args = [{"offset": int(offsets[i]), "facts": facts[i], "secret": secret, "qis": qis} for i in range(len(parts))]
-    prepared = submit_parts(client, _prepare_task, parts, stage="anonymize-facts",
-                            per_part=[{"combos": combo_args[i] if fuse else None} for i in range(len(parts))],
-                            schema=schema, scan=scan, policy=policy, wants=wants, ids=ids, reserve=reserve_needed)
     reserve_dir = Path(tmp_dir) / RESERVE_DIR  # removed below: never part of the output
-    reserve_arg = submit_one(client, _union_reserves, *prepared, stage="reserve-union", directory=str(reserve_dir)) if reserve_needed else None
+    part_dirs = [str(reserve_dir / f"part-{i:05d}") for i in range(len(parts))]
+    prepared = submit_parts(client, _prepare_task, parts, stage="anonymize-facts",
+                            per_part=[{"combos": combo_args[i] if fuse else None, "reserve_dir": part_dirs[i] if reserve_needed else None}
+                                      for i in range(len(parts))],
+                            schema=schema, scan=scan, policy=policy, wants=wants, ids=ids)
+    reserve_arg = (submit_one(client, _union_reserves, *prepared, stage="reserve-union", sources=part_dirs, directory=str(reserve_dir / "union"))
+                   if reserve_needed else None)
     kanon_arg = None
     kstats_f = None
     if qis:
