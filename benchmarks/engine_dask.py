@@ -8,7 +8,8 @@
 `gen` writes a synthetic customer table (15 columns: identifiers, quasi-identifiers, sensitive
 and non-personal values, all generated here from numpy; no real person) as Parquet shards of
 250 000 rows. `anonymize` runs `privsynth anonymize --engine dask` in-process on a LocalCluster
-and samples every worker's resident set size (psutil, every 0.5 s) for the peak; it also records
+and samples every worker's resident set size (psutil, every 0.5 s) for the peak, total and
+private (less file-backed pages such as the memory-mapped reserve); it also records
 per-task timings from the scheduler (`Client.get_task_stream`) for the projection to more
 workers. `corpus` writes JSONL notes built from several templates; `scan-text` scans every
 document on the cluster (span detection on all of them), then runs the local engine and vanilla
@@ -102,7 +103,7 @@ transform:
 class RssSampler(threading.Thread):
     def __init__(self, client, every: float = 0.5):
         super().__init__(daemon=True)
-        self.client, self.every, self.peak, self.stop_flag = client, every, {}, False
+        self.client, self.every, self.peak, self.peak_private, self.stop_flag = client, every, {}, {}, False
 
     def run(self):
         import psutil  # noqa: F401
@@ -110,12 +111,16 @@ class RssSampler(threading.Thread):
         def rss():
             import psutil
 
-            return psutil.Process().memory_info().rss
+            m = psutil.Process().memory_info()
+            # private: the resident set less its file-backed and shared pages (on Linux `shared` is
+            # RssFile + RssShmem: the memory-mapped reserve's pages are page cache, not the task's own)
+            return m.rss, m.rss - getattr(m, "shared", 0)
 
         while not self.stop_flag:
             try:
-                for w, v in self.client.run(rss).items():
+                for w, (v, p) in self.client.run(rss).items():
                     self.peak[w] = max(self.peak.get(w, 0), v)
+                    self.peak_private[w] = max(self.peak_private.get(w, 0), p)
             except Exception:
                 pass
             time.sleep(self.every)
@@ -188,6 +193,7 @@ def anonymize(data: Path, workers: int, out: Path, pseudonymize: bool = False) -
     rows = rep.rows_in
     res = {"bench": "anonymize", "pseudonymize": sorted(PSEUDONYMIZE) if pseudonymize else [], "workers": workers, "rows": rows, "columns": 15, "rows_out": rep.rows_out, "wall_s": round(wall, 1),
            "rows_per_s": round(rows / wall), "peak_rss_per_worker_mb": sorted(round(v / 2**20) for v in sampler.peak.values()),
+           "peak_private_rss_per_worker_mb": sorted(round(v / 2**20) for v in sampler.peak_private.values()),
            "task_seconds_by_stage": {k: {"tasks": len(v), "sum_s": round(sum(v), 1), "max_s": round(max(v), 2)} for k, v in by_stage.items()},
            "worker_cpu_s": sorted(worker_cpu.values()), "driver_cpu_s": round(driver_cpu, 1),
            "load_before": load0, "load_after": _load(), "machine": "2 cores, 24 GiB, shared by 8 engineers working at once"}

@@ -133,6 +133,45 @@ def test_anonymize_on_dask_equals_the_local_engine_whichever_passes_the_policy_n
         assert not needs_reserve([(c, OPERATORS.get(o)) for c, o in ops])
 
 
+RESERVE_POLICY = """
+extends: controlled-sharing
+name: dask-reserve
+columns:
+  customer_id: {category: direct_identifier, entity_type: RECORD_ID, operator: pseudonymize}
+  loyalty_tier: {category: non_personal, operator: keep}
+"""
+
+
+def test_a_pseudonym_never_equals_a_real_value_that_only_another_partition_holds(cluster, tmp_path):
+    """The reserve is the dataset's, not the partition's: the pseudonym that partition 0 alone
+    would give its first customer is planted as a real id in partition 5 (of 6), so a check
+    against partition 0's own values would let it through; the engine redraws it, as the local
+    engine does on the whole table."""
+    df = pd.read_csv(ROOT / "examples" / "customers.csv", dtype=str).head(300)[["customer_id", "loyalty_tier"]]
+    pol = tmp_path / "policy.yaml"
+    pol.write_text(RESERVE_POLICY)
+    alone = tmp_path / "part0.parquet"
+    df.iloc[:50].to_parquet(alone, index=False)
+    r = run("anonymize", alone, "--out", tmp_path / "alone.parquet", "--policy", pol, "-q")
+    assert r.exit_code == 0, r.stderr
+    planted = pd.read_parquet(tmp_path / "alone.parquet")["customer_id"].iloc[0]
+    assert planted not in set(df["customer_id"])
+    df.loc[250, "customer_id"] = planted  # a real value of partition 5 only
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for i in range(6):
+        df.iloc[i * 50:(i + 1) * 50].to_parquet(shards / f"part{i}.parquet", index=False)
+    a = run("anonymize", shards, "--out", tmp_path / "local", "--policy", pol, "-q")
+    assert a.exit_code == 0, a.stderr
+    b = run("anonymize", shards, "--out", tmp_path / "dask", "--policy", pol, "-q", "--scheduler", cluster.scheduler_address)
+    assert b.exit_code == 0, b.stderr
+    local, dask = read_out(tmp_path / "local"), read_out(tmp_path / "dask")
+    pd.testing.assert_frame_equal(local, dask)
+    assert dask["customer_id"].iloc[0] != planted
+    assert not set(dask["customer_id"]) & set(df["customer_id"])  # no pseudonym is a real id of any partition
+    assert dask["customer_id"].nunique() == df["customer_id"].nunique()
+
+
 class _Recorder:
     """A scheduler plugin keeping every task key and the repr of every task it saw."""
 
