@@ -69,3 +69,34 @@ def test_the_union_of_many_partitions_reserves_finds_every_partitions_values(tmp
     # a value of the last partition is reserved for a look-up from any partition
     last = df.iloc[-1]
     assert union.hits([last["customer_id"], last["full_name"], last["phone"], "Z000000000"]).tolist() == [True, True, True, False]
+
+
+@pytest.mark.parametrize("n, queries", [
+    pytest.param(100_000, 5_000, id="a few thousand look-ups spread over 196 blocks"),
+    pytest.param(100_000, 1, id="one look-up"),
+    pytest.param(300_000, 200_000, id="more look-ups than blocks, several windows"),
+    pytest.param(511, 50, id="less than one block"),
+    pytest.param(0, 10, id="an empty file"),
+])
+def test_a_fingerprint_file_answers_what_searchsorted_on_the_whole_array_answers(tmp_path, n, queries):
+    import pickle
+
+    from privsynth.engine.fingerprint_file import FingerprintFile
+
+    rng = np.random.default_rng(n + queries)
+    arrays = [rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True)] if n else []
+    src = _saved(tmp_path, "part.npy", arrays)
+    _merge_by_range([src], tmp_path / "values.npy", max(n, 1))
+    whole = FingerprintSet.load(tmp_path / "values.npy")
+    present = rng.choice(arrays[0], queries // 2) if n else np.empty(0, dtype=np.uint64)
+    q = np.concatenate([present, rng.integers(0, 2**64 - 1, queries - len(present), dtype=np.uint64, endpoint=True),
+                        np.array([0, 2**64 - 1], dtype=np.uint64)])
+    f = pickle.loads(pickle.dumps(FingerprintFile(tmp_path / "values.npy")))  # as a task receives it
+    assert f.contains(q).tolist() == whole.contains(q).tolist()
+    assert f.contains(q)[: len(present)].all()
+    assert len(f) == len(whole)
+    # attached to a table's own reserve, as anonymize_table does
+    own = FingerprintSet()
+    own.add(np.array([12345], dtype=np.uint64))
+    own.update(f)
+    assert own.contains(np.concatenate([q, np.array([12345], dtype=np.uint64)])).tolist() == whole.contains(q).tolist() + [True]

@@ -32,6 +32,7 @@ import pandas as pd
 
 from privsynth.engine import partitions as P
 from privsynth.engine.dataset import Schema, shard_name, write_shard
+from privsynth.engine.fingerprint_file import BLOCK, FingerprintFile, index_path, npy_data
 from privsynth.engine.secret import SecretKey, unwrap, wrap
 from privsynth.engine.tasks import Progress, collect, map_parts, submit_one, submit_parts
 from privsynth.results import ScanResult, TransformReport
@@ -233,17 +234,6 @@ def _field(result: dict, name: str):
     return result[name]
 
 
-def _npy_data(path: Path) -> tuple[int, int]:
-    """(byte offset of the data, entries) of a 1-D uint64 `.npy` file written by `FingerprintSet.save`."""
-    with open(path, "rb") as fh:
-        version = np.lib.format.read_magic(fh)
-        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, _, dtype = read(fh)
-        if dtype != np.dtype(np.uint64) or len(shape) != 1:
-            raise ValueError(f"{path.name}: not a 1-D uint64 fingerprint array")
-        return fh.tell(), int(shape[0])
-
-
 def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
     """Write the sorted distinct union of the sorted uint64 arrays in `sources` (`.npy` files) to
     `out` (`.npy`, atomically), one range of fingerprint values at a time: the value space
@@ -252,8 +242,10 @@ def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
     is concatenated, sorted, de-duplicated and appended to the output. Fingerprints are SipHash
     values (uniform), so a range holds about `per_range` entries and the peak is about 16 bytes an
     entry of one range, whatever the number of sources. The result equals `np.unique` of all the
-    sources together. Returns the entries written."""
-    heads = [_npy_data(p) for p in sources]
+    sources together. Beside it goes its block index (`fingerprint_file.index_path`: the first
+    entry of every block of `BLOCK` entries), which `FingerprintFile` reads instead of mapping
+    the file. Returns the entries written."""
+    heads = [npy_data(p) for p in sources]
     total = sum(n for _, n in heads)
     ranges = max(1, -(-total // max(1, per_range)))
     # range r holds [bounds[r], bounds[r + 1]); the last range is closed above (2**64 - 1 included)
@@ -271,6 +263,7 @@ def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
         del a  # unmapped: a source's pages are read below, one range at a time
     raw = out.with_name(f".{out.name}.{os.getpid()}.raw")
     written = 0
+    index: list[np.ndarray] = []
     with open(raw, "wb") as fh:
         for r in range(ranges):
             chunks = [np.fromfile(p, dtype=np.uint64, count=int(c[r + 1] - c[r]), offset=off + 8 * int(c[r]))
@@ -286,12 +279,18 @@ def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
                 np.not_equal(a[1:], a[:-1], out=keep[1:])
                 a = a[keep]
             a.tofile(fh)
+            index.append(a[(-written) % BLOCK::BLOCK].copy())  # the entries at global positions 0, BLOCK, 2 BLOCK, ...
             written += len(a)
             del a
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh, open(raw, "rb") as src:
         np.lib.format.write_array_header_1_0(fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.uint64)), "fortran_order": False, "shape": (written,)})
         shutil.copyfileobj(src, fh, 1 << 24)
+    ipath = index_path(out)
+    itmp = ipath.with_name(f".{ipath.name}.{os.getpid()}.tmp")
+    with open(itmp, "wb") as fh:
+        np.save(fh, np.concatenate(index) if index else np.empty(0, dtype=np.uint64), allow_pickle=False)
+    os.replace(itmp, ipath)
     os.replace(tmp, out)
     raw.unlink()
     return written
@@ -300,16 +299,17 @@ def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
 def _union_reserves(*results, sources: list[str], directory: str):
     """The dataset's reserve: the union of the partitions' (results of `_prepare_task`, each
     saved by `Reserve.save` to its directory in `sources`), written once to `directory` (`values.npy`, `digits.npy`:
-    sorted distinct 64-bit fingerprints, the format of `Reserve.save`) and returned file-backed:
-    its pickle is the two paths and the name tokens, and each worker memory-maps the same file
-    pages instead of receiving a dataset-sized set per task.
+    sorted distinct 64-bit fingerprints, the format of `Reserve.save`, each with its block index)
+    and returned file-backed (`FingerprintFile`): its pickle is the two paths and the name
+    tokens, and each task reads only the blocks of the files its look-ups need instead of
+    receiving a dataset-sized set per task or mapping the whole files.
 
     The union is merged range by range of fingerprint values (`_merge_by_range`), each range
     about as large as the largest partition's set, so this task's memory is bounded by the
     partition size (about 16 bytes an entry of one partition's reserve, plus the name tokens,
     which are bounded by the names' vocabulary), not the dataset size. The files are the ones a
     union sorted in memory would write, byte for byte."""
-    from privsynth.transform.reserve import FingerprintSet, Reserve
+    from privsynth.transform.reserve import Reserve
 
     parts = [r["reserve"] for r in results]
     out = Path(directory)
@@ -317,9 +317,9 @@ def _union_reserves(*results, sources: list[str], directory: str):
     total = Reserve(region=parts[0].region if parts else "US")
     for name in ("values", "digits"):
         files = [Path(d) / f"{name}.npy" for d in sources]
-        per_range = max([_npy_data(f)[1] for f in files] + [1])
+        per_range = max([npy_data(f)[1] for f in files] + [1])
         _merge_by_range(files, out / f"{name}.npy", per_range)
-        setattr(total, name, FingerprintSet.load(out / f"{name}.npy"))
+        setattr(total, name, FingerprintFile(out / f"{name}.npy"))
     for p in parts:
         total.name_tokens |= p.name_tokens
     return total

@@ -139,11 +139,13 @@ class FingerprintSet:
         out = np.zeros(len(fps), dtype=bool)
         if not len(fps):
             return out
-        for a in [self._own()] + [x._own() for x in self._attached]:
-            if len(a):
-                i = np.searchsorted(a, fps)
-                np.minimum(i, len(a) - 1, out=i)
-                out |= a[i] == fps
+        a = self._own()
+        if len(a):
+            i = np.searchsorted(a, fps)
+            np.minimum(i, len(a) - 1, out=i)
+            out |= a[i] == fps
+        for x in self._attached:  # each attached set answers for itself (a file-backed subclass may read its file its own way)
+            out |= x.contains(fps)
         return out
 
     def contains_strings(self, values) -> np.ndarray:
