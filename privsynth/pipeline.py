@@ -207,7 +207,13 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
         if o is not None:
             check_not_input(o, [data, key_file, *reserve_files])
     t0 = time.perf_counter()
-    df = _read_with_policy(data, policy)
+    from privsynth.engine import read_any
+    from privsynth.io.nested import nest_objects, unnest_objects
+
+    # JSON objects in cells become one column per leaf (meta.author.name), scanned and transformed like flat
+    # columns (their identifiers also redacted from the record's text), and objects again on output
+    df, nested = unnest_objects(read_any(data), keep=set(policy.columns))
+    validate_columns(policy, [*df.columns, *(n.name for n in nested)], str(data))
     from privsynth import textworkers
 
     # the free-text column's spans are detected in a child process while this one scans and applies the
@@ -224,7 +230,7 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     if evidence_out is not None:  # built before anything is written: a failure leaves no output
         ev = Evidence(created_at=_now(), command=list(command), mode="anonymize", inputs=[_input("original", data, df)], policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=res.report, versions=versions(), seeds={"scan": policy.scan.seed}, timings={"total_s": round(time.perf_counter() - t0, 3)}, key_fingerprint=res.report.key_fingerprint)
         _finish(ev, policy)
-    write_table(out, res.data)
+    write_table(out, nest_objects(res.data, nested, as_text=Path(out).suffix.lower() not in (".jsonl", ".ndjson")))
     if res.mapping is not None:
         from privsynth.transform.mapping import write_mapping
 

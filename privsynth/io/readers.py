@@ -392,11 +392,14 @@ def _read_parquet(src: Source, info: InputRead) -> pd.DataFrame:
 def _flatten_nested(df: pd.DataFrame, src: Source, info: InputRead) -> pd.DataFrame:
     """Lists, dicts and arrays in cells become their JSON text (with a warning naming the column)."""
     nested = []
+    objects: list = []
     for c in df.columns:
         s = df[c]
         if s.dtype != object or pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
             continue  # only text and missing values (checked in C): nothing nested, nothing binary
         mask = s.map(lambda v: isinstance(v, (list, dict, tuple, set, np.ndarray)))
+        if mask.any() and bool(s.map(lambda v: isinstance(v, dict) or v is None or (isinstance(v, float) and np.isnan(v))).all()):
+            objects.append(c)  # every cell an object (or missing): `privsynth.io.nested` can spread it
         if mask.any():
             df[c] = s.where(~mask, s[mask].map(lambda v: json.dumps(v.tolist() if isinstance(v, np.ndarray) else v, ensure_ascii=False, default=str)))
             nested.append(str(c))
@@ -405,6 +408,10 @@ def _flatten_nested(df: pd.DataFrame, src: Source, info: InputRead) -> pd.DataFr
             raise InputError(f"{src.name}: column {c!r} holds binary values; privsynth reads text and numbers only")
     if nested:
         _warn(info, src.name, f"nested values (lists/objects) read as JSON text in column(s) {', '.join(repr(c) for c in nested)}")
+    if objects:
+        from privsynth.io.nested import OBJECT_COLUMNS_ATTR
+
+        df.attrs[OBJECT_COLUMNS_ATTR] = [str(c) for c in objects]
     return df
 
 
@@ -460,8 +467,11 @@ def read_table(path: "str | Path | Source", *, nrows: Optional[int] = None, infe
         raise InputError(f"{src.name}: no columns")
     if len(df) == 0:
         raise InputError(f"{src.name}: table has a header but no rows")
+    objects = df.attrs.get("privsynth.object_columns")
     if infer:
         df = infer_types(df, info.decimal or ".", info.thousands, info.numeric_missing)
+    if objects:
+        df.attrs["privsynth.object_columns"] = objects
     df.attrs[READ_ATTR] = info
     return df
 

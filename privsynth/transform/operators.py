@@ -150,8 +150,17 @@ class Pseudonymize(Operator):
         originals: list[Any] = []
         replacements: list[Any] = []
 
+        widened = False
+
         def fn(uv):
-            res = fac.many(et, [as_text(v) for v in uv])
+            nonlocal widened
+            texts = [as_text(v) for v in uv]
+            res = fac.widened_ids(et, texts) if _format_id_type(fac, et) else None
+            widened = res is not None
+            if res is None:
+                res = fac.many(et, texts)
+            else:
+                ctx.note += "; short numeric IDs widened to more digits (same-length pseudonyms cannot be one-to-one and avoid the real values)"
             if ctx.want_mapping:
                 originals.extend(uv)
                 replacements.extend(res)
@@ -160,8 +169,19 @@ class Pseudonymize(Operator):
             return res
 
         out = map_unique(series, fn)
+        if widened and pd.api.types.is_integer_dtype(series.dtype):
+            out = out.astype(series.dtype)  # integers stay integers (every widened pseudonym is a canonical integer)
         ctx.add_mapping(originals, replacements, et)
         return out
+
+
+def _format_id_type(fac, et: Optional[str]) -> bool:
+    """True when `et`'s pseudonyms come from the generic format-preserving rule (record IDs and other
+    IDs without a realistic generator or a structure rule of their own)."""
+    from privsynth.transform.surrogates import _STRUCTURED_IDS
+
+    u = (et or "").upper()
+    return fac._kind_of(u) not in type(fac)._KINDS and ("id." + u) not in _STRUCTURED_IDS
 
 
 def _factory_for(ctx: OpContext, locale: str):

@@ -154,6 +154,7 @@ def _case_like(template: str, value: str) -> str:
 
 
 _DIGITS = "0123456789"
+_CANONICAL_INT = re.compile(r"^(?:0|[1-9][0-9]*)$")
 
 
 def _feistel_permute(x: int, domain: int, key: bytes, rounds: int = 8) -> int:
@@ -409,6 +410,58 @@ class SurrogateFactory:
             if walked is not None:
                 res = decode(walked)
         return res
+
+    def widened_ids(self, entity_type: Optional[str], values: Sequence[str]) -> Optional[list[str]]:
+        """Pseudonyms of a column of small integer IDs ("0", "17", "1199") when same-length
+        format-preserving pseudonyms cannot be one-to-one and avoid every real value; None when
+        they can (the caller then uses `many`, unchanged).
+
+        `values`: the column's distinct values as text. The rule (docs/operators.md "Short numeric
+        IDs"): when every value is a canonical non-negative integer (no sign, no leading zero) and,
+        for some length L, the column holds more than half of the 10**L L-digit numbers (the
+        same-length domain minus the real values cannot hold a bijection), every value of the
+        column is mapped by one keyed permutation (Feistel, `_feistel_permute`) of the W-digit
+        numbers [10**(W-1), 10**W), W = the longest value's length + 1 or more (until the domain
+        is at least 10x the column), with cycle walking past the real values of the column and
+        of the reserve (the result is checked one-to-one and reserve-free; else the next width). Distinct values get distinct pseudonyms, none equals a
+        real value, the same value maps the same under the key while W is the same. Raises
+        nothing; returns a list aligned with `values`."""
+        if not values or not all(_CANONICAL_INT.match(v) for v in values):
+            return None
+        counts: dict[int, int] = {}
+        for v in values:
+            counts[len(v)] = counts.get(len(v), 0) + 1
+        if not any(2 * n > 10 ** k for k, n in counts.items()):
+            return None
+        own = set(values)
+        width = max(counts) + 1
+        while 9 * 10 ** (width - 1) < 10 * len(values):
+            width += 1
+        xs = [int(v) for v in values]
+        for w in range(width, width + 4):  # the next width when a check below fails (practically never)
+            low, domain = 10 ** (w - 1), 9 * 10 ** (w - 1)
+            fkey = self.digest("fpe.wide.id." + (entity_type or "").upper(), f"w{w}")
+
+            def taken(zs: list[int], low=low) -> list[bool]:
+                strs = [str(low + z) for z in zs]
+                hit = self._reserve.hits(strs).tolist() if self._reserve is not None else [False] * len(strs)
+                return [h or t in own for h, t in zip(hit, strs)]
+
+            zs = [_feistel_permute(x, domain, fkey) for x in xs]
+            bad = taken(zs)
+            for i in [k for k, b in enumerate(bad) if b]:
+                # cycle walking: the next element of the permutation's cycle until a free one
+                z = zs[i]
+                for _ in range(1 << 16):
+                    z = _feistel_permute(z, domain, fkey)
+                    if not taken([z])[0]:
+                        break
+                zs[i] = z
+            out = [str(low + z) for z in zs]
+            # cycle walking is one-to-one when no input is itself a taken element; checked, not assumed
+            if len(set(out)) == len(out) and not any(taken(zs)):
+                return out
+        return None  # pragma: no cover - four widths in a row failed
 
     # ------------------------------------------------------------------ names
 
