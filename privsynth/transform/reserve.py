@@ -189,35 +189,141 @@ class FingerprintSet:
             self._sorted, self._path = state["array"], None
 
 
+# Byte classes of the ASCII kernels (`_Utf8Batch`): lower case, digits, letters and digits after lowering.
+_B_LOWER = np.arange(256, dtype=np.uint8)
+_B_LOWER[65:91] += 32
+_B_DIGIT = np.zeros(256, dtype=bool)
+_B_DIGIT[48:58] = True
+_B_LETTER = np.zeros(256, dtype=bool)
+_B_LETTER[97:123] = True
+_B_ALNUM = _B_DIGIT | _B_LETTER
+
+
+class _Utf8Batch:
+    """A batch of strings as one UTF-8 byte buffer and its offsets (the buffers of a pyarrow
+    `large_string` array), with the few string operations the reserve needs done on the whole
+    buffer with numpy: ASCII lower case, keeping a class of bytes (the match key: letters and
+    digits; the digits), and the maximal runs of a class (name tokens: letters; digit groups).
+
+    For ASCII strings these give what the regular-expression kernels they replace gave
+    (`[^a-z0-9]+` removed, `[^0-9]+` removed, split on `[^a-z]+` / `[^0-9]+`), in about a tenth
+    of their time; for other strings the results are not meaningful and callers use Python's
+    Unicode rules instead (`is_ascii`)."""
+
+    __slots__ = ("arr", "n", "off", "low", "is_ascii")
+
+    def __init__(self, values) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = values if isinstance(values, pa.Array) else pa.array(values, type=pa.large_string())
+        if arr.type != pa.large_string():
+            arr = arr.cast(pa.large_string())
+        self.arr, self.n = arr, len(arr)
+        bufs = arr.buffers()
+        off = np.frombuffer(bufs[1], dtype=np.int64, count=self.n + 1, offset=arr.offset * 8)
+        end = int(off[-1]) if self.n else 0
+        data = np.frombuffer(bufs[2], dtype=np.uint8, count=end) if bufs[2] is not None and end else np.empty(0, dtype=np.uint8)
+        if self.n and off[0]:
+            data, off = data[off[0]:], off - off[0]
+        self.off = off
+        self.low = _B_LOWER[data]
+        self.is_ascii = pc.string_is_ascii(arr).to_numpy(zero_copy_only=False) if self.n else np.zeros(0, dtype=bool)
+
+    def byte_mask(self, table: np.ndarray, rows: Optional[np.ndarray] = None) -> np.ndarray:
+        """Bool per byte: the lowered byte is in `table`'s class (and its string is one of `rows`, a bool per string)."""
+        m = table[self.low]
+        if rows is not None and not rows.all():
+            m &= np.repeat(rows, np.diff(self.off))
+        return m
+
+    def per_string(self, mask: np.ndarray) -> np.ndarray:
+        """Int64 per string: how many of its bytes are in `mask` (no byte-length temporary)."""
+        out = np.zeros(self.n, dtype=np.int64)
+        starts = self.off[:-1]
+        nonempty = np.flatnonzero(self.off[1:] > starts)
+        if len(nonempty):
+            # consecutive non-empty strings: each sum runs from one string's first byte to the next one's
+            out[nonempty] = np.add.reduceat(mask.view(np.uint8), starts[nonempty], dtype=np.int64)
+        return out
+
+    def kept(self, mask: np.ndarray):
+        """(pyarrow array of each string with only the bytes of `mask`, their lengths in bytes)."""
+        import pyarrow as pa
+
+        lens = self.per_string(mask)
+        off = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(lens, out=off[1:])
+        data = np.ascontiguousarray(self.low[mask])
+        return pa.LargeStringArray.from_buffers(self.n, pa.py_buffer(off), pa.py_buffer(data)), lens
+
+    def runs(self, mask: np.ndarray, min_len: int = 1, before: Optional[np.ndarray] = None):
+        """(pyarrow array of the maximal runs of `mask` bytes inside each string, at least
+        `min_len` bytes long; the index of each run's string). `before` (int64 per string, a byte
+        position of the buffer): only the runs that start before it."""
+        import pyarrow as pa
+
+        nb = len(mask)
+        if not nb or not mask.any():
+            return pa.array([], type=pa.large_string()), np.empty(0, dtype=np.int64)
+        first = np.zeros(nb + 1, dtype=bool)
+        first[self.off] = True  # the first byte of each string (and the end)
+        start = mask.copy()
+        start[1:] &= ~mask[:-1] | first[1:nb]
+        end = mask.copy()
+        end[:-1] &= ~mask[1:] | first[1:nb]
+        del first
+        si = np.flatnonzero(start)
+        del start
+        ei = np.flatnonzero(end) + 1
+        del end
+        rlen = ei - si
+        roff = np.zeros(len(si) + 1, dtype=np.int64)
+        np.cumsum(rlen, out=roff[1:])  # the runs are the mask's bytes, in order
+        runs = pa.LargeStringArray.from_buffers(len(si), pa.py_buffer(roff), pa.py_buffer(np.ascontiguousarray(self.low[mask])))
+        parent = np.searchsorted(self.off, si, side="right") - 1
+        keep = rlen >= min_len
+        if before is not None:
+            keep &= si < before[parent]
+        if not keep.all():
+            idx = np.flatnonzero(keep)
+            runs, parent = runs.take(pa.array(idx)), parent[idx]
+        return runs, parent
+
+
+def _last_at(b: _Utf8Batch) -> np.ndarray:
+    """Int64 per string of `b`: the byte position of its last "@" (its end when it has none)."""
+    out = b.off[1:].copy()
+    at = np.flatnonzero(b.low == 64)
+    if len(at):
+        owner = np.searchsorted(b.off, at, side="right") - 1
+        out[owner] = at  # positions ascend: the last write for a string is its last "@"
+    return out
+
 
 def _normalised(values: list[str], kind: str) -> tuple[np.ndarray, list[tuple[int, str]], set[str]]:
     """(match keys of `values` (object array), (index, digits) of the values with 6 or more digits, name tokens).
 
     The key is `privsynth.matching.normalize` (case-folded letters and digits), the digits every
     decimal digit, the name tokens (kinds "name" and "email": of the value or of the e-mail's
-    local part) the case-folded runs of two or more letters. ASCII values go through pyarrow's
-    compute kernels (a million values in about a second; for ASCII, lower case is case folding,
+    local part) the case-folded runs of two or more letters. ASCII values go through numpy
+    byte kernels (`_Utf8Batch`: numpy on the UTF-8 buffer; for ASCII, lower case is case folding,
     [^a-z0-9] is Python's [\\W_] and [a-z]{2,} is `_TOKENS`); other values through the same
     Python expressions as before."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(values, type=pa.large_string())
-    low_a = pc.ascii_lower(arr)
-    keys = np.array(pc.replace_substring_regex(low_a, pattern="[^a-z0-9]+", replacement="").to_numpy(zero_copy_only=False), dtype=object)
-    dig_a = pc.replace_substring_regex(arr, pattern="[^0-9]+", replacement="")
-    is_ascii = pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
-    long_ = pc.greater_equal(pc.utf8_length(dig_a), 6).to_numpy(zero_copy_only=False) & is_ascii
-    idx = np.flatnonzero(long_)
-    digits = list(zip(idx.tolist(), dig_a.take(pa.array(idx)).to_pylist())) if len(idx) else []
+    b = _Utf8Batch(values)
+    is_ascii = b.is_ascii
+    keys_a, _ = b.kept(b.byte_mask(_B_ALNUM))
+    keys = np.array(keys_a.to_numpy(zero_copy_only=False), dtype=object)
+    dig_a, dig_len = b.kept(b.byte_mask(_B_DIGIT))
+    idx = np.flatnonzero((dig_len >= 6) & is_ascii)
+    digits = list(zip(idx.tolist(), dig_a.take(idx).to_pylist())) if len(idx) else []
     tokens: set[str] = set()
     if kind in ("name", "email"):
-        src = low_a.filter(pa.array(is_ascii))
-        if kind == "email":
-            src = pc.replace_substring_regex(src, pattern="@[^@]*$", replacement="")  # the local part
-        words = pc.list_flatten(pc.split_pattern_regex(src, pattern="[^a-z]+"))
-        words = pc.unique(words.filter(pc.greater_equal(pc.utf8_length(words), 2)))
-        tokens.update(words.to_pylist())
+        # the e-mail's local part: the letter runs before each string's last "@" ("@" is no letter)
+        words, _ = b.runs(b.byte_mask(_B_LETTER, is_ascii), 2, _last_at(b) if kind == "email" else None)
+        tokens.update(pc.unique(words).to_pylist())
     if not is_ascii.all():
         for i in np.flatnonzero(~is_ascii).tolist():
             v = values[i]
@@ -373,9 +479,9 @@ class Reserve:
     def hits(self, values: Sequence[str]) -> np.ndarray:
         """`hit` of every value of `values` (bool array of the same length), vectorised.
 
-        ASCII values whose digit runs are single digit groups go through pyarrow's string kernels
-        (match key, name tokens, digit groups) and one fingerprint lookup per key and group; the
-        others (non-ASCII letters, digits spread over separators as in "+44 117 100 071") through
+        ASCII values whose digit runs are single digit groups go through numpy kernels on their
+        UTF-8 buffer (`_Utf8Batch`: match key, name tokens, digit groups) and one fingerprint
+        lookup per key and group; the others (non-ASCII letters, digits spread over separators as in "+44 117 100 071") through
         `hit`'s own candidates, so the answer is `hit`'s for every value."""
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -385,32 +491,26 @@ class Reserve:
         if not n:
             return out
         has_digits = len(self.digits) > 0
-        arr = pa.array(values, type=pa.large_string())
-        slow = ~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)
+        b = _Utf8Batch(values)
+        slow = ~b.is_ascii
         if has_digits:
-            slow |= pc.match_substring_regex(arr, pattern="[0-9][ \\-./()]{1,3}[0-9]").to_numpy(zero_copy_only=False)
-        low = pc.ascii_lower(arr)
-        keys_a = pc.replace_substring_regex(low, pattern="[^a-z0-9]+", replacement="")
-        keys = keys_a.to_numpy(zero_copy_only=False)
-        nonempty = pc.greater(pc.binary_length(keys_a), 0).to_numpy(zero_copy_only=False)
-        fast = np.flatnonzero(nonempty & ~slow)
+            slow |= pc.match_substring_regex(b.arr, pattern="[0-9][ \\-./()]{1,3}[0-9]").to_numpy(zero_copy_only=False)
+        keys_a, key_len = b.kept(b.byte_mask(_B_ALNUM))
+        fast = np.flatnonzero((key_len > 0) & ~slow)
         if len(fast):
-            out[fast[self.values.contains_strings(keys[fast])]] = True
+            keys = keys_a.take(fast).to_numpy(zero_copy_only=False)
+            out[fast[self.values.contains_strings(keys)]] = True
         if self.name_tokens:
-            words = pc.split_pattern_regex(low, pattern="[^a-z]+")
-            flat = pc.list_flatten(words)
-            parent = pc.list_parent_indices(words).to_numpy(zero_copy_only=False)
-            tokens = pa.array(sorted(self.name_tokens), type=pa.large_string())
-            found = pc.and_(pc.is_in(flat, value_set=tokens), pc.greater_equal(pc.utf8_length(flat), 2))
-            out[parent[found.to_numpy(zero_copy_only=False)]] = True
+            words, parent = b.runs(b.byte_mask(_B_LETTER), 2)
+            if len(words):
+                tokens = pa.array(sorted(self.name_tokens), type=pa.large_string())
+                found = pc.is_in(words, value_set=tokens).to_numpy(zero_copy_only=False)
+                out[parent[found]] = True
         if has_digits:
-            groups = pc.split_pattern_regex(arr, pattern="[^0-9]+")
-            flat = pc.list_flatten(groups)
-            parent = pc.list_parent_indices(groups).to_numpy(zero_copy_only=False)
-            long_ = np.flatnonzero(pc.greater_equal(pc.utf8_length(flat), 6).to_numpy(zero_copy_only=False))
-            if len(long_):
-                cand = flat.take(pa.array(long_)).to_numpy(zero_copy_only=False)
-                out[parent[long_[self.digits.contains_strings(cand)]]] = True
+            groups, parent = b.runs(b.byte_mask(_B_DIGIT), 6)
+            if len(groups):
+                found = self.digits.contains_strings(groups.to_numpy(zero_copy_only=False))
+                out[parent[found]] = True
         rest = np.flatnonzero(slow)
         if len(rest):  # the kernels above read these differently ("Ä" is no letter to them): `hit`'s answer instead
             out[rest] = False
