@@ -185,7 +185,20 @@ def _extra_names(group: str) -> tuple[str, ...]:
     The three given-name groups are disjoint: a name is "female" (or "male") when every locale
     that lists it lists it as female (male) only, else "unisex" ("Jean" is female in en_US and
     male in fr_FR). Disjoint groups keep pseudonyms one-to-one across them: two real given names
-    of different groups can never be matched to the same extended name."""
+    of different groups can never be matched to the same extended name.
+
+    Building the groups loads 17 Faker locales (about 2 CPU s); the result is a pure function of
+    the installed Faker and of this module, so it is kept in privsynth's on-disk cache of derived
+    look-up data (`privsynth.detect.artefacts`, keyed by Faker's version and this file's bytes)
+    and a later process reads it back."""
+    from privsynth.detect import artefacts
+
+    return tuple(sorted(artefacts.cached_strings(f"extra-names-{group}", ("faker",), (__file__,),
+                                                 lambda: _build_extra_names(group))))
+
+
+def _build_extra_names(group: str) -> tuple[str, ...]:
+    """`_extra_names` computed from Faker's lists (no cache)."""
     if group == "last":
         out: set[str] = set()
         for loc in EXTRA_NAME_LOCALES:
@@ -261,6 +274,14 @@ def _country_codes() -> frozenset[str]:
 _NAME_SPLIT = re.compile(r"(\s+|-|,\s*)")
 _NAME_PARTS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _EMAIL_TOKENS = re.compile(r"[^\W\d_]+|\d+|[\W_]+")
+_POSSESSIVE = re.compile(r"^([^\W\d_][\w'’]*?)((?:['’]s)?[^\w]*)$")  # a name token and its trailing "'s" or punctuation
+
+
+@lru_cache(maxsize=1)
+def _surname_particles() -> frozenset[str]:
+    from privsynth.detect.lexicon import SURNAME_PARTICLES
+
+    return SURNAME_PARTICLES
 
 
 class SurrogateFactory:
@@ -601,17 +622,26 @@ class SurrogateFactory:
 
     def _name(self, entity_type: str, value: str) -> str:
         parts = _NAME_SPLIT.split(value)
-        words = [i for i, p in enumerate(parts) if i % 2 == 0 and p]
-        has_title = any(parts[i].rstrip(".").casefold() in _TITLES for i in words)
-        name_idx = [i for i in words if parts[i].rstrip(".").casefold() not in _TITLES and any(c.isalpha() for c in parts[i])]
+        has_title = False
+        name_idx: list[int] = []
+        for i in range(0, len(parts), 2):  # the words (the separators are at odd indices)
+            p = parts[i]
+            if not p:
+                continue
+            if p.rstrip(".").casefold() in _TITLES:
+                has_title = True
+            elif p.isalpha() or any(c.isalpha() for c in p):
+                name_idx.append(i)
         # a surname particle before a further name word ("de Vries", "Jan van der Berg") is part of the
         # surname and identifies nobody: kept as written, and the words after it are the surname
         # ("de Vries" became "paul Marshall": the particle was read as a given name, lower case and all)
-        from privsynth.detect.lexicon import SURNAME_PARTICLES
-
-        particles = {i for i in name_idx[:-1] if parts[i].casefold() in SURNAME_PARTICLES}
-        surname_from = min(particles, default=None)
-        name_idx = [i for i in name_idx if i not in particles]
+        surname_from = None
+        if len(name_idx) > 1:
+            sp = _surname_particles()
+            particles = [i for i in name_idx[:-1] if parts[i].casefold() in sp]
+            if particles:
+                surname_from = particles[0]
+                name_idx = [i for i in name_idx if i not in particles]
         comma_form = any(p.strip() == "," for p in parts[1::2]) and len(name_idx) >= 2  # "Smith, John"
         out = list(parts)
         for pos, i in enumerate(name_idx):
@@ -635,7 +665,7 @@ class SurrogateFactory:
             else:
                 role = "last" if pos == len(name_idx) - 1 else "first"
             # keep possessive "'s" and other trailing punctuation
-            m = re.match(r"^([^\W\d_][\w'’]*?)((?:['’]s)?[^\w]*)$", core)
+            m = _POSSESSIVE.match(core)
             if m:
                 out[i] = self.name_token(m.group(1), role) + m.group(2) + trail
             else:
