@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import os
 import re
-from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -139,6 +138,10 @@ class FingerprintSet:
         out = np.zeros(len(fps), dtype=bool)
         if not len(fps):
             return out
+        order = None
+        if len(fps) > 4096:  # sorted queries walk the array in order: ~9x fewer cache misses on a large reserve
+            order = np.argsort(fps)
+            fps = fps[order]
         a = self._own()
         if len(a):
             i = np.searchsorted(a, fps)
@@ -146,6 +149,10 @@ class FingerprintSet:
             out |= a[i] == fps
         for x in self._attached:  # each attached set answers for itself (a file-backed subclass may read its file its own way)
             out |= x.contains(fps)
+        if order is not None:
+            res = np.empty_like(out)
+            res[order] = out
+            return res
         return out
 
     def contains_strings(self, values) -> np.ndarray:
@@ -301,8 +308,9 @@ def _last_at(b: _Utf8Batch) -> np.ndarray:
     return out
 
 
-def _normalised(values: list[str], kind: str) -> tuple[np.ndarray, list[tuple[int, str]], set[str]]:
-    """(match keys of `values` (object array), (index, digits) of the values with 6 or more digits, name tokens).
+def _normalised(values: list[str], kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[str]]:
+    """(match keys of `values` (object array), the indices of the values with 6 or more digits (int
+    array) and those digits (object array, aligned), name tokens).
 
     The key is `privsynth.matching.normalize` (case-folded letters and digits), the digits every
     decimal digit, the name tokens (kinds "name" and "email": of the value or of the e-mail's
@@ -315,28 +323,58 @@ def _normalised(values: list[str], kind: str) -> tuple[np.ndarray, list[tuple[in
     b = _Utf8Batch(values)
     is_ascii = b.is_ascii
     keys_a, _ = b.kept(b.byte_mask(_B_ALNUM))
-    keys = np.array(keys_a.to_numpy(zero_copy_only=False), dtype=object)
+    keys = keys_a.to_numpy(zero_copy_only=False)
+    if not keys.flags.writeable:
+        keys = keys.copy()
     dig_a, dig_len = b.kept(b.byte_mask(_B_DIGIT))
     idx = np.flatnonzero((dig_len >= 6) & is_ascii)
-    digits = list(zip(idx.tolist(), dig_a.take(idx).to_pylist())) if len(idx) else []
+    digits = dig_a.take(idx).to_numpy(zero_copy_only=False) if len(idx) else np.empty(0, dtype=object)
     tokens: set[str] = set()
     if kind in ("name", "email"):
         # the e-mail's local part: the letter runs before each string's last "@" ("@" is no letter)
         words, _ = b.runs(b.byte_mask(_B_LETTER, is_ascii), 2, _last_at(b) if kind == "email" else None)
         tokens.update(pc.unique(words).to_pylist())
     if not is_ascii.all():
+        more_i: list[int] = []
+        more_d: list[str] = []
         for i in np.flatnonzero(~is_ascii).tolist():
             v = values[i]
             f = v.casefold()
             keys[i] = _NON_ALNUM.sub("", f)
             d = _NON_DIGIT.sub("", v)
             if len(d) >= 6:
-                digits.append((i, d))
+                more_i.append(i)
+                more_d.append(d)
             if kind == "name":
                 tokens.update(_TOKENS.findall(f))
             elif kind == "email":
                 tokens.update(_TOKENS.findall(f.rsplit("@", 1)[0]))
-    return keys, digits, tokens
+        if more_i:
+            extra = np.empty(len(more_d), dtype=object)
+            extra[:] = more_d
+            idx, digits = np.concatenate([idx, np.asarray(more_i, dtype=idx.dtype)]), np.concatenate([digits, extra])
+    return keys, idx, digits, tokens
+
+
+def _digit_candidates(value: str) -> list[str]:
+    """The digit sequences of `value` to look up in the reserve's digits: each run of digit groups
+    ("+44 117 100 071": separators of up to 3 characters) gives every concatenation of 1 to 8
+    consecutive groups that has 6 or more digits."""
+    cands: list[str] = []
+    for m in _DIGIT_RUN.finditer(value):
+        run = m.group(0)
+        if run.isdigit():  # one group (the usual case): the group itself
+            if len(run) >= 6:
+                cands.append(run)
+            continue
+        groups = _DIGIT_GROUP.findall(run)
+        for i in range(len(groups)):
+            d = ""
+            for g in groups[i:i + 8]:
+                d += g
+                if len(d) >= 6:
+                    cands.append(d)
+    return cands
 
 
 @dataclass
@@ -373,14 +411,14 @@ class Reserve:
             raw = [v if isinstance(v, str) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
                    for v in distinct]
             uniq = list(dict.fromkeys(raw)) if len(raw) != len(set(raw)) else raw
-        keys, digits, tokens = _normalised(uniq, kind)
+        keys, digit_idx, digit_str, tokens = _normalised(uniq, kind)
         self.values.add_strings(keys[keys != ""])
-        if digits and (kind in ("phone", "card", "iban") or len(digits) * 2 >= len(uniq)):
+        if len(digit_idx) and (kind in ("phone", "card", "iban") or len(digit_idx) * 2 >= len(uniq)):
             # the digits themselves are 6 or more decimal digits (`_normalised`); only the variants below need the check
-            self.digits.add_strings(list(map(itemgetter(1), digits)))
+            self.digits.add_strings(digit_str)
             new: set[str] = set()
             if kind == "phone":
-                for i, d in digits:
+                for i, d in zip(digit_idx.tolist(), digit_str.tolist()):
                     if uniq[i].lstrip().startswith("+") or d.startswith("00"):
                         intl = d[2:] if d.startswith("00") else d
                         for k in (1, 2, 3):  # after a 1-3 digit country code, with and without a trunk 0
@@ -390,7 +428,7 @@ class Reserve:
                     new.add(d.lstrip("0"))
                     new.update((d[-6:], d[-7:], d[-8:]))  # subscriber numbers
             elif kind == "iban":
-                new.update(_NON_ALNUM.sub("", uniq[i])[4:] for i, _ in digits)
+                new.update(_NON_ALNUM.sub("", uniq[i])[4:] for i in digit_idx.tolist())
             self.digits.add_strings([x for x in new if len(x) >= 6 and x.isdigit()])
         self.name_tokens.update(tokens)
 
@@ -421,28 +459,16 @@ class Reserve:
         out &= np.fromiter((bool(k) for k in keys), dtype=bool, count=len(keys))
         return out
 
-    def _candidates(self, value: str) -> tuple[str, bool, list[str]]:
-        """(match key, holds a real name token as a word, digit sequences to look up) of `value`."""
+    def _candidates(self, value: str, digits: Optional[bool] = None) -> tuple[str, bool, list[str]]:
+        """(match key, holds a real name token as a word, digit sequences to look up) of `value`.
+        `digits`: whether the reserve holds digit sequences (`len(self.digits) > 0`, when the caller has it)."""
         folded = value.casefold()
         k = folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)  # = matching.normalize
         # letters of a surrogate (an IBAN's bank code, an ID's letters) that spell a real name
         tok = bool(self.name_tokens) and not self.name_tokens.isdisjoint(_TOKENS.findall(folded))
-        cands: list[str] = []
-        if len(self.digits) and _ANY_DIGIT.search(value):
-            for m in _DIGIT_RUN.finditer(value):
-                run = m.group(0)
-                if run.isdigit():  # one group (the usual case): the group itself
-                    if len(run) >= 6:
-                        cands.append(run)
-                    continue
-                groups = _DIGIT_GROUP.findall(run)
-                for i in range(len(groups)):
-                    d = ""
-                    for g in groups[i:i + 8]:
-                        d += g
-                        if len(d) >= 6:
-                            cands.append(d)
-        return k, tok, cands
+        if digits is None:
+            digits = len(self.digits) > 0
+        return k, tok, (_digit_candidates(value) if digits and _ANY_DIGIT.search(value) else [])
 
     def hit(self, value: str) -> bool:
         """True when `value` equals a reserved value (normalised), holds a real name token as a
@@ -461,16 +487,22 @@ class Reserve:
         key_of: list[int] = []
         cands: list[str] = []
         cand_of: list[int] = []
+        nt = self.name_tokens
+        has_digits = len(self.digits) > 0
         for i in idx:
-            k, tok, cs = self._candidates(values[i])
-            if tok:
+            v = values[i]
+            folded = v.casefold()
+            if nt and not nt.isdisjoint(_TOKENS.findall(folded)):  # `_candidates`, in line: most values are decided here
                 out[i] = True
                 continue
+            k = folded if folded.isalnum() and folded.isascii() else _NON_ALNUM.sub("", folded)
             if k:
                 keys.append(k)
                 key_of.append(i)
-            cands.extend(cs)
-            cand_of.extend([i] * len(cs))
+            if has_digits and _ANY_DIGIT.search(v):
+                cs = _digit_candidates(v)
+                cands.extend(cs)
+                cand_of.extend([i] * len(cs))
         if keys:
             out[np.asarray(key_of)[self.values.contains_strings(keys)]] = True
         if cands:
