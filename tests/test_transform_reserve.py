@@ -171,6 +171,41 @@ def test_the_vectorised_reserve_check_agrees_on_generated_strings():
     agree()
 
 
+def _normalised_by_the_rules(values, kind):
+    """What `_normalised` promises, written with Python's own string rules value by value."""
+    keys = [normalize(v) for v in values]
+    digits = [(i, re.sub(r"\D", "", v)) for i, v in enumerate(values) if len(re.sub(r"\D", "", v)) >= 6]
+    tokens = set()
+    for v in values:
+        f = v.casefold()
+        if kind == "email":
+            f = f.rsplit("@", 1)[0]
+        if kind in ("name", "email"):
+            tokens.update(re.findall(r"[^\W\d_]{2,}", f))
+    return keys, sorted(digits), tokens
+
+
+@pytest.mark.parametrize("kind", ["name", "email", "format"])
+def test_the_byte_kernels_of_the_reserve_build_follow_pythons_string_rules(kind):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from privsynth.transform.reserve import _normalised
+
+    alphabet = st.sampled_from(list("0123456789 -./()+@_aAbcdeLWinOlzZ") + ["ä", "É", "ß", "é"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.text(alphabet, max_size=30), min_size=1, max_size=25))
+    def agree(values):
+        keys, idx, digits, tokens = _normalised(values, kind)
+        assert (list(keys), sorted(zip(idx.tolist(), digits.tolist())), tokens) == _normalised_by_the_rules(values, kind)
+
+    agree()
+    fixed = ["", "a", "@", "a@b@cd", "John.Smith12@Mail.test", "ab@@", "x" * 40 + "@y", "Jürgen Müller", "O'Neil-Smith"]
+    keys, idx, digits, tokens = _normalised(fixed, kind)
+    assert (list(keys), sorted(zip(idx.tolist(), digits.tolist())), tokens) == _normalised_by_the_rules(fixed, kind)
+
+
 def test_batched_surrogates_equal_one_by_one_surrogates_with_a_reserve():
     from privsynth.transform.surrogates import SurrogateFactory
 
