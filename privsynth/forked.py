@@ -73,6 +73,11 @@ class Forked:
         os.close(w)
         self._pid, self._fd = pid, r
 
+    @property
+    def forked(self) -> bool:
+        """Whether `fn` runs in a child process (until `result()` or `cancel()`)."""
+        return self._pid is not None
+
     def result(self) -> Any:
         if self._pid is None:
             return self._fn(*self._args)

@@ -31,6 +31,9 @@ leaves without writing anything (it only computes and sends spans).
 
 from __future__ import annotations
 
+import os
+import pickle
+import threading
 from typing import Any, Callable, Optional, Sequence
 
 import pandas as pd
@@ -101,45 +104,131 @@ def distinct_texts(series: pd.Series) -> list[str]:
     return [v if isinstance(v, str) else str(v) for v in uniques]
 
 
-def _detect_all(detector: Detector, batches: list[list[str]]) -> list[list[list[tuple]]]:
-    """In the child: the detector on each list of texts; spans as plain tuples (cheaper to pickle)."""
-    return [[[(s.start, s.end, s.entity_type, s.score) for s in spans] for spans in detector(texts)] for texts in batches]
+def _detect_all(detector: Detector, batches: list[list[str]], config: Optional[tuple[int, int, int]] = None) -> dict[str, list]:
+    """In the child: the detector on each list of texts (spans as plain tuples, cheaper to pickle), then,
+    when the parent sends the surrogate factory's settings through `config_fd` (pickled (key, locale,
+    reserve); end of file = none), each text rewritten with its spans by that factory
+    (`privsynth.transform.text.rewrite_with_factory`, with the mapping entries it records).
+
+    Returns {"spans": per batch, per text, [(start, end, entity type, score)], "rewritten": per batch
+    (rewritten texts, mapping entries) or None}. Run in-process (`parent` is this process) it only
+    detects. A failure while rewriting leaves "rewritten" None: the parent rewrites, and raises there.
+    `config`: (read end, write end, the parent's pid) of the pipe the settings come through."""
+    reader = None
+    got: dict[str, Any] = {}
+    if config is not None and os.getpid() != config[2]:
+        config_fd = config[0]
+        os.close(config[1])  # this process's copy of the parent's end: the parent's close must reach us as end of file
+        # read while detecting: the parent's write (the reserve can exceed a pipe's buffer) never waits for the detection
+        def read() -> None:
+            with os.fdopen(config_fd, "rb") as f:
+                got["data"] = f.read()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+    spans = [detector(texts) for texts in batches]
+    out: dict[str, list] = {"spans": [[[(s.start, s.end, s.entity_type, s.score) for s in sp] for sp in batch] for batch in spans],
+                            "rewritten": [None] * len(batches)}
+    if reader is None:
+        return out
+    reader.join()
+    data = got.get("data")
+    if not data:
+        return out
+    try:
+        from privsynth.transform.surrogates import SurrogateFactory
+        from privsynth.transform.text import rewrite_with_factory
+
+        key, locale, reserve = pickle.loads(data)
+        factory = SurrogateFactory(key, locale, reserve=reserve)
+        for k, (texts, sp) in enumerate(zip(batches, spans)):
+            record: list = []
+            out["rewritten"][k] = (rewrite_with_factory(texts, sp, factory, record), record)
+    except Exception:  # noqa: BLE001 - the parent rewrites in-process and raises there if it fails again
+        out["rewritten"] = [None] * len(batches)
+    return out
 
 
 class TextPrefetch:
     """A text detector (n texts -> n lists of spans) that answers from a child process's result
     when asked for texts the child detected, and runs `detector` in this process otherwise.
 
-    `cancel()` stops the child (idempotent); use the object as a context manager to cancel on any
-    exit. `used` counts the calls answered by the child, `in_process` the others."""
+    The child can also rewrite the texts it detected with keyed surrogates once it is given the
+    surrogate factory's settings (`offer_factory`, right after the scan): `rewritten(texts, factory)`
+    then gives (spans, rewritten texts, mapping entries) for that very factory and those very texts,
+    which the surrogate operator would otherwise compute here from the same spans with an equal
+    factory (`privsynth.transform.text.rewrite_with_factory`: a keyed surrogate is a function of the
+    key, the locale, the reserve and the span's type and value, not of what was computed before).
 
-    def __init__(self, detector: Detector, batches: list[list[str]], job: Any = None) -> None:
+    `cancel()` stops the child (idempotent); use the object as a context manager to cancel on any
+    exit. `used` counts the calls answered by the child, `in_process` the others, `rewrites_used`
+    the rewritten collections taken from the child."""
+
+    def __init__(self, detector: Detector, batches: list[list[str]], job: Any = None, config_w: Optional[int] = None) -> None:
         self._detector = detector
         self._batches = batches
         self._job = job
         self._results: Optional[list[list[list[Span]]]] = None
+        self._rewritten: list = []
+        self._config_w = config_w
+        self._offered: Any = None
         self.used = 0
         self.in_process = 0
+        self.rewrites_used = 0
 
     def __call__(self, texts: list[str]) -> list[list[Span]]:
+        return self._spans(texts, None)[0]
+
+    def rewritten(self, texts: list[str], factory: Any) -> tuple[list[list[Span]], Optional[tuple[list[str], list]]]:
+        """(spans of `texts`, (`texts` rewritten by `factory` with those spans, the mapping entries
+        (entity type, original, replacement) in order) or None when the child did not rewrite them
+        with this factory's settings)."""
+        return self._spans(texts, factory)
+
+    def _spans(self, texts: list[str], factory: Any) -> tuple[list[list[Span]], Optional[tuple[list[str], list]]]:
         texts = list(texts)
         for k, batch in enumerate(self._batches):
             if batch is not None and len(batch) == len(texts) and batch == texts:
                 spans = self._take(k)
                 if spans is not None:
                     self.used += 1
-                    return spans
+                    rew = self._rewritten[k] if (factory is not None and factory is self._offered) else None
+                    if rew is not None:
+                        self.rewrites_used += 1
+                    return spans, rew
                 break
         self.in_process += 1
-        return self._detector(texts)
+        return self._detector(texts), None
+
+    def offer_factory(self, factory: Any, key: bytes, locale: str, reserve: Any) -> None:
+        """Send the settings of `factory` (a `SurrogateFactory(key, locale, reserve=reserve)`) to the
+        child, which rewrites its texts with an equal factory after detecting them. Once; a no-op
+        without a child."""
+        fd, self._config_w = self._config_w, None
+        if fd is None:
+            return
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(pickle.dumps((key, locale, reserve), protocol=pickle.HIGHEST_PROTOCOL))
+            self._offered = factory
+        except (OSError, pickle.PicklingError):  # a child that is gone, a reserve that cannot be sent: rewritten here
+            pass
+
+    def _close_config(self) -> None:
+        fd, self._config_w = self._config_w, None
+        if fd is not None:
+            os.close(fd)  # end of file for the child: no rewriting
 
     def _take(self, k: int) -> Optional[list[list[Span]]]:
         if self._results is None:
             if self._job is None:
                 return None
+            self._close_config()
             raw = self._job.result()
             self._job = None
-            self._results = [[[Span(start=a, end=b, entity_type=et, score=sc) for a, b, et, sc in spans] for spans in batch] for batch in raw]
+            self._results = [[[Span(start=a, end=b, entity_type=et, score=sc) for a, b, et, sc in spans] for spans in batch]
+                             for batch in raw["spans"]]
+            self._rewritten = list(raw["rewritten"])
         self._batches[k] = None  # type: ignore[call-overload]  # each prefetched result is used once
         return self._results[k]
 
@@ -148,6 +237,7 @@ class TextPrefetch:
         return self._job is not None or self._results is not None
 
     def cancel(self) -> None:
+        self._close_config()
         if self._job is not None:
             self._job.cancel()
             self._job = None
@@ -183,5 +273,10 @@ def start(df: pd.DataFrame, policy, detector: Detector, processes: Optional[int]
         detector(warm)  # loads recognizers and models once, here: the child and the column scan inherit them
     except Exception:  # noqa: BLE001 - e.g. a spaCy model not installed: raised where it was before (scan, transform)
         return TextPrefetch(detector, [])
-    job = Forked(_detect_all, detector, batches, fork=None if processes is None else True)
-    return TextPrefetch(detector, batches, job)
+    r, w = os.pipe()  # the surrogate factory's settings, parent -> child (TextPrefetch.offer_factory)
+    job = Forked(_detect_all, detector, batches, (r, w, os.getpid()), fork=None if processes is None else True)
+    os.close(r)
+    if not job.forked:  # detection will run in this process: nothing to send
+        os.close(w)
+        w = None
+    return TextPrefetch(detector, batches, job, w)

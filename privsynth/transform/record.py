@@ -122,10 +122,12 @@ Variant = tuple[str, str, str, str]
 def _phone_digit_variants(value: str, region: str) -> tuple[str, ...]:
     import phonenumbers
 
+    from privsynth import phoneparse
+
     digits = re.sub(r"\D", "", value)
     out = {digits}
     try:
-        num = phonenumbers.parse(value, region)
+        num = phoneparse.parse(value, region)
     except phonenumbers.NumberParseException:
         return tuple(d for d in out if len(d) >= MIN_DIGITS)
     nsn = phonenumbers.national_significant_number(num)

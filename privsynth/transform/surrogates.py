@@ -731,6 +731,7 @@ class SurrogateFactory:
         style ("+CC", "00CC", trunk 0) follows the source."""
         import phonenumbers
 
+        from privsynth import phoneparse
         from privsynth.entities import fakes
 
         digits_norm = re.sub(r"[^0-9+]", "", value)
@@ -740,7 +741,7 @@ class SurrogateFactory:
         intl = "+" if stripped.startswith("+") else ("00" if ds.startswith("00") else "")
         region = (self.locale.split("_")[-1] or "US").upper()
         try:
-            num = phonenumbers.parse("+" + ds[2:] if intl == "00" else value, None if intl else region)
+            num = phoneparse.parse("+" + ds[2:] if intl == "00" else value, None if intl else region)
             cc, nsn = num.country_code, phonenumbers.national_significant_number(num)
         except phonenumbers.NumberParseException:
             cc, nsn = phonenumbers.country_code_for_region(region) or 44, ds

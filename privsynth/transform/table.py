@@ -129,7 +129,8 @@ def anonymize_table(
             from privsynth.transform.reserve import reserve_of
 
             own = reserve_of(df, scan, policy)
-            factory_box["f"] = SurrogateFactory(key, t.locale, reserve=own.update(reserve) if reserve is not None else own)  # type: ignore[arg-type]
+            factory_box["reserve"] = own.update(reserve) if reserve is not None else own
+            factory_box["f"] = SurrogateFactory(key, t.locale, reserve=factory_box["reserve"])  # type: ignore[arg-type]
         return factory_box["f"]
 
     det_box: dict[str, Any] = {}
@@ -149,6 +150,12 @@ def anonymize_table(
         ctx.detector_factory = get_detector
         ctx.want_mapping = want_mapping
         ctx.facts = (facts or {}).get(str(col), {})
+
+    # a detector working in another process (privsynth.textworkers.TextPrefetch) also rewrites the free text
+    # there when given the surrogate factory's settings: given now, before the structured operators run here
+    offer = getattr(detector, "offer_factory", None)
+    if offer is not None and key is not None and any(op.text for _, op, _ in plan):
+        offer(get_factory(), key, t.locale, factory_box["reserve"])
 
     # k-anonymization plan
     kanon_cols = [str(c) for c, op, _ in plan if op.name == "k_anonymize"]

@@ -95,9 +95,32 @@ class Surrogate(Operator):
 
     def _spans(self, texts: list[str], ctx) -> list[list[Span]]:
         spans = ctx.detector()(texts)
+        return self._filtered(spans)
+
+    def _filtered(self, spans: list[list[Span]]) -> list[list[Span]]:
         p = self.params
+        if not p.entity_types and p.min_score <= 0.0:
+            return spans
         allowed = set(p.entity_types) if p.entity_types else None
         return [[s for s in sp if s.score >= p.min_score and (allowed is None or s.entity_type in allowed)] for sp in spans]
+
+    def _spans_rewritten(self, texts: list[str], ctx, record: Optional[list]) -> tuple[list[list[Span]], list[str]]:
+        """(spans of `texts`, `texts` rewritten with them by `ctx.factory`). A detector that rewrote these
+        texts elsewhere with an equal factory (privsynth.textworkers.TextPrefetch.rewritten) gives both;
+        its rewrite used every span, so it is taken only when this operator keeps every span."""
+        det = ctx.detector()
+        p = self.params
+        if hasattr(det, "rewritten") and not p.entity_types and p.min_score <= 0.0:
+            spans, rew = det.rewritten(texts, ctx.factory)
+            if rew is not None:
+                base, entries = rew
+                if record is not None:
+                    record.extend(entries)
+                return spans, base
+            spans = self._filtered(spans)
+        else:
+            spans = self._spans(texts, ctx)
+        return spans, rewrite_with_factory(texts, spans, ctx.factory, record)
 
     def apply(self, series, ctx):
         record: Optional[list] = [] if ctx.want_mapping else None
@@ -107,12 +130,12 @@ class Surrogate(Operator):
 
         def fn(uv):
             texts = [v if isinstance(v, str) else str(v) for v in uv]
-            spans = self._spans(texts, ctx)
+            spans, out = self._spans_rewritten(texts, ctx, record)
             for sp in spans:
                 for s in sp:
                     counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
             ctx.stats["texts"] = len(texts)
-            return rewrite_with_factory(texts, spans, ctx.factory, record)
+            return out
 
         out = map_unique(series, fn)
         ctx.stats["spans_by_type"] = counts
@@ -127,11 +150,10 @@ class Surrogate(Operator):
         over the detector's spans they overlap (privsynth/transform/record.py)."""
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         texts = [v if isinstance(v, str) else str(v) for v in uniques]
-        spans = self._spans(texts, ctx) if texts else []
+        spans, base = self._spans_rewritten(texts, ctx, record) if texts else ([], [])
         for sp in spans:
             for s in sp:
                 counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
-        base = rewrite_with_factory(texts, spans, ctx.factory, record)
         red = ctx.record_redactor
         out = np.empty(len(series), dtype=object)
         out[:] = None
