@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 import pandas as pd
 
@@ -104,73 +104,107 @@ def distinct_texts(series: pd.Series) -> list[str]:
     return [v if isinstance(v, str) else str(v) for v in uniques]
 
 
-def _detect_all(detector: Detector, batches: list[list[str]], config: Optional[tuple[int, int, int]] = None) -> dict[str, list]:
-    """In the child: the detector on each list of texts (spans as plain tuples, cheaper to pickle), then,
-    when the parent sends the surrogate factory's settings through `config_fd` (pickled (key, locale,
-    reserve); end of file = none), each text rewritten with its spans by that factory
-    (`privsynth.transform.text.rewrite_with_factory`, with the mapping entries it records).
+#: share of each collection's texts the child rewrites (the first ones); this process rewrites the rest
+#: meanwhile, once it has the spans: the two processes reach that point at about the same time on the example
+CHILD_REWRITE_SHARE = 0.5
 
-    Returns {"spans": per batch, per text, [(start, end, entity type, score)], "rewritten": per batch
-    (rewritten texts, mapping entries) or None}. Run in-process (`parent` is this process) it only
-    detects. A failure while rewriting leaves "rewritten" None: the parent rewrites, and raises there.
-    `config`: (read end, write end, the parent's pid) of the pipe the settings come through."""
-    reader = None
-    got: dict[str, Any] = {}
-    if config is not None and os.getpid() != config[2]:
-        config_fd = config[0]
-        os.close(config[1])  # this process's copy of the parent's end: the parent's close must reach us as end of file
-        # read while detecting: the parent's write (the reserve can exceed a pipe's buffer) never waits for the detection
-        def read() -> None:
-            with os.fdopen(config_fd, "rb") as f:
-                got["data"] = f.read()
 
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-    spans = [detector(texts) for texts in batches]
-    out: dict[str, list] = {"spans": [[[(s.start, s.end, s.entity_type, s.score) for s in sp] for sp in batch] for batch in spans],
-                            "rewritten": [None] * len(batches)}
-    if reader is None:
-        return out
-    reader.join()
-    data = got.get("data")
-    if not data:
-        return out
+class _Pipes(NamedTuple):
+    """File descriptors and facts the child needs besides the texts (see `_detect_all`)."""
+    config_r: int  # the surrogate factory's settings, parent -> child
+    config_w: int
+    spans_r: int  # the spans, child -> parent, sent as soon as they are detected
+    spans_w: int
+    parent: int  # the parent's pid: run in that process, `_detect_all` only detects
+    splits: list[int]  # per collection, how many of its first texts the child rewrites
+
+
+def _send(fd: int, obj: Any) -> None:
+    with os.fdopen(fd, "wb") as f:
+        f.write(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _rewrite(settings: bytes, batches: list[list[str]], spans: list[list[list[Span]]], splits: list[int]) -> list:
+    """Per collection, (its first `splits[k]` texts rewritten by a `SurrogateFactory` built from the
+    pickled (key, locale, reserve) `settings`, the mapping entries recorded), or None when that failed."""
     try:
         from privsynth.transform.surrogates import SurrogateFactory
         from privsynth.transform.text import rewrite_with_factory
 
-        key, locale, reserve = pickle.loads(data)
+        key, locale, reserve = pickle.loads(settings)
         factory = SurrogateFactory(key, locale, reserve=reserve)
-        for k, (texts, sp) in enumerate(zip(batches, spans)):
+        out: list = []
+        for texts, sp, h in zip(batches, spans, splits):
             record: list = []
-            out["rewritten"][k] = (rewrite_with_factory(texts, sp, factory, record), record)
-    except Exception:  # noqa: BLE001 - the parent rewrites in-process and raises there if it fails again
-        out["rewritten"] = [None] * len(batches)
-    return out
+            out.append((rewrite_with_factory(texts[:h], sp[:h], factory, record), record))
+        return out
+    except Exception:  # noqa: BLE001 - the parent rewrites these texts itself, and raises there if it fails again
+        return [None] * len(batches)
+
+
+def _detect_all(detector: Detector, batches: list[list[str]], pipes: Optional[_Pipes] = None) -> dict[str, Any]:
+    """The detector on each collection of texts; in a child, then also a share of the rewriting.
+
+    In this process (no `pipes`, or `pipes.parent` is this process: `Forked` did not fork, or reruns
+    the work after losing the child) it returns {"spans": per collection, per text, a list of
+    (start, end, entity type, score) tuples (cheaper to pickle than Span), "rewritten": None}.
+
+    In the child: the spans go to the parent through `pipes.spans_w` as soon as they are detected
+    (from a thread: the child does not wait for the parent to read them); then, when the parent has
+    sent the surrogate factory's settings through `pipes.config_r` (`TextPrefetch.offer_factory`; end
+    of file = none), the child rewrites the first `pipes.splits[k]` texts of each collection with an
+    equal factory while the parent rewrites the rest (`_rewrite`). Returns {"spans": None,
+    "rewritten": per collection (texts, mapping entries) or None}."""
+    def plain(spans: list[list[list[Span]]]) -> list:
+        return [[[(s.start, s.end, s.entity_type, s.score) for s in sp] for sp in batch] for batch in spans]
+
+    if pipes is None or os.getpid() == pipes.parent:
+        return {"spans": plain([detector(texts) for texts in batches]), "rewritten": None}
+    os.close(pipes.config_w)  # this process's copies of the parent's ends: its closes must reach us as end of file
+    os.close(pipes.spans_r)
+    got: dict[str, bytes] = {}
+
+    def read() -> None:  # while detecting: the parent's write (the reserve can exceed a pipe's buffer) never waits
+        with os.fdopen(pipes.config_r, "rb") as f:
+            got["settings"] = f.read()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    spans = [detector(texts) for texts in batches]
+    writer = threading.Thread(target=_send, args=(pipes.spans_w, plain(spans)), daemon=True)
+    writer.start()
+    reader.join()
+    rewritten = _rewrite(got["settings"], batches, spans, pipes.splits) if got.get("settings") else None
+    writer.join()
+    return {"spans": None, "rewritten": rewritten}
 
 
 class TextPrefetch:
     """A text detector (n texts -> n lists of spans) that answers from a child process's result
     when asked for texts the child detected, and runs `detector` in this process otherwise.
 
-    The child can also rewrite the texts it detected with keyed surrogates once it is given the
-    surrogate factory's settings (`offer_factory`, right after the scan): `rewritten(texts, factory)`
-    then gives (spans, rewritten texts, mapping entries) for that very factory and those very texts,
-    which the surrogate operator would otherwise compute here from the same spans with an equal
-    factory (`privsynth.transform.text.rewrite_with_factory`: a keyed surrogate is a function of the
-    key, the locale, the reserve and the span's type and value, not of what was computed before).
+    The texts the child detected are also rewritten with keyed surrogates, half in the child and
+    half here at the same time, once the child is given the surrogate factory's settings
+    (`offer_factory`, right after the scan): `rewritten(texts, factory)` gives (spans, (rewritten
+    texts, mapping entries)) for that very factory and those very texts. The surrogate operator
+    would compute the same here from the same spans with an equal factory
+    (`privsynth.transform.text.rewrite_with_factory`): a keyed surrogate is a function of the key,
+    the locale, the reserve and the span's type and value, not of what was computed before; the
+    two halves are joined in order, texts and mapping entries alike.
 
     `cancel()` stops the child (idempotent); use the object as a context manager to cancel on any
     exit. `used` counts the calls answered by the child, `in_process` the others, `rewrites_used`
-    the rewritten collections taken from the child."""
+    the collections rewritten partly by the child."""
 
-    def __init__(self, detector: Detector, batches: list[list[str]], job: Any = None, config_w: Optional[int] = None) -> None:
+    def __init__(self, detector: Detector, batches: list[list[str]], job: Any = None, pipes: Optional[_Pipes] = None) -> None:
         self._detector = detector
         self._batches = batches
         self._job = job
+        self._spans_r = pipes.spans_r if pipes is not None else None
+        self._config_w = pipes.config_w if pipes is not None else None
+        self._splits = pipes.splits if pipes is not None else []
         self._results: Optional[list[list[list[Span]]]] = None
-        self._rewritten: list = []
-        self._config_w = config_w
+        self._rewritten: Optional[list] = None
         self._offered: Any = None
         self.used = 0
         self.in_process = 0
@@ -181,8 +215,8 @@ class TextPrefetch:
 
     def rewritten(self, texts: list[str], factory: Any) -> tuple[list[list[Span]], Optional[tuple[list[str], list]]]:
         """(spans of `texts`, (`texts` rewritten by `factory` with those spans, the mapping entries
-        (entity type, original, replacement) in order) or None when the child did not rewrite them
-        with this factory's settings)."""
+        (entity type, original, replacement) in order), or None when `factory` is not the one
+        offered to the child or the child did not detect exactly these texts)."""
         return self._spans(texts, factory)
 
     def _spans(self, texts: list[str], factory: Any) -> tuple[list[list[Span]], Optional[tuple[list[str], list]]]:
@@ -192,24 +226,35 @@ class TextPrefetch:
                 spans = self._take(k)
                 if spans is not None:
                     self.used += 1
-                    rew = self._rewritten[k] if (factory is not None and factory is self._offered) else None
-                    if rew is not None:
-                        self.rewrites_used += 1
+                    rew = self._rewrite(k, texts, spans, factory) if (factory is not None and factory is self._offered) else None
+                    self._batches[k] = None  # type: ignore[call-overload]  # each prefetched result is used once
                     return spans, rew
                 break
         self.in_process += 1
         return self._detector(texts), None
 
+    def _rewrite(self, k: int, texts: list[str], spans: list[list[Span]], factory: Any) -> tuple[list[str], list]:
+        from privsynth.transform.text import rewrite_with_factory
+
+        h = self._splits[k] if k < len(self._splits) else 0
+        tail_rec: list = []
+        tail = rewrite_with_factory(texts[h:], spans[h:], factory, tail_rec)  # while the child rewrites texts[:h]
+        head = self._final()[k] if h else ([], [])
+        if head is None:  # the child could not: the same here
+            head_rec: list = []
+            head = (rewrite_with_factory(texts[:h], spans[:h], factory, head_rec), head_rec)
+        self.rewrites_used += 1
+        return head[0] + tail, head[1] + tail_rec
+
     def offer_factory(self, factory: Any, key: bytes, locale: str, reserve: Any) -> None:
         """Send the settings of `factory` (a `SurrogateFactory(key, locale, reserve=reserve)`) to the
-        child, which rewrites its texts with an equal factory after detecting them. Once; a no-op
-        without a child."""
+        child, which rewrites its share of the texts with an equal factory after detecting them.
+        Once; a no-op without a child."""
         fd, self._config_w = self._config_w, None
         if fd is None:
             return
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(pickle.dumps((key, locale, reserve), protocol=pickle.HIGHEST_PROTOCOL))
+            _send(fd, (key, locale, reserve))
             self._offered = factory
         except (OSError, pickle.PicklingError):  # a child that is gone, a reserve that cannot be sent: rewritten here
             pass
@@ -217,20 +262,36 @@ class TextPrefetch:
     def _close_config(self) -> None:
         fd, self._config_w = self._config_w, None
         if fd is not None:
-            os.close(fd)  # end of file for the child: no rewriting
+            os.close(fd)  # end of file for the child: it rewrites nothing
 
     def _take(self, k: int) -> Optional[list[list[Span]]]:
         if self._results is None:
             if self._job is None:
                 return None
-            self._close_config()
-            raw = self._job.result()
-            self._job = None
+            raw = None
+            if self._spans_r is not None:  # sent by the child as soon as it has them
+                fd, self._spans_r = self._spans_r, None
+                with os.fdopen(fd, "rb") as f:
+                    data = f.read()
+                if data:
+                    raw = pickle.loads(data)
+            if raw is None:  # no child, or a child that died before sending them: its result (or the work, here)
+                raw = self._final_raw()["spans"]
             self._results = [[[Span(start=a, end=b, entity_type=et, score=sc) for a, b, et, sc in spans] for spans in batch]
-                             for batch in raw["spans"]]
-            self._rewritten = list(raw["rewritten"])
-        self._batches[k] = None  # type: ignore[call-overload]  # each prefetched result is used once
+                             for batch in raw]
         return self._results[k]
+
+    def _final_raw(self) -> dict[str, Any]:
+        self._close_config()
+        job, self._job = self._job, None
+        out = job.result() if job is not None else {"spans": None, "rewritten": None}
+        self._rewritten = out["rewritten"] or [None] * len(self._batches)
+        return out
+
+    def _final(self) -> list:
+        if self._rewritten is None:
+            self._final_raw()
+        return self._rewritten  # type: ignore[return-value]
 
     @property
     def started(self) -> bool:
@@ -238,6 +299,9 @@ class TextPrefetch:
 
     def cancel(self) -> None:
         self._close_config()
+        if self._spans_r is not None:
+            os.close(self._spans_r)
+            self._spans_r = None
         if self._job is not None:
             self._job.cancel()
             self._job = None
@@ -273,10 +337,14 @@ def start(df: pd.DataFrame, policy, detector: Detector, processes: Optional[int]
         detector(warm)  # loads recognizers and models once, here: the child and the column scan inherit them
     except Exception:  # noqa: BLE001 - e.g. a spaCy model not installed: raised where it was before (scan, transform)
         return TextPrefetch(detector, [])
-    r, w = os.pipe()  # the surrogate factory's settings, parent -> child (TextPrefetch.offer_factory)
-    job = Forked(_detect_all, detector, batches, (r, w, os.getpid()), fork=None if processes is None else True)
-    os.close(r)
-    if not job.forked:  # detection will run in this process: nothing to send
-        os.close(w)
-        w = None
-    return TextPrefetch(detector, batches, job, w)
+    config_r, config_w = os.pipe()  # the surrogate factory's settings, parent -> child (TextPrefetch.offer_factory)
+    spans_r, spans_w = os.pipe()  # the spans, child -> parent, before the child's share of the rewriting
+    pipes = _Pipes(config_r, config_w, spans_r, spans_w, os.getpid(), [int(len(b) * CHILD_REWRITE_SHARE) for b in batches])
+    job = Forked(_detect_all, detector, batches, pipes, fork=None if processes is None else True)
+    os.close(config_r)
+    os.close(spans_w)
+    if not job.forked:  # detection will run in this process, when asked: nothing to send or receive
+        os.close(config_w)
+        os.close(spans_r)
+        return TextPrefetch(detector, batches, job)
+    return TextPrefetch(detector, batches, job, pipes)
