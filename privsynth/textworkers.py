@@ -104,9 +104,45 @@ def distinct_texts(series: pd.Series) -> list[str]:
     return [v if isinstance(v, str) else str(v) for v in uniques]
 
 
-#: share of each collection's texts the child rewrites (the first ones); this process rewrites the rest
-#: meanwhile, once it has the spans: the two processes reach that point at about the same time on the example
-CHILD_REWRITE_SHARE = 0.5
+#: texts claimed at a time by either process when both rewrite one collection (see `Claims`)
+REWRITE_CHUNK = 64
+
+
+class Claims:
+    """Who rewrites which texts: per collection, the child claims chunks of REWRITE_CHUNK texts from
+    the front and the parent from the back, under one lock in memory shared across the fork
+    (`multiprocessing.Array`), until they meet. Whichever process is free earlier does more, so
+    neither waits long for the other whatever the load. The child's texts are a prefix [0, f) and
+    the parent's the rest [f, n), so the two parts join in order."""
+
+    def __init__(self, sizes: Sequence[int]) -> None:
+        import multiprocessing
+
+        self.sizes = list(sizes)
+        self._a = multiprocessing.Array("q", [x for n in self.sizes for x in (0, n)])  # per collection: front, back
+
+    def front(self, k: int) -> Optional[tuple[int, int]]:
+        """The next chunk [start, end) from the front of collection k, or None when none is left."""
+        with self._a.get_lock():
+            f, b = self._a[2 * k], self._a[2 * k + 1]
+            if f >= b:
+                return None
+            self._a[2 * k] = e = min(f + REWRITE_CHUNK, b)
+            return f, e
+
+    def back(self, k: int) -> Optional[tuple[int, int]]:
+        """The next chunk [start, end) from the back of collection k, or None when none is left."""
+        with self._a.get_lock():
+            f, b = self._a[2 * k], self._a[2 * k + 1]
+            if f >= b:
+                return None
+            self._a[2 * k + 1] = st = max(b - REWRITE_CHUNK, f)
+            return st, b
+
+    def met(self, k: int) -> int:
+        """Where the front and the back met (or stand) in collection k."""
+        with self._a.get_lock():
+            return self._a[2 * k]
 
 
 class _Pipes(NamedTuple):
@@ -116,7 +152,7 @@ class _Pipes(NamedTuple):
     spans_r: int  # the spans, child -> parent, sent as soon as they are detected
     spans_w: int
     parent: int  # the parent's pid: run in that process, `_detect_all` only detects
-    splits: list[int]  # per collection, how many of its first texts the child rewrites
+    claims: Claims  # which texts each process rewrites
 
 
 def _send(fd: int, obj: Any) -> None:
@@ -124,9 +160,10 @@ def _send(fd: int, obj: Any) -> None:
         f.write(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _rewrite(settings: bytes, batches: list[list[str]], spans: list[list[list[Span]]], splits: list[int]) -> list:
-    """Per collection, (its first `splits[k]` texts rewritten by a `SurrogateFactory` built from the
-    pickled (key, locale, reserve) `settings`, the mapping entries recorded), or None when that failed."""
+def _rewrite(settings: bytes, batches: list[list[str]], spans: list[list[list[Span]]], claims: Claims) -> list:
+    """Per collection, (the texts of a prefix claimed from the front (`Claims.front`) rewritten by a
+    `SurrogateFactory` built from the pickled (key, locale, reserve) `settings`, the mapping entries
+    recorded), or None when that failed (the parent then rewrites the prefix itself)."""
     try:
         from privsynth.transform.surrogates import SurrogateFactory
         from privsynth.transform.text import rewrite_with_factory
@@ -134,9 +171,12 @@ def _rewrite(settings: bytes, batches: list[list[str]], spans: list[list[list[Sp
         key, locale, reserve = pickle.loads(settings)
         factory = SurrogateFactory(key, locale, reserve=reserve)
         out: list = []
-        for texts, sp, h in zip(batches, spans, splits):
+        for k, (texts, sp) in enumerate(zip(batches, spans)):
+            done: list[str] = []
             record: list = []
-            out.append((rewrite_with_factory(texts[:h], sp[:h], factory, record), record))
+            while (chunk := claims.front(k)) is not None:
+                done.extend(rewrite_with_factory(texts[chunk[0]:chunk[1]], sp[chunk[0]:chunk[1]], factory, record))
+            out.append((done, record))
         return out
     except Exception:  # noqa: BLE001 - the parent rewrites these texts itself, and raises there if it fails again
         return [None] * len(batches)
@@ -152,8 +192,8 @@ def _detect_all(detector: Detector, batches: list[list[str]], pipes: Optional[_P
     In the child: the spans go to the parent through `pipes.spans_w` as soon as they are detected
     (from a thread: the child does not wait for the parent to read them); then, when the parent has
     sent the surrogate factory's settings through `pipes.config_r` (`TextPrefetch.offer_factory`; end
-    of file = none), the child rewrites the first `pipes.splits[k]` texts of each collection with an
-    equal factory while the parent rewrites the rest (`_rewrite`). Returns {"spans": None,
+    of file = none), the child rewrites a prefix of each collection with an equal factory while the
+    parent rewrites the rest from the back (`_rewrite`, `Claims`). Returns {"spans": None,
     "rewritten": per collection (texts, mapping entries) or None}."""
     def plain(spans: list[list[list[Span]]]) -> list:
         return [[[(s.start, s.end, s.entity_type, s.score) for s in sp] for sp in batch] for batch in spans]
@@ -174,7 +214,7 @@ def _detect_all(detector: Detector, batches: list[list[str]], pipes: Optional[_P
     writer = threading.Thread(target=_send, args=(pipes.spans_w, plain(spans)), daemon=True)
     writer.start()
     reader.join()
-    rewritten = _rewrite(got["settings"], batches, spans, pipes.splits) if got.get("settings") else None
+    rewritten = _rewrite(got["settings"], batches, spans, pipes.claims) if got.get("settings") else None
     writer.join()
     return {"spans": None, "rewritten": rewritten}
 
@@ -183,14 +223,15 @@ class TextPrefetch:
     """A text detector (n texts -> n lists of spans) that answers from a child process's result
     when asked for texts the child detected, and runs `detector` in this process otherwise.
 
-    The texts the child detected are also rewritten with keyed surrogates, half in the child and
-    half here at the same time, once the child is given the surrogate factory's settings
+    The texts the child detected are also rewritten with keyed surrogates, by the child from the
+    front and by this process from the back at the same time (`Claims`), once the child is given
+    the surrogate factory's settings
     (`offer_factory`, right after the scan): `rewritten(texts, factory)` gives (spans, (rewritten
     texts, mapping entries)) for that very factory and those very texts. The surrogate operator
     would compute the same here from the same spans with an equal factory
     (`privsynth.transform.text.rewrite_with_factory`): a keyed surrogate is a function of the key,
     the locale, the reserve and the span's type and value, not of what was computed before; the
-    two halves are joined in order, texts and mapping entries alike.
+    two parts are joined in order, texts and mapping entries alike.
 
     `cancel()` stops the child (idempotent); use the object as a context manager to cancel on any
     exit. `used` counts the calls answered by the child, `in_process` the others, `rewrites_used`
@@ -202,7 +243,7 @@ class TextPrefetch:
         self._job = job
         self._spans_r = pipes.spans_r if pipes is not None else None
         self._config_w = pipes.config_w if pipes is not None else None
-        self._splits = pipes.splits if pipes is not None else []
+        self._claims = pipes.claims if pipes is not None else None
         self._results: Optional[list[list[list[Span]]]] = None
         self._rewritten: Optional[list] = None
         self._offered: Any = None
@@ -236,15 +277,21 @@ class TextPrefetch:
     def _rewrite(self, k: int, texts: list[str], spans: list[list[Span]], factory: Any) -> tuple[list[str], list]:
         from privsynth.transform.text import rewrite_with_factory
 
-        h = self._splits[k] if k < len(self._splits) else 0
-        tail_rec: list = []
-        tail = rewrite_with_factory(texts[h:], spans[h:], factory, tail_rec)  # while the child rewrites texts[:h]
-        head = self._final()[k] if h else ([], [])
-        if head is None:  # the child could not: the same here
-            head_rec: list = []
-            head = (rewrite_with_factory(texts[:h], spans[:h], factory, head_rec), head_rec)
+        parts: list[tuple[list[str], list]] = []  # chunks from the back, while the child rewrites from the front
+        while (chunk := self._claims.back(k)) is not None:  # type: ignore[union-attr]
+            rec: list = []
+            parts.append((rewrite_with_factory(texts[chunk[0]:chunk[1]], spans[chunk[0]:chunk[1]], factory, rec), rec))
+        head = self._final()[k]
+        if head is None:  # the child could not rewrite its prefix: the same here
+            f = self._claims.met(k)  # type: ignore[union-attr]
+            rec = []
+            head = (rewrite_with_factory(texts[:f], spans[:f], factory, rec), rec)
+        out, record = list(head[0]), list(head[1])
+        for done, rec in reversed(parts):
+            out.extend(done)
+            record.extend(rec)
         self.rewrites_used += 1
-        return head[0] + tail, head[1] + tail_rec
+        return out, record
 
     def offer_factory(self, factory: Any, key: bytes, locale: str, reserve: Any) -> None:
         """Send the settings of `factory` (a `SurrogateFactory(key, locale, reserve=reserve)`) to the
@@ -339,7 +386,7 @@ def start(df: pd.DataFrame, policy, detector: Detector, processes: Optional[int]
         return TextPrefetch(detector, [])
     config_r, config_w = os.pipe()  # the surrogate factory's settings, parent -> child (TextPrefetch.offer_factory)
     spans_r, spans_w = os.pipe()  # the spans, child -> parent, before the child's share of the rewriting
-    pipes = _Pipes(config_r, config_w, spans_r, spans_w, os.getpid(), [int(len(b) * CHILD_REWRITE_SHARE) for b in batches])
+    pipes = _Pipes(config_r, config_w, spans_r, spans_w, os.getpid(), Claims([len(b) for b in batches]))
     job = Forked(_detect_all, detector, batches, pipes, fork=None if processes is None else True)
     os.close(config_r)
     os.close(spans_w)

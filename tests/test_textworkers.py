@@ -214,3 +214,50 @@ def test_a_detector_that_fails_while_warming_starts_no_worker_and_fails_where_it
     assert not pre.started and calls == [textworkers.WARM_TEXTS]
     with pytest.raises(RuntimeError, match="model not installed"):
         pre(["a text"])
+
+
+def _factory_settings():
+    from privsynth.transform.reserve import Reserve
+
+    reserve = Reserve()
+    reserve.add("PERSON", ["Carlo Citrone", "Maria Keller"])
+    return bytes(range(32)), "en_GB", reserve
+
+
+@fork_only
+@pytest.mark.parametrize("offered", [True, False], ids=["factory offered to the worker", "factory not offered"])
+def test_texts_rewritten_half_in_the_worker_equal_the_texts_and_mapping_rewritten_in_process(offered):
+    from privsynth.transform.surrogates import SurrogateFactory
+    from privsynth.transform.text import rewrite_with_factory
+
+    policy = Policy()
+    detector = pipeline.text_detector(policy)
+    texts = _collection()
+    key, locale, reserve = _factory_settings()
+    factory = SurrogateFactory(key, locale, reserve=reserve)
+    with textworkers.start(pd.DataFrame({"notes": texts}), policy, detector, processes=2, columns=["notes"]) as pre:
+        if offered:
+            pre.offer_factory(factory, key, locale, reserve)
+        spans, rewritten = pre.rewritten(list(texts), factory)
+    expected_spans = detector(texts)
+    expected_record: list = []
+    expected = rewrite_with_factory(texts, expected_spans, SurrogateFactory(key, locale, reserve=reserve), expected_record)
+    assert spans == expected_spans
+    if offered:
+        assert pre.rewrites_used == 1 and rewritten == (expected, expected_record)
+        assert rewritten[0] != texts  # names and places were replaced
+    else:
+        assert pre.rewrites_used == 0 and rewritten is None
+
+
+@fork_only
+def test_a_factory_other_than_the_one_offered_gets_no_rewritten_texts_from_the_worker():
+    from privsynth.transform.surrogates import SurrogateFactory
+
+    policy = Policy()
+    texts = _collection()
+    key, locale, reserve = _factory_settings()
+    with textworkers.start(pd.DataFrame({"notes": texts}), policy, pipeline.text_detector(policy), processes=2, columns=["notes"]) as pre:
+        pre.offer_factory(SurrogateFactory(key, locale, reserve=reserve), key, locale, reserve)
+        _, rewritten = pre.rewritten(list(texts), SurrogateFactory(key, locale, reserve=reserve))
+    assert rewritten is None and pre.used == 1

@@ -297,6 +297,7 @@ class SurrogateFactory:
         self._cache: dict[tuple[str, str, bool], str] = {}
         self._kind: dict[str, str] = {}  # entity type -> surrogate kind (the registry lookup once per type)
         self._tok: dict[tuple[str, str], str] = {}
+        self._phone_parts: dict[str, tuple[str, str, int, str]] = {}  # `_phone_parse` per value
         self._perms: dict[str, object] = {}  # name permutations and cleaned pools, built on first use
         self._pools: Optional[dict[str, tuple[str, ...]]] = None
         self._female: frozenset[str] = frozenset()
@@ -729,22 +730,13 @@ class SurrogateFactory:
         code, ACMA (0X) 5550 xxxx, else one of Ofcom's drama ranges (GB numbers, and numbers of
         countries without a fiction range, in international form). International or national
         style ("+CC", "00CC", trunk 0) follows the source."""
-        import phonenumbers
-
-        from privsynth import phoneparse
         from privsynth.entities import fakes
 
-        digits_norm = re.sub(r"[^0-9+]", "", value)
+        parts = self._phone_parts.get(value)
+        if parts is None:  # what does not depend on the digest's salt: once per value (re-derivations repeat it)
+            parts = self._phone_parts[value] = self._phone_parse(value)
+        digits_norm, intl, cc, nsn = parts
         n = int.from_bytes(self.digest("phone", digits_norm)[:8], "big")
-        stripped = value.lstrip()
-        ds = re.sub(r"\D", "", value)
-        intl = "+" if stripped.startswith("+") else ("00" if ds.startswith("00") else "")
-        region = (self.locale.split("_")[-1] or "US").upper()
-        try:
-            num = phoneparse.parse("+" + ds[2:] if intl == "00" else value, None if intl else region)
-            cc, nsn = num.country_code, phonenumbers.national_significant_number(num)
-        except phonenumbers.NumberParseException:
-            cc, nsn = phonenumbers.country_code_for_region(region) or 44, ds
         if cc == 1:
             npa = nsn[:3] if len(nsn) == 10 and nsn[0] in "23456789" else fakes.US_AREAS[n % len(fakes.US_AREAS)]
             body = f"({npa}) 555-01{n % 100:02d}"
@@ -758,6 +750,25 @@ class SurrogateFactory:
         if cc == 44 and not intl:
             return f"0{area} {sub}"
         return f"{intl or '+'}44 {area} {sub}"
+
+    def _phone_parse(self, value: str) -> tuple[str, str, int, str]:
+        """(digits and '+' of `value`, its international prefix ("+", "00" or ""), country code, national
+        significant number) as `_phone` reads them (`phonenumbers`, the locale's region for national numbers)."""
+        import phonenumbers
+
+        from privsynth import phoneparse
+
+        digits_norm = re.sub(r"[^0-9+]", "", value)
+        stripped = value.lstrip()
+        ds = re.sub(r"\D", "", value)
+        intl = "+" if stripped.startswith("+") else ("00" if ds.startswith("00") else "")
+        region = (self.locale.split("_")[-1] or "US").upper()
+        try:
+            num = phoneparse.parse("+" + ds[2:] if intl == "00" else value, None if intl else region)
+            cc, nsn = num.country_code, phonenumbers.national_significant_number(num)
+        except phonenumbers.NumberParseException:
+            cc, nsn = phonenumbers.country_code_for_region(region) or 44, ds
+        return digits_norm, intl, cc, nsn
 
     def _ip(self, value: str) -> str:
         v = value.strip()
