@@ -942,12 +942,34 @@ class SurrogateFactory:
                 raws[j] = self._raw(et, kind, values[todo[j]], text)
         if todo:
             reserved = self._reserve.hits(raws) if kind != "date" else np.zeros(len(raws), dtype=bool)
-            for i, raw, r in zip(todo, raws, reserved.tolist()):
+            again = self._rederive_many(et, kind, [values[i] for i in todo], text, reserved) if kind == "phone" else {}
+            for j, (i, raw, r) in enumerate(zip(todo, raws, reserved.tolist())):
                 v = values[i]
-                res = self._rederive(et, v, text, raw) if r else raw
+                res = (again[j] if j in again else self._rederive(et, v, text, raw)) if r else raw
                 cache[(et, v, text)] = res
                 out[i] = res
         return out
+
+    def _rederive_many(self, et: str, kind: str, values: Sequence[str], text: bool, reserved: np.ndarray) -> dict[int, str]:
+        """`_rederive` of every `values[j]` whose surrogate is reserved, one salt at a time for all of
+        them with one vectorised reserve check per salt (`Reserve.hits` answers as `Reserve.hit`):
+        {j: the first salted surrogate that is not reserved}; a value whose 64 salted surrogates are
+        all reserved is left out (`_rederive` keeps the unsalted one). For a kind whose salted
+        surrogate is `_raw` under the salt alone (no reserve check inside: phone numbers)."""
+        pending = np.flatnonzero(reserved).tolist()
+        found: dict[int, str] = {}
+        for salt in range(1, 65):
+            if not pending:
+                break
+            self._salt = salt
+            try:
+                cands = [self._raw(et, kind, values[j], text) for j in pending]
+            finally:
+                self._salt = 0
+            hit = self._reserve.hits(cands).tolist()  # type: ignore[union-attr]
+            found.update((j, c) for j, c, h in zip(pending, cands, hit) if not h)
+            pending = [j for j, h in zip(pending, hit) if h]
+        return found
 
 
 def surrogate(entity_type: Optional[str], value: str, key: bytes, locale: str = "en_US") -> str:
