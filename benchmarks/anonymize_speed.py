@@ -4,8 +4,8 @@ Each side runs `python -c "from privsynth.cli import main; main()" anonymize exa
 --out ... --policy examples/policy.yaml --key-file KEY --format json` in a fresh process with
 PYTHONPATH set to its checkout (imports, scan, transform and writing all counted). The sides run
 interleaved, `--repeat` rounds of: old, this in one process (`PRIVSYNTH_NO_FORK=1`: no worker
-process), this as a user runs it (free-text detection in a worker process when the machine has
-two or more cores, privsynth/textworkers.py), and `--base` when given (e.g. the main branch).
+process), this as a user runs it (free-text detection and part of the rewriting in a worker process when
+the machine has two or more cores, privsynth/textworkers.py), and `--base` when given (e.g. the main branch).
 
 CPU = user + system seconds of the child and of every process it waited for (its worker process
 too), from resource.getrusage(RUSAGE_CHILDREN); wall = elapsed seconds; the 1-minute load
