@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -196,3 +197,28 @@ def test_when_stdin_has_no_input_format_then_one_line_error_exit_2(tmp_path):
     res = _Runner().invoke(cli, ["scan", "-"], input=b"a,b\n1,2\n", catch_exceptions=False)
     assert res.exit_code == 2 and res.stdout == ""
     assert res.stderr.strip() == "error: <stdin>: give --input-format (csv, tsv, parquet, jsonl or json) when reading standard input"
+
+
+@pytest.mark.parametrize("cells", [
+    ["1", "2", "2", "1", "inf", None, "3.5"],          # numbers, a token, a missing cell
+    [" 7", "7 ", "7", "NA", "-inf", "1e3"],            # the same number written three ways
+    ["1", "01", "1"],                                  # a leading zero: stays text
+    ["1,5", "2,5", "1,5"],                             # another decimal mark
+    ["nan", "NA", "null"],                             # tokens only: stays text
+])
+def test_when_a_column_of_texts_is_parsed_through_its_distinct_texts_then_it_equals_the_cell_by_cell_parse(cells):
+    from privsynth.io.dialect import _numbers_of, infer_types
+
+    for decimal in (".", ","):
+        s = pd.Series(cells, dtype=object)
+        fast, missing = infer_types(pd.DataFrame({"c": s}), decimal), {}
+        infer_types(pd.DataFrame({"c": s}), decimal, missing=missing)
+        parsed = _numbers_of(s.dropna(), decimal, None)  # every cell on its own
+        if parsed is None:
+            assert fast["c"].dtype == object and fast["c"].equals(s)
+            continue
+        want = np.full(len(s), np.nan)
+        want[s.notna().to_numpy()] = parsed[0]
+        want[np.isinf(want)] = np.nan
+        np.testing.assert_array_equal(fast["c"].to_numpy(dtype="float64"), want)
+        assert missing.get("c", 0) == int(parsed[1].sum()) + int(np.isinf(parsed[0]).sum())

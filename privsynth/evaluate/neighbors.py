@@ -44,8 +44,9 @@ except Exception:  # pragma: no cover
 
 #: bytes of encoded base rows searched at once by the exact index: fits a core's L2 cache with its queries
 BLOCK_BYTES = 1 << 20
-#: below this many query x base x coordinate terms a search is not worth grouping by categories (Python overhead per group)
-PRUNE_ABOVE_TERMS = 1_000_000_000
+#: below this many query x base x coordinate terms a search is not worth grouping by categories (Python overhead per
+#: group); Adult's linkability halves (2,000 x 10,000 x 29: 6e8) take 5x less CPU grouped, same answer (session 7)
+PRUNE_ABOVE_TERMS = 300_000_000
 #: the fixed cost of one group's search (Python, FAISS call, copying its rows) in coordinate terms (~100 us)
 GROUP_COST_TERMS = 300_000
 
