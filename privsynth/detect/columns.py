@@ -260,14 +260,14 @@ def pattern_evidence(strings: list[str], recognizers: list,
 
 def ner_evidence(strings: list[str], per_value: Optional[list] = None, model: Optional[str] = None) -> Counter:
     """spaCy labels covering most of each value (for short text-like cells)."""
-    from privsynth.detect.engine import DEFAULT_MODEL, spacy_ner
+    from privsynth.detect.engine import DEFAULT_MODEL, ner_docs, spacy_ner
 
     # the NER-only pipeline free text uses (same `ner` weights; no parser, tagger or lemmatizer loaded)
     nlp = spacy_ner(model or DEFAULT_MODEL)
     votes: Counter = Counter()
     texts = [s[:200] for s in strings]
     with nlp.select_pipes(enable=[p for p in ("tok2vec", "ner") if p in nlp.pipe_names]):
-        for s, doc in zip(texts, nlp.pipe(texts, batch_size=256)):
+        for s, doc in zip(texts, ner_docs(nlp, texts, 256)):
             best = None
             for ent in doc.ents:
                 if (ent.end_char - ent.start_char) >= 0.6 * len(s.strip()):

@@ -531,7 +531,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     """
     import warnings
 
-    from privsynth.detect.engine import ner_model_for, spacy_ner, text_recognizers
+    from privsynth.detect.engine import ner_docs, ner_model_for, spacy_ner, text_recognizers
     from privsynth.detect.language import languages_with_prior
 
     thr = DEFAULT_THRESHOLD if score_threshold is None else score_threshold
@@ -570,7 +570,9 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
     for model, ks in by_model.items():
         nlp = spacy_ner(model)
         procs = n_process if n_process is not None else _worker_processes(len(ks))
-        for k, doc in zip(ks, nlp.pipe((pieces[k][2] for k in ks), batch_size=batch_size, n_process=procs)):
+        texts_k = (pieces[k][2] for k in ks)
+        docs = ner_docs(nlp, texts_k, batch_size) if procs == 1 else nlp.pipe(texts_k, batch_size=batch_size, n_process=procs)
+        for k, doc in zip(ks, docs):
             ents[k] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     spans_of: dict[str, list[Span]] = {}
     for k, (t, off, piece, lang) in enumerate(pieces):
