@@ -306,6 +306,15 @@ def _spacy_stop(lg: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def street_words() -> frozenset[str]:
+    """Lower-cased street words (`STREET_WORDS` and Faker's street prefixes and suffixes of five
+    locales); kept between processes (privsynth.detect.artefacts: building it imports Faker, a few
+    tenths of a CPU second of every text scan)."""
+    from privsynth.detect import artefacts
+
+    return artefacts.cached_strings("street-words", ("faker",), (__file__,), _build_street_words)
+
+
+def _build_street_words() -> set[str]:
     out = {w for ws in STREET_WORDS.values() for w in ws}
     for loc in ("es_ES", "it_IT", "fr_FR", "nl_NL", "en_US"):
         try:
@@ -314,7 +323,7 @@ def street_words() -> frozenset[str]:
             continue
         for a in ("street_prefixes", "street_suffixes"):
             out |= {str(w).lower() for w in getattr(prov, a, ()) or ()}
-    return frozenset(out)
+    return out
 
 
 def is_given_name(word: str, min_class: int = 1) -> bool:
