@@ -208,3 +208,35 @@ def test_ner_docs_falls_back_to_spacys_pipe_when_asked(monkeypatch):
 
     monkeypatch.setenv("PRIVSYNTH_SPACY_NER_LOOP", "spacy")
     assert _greedy_ner(spacy_ner(DEFAULT_MODEL)) is None
+
+
+@pytest.mark.parametrize("start, enabled, inside", [
+    ((700, 10, 10), True, (50_000, 10, 10)),      # the default: raised for the block
+    ((100_000, 10, 10), True, (100_000, 10, 10)),  # already less eager: left alone
+    ((700, 10, 10), False, (700, 10, 10)),         # collector off: left alone
+])
+def test_fewer_gc_passes_raises_the_young_threshold_only_inside_the_block(start, enabled, inside):
+    import gc
+
+    from privsynth.detect.text import fewer_gc_passes
+
+    saved, was_enabled = gc.get_threshold(), gc.isenabled()
+    try:
+        gc.set_threshold(*start)
+        (gc.enable if enabled else gc.disable)()
+        with fewer_gc_passes():
+            assert gc.get_threshold() == inside
+        assert gc.get_threshold() == start
+    finally:
+        gc.set_threshold(*saved)
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def test_analyze_texts_restores_the_garbage_collectors_threshold():
+    import gc
+
+    from privsynth.detect import analyze_texts
+
+    before = gc.get_threshold()
+    assert [s.entity_type for s in analyze_texts(["Call Anna Berg on +44 20 7946 0958."])[0]] == ["PERSON", "PHONE_NUMBER"]
+    assert gc.get_threshold() == before

