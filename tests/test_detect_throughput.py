@@ -240,3 +240,31 @@ def test_analyze_texts_restores_the_garbage_collectors_threshold():
     before = gc.get_threshold()
     assert [s.entity_type for s in analyze_texts(["Call Anna Berg on +44 20 7946 0958."])[0]] == ["PERSON", "PHONE_NUMBER"]
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("pattern, required", [
+    (r"(?i)(?:https?://)example", ("://",)), (r"\d{3}-\d{2}-\d{4}", ("-",)), (r"[\w.]+[@]\w+\.\w+", ("@", ".")),
+    (r"a|b", ()), (r"(?:x-)?y", ()), (r"\b(\d{4}/(?:1|2))\b", ("/",)), (r"(ab)+::", ("::",)), (r"x(?=-)", ()),
+    (r"\b9\d{2}[- ]", ("9",)), (r"(?<=\bage )\d", ()), (r"[-.]\d", ()), (r"A\b-", ("-",)),
+])
+def test_required_literals_are_the_caseless_strings_every_match_holds(pattern, required):
+    from privsynth.detect.engine import required_literals
+
+    assert required_literals(pattern) == required
+
+
+def test_every_recognizer_match_holds_its_patterns_required_literals():
+    import re
+
+    from privsynth.detect.engine import required_literals, text_recognizers
+
+    seen = 0
+    for r in text_recognizers(None):
+        for p in getattr(r, "patterns", None) or ():
+            req = required_literals(p.regex, r.global_regex_flags & ~re.IGNORECASE & 0xFF)
+            rx = re.compile(p.regex, r.global_regex_flags & 0xFF) if req else None
+            for t in _RECOGNIZER_TEXTS if rx is not None else ():
+                for m in rx.finditer(t):
+                    assert all(x in m.group(0) for x in req), (r.name, p.name, m.group(0))
+                    seen += 1
+    assert seen >= 20

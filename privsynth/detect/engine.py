@@ -547,6 +547,50 @@ def min_digits(pattern: str, flags: int = 0) -> int:
     return fewest(tree)
 
 
+_CASELESS = frozenset(map(ord, "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"))  # ASCII digits and punctuation: no case
+
+
+def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...]:
+    """Strings of ASCII digits and punctuation that every match of the stdlib-`re` regex `pattern`
+    contains (`(?i)(?:https?://)...` -> `("://",)`; `\\d{3}-\\d{2}` -> `("-",)`); () when none can be told.
+
+    Read from the parse tree of Python's own regex parser (as `min_digits`): runs of literal
+    characters in the pattern's top-level sequence, descending into groups that match exactly once;
+    anything optional, repeated or alternative ends a run and adds nothing. Only characters without
+    case are kept, so the answer holds with IGNORECASE too. A text lacking one of them cannot
+    match, so `_pattern_results` skips that pattern (same results)."""
+    try:
+        from re import _constants as C, _parser
+    except ImportError:  # pragma: no cover - Python < 3.11
+        return ()
+    try:
+        tree = _parser.parse(pattern, flags)
+    except Exception:  # the `regex` module accepts syntax the stdlib parser does not: tell nothing
+        return ()
+    out: list[str] = []
+
+    def walk(seq, run: list) -> list:
+        for op, av in seq:
+            if op is C.LITERAL and av in _CASELESS:
+                run.append(chr(av))
+            elif op is C.IN and len(av) == 1 and av[0][0] is C.LITERAL and av[0][1] in _CASELESS:
+                run.append(chr(av[0][1]))  # `[.]`, `[@]`
+            elif op is C.SUBPATTERN:
+                run = walk(av[-1], run)
+            elif op in (C.AT,):
+                continue  # zero-width: the characters around it are still adjacent
+            else:
+                if run:
+                    out.append("".join(run))
+                run = []
+        return run
+
+    last = walk(tree, [])
+    if last:
+        out.append("".join(last))
+    return tuple(dict.fromkeys(out))
+
+
 def _pattern_results(rec, text: str) -> list:
     """What Presidio's `PatternRecognizer.analyze(text, entities)` returns for `rec` (same regexes
     and flags, `validate_result`/`invalidate_result`, scores, `remove_duplicates`), without the
@@ -561,6 +605,11 @@ def _pattern_results(rec, text: str) -> list:
     meta = None
     out = []
     for p in rec.patterns:
+        req = getattr(p, "_privsynth_required", None)
+        if req is None:
+            req = p._privsynth_required = required_literals(p.regex, flags & ~re.IGNORECASE & 0xFF)
+        if req and not all(r in text for r in req):
+            continue  # a string every match of this pattern contains is absent: it can match nothing
         if not p.compiled_regex or p.compiled_with_flags != flags:
             import regex
 
