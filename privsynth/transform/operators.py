@@ -155,7 +155,7 @@ class Pseudonymize(Operator):
         def fn(uv):
             nonlocal widened
             texts = [as_text(v) for v in uv]
-            res = fac.widened_ids(et, texts) if _format_id_type(fac, et) else None
+            res = fac.widened_ids(et, texts) if fac.uses_format_rule(et) else None
             widened = res is not None
             if res is None:
                 res = fac.many(et, texts)
@@ -173,15 +173,6 @@ class Pseudonymize(Operator):
             out = out.astype(series.dtype)  # integers stay integers (every widened pseudonym is a canonical integer)
         ctx.add_mapping(originals, replacements, et)
         return out
-
-
-def _format_id_type(fac, et: Optional[str]) -> bool:
-    """True when `et`'s pseudonyms come from the generic format-preserving rule (record IDs and other
-    IDs without a realistic generator or a structure rule of their own)."""
-    from privsynth.transform.surrogates import _STRUCTURED_IDS
-
-    u = (et or "").upper()
-    return fac._kind_of(u) not in type(fac)._KINDS and ("id." + u) not in _STRUCTURED_IDS
 
 
 def _factory_for(ctx: OpContext, locale: str):

@@ -433,6 +433,12 @@ class SurrogateFactory:
                 res = decode(walked)
         return res
 
+    def uses_format_rule(self, entity_type: Optional[str]) -> bool:
+        """True when `entity_type`'s pseudonyms come from the generic format-preserving rule (record IDs and other
+        IDs without a realistic generator or a structure rule of their own)."""
+        u = (entity_type or "").upper()
+        return self._kind_of(u) not in self._KINDS and ("id." + u) not in _STRUCTURED_IDS
+
     def widened_ids(self, entity_type: Optional[str], values: Sequence[str]) -> Optional[list[str]]:
         """Pseudonyms of a column of small integer IDs ("0", "17", "1199") when same-length
         format-preserving pseudonyms cannot be one-to-one and avoid every real value; None when
