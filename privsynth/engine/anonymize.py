@@ -270,14 +270,8 @@ def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
                       for p, (off, _), c in zip(sources, heads, cuts) if c[r + 1] > c[r]]
             if not chunks:
                 continue
-            a = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+            a = np.unique(np.concatenate(chunks) if len(chunks) > 1 else chunks[0])  # sorted, each entry once
             del chunks
-            a.sort()
-            if len(a) > 1:
-                keep = np.empty(len(a), dtype=bool)
-                keep[0] = True
-                np.not_equal(a[1:], a[:-1], out=keep[1:])
-                a = a[keep]
             a.tofile(fh)
             index.append(a[(-written) % BLOCK::BLOCK].copy())  # the entries at global positions 0, BLOCK, 2 BLOCK, ...
             written += len(a)

@@ -122,13 +122,7 @@ class FingerprintSet:
     def _own(self) -> np.ndarray:
         if self._chunks:
             parts = ([self._sorted] if len(self._sorted) else []) + self._chunks
-            a = np.concatenate(parts) if len(parts) > 1 else np.array(parts[0], dtype=np.uint64)
-            a.sort()
-            if len(a) > 1:
-                keep = np.empty(len(a), dtype=bool)
-                keep[0] = True
-                np.not_equal(a[1:], a[:-1], out=keep[1:])
-                a = a[keep]
+            a = np.unique(np.concatenate(parts) if len(parts) > 1 else np.asarray(parts[0], dtype=np.uint64))
             self._sorted, self._chunks, self._path = a, [], None
         return self._sorted
 
