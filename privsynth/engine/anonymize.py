@@ -221,7 +221,8 @@ def _prepare_task(part: P.Part, schema: Schema, scan: ScanResult, policy, wants:
 
     df = P.load(part, schema)
     return {"facts": _facts_of(df, wants, ids),
-            "reserve": reserve_of(df, scan, policy).save(Path(reserve_dir)) if reserve_dir is not None else None,
+            # parents=False: after a failed run removed its staging directory, a task still running writes nothing
+            "reserve": reserve_of(df, scan, policy).save(Path(reserve_dir), parents=False) if reserve_dir is not None else None,
             "combos": _combos_of(df, scan=scan, policy=policy, **combos) if combos is not None else None}
 
 
@@ -307,7 +308,7 @@ def _union_reserves(*results, sources: list[str], directory: str):
 
     parts = [r["reserve"] for r in results]
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)  # its parent is the run's staging directory: never recreated after a failed run removed it
     total = Reserve(region=parts[0].region if parts else "US")
     for name in ("values", "digits"):
         files = [Path(d) / f"{name}.npy" for d in sources]
@@ -426,6 +427,8 @@ def anonymize_dataset(client, parts: list[P.Part], schema: Schema, rows: list[in
     combo_args = [{"offset": int(offsets[i]), "facts": facts[i], "secret": secret, "qis": qis} for i in range(len(parts))]
     reserve_dir = Path(tmp_dir) / RESERVE_DIR  # removed below: never part of the output
     part_dirs = [str(reserve_dir / f"part-{i:05d}") for i in range(len(parts))]
+    if reserve_needed:
+        reserve_dir.mkdir(exist_ok=True)  # the tasks create only their own directories inside it
     prepared = submit_parts(client, _prepare_task, parts, stage="anonymize-facts",
                             per_part=[{"combos": combo_args[i] if fuse else None, "reserve_dir": part_dirs[i] if reserve_needed else None}
                                       for i in range(len(parts))],

@@ -432,12 +432,14 @@ class Reserve:
         self.digits.update(other.digits)
         return self
 
-    def save(self, directory: Path) -> "Reserve":
+    def save(self, directory: Path, parents: bool = True) -> "Reserve":
         """Write the fingerprint arrays to `directory` (`values.npy`, `digits.npy`, created
         atomically) and memory-map them from now on: pickled, the reserve is then the two paths
-        plus its name tokens, and each process that unpickles it maps the same file pages."""
+        plus its name tokens, and each process that unpickles it maps the same file pages.
+        `parents=False`: the directory's parent must exist (FileNotFoundError otherwise), so a task
+        still running after its run failed and removed its staging directory cannot recreate it."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=parents, exist_ok=True)
         self.values.save(directory / "values.npy")
         self.digits.save(directory / "digits.npy")
         return self
