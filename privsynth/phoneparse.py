@@ -7,34 +7,33 @@ surrogate equals a reserved real value) and the record-aware redaction's digit v
 ~10,000 distinct numbers. `parse` returns what `phonenumbers.parse(text, region)` returns, or raises
 the same `NumberParseException`, from a dictionary after the first call.
 
-The returned `PhoneNumber` is shared between callers: read it, never modify it. The cache holds at
-most MAX_ENTRIES results and is emptied when full (a plain bound on memory; a result is the same
+The returned `PhoneNumber` is shared between callers: read it, never modify it. The cache is a
+`functools.lru_cache` of at most MAX_ENTRIES results (a plain bound on memory; a result is the same
 whether it came from the cache or not).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 MAX_ENTRIES = 1 << 18
 
-_cache: dict[tuple[str, Optional[str]], object] = {}
+
+@lru_cache(maxsize=MAX_ENTRIES)
+def _parsed(text: str, region: Optional[str]):
+    """The library's number, or the NumberParseException it raised (kept, so a refusal is computed once too)."""
+    import phonenumbers
+
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        return exc
 
 
 def parse(text: str, region: Optional[str]):
     """`phonenumbers.parse(text, region)`, memoised (returned number or raised NumberParseException)."""
-    k = (text, region)
-    hit = _cache.get(k)
-    if hit is None:
-        import phonenumbers
-
-        try:
-            hit = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException as exc:
-            hit = exc
-        if len(_cache) >= MAX_ENTRIES:
-            _cache.clear()
-        _cache[k] = hit
+    hit = _parsed(text, region)
     if isinstance(hit, Exception):
         raise hit
     return hit

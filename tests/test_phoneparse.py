@@ -28,9 +28,9 @@ def test_a_text_the_library_refuses_raises_the_librarys_error_every_time(text, r
             phoneparse.parse(text, region)
 
 
-def test_the_cache_is_bounded(monkeypatch):
-    monkeypatch.setattr(phoneparse, "MAX_ENTRIES", 4)
-    monkeypatch.setattr(phoneparse, "_cache", {})
+def test_the_cache_is_bounded():
+    assert phoneparse._parsed.cache_info().maxsize == phoneparse.MAX_ENTRIES
     for i in range(10):
         assert phoneparse.parse(f"+44 116 496 06{i:02d}", None).country_code == 44
-    assert len(phoneparse._cache) <= 4
+    info = phoneparse._parsed.cache_info()
+    assert 0 < info.currsize <= info.maxsize
