@@ -56,6 +56,10 @@ FOUND = [
     # an IBAN followed by a word: Presidio's case-insensitive pattern took the word as one more group
     ("El cliente pide cambiar el IBAN a ES9121000418450200051332 para los pagos.", "ES9121000418450200051332", "IBAN_CODE"),
     ("Neue IBAN DE89 3704 0044 0532 0130 00 gilt ab sofort.", "DE89 3704 0044 0532 0130 00", "IBAN_CODE"),
+    # a URL without a digit: the recognizer was skipped on texts without digits because its pattern
+    # holds "0-9" in a character class (session 8: profile pages naming the person were never found)
+    ("Profil unter https://social-xyz.de/in/hans-mueller ansehen", "https://social-xyz.de/in/hans-mueller", "URL"),
+    ("Her page is www.rosalind-ketteridge.co.uk now", "www.rosalind-ketteridge.co.uk", "URL"),
 ]
 
 

@@ -205,3 +205,21 @@ def test_a_name_in_an_e_mail_local_part_is_still_replaced_in_its_own_row():
     red = RecordRedactor([IdentifierColumn("email", "EMAIL_ADDRESS", ["ammaniti.cristina@example.it"], ["a@b.org"])], "IT")
     text = "Richiamare la signora Ammaniti domani."
     assert [text[m.start:m.end] for m in red.find(0, text)] == ["Ammaniti"]
+
+
+# New-user finding (session 8): the row's surname inside ANOTHER e-mail address in its note
+# ("h.mueller@<real provider>") was replaced by the fake surname and the rest kept, leaving a fake
+# local part on a real domain. The detected e-mail span now wins over a record match inside it.
+@pytest.mark.parametrize("note", [
+    "Bitte an h.mueller@privatmail-abc.de schreiben",
+    "Profil unter https://social-xyz.de/in/hans-mueller ansehen",
+])
+def test_a_row_value_inside_another_e_mail_or_url_gives_way_to_the_whole_span(note):
+    from privsynth.policy.models import Policy as P
+
+    df = _table([["Hans Mueller", None, None, "hans.mueller@firma-xyz.de", note]])
+    pol = P.model_validate({"columns": COLS, "transform": {"locale": "de_DE"}})
+    out = anonymize_table(df, None, pol, key=KEY, detector=text_detector(pol))
+    new = out.data["notes"][0]
+    assert "privatmail-abc.de" not in new and "social-xyz.de" not in new, new
+    assert "mueller" not in new.lower(), new

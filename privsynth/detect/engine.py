@@ -457,8 +457,6 @@ def text_recognizers(policy=None) -> list:
 
     for r in recs:
         pats = getattr(r, "patterns", None) or []
-        r._privsynth_needs_digit = bool(pats) and not getattr(r, "deny_list", None) and all(
-            ("\\d" in p.regex or "0-9" in p.regex) for p in pats)
         # a recognizer without a validator whose best pattern scores below the threshold can only
         # report with one of its context words in the text: skip it when none is there
         validates = type(r).validate_result is not PatternRecognizer.validate_result and getattr(r, "_validator", True) is not None
@@ -467,6 +465,10 @@ def text_recognizers(policy=None) -> list:
         g = r._privsynth_gate
         # (a pattern as long as the URL recognizer's TLD list is not parsed a second time: 0, never skipped)
         r._privsynth_min_digits = min_digits(g.pattern, g.flags) if g is not None and len(g.pattern) <= MIN_DIGITS_MAX_PATTERN else 0
+        # skipped on a text without digits only when every match of its patterns holds one: read from
+        # the patterns' parse tree, not from "\d" or "0-9" appearing in them (`[a-z0-9.-]` in the URL
+        # pattern needs no digit: URLs without digits were never detected in free text)
+        r._privsynth_needs_digit = r._privsynth_min_digits >= 1
         r._privsynth_context_gate = (tuple(c.lower() for c in (r.context or ())) if isinstance(r, PatternRecognizer)
                                      and not validates and best < CONTEXT_GATE_SCORE and not getattr(r, "deny_list", None) else None)
         # Presidio's own PatternRecognizer.analyze, not a subclass's: run_recognizers runs its patterns itself

@@ -162,6 +162,8 @@ class Surrogate(Operator):
             if c < 0:
                 continue
             ms = red.find(i, texts[c])
+            if ms and spans[c]:
+                ms = yield_to_containers(ms, spans[c])
             if not ms:
                 out[i] = base[c]
                 continue
@@ -174,6 +176,22 @@ class Surrogate(Operator):
         if record:
             _add_span_mapping(ctx, record)
         return pd.Series(out, index=series.index, name=series.name)
+
+
+# Detected spans that can hold a name or a number inside them: a record match strictly inside one
+# (the row's surname in "h.mueller@mail.example") gives way to the whole span's surrogate, so no
+# fake local part is left on a real domain (issue 15, Deliver 3: fakes that cannot reach anyone).
+CONTAINER_TYPES = frozenset({"EMAIL_ADDRESS", "URL"})
+
+
+def yield_to_containers(matches: list, spans: Sequence[Span]) -> list:
+    """`matches` (record-aware, `privsynth.transform.record.Match`) without those lying strictly
+    inside a detected e-mail address or URL span; a match covering the whole span is kept."""
+    boxes = [(s.start, s.end) for s in spans if s.entity_type in CONTAINER_TYPES]
+    if not boxes:
+        return matches
+    return [m for m in matches
+            if not any(a <= m.start and m.end <= b and (b - a) > (m.end - m.start) for a, b in boxes)]
 
 
 class RecordStats:
