@@ -467,8 +467,10 @@ def text_recognizers(policy=None) -> list:
         g = r._privsynth_gate
         # (a pattern as long as the URL recognizer's TLD list is not parsed a second time: 0, never skipped)
         r._privsynth_min_digits = min_digits(g.pattern, g.flags) if g is not None and len(g.pattern) <= MIN_DIGITS_MAX_PATTERN else 0
+        # (a recognizer whose matches need their context word, `context_required`, is skipped likewise)
         r._privsynth_context_gate = (tuple(c.lower() for c in (r.context or ())) if isinstance(r, PatternRecognizer)
-                                     and not validates and best < CONTEXT_GATE_SCORE and not getattr(r, "deny_list", None) else None)
+                                     and ((not validates and best < CONTEXT_GATE_SCORE) or getattr(r, "context_required", False))
+                                     and not getattr(r, "deny_list", None) else None)
         # Presidio's own PatternRecognizer.analyze, not a subclass's: run_recognizers runs its patterns itself
         r._privsynth_lean = (isinstance(r, PatternRecognizer) and bool(pats)
                              and type(r).analyze is PatternRecognizer.analyze)
@@ -645,9 +647,36 @@ def _plan(r) -> tuple:
         plan = (getattr(r, "_privsynth_needs_digit", False), getattr(r, "_privsynth_min_digits", 0),
                 r.name == "EmailRecognizer", r.name == "UrlRecognizer", getattr(r, "_privsynth_context_gate", None),
                 getattr(r, "_privsynth_gate", None), getattr(r, "_privsynth_lean", False),
-                bool(set(r.supported_entities) & IDENTIFIER_TYPES), getattr(r, "context", None))
+                bool(set(r.supported_entities) & IDENTIFIER_TYPES), getattr(r, "context", None),
+                context_words_pattern(r.context) if getattr(r, "context_required", False) and r.context else None)
         r._privsynth_plan = plan
     return plan
+
+
+def context_words_pattern(words) -> "re.Pattern":
+    """One case-insensitive regex matching any of `words` as whole words (`nif`, not the `nif` of
+    `significant`), or followed by a plural `s` (`contribuintes`)."""
+    alts = sorted({re.escape(w.lower()) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")s?(?!\w)", re.I)
+
+
+_OTHER_NUMBER = re.compile(r"\d(?:[ .\-/]?\d){4}")  # 5+ digits, maybe grouped (`296 450 707`)
+
+
+def own_context(low: str, start: int, end: int, words: "re.Pattern") -> bool:
+    """A context word of the match `low[start:end]` (`low`: the lower-cased text) as a whole word
+    within CONTEXT_WINDOW characters before it or 20 after it, with no other number of 5+ digits
+    (grouped or not) between the word and the match (`NIF 255979711; cliente 501234567`: the label is the first
+    number's). Used for recognizers declared `context_required`."""
+    before = low[max(0, start - CONTEXT_WINDOW):start]
+    last = None
+    for last in words.finditer(before):
+        pass
+    if last is not None and not _OTHER_NUMBER.search(before, last.end()):
+        return True
+    after = low[end:end + 20]
+    first = words.search(after)
+    return first is not None and not _OTHER_NUMBER.search(after, 0, first.start())
 
 
 def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
@@ -656,12 +685,13 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
     match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. A recognizer is skipped
     when the union of its patterns (`_pattern_gate`) finds nothing, when every pattern needs a digit
     and the text has none, when it is e-mail and there is no `@`, or when it can only reach the
-    threshold through context words and none is there."""
+    threshold through context words and none is there. A `context_required` recognizer's match
+    is kept only with its own context word nearby (`own_context`)."""
     n_digits = sum(map(str.isdigit, text))
     low = None
     out = []
     for r in recs:
-        needs_digit, fewest_digits, email, url, context_gate, pgate, lean, identifiers, ctx = _plan(r)
+        needs_digit, fewest_digits, email, url, context_gate, pgate, lean, identifiers, ctx, required = _plan(r)
         if identifiers_only and not identifiers:
             continue
         if n_digits < fewest_digits or (needs_digit and not n_digits):
@@ -683,6 +713,14 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
             logging.getLogger(__name__).warning("recognizer %s failed on a text", r.name)
             continue
         for x in res or ():
+            if required is not None:
+                if low is None:
+                    low = text.lower()
+                if not own_context(low, x.start, x.end, required):
+                    continue  # checksum AND context: without its own word nearby it is just a number
+                x.score = max(CONTEXT_MIN_SCORE, min(1.0, x.score + CONTEXT_BOOST)) if x.score < 1.0 else x.score
+                out.append(x)
+                continue
             if ctx and (x.score < 1.0 or x.entity_type in WEAK_CHECKSUM_TYPES):
                 if low is None:
                     low = text.lower()

@@ -56,12 +56,22 @@ class RecognizerSpec:
     """A pattern recognizer privsynth adds to Presidio for an entity type.
 
     `validator` is a name in `privsynth.detect.validators.VALIDATORS` or a callable
-    `str -> bool`; a match that fails it is dropped, one that passes is scored 1.0."""
+    `str -> bool`; a match that fails it is dropped, one that passes is scored 1.0.
+
+    `context_required`: in free text a match counts only with one of `context` as a whole word
+    within the context window and no other long number between the word and the match (a
+    9-digit mod-11 number is as often an order number: checksum AND context). Table cells have no
+    sentence around them; the column scan uses the recognizer as it is."""
 
     name: str
     patterns: tuple[PatternSpec, ...]
     context: tuple[str, ...] = ()
     validator: Union[str, Validator, None] = None
+    context_required: bool = False
+
+    def __post_init__(self) -> None:
+        if self.context_required and not self.context:
+            raise ValueError(f"recognizer {self.name}: context_required needs context words")
 
     @property
     def validator_name(self) -> Optional[str]:
