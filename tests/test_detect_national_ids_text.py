@@ -180,3 +180,28 @@ def test_a_bsn_passing_number_is_unchanged_by_the_nif_recognizer():
     # NL BSN keeps its own rule (no context required: 0.85 without its word); it is not a NIF
     assert nl_bsn(BSN) and not pt_nif(BSN)
     assert (BSN, "NL_BSN") in _spans(f"BSN {BSN}")
+
+
+# --- US SSN without separators: free text only, after its own word --------------------------------
+
+@pytest.mark.parametrize("text", ["social security number 138731034", "SSN: 138731034.", "My SSN is 138731034, thanks."])
+def test_nine_bare_digits_after_ssn_are_an_ssn_not_a_phone(text):
+    assert ("138731034", "US_SSN") in _spans(text)
+
+
+@pytest.mark.parametrize("text", ["Order 138731034 shipped.", "Paid 138731034 yesterday.", "My SSN is 666731034."])
+def test_nine_bare_digits_without_ssn_or_with_an_invalid_area_are_not_an_ssn(text):
+    assert "US_SSN" not in {e for _, e in _spans(text)}
+
+
+def test_text_only_recognizers_never_run_on_table_cells():
+    from privsynth.detect.engine import pattern_recognizers, text_recognizers
+
+    assert "UsSsnCompactInText" in {r.name for r in text_recognizers()}
+    assert "UsSsnCompactInText" not in {r.name for r in pattern_recognizers()}
+    assert "PtNifValidated" in {r.name for r in pattern_recognizers()}  # a NIF column is decided from its values
+
+
+def test_text_only_needs_context_required():
+    with pytest.raises(ValueError, match="text_only needs context_required"):
+        E.RecognizerSpec("X", (E.PatternSpec("x", r"\d{9}", 0.2),), context=("x",), text_only=True)

@@ -435,8 +435,9 @@ def _greedy_ner(nlp):
 
 
 def text_recognizers(policy=None) -> list:
-    """Presidio's predefined pattern recognizers, privsynth's and the policy's, without any NLP
-    engine (free text calls them directly). Cached per recognizer configuration."""
+    """Presidio's predefined pattern recognizers, privsynth's (with the catalogue's `text_only`
+    ones) and the policy's, without any NLP engine (free text calls them directly). Cached per
+    recognizer configuration."""
     key = _config_key(policy)
     with _lock:
         if key in _text_recs:
@@ -444,13 +445,14 @@ def text_recognizers(policy=None) -> list:
     configure_offline()
     from presidio_analyzer import RecognizerRegistry
 
-    from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
+    from privsynth.detect.recognizers import builtin_recognizers, catalogue_recognizers, policy_recognizers
 
     registry = RecognizerRegistry(supported_languages=["en"])
     with _libyaml_safe_load():
         registry.load_predefined_recognizers(languages=["en"])
     recs = [r for r in registry.recognizers if r.name not in _NOT_FOR_TEXT]
     recs += [r for r in builtin_recognizers() if r.name not in _NOT_FOR_TEXT]
+    recs += catalogue_recognizers(text_only=True)  # forms only a sentence's context word tells apart
     if policy is not None:
         recs += policy_recognizers(policy.scan.recognizers)
     from presidio_analyzer import PatternRecognizer

@@ -225,11 +225,14 @@ class PhoneCellRecognizer(EntityRecognizer):
         return [_result(self, E.PHONE_NUMBER.name, start, start + len(t), score)]
 
 
-def catalogue_recognizers() -> list[EntityRecognizer]:
-    """One Presidio recognizer per `RecognizerSpec` declared in `privsynth.entities`, in declaration order."""
+def catalogue_recognizers(text_only: bool = False) -> list[EntityRecognizer]:
+    """One Presidio recognizer per `RecognizerSpec` declared in `privsynth.entities`, in declaration
+    order: the specs for tables and text (`text_only=False`), or those declared `text_only`."""
     recs: list[EntityRecognizer] = []
     for et in E.all_types():
         for spec in et.recognizers:
+            if spec.text_only != text_only:
+                continue
             recs.append(ValidatedPatternRecognizer(
                 supported_entity=et.name, name=spec.name, patterns=[_p(p.name, p.regex, p.score) for p in spec.patterns],
                 context=list(spec.context), validator=spec.validator, context_required=spec.context_required))

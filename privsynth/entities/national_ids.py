@@ -19,6 +19,10 @@ US_SSN = register(EntityType(
     recognizers=(
         RecognizerSpec('UsSsnValidated', (PatternSpec('ssn', r"\b\d{3}-\d{2}-\d{4}\b", 0.5), PatternSpec('ssn_spaced', r"\b\d{3} \d{2} \d{4}\b", 0.3),),
                        context=('ssn', 'social security'), validator='us_ssn'),
+        # nine bare digits (`SSN 138731034`): only after its own word, and in free text only
+        RecognizerSpec('UsSsnCompactInText', (PatternSpec('ssn_compact', r"\b\d{9}\b", 0.05),),
+                       context=('ssn', 'social security', 'social security number'), validator='us_ssn',
+                       context_required=True, text_only=True),
     ),
     presidio=('UsSsnRecognizer',),
     why_own="Presidio's UsSsnRecognizer is loaded for English and still runs; ours adds the validated score 1.0 (area, group, serial rules) that a column decision needs, and spaced forms with context.",
