@@ -65,3 +65,10 @@ def it_fiscal_code_check_char(payload: str) -> str:
     odd/even position tables of DM 23 dicembre 1976. Raises KeyError on a character outside A-Z0-9."""
     total = sum(_CF_ODD[c] if i % 2 == 0 else _CF_EVEN[c] for i, c in enumerate(payload[:15]))
     return chr(ord("A") + total % 26)
+
+
+def pt_nif_check_digit(body: str) -> str:
+    """The check digit of a Portuguese NIF from its first 8 digits: weights 9..2, 11 - (sum mod 11),
+    10 and 11 written 0 (Autoridade Tributária; python-stdnum `stdnum.pt.nif` computes the same)."""
+    total = sum(int(c) * w for c, w in zip(body[:8], range(9, 1, -1)))
+    return str((11 - total % 11) % 11 % 10)

@@ -27,6 +27,7 @@ siret siren tva nir insee fiscal fiscale suivi colis contrat adhérent sinistre 
 steuernummer steuer-id versicherungsnummer vertrag vertragsnummer sendung sendungsnummer paket
 nif cif expediente póliza poliza seguimiento envío contrato polizza contratto spedizione iva
 klantnummer zending ordernummer dossiernummer polisnummer tracking parcel shipment
+encomenda fatura talão recibo referência processo
 """.split())
 PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsapp", "sms", "ring", "dial", "contact",
                "telefon", "handy", "anrufen", "rückruf", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",

@@ -435,8 +435,9 @@ def _greedy_ner(nlp):
 
 
 def text_recognizers(policy=None) -> list:
-    """Presidio's predefined pattern recognizers, privsynth's and the policy's, without any NLP
-    engine (free text calls them directly). Cached per recognizer configuration."""
+    """Presidio's predefined pattern recognizers, privsynth's (with the catalogue's `text_only`
+    ones) and the policy's, without any NLP engine (free text calls them directly). Cached per
+    recognizer configuration."""
     key = _config_key(policy)
     with _lock:
         if key in _text_recs:
@@ -444,13 +445,14 @@ def text_recognizers(policy=None) -> list:
     configure_offline()
     from presidio_analyzer import RecognizerRegistry
 
-    from privsynth.detect.recognizers import builtin_recognizers, policy_recognizers
+    from privsynth.detect.recognizers import builtin_recognizers, catalogue_recognizers, policy_recognizers
 
     registry = RecognizerRegistry(supported_languages=["en"])
     with _libyaml_safe_load():
         registry.load_predefined_recognizers(languages=["en"])
     recs = [r for r in registry.recognizers if r.name not in _NOT_FOR_TEXT]
     recs += [r for r in builtin_recognizers() if r.name not in _NOT_FOR_TEXT]
+    recs += catalogue_recognizers(text_only=True)  # forms only a sentence's context word tells apart
     if policy is not None:
         recs += policy_recognizers(policy.scan.recognizers)
     from presidio_analyzer import PatternRecognizer
@@ -469,8 +471,10 @@ def text_recognizers(policy=None) -> list:
         # the patterns' parse tree, not from "\d" or "0-9" appearing in them (`[a-z0-9.-]` in the URL
         # pattern needs no digit: URLs without digits were never detected in free text)
         r._privsynth_needs_digit = r._privsynth_min_digits >= 1
+        # (a recognizer whose matches need their context word, `context_required`, is skipped likewise)
         r._privsynth_context_gate = (tuple(c.lower() for c in (r.context or ())) if isinstance(r, PatternRecognizer)
-                                     and not validates and best < CONTEXT_GATE_SCORE and not getattr(r, "deny_list", None) else None)
+                                     and ((not validates and best < CONTEXT_GATE_SCORE) or getattr(r, "context_required", False))
+                                     and not getattr(r, "deny_list", None) else None)
         # Presidio's own PatternRecognizer.analyze, not a subclass's: run_recognizers runs its patterns itself
         r._privsynth_lean = (isinstance(r, PatternRecognizer) and bool(pats)
                              and type(r).analyze is PatternRecognizer.analyze)
@@ -647,9 +651,36 @@ def _plan(r) -> tuple:
         plan = (getattr(r, "_privsynth_needs_digit", False), getattr(r, "_privsynth_min_digits", 0),
                 r.name == "EmailRecognizer", r.name == "UrlRecognizer", getattr(r, "_privsynth_context_gate", None),
                 getattr(r, "_privsynth_gate", None), getattr(r, "_privsynth_lean", False),
-                bool(set(r.supported_entities) & IDENTIFIER_TYPES), getattr(r, "context", None))
+                bool(set(r.supported_entities) & IDENTIFIER_TYPES), getattr(r, "context", None),
+                context_words_pattern(r.context) if getattr(r, "context_required", False) and r.context else None)
         r._privsynth_plan = plan
     return plan
+
+
+def context_words_pattern(words) -> "re.Pattern":
+    """One case-insensitive regex matching any of `words` as whole words (`nif`, not the `nif` of
+    `significant`), or followed by a plural `s` (`contribuintes`)."""
+    alts = sorted({re.escape(w.lower()) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")s?(?!\w)", re.I)
+
+
+_OTHER_NUMBER = re.compile(r"\d(?:[ .\-/]?\d){4}")  # 5+ digits, maybe grouped (`296 450 707`)
+
+
+def own_context(low: str, start: int, end: int, words: "re.Pattern") -> bool:
+    """A context word of the match `low[start:end]` (`low`: the lower-cased text) as a whole word
+    within CONTEXT_WINDOW characters before it or 20 after it, with no other number of 5+ digits
+    (grouped or not) between the word and the match (`NIF 255979711; cliente 501234567`: the label is the first
+    number's). Used for recognizers declared `context_required`."""
+    before = low[max(0, start - CONTEXT_WINDOW):start]
+    last = None
+    for last in words.finditer(before):
+        pass
+    if last is not None and not _OTHER_NUMBER.search(before, last.end()):
+        return True
+    after = low[end:end + 20]
+    first = words.search(after)
+    return first is not None and not _OTHER_NUMBER.search(after, 0, first.start())
 
 
 def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
@@ -658,12 +689,13 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
     match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. A recognizer is skipped
     when the union of its patterns (`_pattern_gate`) finds nothing, when every pattern needs a digit
     and the text has none, when it is e-mail and there is no `@`, or when it can only reach the
-    threshold through context words and none is there."""
+    threshold through context words and none is there. A `context_required` recognizer's match
+    is kept only with its own context word nearby (`own_context`)."""
     n_digits = sum(map(str.isdigit, text))
     low = None
     out = []
     for r in recs:
-        needs_digit, fewest_digits, email, url, context_gate, pgate, lean, identifiers, ctx = _plan(r)
+        needs_digit, fewest_digits, email, url, context_gate, pgate, lean, identifiers, ctx, required = _plan(r)
         if identifiers_only and not identifiers:
             continue
         if n_digits < fewest_digits or (needs_digit and not n_digits):
@@ -685,6 +717,14 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
             logging.getLogger(__name__).warning("recognizer %s failed on a text", r.name)
             continue
         for x in res or ():
+            if required is not None:
+                if low is None:
+                    low = text.lower()
+                if not own_context(low, x.start, x.end, required):
+                    continue  # checksum AND context: without its own word nearby it is just a number
+                x.score = max(CONTEXT_MIN_SCORE, min(1.0, x.score + CONTEXT_BOOST)) if x.score < 1.0 else x.score
+                out.append(x)
+                continue
             if ctx and (x.score < 1.0 or x.entity_type in WEAK_CHECKSUM_TYPES):
                 if low is None:
                     low = text.lower()

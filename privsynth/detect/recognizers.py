@@ -31,9 +31,12 @@ class ValidatedPatternRecognizer(PatternRecognizer):
     """A regex recognizer whose matches must pass a validator (then scored 1.0).
 
     `validator`: a name in `privsynth.detect.validators.VALIDATORS`, or a callable `str -> bool`
-    (a declaration in `privsynth.entities` may carry its own check); None: no validation."""
+    (a declaration in `privsynth.entities` may carry its own check); None: no validation.
+    `context_required`: free text keeps a match only next to one of its context words
+    (`privsynth.detect.engine.own_context`; `RecognizerSpec.context_required`)."""
 
-    def __init__(self, *, validator: Union[str, Callable[[str], bool], None] = None, **kw):
+    def __init__(self, *, validator: Union[str, Callable[[str], bool], None] = None, context_required: bool = False, **kw):
+        self.context_required = context_required
         if validator is None or isinstance(validator, str):
             self.validator_name = validator
             self._validator = get_validator(validator) if validator else None
@@ -222,14 +225,17 @@ class PhoneCellRecognizer(EntityRecognizer):
         return [_result(self, E.PHONE_NUMBER.name, start, start + len(t), score)]
 
 
-def catalogue_recognizers() -> list[EntityRecognizer]:
-    """One Presidio recognizer per `RecognizerSpec` declared in `privsynth.entities`, in declaration order."""
+def catalogue_recognizers(text_only: bool = False) -> list[EntityRecognizer]:
+    """One Presidio recognizer per `RecognizerSpec` declared in `privsynth.entities`, in declaration
+    order: the specs for tables and text (`text_only=False`), or those declared `text_only`."""
     recs: list[EntityRecognizer] = []
     for et in E.all_types():
         for spec in et.recognizers:
+            if spec.text_only != text_only:
+                continue
             recs.append(ValidatedPatternRecognizer(
                 supported_entity=et.name, name=spec.name, patterns=[_p(p.name, p.regex, p.score) for p in spec.patterns],
-                context=list(spec.context), validator=spec.validator))
+                context=list(spec.context), validator=spec.validator, context_required=spec.context_required))
     return recs
 
 

@@ -145,10 +145,20 @@ def _drop_noise(text: str, results: list) -> list:
                 continue
         elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and (code_context(text, r.start) or not_a_phone(text, r.start, r.end)):
             continue
-        elif r.entity_type in _WEAK_IDS and code_context(text, r.start):
+        elif r.entity_type in _WEAK_IDS and code_context(text, r.start) and not _own_label(r):
             continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
         keep.append(r)
     return keep
+
+
+def _own_label(r) -> bool:
+    """A colliding-checksum identifier scored 1.0: its checksum passed AND one of its own context
+    words is next to it (`engine.run_recognizers` lowers it to WEAK_CHECKSUM_SCORE otherwise). Its
+    label may also be a code word (`NIF 255979711`, `Steuer-ID 24170586492`, `n° fiscal`): it is
+    that identifier, not a reference code."""
+    from privsynth.detect.engine import WEAK_CHECKSUM_TYPES
+
+    return r.entity_type in WEAK_CHECKSUM_TYPES and r.score >= 1.0
 
 
 _DATE_CORE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")

@@ -11,7 +11,7 @@ import datetime as _dt
 import re
 from typing import Callable
 
-from privsynth.checksums import es_dni_letter, iban_int, it_fiscal_code_check_char, luhn_ok
+from privsynth.checksums import es_dni_letter, iban_int, it_fiscal_code_check_char, luhn_ok, pt_nif_check_digit
 from privsynth.registry import Registry
 
 Validator = Callable[[str], bool]
@@ -163,6 +163,25 @@ def nl_bsn(text: str) -> bool:
         return False
     total = sum(int(c) * w for c, w in zip(d[:8], range(9, 1, -1))) - int(d[8])
     return total % 11 == 0
+
+
+# first digits the Autoridade Tributária assigns: 1-3 people, 45 non-resident people, 5 companies,
+# 6 public bodies, 70-79 estates/funds/non-residents (not 73, 76), 8 sole traders (no longer issued),
+# 90/91 condominiums and irregular companies, 98 non-residents without an establishment, 99 civil companies
+_PT_NIF_FIRST = frozenset("123568")
+_PT_NIF_FIRST_TWO = frozenset({"45", "70", "71", "72", "74", "75", "77", "78", "79", "90", "91", "98", "99"})
+
+
+@VALIDATORS.register("pt_nif")
+def pt_nif(text: str) -> bool:
+    """Portuguese NIF/NIPC (número de identificação fiscal): 9 digits, an assigned first digit (or
+    first two), mod-11 check digit (`privsynth.checksums.pt_nif_check_digit`)."""
+    d = _digits(text)
+    if not (d.isdigit() and len(d) == 9) or len(set(d)) == 1:
+        return False
+    if d[0] not in _PT_NIF_FIRST and d[:2] not in _PT_NIF_FIRST_TWO:
+        return False
+    return pt_nif_check_digit(d[:8]) == d[8]
 
 
 @VALIDATORS.register("pl_pesel")

@@ -56,12 +56,29 @@ class RecognizerSpec:
     """A pattern recognizer privsynth adds to Presidio for an entity type.
 
     `validator` is a name in `privsynth.detect.validators.VALIDATORS` or a callable
-    `str -> bool`; a match that fails it is dropped, one that passes is scored 1.0."""
+    `str -> bool`; a match that fails it is dropped, one that passes is scored 1.0.
+
+    `context_required`: in free text a match counts only with one of `context` as a whole word
+    within the context window and no other long number between the word and the match (a
+    9-digit mod-11 number is as often an order number: checksum AND context). Table cells have no
+    sentence around them; the column scan uses the recognizer as it is.
+
+    `text_only`: the recognizer runs on free text only, not on table cells (a form only its
+    context word tells apart: nine bare digits are an SSN after "SSN" in a sentence, while a column
+    of nine-digit numbers is usually record keys); it needs `context_required`."""
 
     name: str
     patterns: tuple[PatternSpec, ...]
     context: tuple[str, ...] = ()
     validator: Union[str, Validator, None] = None
+    context_required: bool = False
+    text_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.context_required and not self.context:
+            raise ValueError(f"recognizer {self.name}: context_required needs context words")
+        if self.text_only and not self.context_required:
+            raise ValueError(f"recognizer {self.name}: text_only needs context_required (free text decides by context)")
 
     @property
     def validator_name(self) -> Optional[str]:

@@ -19,6 +19,10 @@ US_SSN = register(EntityType(
     recognizers=(
         RecognizerSpec('UsSsnValidated', (PatternSpec('ssn', r"\b\d{3}-\d{2}-\d{4}\b", 0.5), PatternSpec('ssn_spaced', r"\b\d{3} \d{2} \d{4}\b", 0.3),),
                        context=('ssn', 'social security'), validator='us_ssn'),
+        # nine bare digits (`SSN 138731034`): only after its own word, and in free text only
+        RecognizerSpec('UsSsnCompactInText', (PatternSpec('ssn_compact', r"\b\d{9}\b", 0.05),),
+                       context=('ssn', 'social security', 'social security number'), validator='us_ssn',
+                       context_required=True, text_only=True),
     ),
     presidio=('UsSsnRecognizer',),
     why_own="Presidio's UsSsnRecognizer is loaded for English and still runs; ours adds the validated score 1.0 (area, group, serial rules) that a column decision needs, and spaced forms with context.",
@@ -208,6 +212,38 @@ SE_PERSONNUMMER = register(EntityType(
     why_own="Presidio's SePersonnummerRecognizer is registered for language 'sv' only; privsynth's analyzer is English, so it never runs.",
     national_id=True,
     fake=faker_method("ssn"),
+))
+
+def _pt_nif_fake(f, r) -> str:
+    """A valid NIF of a person (first digit 1-3), 9 digits without separators."""
+    from privsynth.checksums import pt_nif_check_digit
+
+    body = str(r.randint(1, 3)) + "".join(str(r.randrange(10)) for _ in range(7))
+    return body + pt_nif_check_digit(body)
+
+
+PT_NIF = register(EntityType(
+    name='PT_NIF',
+    category=DIRECT,
+    display_name='Portuguese tax number (NIF)',
+    description='The Portuguese número de identificação fiscal (NIF; NIPC for companies).',
+    source='Autoridade Tributária e Aduaneira (Decreto-Lei 14/2013); first digit(s) by holder kind, mod-11 check digit',
+    strength=STRONG,
+    checksum_collides=True,
+    specificity=6,
+    recognizers=(
+        RecognizerSpec('PtNifValidated', (PatternSpec('nif', r"\b[1-9]\d{2}[ ]?\d{3}[ ]?\d{3}\b", 0.2),),
+                       # whole words (context_required): 'nif' everywhere; pt, es, en, fr, nl phrasings of "tax number"
+                       context=('nif', 'contribuinte', 'identificação fiscal', 'identificacao fiscal', 'número fiscal',
+                                'numero fiscal', 'número de identificação', 'contribuyente', 'fiscal number',
+                                'portuguese tax', 'tax number', 'numéro fiscal', 'fiscaal nummer'),
+                       validator='pt_nif', context_required=True),
+    ),
+    why_own='presidio-analyzer 2.2 ships no Portuguese recognizer.',
+    header_hints={"pt": ("numero de contribuinte", "contribuinte", "numero de identificacao fiscal", "nif contribuinte",
+                         "n contribuinte", "no contribuinte")},
+    national_id=True,
+    fake=_pt_nif_fake,
 ))
 
 NATIONAL_ID = register(EntityType(
