@@ -127,6 +127,15 @@ def _run_steps(steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]], 
     return tests
 
 
+def _encode(ctx: Prepared) -> list[TestResult]:
+    """The tables every family reads, encoded once here (before the battery forks: both processes read them)."""
+    ctx.X_train, ctx.X_release, ctx.X_holdout, ctx.X_control
+    rt = ctx.records
+    if rt is not None and rt.columns and rt.holdout is not None and len(rt.holdout):
+        rt.X_train
+    return []
+
+
 def _child_steps(steps, ctx: Prepared) -> dict[str, tuple[list[TestResult], float]]:
     with _one_openmp_thread():
         return _run_family_steps(steps, ctx)
@@ -325,8 +334,7 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
                       release=release.reset_index(drop=True), holdout_eval=hold_eval, control=control,
                       release_kind=release_kind, seed=seed)
     ctx.holdout_table, ctx.records, ctx.text_detector, ctx.searcher = holdout, rec_tables, text_detector, searcher
-    steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]] = [
-        ("encode", lambda c: (c.X_train, c.X_release, c.X_holdout, c.X_control, c.records.X_train) and [])]
+    steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]] = [("encode", _encode)]
     steps += [(fam.id, fam().run) for fam in load_families()]
     tests = _run_steps(steps, ctx, progress, two_processes(searcher) if parallel is None else parallel)
 
