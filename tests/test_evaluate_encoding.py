@@ -194,3 +194,53 @@ def test_a_categorical_block_that_is_not_a_category_vertex_falls_back_to_the_ful
     full = NeighborIndex(base, 1)
     d2, i2 = full.search(base[:50] + 0.25, 1)
     assert (d == d2).all() and (i == i2).all()
+
+
+@pytest.mark.skipif(not HAVE_FAISS, reason="faiss not installed")
+@pytest.mark.parametrize("k", [1, 2])
+def test_grouping_by_fewer_categorical_columns_returns_indexflat_answers_bit_for_bit(monkeypatch, k):
+    """A search that groups the rows by the categorical columns of fewest categories (forced here) gives IndexFlat's
+    distances and neighbours, ties included, like the grouping by every categorical column."""
+    import faiss
+
+    from privsynth.evaluate import neighbors
+
+    monkeypatch.setattr(neighbors, "PRUNE_ABOVE_TERMS", 0)
+    monkeypatch.setattr(neighbors, "GROUP_COST_TERMS", 0)
+    monkeypatch.setattr(neighbors, "FEWER_COLUMNS_BELOW", float("inf"))  # fewer columns whenever one qualifies
+    chosen = []
+    real = neighbors._grouping_columns
+    monkeypatch.setattr(neighbors, "_grouping_columns", lambda *a: chosen.append(real(*a)) or chosen[-1])
+    base_t = _categorical_table(3000, 1, 6, 3)
+    base_t["c5"] = np.random.default_rng(5).choice([f"w{i}" for i in range(12)], len(base_t))  # one column of many levels
+    q_t = pd.concat([_categorical_table(700, 2, 6, 3).assign(c5="w3"), base_t.iloc[:100]], ignore_index=True)
+    enc = GowerEncoder.fit(base_t, list(base_t.columns), [q_t])
+    Xb, Xq = enc.transform(base_t), enc.transform(q_t)
+    flat = faiss.IndexFlat(Xb.shape[1], faiss.METRIC_L1)
+    flat.add(Xb)
+    D, I = flat.search(Xq, k)
+    idx = NeighborIndex(Xb, enc.n_columns, categorical=enc.categorical_slices())
+    got_d, got_i = idx.search(Xq, k)
+    assert len(chosen) == 1 and 0 < len(chosen[0]) < 6  # grouped by fewer columns than the 6
+    assert 5 not in chosen[0]  # the column of most categories is the first left out
+    assert (got_i == I).all()
+    assert (got_d == np.maximum(D.astype(np.float64), 0.0) / enc.n_columns).all()
+    assert idx.last_search["answered_within_categories"] > 0
+
+
+def test_grouping_keeps_every_categorical_column_unless_fewer_are_much_cheaper():
+    from privsynth.evaluate.neighbors import _grouping_columns
+
+    rng = np.random.default_rng(0)
+    # two columns of two levels: one column alone would put half the base in every group, so both are kept
+    cb, cq = rng.integers(0, 2, (3000, 2)) * 2, rng.integers(0, 2, (500, 2)) * 2
+    assert list(_grouping_columns(cb, cq, 10)) == [0, 1]
+    # many wide rows whose 3 columns of 20 levels make groups of ~5 rows: leaving a column out makes groups of 100
+    # rows, whose terms outweigh the groups saved, so every column is kept
+    cb, cq = rng.integers(0, 20, (40000, 3)) * 2, rng.integers(0, 20, (10000, 3)) * 2
+    assert list(_grouping_columns(cb, cq, 4000)) == [0, 1, 2]
+    # a small base with a column of 400 levels: with it ~3,500 groups of one row or none; the four columns of two
+    # levels alone make 16 groups of ~25 rows, far cheaper: the column of many levels is left out
+    cb = np.c_[np.arange(400) * 2, rng.integers(0, 2, (400, 4)) * 2]
+    cq = np.c_[rng.integers(0, 400, 5000) * 2, rng.integers(0, 2, (5000, 4)) * 2]
+    assert list(_grouping_columns(cb, cq, 10)) == [1, 2, 3, 4]

@@ -464,3 +464,49 @@ def test_identifier_values_are_searched_for_even_when_a_policy_override_recatego
     assert t.details["direct_identifier_columns_despite_policy_override"] == searched_despite_override
     assert t.details["release_columns_with_values"] == {"email": len(train)}
     assert "person1_0" not in json.dumps(t.model_dump())
+
+
+def _without_timings(rep: EvaluationReport) -> dict:
+    d = rep.model_dump(mode="json")
+    d["distance"].pop("timings_seconds")
+    return d
+
+
+def test_the_battery_in_two_processes_gives_the_same_report(data, monkeypatch):
+    """The records and WP29 families run in a forked child while this process runs the others: same report, test
+    for test, as everything in one process (a leaky release, so that tests fail as well as pass)."""
+    import privsynth.forked
+    from privsynth.evaluate import battery
+
+    train, holdout, clean = data
+    release = leak(clean, train, 0.03)
+    forks = []
+
+    class Recorded(privsynth.forked.Forked):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            forks.append(self.forked)
+
+    monkeypatch.setattr(privsynth.forked, "Forked", Recorded)
+    calls = []
+    run = lambda parallel, **kw: evaluate_release(train, release, holdout, SCAN, fast_policy(), parallel=parallel,
+                                                  text_detector=lambda t: [[] for _ in t], **kw)
+    two = run(True, progress=lambda s, d, t: calls.append((d, t)))
+    assert forks == [True]
+    one = run(False)
+    assert forks == [True]  # no child for the one-process run
+    assert _without_timings(two) == _without_timings(one)
+    assert [t.id for t in two.tests] == [t.id for t in one.tests]
+    assert any(t.status == "fail" for t in two.tests) and any(t.status == "pass" for t in two.tests)
+    assert set(two.distance["timings_seconds"]) == set(one.distance["timings_seconds"]) >= set(battery.SEPARATE)
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and calls[-1][0] == calls[-1][1]
+
+
+def test_the_battery_stays_in_one_process_when_a_fork_is_not_safe(monkeypatch):
+    from privsynth.evaluate.battery import two_processes
+
+    monkeypatch.setenv("PRIVSYNTH_NO_FORK", "1")
+    assert not two_processes()
+    monkeypatch.delenv("PRIVSYNTH_NO_FORK")
+    assert not two_processes(searcher=object())  # the Dask engine's searches run on the cluster

@@ -4,8 +4,12 @@ residual PII, outliers) of a release against the original and a holdout."""
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import sys
+import threading
 import time
+from contextlib import contextmanager
 from typing import Callable, Literal, Optional
 
 import numpy as np
@@ -14,7 +18,7 @@ import pandas as pd
 from privsynth.errors import InputError, PolicyError
 from privsynth.evaluate import families, granularity, records
 from privsynth.evaluate.encoding import GowerEncoder, columns_with_no_real_values
-from privsynth.evaluate.neighbors import set_threads
+from privsynth.evaluate.neighbors import HAVE_FAISS, faiss, set_threads
 from privsynth.evaluate.prepared import Prepared
 from privsynth.policy.models import Policy
 from privsynth.results import ColumnTreatment, EvaluationReport, ScanResult, Span, TestResult
@@ -32,6 +36,109 @@ def load_families() -> list[type[families.Family]]:
 
 #: below this many holdout rows the copy tests cannot tell a leak from chance: the verdict is inconclusive
 MIN_HOLDOUT_ROWS = 100
+
+
+#: families run in a forked child while this process runs the others (`_run_steps`): neither shares a cached search
+#: or table with the families left here (records: its own whole-record tables; wp29: its own attack searches), and
+#: together they are about half of the battery's CPU on Adult (docs/benchmarks/evaluate.md, section 2e)
+SEPARATE = ("records", "wp29")
+
+
+def two_processes(searcher=None) -> bool:
+    """Whether the battery forks a child for the `SEPARATE` families: POSIX `os.fork`, two or more CPUs, one
+    Python thread, the process's own stdout/stderr (not a capture a child could not hand back), no Dask
+    `searcher`, and `PRIVSYNTH_NO_FORK` unset."""
+    return (searcher is None and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+            and threading.active_count() == 1 and not os.environ.get("PRIVSYNTH_NO_FORK")
+            and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__)
+
+
+@contextmanager
+def _one_openmp_thread():
+    """FAISS's and every other OpenMP runtime's thread count set to 1 (restored after): each of the two processes
+    keeps to one core, and a forked child never starts an OpenMP thread team (a GNU OpenMP team started in the
+    parent before a fork hangs a child that asks for more than one thread). Results do not depend on it: FAISS's
+    L1 kernel computes each query alone, and the scikit-learn models already run on one thread."""
+    from threadpoolctl import threadpool_limits
+
+    threads = faiss.omp_get_max_threads() if HAVE_FAISS else None
+    try:
+        if HAVE_FAISS:
+            faiss.omp_set_num_threads(1)
+        with threadpool_limits(limits=1, user_api="openmp"):
+            yield
+    finally:
+        if threads:
+            faiss.omp_set_num_threads(threads)
+
+
+def _run_family_steps(steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]],
+                      ctx: Prepared) -> dict[str, tuple[list[TestResult], float]]:
+    out = {}
+    for name, fn in steps:
+        t0 = time.perf_counter()
+        res = fn(ctx)
+        out[name] = (res, round(time.perf_counter() - t0, 3))
+    return out
+
+
+def _run_steps(steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]], ctx: Prepared,
+               progress: Optional[Callable[[str, int, int], None]], parallel: bool) -> list[TestResult]:
+    """Every step's results, in step order. With `parallel`, the first step (encoding the tables) runs here, then
+    the `SEPARATE` families run in a forked child (privsynth/forked.py: their results pickled back; in-process
+    when the child fails) while this process runs the others, each process on one OpenMP thread. Same code, same
+    inputs, same seeds: the same results either way (tests/test_evaluate_release.py; the evidence of Adult and
+    the survey cases compared with benchmarks/evaluate_same_evidence.py)."""
+    n = len(steps)
+    done: dict[str, tuple[list[TestResult], float]] = {}
+
+    def tick() -> None:
+        if progress:
+            progress(STAGE, len(done), n)
+
+    away = [st for st in steps[1:] if st[0] in SEPARATE] if parallel else []
+    if away:
+        from privsynth.forked import Forked
+
+        tick()
+        done.update(_run_family_steps(steps[:1], ctx))
+        here = [st for st in steps[1:] if st[0] not in SEPARATE]
+        with _one_openmp_thread():
+            child = Forked(_child_steps, away, ctx, fork=True)
+            try:
+                for st in here:
+                    tick()
+                    done.update(_run_family_steps([st], ctx))
+                tick()
+                done.update(child.result())
+            except BaseException:
+                child.cancel()
+                raise
+    else:
+        for st in steps:
+            tick()
+            done.update(_run_family_steps([st], ctx))
+    tick()
+    tests: list[TestResult] = []
+    for name, _ in steps:
+        res, seconds = done[name]
+        tests += res
+        ctx.timings[name] = seconds
+    return tests
+
+
+def _encode(ctx: Prepared) -> list[TestResult]:
+    """The tables every family reads, encoded once here (before the battery forks: both processes read them)."""
+    ctx.X_train, ctx.X_release, ctx.X_holdout, ctx.X_control
+    rt = ctx.records
+    if rt is not None and rt.columns and rt.holdout is not None and len(rt.holdout):
+        rt.X_train
+    return []
+
+
+def _child_steps(steps, ctx: Prepared) -> dict[str, tuple[list[TestResult], float]]:
+    with _one_openmp_thread():
+        return _run_family_steps(steps, ctx)
 
 
 def _select_columns(original: pd.DataFrame, release: pd.DataFrame, scan: ScanResult, policy: Policy,
@@ -161,11 +268,15 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
                      scan: ScanResult, policy: Policy, progress: Optional[Callable[[str, int, int], None]] = None,
                      treatments: Optional[list[ColumnTreatment]] = None,
                      release_kind: Literal["synthetic", "anonymized"] = "synthetic",
-                     text_detector: Optional[Callable[[list[str]], list[list[Span]]]] = None, searcher=None) -> EvaluationReport:
+                     text_detector: Optional[Callable[[list[str]], list[list[Span]]]] = None, searcher=None,
+                     parallel: Optional[bool] = None) -> EvaluationReport:
     """Run every verification test and return the report (aggregates only; see docs/evaluate.md).
 
     `searcher`: the nearest-neighbour and exact-match searches of the Dask engine
-    (privsynth.engine.search.ClusterSearch), equal to the in-process ones; None runs them here."""
+    (privsynth.engine.search.ClusterSearch), equal to the in-process ones; None runs them here.
+    `parallel`: run the `SEPARATE` families in a forked child while this process runs the others (same
+    results; see `_run_steps`); None = when `two_processes(searcher)`, False = all here, True = fork whenever
+    `os.fork` exists (tests)."""
     for name, df in (("original", original), ("release", release)):
         if not isinstance(df, pd.DataFrame):
             raise InputError(f"{name}: expected a table (pandas DataFrame), got {type(df).__name__}")
@@ -223,18 +334,9 @@ def evaluate_release(original: pd.DataFrame, release: pd.DataFrame, holdout: Opt
                       release=release.reset_index(drop=True), holdout_eval=hold_eval, control=control,
                       release_kind=release_kind, seed=seed)
     ctx.holdout_table, ctx.records, ctx.text_detector, ctx.searcher = holdout, rec_tables, text_detector, searcher
-    steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]] = [
-        ("encode", lambda c: (c.X_train, c.X_release, c.X_holdout, c.X_control) and [])]
+    steps: list[tuple[str, Callable[[Prepared], list[TestResult]]]] = [("encode", _encode)]
     steps += [(fam.id, fam().run) for fam in load_families()]
-    tests: list[TestResult] = []
-    for i, (name, fn) in enumerate(steps):
-        if progress:
-            progress(STAGE, i, len(steps))
-        t0 = time.perf_counter()
-        tests += fn(ctx)
-        ctx.timings[name] = round(time.perf_counter() - t0, 3)
-    if progress:
-        progress(STAGE, len(steps), len(steps))
+    tests = _run_steps(steps, ctx, progress, two_processes(searcher) if parallel is None else parallel)
 
     info = ctx.release_search_index.info.as_dict() if len(ctx.release) else {}
     distance = {**enc.describe(), **info, "approximate_above": e.approximate_above,

@@ -24,6 +24,10 @@ when its k-th distance is below 1 (resp. 2) minus a float32 rounding bound: ever
 more categorical columns and so lies at least that far (its float32 sum too), so the answer, ties included,
 is the full search's.
 The other queries are searched over the whole base. Same kernel, same pairs kept: bit-identical.
+The rows may be grouped by a subset of the categorical columns (`_grouping_columns`: those of fewest categories,
+when that is estimated much cheaper): a base row outside a query's group still differs in at least one (resp. two)
+of the grouping columns, so the same bounds hold and the answer is the same; fewer, larger groups cost fewer FAISS
+calls on a small base (Adult's control set: 2x less CPU).
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ BLOCK_BYTES = 1 << 20
 PRUNE_ABOVE_TERMS = 300_000_000
 #: the fixed cost of one group's search (Python, FAISS call, copying its rows) in coordinate terms (~100 us)
 GROUP_COST_TERMS = 300_000
+#: group by fewer categorical columns only when that is estimated at less than this share of grouping by all of them
+#: (the estimate counts the first step only; measured on Adult's 22 searches, session 8)
+FEWER_COLUMNS_BELOW = 0.4
 
 
 @dataclass
@@ -155,7 +162,8 @@ class NeighborIndex:
         threads = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(1)  # thousands of small searches: a thread team per call costs more than it saves
         try:
-            self._search_groups(query, k, cb, cq, D, I, todo, rel)
+            cols = _grouping_columns(cb, cq, base.shape[1])
+            self._search_groups(query, k, cb[:, cols], cq[:, cols], D, I, todo, rel)
         finally:
             faiss.omp_set_num_threads(threads)
         left = np.flatnonzero(todo)
@@ -205,6 +213,50 @@ class NeighborIndex:
                 if ok.any():
                     D[qi[ok]], I[qi[ok]] = Dc[ok], cand[Ic[ok]]
                     todo[qi[ok]] = False
+
+
+def _grouping_columns(cb: np.ndarray, cq: np.ndarray, dim: int) -> np.ndarray:
+    """Which categorical columns to group the rows by (indices into the columns of `cb`/`cq`): every column, unless
+    the columns of the fewest categories, as many as give the smallest estimated cost, are estimated at less than
+    `FEWER_COLUMNS_BELOW` of every column's cost. The estimate is the first step's: GROUP_COST_TERMS per distinct
+    query key plus `dim` terms per query x base row sharing its key (a choice whose average group holds more than an
+    eighth of the base is left out).
+
+    Any subset gives the same answer (a base row outside a query's group differs in at least one of the grouping
+    columns, hence lies at least 1 away; see the module docstring); the choice only trades the fixed cost of many
+    small searches against the terms of fewer, larger ones. On Adult's 4,879-row control set the 9 categorical
+    columns make ~4,200 groups of ~7 rows and the step within one mismatch is not worth its cost; 5 columns make
+    ~240 groups and answer 85% of the queries within their categories: 2x less CPU, same answer (session 8)."""
+    n, m, c = len(cb), len(cq), cb.shape[1]
+    everything = np.arange(c)
+    if c < 2 or n == 0 or m == 0:
+        return everything
+    both = np.vstack([cb, cq])
+    dense = np.empty_like(both)
+    card = np.empty(c, dtype=np.int64)
+    for j in range(c):  # codes renumbered 0..card-1 (they are small non-negative integers)
+        seen = np.zeros(int(both[:, j].max()) + 1, dtype=np.int64)
+        seen[both[:, j]] = 1
+        card[j] = seen.sum()
+        dense[:, j] = (np.cumsum(seen) - 1)[both[:, j]]
+    order = np.argsort(card, kind="stable")
+    key = np.zeros(n + m, dtype=np.int64)
+    radix = 1
+    best, best_cost, cost = everything, None, 0.0
+    for size, j in enumerate(order, start=1):
+        key = key * card[j] + dense[:, j]
+        radix *= int(card[j])
+        if radix > 1 << 22:  # keys renumbered densely (no more distinct keys than rows)
+            key = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)
+            radix = int(key.max()) + 1
+        pairs = int(np.bincount(key[:n], minlength=radix)[key[n:]].sum())
+        groups = int(np.count_nonzero(np.bincount(key[n:], minlength=radix)))
+        cost = groups * GROUP_COST_TERMS + pairs * dim
+        if size < c and pairs <= m * n / 8 and (best_cost is None or cost < best_cost):
+            best, best_cost = order[:size], cost
+    if best_cost is None or best_cost >= FEWER_COLUMNS_BELOW * cost:
+        return everything
+    return np.sort(best)
 
 
 def _category_codes(X: np.ndarray, slices: Sequence[slice]) -> Optional[np.ndarray]:
