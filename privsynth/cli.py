@@ -738,8 +738,9 @@ def policy_list() -> None:
 
 
 def main() -> None:
-    from privsynth import interrupts
+    from privsynth import interrupts, startup
 
+    startup.mark_one_shot()  # this process runs one command and exits (privsynth/startup.py)
     interrupts.install()
     try:
         rv = cli.main(standalone_mode=False)

@@ -57,6 +57,9 @@ class Forked:
             code = 0
             try:
                 os.close(r)
+                from privsynth.startup import mark_one_shot
+
+                mark_one_shot()  # it runs one function and leaves (privsynth/startup.py)
                 try:
                     outcome: tuple = (True, fn(*args))
                 except BaseException as exc:  # noqa: BLE001 - handed to the parent as is

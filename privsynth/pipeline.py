@@ -343,14 +343,16 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
     orig = _read_with_policy(original, policy)
     from privsynth.engine import read_any
     from privsynth.forked import Forked
+    from privsynth.startup import imports_phase
 
     # the column scan runs in a forked child while this process reads the other tables and imports the verifier
     # (privsynth/forked.py: same result; in-process when a fork is not safe or not useful)
     scanning = Forked(_scan, orig, policy, progress)
     try:
-        rel = read_any(release)
-        hold = read_any(holdout) if holdout is not None else None
-        _import_verifier(hold is not None)
+        with imports_phase():  # in the CLI's process: no cyclic collection while modules load (privsynth/startup.py)
+            rel = read_any(release)
+            hold = read_any(holdout) if holdout is not None else None
+            _import_verifier(hold is not None)
         scan = scanning.result()
     except BaseException:
         scanning.cancel()

@@ -65,8 +65,11 @@ def import_nlp_libraries() -> None:
             sys.modules["torch"] = None  # type: ignore[assignment]
         cli_stubs = _stub_spacy_cli() if "spacy" not in sys.modules else {}
         try:
-            import thinc.compat  # noqa: F401
-            import presidio_analyzer  # noqa: F401
+            from privsynth.startup import imports_phase
+
+            with imports_phase():  # in a one-shot process: no cyclic collection while they load (privsynth/startup.py)
+                import thinc.compat  # noqa: F401
+                import presidio_analyzer  # noqa: F401
         finally:
             if hide and "torch" in sys.modules and sys.modules["torch"] is None:
                 del sys.modules["torch"]
