@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Callable
 
 from privsynth.errors import PrivsynthError
 from privsynth.report.evidence_io import evidence_from_data, load_checked_evidence, load_evidence, policy_of, regate
 from privsynth.results import Evidence
+
+if TYPE_CHECKING:  # imported where used: writing the evidence JSON needs neither
+    from jinja2 import Environment
+    from markupsafe import Markup
 
 __all__ = [
     "FORMATS",
@@ -45,6 +45,10 @@ __all__ = [
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
+    """The Jinja2 environment of the HTML templates (jinja2 is imported here, on the first HTML report: the
+    evidence JSON of `privsynth evaluate` needs none of it)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     from privsynth.resources import templates_dir
 
     return Environment(
@@ -58,6 +62,8 @@ def _env() -> Environment:
 
 
 def _css() -> Markup:
+    from markupsafe import Markup
+
     from privsynth.resources import templates_dir
 
     css = (templates_dir() / "report.css").read_text(encoding="utf-8") + "\n" + (templates_dir() / "summary.css").read_text(encoding="utf-8")
@@ -172,6 +178,8 @@ def render_junit(evidence: Evidence) -> str:
     checks = evidence.gate.checks if evidence.gate else []
     failures = 0
     skipped = 0
+    import xml.etree.ElementTree as ET
+
     suite = ET.Element("testsuite", name="privsynth gate")
     props = ET.SubElement(suite, "properties")
     ET.SubElement(props, "property", name="policy", value=evidence.policy_name or "")
