@@ -349,9 +349,9 @@ def run_evaluate(original: Path, release: Path, holdout: Optional[Path], out: Pa
     # (privsynth/forked.py: same result; in-process when a fork is not safe or not useful)
     scanning = Forked(_scan, orig, policy, progress)
     try:
+        rel = read_any(release)
+        hold = read_any(holdout) if holdout is not None else None
         with imports_phase():  # in the CLI's process: no cyclic collection while modules load (privsynth/startup.py)
-            rel = read_any(release)
-            hold = read_any(holdout) if holdout is not None else None
             _import_verifier(hold is not None)
         scan = scanning.result()
     except BaseException:

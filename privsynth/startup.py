@@ -8,7 +8,8 @@ collections took 0.34 CPU s of the main process's 2.7 and 0.25 s of the scan chi
 0.08 s with this module (measured with `gc.callbacks`, docs/benchmarks.md session 8). Python's documentation describes the remedy for a
 process that keeps what it imports (`gc.freeze`, https://docs.python.org/3/library/gc.html#gc.freeze):
 collect nothing while the long-lived objects are made, then move them to the permanent generation, which
-no collection walks. `imports_phase()` does that around a block that imports libraries and reads inputs.
+no collection walks. `imports_phase()` does that around a block that imports libraries (reading the inputs
+stays outside: it makes few objects the collector tracks, and a large input must never be read without it).
 
 Only in a process that runs one command and exits (`mark_one_shot()`: the CLI's `main`, and the child of
 `privsynth.forked.Forked`, which runs one function and leaves): frozen objects are never collected, so a
