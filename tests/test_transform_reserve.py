@@ -251,3 +251,63 @@ def test_every_real_value_is_found_by_its_fingerprint(value):
     # no false negatives: a fingerprint set only errs towards "reserved" (a redraw), never lets a real value through
     r = _reserve_of_mixed_values()
     assert value in r and r.hit(value) and r.hits([value])[0]
+
+
+def _reserve_with_non_ascii_values() -> Reserve:
+    r = _reserve_of_mixed_values()
+    r.add("PERSON", ["Σωκράτης Παππάς", "Ærøskøbing Straße", "İlkay Çelik", "Kelvin Ǆemal"])
+    r.add("RECORD_ID", ["٣٤٥٦٧٨٩", "Ｃ１２３４５６７"])
+    return r
+
+
+# ASCII and non-ASCII letters of 1 to 4 UTF-8 bytes, characters whose case folding changes their length
+# ("ß", "ﬁ", "İ") or meets a digit rule ("²" is a digit to str.isdigit but no decimal), non-ASCII decimal
+# digits ("٣", "５"), the Kelvin sign and final sigma, a combining mark, an emoji, NUL
+_UNICODE_ALPHABET = list("0123456789 -./()+@_aAbcdeLWinOlzZsSkKxX") + [
+    "ä", "É", "ß", "é", "ﬁ", "İ", "ı", "²", "٣", "５", "Ｃ", "\u212a", "ς", "Σ", "σ", "ω", "\u0301", "ǅ", "Ǆ",
+    "漢", "字", "😀", "\x00", "Æ", "ø", "Ç", "ç"]
+
+
+def test_the_unicode_kernel_of_the_reserve_check_answers_as_the_one_by_one_check():
+    # non-ASCII values (about 20% of the name and e-mail pseudonyms of a large en_US table come from other
+    # locales' names) are case-folded in Python and classified per code point with numpy (`_hits_unicode`)
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    r = _reserve_with_non_ascii_values()
+    fixed = ["Sokrates Παππάς", "παππάς", "PAPPÁS", "ærøskøbing", "STRASSE", "straße", "ilkay çelik", "i̇lkay",
+             "\u212aelvin", "ǆemal", "Ǆemal 1", "x٣٤٥٦٧٨٩", "id ３４５６７8", "Ｃ１２３４５６７", "c1234567", "Müller 4447846",
+             "Ωmega 117100071", "Ωmega 117 100 071", "漢字 C00012345", "😀anna😀", "a\x00b Müller", "ﬁ", "²²²²²²é"]
+    assert r.hits(fixed).tolist() == [r.hit(v) for v in fixed]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.text(st.sampled_from(_UNICODE_ALPHABET), max_size=24), min_size=1, max_size=20))
+    def agree(values):
+        assert r.hits(values).tolist() == [r.hit(v) for v in values]
+
+    agree()
+
+
+def test_case_folding_is_per_character_as_the_unicode_kernel_assumes():
+    # `_hits_unicode` folds whole strings and classifies the folded characters one by one
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(st.sampled_from(_UNICODE_ALPHABET), max_size=30) | st.text(max_size=30))
+    def per_char(s):
+        assert s.casefold() == "".join(c.casefold() for c in s)
+
+    per_char()
+
+
+def test_the_sorted_distinct_fingerprints_are_numpys_unique():
+    from privsynth.transform.reserve import sorted_distinct
+
+    rng = np.random.default_rng(4)
+    for n in (0, 1, 2, 1000):
+        a = rng.integers(0, 50, n).astype(np.uint64)
+        assert np.array_equal(sorted_distinct(a.copy()), np.unique(a))
+    big = rng.integers(0, 2**63, 20000, dtype=np.int64).astype(np.uint64)
+    big = np.concatenate([big, big[:5000]])
+    assert np.array_equal(sorted_distinct(big.copy()), np.unique(big))

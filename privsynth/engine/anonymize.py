@@ -246,6 +246,8 @@ def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
     sources together. Beside it goes its block index (`fingerprint_file.index_path`: the first
     entry of every block of `BLOCK` entries), which `FingerprintFile` reads instead of mapping
     the file. Returns the entries written."""
+    from privsynth.transform.reserve import sorted_distinct
+
     heads = [npy_data(p) for p in sources]
     total = sum(n for _, n in heads)
     ranges = max(1, -(-total // max(1, per_range)))
@@ -271,7 +273,7 @@ def _merge_by_range(sources: list[Path], out: Path, per_range: int) -> int:
                       for p, (off, _), c in zip(sources, heads, cuts) if c[r + 1] > c[r]]
             if not chunks:
                 continue
-            a = np.unique(np.concatenate(chunks) if len(chunks) > 1 else chunks[0])  # sorted, each entry once
+            a = sorted_distinct(np.concatenate(chunks) if len(chunks) > 1 else chunks[0])  # sorted, each entry once
             del chunks
             a.tofile(fh)
             index.append(a[(-written) % BLOCK::BLOCK].copy())  # the entries at global positions 0, BLOCK, 2 BLOCK, ...
