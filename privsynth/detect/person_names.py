@@ -35,7 +35,47 @@ son daughter wife husband mother father brother sister friend colleague partner 
 von mit für an bei namens heißt ist bin de par avec pour chez appelle suis est por con para soy llamo llama es van met
 voor bij heet ben da di con per sono chiamo è mi thanks thank regards merci gracias grazie danke bedankt gruß grüße
 groeten saluti saludos cordialement cordiali atentamente""".split())
-_TITLES = frozenset(lexicon.TITLES)
+# Honorifics beyond lexicon.TITLES: the inflected, feminine and abbreviated forms each language writes
+# before a surname (trial finding F-T1: a lone surname after "Herrn", "la sig.ra", "la dottoressa",
+# "dokter", "la doctora" was missed). Sources:
+#   de  Duden, "Herr": weak noun, genitive/dative/accusative singular "Herrn", plural "Herren"; Duden's
+#       list of abbreviations: Hr., Hrn., Fr., Frl.; "Doktorin", "Professorin"; "Familie" (family name
+#       after the noun, as in "Familie Müller");
+#   fr  Lexique des règles typographiques en usage à l'Imprimerie nationale: M., MM., Mme, Mmes, Mlle,
+#       Mlles, Me (Maître), Mes, Dr, Pr (Professeur), Mgr; feminine "docteure", "professeure"; "famille";
+#   es  RAE, Diccionario panhispánico de dudas, apéndice 2 (abreviaturas): Sr., Sra., Srta., D. (don),
+#       D.ª / Dña. (doña), Dr., Dra., Lic., Lcdo., Lcda., Prof., Profa., Ing.; "doctora", "licenciado/a",
+#       "profesora", "ingeniero/a"; "familia";
+#   it  Treccani / Accademia della Crusca on titles and their abbreviations: sig., sig.ra, sig.na, sigg.,
+#       dott., dott.ssa, dr.ssa, prof., prof.ssa, avv., ing., arch., geom., rag.; "dottoressa",
+#       "professoressa", "avvocata", "avvocatessa", "ingegnere", "dottore"/"dottor"; "famiglia";
+#   nl  Taalunie, "Aanspreekvormen" and its abbreviation list: de heer / dhr., mevrouw / mevr. / mw.,
+#       meneer / mijnheer, juffrouw / juf., dokter, dr., prof., mr. (meester), ir., ing., drs.; "familie".
+# Compound abbreviations ("sig.ra", "dott.ssa", "D.ª") are split by the tokenizer after the dot: the
+# glued feminine ending is absorbed by `_title_end`. Short forms that are ordinary words elsewhere
+# ("Me", "Pr", "D.", "ir") count only in their own language.
+HONORIFICS = {
+    "de": ("herrn", "herren", "hr", "hrn", "frl", "doktorin", "professorin", "familie"),
+    "fr": ("mmes", "mlles", "maître", "me", "mes", "pr", "mgr", "docteure", "professeure", "messieurs", "mesdames",
+           "mesdemoiselles", "famille"),
+    "es": ("d", "dña", "dra", "sras", "sres", "srtas", "doctora", "lic", "lcdo", "lcda", "licenciado", "licenciada",
+           "profa", "profesora", "ingeniero", "ingeniera", "familia"),
+    "it": ("sigg", "dottore", "dottor", "dottoressa", "professoressa", "avvocato", "avvocata", "avvocatessa",
+           "ingegnere", "ingegner", "arch", "architetto", "geom", "geometra", "rag", "ragioniere", "ragioniera", "famiglia"),
+    "nl": ("mijnheer", "juffrouw", "juf", "dokter", "ir", "drs", "familie"),
+    "en": ("revd",),
+}
+_LOCAL_ONLY = frozenset({"me", "mes", "pr", "d", "ir", "hr", "juf"})
+_TITLES = frozenset(lexicon.TITLES) | frozenset(w for ws in HONORIFICS.values() for w in ws if w not in _LOCAL_ONLY)
+_TITLES_BY_LANG = {lg: _TITLES | frozenset(ws) for lg, ws in HONORIFICS.items()}
+# feminine or plural endings glued to an abbreviation after its dot: "sig.ra", "sig.na", "dott.ssa", "D.ª"
+_GLUED_ENDINGS = frozenset({"ra", "na", "ssa", "a", "ª"})
+_ELISION = re.compile(r"^[^\W\d_]{1,4}['’](?=[^\W\d_])")  # "l'avv.", "dell'ing.", "d'"
+
+
+def _title_key(lw: str) -> str:
+    """A lower-cased token as a title look-up key: dots removed, an elided article dropped ("l'avv." -> "avv")."""
+    return _ELISION.sub("", lw).replace(".", "")
 _RANKS = frozenset(lexicon.RANKS)
 _ORG = lexicon.ORG_WORDS
 # articles right before a run of capitalised words mark a thing, not a person ("the Orlando Sentinel",
@@ -104,6 +144,9 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
     given = lexicon.given_names()
     sur = lexicon.surnames()
     stop = lexicon.stop_words(lang)
+    titles = _TITLES_BY_LANG.get(lang, _TITLES)
+    # function words of the text's language (and English): "Familie Bien" is a surname in German
+    local_function_words = lexicon.function_words_of(lang)
     streets = lexicon.street_words()
     letters = list(filter(str.isalpha, text))
     upper_doc = bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
@@ -183,26 +226,47 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         sh = _shape(w)
         prev = low(i - 1) if i > 0 else ""
         # 1. a title before the name: "Dr. Oswin Fairweather", "DR. OSWIN FAIRWEATHER", "Frau Kreusel"
-        if (lw.replace(".", "") in _TITLES or (_rank(lw) and sh in ("T", "U"))) and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t.") \
-                and (low(i + 1).replace(".", "") in _TITLES or _rank(low(i + 1))):
+        is_title = _title_key(lw) in titles or (_rank(lw) and sh in ("T", "U"))
+        if is_title and raw.endswith(".") and i + 1 < n and low(i + 1) in _GLUED_ENDINGS and e == toks[i + 1][0]:
+            # "sig.ra", "dott.ssa", "D.ª": the glued ending belongs to the title
+            i += 1
+            s, e, raw = toks[i]
+            w, lw, sh = word(i), low(i), _shape(word(i - 1))
+            lw = _title_key(low(i - 1))
+        if is_title and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t.") \
+                and (_title_key(low(i + 1)) in titles or _rank(low(i + 1))):
             i += 1  # "Brigadier General Ross G. Hoyt": the name follows the last title
             continue
-        if (lw.replace(".", "") in _TITLES or (_rank(lw) and sh in ("T", "U"))) and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
+        if is_title and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
             # an upper-case title in a mixed-case text introduces only an upper-case name ("MS Windows" is no name)
-            if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc) \
+            # a lower-case short title counts when written as an abbreviation ("mw. Jansen", "sig. Rossi")
+            if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc and not raw.endswith(".")) \
                     and not (sh == "U" and not upper_doc and _shape(word(i + 1)) != "U"):
                 nsh = _shape(word(i + 1))
                 k1 = i + 1
-                while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) == "L" and k1 - i <= 3:
+                # particles after a title, in lower case or capitalised ("Mme Da Costa", "Mevrouw de Mol")
+                while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) in ("L", "T") and k1 - i <= 3 \
+                        and not text[toks[k1][1]:toks[k1 + 1][0]].strip(" \t"):
                     k1 += 1
                 if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
                     j = extend(k1, _shape(word(k1)), True, 3, joined_to_previous=False)
+                    if j == k1 and low(k1) not in local_function_words and len(word(k1)) > 1:
+                        j = k1 + 1  # after a title and a particle a capitalised word is the surname
                     if j > k1 and not _thing_not_person(text, toks, k1, j, lang):
-                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
+                        # an honorific + particle + surname outranks a listed place after a place cue (0.9:
+                        # "da", "de" are also prepositions) and a model's place label: "Mme Da Costa",
+                        # "Mevrouw de Mol"; after a rank it stays 0.8 ("President in March" is a date)
+                        honorific = _title_key(lw) in titles
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.92 if honorific else 0.8))
                         i = j
                         continue
                 if nsh in ("T", "U") or (nsh == "L" and lower_doc):
                     j = extend(i + 1, nsh if nsh != "I" else "T", True, 3, joined_to_previous=False)
+                    if j == i + 1 and nsh == "T" and len(word(i + 1)) > 1 and low(i + 1) not in local_function_words \
+                            and _title_key(low(i + 1)) not in titles:
+                        # "Herrn Baum", "Mrs June Burgess": after a title a capitalised word that is also a noun
+                        # or a stop word is a name word; the name goes on over the words after it
+                        j = extend(i + 2, nsh, True, 2) if i + 2 < n else i + 2
                     if j > i + 1 and not _thing_not_person(text, toks, i + 1, j, lang):
                         out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
                         i = j

@@ -187,6 +187,8 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
                         break
                     if any(w.lower() in _BLOCK_STOP for w in seg.split()[1:]):
                         break  # "Australia on 1979-02-18": the sentence goes on, the address does not
+                    if not any(ch.isupper() or ch.isdigit() for ch in seg) and any(map(str.isupper, text[sp.start:end])):
+                        break  # "…, 68318 Saint Julesboeuf, merci de mettre à jour": lower-case words after a capitalised address
                     if any(o.entity_type not in _ADDRESS_PARTS and m.start(1) <= o.start < m.end() for o in spans):
                         break  # the next line is a phone number or an e-mail, not part of the address
                     end = m.end()
