@@ -18,9 +18,14 @@ same collection (a text's spans depend on the other texts of the call: the langu
 surname propagation of `analyze_texts`). Anything else (another column, a re-check of rewritten
 texts, a child that failed or was killed) is detected in this process, as before.
 
-Before forking, the detector is warmed on a few of the texts (recognizers, the language model,
-the spaCy NER model for the languages seen) so that the child inherits them and the column scan
-that follows in this process does not load them a second time.
+Before forking, the detector is warmed on a few of the texts (recognizers, the language model)
+and the spaCy NER model of their language is loaded (`load_ner_models`: the warm texts alone
+rarely need NER, so the child and the column scan each loaded it again), so that the child
+inherits them and the column scan that follows in this process does not load them a second time.
+Then every object of this process is moved to the garbage collector's permanent generation
+(`gc.freeze()`, `_freeze_heap`) until the worker is done: neither process's collector traverses
+the loaded models again (in the example's run the first process spent ≈ 0.8 CPU s in six full
+collections), and the child does not copy the pages a collector pass would write to.
 
 Processes: `processes=1` (or `PRIVSYNTH_NO_FORK`, or a single usable core, or any condition
 under which `privsynth.forked.fork_useful` says no) keeps everything in this process; the
@@ -396,7 +401,14 @@ def start(df: pd.DataFrame, policy, detector: Detector, processes: Optional[int]
     spans_r, spans_w = os.pipe()  # the spans, child -> parent, before the child's share of the rewriting
     pipes = _Pipes(config_r, config_w, spans_r, spans_w, os.getpid(), Claims([len(b) for b in batches]))
     frozen = _freeze_heap()
-    job = Forked(_detect_all, detector, batches, pipes, fork=None if processes is None else True)
+    try:
+        job = Forked(_detect_all, detector, batches, pipes, fork=None if processes is None else True)
+    except BaseException:
+        if frozen:
+            import gc
+
+            gc.unfreeze()
+        raise
     os.close(config_r)
     os.close(spans_w)
     if not job.forked:  # detection will run in this process, when asked: nothing to send or receive
