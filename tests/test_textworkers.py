@@ -298,3 +298,24 @@ def test_a_factory_other_than_the_one_offered_gets_no_rewritten_texts_from_the_w
         pre.offer_factory(SurrogateFactory(key, locale, reserve=reserve), key, locale, reserve)
         _, rewritten = pre.rewritten(list(texts), SurrogateFactory(key, locale, reserve=reserve))
     assert rewritten is None and pre.used == 1
+
+
+def test_after_anonymize_the_exit_leaves_the_loaded_objects_to_the_operating_system(tmp_path):
+    # the interpreter's final garbage collections are skipped (gc.freeze at exit): the output is written before
+    lines = CUSTOMERS.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = tmp_path / "customers.csv"
+    data.write_text("".join(lines[:41]), encoding="utf-8")
+    key = tmp_path / "k.key"
+    key.write_bytes(bytes(range(32)).hex().encode())
+    out = tmp_path / "out.csv"
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+            "from privsynth.cli import main\n"
+            f"sys.argv = ['privsynth', 'anonymize', {str(data)!r}, '--out', {str(out)!r}, '--policy', {str(POLICY)!r}, "
+            f"'--key-file', {str(key)!r}, '--processes', '1', '--quiet']\n"
+            "main()\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         cwd=tmp_path, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "frozen at exit: True" in res.stderr
+    assert out.read_text(encoding="utf-8").count("\n") == 41
