@@ -215,7 +215,6 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     df, nested = unnest_objects(read_any(data), keep=set(policy.columns))
     validate_columns(policy, [*df.columns, *(n.name for n in nested)], str(data))
     from privsynth import textworkers
-
     from privsynth.detect.text import fewer_gc_passes
 
     # the free-text column's spans are detected in a child process while this one scans and applies the
