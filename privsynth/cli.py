@@ -358,6 +358,13 @@ def anonymize(data: Path, out: Path, policy_ref: Optional[str], key_file: Option
     else:
         _print_table(["column", "operator", "gdpr_class"], [[t.column, t.operator, t.gdpr_class] for t in report.treatments])
     _err(f"wrote {out} ({report.rows_out} rows)")
+    # everything is written: when the interpreter exits, its final garbage collections would walk every
+    # loaded model, word list and table only to free memory the exit returns anyway (≈ 0.8 CPU s after
+    # the example's run); frozen objects are skipped (exit handlers still run; no file is left unclosed)
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)
 
 
 @cli.command()

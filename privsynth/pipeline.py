@@ -215,10 +215,12 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     df, nested = unnest_objects(read_any(data), keep=set(policy.columns))
     validate_columns(policy, [*df.columns, *(n.name for n in nested)], str(data))
     from privsynth import textworkers
+    from privsynth.detect.text import fewer_gc_passes
 
     # the free-text column's spans are detected in a child process while this one scans and applies the
-    # structured operators (privsynth/textworkers.py: same spans; in-process when a fork is not useful)
-    with textworkers.start(df, policy, text_detector(policy), processes=processes) as detector:
+    # structured operators (privsynth/textworkers.py: same spans; in-process when a fork is not useful);
+    # the cyclic garbage collector runs less often meanwhile (fewer_gc_passes: the same objects and results)
+    with fewer_gc_passes(), textworkers.start(df, policy, text_detector(policy), processes=processes) as detector:
         scan = _scan(df, policy, progress)
         extra = _reserve(reserve_files, policy, progress) if reserve_files else None
         res = _transform(df, scan, policy, key_file, key_env, progress, want_mapping=mapping_out is not None or policy.transform.write_mapping,

@@ -95,6 +95,43 @@ def test_other_texts_than_those_prefetched_are_detected_in_process():
     assert pre.used == 0 and pre.in_process == 1
 
 
+@fork_only
+def test_the_objects_frozen_for_the_fork_are_unfrozen_when_the_worker_is_done():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    texts = _collection()
+    detector = pipeline.text_detector(Policy())
+    with textworkers.start(pd.DataFrame({"notes": texts}), Policy(), detector, processes=2, columns=["notes"]) as pre:
+        assert pre.started and gc.get_freeze_count() > 0  # the loaded models: in the permanent generation
+        got = pre(list(texts))
+    assert gc.get_freeze_count() == 0
+    assert got == detector(texts)
+
+
+@fork_only
+def test_objects_someone_else_froze_stay_frozen():
+    import gc
+
+    gc.freeze()
+    try:
+        with textworkers.start(pd.DataFrame({"notes": _collection()}), Policy(), pipeline.text_detector(Policy()),
+                               processes=2, columns=["notes"]) as pre:
+            assert pre.started
+        assert gc.get_freeze_count() > 0  # not unfrozen by the worker's end
+    finally:
+        gc.unfreeze()
+
+
+def test_the_ner_model_of_the_texts_language_is_loaded_before_the_fork():
+    from privsynth.detect import engine
+
+    models = textworkers.load_ner_models(["Carlo Citrone called from Milan about his refund on Monday."], Policy())
+    assert models == [engine.DEFAULT_MODEL]
+    assert engine._ner_pipelines[engine.DEFAULT_MODEL] is engine.spacy_ner(engine.DEFAULT_MODEL)  # loaded once, kept
+    assert textworkers.load_ner_models(["Herr Citrone hat am Montag angerufen und nach der Rechnung gefragt."], Policy()) == []
+
+
 def test_one_process_starts_no_worker():
     pre = textworkers.start(_table(), Policy(), pipeline.text_detector(Policy()), processes=1)
     assert not pre.started
@@ -261,3 +298,24 @@ def test_a_factory_other_than_the_one_offered_gets_no_rewritten_texts_from_the_w
         pre.offer_factory(SurrogateFactory(key, locale, reserve=reserve), key, locale, reserve)
         _, rewritten = pre.rewritten(list(texts), SurrogateFactory(key, locale, reserve=reserve))
     assert rewritten is None and pre.used == 1
+
+
+def test_after_anonymize_the_exit_leaves_the_loaded_objects_to_the_operating_system(tmp_path):
+    # the interpreter's final garbage collections are skipped (gc.freeze at exit): the output is written before
+    lines = CUSTOMERS.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = tmp_path / "customers.csv"
+    data.write_text("".join(lines[:41]), encoding="utf-8")
+    key = tmp_path / "k.key"
+    key.write_bytes(bytes(range(32)).hex().encode())
+    out = tmp_path / "out.csv"
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+            "from privsynth.cli import main\n"
+            f"sys.argv = ['privsynth', 'anonymize', {str(data)!r}, '--out', {str(out)!r}, '--policy', {str(POLICY)!r}, "
+            f"'--key-file', {str(key)!r}, '--processes', '1', '--quiet']\n"
+            "main()\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         cwd=tmp_path, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "frozen at exit: True" in res.stderr
+    assert out.read_text(encoding="utf-8").count("\n") == 41

@@ -150,18 +150,21 @@ class Surrogate(Operator):
         over the detector's spans they overlap (privsynth/transform/record.py)."""
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         texts = [v if isinstance(v, str) else str(v) for v in uniques]
+        red = ctx.record_redactor
+        # each row's matches need no spans: found before asking the detector, which may still be
+        # detecting in another process (privsynth.textworkers)
+        found = [red.find(i, texts[c]) if c >= 0 else None for i, c in enumerate(codes)]
         spans, base = self._spans_rewritten(texts, ctx, record) if texts else ([], [])
         for sp in spans:
             for s in sp:
                 counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
-        red = ctx.record_redactor
         out = np.empty(len(series), dtype=object)
         out[:] = None
         rs = RecordStats()
         for i, c in enumerate(codes):
             if c < 0:
                 continue
-            ms = red.find(i, texts[c])
+            ms = found[i]
             if ms and spans[c]:
                 ms = yield_to_containers(ms, spans[c])
             if not ms:
