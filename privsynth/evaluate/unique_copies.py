@@ -54,12 +54,12 @@ TEXTS = dict(
 
 
 def _decoys(X: np.ndarray, keys: np.ndarray, uniq: np.ndarray, slices: list[slice], rng: np.random.Generator,
-            per_record: int) -> np.ndarray:
-    """Encoded decoy rows: for `per_record` draws per unique record, one column (random) takes the value of another
+            per_record: int) -> tuple[np.ndarray, np.ndarray]:
+    """(encoded decoy rows, their row fingerprints): for `per_record` draws per unique record, one column (random) takes the value of another
     real record sharing the record's value on a second column (random; any real record when none does); rows equal
     to a real record are dropped."""
     if len(slices) < 2 or not len(uniq):
-        return np.zeros((0, X.shape[1]), X.dtype)
+        return np.zeros((0, X.shape[1]), X.dtype), row_fingerprints(np.zeros((0, X.shape[1]), X.dtype))
     n = len(X)
     strata = []  # per column: group id of each real record (value of that column)
     for sl in slices:
@@ -88,12 +88,13 @@ def _decoys(X: np.ndarray, keys: np.ndarray, uniq: np.ndarray, slices: list[slic
         D[sel, sl] = X[donor[sel], sl]
     kd = row_fingerprints(D)
     exists = RowLookup(X, keys).contains(D, kd)
-    D = D[~exists]
+    D, kd = D[~exists], kd[~exists]
     # one decoy per distinct row (two draws can make the same decoy)
     if len(D):
-        _, first = np.unique(row_fingerprints(D), return_index=True)
-        D = D[np.sort(first)]
-    return D
+        _, first = np.unique(kd, return_index=True)
+        first = np.sort(first)
+        D, kd = D[first], kd[first]
+    return D, kd
 
 
 def compare(X_real: np.ndarray, X_release: np.ndarray, slices: list[slice], rng: np.random.Generator,
@@ -111,8 +112,8 @@ def compare(X_real: np.ndarray, X_release: np.ndarray, slices: list[slice], rng:
     rel_look = RowLookup(X_release, krel)
     u_hit = rel_look.contains(Xu, ku)
     rows_equal = RowLookup(Xu, ku).contains(X_release, krel)
-    D = _decoys(X_real, kreal, uniq, slices, rng, per_record)
-    d_hit = rel_look.contains(D, row_fingerprints(D)) if len(D) else np.zeros(0, bool)
+    D, kd = _decoys(X_real, kreal, uniq, slices, rng, per_record)
+    d_hit = rel_look.contains(D, kd) if len(D) else np.zeros(0, bool)
     x, n_x, y, n_y = int(u_hit.sum()), len(u_hit), int(d_hit.sum()), len(d_hit)
     # chance rate: the upper end of the decoys' 95% Wilson interval (so few decoys cannot make it look like 0), times
     # DECOY_BIAS_MAX; one-sided exact binomial test of the unique records reproduced against it
