@@ -482,13 +482,16 @@ def _print_table(headers: list[str], rows: list[list[str]]) -> None:
 def _checks_table(ev: Any) -> None:
     """One row per gate check: status, severity, check, the quantity the threshold applies to, its
     value, interval and threshold (see docs/report.md, "Check status")."""
-    from privsynth.gate.checks import fmt_num
+    from privsynth.gate.checks import failed_quantity, fmt_num
 
     tests = {t.id: t for t in ev.evaluation.tests} if ev.evaluation else {}
     rows = []
     for c in ev.gate.checks if ev.gate else []:
         t = tests.get(c.test or "")
         interval = "-" if t is None or (t.ci_low is None and t.ci_high is None) else f"[{fmt_num(t.ci_low)}, {fmt_num(t.ci_high)}]"
+        fq = failed_quantity(t) if t is not None and c.status == "fail" else None
+        if fq is not None:  # the row shows the quantity the test failed on (its own interval, if any)
+            interval = "-" if not fq["interval"] else f"[{fmt_num(fq['interval'][0])}, {fmt_num(fq['interval'][1])}]"
         value = fmt_num(t.p_value if (t is not None and c.quantity == "p-value") else c.value)
         if c.quantity == "p-value":
             interval = "-"

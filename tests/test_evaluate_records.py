@@ -212,5 +212,11 @@ def test_a_one_percent_leak_no_test_can_see_at_german_credit_sizes_is_inconclusi
     assert rec.status == "pass" and rec.p_value > 0.01
     assert rec.minimum_detectable_leak > 0.01
     v = decide_verdict(Evidence(created_at="now", scan=SCAN, evaluation=rep))
+    # session 8: the copies are records no other real record shares, which exact_match.unique_records (against
+    # decoys, no holdout reference) sees at this size: personal_data; without it the verdict is inconclusive
+    assert rep.get("exact_match.unique_records").status == "fail"
+    assert v.label == "personal_data"
+    rep.tests = [t for t in rep.tests if t.id != "exact_match.unique_records"]
+    v = decide_verdict(Evidence(created_at="now", scan=SCAN, evaluation=rep))
     assert v.label == "inconclusive"
     assert "exact_match.records" in [r.test for r in v.reasons]

@@ -115,6 +115,10 @@ def run_privsynth(train, release, holdout, scan, policy):
             "rare_mdl": rep.get("exact_match.rare_records").minimum_detectable_leak,
             "coarsened": rep.distance["notes"].get("columns_coarsened_to_release"),
             "rare_p": rep.get("exact_match.rare_records").p_value,
+            # session 8: released rows equal to a unique real record, against decoys (no holdout reference)
+            "unique_p": getattr(rep.get("exact_match.unique_records"), "p_value", None),
+            "unique_rows": (getattr(rep.get("exact_match.unique_records"), "details", None) or {}).get(
+                "release_rows_equal_to_unique_real_record"),
             "columns_used": len(rep.columns_used), "columns_compared": len(rep.distance["notes"]["records"]["columns_compared"]),
             "reasons": [r.test for r in verdict.reasons] if verdict.label != "anonymous_candidate" else []}
 

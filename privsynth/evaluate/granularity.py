@@ -186,8 +186,10 @@ def to_midpoints(x: pd.Series, intervals: list[tuple[float, float, bool, float]]
 
 
 def _multiple_share(v: np.ndarray, step: float) -> float:
+    # the tolerance absorbs float rounding only (about 1e-16 of |q|): at 1e-6 of |q| every 11-digit number counted
+    # as a multiple of 200,000, so regenerated IDs "rounded" the original's real IDs (and residual_pii searched those)
     q = v / step
-    return float((np.abs(q - np.round(q)) <= 1e-6 * np.maximum(1.0, np.abs(q))).mean())
+    return float((np.abs(q - np.round(q)) <= 1e-12 * np.maximum(1.0, np.abs(q))).mean())
 
 
 def rounding_step(release: pd.Series, original: pd.Series) -> Optional[float]:

@@ -143,6 +143,14 @@ def failed_metrics(t: TestResult) -> list[str]:
                 f"true-positive rate at 1% false positives {fmt_num(d.get('tpr_at_fpr_0.01'))} (lower 95% bound {fmt_num(ci[0])}) "
                 f"above the allowed {fmt_num(thr.get('tpr_at_fpr_0.01_max'))}, against {fmt_num(d.get('fpr_at_fpr_0.01_threshold'))} "
                 f"of non-members above the same score (Fisher exact p = {d.get('tpr_excess_p_value', float('nan')):.3g})")
+        elif name == "strong_values_found":  # residual_pii.values: its headline count
+            out.append(f"identifier values found {fmt_num(t.value)} above the allowed {fmt_num(t.threshold)}")
+        elif name == "common_word_p_value":  # residual_pii.values: common-word values, train vs holdout
+            out.append(
+                f"common-word identifier values (first/last names, cities, ...): {d.get('common_word_train_only_found')} of "
+                f"{d.get('common_word_train_only_checked')} found in the release against {d.get('common_word_holdout_only_found')} "
+                f"of {d.get('common_word_holdout_only_checked')} of the holdout's (Fisher exact p = "
+                f"{d.get('common_word_p_value', float('nan')):.3g}, below {fmt_num(d.get('alpha'))})")
         elif name == "epsilon_lower_bound":
             out.append(f"empirical epsilon lower bound {fmt_num(d.get('epsilon_lower_bound'))} above the allowed {fmt_num(thr.get('epsilon_max'))}")
         else:
@@ -153,13 +161,47 @@ def failed_metrics(t: TestResult) -> list[str]:
     return out
 
 
+#: what a test that checks several quantities can fail on besides its headline value (details["failed_on"]):
+#: (words, details key of the value, details["thresholds"] key or None for alpha, comparator, details key of its interval)
+FAILED_ON_QUANTITIES: dict[str, tuple[str, str, Optional[str], str, Optional[str]]] = {
+    "tpr_at_fpr_0.01": ("true-positive rate at 1% false positives", "tpr_at_fpr_0.01", "tpr_at_fpr_0.01_max", "<=",
+                        "tpr_at_fpr_0.01_interval_95"),
+    "epsilon_lower_bound": ("empirical epsilon lower bound", "epsilon_lower_bound", "epsilon_max", "<=", None),
+    "common_word_p_value": ("p-value of common-word identifier values (train vs holdout)", "common_word_p_value", None,
+                            ">=", None),
+}
+
+
+def failed_quantity(t: TestResult) -> Optional[dict[str, Any]]:
+    """For a failed test whose headline value stayed within its threshold, the quantity it failed on instead, as
+    {quantity, value, threshold, comparator, interval} (aggregates only), so a table row never reads "fail" next to
+    a passing value (trial finding F-R1); None when the headline value is what failed."""
+    if t.status != "fail" and t.passed is not False:
+        return None
+    d = t.details if isinstance(t.details, dict) else {}
+    on = d.get("failed_on")
+    if not isinstance(on, list) or not on or "auc" in on:
+        return None
+    spec = FAILED_ON_QUANTITIES.get(str(on[0]))
+    if spec is None or d.get(spec[1]) is None:
+        return None
+    words, key, thr_key, comp, ci_key = spec
+    thr = (d.get("thresholds") or {}).get(thr_key) if thr_key else d.get("alpha", t.details.get("alpha"))
+    ci = d.get(ci_key) if ci_key else None
+    attack = d.get("worst_attack")
+    if isinstance(attack, str) and attack != t.id:
+        words = f"{words} ({attack})"
+    return {"quantity": words, "value": float(d[key]), "threshold": None if thr is None else float(thr), "comparator": comp,
+            "interval": list(ci) if isinstance(ci, (list, tuple)) and len(ci) == 2 else None}
+
+
 def describe(t: TestResult) -> str:
     """One line: value, interval and threshold of a test (aggregates only); for a failed test that checks
     several metrics, the metric(s) that failed first (`failed_metrics`)."""
     failed = failed_metrics(t) if t.status == "fail" or t.passed is False else []
     if failed:
         text = "failed on " + "; ".join(failed)
-        if "auc" not in t.details["failed_on"] and t.value is not None:
+        if "auc" not in t.details["failed_on"] and t.value is not None and (matches(t.id, "mia") or matches(t.id, "outliers.mia")):
             text += f" (its AUC {fmt_num(t.value)} is within the allowed {threshold_text(t)})"
         return text
     parts = [f"value {fmt_num(t.value)}"]
@@ -265,6 +307,9 @@ def check_from_test(t: TestResult, gate: GateSettings, leak_limit: float = DEFAU
     required = is_required_to_run(t.id, gate)
     status, why = check_status(t, gate, leak_limit)
     base = dict(name=t.id, test=t.id, status=status, quantity=quantity(t), value=t.value, threshold=t.threshold, comparator=t.comparator)
+    fq = failed_quantity(t) if status == "fail" else None
+    if fq is not None:  # the quantity it failed on, not a headline value within its threshold
+        base.update(quantity=fq["quantity"], value=fq["value"], threshold=fq["threshold"], comparator=fq["comparator"])
     if status == "not_applicable":
         return GateCheck(**base, severity="warn", passed=True, message=f"{t.name} {why}")
     if status == "not_run":

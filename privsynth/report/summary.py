@@ -146,7 +146,38 @@ def _release(ev: Evidence) -> dict[str, Any]:
         out["path"] = rel.path
         out["shape"] = f"{rel.rows if rel.rows is not None else '?'} rows x {rel.columns if rel.columns is not None else '?'} columns"
         out["sha256"] = rel.sha256
+    out["columns_not_in_original"] = columns_not_in_original(ev)
     return out
+
+
+def columns_not_in_original(ev: Evidence) -> list[str]:
+    """Names (never values) of the release's columns the original does not have, from the evaluation's notes: the
+    verifier can compare them with nothing but the original's identifier values (residual_pii.values)."""
+    if ev.evaluation is None:
+        return []
+    notes = (ev.evaluation.distance or {}).get("notes") or {}
+    cols = (notes.get("records") or {}).get("release_columns_not_in_original") or []
+    if not cols:
+        t = next((t for t in ev.evaluation.tests if t.id == "residual_pii.values"), None)
+        cols = (t.details.get("release_columns_not_in_original") or []) if t is not None else []
+    return [str(c) for c in cols]
+
+
+def unique_copies_sentence(ev: Evidence) -> str:
+    """How many released rows equal a record no other real person has (a count, never a value), from
+    exact_match.unique_records; "" when that test did not run."""
+    t = next((t for t in ev.evaluation.tests if t.id == "exact_match.unique_records"), None) if ev.evaluation else None
+    if t is None or t.status == "not_run" or "release_rows_equal_to_unique_real_record" not in t.details:
+        return ""
+    n = int(t.details["release_rows_equal_to_unique_real_record"])
+    share = t.details.get("release_rows_equal_to_unique_real_record_share")
+    rows = "row" if n == 1 else "rows"
+    s = (f"{n} released {rows}" + (f" ({pct(share)} of the release)" if n and share is not None else "") +
+         f" {'is' if n == 1 else 'are'} identical to a real person's record that no other real record shares"
+         " (training or holdout)")
+    if n:
+        s += "; whatever the cause, each such row discloses that person's record"
+    return s + "."
 
 
 def _tested(ev: Evidence, checks: dict[str, GateCheck]) -> str:
@@ -165,6 +196,14 @@ def _tested(ev: Evidence, checks: dict[str, GateCheck]) -> str:
         s += f" (rows: {who})"
     s += (f". {counts['pass']} passed, {counts['fail']} failed, {counts['inconclusive']} could not tell, "
           f"{counts['not_run']} could not run, {counts['not_applicable']} did not apply or are informational.")
+    u = unique_copies_sentence(ev)
+    if u:
+        s += " " + u
+    extra = columns_not_in_original(ev)
+    if extra:
+        s += (f" The release has {len(extra)} column{'s' if len(extra) > 1 else ''} the original does not have "
+              f"({', '.join(extra)}): no record or distance test can compare {'them' if len(extra) > 1 else 'it'}; "
+              f"{'they were' if len(extra) > 1 else 'it was'} only searched for the original's identifier values.")
     return s
 
 

@@ -120,8 +120,10 @@ def _reason_anchor(test: Optional[str], test_ids: set[str], columns: set[str]) -
 
 
 def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dict[str, Any]:
-    from privsynth.gate.checks import quantity
+    from privsynth.gate.checks import failed_quantity, quantity
     from privsynth.report.charts import render_chart
+
+    fq = failed_quantity(t) if check is None or check.status in (None, "fail") else None
 
     check_status = check.status if check is not None and check.status else {"info": "not_applicable"}.get(t.status, t.status)
     check_note = ""
@@ -145,10 +147,12 @@ def _test_view(t: TestResult, check: Optional[GateCheck], san: Sanitizer) -> dic
         "check_status_title": STATUS_TITLES.get(check_status, check_status),
         "check_note": check_note,
         "quantity": check.quantity if check is not None else quantity(t),
-        "value": fmt_num(t.value),
-        "interval": _interval_text(t),
+        # a failed test shows the quantity it failed on (gate.checks.failed_quantity), never a passing headline value
+        "value": fmt_num(fq["value"]) if fq else fmt_num(t.value),
+        "interval": (("-" if not fq["interval"] else f"[{fmt_num(fq['interval'][0])}, {fmt_num(fq['interval'][1])}]")
+                     if fq else _interval_text(t)),
         "p_value": "-" if t.p_value is None else f"{t.p_value:.3g}",
-        "threshold": _threshold_text(t),
+        "threshold": f"{fq['comparator']} {fmt_num(fq['threshold'])}" if fq and fq["threshold"] is not None else _threshold_text(t),
         "required": t.required,
         "reason_not_run": t.reason_not_run,
         "severity": check.severity if check else None,
