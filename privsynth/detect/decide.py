@@ -189,6 +189,17 @@ def _core_decision(ph, strings: list[str], matched: list[set], strong: dict[str,
             f"are {how} ({lead})", "weak")
 
 
+def _int_digits(sample: pd.Series, kind: str, num) -> Optional[list[str]]:
+    """The decimal digits of a numeric column's non-negative whole values (int, or float holding only whole numbers:
+    a column with blanks), or None for other columns. Only for the rules in privsynth.detect.values; never evidence."""
+    if kind not in ("int", "float") or num is None or num.integer_share < 1.0 or num.negative_share > 0 or num.decimals_max > 0:
+        return None
+    x = pd.to_numeric(sample, errors="coerce").dropna()
+    if x.empty or (x.abs() >= 1e15).any():
+        return None
+    return [str(int(v)) for v in x.tolist()]
+
+
 def _dob_like(dates: pd.Series) -> bool:
     """Dates that read as birth dates: 90% at least 14 years ago and spread over 20+ years."""
     d = pd.to_datetime(dates, errors="coerce").dropna()
@@ -416,6 +427,23 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
             ev["identifier_support"] = id_support
             return done(E.RECORD_ID.name, 0.5 + stats.uniqueness / 2, stats.uniqueness,
                         f"near-unique key ({stats.uniqueness:.1%} distinct; {', '.join(id_support)})", "weak")
+        # integers that lost their leading zeros (trial findings F-C1/F-C2): a fixed-width code (90% of the values at the
+        # full width, 9% one digit shorter) or phone numbers without their trunk 0
+        int_digits = _int_digits(sample, kind, num) if near_unique else None
+        if int_digits:
+            zs = V.zero_stripped_width(int_digits)
+            if zs is not None:
+                ev["identifier_support"] = [f"fixed width of {zs['width']} digits with leading zeros lost"]
+                ev["zero_stripped_width"] = zs
+                return done(E.RECORD_ID.name, 0.5 + stats.uniqueness / 2, stats.uniqueness,
+                            f"near-unique key ({stats.uniqueness:.1%} distinct; fixed width of {zs['width']} digits with "
+                            f"leading zeros lost: {zs['full_width_share']:.0%} at full width)", "weak")
+            ph = V.phone_digits_share(int_digits)
+            if ph is not None and ph[1] >= V.PHONE_INT_MIN_VALID:
+                ev["phone_digits_as_integers"] = {"region": ph[0], "valid_share": round(ph[1], 3)}
+                return done(E.PHONE_NUMBER.name, 0.5 + 0.4 * ph[1], ph[1],
+                            f"{ph[1]:.0%} of sampled values are valid {ph[0]} phone numbers once the trunk 0 (or the +) "
+                            "lost in an integer column is put back", "precise")
         # 4/5-digit codes; read as integers, five-digit postcodes lose their leading zero (06005 -> 6005)
         lost_zero = kind == "int" and num.fixed_width is None and num.median >= 10000
         if num.integer_share == 1.0 and (num.fixed_width in (4, 5) or lost_zero) and sh.get("postcode_digits", 0) >= 0.95 \
