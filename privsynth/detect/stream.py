@@ -24,7 +24,11 @@ def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> Scan
     from privsynth.io.readers import infer_types
 
     p = as_source(path)
-    if table_format(p) != "csv" or p.size() <= WHOLE_TABLE_BYTES:
+    try:
+        small = p.size() <= WHOLE_TABLE_BYTES
+    except OSError:  # missing or unreadable: the reader below names the file in its error
+        small = False
+    if table_format(p) != "csv" or small:
         from privsynth.detect.columns import scan_table
 
         return scan_table(read_table(p), policy, progress)
