@@ -152,3 +152,14 @@ def test_synthesize_plans_a_mostly_placeholder_column_of_near_unique_values_as_r
     plan = {p.name: p for p in plan_columns(df, scan, pol)}["ansprechpartner"]
     assert plan.role == "identifier", plan
     assert "placeholder" in plan.note
+
+
+def test_once_the_scan_calls_the_column_person_synthesize_regenerates_it():
+    from privsynth.synthesize.columns import plan_columns
+
+    vals, _ = _mixed("fr_FR", 0.3, rows=900, seed=8)
+    df = pd.DataFrame({"referent": vals, "n": range(900)})
+    scan = scan_table(df, Policy())
+    assert scan.by_name()["referent"].entity_type == "PERSON"
+    plan = {p.name: p for p in plan_columns(df, scan, Policy())}["referent"]
+    assert plan.role == "identifier" and plan.entity_type == "PERSON"
