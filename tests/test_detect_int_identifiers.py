@@ -87,6 +87,7 @@ def _measures(n: int, seed: int) -> dict[str, list]:
         "count": rng.poisson(40, n).tolist(),
         "amount": np.round(rng.lognormal(12, 1.0, n), 2).tolist(),  # decimals
         "weight": np.round(rng.lognormal(12, 0.5, n)).astype("int64").tolist(),  # fnlwgt-like survey weight
+        "uniform_weight": rng.integers(10_000, 900_000, n).tolist(),  # 89% 6 digits, 11% 5: but no first digit 9
     }
 
 

@@ -389,15 +389,17 @@ ZERO_STRIPPED_MIN_WIDTH = 6
 ZERO_STRIPPED_MIN_SHARE = 0.8  # share of values with the full width (0.9 expected; at 0.95 the column is fixed-width)
 ZERO_STRIPPED_RATIO = (0.04, 0.2)  # values one digit shorter per full-width value (1/9 expected)
 ZERO_STRIPPED_MAX_LEADING = 0.25  # no leading digit of the full-width values above this share (1/9 expected)
+ZERO_STRIPPED_MIN_FULL = 50  # full-width values needed to judge their first digits
 
 
 def zero_stripped_width(digits: list[str]) -> Optional[dict]:
     """Evidence that non-negative integers (their decimal digits) are a fixed-width code whose leading zeros were
     lost, or None: the widest values (w >= ZERO_STRIPPED_MIN_WIDTH digits) are at least ZERO_STRIPPED_MIN_SHARE of the
     values, the values one digit shorter are ZERO_STRIPPED_RATIO of them, every shorter width is rarer than the one
-    above it, and the first digits of the full-width values are spread over 1-9 (no digit above
-    ZERO_STRIPPED_MAX_LEADING): measures are not (an income, a survey weight such as Adult's fnlwgt: 54% of its
-    6-digit values start with 1, Benford's law). Shares only, never a value."""
+    above it, and the first digits of the full-width values (at least ZERO_STRIPPED_MIN_FULL of them) are spread over
+    all of 1-9 (no digit above ZERO_STRIPPED_MAX_LEADING): measures are not (a weight drawn up to 900,000 has no
+    first digit 9; an income or a survey weight such as Adult's fnlwgt: 54% of its 6-digit values start with 1,
+    Benford's law). Shares only, never a value."""
     n = len(digits)
     if n < 20:
         return None
@@ -411,7 +413,9 @@ def zero_stripped_width(digits: list[str]) -> Optional[dict]:
     if any(widths.get(k - 1, 0) > max(widths.get(k, 0), 1) for k in range(w - 1, 0, -1)):
         return None
     lead = Counter(d[0] for d in digits if len(d) == w)
-    if len(lead) < 8 or max(lead.values()) > ZERO_STRIPPED_MAX_LEADING * widths[w]:
+    # every first digit 1-9 (a measure drawn up to 900,000 has no 6-digit value starting with 9; with 50+ full-width
+    # values a uniform code misses one of the nine digits with probability 9 x (8/9)^50 = 0.025)
+    if widths[w] < ZERO_STRIPPED_MIN_FULL or len(lead) < 9 or max(lead.values()) > ZERO_STRIPPED_MAX_LEADING * widths[w]:
         return None
     return {"width": w, "full_width_share": round(widths[w] / n, 3), "one_shorter_per_full_width": round(ratio, 3),
             "leading_digit_max_share": round(max(lead.values()) / widths[w], 3)}
