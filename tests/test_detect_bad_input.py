@@ -86,10 +86,12 @@ def test_all_null_column_is_non_personal_and_latin1_names_are_people(tmp_path):
     assert cols["email"].entity_type == "EMAIL_ADDRESS"
 
 
-def test_scan_file_streams_in_chunks_and_matches_in_memory_scan(tmp_path):
+def test_scan_file_streams_in_chunks_and_matches_in_memory_scan(tmp_path, monkeypatch):
     from privsynth.detect import scan_table
     from privsynth.detect import stream
     from privsynth.io import read_table
+
+    monkeypatch.setattr(stream, "WHOLE_TABLE_BYTES", 0)  # stream this small file (larger files are streamed)
 
     rows = "".join(f"{i},Person {i},p{i}@example.org,{20 + i % 50}\n" for i in range(2500))
     f = _write(tmp_path / "big.csv", ("id,name,email,age\n" + rows).encode())

@@ -223,3 +223,23 @@ def test_a_row_value_inside_another_e_mail_or_url_gives_way_to_the_whole_span(no
     new = out.data["notes"][0]
     assert "privatmail-abc.de" not in new and "social-xyz.de" not in new, new
     assert "mueller" not in new.lower(), new
+
+
+
+NAME_COLS = {"vorname": {"category": "direct_identifier", "entity_type": "FIRST_NAME"},
+             "nachname": {"category": "direct_identifier", "entity_type": "LAST_NAME"},
+             "notiz": {"category": "free_text"}}
+
+
+@pytest.mark.parametrize("last", ["Otto", "Will", "Mai", "Rose"])
+def test_another_rows_given_and_common_word_family_name_from_two_columns_are_replaced_together(last):
+    # trial F-X1: "Ehepartner von <given> Otto (Kunde ...)" kept the real "Otto": the word is a common word (Italian
+    # "otto", eight) and a token of another row's double given name, so alone it is replaced only in those rows' texts
+    df = pd.DataFrame([[f"Hans {last}", "Schuster", "Keine Angaben"],
+                       ["Grete", last, "Keine Auffälligkeiten"],
+                       ["Anna", "Keller", f"Ehepartner von Grete {last} (Kunde K2)"],
+                       ["Eva", "Roth", f"Termin im {last} verschoben"]], columns=["vorname", "nachname", "notiz"])
+    out = _anon(df, NAME_COLS).data
+    assert "Grete" not in out["notiz"][2] and last not in out["notiz"][2].split(), out["notiz"][2]
+    assert out["notiz"][2] == f"Ehepartner von {out['vorname'][1]} {out['nachname'][1]} (Kunde K2)"
+    assert out["notiz"][3] == f"Termin im {last} verschoben"  # the word alone in another row stays a word

@@ -280,7 +280,8 @@ def ner_evidence(strings: list[str], per_value: Optional[list] = None, model: Op
 
 
 def vocab_evidence(strings: list[str]) -> dict[str, float]:
-    """Entity type -> share of values in its vocabulary (gender, ethnicity, religion, ...), for shares > 0."""
+    """Entity type -> share of values in its vocabulary (gender, ethnicity, religion, ...), for shares > 0. Generic
+    fillers (vocab.GENERIC: "unknown", "other", "none") count only beside the vocabulary's own terms."""
     norm = [normalise(s) for s in strings]
     if not norm:
         return {}
@@ -290,7 +291,8 @@ def vocab_evidence(strings: list[str]) -> dict[str, float]:
                      (E.MARITAL_STATUS.name, vocab.MARITAL), (E.HEALTH.name, vocab.HEALTH), (E.POLITICAL_OPINION.name, vocab.POLITICAL),
                      (E.SEXUAL_ORIENTATION.name, vocab.SEXUAL_ORIENTATION), (E.NATIONALITY.name, vocab.countries()),
                      (E.TITLE.name, vocab.TITLES)):
-        share = sum(v in voc for v in norm) / n
+        specific = sum(v in voc and v not in vocab.GENERIC for v in norm) / n
+        share = sum(v in voc for v in norm) / n if specific >= vocab.VOCAB_SPECIFIC_MIN else specific
         if share > 0:
             out[ent] = round(share, 3)
     return out

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from privsynth import entities as E
+from privsynth.detect import values as V
 from privsynth.detect import vocab
 from privsynth.detect.profile import ValueProfile, profile_values
 
@@ -114,6 +115,89 @@ def _pooled_identifiers(strings: list[str], matched: list[set], strong: dict[str
     national = sum(c for e, c in attributed.items() if E.is_national_id(e))
     ent = E.NATIONAL_ID.name if national * 2 >= hits else max(attributed, key=lambda e: (attributed[e], e))
     return ent, share, {e: round(v, 3) for e, v in sorted(parts.items(), key=lambda kv: -kv[1])}
+
+
+def _core_decision(ph, strings: list[str], matched: list[set], strong: dict[str, float], custom: set, prof: ValueProfile,
+                   policy, ev: dict, min_cov: float) -> Optional[tuple[str, float, float, str, str]]:
+    """A direct identifier held by the core of a column with repeated placeholders (profile.placeholders), or None.
+
+    The core is judged as a column of its own: a precise identifier type (the same types and phone rule as the whole
+    column) matching at least `min_cov` of the core values, or person names (gazetteer "First Last", then first or last
+    names, then spaCy NER) in at least half of them, unless the core reads as job titles (60%) or places (50%). Returns (entity,
+    confidence, coverage, reason, evidence strength); the coverage is the share of all sampled values (rows) that hold
+    the identifier: the rows matching the precise type, or for names every row of the core (a gazetteer misses some real
+    names); the share of the core goes in the reason and in `evidence.placeholders`. Placeholders never count
+    as people: a column that is 34% names and 66% "keine Angabe" is a PERSON column with coverage 0.34."""
+    C = _cols()
+    core_set = set(ph.core)
+    n = len(strings)
+    pe = ph.evidence()
+    lead = f"{pe['placeholder_values']} repeated placeholder values cover {ph.share:.0%} of the sampled values"
+    # precise types, over the evaluated core values (matched[i] is the i-th evaluated value's set of types)
+    idx = [i for i in range(len(matched)) if strings[i] in core_set]
+    if idx:
+        per = Counter(e for i in idx for e in matched[i])
+        cand = {e: c / len(idx) for e, c in per.items() if E.is_strong(e) or e in custom}
+        if E.PHONE_NUMBER.name in cand and _phone_formatted_share([strings[i] for i in idx]) < 0.5:
+            cand.pop(E.PHONE_NUMBER.name)
+        if prof.date_storage is not None and not prof.date_storage.needs_name:
+            for e in (E.PHONE_NUMBER.name, E.US_SSN.name, E.NL_BSN.name, E.UK_NHS.name, E.DE_TAX_ID.name):
+                cand.pop(e, None)
+        ok = {e: c for e, c in cand.items() if c >= min_cov and e not in _NOT_PERSONAL_IDS}
+        if ok:
+            best = max(ok, key=lambda e: (E.specificity(e), ok[e]))
+            c_core = ok[best]
+            rows = sum(best in matched[i] for i in range(len(matched))) / len(matched)
+            ev["placeholders"] = pe | {"core_coverage": round(c_core, 3)}
+            return (best, 0.5 + 0.5 * c_core, rows, f"{rows:.0%} of sampled values match {best} ({c_core:.0%} of the "
+                    f"values that are not placeholders; {lead})", "precise")
+    # person names
+    core = ph.core
+    cs = C.char_stats(core)
+    if cs.get("alpha_share", 0) < 0.7 or cs.get("mean_words", 0) > 6:
+        return None
+    head = core[:C.NER_SAMPLE]
+    if sum(V.is_job(s) for s in head) >= 0.6 * len(head):
+        return None
+    flags: list = []
+    gz = C.gazetteer_evidence(core, flags)
+    first, last, full = gz.get("first_name", 0.0), gz.get("last_name", 0.0), gz.get("full_name", 0.0)
+    place = sum(V.is_place(s) for s in head) / len(head)
+    ent, share, how = None, 0.0, ""
+    if full >= 0.5:
+        ent, share, how = E.PERSON.name, full, "known person names"
+    elif place >= 0.5:
+        return None  # places behind "n/a" (Faker's French towns are surnames + "-sur-Mer"): the value rules decide
+    elif max(first, last) >= 0.5:
+        ent = E.FIRST_NAME.name if first > last else E.LAST_NAME.name
+        share, how = max(first, last), f"known {ent.lower().replace('_', ' ')}s"
+    else:
+        labels: list = []
+        votes = C.ner_evidence(head, labels, getattr(getattr(policy, "scan", None), "model", None))
+        m = max(1, sum(votes.values()))
+        per = sum(f == "name" or lab in E.PERSON.spacy_labels for f, lab in zip(flags, labels)) / m
+        loc = sum(f == "place" or lab in E.LOCATION.spacy_labels for f, lab in zip(flags, labels)) / m
+        if per >= 0.5 and per >= loc:
+            ent, share, how = E.PERSON.name, per, "person names (gazetteer or NER)"
+            if cs.get("mean_words", 0) <= 1.2:
+                ent = E.LAST_NAME.name if last >= first else E.FIRST_NAME.name
+    if ent is None:
+        return None
+    rows = len(core) / n  # the rows that are not placeholders: the gazetteer and NER miss some real names
+    ev["placeholders"] = pe | {"core_name_share": round(share, 3)}
+    return (ent, 0.5 + 0.4 * share, rows, f"{rows:.0%} of sampled values are not placeholders and {share:.0%} of those "
+            f"are {how} ({lead})", "weak")
+
+
+def _int_digits(sample: pd.Series, kind: str, num) -> Optional[list[str]]:
+    """The decimal digits of a numeric column's non-negative whole values (int, or float holding only whole numbers:
+    a column with blanks), or None for other columns. Only for the rules in privsynth.detect.values; never evidence."""
+    if kind not in ("int", "float") or num is None or num.integer_share < 1.0 or num.negative_share > 0 or num.decimals_max > 0:
+        return None
+    x = pd.to_numeric(sample, errors="coerce").dropna()
+    if x.empty or (x.abs() >= 1e15).any():
+        return None
+    return [str(int(v)) for v in x.tolist()]
 
 
 def _dob_like(dates: pd.Series) -> bool:
@@ -288,6 +372,14 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
         return done(ent, 0.5 + 0.4 * c, c, f"{c:.0%} of sampled values match a precise identifier of one of several "
                     f"types ({listed})", "precise", custom_cat.get(ent) or E.DIRECT)
 
+    # --- the core behind repeated placeholders ("keine Angabe", "-", "n/a", "unknown" in most rows, real names or
+    # e-mails in the others; trial finding F-C3): judged on the values that are not placeholders
+    if prof.placeholders is not None:
+        core = _core_decision(prof.placeholders, strings, matched, strong, custom, prof, policy, ev, min_cov)
+        if core is not None:
+            ent, conf, coverage, reason, strength = core
+            return done(ent, conf, coverage, reason, strength, custom_cat.get(ent))
+
     # --- identifiers inside multi-word values that are too short to read as sentences (see INSIDE_TEXT_MIN_SHARE)
     if kind == "string" and partial and _multiword(cs):
         probe_n = max(1, min(n, C.PROBE))
@@ -335,6 +427,23 @@ def decide(name: str, sample: pd.Series, stats, policy, recognizers: list):
             ev["identifier_support"] = id_support
             return done(E.RECORD_ID.name, 0.5 + stats.uniqueness / 2, stats.uniqueness,
                         f"near-unique key ({stats.uniqueness:.1%} distinct; {', '.join(id_support)})", "weak")
+        # integers that lost their leading zeros (trial findings F-C1/F-C2): a fixed-width code (90% of the values at the
+        # full width, 9% one digit shorter) or phone numbers without their trunk 0
+        int_digits = _int_digits(sample, kind, num) if near_unique else None
+        if int_digits:
+            zs = V.zero_stripped_width(int_digits)
+            if zs is not None:
+                ev["identifier_support"] = [f"fixed width of {zs['width']} digits with leading zeros lost"]
+                ev["zero_stripped_width"] = zs
+                return done(E.RECORD_ID.name, 0.5 + stats.uniqueness / 2, stats.uniqueness,
+                            f"near-unique key ({stats.uniqueness:.1%} distinct; fixed width of {zs['width']} digits with "
+                            f"leading zeros lost: {zs['full_width_share']:.0%} at full width)", "weak")
+            ph = V.phone_digits_share(int_digits)
+            if ph is not None and ph[1] >= V.PHONE_INT_MIN_VALID:
+                ev["phone_digits_as_integers"] = {"region": ph[0], "valid_share": round(ph[1], 3)}
+                return done(E.PHONE_NUMBER.name, 0.5 + 0.4 * ph[1], ph[1],
+                            f"{ph[1]:.0%} of sampled values are valid {ph[0]} phone numbers once the trunk 0 (or the +) "
+                            "lost in an integer column is put back", "precise")
         # 4/5-digit codes; read as integers, five-digit postcodes lose their leading zero (06005 -> 6005)
         lost_zero = kind == "int" and num.fixed_width is None and num.median >= 10000
         if num.integer_share == 1.0 and (num.fixed_width in (4, 5) or lost_zero) and sh.get("postcode_digits", 0) >= 0.95 \

@@ -23,6 +23,51 @@ import pandas as pd
 from privsynth.detect import values as V
 
 GAZETTEER_SAMPLE = 200  # values checked against gazetteers / vocabularies (cost bound)
+# Placeholders (trial finding F-C3: a contact column holding a real name for one row in three and "keine Angabe", "-",
+# "selbst", "n/a", "unknown" for the others): at most PLACEHOLDER_MAX_VALUES values, each at least PLACEHOLDER_MIN_SHARE
+# of the sampled values (and PLACEHOLDER_MIN_COUNT times), together at least PLACEHOLDER_MIN_COVER of them, while the
+# other values (the column's core) are at least CORE_MIN_VALUES values of which CORE_MIN_DISTINCT are distinct: a few
+# very frequent values covering many rows are fillers or categories, not people, and the column is also judged on its
+# core (privsynth.detect.decide). A person's name or e-mail repeated in 2% of a sample is not a person's value.
+PLACEHOLDER_MAX_VALUES = 12
+PLACEHOLDER_MIN_SHARE = 0.02
+PLACEHOLDER_MIN_COUNT = 3
+PLACEHOLDER_MIN_COVER = 0.2
+CORE_MIN_VALUES = 10
+CORE_MIN_DISTINCT = 0.5
+
+
+@dataclass
+class Placeholders:
+    """Repeated placeholder values of a column's sample and the rest (the core). Never in evidence as values."""
+
+    values: frozenset  # the placeholder strings (record values: kept out of evidence)
+    share: float  # share of the sampled values that are placeholders
+    core: list  # the sampled values that are not placeholders, in sample order
+
+    def evidence(self) -> dict[str, Any]:
+        return {"placeholder_values": len(self.values), "placeholder_share": round(self.share, 3),
+                "core_values": len(self.core), "core_distinct": len(set(self.core))}
+
+
+def placeholders(strings: list[str]) -> Optional[Placeholders]:
+    """The repeated placeholders of a sample of strings (see PLACEHOLDER_MAX_VALUES), or None when it has none, when
+    they cover less than PLACEHOLDER_MIN_COVER of the values, or when the rest is too small or too repetitive to be
+    judged on its own (a category column with a long tail is not a column of people's values)."""
+    n = len(strings)
+    if n == 0:
+        return None
+    counts = Counter(strings)
+    floor = max(PLACEHOLDER_MIN_COUNT, PLACEHOLDER_MIN_SHARE * n)
+    frequent = [v for v, c in counts.most_common(PLACEHOLDER_MAX_VALUES + 1) if c >= floor]
+    if not frequent or len(frequent) > PLACEHOLDER_MAX_VALUES:
+        return None
+    ph = frozenset(frequent)
+    covered = sum(counts[v] for v in ph)
+    core = [s for s in strings if s not in ph]
+    if covered < PLACEHOLDER_MIN_COVER * n or len(core) < CORE_MIN_VALUES or len(set(core)) < CORE_MIN_DISTINCT * len(core):
+        return None
+    return Placeholders(ph, covered / n, core)
 
 
 @dataclass
@@ -64,6 +109,7 @@ class ValueProfile:
     date_storage: Any = None  # privsynth.dates.DateStorage or None (values alone)
     shares: dict[str, float] = field(default_factory=dict)  # value recognizer -> share of values
     language: Optional[str] = None
+    placeholders: Optional[Placeholders] = None  # repeated fillers and the core (string columns; see placeholders())
 
     def evidence(self) -> dict[str, Any]:
         ev: dict[str, Any] = {"distinct_in_sample": self.distinct_in_sample, "text_share": round(self.text_share, 3),
@@ -78,7 +124,7 @@ class ValueProfile:
             ev["value_shares"] = {k: round(v, 3) for k, v in sorted(self.shares.items(), key=lambda kv: -kv[1]) if v > 0}
         if self.language:
             ev["language"] = self.language
-        return ev
+        return ev  # placeholders: in the evidence only when the decision used them (privsynth.detect.decide)
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -195,6 +241,8 @@ def profile_values(strings: list[str], sample: pd.Series, kind: str, uniqueness:
         letter_prefix_share=sum(bool(re.fullmatch(r"[A-Za-z]{1,6}[-_/ ]?\d[\d\-_/]*", s)) for s in strings) / n,
     )
     prof.numeric = numeric_profile(strings, sample, kind)
+    if kind == "string" and prof.numeric is None:
+        prof.placeholders = placeholders(strings)
     if kind == "datetime":
         from privsynth.dates import DateStorage
 

@@ -1,4 +1,10 @@
-"""Scan a table file without loading it: CSV chunks, reservoir sample per column, hashed distinct counts."""
+"""Scan a table file without loading it: CSV chunks, reservoir sample per column, hashed distinct counts.
+
+A CSV file of at most WHOLE_TABLE_BYTES is read whole and scanned by `scan_table`, as `anonymize`, `synthesize` and
+`audit` read and scan it: the same sample, so every command makes the same column decisions for the same file (trial
+finding F-C3: `scan` called a column non_personal that `anonymize` dropped as PERSON, because the reservoir drew other
+rows). Larger files are streamed; their sample is a reservoir sample and a borderline column can be decided
+differently from an in-memory scan of the same file."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import pandas as pd
 from privsynth.results import ScanResult
 
 MAX_DISTINCT_TRACKED = 2_000_000  # per column; beyond this uniqueness is a lower bound
+WHOLE_TABLE_BYTES = 64 * 1024 * 1024  # CSV files up to this size are read whole (the sample of the other commands)
 
 
 def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> ScanResult:
@@ -17,7 +24,11 @@ def scan_file(path, policy=None, progress=None, chunksize: int = 50_000) -> Scan
     from privsynth.io.readers import infer_types
 
     p = as_source(path)
-    if table_format(p) != "csv":
+    try:
+        small = p.size() <= WHOLE_TABLE_BYTES
+    except OSError:  # missing or unreadable: the reader below names the file in its error
+        small = False
+    if table_format(p) != "csv" or small:
         from privsynth.detect.columns import scan_table
 
         return scan_table(read_table(p), policy, progress)

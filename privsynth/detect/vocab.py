@@ -40,6 +40,10 @@ POLITICAL = {
     "cdu", "spd", "fdp", "afd", "die linke", "left", "right", "centre", "center", "socialist", "communist", "libertarian",
 }
 SEXUAL_ORIENTATION = {"heterosexual", "straight", "gay", "lesbian", "bisexual", "asexual", "pansexual", "queer", "homosexual"}
+# words that fill any column ("unknown", "other", "none"): they count towards a vocabulary's share only when the
+# vocabulary's own terms are at least VOCAB_SPECIFIC_MIN of the values ("unknown" beside e-mails is no gender term)
+GENERIC = {"unknown", "other", "none", "not known", "not stated", "n a", "na"}
+VOCAB_SPECIFIC_MIN = 0.1
 YES_NO = {"yes", "no", "y", "n", "true", "false", "0", "1", "t", "f"}
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mx", "herr", "frau", "m", "mme", "mlle", "sr", "sra", "sig", "dott"}
 

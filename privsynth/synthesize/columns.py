@@ -81,6 +81,14 @@ def _text_kind(s: pd.Series, name: str) -> tuple[str, Optional[pd.Series], dict[
     return "categorical", None, {}
 
 
+def _placeholders(nn: pd.Series):
+    """Repeated placeholders of a column's non-null values and its other values (privsynth.detect.profile.placeholders,
+    over every row, not a sample), or None."""
+    from privsynth.detect.profile import placeholders
+
+    return placeholders([str(v) for v in nn.tolist()])
+
+
 def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str, str]] = None) -> list[ColumnPlan]:
     """One ColumnPlan per column of ``df``, roles from ``scan`` (and policy column rules)."""
     by = scan.by_name()
@@ -145,14 +153,20 @@ def plan_columns(df: pd.DataFrame, scan, policy, column_types: Optional[dict[str
         if p.role == "model" and p.sdtype == "categorical":
             nn = s.dropna()
             k = int(nn.nunique())
-            if k > 20 and k > 0.5 * len(nn) and overrides.get(col):
-                p.note = (f"near-unique category ({k} distinct values in {len(nn)} rows) modelled because "
+            rows, where = len(nn), ""
+            if 20 < k <= 0.5 * len(nn) and (ph := _placeholders(nn)) is not None and len(set(ph.core)) > 20:
+                # a few repeated fillers ("keine Angabe", "-", "unknown") hide near-unique values in the other rows
+                # (trial finding F-S1: 359 real names sampled from a column that was one-third names): judged on those
+                k, rows = len(set(ph.core)), len(ph.core)
+                where = f", besides {len(ph.values)} repeated placeholder values in {ph.share:.0%} of the rows"
+            if k > 20 and k > 0.5 * rows and overrides.get(col):
+                p.note = (f"near-unique category ({k} distinct values in {rows} rows{where}) modelled because "
                           "synthesize.column_types says so: its released values are real training values")
-            elif k > 20 and k > 0.5 * len(nn):
+            elif k > 20 and k > 0.5 * rows:
                 # a category model releases training values: with near-unique values that would copy
                 # real people's values (full postcodes, rare job titles) into the release
                 p.role = "identifier"
-                p.note = (f"near-unique category ({k} distinct values in {len(nn)} rows): modelling it would release "
+                p.note = (f"near-unique category ({k} distinct values in {rows} rows{where}): modelling it would release "
                           "real training values, so it is regenerated as fake values of the same kind; generalise it "
                           "in the input (e.g. postcode district) to keep it in the model")
         plans.append(p)

@@ -28,7 +28,9 @@ longer word; nothing shorter than `MIN_TEXT_CHARS` (3) letters or `MIN_DIGITS` (
 looked for, so empty, 1- and 2-character values are ignored; a name alone must start with a
 capital letter ("Will", not "will"); a name that is also a common word (spaCy's stop words for
 de/en/fr, month and weekday names: "Will", "Mai", "May") is replaced only in its own row's
-text, where it is a mention of that person, and left alone elsewhere ("Termin im Mai").
+text, where it is a mention of that person, and left alone elsewhere ("Termin im Mai"); with one given-name and
+one family-name column, "Given Family" of a row where either is a common word is looked for whole in every text
+(trial F-X1: "Ehepartner von <given> Otto" in another customer's note).
 """
 
 from __future__ import annotations
@@ -340,6 +342,7 @@ class RecordRedactor:
                         d[pattern] = _Entry(len(pattern), et or "ID", col.name, part, text, common, row)
                     elif entry.rows is not None or row_dependent:
                         entry.add(row, text, row_dependent)
+        self._full_names(columns, text_d, cw, fallback)
         for d, auto in ((text_d, self._text), (digit_d, self._digits)):
             for k, e in d.items():
                 auto.add_word(k, e)
@@ -353,6 +356,38 @@ class RecordRedactor:
             self._digits.make_automaton()
         else:
             self._digits = None
+
+    @staticmethod
+    def _full_names(columns: Sequence[IdentifierColumn], text_d: dict, cw: frozenset, fallback) -> None:
+        """A table with one given-name and one family-name column: "Given Family" of each row whose given or family
+        name is a common word ("Otto", "Will", "Mai") is looked for as a whole in every text, as a PERSON column's
+        value is (trial finding F-X1: "Ehepartner von <given> Otto" in another customer's note kept the real "Otto",
+        which alone is replaced only in its own row). Other rows need no pattern: their names alone match everywhere.
+        The replacement is the two columns' replacements, joined by a space."""
+        by = {}
+        for c in columns:
+            by.setdefault((c.entity_type or "").upper(), []).append(c)
+        firsts, lasts = by.get(E.FIRST_NAME.name, []), by.get(E.LAST_NAME.name, [])
+        if len(firsts) != 1 or len(lasts) != 1:
+            return
+        fc, lc = firsts[0], lasts[0]
+
+        def rep(col: IdentifierColumn, row: int, value: str):
+            r = col.replacements[row] if col.replacements is not None else None
+            if r is None or (isinstance(r, float) and np.isnan(r)):
+                return _Lazy(fallback, col.entity_type, value) if fallback is not None else f"[{col.entity_type}]"
+            return r if isinstance(r, str) else str(r)
+
+        for row, (f, last) in enumerate(zip(fc.originals, lc.originals)):
+            if not isinstance(f, str) or not isinstance(last, str):
+                continue
+            f, last = f.strip(), last.strip()
+            if len(f) < MIN_TEXT_CHARS or len(last) < MIN_TEXT_CHARS or (f.casefold() not in cw and last.casefold() not in cw):
+                continue
+            pattern = _lower(f"{f} {last}")
+            if pattern not in text_d:
+                text = _Lazy(lambda a, b: f"{a} {b}", rep(fc, row, f), rep(lc, row, last))
+                text_d[pattern] = _Entry(len(pattern), E.PERSON.name, lc.name, "value", text, False, row)
 
     # ------------------------------------------------------------------ search
 
