@@ -258,3 +258,83 @@ def test_residual_failing_on_common_words_shows_the_p_value_not_a_count_of_zero(
     c = check_from_test(t, GateSettings())
     assert c.quantity.startswith("p-value of common-word") and c.value == t.details["common_word_p_value"]
     assert c.value < c.threshold and c.comparator == ">="
+
+
+# --------------------------------------------------------------------------- decoys without building them (speed)
+
+
+def _encoded(n: int, seed: int, neg_zero: bool = False, nan: bool = False):
+    """One-hot columns of 2..9 levels and one scaled number: (rows, each column's slice)."""
+    rng = np.random.default_rng(seed)
+    parts, slices, pos = [], [], 0
+    for card in (2, 3, 5, 9):
+        parts.append(np.eye(card, dtype=np.float32)[rng.integers(0, card, n)])
+        slices.append(slice(pos, pos + card))
+        pos += card
+    num = (rng.integers(0, 7, (n, 1)) / 6).astype(np.float32)
+    if neg_zero:
+        num[rng.random(n) < 0.2] = -0.0
+    if nan:
+        num[rng.random(n) < 0.05] = np.nan
+    return np.hstack(parts + [num]), slices + [slice(pos, pos + 1)]
+
+
+@pytest.mark.parametrize("kind", ["plain", "neg_zero", "nan"])
+def test_decoy_fingerprints_and_membership_equal_those_of_the_built_decoy_rows(kind):
+    from privsynth.evaluate.fingerprints import RowLookup, multiplicity, row_fingerprints, slice_terms
+    from privsynth.evaluate.unique_copies import _decoys
+
+    X, slices = _encoded(3000, 3, neg_zero=kind == "neg_zero", nan=kind == "nan")
+    keys = row_fingerprints(X)
+    # the slices' terms add up to the fingerprint (mod 2**64)
+    total = sum(slice_terms(X, sl) for sl in slices)
+    assert (total.view(np.dtype((np.void, 16))).ravel() == keys).all()
+    uniq = np.flatnonzero(multiplicity(keys) == 1)
+    dec = _decoys(X, keys, uniq, slices, np.random.default_rng(0), 16)
+    assert len(dec) > 100
+    D = dec.rows_at(np.arange(len(dec)))
+    assert (row_fingerprints(D) == dec.keys).all()
+    # every decoy is a real record with one column's value from its donor, equal to no real record, each once
+    for i in range(0, len(dec), 37):
+        src = X[dec.rows[i]].copy()
+        src[slices[dec.col[i]]] = X[dec.donor[i], slices[dec.col[i]]]
+        assert D[i].tobytes() == src.tobytes()
+    assert not RowLookup(X, keys).contains(D, dec.keys).any()
+    same_as_real = (D[:, None, :] == X[None, :, :]).all(axis=2).any(axis=1) if kind == "plain" else None
+    if same_as_real is not None:
+        assert not same_as_real.any()
+    assert len(np.unique(dec.keys)) == len(dec)
+
+
+def test_groups_are_the_classes_of_equal_values():
+    from privsynth.evaluate.fingerprints import slice_terms
+    from privsynth.evaluate.unique_copies import _groups
+
+    X, slices = _encoded(2000, 5)
+    for sl in slices:
+        g, exact = _groups(X[:, sl], slice_terms(X, sl))
+        ref = np.unique(X[:, sl], axis=0, return_inverse=True)[1].ravel()
+        assert exact
+        # the same partition: a one-to-one map between the two numberings
+        pairs = np.unique(np.stack([g, ref], axis=1), axis=0)
+        assert len(pairs) == len(np.unique(g)) == len(np.unique(ref))
+    Xn, sn = _encoded(500, 6, nan=True)
+    assert not _groups(Xn[:, sn[-1]], slice_terms(Xn, sn[-1]))[1]
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_row_lookup_finds_exactly_the_rows_of_the_table(collide):
+    from privsynth.evaluate.fingerprints import RowLookup, row_fingerprints
+
+    X, _ = _encoded(2000, 7)
+    Q, _ = _encoded(1500, 8)
+    kx, kq = row_fingerprints(X), row_fingerprints(Q)
+    if collide:  # two different table rows whose fingerprints share the first 64-bit word: the 16-byte keys are used
+        w = kx.view(np.uint64).reshape(-1, 2)
+        other = np.flatnonzero((X != X[0]).any(axis=1))[0]
+        w[other, 0] = w[0, 0]
+    look = RowLookup(X, kx)
+    assert look.words is not collide
+    brute = (Q[:, None, :] == X[None, :, :]).all(axis=2).any(axis=1)
+    assert brute.sum() > 50
+    assert (look.contains(Q, kq) == brute).all()

@@ -54,6 +54,26 @@ def masked_fingerprints(X: np.ndarray, keys: np.ndarray, sl: slice, chunk: int =
     return k.view(np.dtype((np.void, 16))).ravel()
 
 
+def slice_terms(X: np.ndarray, sl: slice, chunk: int = 65536) -> np.ndarray:
+    """(n, 2) uint64: the terms the coordinates `sl` add to each row's `row_fingerprints` (mod 2**64). The terms of
+    all coordinates add up to the fingerprint, so a row whose slice is taken from another row has the fingerprint
+    `key - terms[row] + terms[other]` (mod 2**64), bit for bit that of the row built and fingerprinted (tested)."""
+    n, d = X.shape
+    mult = _multipliers(d)[:, sl]
+    out = np.zeros((n, 2), dtype=np.uint64)
+    if n == 0 or mult.shape[1] == 0:
+        return out
+    words = np.ascontiguousarray(X[:, sl], dtype=np.float32).view(np.uint32)
+    c, x = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
+    with np.errstate(over="ignore"):
+        for s in range(0, n, chunk):
+            w = words[s : s + chunk].astype(np.uint64)
+            w += c
+            out[s : s + chunk, 0] = (w * mult[0]).sum(axis=1)
+            out[s : s + chunk, 1] = ((w ^ x) * mult[1]).sum(axis=1)
+    return out
+
+
 class RowLookup:
     """Exact lookup of encoded rows in a table: fingerprints sorted once, every hit confirmed on the rows.
 
@@ -62,8 +82,18 @@ class RowLookup:
 
     def __init__(self, Xb: np.ndarray, keys_b: np.ndarray, ignore: slice | None = None) -> None:
         self.Xb = Xb
-        self.order = np.argsort(keys_b, kind="stable")
-        self.sorted = keys_b[self.order]
+        self.n = len(keys_b)
+        # the table's rows by the first 64-bit word of their fingerprint (integer sorts and searches, several times
+        # faster than on 16-byte keys): the distinct first words and the lowest row holding each; when two different
+        # fingerprints of the table share a first word, the whole 16-byte keys instead (same answers either way:
+        # whether the key occurs, and the lowest row holding it)
+        k = np.ascontiguousarray(keys_b).view(np.uint64).reshape(-1, 2)
+        self.first_words, self.first_row, inv = np.unique(k[:, 0], return_index=True, return_inverse=True)
+        self.second_word = k[self.first_row, 1]
+        self.words = (self.second_word[inv.ravel()] == k[:, 1]).all()
+        if not self.words:
+            self.order = np.argsort(keys_b, kind="stable")
+            self.sorted = keys_b[self.order]
         self.keep = None
         if ignore is not None:
             self.keep = np.ones(Xb.shape[1], dtype=bool)
@@ -71,16 +101,36 @@ class RowLookup:
 
     def contains(self, Xq: np.ndarray, keys_q: np.ndarray) -> np.ndarray:
         """Whether each row of Xq equals some row of the table."""
-        if len(Xq) == 0 or len(self.sorted) == 0:
-            return np.zeros(len(Xq), dtype=bool)
-        pos = np.clip(np.searchsorted(self.sorted, keys_q), 0, len(self.sorted) - 1)
-        hit = self.sorted[pos] == keys_q
-        idx = np.flatnonzero(hit)
+        return self.contains_rows(keys_q, Xq.__getitem__)
+
+    def contains_rows(self, keys_q: np.ndarray, rows_at=None, same_at=None) -> np.ndarray:
+        """`contains` for query rows given by their fingerprints `keys_q` and `rows_at(idx)` -> the rows `idx` (an
+        int array) as an array: only the rows whose fingerprint is found are asked for, to be compared. Or
+        `same_at(idx, b)` -> whether query row idx[i] equals row b[i] of the table (bool array), instead of
+        `rows_at`, for a caller that can tell without building the rows."""
+        if len(keys_q) == 0 or self.n == 0:
+            return np.zeros(len(keys_q), dtype=bool)
+        if self.words:
+            kq = np.ascontiguousarray(keys_q).view(np.uint64).reshape(-1, 2)
+            pos = np.minimum(np.searchsorted(self.first_words, kq[:, 0]), len(self.first_words) - 1)
+            hit = (self.first_words[pos] == kq[:, 0]) & (self.second_word[pos] == kq[:, 1])
+            idx = np.flatnonzero(hit)
+            rows_b = self.first_row[pos[idx]]
+        else:
+            pos = np.clip(np.searchsorted(self.sorted, keys_q), 0, len(self.sorted) - 1)
+            hit = self.sorted[pos] == keys_q
+            idx = np.flatnonzero(hit)
+            rows_b = self.order[pos[idx]]
         if len(idx):
-            if self.keep is None:
-                same = (Xq[idx] == self.Xb[self.order[pos[idx]]]).all(axis=1)
+            b = rows_b
+            if same_at is not None:
+                same = same_at(idx, b)
             else:
-                same = (Xq[idx][:, self.keep] == self.Xb[self.order[pos[idx]]][:, self.keep]).all(axis=1)
+                Xq = rows_at(idx)
+                if self.keep is None:
+                    same = (Xq == self.Xb[b]).all(axis=1)
+                else:
+                    same = (Xq[:, self.keep] == self.Xb[b][:, self.keep]).all(axis=1)
             hit[idx[~same]] = False
         return hit
 

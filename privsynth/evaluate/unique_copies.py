@@ -28,7 +28,7 @@ import numpy as np
 
 from privsynth.evaluate import stats
 from privsynth.evaluate.families import Family, register
-from privsynth.evaluate.fingerprints import RowLookup, multiplicity, row_fingerprints
+from privsynth.evaluate.fingerprints import RowLookup, multiplicity, row_fingerprints, slice_terms
 from privsynth.evaluate.prepared import Prepared, not_run
 from privsynth.results import TestResult
 
@@ -53,18 +53,57 @@ TEXTS = dict(
 )
 
 
+class Decoys:
+    """Decoy rows given by (unique record, column replaced, donor record), built only when asked for (`rows_at`);
+    `keys` are their row fingerprints, computed from the real rows' fingerprints and per-column terms
+    (`fingerprints.slice_terms`), equal bit for bit to `row_fingerprints` of the built rows."""
+
+    def __init__(self, X: np.ndarray, slices: list[slice], rows: np.ndarray, col: np.ndarray, donor: np.ndarray,
+                 keys: np.ndarray) -> None:
+        self.X, self.slices, self.rows, self.col, self.donor, self.keys = X, slices, rows, col, donor, keys
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def subset(self, idx: np.ndarray) -> "Decoys":
+        return Decoys(self.X, self.slices, self.rows[idx], self.col[idx], self.donor[idx], self.keys[idx])
+
+    def rows_at(self, idx: np.ndarray) -> np.ndarray:
+        """The encoded decoy rows `idx` (a copy of the unique record, one column's coordinates from the donor)."""
+        rows, col, donor = self.rows[idx], self.col[idx], self.donor[idx]
+        D = self.X[rows].copy()
+        for jj, sl in enumerate(self.slices):
+            sel = np.flatnonzero(col == jj)
+            D[sel, sl] = self.X[donor[sel], sl]
+        return D
+
+
+def _groups(Xs: np.ndarray, terms: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Group id of each row of `Xs` (rows equal as numbers share a group): the rows grouped by their first fingerprint
+    term, each group confirmed equal to its first row. Numbered differently from `np.unique(Xs, axis=0)`, but the same
+    groups (all `_decoys` uses: the rows of one group in row order), which it falls back to when the check fails or a
+    value is NaN or -0.0 (equal as numbers, not as bits). Second: whether the groups are exactly the classes of equal
+    rows (False after the fallback, whose grouping of NaN is not that of `==`)."""
+    if len(Xs) and not np.isnan(Xs).any() and not ((Xs == 0) & np.signbit(Xs)).any():
+        _, first, inv = np.unique(terms[:, 0], return_index=True, return_inverse=True)
+        inv = inv.ravel()
+        if (Xs == Xs[first[inv]]).all():
+            return inv, True
+    return np.unique(Xs, axis=0, return_inverse=True)[1].ravel(), False
+
+
 def _decoys(X: np.ndarray, keys: np.ndarray, uniq: np.ndarray, slices: list[slice], rng: np.random.Generator,
-            per_record: int) -> tuple[np.ndarray, np.ndarray]:
-    """(encoded decoy rows, their row fingerprints): for `per_record` draws per unique record, one column (random) takes the value of another
+            per_record: int) -> Decoys:
+    """The decoys: for `per_record` draws per unique record, one column (random) takes the value of another
     real record sharing the record's value on a second column (random; any real record when none does); rows equal
-    to a real record are dropped."""
+    to a real record are dropped, and two draws that make the same row count once."""
+    empty = np.zeros(0, np.int64)
     if len(slices) < 2 or not len(uniq):
-        return np.zeros((0, X.shape[1]), X.dtype), row_fingerprints(np.zeros((0, X.shape[1]), X.dtype))
+        return Decoys(X, slices, empty, empty, empty, row_fingerprints(np.zeros((0, X.shape[1]), X.dtype)))
     n = len(X)
-    strata = []  # per column: group id of each real record (value of that column)
-    for sl in slices:
-        _, inv = np.unique(X[:, sl], axis=0, return_inverse=True)
-        strata.append(inv.ravel())
+    terms = [slice_terms(X, sl) for sl in slices]  # per column: its terms of each real record's fingerprint
+    grouped = [_groups(X[:, sl], t) for sl, t in zip(slices, terms)]
+    strata = [g for g, _ in grouped]  # per column: group of each record (its value)
     rows = np.repeat(uniq, per_record)
     m = len(rows)
     j = rng.integers(0, len(slices), m)
@@ -82,19 +121,35 @@ def _decoys(X: np.ndarray, keys: np.ndarray, uniq: np.ndarray, slices: list[slic
         ok = size > 1
         pick = starts[ok] + (rng.random(ok.sum()) * size[ok]).astype(np.int64)
         donor[sel[ok]] = order[np.minimum(pick, ends[ok] - 1)]
-    D = X[rows].copy()
-    for jj, sl in enumerate(slices):
-        sel = np.flatnonzero(j == jj)
-        D[sel, sl] = X[donor[sel], sl]
-    kd = row_fingerprints(D)
-    exists = RowLookup(X, keys).contains(D, kd)
-    D, kd = D[~exists], kd[~exists]
+    # fingerprints: the unique record's, with the replaced column's terms exchanged for the donor's
+    kd = keys.view(np.uint64).reshape(n, 2)[rows]
+    with np.errstate(over="ignore"):
+        for jj, sl in enumerate(slices):
+            sel = np.flatnonzero(j == jj)
+            if len(sel):
+                kd[sel] += terms[jj][donor[sel]] - terms[jj][rows[sel]]
+    dec = Decoys(X, slices, rows, j, donor, np.ascontiguousarray(kd).view(np.dtype((np.void, 16))).ravel())
+    covered = np.zeros(X.shape[1], np.int64)
+    for sl in slices:
+        covered[sl] += 1
+    if all(exact for _, exact in grouped) and (covered == 1).all():
+        # a decoy equals a real record when every column's value (its group) does: no decoy row is built
+        G = np.stack(strata, axis=1)
+
+        def same_at(idx: np.ndarray, b: np.ndarray) -> np.ndarray:
+            Gq = G[dec.rows[idx]]
+            Gq[np.arange(len(idx)), dec.col[idx]] = G[dec.donor[idx], dec.col[idx]]
+            return (Gq == G[b]).all(axis=1)
+
+        exists = RowLookup(X, keys).contains_rows(dec.keys, same_at=same_at)
+    else:
+        exists = RowLookup(X, keys).contains_rows(dec.keys, dec.rows_at)
+    dec = dec.subset(np.flatnonzero(~exists))
     # one decoy per distinct row (two draws can make the same decoy)
-    if len(D):
-        _, first = np.unique(kd, return_index=True)
-        first = np.sort(first)
-        D, kd = D[first], kd[first]
-    return D, kd
+    if len(dec):
+        _, first = np.unique(dec.keys, return_index=True)
+        dec = dec.subset(np.sort(first))
+    return dec
 
 
 def compare(X_real: np.ndarray, X_release: np.ndarray, slices: list[slice], rng: np.random.Generator,
@@ -112,8 +167,8 @@ def compare(X_real: np.ndarray, X_release: np.ndarray, slices: list[slice], rng:
     rel_look = RowLookup(X_release, krel)
     u_hit = rel_look.contains(Xu, ku)
     rows_equal = RowLookup(Xu, ku).contains(X_release, krel)
-    D, kd = _decoys(X_real, kreal, uniq, slices, rng, per_record)
-    d_hit = rel_look.contains(D, kd) if len(D) else np.zeros(0, bool)
+    dec = _decoys(X_real, kreal, uniq, slices, rng, per_record)
+    d_hit = rel_look.contains_rows(dec.keys, dec.rows_at) if len(dec) else np.zeros(0, bool)
     x, n_x, y, n_y = int(u_hit.sum()), len(u_hit), int(d_hit.sum()), len(d_hit)
     # chance rate: the upper end of the decoys' 95% Wilson interval (so few decoys cannot make it look like 0), times
     # DECOY_BIAS_MAX; one-sided exact binomial test of the unique records reproduced against it
