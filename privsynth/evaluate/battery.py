@@ -38,10 +38,11 @@ def load_families() -> list[type[families.Family]]:
 MIN_HOLDOUT_ROWS = 100
 
 
-#: families run in a forked child while this process runs the others (`_run_steps`): neither shares a cached search
-#: or table with the families left here (records: its own whole-record tables; wp29: its own attack searches), and
-#: together they are about half of the battery's CPU on Adult (docs/benchmarks/evaluate.md, section 2e)
-SEPARATE = ("records", "wp29")
+#: families run in a forked child while this process runs the others (`_run_steps`): none shares a cached search
+#: with the families left here (records: its own whole-record tables; wp29: its own attack searches; column_values:
+#: the records family's tables, already encoded in the child), and together they are about half of the battery's
+#: CPU on Adult (docs/benchmarks/evaluate.md, section 2e; column_values added in session 8, docs/benchmarks.md)
+SEPARATE = ("records", "wp29", "column_values")
 
 
 def two_processes(searcher=None) -> bool:
