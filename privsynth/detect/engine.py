@@ -67,7 +67,7 @@ def import_nlp_libraries() -> None:
         try:
             from privsynth.startup import imports_phase
 
-            with imports_phase():  # in a one-shot process: no cyclic collection while they load (privsynth/startup.py)
+            with imports_phase(), _presidio_patterns_unvalidated():  # (privsynth/startup.py; below)
                 import thinc.compat  # noqa: F401
                 import presidio_analyzer  # noqa: F401
         finally:
@@ -77,6 +77,46 @@ def import_nlp_libraries() -> None:
                 if sys.modules.get(name) is stub:
                     del sys.modules[name]
         _nlp_imported = True
+
+
+@contextmanager
+def _presidio_patterns_unvalidated():
+    """While Presidio is imported: its `Pattern` objects skip their validity check.
+
+    `presidio_analyzer.Pattern.__init__` checks each regex by compiling it with the `regex` module
+    (`Pattern.__validate_regex`) and throws the compiled object away; the recognizers compile it again,
+    with their flags, on first use (`PatternRecognizer.analyze`, `_pattern_results`). Importing
+    Presidio builds about 170 such patterns (its predefined recognizers' class attributes), the URL
+    recognizer's four of 25,000 characters each: ≈ 0.2 CPU s of every process that imports it, and in
+    `anonymize` before the text worker is forked, so on its critical path. While the import runs,
+    `regex.compile` called from that check returns without compiling; every other call (any module's
+    compiled constants) compiles as usual, and so does every `Pattern` built after the import (the
+    registry's, privsynth's and a policy's recognizers: a policy's bad regex is still reported where
+    it was). Presidio's own patterns are fixed in the pinned release and all compile
+    (`tests/test_detect_presidio_patterns.py`); nothing else reads the discarded object, so every result is
+    unchanged. Nothing is skipped when PRIVSYNTH_PRESIDIO_VALIDATE=1."""
+    import os
+    import sys
+
+    if os.environ.get("PRIVSYNTH_PRESIDIO_VALIDATE") == "1" or "presidio_analyzer" in sys.modules:
+        yield
+        return
+    import regex
+
+    real = regex.compile
+
+    def compile(pattern, flags=0, *args, **kwargs):
+        caller = sys._getframe(1).f_code
+        if caller.co_name == "__validate_regex" and caller.co_filename.replace("\\", "/").endswith("presidio_analyzer/pattern.py"):
+            return None  # the check's result is discarded: the recognizer compiles the pattern when it is used
+        return real(pattern, flags, *args, **kwargs)
+
+    regex.compile = compile
+    try:
+        yield
+    finally:
+        if regex.compile is compile:
+            regex.compile = real
 
 
 def _stub_spacy_cli() -> dict:
