@@ -7,7 +7,7 @@ value) and where the release is checked for residual identifiers (the same match
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -23,8 +23,9 @@ def normalize(v: object) -> str:
     return _NON_ALNUM.sub("", str(v).casefold())
 
 
-def cell_candidates(v: object) -> Iterable[str]:
-    """The normalized cell, and every run of 1 to 4 of its words (an identifier inside a text)."""
+def cell_candidates(v: object, word_key: Callable[[str], str] = normalize) -> Iterable[str]:
+    """The normalized cell, and every run of 1 to 4 of its words (an identifier inside a text);
+    single words go through `word_key` (the verifier's reads a number as a number)."""
     s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
     if not s:
         return
@@ -32,6 +33,8 @@ def cell_candidates(v: object) -> Iterable[str]:
     words = s.split()
     if len(words) > 1:
         words = words[:400]
-        for n in (1, 2, 3, 4):
+        for w in words:
+            yield word_key(w)
+        for n in (2, 3, 4):
             for i in range(0, len(words) - n + 1):
                 yield normalize("".join(words[i : i + n]))

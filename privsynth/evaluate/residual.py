@@ -21,7 +21,7 @@ import pandas as pd
 from privsynth import entities as E
 from privsynth.evaluate import stats
 from privsynth.evaluate.prepared import Prepared, finish
-from privsynth.matching import normalize
+from privsynth.matching import cell_candidates, normalize
 from privsynth.evaluate.families import Family, register
 from privsynth.results import Span, TestResult
 
@@ -96,18 +96,7 @@ def cell_keys(v: object):
         if k:
             yield k
         return
-    s = "" if v is None else str(v)
-    if not s:
-        return
-    yield normalize(s)
-    words = s.split()
-    if len(words) > 1:
-        words = words[:400]
-        for w in words:
-            yield value_key(w)
-        for n in (2, 3, 4):
-            for i in range(0, len(words) - n + 1):
-                yield normalize("".join(words[i : i + n]))
+    yield from cell_candidates("" if v is None else str(v), word_key=value_key)
 
 
 def _values(df: pd.DataFrame, col: str) -> set[str]:
