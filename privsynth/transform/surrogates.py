@@ -145,6 +145,12 @@ def _generated_pool(locale: str, kind: str) -> tuple[str, ...]:
     return tuple(sorted({fn() for _ in range(3000)}))
 
 
+def _raw_hmac(mac):
+    """The C-level HMAC object inside `mac` (an `hmac.HMAC`) if there is one, else `mac`: both have
+    `copy`, `update`, `digest` and `hexdigest` giving the same bytes."""
+    return getattr(mac, "_hmac", None) or mac
+
+
 def _case_like(template: str, value: str) -> str:
     if len(template) > 1 and template.isupper():
         return value.upper()
@@ -293,8 +299,11 @@ class SurrogateFactory:
         self._reserve = reserve
         self._salt = 0  # > 0 while a surrogate that hit the reserve is re-derived
         self._fpe_pending: Optional[list[str]] = None  # set by `many`: format-preserving results whose reserve check is batched
-        self._mac = hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256)
+        # OpenSSL's HMAC object under `hmac.HMAC` when there is one: its copy/update/digest give the same bytes
+        # without hmac.py's Python wrappers (0.8 vs 1.1 us a digest; 2 million digests per 1M-row table)
+        self._mac = _raw_hmac(hmac.new(derive_key(key, "surrogate"), digestmod=hashlib.sha256))
         self._cache: dict[tuple[str, str, bool], str] = {}
+        self._email_tok: dict[tuple[str, str], str] = {}  # `_email`: (role, local-part token) -> its lower-case surrogate
         self._kind: dict[str, str] = {}  # entity type -> surrogate kind (the registry lookup once per type)
         self._tok: dict[tuple[str, str], str] = {}
         self._phone_parts: dict[str, tuple[str, str, int, str]] = {}  # `_phone_parse` per value
@@ -690,12 +699,17 @@ class SurrogateFactory:
         parts = _EMAIL_TOKENS.findall(local)
         alpha = [i for i, p in enumerate(parts) if p.isalpha()]
         out = list(parts)
+        toks = self._email_tok
         for pos, i in enumerate(alpha):
             role = "last" if (pos == len(alpha) - 1 and len(alpha) > 1) else "first"
-            if len(parts[i]) == 1:
+            if len(parts[i]) == 1:  # salt-dependent ("fpe." family) and batched-checked: not cached
                 out[i] = self._format_preserving("name.initial", parts[i]).lower()
-            else:
-                out[i] = self.name_token(parts[i], role).lower()
+                continue
+            ck = (role, parts[i])
+            hit = toks.get(ck)
+            if hit is None:  # `name_token` is cached per (role, folded token) and never salted
+                hit = toks[ck] = self.name_token(parts[i], role).lower()
+            out[i] = hit
         for i, p in enumerate(parts):
             if p.isdigit():
                 dd = _stream(self.digest("email.digits", f"{norm}\x00{i}"), len(p))
