@@ -47,3 +47,26 @@ def test_an_ignored_sigint_stays_ignored(monkeypatch):
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_keyboard_interrupt_dropped_in_a_finaliser_is_not_printed_but_other_errors_are(monkeypatch, capsys):
+    import sys
+
+    from privsynth import interrupts
+
+    monkeypatch.setattr(interrupts, "_received", True)
+    monkeypatch.setattr(sys, "unraisablehook", interrupts._unraisable)
+
+    class Raises:
+        def __init__(self, exc):
+            self.exc = exc
+
+        def __del__(self):
+            raise self.exc
+
+    obj = Raises(KeyboardInterrupt())
+    del obj
+    assert capsys.readouterr().err == ""
+    obj = Raises(ValueError("boom"))
+    del obj
+    assert "ValueError" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from privsynth import entities as E
 from privsynth.errors import KeyMaterialError, PolicyError
 from privsynth.transform.base import OPERATORS, Operator, OpContext, Params, as_text, map_unique
 from privsynth.transform.keys import derive_key
-from privsynth.transform.surrogates import DATE_FORMATS, _raw_hmac, normalize
+from privsynth.transform.surrogates import DATE_FORMATS, normalize, raw_hmac
 
 # --------------------------------------------------------------------------- helpers
 
@@ -201,7 +201,7 @@ class Tokenize(Operator):
     def apply(self, series, ctx):
         et = ctx.entity_type
         prefix = self.params.prefix if self.params.prefix is not None else _TOKEN_PREFIX.get((et or "").upper(), "tok_")
-        mac = _raw_hmac(hmac.new(derive_key(ctx.key, "tokenize"), digestmod=hashlib.sha256))  # same bytes, less overhead
+        mac = raw_hmac(hmac.new(derive_key(ctx.key, "tokenize"), digestmod=hashlib.sha256))  # same bytes, less overhead
         n = self.params.length
         orig: list[Any] = []
         rep: list[Any] = []
