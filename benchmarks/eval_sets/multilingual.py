@@ -23,6 +23,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Optional
 
 OUT = Path(__file__).with_name("multilingual.jsonl")
 PER_TEMPLATE = 12
@@ -223,15 +224,17 @@ def _values(fk, rnd: random.Random, lang: str) -> dict[str, str]:
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def fill(template: str, values: dict[str, str]) -> tuple[str, list[list]]:
-    """Replace each {slot}; return the text and gold spans [start, end, entity_type] for personal slots."""
+def fill(template: str, values: dict[str, str], slot_types: Optional[dict[str, Optional[str]]] = None) -> tuple[str, list[list]]:
+    """Replace each {slot}; return the text and gold spans [start, end, entity_type] for personal slots
+    (a slot's type from `slot_types`, default this module's SLOT_TYPES; None: not personal)."""
+    types = SLOT_TYPES if slot_types is None else slot_types
     out, spans, pos = [], [], 0
     for m in _SLOT.finditer(template):
         out.append(template[pos:m.start()])
         start = sum(len(x) for x in out)
         val = values[m.group(1)]
         out.append(val)
-        et = SLOT_TYPES[m.group(1)]
+        et = types[m.group(1)]
         if et:
             spans.append([start, start + len(val), et])
         pos = m.end()

@@ -208,22 +208,12 @@ def generate(seed: int = 8) -> list[dict]:
     return rows
 
 
-_SLOT = re.compile(r"\{(\w+)\}")
-
-
 def fill(template: str, values: dict[str, str]) -> tuple[str, list[list]]:
     """Replace each {slot}; the text and gold spans [start, end, entity_type] of the personal slots."""
-    out, spans, pos = [], [], 0
-    for m in _SLOT.finditer(template):
-        out.append(template[pos:m.start()])
-        start = sum(len(x) for x in out)
-        val = values[m.group(1)]
-        out.append(val)
-        if SLOT_TYPES[m.group(1)]:
-            spans.append([start, start + len(val), SLOT_TYPES[m.group(1)]])
-        pos = m.end()
-    out.append(template[pos:])
-    return "".join(out), spans
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from eval_sets.multilingual import fill as fill_slots
+
+    return fill_slots(template, values, SLOT_TYPES)
 
 
 def load(part: str = "report") -> list[dict]:
