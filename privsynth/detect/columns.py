@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from privsynth.detect import vocab
+from privsynth.detect.values import plain_spaces
 from privsynth import entities as E
 from privsynth.detect.header_hints import normalise
 from privsynth.entities import category_of
@@ -424,7 +425,10 @@ def scan_table(df: pd.DataFrame, policy=None, progress: Progress = None) -> Scan
             nn = nn[nn.astype(str).str.strip() != ""]
         # per-column seed so columns with different null patterns are sampled independently but reproducibly
         idx = _sample_index(len(nn), k, seed + zlib.crc32(name.encode()) % 100_000)
-        samples[name] = nn.iloc[idx]
+        sample = nn.iloc[idx]
+        if s.dtype == object:  # no-break and other Unicode spaces read as spaces (values.SPACE_SEPARATORS)
+            sample = sample.map(lambda v: plain_spaces(v) if isinstance(v, str) else v)
+        samples[name] = sample
         dtypes[name] = str(s.dtype)
     cols = decide_columns(names, samples, stats, dtypes, policy, progress)
     return ScanResult(columns=cols, rows=len(df), rows_sampled=min(len(df), k), seed=seed)

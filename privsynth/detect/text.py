@@ -581,6 +581,7 @@ def _analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Option
 
     from privsynth.detect.engine import ner_docs, ner_model_for, spacy_ner, text_recognizers
     from privsynth.detect.language import languages_with_prior
+    from privsynth.detect.values import plain_spaces
 
     thr = DEFAULT_THRESHOLD if score_threshold is None else score_threshold
     clean = [t if isinstance(t, str) else "" for t in texts]
@@ -605,6 +606,7 @@ def _analyze_texts(texts: Sequence[str], policy=None, *, score_threshold: Option
                     unscanned.append((i, MAX_DOC_CHARS, len(t)))
                 warnings.warn(f"text {i}: {len(t):,} characters, only the first {MAX_DOC_CHARS:,} were scanned "
                               f"(characters {MAX_DOC_CHARS:,}-{len(t):,} were not)", TextNotFullyScanned, stacklevel=3)
+        body = plain_spaces(body)  # no-break and other Unicode spaces read as spaces: same offsets
         for off in range(0, len(body), MAX_CHARS):
             pieces.append((t, off, body[off:off + MAX_CHARS], lang))
     # rules first; then NER, batched per model, only where a capitalised word is left unexplained

@@ -35,6 +35,19 @@ from typing import Optional
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
+# Unicode's space separators (general category Zs) other than U+0020: the no-break spaces of word
+# processors and HTML (U+00A0) and of French typography (U+202F), the typographic spaces U+2000-U+200A,
+# U+1680, U+205F, U+3000. Detection (free text and a column's sampled values) reads each as a plain space; one code point for one, so every
+# span's offsets hold in the original text, which is what is reported and rewritten. A phone
+# `06\u00a012\u00a034\u00a056\u00a078` or an IBAN grouped with no-break spaces is then found like its
+# space-grouped form (tests/test_detect_spaces.py checks the table against unicodedata).
+SPACE_SEPARATORS = {cp: " " for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
+
+
+def plain_spaces(s: str) -> str:
+    """`s` with every Unicode space separator read as U+0020 (same length, same offsets)."""
+    return s if s.isascii() else s.translate(SPACE_SEPARATORS)
+
 
 def fold(s: str) -> str:
     """Lower case, accents stripped, ß -> ss, runs of non-letters -> one space."""
