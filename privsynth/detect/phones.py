@@ -42,6 +42,10 @@ _AMOUNT = re.compile(r"^\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:[ T]|$)")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}[ \t]*-[ \t]*\d{1,2}[.:]\d{2}$")
+_EXTENSION = re.compile(r"(?i)x|ext")  # the number is what comes before
+_NON_DIGIT = re.compile(r"\D")
+_SEPARATOR = re.compile(r"[ \t().\-/]")
+_NANP_WRITTEN = re.compile(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}")  # (212) 555-0142, 212.555.0142
 
 
 def _trim(s: str) -> str:
@@ -129,6 +133,7 @@ def _may_be_valid(nsns: set, rule: tuple) -> bool:
     return any(len(n) in lengths and pattern.fullmatch(n) for n in nsns for pattern, lengths in rule[4])
 
 
+@lru_cache(maxsize=1 << 14)  # a number met again (in another text) is checked once
 def _grouped_as_in(pn, typed: str, region: str) -> bool:
     """True when `typed` (a national number without prefix) is grouped the way `region` writes
     it: phonenumbers' STRICT_GROUPING leniency finds it whole (no separators at all also passes).
@@ -156,7 +161,7 @@ def _parsed_score(pn, cand: str, typed: str, regions: tuple, own: int, shortcut:
     be possible, or, once a score is set, cannot be valid); `shortcut=False` parses every region, the
     reference the tests compare with."""
     intl = cand.startswith("+")
-    plain = None if intl or not shortcut or not _PLAIN.fullmatch(cand) else re.sub(r"\D", "", cand)
+    plain = None if intl or not shortcut or not _PLAIN.fullmatch(cand) else _NON_DIGIT.sub("", cand)
     score = 0.0
     for i, region in enumerate([None] if intl else regions):
         known = None if plain is None else _nsns(pn, plain, region)
@@ -173,7 +178,7 @@ def _parsed_score(pn, cand: str, typed: str, regions: tuple, own: int, shortcut:
                 continue
             return VALID_SCORE if intl or i < own else 0.9
         if score == 0.0 and pn.is_possible_number(num):
-            formatted = bool(re.search(r"[ \t().\-/]", typed)) or typed.startswith(("0", "+", "("))
+            formatted = bool(_SEPARATOR.search(typed)) or typed.startswith(("0", "+", "("))
             score = 0.6 if formatted else 0.45
     return score
 
@@ -195,8 +200,8 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if raw.startswith("(") and raw.count("(") > raw.count(")"):
             raw, s = raw[1:].lstrip(), s + 1 + (len(raw) - 1 - len(raw[1:].lstrip()))
         e = s + len(raw)
-        main = re.split(r"(?i)x|ext", raw)[0]
-        digits = re.sub(r"\D", "", main)
+        main = _EXTENSION.split(raw, 1)[0]
+        digits = _NON_DIGIT.sub("", main)
         if not 7 <= len(digits) <= 15 or len(set(digits)) < 3:
             continue
         compact = main.strip()
@@ -222,7 +227,7 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if score < 0.9 and ctx:
             score = min(0.9, score + 0.3)
         elif score >= 0.9 and not (intl or ctx or len(digits) >= 10 or (len(digits) >= 9 and main.strip().startswith(("0", "(")))
-                                   or re.fullmatch(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}", compact)):
+                                   or _NANP_WRITTEN.fullmatch(compact)):
             score = 0.6  # a short number that happens to parse: not enough to beat an address or a date
         out.append((s, e, E.PHONE_NUMBER.name, score))
     return out
