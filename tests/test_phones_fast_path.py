@@ -1,6 +1,7 @@
 """Speed changes in `privsynth.detect.phones` that must not change a detection (issue 14): the parses
 the region loop skips (`_nsns`: a region where the number cannot be possible, or can no longer raise
-the score) and the matcher read for its first match only (`_grouped_as_in`). Each test compares the
+the score), the numbers it builds instead of parsing (`_unchanged`: digits `parse` would keep as they
+are) and the matcher read for its first match only (`_grouped_as_in`). Each test compares the
 fast path with the straightforward one (every region parsed, every match read), not a time."""
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privsynth.detect import phones
-from privsynth.detect.phones import ALL_REGIONS, REGIONS, _grouped_as_in, _may_be_possible, _may_be_valid, _nsns, _parsed_score
+from privsynth.detect.phones import (ALL_REGIONS, REGIONS, _grouped_as_in, _may_be_possible, _may_be_valid, _nsns, _parsed_score,
+                                     _unchanged)
 
 ALL = sorted(set(ALL_REGIONS).union(*REGIONS.values()))
 
@@ -63,6 +65,43 @@ def test_a_region_ruled_out_by_the_metadata_gives_no_possible_or_valid_number(ca
         assert not pn.is_possible_number(num) and not pn.is_valid_number(num)
     if not _may_be_valid(*known):
         assert not pn.is_valid_number(num)
+
+
+@settings(max_examples=400, deadline=None)
+@given(written_numbers(), st.sampled_from(ALL))
+def test_a_number_built_from_digits_parse_keeps_equals_the_parsed_number(cand, region):
+    digits = "".join(ch for ch in cand if ch.isdigit())
+    known = _nsns(pn, digits, region)
+    if known is None or known[0] != {digits}:
+        return
+    built = _unchanged(pn, digits, known[1], cand)
+    if built is None:
+        assert not 3 <= len(digits) <= 17  # left to parse: never a candidate of find_phones (7-15 digits)
+        return
+    parsed = pn.parse(cand, region)
+    assert built == parsed
+    assert pn.national_significant_number(built) == digits == pn.national_significant_number(parsed)
+
+
+@pytest.mark.parametrize("cand, region", [
+    ("030 1234 5678", "ES"),     # ES has no national prefix: the 0 stays, one leading zero
+    ("0012 345 678", "US"),      # two leading zeros kept by number_of_leading_zeros (US dials out with 011)
+    ("000 000 0001", "US"),
+    ("0 00", "US"),              # all zeros: the last one is the number
+    ("(555) 123-4567", "GB"),
+])
+def test_leading_zeros_are_recorded_as_parse_records_them(cand, region):
+    digits = "".join(ch for ch in cand if ch.isdigit())
+    known = _nsns(pn, digits, region)
+    assert known is not None and known[0] == {digits}
+    assert _unchanged(pn, digits, known[1], cand) == pn.parse(cand, region)
+
+
+def test_a_tab_or_too_many_digits_is_left_to_parse():
+    known = _nsns(pn, "5551234567", "GB")
+    assert _unchanged(pn, "5551234567", known[1], "555\t123 4567") is None
+    assert _unchanged(pn, "5" * 18, known[1], "5" * 18) is None
+    assert _unchanged(pn, "55", known[1], "5 5") is None  # two separated digits: parse refuses them
 
 
 @pytest.mark.parametrize("cand, region, may_be_possible, may_be_valid", [

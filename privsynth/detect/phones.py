@@ -125,6 +125,25 @@ def _nsns(pn, digits: str, region: str) -> Optional[tuple[set, tuple]]:
     return seen, rule
 
 
+def _unchanged(pn, nsn: str, rule: tuple, cand: str):
+    """The PhoneNumber `phonenumbers.parse(cand, region)` returns when its only derivable NSN is the
+    candidate's digits `nsn` themselves (`_nsns` gives {nsn}: no IDD prefix, country code or national
+    prefix at the start), built without parsing: `region`'s country code, the digits as the national
+    number and their leading zeros as `parse` records them (italian_leading_zero, number_of_leading_zeros,
+    the last digit never counted). None (parse it) unless the candidate is one `parse` surely accepts:
+    3-17 digits (2 only when unseparated: not worth the case), only separators from its punctuation (no
+    tab) and at most 250 characters."""
+    if "\t" in cand or len(cand) > 250 or not 3 <= len(nsn) <= 17:
+        return None
+    num = pn.PhoneNumber(country_code=int(rule[0]), national_number=int(nsn))
+    if len(nsn) > 1 and nsn[0] == "0":
+        num.italian_leading_zero = True
+        zeros = min(len(nsn) - len(nsn.lstrip("0")), len(nsn) - 1)
+        if zeros != 1:
+            num.number_of_leading_zeros = zeros
+    return num
+
+
 def _may_be_possible(nsns: set, rule: tuple) -> bool:
     return any(len(n) in rule[3] for n in nsns)
 
@@ -158,8 +177,9 @@ def _parsed_score(pn, cand: str, typed: str, regions: tuple, own: int, shortcut:
     a foreign region only; 0.0 when none of that.
 
     `shortcut` skips the parses that cannot change the score (`_nsns`: a region where the number cannot
-    be possible, or, once a score is set, cannot be valid); `shortcut=False` parses every region, the
-    reference the tests compare with."""
+    be possible, or, once a score is set, cannot be valid) and builds the number `parse` would return
+    when it can only keep the digits as they are (`_unchanged`); `shortcut=False` parses every region,
+    the reference the tests compare with."""
     intl = cand.startswith("+")
     plain = None if intl or not shortcut or not _PLAIN.fullmatch(cand) else _NON_DIGIT.sub("", cand)
     score = 0.0
@@ -167,7 +187,9 @@ def _parsed_score(pn, cand: str, typed: str, regions: tuple, own: int, shortcut:
         known = None if plain is None else _nsns(pn, plain, region)
         if known is not None and (not _may_be_possible(*known) or (score > 0.0 and not _may_be_valid(*known))):
             continue  # not valid there, and possible only where it no longer matters: nothing would change
-        num = _parse(pn, cand, region)
+        num = _unchanged(pn, plain, known[1], cand) if known is not None and known[0] == {plain} else None
+        if num is None:
+            num = _parse(pn, cand, region)
         if num is None:
             continue
         if pn.is_valid_number(num):
