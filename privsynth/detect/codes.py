@@ -37,6 +37,7 @@ PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsap
 # not "numéro de suivi", "order number", "numéro fiscal")
 NUMBER_WORDS = ("number", "numéro", "número", "numero", "nummer")
 
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*|#|n[°º]")  # a word, `#` or `n°`: what labels a number
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’°º-]*|#|n[°º])[\s:.,#-]*$", re.I)
 _GLUED_CODE = re.compile(r"(?:[A-Za-z]{1,6}[-/_]|#|[A-Za-z]{1,6}\d*[-/])$")
 _LETTER_GLUED = re.compile(r"(?:^|[\s(\[,;])[A-Z]{1,3}$")
@@ -48,7 +49,7 @@ def phone_context(text: str, start: int, window: int = 40) -> bool:
     before = text[max(0, start - window):start].lower()
     if any(w in before for w in PHONE_WORDS):
         return True
-    words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", before)
+    words = _WORD.findall(before)
     for k, w in enumerate(words):
         if any(w.startswith(n) or w.endswith(n) for n in NUMBER_WORDS):
             if w not in NUMBER_WORDS:
@@ -94,7 +95,7 @@ def _label_code(head: str) -> bool:
     ends = list(_SENTENCE_END.finditer(head))
     if ends:
         head = head[ends[-1].end():]
-    words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", head.lower())
+    words = _WORD.findall(head.lower())
     return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS for w in words[-3:])
 
 

@@ -8,13 +8,17 @@ brackets) and an optional `+`/`00` international prefix. Each candidate is
     code context (form, error, invoice, order numbers: `privsynth.detect.codes`);
   * parsed with the regions of the document's language first (`REGIONS`), then every region
     privsynth supports. A valid number scores 0.95 (it then outranks DATE_TIME on the same
-    digits), a possible one 0.45-0.6, plus 0.3 with a phone word nearby.
+    digits), a possible one 0.45-0.6, plus 0.3 with a phone word nearby. A region whose metadata
+    rules the number out (no national significant number `parse` could derive has a possible length
+    there, or, once a score is set, matches the region's general pattern) is not parsed: it could not
+    change the score (`_nsns`; tests/test_phones_fast_path.py compares with parsing every region).
 A number glued to a word (`contact:testdata630-555-0199`) is kept only when it is valid.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from privsynth import entities as E
@@ -38,6 +42,10 @@ _AMOUNT = re.compile(r"^\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:[ T]|$)")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}[ \t]*-[ \t]*\d{1,2}[.:]\d{2}$")
+_EXTENSION = re.compile(r"(?i)x|ext")  # the number is what comes before
+_NON_DIGIT = re.compile(r"\D")
+_SEPARATOR = re.compile(r"[ \t().\-/]")
+_NANP_WRITTEN = re.compile(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}")  # (212) 555-0142, 212.555.0142
 
 
 def _trim(s: str) -> str:
@@ -56,14 +64,145 @@ def _parse(pn, cand: str, region: Optional[str]):
         return None
 
 
+# a candidate written with ASCII digits and these separators only: phonenumbers reads no `+`, no letter
+# (vanity digits) and no extension in it, so the digits it parses are exactly the candidate's digits
+_PLAIN = re.compile(r"[0-9 \t().\-/]+")
+
+
+@lru_cache(maxsize=None)
+def _nsn_rule(pn, region: str):
+    """How `phonenumbers.parse(national, region)` can read a national-format number, from the library's
+    public metadata (read from phonenumbers 9.0's parse, is_possible_number and is_valid_number):
+    (country code digits, international (IDD) prefix pattern, national prefix patterns, possible NSN
+    lengths, ((general pattern, general lengths) of each region of the country code)), or None when
+    no sound bound is known for `region`.
+
+    Without an IDD prefix at its start, `parse` gives the number `region`'s country code and a national
+    significant number (NSN) that is the digits with at most the country code (when they start with
+    it) and then national prefixes (`national_prefix_for_parsing` of `region` or of the country code's
+    main region, matched at the start) removed; a `national_prefix_transform_rule`, which could rewrite
+    digits, gives None. `is_possible_number` needs the NSN's length among the general possible lengths
+    (`possible_length`, `possible_length_local_only`); `is_valid_number` needs the general description
+    of the region it finds (one of the country code's) to match: length among its `possible_length`
+    and `national_number_pattern` matching in full. A region without lengths or pattern gives None."""
+    meta = pn.PhoneMetadata.metadata_for_region(region)
+    if meta is None or not meta.international_prefix:
+        return None
+    cc = meta.country_code
+    regions = pn.region_codes_for_country_code(cc)
+    metas = [pn.PhoneMetadata.metadata_for_region(r) for r in regions]
+    parsing = (meta, pn.PhoneMetadata.metadata_for_region(pn.region_code_for_country_code(cc)))
+    if (region not in regions
+            or any(m is None or not m.general_desc.possible_length or not m.general_desc.national_number_pattern for m in metas)
+            or any(m is None or m.national_prefix_transform_rule for m in parsing)):
+        return None
+    prefixes = tuple(re.compile(p) for p in sorted({m.national_prefix_for_parsing for m in parsing if m.national_prefix_for_parsing}))
+    lengths = frozenset(n for m in metas for n in m.general_desc.possible_length + m.general_desc.possible_length_local_only)
+    general = {}
+    for m in metas:  # regions sharing a pattern are checked once, with the union of their lengths
+        general.setdefault(m.general_desc.national_number_pattern, set()).update(m.general_desc.possible_length)
+    return (str(cc), re.compile(meta.international_prefix), prefixes, lengths,
+            tuple((re.compile(p), frozenset(ls)) for p, ls in general.items()))
+
+
+def _nsns(pn, digits: str, region: str) -> Optional[tuple[set, tuple]]:
+    """(every NSN `phonenumbers.parse` can derive from the national-format `digits` (ASCII digits only)
+    for `region`, its `_nsn_rule`), or None when unsure (an IDD prefix at the start, no rule)."""
+    rule = _nsn_rule(pn, region)
+    if rule is None or rule[1].match(digits):
+        return None
+    cc, prefixes = rule[0], rule[2]
+    todo = [digits, digits[len(cc):]] if digits.startswith(cc) else [digits]
+    seen = set()
+    while todo:
+        nsn = todo.pop()
+        if nsn not in seen:
+            seen.add(nsn)
+            for p in prefixes:
+                m = p.match(nsn)
+                if m:
+                    todo.append(nsn[m.end():])
+    return seen, rule
+
+
+def _unchanged(pn, nsn: str, rule: tuple, cand: str):
+    """The PhoneNumber `phonenumbers.parse(cand, region)` returns when its only derivable NSN is the
+    candidate's digits `nsn` themselves (`_nsns` gives {nsn}: no IDD prefix, country code or national
+    prefix at the start), built without parsing: `region`'s country code, the digits as the national
+    number and their leading zeros as `parse` records them (italian_leading_zero, number_of_leading_zeros,
+    the last digit never counted). None (parse it) unless the candidate is one `parse` surely accepts:
+    3-17 digits (2 only when unseparated: not worth the case), only separators from its punctuation (no
+    tab) and at most 250 characters."""
+    if "\t" in cand or len(cand) > 250 or not 3 <= len(nsn) <= 17:
+        return None
+    num = pn.PhoneNumber(country_code=int(rule[0]), national_number=int(nsn))
+    if len(nsn) > 1 and nsn[0] == "0":
+        num.italian_leading_zero = True
+        zeros = min(len(nsn) - len(nsn.lstrip("0")), len(nsn) - 1)
+        if zeros != 1:
+            num.number_of_leading_zeros = zeros
+    return num
+
+
+def _may_be_possible(nsns: set, rule: tuple) -> bool:
+    return any(len(n) in rule[3] for n in nsns)
+
+
+def _may_be_valid(nsns: set, rule: tuple) -> bool:
+    return any(len(n) in lengths and pattern.fullmatch(n) for n in nsns for pattern, lengths in rule[4])
+
+
+@lru_cache(maxsize=1 << 14)  # a number met again (in another text) is checked once
 def _grouped_as_in(pn, typed: str, region: str) -> bool:
     """True when `typed` (a national number without prefix) is grouped the way `region` writes
-    it: phonenumbers' STRICT_GROUPING leniency finds it whole (no separators at all also passes)."""
+    it: phonenumbers' STRICT_GROUPING leniency finds it whole (no separators at all also passes).
+
+    Only the matcher's first match is read, with one try (`max_tries=1`): the matcher reports matches
+    in text order, so a match spanning the whole of `typed` can only be the first one, found on the
+    first candidate (the whole text) before any try is spent; the tries it would go on to make are
+    inner parts and later text, which can never span the whole."""
     try:
-        return any(m.start == 0 and m.end == len(typed)
-                   for m in pn.PhoneNumberMatcher(typed, region, leniency=pn.Leniency.STRICT_GROUPING))
+        first = next(iter(pn.PhoneNumberMatcher(typed, region, leniency=pn.Leniency.STRICT_GROUPING, max_tries=1)), None)
+        return first is not None and first.start == 0 and first.end == len(typed)
     except Exception:  # pragma: no cover - defensive: phonenumbers' matcher on odd input
         return False
+
+
+def _parsed_score(pn, cand: str, typed: str, regions: tuple, own: int, shortcut: bool = True) -> float:
+    """Score of the cleaned candidate `cand` (`typed`: as written, without extension) from phonenumbers:
+    parsed as international when it starts with `+`, else for each of `regions` in turn (the first
+    `own` of them the text's language's). VALID_SCORE when valid for an own region (or international),
+    0.9 when valid in a foreign region and grouped as that region writes (`_grouped_as_in`), else 0.6
+    (written with separators or a leading 0/+/parenthesis) or 0.45 when possible somewhere or valid in
+    a foreign region only; 0.0 when none of that.
+
+    `shortcut` skips the parses that cannot change the score (`_nsns`: a region where the number cannot
+    be possible, or, once a score is set, cannot be valid) and builds the number `parse` would return
+    when it can only keep the digits as they are (`_unchanged`); `shortcut=False` parses every region,
+    the reference the tests compare with."""
+    intl = cand.startswith("+")
+    plain = None if intl or not shortcut or not _PLAIN.fullmatch(cand) else _NON_DIGIT.sub("", cand)
+    score = 0.0
+    for i, region in enumerate([None] if intl else regions):
+        known = None if plain is None else _nsns(pn, plain, region)
+        if known is not None and (not _may_be_possible(*known) or (score > 0.0 and not _may_be_valid(*known))):
+            continue  # not valid there, and possible only where it no longer matters: nothing would change
+        num = _unchanged(pn, plain, known[1], cand) if known is not None and known[0] == {plain} else None
+        if num is None:
+            num = _parse(pn, cand, region)
+        if num is None:
+            continue
+        if pn.is_valid_number(num):
+            if not intl and i >= own and not _grouped_as_in(pn, typed, region):
+                # valid only in a region foreign to the text's language, and not grouped as that
+                # region writes its numbers (a SIRET `732 829 320 00074` in French text): possible at most
+                score = max(score, 0.45)
+                continue
+            return VALID_SCORE if intl or i < own else 0.9
+        if score == 0.0 and pn.is_possible_number(num):
+            formatted = bool(_SEPARATOR.search(typed)) or typed.startswith(("0", "+", "("))
+            score = 0.6 if formatted else 0.45
+    return score
 
 
 def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
@@ -83,8 +222,8 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if raw.startswith("(") and raw.count("(") > raw.count(")"):
             raw, s = raw[1:].lstrip(), s + 1 + (len(raw) - 1 - len(raw[1:].lstrip()))
         e = s + len(raw)
-        main = re.split(r"(?i)x|ext", raw)[0]
-        digits = re.sub(r"\D", "", main)
+        main = _EXTENSION.split(raw, 1)[0]
+        digits = _NON_DIGIT.sub("", main)
         if not 7 <= len(digits) <= 15 or len(set(digits)) < 3:
             continue
         compact = main.strip()
@@ -101,23 +240,7 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if cand.startswith("00"):
             cand = "+" + cand[2:]
         intl = cand.startswith("+")
-        score = 0.0
-        for i, region in enumerate([None] if intl else regions):
-            num = _parse(pn, cand, region)
-            if num is None:
-                continue
-            if pn.is_valid_number(num):
-                own = intl or i < len(REGIONS.get(lang, ()))
-                if not own and not _grouped_as_in(pn, main.strip(), region):
-                    # valid only in a region foreign to the text's language, and not grouped as that
-                    # region writes its numbers (a SIRET `732 829 320 00074` in French text): possible at most
-                    score = max(score, 0.45)
-                    continue
-                score = VALID_SCORE if own else 0.9
-                break
-            if score == 0.0 and pn.is_possible_number(num):
-                formatted = bool(re.search(r"[ \t().\-/]", main.strip())) or main.strip().startswith(("0", "+", "("))
-                score = 0.6 if formatted else 0.45
+        score = _parsed_score(pn, cand, compact, regions, len(REGIONS.get(lang, ())))
         if score == 0.0 and phone_context(text, s, 25) and 8 <= len(digits) <= 13 and not glued:
             score = 0.5  # labelled as a phone but not parseable in any region we know
         if score == 0.0 or (glued and score < 0.9):
@@ -126,7 +249,7 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if score < 0.9 and ctx:
             score = min(0.9, score + 0.3)
         elif score >= 0.9 and not (intl or ctx or len(digits) >= 10 or (len(digits) >= 9 and main.strip().startswith(("0", "(")))
-                                   or re.fullmatch(r"\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}", compact)):
+                                   or _NANP_WRITTEN.fullmatch(compact)):
             score = 0.6  # a short number that happens to parse: not enough to beat an address or a date
         out.append((s, e, E.PHONE_NUMBER.name, score))
     return out
