@@ -306,3 +306,27 @@ def test_an_unknown_model_is_loaded_as_spacy_loads_it():
     from privsynth.detect.engine import _tokenizer_built_from_disk
 
     assert _tokenizer_built_from_disk("no_such_spacy_model_xyz") == {}
+
+
+def test_classify_many_gives_each_texts_classify_bit_for_bit():
+    """The batched automaton walk of `languages_with_prior` (`language.classify_many`) against
+    py3langid's own walk per text (`language.classify`): same language, same float, on texts of
+    every length (across walk chunks), script, casing and normalisation."""
+    from faker import Faker
+
+    from privsynth.detect import language
+
+    texts = []
+    for loc in ("en_US", "de_DE", "fr_FR", "es_ES", "nl_NL", "it_IT", "pl_PL", "ru_RU", "ja_JP"):
+        fake = Faker(loc)
+        fake.seed_instance(14)
+        texts += [fake.text(max_nb_chars=40 + 37 * k) for k in range(60)] + [fake.name() for _ in range(20)]
+    texts += ["ANNA BERG WOHNT IN BERLIN UND ARBEITET DORT", "e\u0301te\u0301 à Paris avec Zoë et Chloé, très bien",
+              "🙂" * 30 + " hello there my friend", "x" * 5000, "ab " * 1500, "abc", "", "   ", "12345 67890 !!!",
+              "\ud800 a lone surrogate in a sentence", "Hello there, how are you today?"] * 2
+    assert len(texts) > language.LANGID_WALK_CHUNK * 2
+    want = [language.classify(t) for t in texts]
+    assert language.classify_many(texts) == want
+    assert language.classify_many(list(reversed(texts))) == list(reversed(want))
+    assert {lang for lang, _ in want} >= {None, "en", "de", "fr", "es", "nl", "it"}
+    assert language.classify_many([]) == []
