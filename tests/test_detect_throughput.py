@@ -330,3 +330,28 @@ def test_classify_many_gives_each_texts_classify_bit_for_bit():
     assert language.classify_many(list(reversed(texts))) == list(reversed(want))
     assert {lang for lang, _ in want} >= {None, "en", "de", "fr", "es", "nl", "it"}
     assert language.classify_many([]) == []
+
+
+def test_token_chunks_cut_docs_in_order_by_token_count():
+    from privsynth.detect.engine import _token_chunks
+
+    docs = [[0] * n for n in (1, 2, 3, 5, 8, 600, 2)]
+    chunks = _token_chunks(docs, 10)
+    assert [len(d) for c in chunks for d in c] == [1, 2, 3, 5, 8, 600, 2]  # every doc once, in order
+    assert [[len(d) for d in c] for c in chunks] == [[1, 2, 3], [5], [8], [600], [2]]
+    assert _token_chunks([], 10) == []
+
+
+@pytest.mark.parametrize("max_tokens", [1, 40, 100_000])
+def test_ner_docs_gives_spacys_entities_whatever_its_sub_batches(monkeypatch, max_tokens):
+    """Sub-batches of one text, of a few and of the whole batch: the NER's numbers do not depend
+    on which texts are parsed together, so neither do its entities (NER_SUB_BATCH_TOKENS)."""
+    from privsynth.detect import engine
+
+    nlp = engine.spacy_ner(engine.DEFAULT_MODEL)
+    assert engine._greedy_ner(nlp) is not None and not engine._greedy_ner(nlp).model.attrs.get("unseen_classes")
+    monkeypatch.setattr(engine, "NER_SUB_BATCH_TOKENS", max_tokens)
+    texts = _ner_sentences(150)
+    want = [[(t.idx, t.ent_iob_, t.ent_type_) for t in d] for d in nlp.pipe(texts, batch_size=64)]
+    got = [[(t.idx, t.ent_iob_, t.ent_type_) for t in d] for d in engine.ner_docs(nlp, iter(texts), 64)]
+    assert got == want

@@ -464,8 +464,9 @@ def ner_docs(nlp, texts, batch_size: int = NER_BATCH_SIZE):
     `moves.init_batch`, its step model (`model.predict(docs)` → `ParserStepModel`, the same weights
     and `sum_state_features` as the C loop, unseen classes set to the batch minimum in both),
     `transition_states` (the same `c_transition_batch`: valid-action argmax and transition) and
-    `set_annotations` - spaCy's own beam and training loop in greedy form. Batches as
-    `TransitionParser.pipe`: `batch_size` texts, parsed in length-sorted sub-batches of a quarter.
+    `set_annotations` - spaCy's own beam and training loop in greedy form. Batches: `batch_size`
+    texts, sorted by length and parsed in sub-batches of at most NER_SUB_BATCH_TOKENS tokens (a
+    longer text alone), where `TransitionParser.pipe` parses a quarter of the batch at once.
     `tests/test_detect_throughput.py` compares it with `nlp.pipe` token by token.
 
     Falls back to `nlp.pipe` when the pipeline is not NER alone, the NER is not spaCy's greedy
@@ -478,12 +479,43 @@ def ner_docs(nlp, texts, batch_size: int = NER_BATCH_SIZE):
     from thinc.api import set_dropout_rate
 
     set_dropout_rate(ner.model, 0.0)
-    sub_size = max(batch_size // 4, 2)
+    # a class the model never saw in training scores the minimum of its sub-batch: then the
+    # sub-batches stay spaCy's, a quarter of the batch
+    quarters = bool(ner.model.attrs.get("unseen_classes"))
     for batch in minibatch(texts, size=batch_size):
         docs = [nlp.make_doc(t) for t in batch]
-        for sub in minibatch(sorted(docs, key=len), size=sub_size):
+        by_length = sorted(docs, key=len)
+        subs = minibatch(by_length, size=max(batch_size // 4, 2)) if quarters else _token_chunks(by_length, NER_SUB_BATCH_TOKENS)
+        for sub in subs:
             ner.set_annotations(sub, _greedy_parse(ner, sub))
         yield from docs
+
+
+# Tokens parsed together by `ner_docs`. Every number the NER computes for a token or a parse state
+# is the same bit for bit whatever the sub-batch (its layers work row by row; checked on the 2,658
+# held-out sentences that reach NER, sub-batches of 1 to 256 texts); what changes is the size of
+# the arrays its CNN layers pass on: with ~500 tokens (≈ 0.6 MB per layer's array) they stay in a
+# core's L2 cache, and the NER took ~15% less CPU than with a quarter of a 256-text batch (≈ 1,150
+# tokens), on this machine's 2 MiB L2 per core (docs/benchmarks.md, ner14). A model with classes unseen in
+# training keeps spaCy's quarters (those score their sub-batch's minimum).
+NER_SUB_BATCH_TOKENS = 512
+
+
+def _token_chunks(docs: list, max_tokens: int) -> list:
+    """`docs` in order, cut into consecutive lists of at most `max_tokens` tokens in all (a doc
+    longer than that alone; every list holds at least one doc)."""
+    out: list = []
+    cur: list = []
+    n = 0
+    for doc in docs:
+        if cur and n + len(doc) > max_tokens:
+            out.append(cur)
+            cur, n = [], 0
+        cur.append(doc)
+        n += len(doc)
+    if cur:
+        out.append(cur)
+    return out
 
 
 def _greedy_parse(ner, docs: list) -> list:
