@@ -456,7 +456,7 @@ def _tokenizer_built_from_disk(model: str) -> dict:
     return {"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}}
 
 
-NER_BATCH_SIZE = 256  # texts per batch, as spaCy's `TransitionParser.pipe` default (sorted by length in quarters)
+NER_BATCH_SIZE = 256  # texts per batch, as spaCy's `TransitionParser.pipe` default (sorted by length; sub-batches: NER_SUB_BATCH_TOKENS)
 
 
 def ner_docs(nlp, texts, batch_size: int = NER_BATCH_SIZE):
