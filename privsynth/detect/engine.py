@@ -389,7 +389,7 @@ def spacy_ner(model: str):
     ~0.04 CPU s to read) is not loaded: spaCy's features are hashes of the strings
     (`StringStore` hashes are MurmurHash of the text, not table positions), a new lexeme adds its own
     strings (text, norm, shape, prefix, suffix), and the NER adds its labels; so the tokens, their
-    attributes and the entities with their labels are the same (`tests/test_detect_throughput.py`).
+    attributes and the entities with their labels are the same (`tests/test_detect_ner_speed.py`).
     Only a hash of a string neither seen in this process nor a label could no longer be read back
     as text, which nothing reads from this pipeline."""
     with _lock:
@@ -431,7 +431,7 @@ def _tokenizer_built_from_disk(model: str) -> dict:
     `spacy.Tokenizer.v1`'s), while `Vocab.from_disk`, which runs first, drops the lexemes made
     before it. The first build is thus thrown away (≈0.07 CPU s of each process that loads a
     model); starting from an empty tokenizer gives the same tokenizer and the same lexemes
-    (`tests/test_detect_throughput.py` compares the tokens and their attributes).
+    (`tests/test_detect_ner_speed.py` compares the tokens and their attributes).
     PRIVSYNTH_SPACY_TOKENIZER=twice loads as spaCy does."""
     import os
 
@@ -475,7 +475,8 @@ def ner_docs(nlp, texts, batch_size: int = NER_BATCH_SIZE):
     `set_annotations` - spaCy's own beam and training loop in greedy form. Batches: `batch_size`
     texts, sorted by length and parsed in sub-batches of at most NER_SUB_BATCH_TOKENS tokens (a
     longer text alone), where `TransitionParser.pipe` parses a quarter of the batch at once.
-    `tests/test_detect_throughput.py` compares it with `nlp.pipe` token by token.
+    `tests/test_detect_throughput.py` compares it with `nlp.pipe` token by token (`tests/test_detect_ner_speed.py`
+    whatever the sub-batches).
 
     Falls back to `nlp.pipe` when the pipeline is not NER alone, the NER is not spaCy's greedy
     transition parser on CPU, or PRIVSYNTH_SPACY_NER_LOOP=spacy."""

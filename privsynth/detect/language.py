@@ -108,7 +108,7 @@ def classify_many(texts) -> list[tuple[Optional[str], float]]:
     LANGID_WALK_CHUNK at a time); each text's features are then counted in the order of their
     first occurrence, as `visit_counts`' `Counter` does, and scored with py3langid's own
     `_sparse_score` and the rest of its `_decide` per text (the same NumPy operations on the
-    same arrays). `tests/test_detect_throughput.py` compares it with `classify` text by text."""
+    same arrays). `tests/test_detect_ner_speed.py` compares it with `classify` text by text."""
     from collections import Counter
 
     import numpy as np
