@@ -382,7 +382,16 @@ def ner_model_for(lang: str, model_en: Optional[str] = None) -> Optional[str]:
 
 def spacy_ner(model: str):
     """The spaCy pipeline `model` with every component but `ner` excluded (loaded once per process).
-    Falls back to the full pipeline when its NER listens to a shared tok2vec."""
+    Falls back to the full pipeline when its NER listens to a shared tok2vec. The tokenizer is
+    built once, from the model's own files (`_tokenizer_built_from_disk`).
+
+    The model's string table (`vocab/strings.json`, ~85,000 strings of its training vocabulary:
+    ~0.04 CPU s to read) is not loaded: spaCy's features are hashes of the strings
+    (`StringStore` hashes are MurmurHash of the text, not table positions), a new lexeme adds its own
+    strings (text, norm, shape, prefix, suffix), and the NER adds its labels; so the tokens, their
+    attributes and the entities with their labels are the same (`tests/test_detect_ner_speed.py`).
+    Only a hash of a string neither seen in this process nor a label could no longer be read back
+    as text, which nothing reads from this pipeline."""
     with _lock:
         nlp = _ner_pipelines.get(model)
         if nlp is not None:
@@ -395,15 +404,59 @@ def spacy_ner(model: str):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r".*\[W095\].*")
             try:
-                nlp = spacy.load(model, exclude=list(_UNUSED_PIPES))
+                nlp = spacy.load(model, exclude=[*_UNUSED_PIPES, "strings"], config=_tokenizer_built_from_disk(model))
                 nlp("Anna Berg")  # a NER that needs the shared tok2vec fails here
             except Exception:
                 nlp = spacy.load(model, disable=["parser", "lemmatizer"])
+        if nlp.config["nlp"]["tokenizer"] == {"@tokenizers": _BARE_TOKENIZER}:
+            nlp._config["nlp"]["tokenizer"] = {"@tokenizers": _SPACY_TOKENIZER}  # what the model's config names
         _ner_pipelines[model] = nlp
         return nlp
 
 
-NER_BATCH_SIZE = 256  # texts per batch, as spaCy's `TransitionParser.pipe` default (sorted by length in quarters)
+_SPACY_TOKENIZER = "spacy.Tokenizer.v1"
+_BARE_TOKENIZER = "privsynth.tokenizer_loaded_from_disk.v1"
+
+
+def _tokenizer_built_from_disk(model: str) -> dict:
+    """spaCy config overrides for `spacy.load(model)`: when the model's config names spaCy's own
+    tokenizer (`spacy.Tokenizer.v1`), the pipeline starts with an empty `Tokenizer(nlp.vocab)`
+    instead; {} otherwise (any other tokenizer, or a model whose config cannot be read).
+
+    `spacy.load` builds the tokenizer twice: `Language.__init__` builds one from the language's
+    defaults (≈1,350 special cases through the phrase matcher, new lexemes for each) and then
+    `Language.from_disk` loads the model's `tokenizer` file into it, and `Tokenizer.from_bytes`
+    first resets the rules, the prefix/suffix/infix/token/URL patterns and the cache, then sets each
+    from the file (`faster_heuristics` too; an absent entry stays at the same default as
+    `spacy.Tokenizer.v1`'s), while `Vocab.from_disk`, which runs first, drops the lexemes made
+    before it. The first build is thus thrown away (≈0.07 CPU s of each process that loads a
+    model); starting from an empty tokenizer gives the same tokenizer and the same lexemes
+    (`tests/test_detect_ner_speed.py` compares the tokens and their attributes).
+    PRIVSYNTH_SPACY_TOKENIZER=twice loads as spaCy does."""
+    import os
+
+    if os.environ.get("PRIVSYNTH_SPACY_TOKENIZER") == "twice":
+        return {}
+    import spacy
+    from spacy.util import get_package_path, load_config
+
+    try:
+        configs = list(get_package_path(model).glob("*/config.cfg"))
+        if len(configs) != 1 or load_config(configs[0], interpolate=False)["nlp"]["tokenizer"] != {"@tokenizers": _SPACY_TOKENIZER}:
+            return {}
+    except Exception:  # not an installed package laid out as spaCy packages are: load it as spaCy does
+        return {}
+    if _BARE_TOKENIZER not in spacy.registry.tokenizers:
+        from spacy.tokenizer import Tokenizer
+
+        def bare_tokenizer():
+            return lambda nlp: Tokenizer(nlp.vocab)
+
+        spacy.registry.tokenizers.register(_BARE_TOKENIZER, func=bare_tokenizer)
+    return {"nlp": {"tokenizer": {"@tokenizers": _BARE_TOKENIZER}}}
+
+
+NER_BATCH_SIZE = 256  # texts per batch, as spaCy's `TransitionParser.pipe` default (sorted by length; sub-batches: NER_SUB_BATCH_TOKENS)
 
 
 def ner_docs(nlp, texts, batch_size: int = NER_BATCH_SIZE):
@@ -419,9 +472,11 @@ def ner_docs(nlp, texts, batch_size: int = NER_BATCH_SIZE):
     `moves.init_batch`, its step model (`model.predict(docs)` → `ParserStepModel`, the same weights
     and `sum_state_features` as the C loop, unseen classes set to the batch minimum in both),
     `transition_states` (the same `c_transition_batch`: valid-action argmax and transition) and
-    `set_annotations` - spaCy's own beam and training loop in greedy form. Batches as
-    `TransitionParser.pipe`: `batch_size` texts, parsed in length-sorted sub-batches of a quarter.
-    `tests/test_detect_throughput.py` compares it with `nlp.pipe` token by token.
+    `set_annotations` - spaCy's own beam and training loop in greedy form. Batches: `batch_size`
+    texts, sorted by length and parsed in sub-batches of at most NER_SUB_BATCH_TOKENS tokens (a
+    longer text alone), where `TransitionParser.pipe` parses a quarter of the batch at once.
+    `tests/test_detect_throughput.py` compares it with `nlp.pipe` token by token (`tests/test_detect_ner_speed.py`
+    whatever the sub-batches).
 
     Falls back to `nlp.pipe` when the pipeline is not NER alone, the NER is not spaCy's greedy
     transition parser on CPU, or PRIVSYNTH_SPACY_NER_LOOP=spacy."""
@@ -433,12 +488,43 @@ def ner_docs(nlp, texts, batch_size: int = NER_BATCH_SIZE):
     from thinc.api import set_dropout_rate
 
     set_dropout_rate(ner.model, 0.0)
-    sub_size = max(batch_size // 4, 2)
+    # a class the model never saw in training scores the minimum of its sub-batch: then the
+    # sub-batches stay spaCy's, a quarter of the batch
+    quarters = bool(ner.model.attrs.get("unseen_classes"))
     for batch in minibatch(texts, size=batch_size):
         docs = [nlp.make_doc(t) for t in batch]
-        for sub in minibatch(sorted(docs, key=len), size=sub_size):
+        by_length = sorted(docs, key=len)
+        subs = minibatch(by_length, size=max(batch_size // 4, 2)) if quarters else _token_chunks(by_length, NER_SUB_BATCH_TOKENS)
+        for sub in subs:
             ner.set_annotations(sub, _greedy_parse(ner, sub))
         yield from docs
+
+
+# Tokens parsed together by `ner_docs`. Every number the NER computes for a token or a parse state
+# is the same bit for bit whatever the sub-batch (its layers work row by row; checked on the 2,658
+# held-out sentences that reach NER, sub-batches of 1 to 256 texts); what changes is the size of
+# the arrays its CNN layers pass on: with ~500 tokens (≈ 0.6 MB per layer's array) they stay in a
+# core's L2 cache, and the NER took ~15% less CPU than with a quarter of a 256-text batch (≈ 1,150
+# tokens), on this machine's 2 MiB L2 per core (docs/benchmarks.md, ner14). A model with classes unseen in
+# training keeps spaCy's quarters (those score their sub-batch's minimum).
+NER_SUB_BATCH_TOKENS = 512
+
+
+def _token_chunks(docs: list, max_tokens: int) -> list:
+    """`docs` in order, cut into consecutive lists of at most `max_tokens` tokens in all (a doc
+    longer than that alone; every list holds at least one doc)."""
+    out: list = []
+    cur: list = []
+    n = 0
+    for doc in docs:
+        if cur and n + len(doc) > max_tokens:
+            out.append(cur)
+            cur, n = [], 0
+        cur.append(doc)
+        n += len(doc)
+    if cur:
+        out.append(cur)
+    return out
 
 
 def _greedy_parse(ner, docs: list) -> list:
