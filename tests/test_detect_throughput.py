@@ -369,3 +369,24 @@ def test_the_regex_gates_never_skip_a_recognizer_that_would_report_something():
 
             same()
 
+
+def test_the_street_rules_keywords_never_skip_a_rule_that_would_match():
+    """Property (hypothesis): wherever a street rule of `addresses` matches (texts made of its own
+    matches between random pieces, in their casing and upper case), the case-folded text holds
+    one of the rule's street words (`rule_keywords`), so `find_addresses` skips no rule that matches."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from privsynth.detect import addresses
+    from privsynth.detect.engine import fold_case
+
+    kept = [(rx, kws) for rx, kws in zip(addresses._rules(), addresses.rule_keywords()) if kws]
+    assert len(kept) == 3
+    for rx, kws in kept:
+        @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+        @given(st.one_of(_texts_around(rx), _texts_around(rx).map(str.upper)))
+        def holds(t):
+            if rx.search(t):
+                assert any(k in fold_case(t) for k in kws), (rx.pattern[:40], t)
+
+        holds()
