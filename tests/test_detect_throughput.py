@@ -344,13 +344,14 @@ def _texts_around(pattern: str):
 def test_the_regex_gates_never_skip_a_recognizer_that_would_report_something():
     """Property (hypothesis): texts made of each pattern's own matches (`from_regex`) between
     random pieces give the same results with the gates (`_pattern_gate`: keywords, unions) as
-    without them, for every text recognizer."""
+    without them, for every text recognizer; and `_pattern_results` (with its literal and keyword
+    skips) gives what Presidio's `analyze` gives."""
     import re
 
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from privsynth.detect.engine import run_recognizers, text_recognizers
+    from privsynth.detect.engine import _pattern_results, run_recognizers, text_recognizers
 
     recs = [r for r in text_recognizers(None) if r._privsynth_gate is not None]
     assert len(recs) >= 30
@@ -365,6 +366,9 @@ def test_the_regex_gates_never_skip_a_recognizer_that_would_report_something():
                              _texts_around(re.compile(p.regex, r.global_regex_flags & 0xFF)).map(str.upper)))
             def same(t):
                 assert spans([r], t) == spans([r], t, gates=False), (r.name, p.name, t)
+                if r._privsynth_lean:  # the lean loop's literal and keyword skips: what Presidio gives
+                    want = [(x.entity_type, x.start, x.end, x.score) for x in r.analyze(t, r.supported_entities, None)]
+                    assert [(x.entity_type, x.start, x.end, x.score) for x in _pattern_results(r, t)] == want, (r.name, t)
                 assert spans(recs, t, identifiers_only=True) == spans(recs, t, identifiers_only=True, gates=False)
 
             same()

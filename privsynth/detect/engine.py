@@ -532,6 +532,7 @@ def text_recognizers(policy=None) -> list:
 _GATE_FLAGS = re.I | re.M | re.S  # Presidio's `global_regex_flags`
 GATE_MAX_PATTERN = 4000  # characters: a recognizer with a longer pattern gets no regex gate (see _pattern_gate)
 KEYWORD_MIN_CHARS = 3    # a keyword set with a shorter string (`st`, `dr`, `at`) is in too many texts to gate
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]+")  # ... unless it is ASCII punctuation (`:`, `/`, `@`): selective
 
 
 def _union_source(pats) -> str:
@@ -562,7 +563,7 @@ def _pattern_gate(rec) -> Optional[tuple]:
     plain, keyed = [], {}
     for p in pats:
         kws = necessary_strings(p.regex, _GATE_FLAGS)
-        if kws and min(map(len, kws)) >= KEYWORD_MIN_CHARS:
+        if kws and all(len(k) >= KEYWORD_MIN_CHARS or _PUNCTUATION.fullmatch(k) for k in kws):
             keyed.setdefault(kws, []).append(p)
         else:
             plain.append(p)
@@ -761,21 +762,32 @@ def _pattern_results(rec, text: str) -> list:
     """What Presidio's `PatternRecognizer.analyze(text, entities)` returns for `rec` (same regexes
     and flags, `validate_result`/`invalidate_result`, scores, `remove_duplicates`), without the
     per-pattern timing, debug logging and explanation objects free text never reads (they were a
-    third of the recognizers' CPU). `tests/test_detect_throughput.py` checks it against `analyze`
-    for every recognizer."""
+    third of the recognizers' CPU). A pattern is not run on a text that lacks a string every match
+    holds (`required_literals`) or, for a pattern whose matches each hold one of a few words of 3+
+    characters, all of those words (`necessary_strings`, in the case-folded text).
+    `tests/test_detect_throughput.py` checks it against `analyze` for every recognizer."""
     from presidio_analyzer import EntityRecognizer, RecognizerResult
     from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
     flags = rec.global_regex_flags
     entity = rec.supported_entities[0]
     meta = None
+    folded = None
     out = []
     for p in rec.patterns:
         req = getattr(p, "_privsynth_required", None)
         if req is None:
+            kws = necessary_strings(p.regex, flags & 0xFF)
+            p._privsynth_words = keyword_search(kws) if kws and min(map(len, kws)) >= KEYWORD_MIN_CHARS else None
             req = p._privsynth_required = required_literals(p.regex, flags & ~re.IGNORECASE & 0xFF)
         if req and not all(r in text for r in req):
             continue  # a string every match of this pattern contains is absent: it can match nothing
+        words = getattr(p, "_privsynth_words", None)
+        if words is not None:
+            if folded is None:
+                folded = fold_case(text)
+            if not words(folded):
+                continue  # none of the words one of which every match holds (`necessary_strings`) is here
         if not p.compiled_regex or p.compiled_with_flags != flags:
             import regex
 
