@@ -532,7 +532,8 @@ def text_recognizers(policy=None) -> list:
 _GATE_FLAGS = re.I | re.M | re.S  # Presidio's `global_regex_flags`
 GATE_MAX_PATTERN = 4000  # characters: a recognizer with a longer pattern gets no regex gate (see _pattern_gate)
 KEYWORD_MIN_CHARS = 3    # a keyword set with a shorter string (`st`, `dr`, `at`) is in too many texts to gate
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]+")  # ... unless it is ASCII punctuation (`:`, `/`, `@`): selective
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]+")  # ... unless it is ASCII punctuation (`:`, `/`, `@`): selective,
+_PROSE_MARKS = frozenset({".", ","})            # but for the full stop and comma nearly every sentence holds
 
 
 def _union_source(pats) -> str:
@@ -563,7 +564,7 @@ def _pattern_gate(rec) -> Optional[tuple]:
     plain, keyed = [], {}
     for p in pats:
         kws = necessary_strings(p.regex, _GATE_FLAGS)
-        if kws and all(len(k) >= KEYWORD_MIN_CHARS or _PUNCTUATION.fullmatch(k) for k in kws):
+        if kws and all(len(k) >= KEYWORD_MIN_CHARS or (_PUNCTUATION.fullmatch(k) and k not in _PROSE_MARKS) for k in kws):
             keyed.setdefault(kws, []).append(p)
         else:
             plain.append(p)
