@@ -405,3 +405,20 @@ def test_keyword_search_tells_whether_the_text_holds_one_of_the_keywords(keyword
     from privsynth.detect.engine import keyword_search
 
     assert keyword_search(frozenset(keywords))(text) is found
+
+
+def test_a_uk_address_block_is_only_found_in_a_text_holding_a_uk_postcode():
+    """Property (hypothesis): `find_addresses` looks for UK address blocks only where the postcode
+    every block ends in is found."""
+    from hypothesis import HealthCheck, given, settings
+
+    from privsynth.detect import addresses
+
+    @settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(_texts_around(addresses._UK_BLOCK))
+    def holds(t):
+        if addresses._UK_BLOCK.search(t):
+            assert addresses._UK_POSTCODE_RX.search(t), t
+
+    holds()
+    assert [a[2] for a in addresses.find_addresses("Flat 29b, Janet Circle, North Dawn, BA3V 3FG", "de")] == ["STREET_ADDRESS"]

@@ -45,6 +45,7 @@ _TAIL = re.compile(rf"[ \t]*,?[ \t]*(?:{_POSTCODE}(?:[ \t]*,)?[ \t]+{_TOWN}(?:[ 
                    rf"|{_POSTCODE}(?=[ \t]*[,;.)]|[ \t]*$)"
                    rf"|(?<=,)[ \t]*{_TOWN},[ \t]*\d{{5}}\b)")
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}\b"
+_UK_POSTCODE_RX = re.compile(_UK_POSTCODE)
 # a UK block: [Flat/Studio/Apartment/Unit n,] [number] Words, [Words,]{0,3} POSTCODE
 _UK_BLOCK = re.compile(rf"\b(?:(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room)[ \t]+\d{{1,5}}[A-Za-z]?,?[ \t]+)?"
                        rf"(?:\d{{1,5}}[A-Za-z]?,?[ \t]+)?[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){{0,3}}"
@@ -115,7 +116,8 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
                 end = tail
             # street rules outrank the NER labels (LOC, PER) models put on parts of an address
             out.append((m.start(), end, E.STREET_ADDRESS.name, 0.9))
-    if lang == "en" or re.search(_UK_POSTCODE, text):
+    # (every block ends in a postcode: without one, in English too, there is nothing to look for)
+    if _UK_POSTCODE_RX.search(text):
         for m in _UK_BLOCK.finditer(text):
             head = m.group(0)
             if not any(map(str.isdigit, head[:-8])):
