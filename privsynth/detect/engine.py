@@ -545,16 +545,17 @@ def _union_source(pats) -> str:
 def _pattern_gate(rec) -> Optional[tuple]:
     """What tells, before a pattern recognizer is called, that it cannot report anything on a text:
     groups `(keywords, search)`; the recognizer can match only when, for some group, `keywords` is
-    None or finds one of its strings in the case-folded text (`fold_case`, `keyword_search`), and `search` (one
-    stdlib-`re` union of the group's regexes, case-insensitive as Presidio runs them) finds a match
-    in the text.
+    None or finds one of its strings in the case-folded text (`fold_case`, `keyword_search`), and
+    `search` (one stdlib-`re` union of the group's regexes, case-insensitive as Presidio runs them)
+    finds a match in the text.
 
     A pattern whose every match holds one of a few keywords of at least KEYWORD_MIN_CHARS characters
-    (`necessary_strings`: street words, month names, `aged `) forms a group with the other patterns
-    of the same keywords: its regex is only searched in texts holding one (a substring test on the
-    case-folded text, where its case-insensitive alternation of words was the dearest part of the
-    union: eu_street's street words were 60% of the address recognizer's gate). The other patterns
-    form one group without keywords, as before. None (no gate: always called) when the recognizer
+    or of ASCII punctuation other than `.` and `,` (`necessary_strings`: street words, month names,
+    `aged `, `:`, `/`) forms a group with the other patterns of the same keywords: its regex is only
+    searched in texts holding one (a substring test on the case-folded text, where its
+    case-insensitive alternation of words was the dearest part of the union: eu_street's street
+    words were 60% of the address recognizer's gate). The other patterns form one group without
+    keywords, as before. None (no gate: always called) when the recognizer
     has a deny list, no patterns, a pattern the `re` module cannot compile, or one longer than
     GATE_MAX_PATTERN characters (Presidio's URL patterns with their TLD list: compiling their union
     cost 0.05 CPU s of set-up and it rejected no text the URL hint had let through)."""
@@ -620,8 +621,8 @@ def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
     stdlib-`re` regex `pattern` finds a match, with or without IGNORECASE; None when none can be told.
 
     Read from the parse tree of Python's own regex parser (as `min_digits`): a run of literal
-    characters below FOLD_VERIFIED_BELOW in a sequence (zero-width `\\b`, `^` inside it keep its neighbours adjacent) is one
-    such string; an alternation gives the union of its alternatives' sets when each has one; a
+    characters below FOLD_VERIFIED_BELOW in a sequence (zero-width `\\b`, `^` inside it keep its
+    neighbours adjacent) is one such string; an alternation gives the union of its alternatives' sets when each has one; a
     group, a repeat of at least one and a positive lookaround (its text is in the text too) give
     their contents' set; of a sequence's candidates the one whose shortest string is longest (then
     the smaller set) is taken. `(?:road|lane)\\.?` -> {"road", "lane"}; `\\d{1,3}(?=\\s*years)` ->
@@ -951,8 +952,8 @@ def _schedule(recs: tuple, identifiers_only: bool, gates: bool = True) -> tuple:
     entry `min(n, len - 1)` holds, for each recognizer that can match with n digits (`_plan`: at least
     its fewest digits, one when every match needs a digit) and, with `identifiers_only`, finds an
     identifier type, (recognizer, is e-mail, is URL, context gate, regex gate (`_pattern_gate`; None
-    when `gates` is false), lean, context words, own-context pattern). Read once per recognizer list instead of per
-    text and recognizer (the recognizers are kept alive by the cache key: at most 64 lists)."""
+    when `gates` is false), lean, context words, own-context pattern). Read once per recognizer list
+    instead of per text and recognizer (the cache key keeps the recognizers alive: at most 64 lists)."""
     plans = [(r, _plan(r)) for r in recs]
     if identifiers_only:
         plans = [(r, p) for r, p in plans if p[7]]
