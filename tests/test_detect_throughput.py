@@ -143,11 +143,12 @@ def test_no_recognizer_match_holds_fewer_digits_than_its_min_digits():
     from privsynth.detect.engine import text_recognizers
 
     for r in text_recognizers(None):
-        gate = r._privsynth_gate
-        for t in _RECOGNIZER_TEXTS:
-            for m in (gate.finditer(t) if gate is not None else ()):
-                assert sum(map(str.isdigit, m.group(0))) >= r._privsynth_min_digits, (r.name, m.group(0))
-        assert r._privsynth_min_digits == 0 or gate is not None and re.compile(gate.pattern, gate.flags)
+        for p in getattr(r, "patterns", None) or ():
+            rx = re.compile(p.regex, r.global_regex_flags & 0xFF)
+            for t in _RECOGNIZER_TEXTS:
+                for m in rx.finditer(t):
+                    assert sum(map(str.isdigit, m.group(0))) >= r._privsynth_min_digits, (r.name, m.group(0))
+        assert r._privsynth_min_digits == 0 or r._privsynth_gate is not None
 
 
 def test_presidios_recognizer_configuration_reads_the_same_with_libyaml():
@@ -268,3 +269,156 @@ def test_every_recognizer_match_holds_its_patterns_required_literals():
                     assert all(x in m.group(0) for x in req), (r.name, p.name, m.group(0))
                     seen += 1
     assert seen >= 20
+
+
+@pytest.mark.parametrize("pattern, strings", [
+    (r"(?:road|lane)\.?", {"road", "lane"}), (r"(?:street|st)\.?", {"st"}), (r"\d{1,3}(?=\s*years)", {"years"}), (r"\d+", None), (r"a|\d", None),
+    (r"(?<=\bage )\d{1,3}", {"age "}), (r"(?i:\b\w*(?:weg|Gasse))\s+\d", {"weg", "gasse"}), (r"Straße\b 5", {"strasse 5"}),
+    (r"x(?:ab|cd)+y", {"ab", "cd"}), (r"(?:Mr|Dr)?\s[A-Z]", None), (r"\bDOB:\s*\d", {"dob:"}),
+])
+def test_necessary_strings_are_the_case_folded_strings_one_of_which_every_match_holds(pattern, strings):
+    from privsynth.detect.engine import necessary_strings
+
+    assert necessary_strings(pattern) == (frozenset(strings) if strings is not None else None)
+
+
+def _gated_patterns():
+    """(recognizer, pattern, its keywords) for every text recognizer pattern that has keywords."""
+    from privsynth.detect.engine import _GATE_FLAGS, necessary_strings, text_recognizers
+
+    out = []
+    for r in text_recognizers(None):
+        for p in getattr(r, "patterns", None) or ():
+            kws = necessary_strings(p.regex, _GATE_FLAGS)
+            if kws:
+                out.append((r, p, kws))
+    return out
+
+
+def test_every_recognizer_match_is_in_a_text_holding_one_of_its_patterns_keywords():
+    import regex
+
+    seen = 0
+    for r, p, kws in _gated_patterns():
+        rx = regex.compile(p.regex, flags=r.global_regex_flags)
+        for t in _RECOGNIZER_TEXTS + [t.upper() for t in _RECOGNIZER_TEXTS]:
+            if rx.search(t):
+                assert any(k in t.casefold() for k in kws), (r.name, p.name, t)
+                seen += 1
+    assert seen >= 40
+
+
+def test_case_insensitive_matching_pairs_only_characters_with_equal_case_folds():
+    """Every code point that `re` or the `regex` module (Presidio's engine) matches, case-insensitively,
+    to a character `necessary_strings` may read (below FOLD_VERIFIED_BELOW) has that character's
+    `fold_case`: so a keyword a case-insensitive regex finds is in the case-folded text."""
+    import re
+    import sys
+    import unicodedata
+
+    import regex
+
+    from privsynth.detect.engine import FOLD_VERIFIED_BELOW, fold_case
+
+    read = [chr(i) for i in range(FOLD_VERIFIED_BELOW) if not unicodedata.category(chr(i)).startswith("C")]
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
+    checked = 0
+    for engine in (re, regex):
+        others: dict[str, object] = {}  # fold -> the read characters with another fold, as one class
+        for m in engine.finditer("[" + "".join(map(engine.escape, read)) + "]", every, engine.IGNORECASE):
+            f = fold_case(m.group(0))
+            if f not in others:
+                others[f] = engine.compile("[" + "".join(engine.escape(c) for c in read if fold_case(c) != f) + "]", engine.IGNORECASE)
+            assert not others[f].fullmatch(m.group(0)), (engine.__name__, m.group(0), hex(ord(m.group(0))))
+            checked += 1
+    assert checked > 2 * len(read)
+
+
+def _texts_around(pattern: str):
+    from hypothesis import strategies as st
+
+    pieces = st.text(alphabet=st.sampled_from(list(" ,.:;-/()@#\n\tabcxyzABCXYZ0123456789éßİſK")), max_size=12)
+    return st.tuples(pieces, st.from_regex(pattern), pieces).map("".join)
+
+
+def test_the_regex_gates_never_skip_a_recognizer_that_would_report_something():
+    """Property (hypothesis): texts made of each pattern's own matches (`from_regex`) between
+    random pieces give the same results with the gates (`_pattern_gate`: keywords, unions) as
+    without them, for every text recognizer; and `_pattern_results` (with its literal and keyword
+    skips) gives what Presidio's `analyze` gives."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from privsynth.detect.engine import _pattern_results, run_recognizers, text_recognizers
+
+    recs = [r for r in text_recognizers(None) if r._privsynth_gate is not None]
+    assert len(recs) >= 30
+
+    def spans(rs, t, **kw):
+        return [(x.entity_type, x.start, x.end, x.score) for x in run_recognizers(rs, t, **kw)]
+
+    for r in recs:
+        for p in r.patterns:
+            @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+            @given(st.one_of(_texts_around(re.compile(p.regex, r.global_regex_flags & 0xFF)),
+                             _texts_around(re.compile(p.regex, r.global_regex_flags & 0xFF)).map(str.upper)))
+            def same(t):
+                assert spans([r], t) == spans([r], t, gates=False), (r.name, p.name, t)
+                if r._privsynth_lean:  # the lean loop's literal and keyword skips: what Presidio gives
+                    want = [(x.entity_type, x.start, x.end, x.score) for x in r.analyze(t, r.supported_entities, None)]
+                    assert [(x.entity_type, x.start, x.end, x.score) for x in _pattern_results(r, t)] == want, (r.name, t)
+                assert spans(recs, t, identifiers_only=True) == spans(recs, t, identifiers_only=True, gates=False)
+
+            same()
+
+
+def test_the_street_rules_keywords_never_skip_a_rule_that_would_match():
+    """Property (hypothesis): wherever a street rule of `addresses` matches (texts made of its own
+    matches between random pieces, in their casing and upper case), the case-folded text holds
+    one of the rule's street words (`rule_keywords`), so `find_addresses` skips no rule that matches."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from privsynth.detect import addresses
+    from privsynth.detect.engine import fold_case
+
+    kept = [(rx, kws) for rx, kws in zip(addresses._rules(), addresses.rule_keywords()) if kws]
+    assert len(kept) == 3
+    for rx, kws in kept:
+        @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+        @given(st.one_of(_texts_around(rx), _texts_around(rx).map(str.upper)))
+        def holds(t):
+            if rx.search(t):
+                assert any(k in fold_case(t) for k in kws), (rx.pattern[:40], t)
+
+        holds()
+
+
+@pytest.mark.parametrize("keywords, text, found", [
+    ({"weg", "strasse"}, "hauptstrasse 5", True), ({"weg", "strasse"}, "norwegian 5", True), ({"weg", "strasse"}, "str. 5", False),
+    ({":"}, "ip ::1", True), ({"aged ", "age of "}, "at the age of 7", True), ({"aged ", "age of "}, "aged7", False), ({"x"}, "", False),
+    ({"mañana"}, "hasta mañana 🙂", True),
+])
+def test_keyword_search_tells_whether_the_text_holds_one_of_the_keywords(keywords, text, found):
+    from privsynth.detect.engine import keyword_search
+
+    assert keyword_search(frozenset(keywords))(text) is found
+
+
+def test_a_uk_address_block_is_only_found_in_a_text_holding_a_uk_postcode():
+    """Property (hypothesis): `find_addresses` looks for UK address blocks only where the postcode
+    every block ends in is found."""
+    from hypothesis import HealthCheck, given, settings
+
+    from privsynth.detect import addresses
+
+    @settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(_texts_around(addresses._UK_BLOCK))
+    def holds(t):
+        if addresses._UK_BLOCK.search(t):
+            assert addresses._UK_POSTCODE_RX.search(t), t
+
+    holds()
+    assert [a[2] for a in addresses.find_addresses("Flat 29b, Janet Circle, North Dawn, BA3V 3FG", "de")] == ["STREET_ADDRESS"]

@@ -26,6 +26,7 @@ from functools import lru_cache
 from privsynth import entities as E
 from privsynth.detect import lexicon
 from privsynth.detect.codes import code_context
+from privsynth.detect.engine import fold_case
 
 _CAP = r"[A-ZÀ-ÖØ-Ý][\w'’.-]*"
 _LINK = r"(?:de|del|de la|de las|de los|della|dello|delle|dei|degli|di|da|du|des|le|la|les|l'|d'|van|von|der|den|het|'t|y|e)"
@@ -44,6 +45,7 @@ _TAIL = re.compile(rf"[ \t]*,?[ \t]*(?:{_POSTCODE}(?:[ \t]*,)?[ \t]+{_TOWN}(?:[ 
                    rf"|{_POSTCODE}(?=[ \t]*[,;.)]|[ \t]*$)"
                    rf"|(?<=,)[ \t]*{_TOWN},[ \t]*\d{{5}}\b)")
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}\b"
+_UK_POSTCODE_RX = re.compile(_UK_POSTCODE)
 # a UK block: [Flat/Studio/Apartment/Unit n,] [number] Words, [Words,]{0,3} POSTCODE
 _UK_BLOCK = re.compile(rf"\b(?:(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room)[ \t]+\d{{1,5}}[A-Za-z]?,?[ \t]+)?"
                        rf"(?:\d{{1,5}}[A-Za-z]?,?[ \t]+)?[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){{0,3}}"
@@ -68,6 +70,26 @@ def _rules():
     ]
 
 
+@lru_cache(maxsize=1)
+def rule_keywords() -> tuple:
+    """For each of `_rules()`: the case-folded street words one of which every match holds
+    (`engine.necessary_strings`: the rule's prefix or suffix words), or None."""
+    from privsynth.detect.engine import KEYWORD_MIN_CHARS, necessary_strings
+
+    out = []
+    for rx in _rules():
+        kws = necessary_strings(rx.pattern, rx.flags)
+        out.append(kws if kws and min(map(len, kws)) >= KEYWORD_MIN_CHARS else None)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _rule_gates() -> tuple:
+    from privsynth.detect.engine import keyword_search
+
+    return tuple(None if kws is None else keyword_search(kws) for kws in rule_keywords())
+
+
 _POSTCODE_CITY = re.compile(
     r"(?<![\w#-])(\d{5}|\d{4}[ ]?[A-Z]{2}|[1-9]\d{3}|(?:[A-Z]{1,2}-)\d{4,5})[ \t]+"
     r"([A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der)[ \t-])?[A-ZÀ-ÖØ-Ý][\w'’-]*){0,2})")
@@ -79,7 +101,10 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
     if not any(map(str.isdigit, text)):
         return out
     stop = lexicon.stop_words()
-    for rx in _rules():
+    folded = fold_case(text)
+    for rx, keywords in zip(_rules(), _rule_gates()):
+        if keywords is not None and not keywords(folded):
+            continue  # every match of the rule holds one of its street words (`rule_keywords`): none is here
         for m in rx.finditer(text):
             seg = m.group(0).rstrip(" ,.")
             end = m.start() + len(seg)
@@ -91,7 +116,8 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
                 end = tail
             # street rules outrank the NER labels (LOC, PER) models put on parts of an address
             out.append((m.start(), end, E.STREET_ADDRESS.name, 0.9))
-    if lang == "en" or re.search(_UK_POSTCODE, text):
+    # (every block ends in a postcode: without one, in English too, there is nothing to look for)
+    if _UK_POSTCODE_RX.search(text):
         for m in _UK_BLOCK.finditer(text):
             head = m.group(0)
             if not any(map(str.isdigit, head[:-8])):

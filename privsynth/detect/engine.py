@@ -593,9 +593,10 @@ def text_recognizers(policy=None) -> list:
         validates = type(r).validate_result is not PatternRecognizer.validate_result and getattr(r, "_validator", True) is not None
         best = max((p.score for p in pats), default=1.0)
         r._privsynth_gate = _pattern_gate(r)
-        g = r._privsynth_gate
+        union = _union_source(pats)
         # (a pattern as long as the URL recognizer's TLD list is not parsed a second time: 0, never skipped)
-        r._privsynth_min_digits = min_digits(g.pattern, g.flags) if g is not None and len(g.pattern) <= MIN_DIGITS_MAX_PATTERN else 0
+        r._privsynth_min_digits = (min_digits(union, _GATE_FLAGS) if r._privsynth_gate is not None
+                                   and len(union) <= MIN_DIGITS_MAX_PATTERN else 0)
         # skipped on a text without digits only when every match of its patterns holds one: read from
         # the patterns' parse tree, not from "\d" or "0-9" appearing in them (`[a-z0-9.-]` in the URL
         # pattern needs no digit: URLs without digits were never detected in free text)
@@ -614,17 +615,151 @@ def text_recognizers(policy=None) -> list:
     return recs
 
 
-def _pattern_gate(rec):
-    """One stdlib-`re` union of a pattern recognizer's regexes (case-insensitive, as Presidio runs
-    them): `search` tells in one pass whether calling the recognizer can give anything. None when
-    the recognizer has a deny list, no patterns, or a pattern the `re` module cannot compile."""
+_GATE_FLAGS = re.I | re.M | re.S  # Presidio's `global_regex_flags`
+GATE_MAX_PATTERN = 4000  # characters: a recognizer with a longer pattern gets no regex gate (see _pattern_gate)
+KEYWORD_MIN_CHARS = 3    # a keyword set with a shorter string (`st`, `dr`, `at`) is in too many texts to gate
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]+")  # ... unless it is ASCII punctuation (`:`, `/`, `@`): selective,
+_PROSE_MARKS = frozenset({".", ","})            # but for the full stop and comma nearly every sentence holds
+
+
+def _union_source(pats) -> str:
+    """The patterns' regexes as one alternation (a leading inline flag group dropped: the gate's
+    flags are Presidio's)."""
+    return "|".join(f"(?:{re.sub(r'^[(][?][a-zA-Z]+[)]', '', p.regex)})" for p in pats)
+
+
+def _pattern_gate(rec) -> Optional[tuple]:
+    """What tells, before a pattern recognizer is called, that it cannot report anything on a text:
+    groups `(keywords, search)`; the recognizer can match only when, for some group, `keywords` is
+    None or finds one of its strings in the case-folded text (`fold_case`, `keyword_search`), and
+    `search` (one stdlib-`re` union of the group's regexes, case-insensitive as Presidio runs them)
+    finds a match in the text.
+
+    A pattern whose every match holds one of a few keywords of at least KEYWORD_MIN_CHARS characters
+    or of ASCII punctuation other than `.` and `,` (`necessary_strings`: street words, month names,
+    `aged `, `:`, `/`) forms a group with the other patterns of the same keywords: its regex is only
+    searched in texts holding one (a substring test on the case-folded text, where its
+    case-insensitive alternation of words was the dearest part of the union: eu_street's street
+    words were 60% of the address recognizer's gate). The other patterns form one group without
+    keywords, as before. None (no gate: always called) when the recognizer
+    has a deny list, no patterns, a pattern the `re` module cannot compile, or one longer than
+    GATE_MAX_PATTERN characters (Presidio's URL patterns with their TLD list: compiling their union
+    cost 0.05 CPU s of set-up and it rejected no text the URL hint had let through)."""
     pats = getattr(rec, "patterns", None) or []
-    if not pats or getattr(rec, "deny_list", None):
+    if not pats or getattr(rec, "deny_list", None) or any(len(p.regex) > GATE_MAX_PATTERN for p in pats):
         return None
+    plain, keyed = [], {}
+    for p in pats:
+        kws = necessary_strings(p.regex, _GATE_FLAGS)
+        if kws and all(len(k) >= KEYWORD_MIN_CHARS or (_PUNCTUATION.fullmatch(k) and k not in _PROSE_MARKS) for k in kws):
+            keyed.setdefault(kws, []).append(p)
+        else:
+            plain.append(p)
     try:
-        return re.compile("|".join(f"(?:{re.sub(r'^[(][?][a-zA-Z]+[)]', '', p.regex)})" for p in pats), re.I | re.M | re.S)
+        groups = [(None, re.compile(_union_source(plain), _GATE_FLAGS).search)] if plain else []
+        groups += [(keyword_search(kws), re.compile(_union_source(ps), _GATE_FLAGS).search) for kws, ps in keyed.items()]
     except re.error:
         return None
+    return tuple(groups)
+
+
+@lru_cache(maxsize=None)
+def keyword_search(keywords: frozenset):
+    """A function `text -> bool`: whether `text` (case-folded by the caller) holds one of the
+    non-empty strings `keywords`, as a substring. One pass of an Aho-Corasick automaton
+    (`pyahocorasick`) whatever the number of keywords: on 5,000 sentences 1 µs a text against 4-8 µs
+    for an `re` alternation of the 37-76 street words."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for k in sorted(keywords):
+        automaton.add_word(k, k)
+    automaton.make_automaton()
+    matches = automaton.iter
+
+    def found(text: str) -> bool:
+        for _ in matches(text):
+            return True
+        return False
+
+    return found
+
+
+# Code points below this are the only literal characters `necessary_strings` reads (Basic Latin to
+# Latin Extended-B): for them `tests/test_detect_throughput.py` checks, against every code point, that
+# whatever `re` or the `regex` module matches to them case-insensitively has the same `fold_case`.
+FOLD_VERIFIED_BELOW = 0x250
+# Pairs the engines match case-insensitively whose `str.casefold` differ (that test finds them): dotless
+# ı and dotted İ (casefold "i̇") match i in both; the `regex` module (newer Unicode data) also pairs
+# U+1DF95 with ß and U+A7DC with ƛ.
+_FOLD_EXTRA = str.maketrans({"\u0131": "i", "\u0307": None, "\U0001df95": "ss", "\ua7dc": "\u019b"})
+
+
+def fold_case(text: str) -> str:
+    """`text.casefold()`, with the few characters the regex engines pair differently mapped alike
+    (`_FOLD_EXTRA`): the form `necessary_strings`' keywords are looked for in."""
+    folded = text.casefold()
+    return folded if folded.isascii() else folded.translate(_FOLD_EXTRA)
+
+
+def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
+    """Case-folded strings (`fold_case`) one of which the case-folded text holds wherever the
+    stdlib-`re` regex `pattern` finds a match, with or without IGNORECASE; None when none can be told.
+
+    Read from the parse tree of Python's own regex parser (as `min_digits`): a run of literal
+    characters below FOLD_VERIFIED_BELOW in a sequence (zero-width `\\b`, `^` inside it keep its
+    neighbours adjacent) is one such string; an alternation gives the union of its alternatives' sets when each has one; a
+    group, a repeat of at least one and a positive lookaround (its text is in the text too) give
+    their contents' set; of a sequence's candidates the one whose shortest string is longest (then
+    the smaller set) is taken. `(?:road|lane)\\.?` -> {"road", "lane"}; `\\d{1,3}(?=\\s*years)` ->
+    {"years"}; `\\d+` -> None. Case-insensitive matching pairs only characters with equal `fold_case`
+    (`tests/test_detect_throughput.py` checks every literal character read against every code point,
+    in `re` and in the `regex` module Presidio uses), so a match's text, case-folded, holds the
+    case-folded literal run."""
+    try:
+        from re import _constants as C, _parser
+    except ImportError:  # pragma: no cover - Python < 3.11
+        return None
+    try:
+        tree = _parser.parse(pattern, flags)
+    except Exception:
+        return None
+    repeats = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
+    atomic = getattr(C, "ATOMIC_GROUP", None)
+
+    def best(cands):
+        cands = [c for c in cands if c]
+        return max(cands, key=lambda c: (min(map(len, c)), -len(c), sorted(c))) if cands else None
+
+    def necessary(seq):
+        cands, run = [], []
+        for op, av in seq:
+            if op is C.LITERAL and av < FOLD_VERIFIED_BELOW:
+                run.append(chr(av))
+                continue
+            if op is C.AT:
+                continue  # zero-width: the literals around it are adjacent in the text
+            if run:
+                cands.append(frozenset({fold_case("".join(run))}))
+                run = []
+            if op is C.SUBPATTERN:
+                cands.append(necessary(av[-1]))
+            elif op is C.BRANCH:
+                alts = [necessary(a) for a in av[1]]
+                if all(alts):
+                    cands.append(frozenset().union(*alts))
+            elif op in repeats and av[0] >= 1:
+                cands.append(necessary(av[2]))
+            elif op is C.ASSERT:  # a positive lookahead or lookbehind: its text is in the text
+                cands.append(necessary(av[1]))
+            elif op is atomic:
+                cands.append(necessary(av))
+        if run:
+            cands.append(frozenset({fold_case("".join(run))}))
+        return best(cands)
+
+    found = necessary(tree)
+    return found if found and all(found) else None
 
 
 MIN_DIGITS_MAX_PATTERN = 4000  # characters; parsing longer patterns costs more start-up than their gate saves
@@ -730,21 +865,31 @@ def _pattern_results(rec, text: str) -> list:
     """What Presidio's `PatternRecognizer.analyze(text, entities)` returns for `rec` (same regexes
     and flags, `validate_result`/`invalidate_result`, scores, `remove_duplicates`), without the
     per-pattern timing, debug logging and explanation objects free text never reads (they were a
-    third of the recognizers' CPU). `tests/test_detect_throughput.py` checks it against `analyze`
-    for every recognizer."""
-    from presidio_analyzer import EntityRecognizer, RecognizerResult
-    from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
-
+    third of the recognizers' CPU). A pattern is not run on a text that lacks a string every match
+    holds (`required_literals`) or, for a pattern whose matches each hold one of a few words of 3+
+    characters, all of those words (`necessary_strings`, in the case-folded text).
+    `tests/test_detect_throughput.py` checks it against `analyze` for every recognizer."""
+    EntityRecognizer, RecognizerResult, REGEX_TIMEOUT_SECONDS = _presidio_names()
     flags = rec.global_regex_flags
     entity = rec.supported_entities[0]
     meta = None
+    folded = None
     out = []
     for p in rec.patterns:
         req = getattr(p, "_privsynth_required", None)
         if req is None:
+            # (a pattern as long as the URL recognizer's TLD list is not parsed for words: 0.024 CPU s)
+            kws = necessary_strings(p.regex, flags & 0xFF) if len(p.regex) <= GATE_MAX_PATTERN else None
+            p._privsynth_words = keyword_search(kws) if kws and min(map(len, kws)) >= KEYWORD_MIN_CHARS else None
             req = p._privsynth_required = required_literals(p.regex, flags & ~re.IGNORECASE & 0xFF)
         if req and not all(r in text for r in req):
             continue  # a string every match of this pattern contains is absent: it can match nothing
+        words = getattr(p, "_privsynth_words", None)
+        if words is not None:
+            if folded is None:
+                folded = fold_case(text)
+            if not words(folded):
+                continue  # none of the words one of which every match holds (`necessary_strings`) is here
         if not p.compiled_regex or p.compiled_with_flags != flags:
             import regex
 
@@ -770,6 +915,16 @@ def _pattern_results(rec, text: str) -> list:
         except TimeoutError:
             logging.getLogger(__name__).warning("regex pattern %r of %s timed out, skipped", p.name, rec.name)
     return EntityRecognizer.remove_duplicates(out) if out else out
+
+
+@lru_cache(maxsize=1)
+def _presidio_names() -> tuple:
+    """Presidio's EntityRecognizer, RecognizerResult and REGEX_TIMEOUT_SECONDS, imported once
+    (`_pattern_results` runs ~10,000 times on 5,000 sentences)."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+    from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
+
+    return EntityRecognizer, RecognizerResult, REGEX_TIMEOUT_SECONDS
 
 
 def _plan(r) -> tuple:
@@ -812,23 +967,22 @@ def own_context(low: str, start: int, end: int, words: "re.Pattern") -> bool:
     return first is not None and not _OTHER_NUMBER.search(after, 0, first.start())
 
 
-def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> list:
+def run_recognizers(recs: list, text: str, identifiers_only: bool = False, *, gates: bool = True) -> list:
     """Each recognizer's results on `text`, with Presidio's context rule applied cheaply: a
     context word of the recognizer within CONTEXT_WINDOW characters before (or 20 after) a
     match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. A recognizer is skipped
-    when the union of its patterns (`_pattern_gate`) finds nothing, when every pattern needs a digit
-    and the text has none, when it is e-mail and there is no `@`, or when it can only reach the
-    threshold through context words and none is there. A `context_required` recognizer's match
-    is kept only with its own context word nearby (`own_context`)."""
+    when its regex gate (`_pattern_gate`: keywords, then unions of its patterns) finds nothing, when
+    the text holds fewer digits than any match of its patterns (`min_digits`), when it is e-mail and
+    there is no `@`, URL without a URL hint, or when it can only reach the threshold through context
+    words and none is there. A `context_required` recognizer's match is kept only with its own
+    context word nearby (`own_context`). `gates=False` calls every recognizer the other tests let
+    through (the regex gates only skip calls that give nothing: the results are the same)."""
     n_digits = sum(map(str.isdigit, text))
+    table = _schedule(tuple(recs), identifiers_only, gates)
     low = None
     out = []
-    for r in recs:
-        needs_digit, fewest_digits, email, url, context_gate, pgate, lean, identifiers, ctx, required = _plan(r)
-        if identifiers_only and not identifiers:
-            continue
-        if n_digits < fewest_digits or (needs_digit and not n_digits):
-            continue  # every match of its patterns holds more digits than the text has
+    folded = None
+    for r, email, url, context_gate, gate, lean, ctx, required in table[min(n_digits, len(table) - 1)]:
         if email and "@" not in text:
             continue
         if url and not _URL_HINT.search(text):
@@ -838,8 +992,17 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
                 low = text.lower()
             if not any(c in low for c in context_gate):
                 continue
-        if pgate is not None and not pgate.search(text):
-            continue
+        if gate is not None:
+            for keywords, search in gate:
+                if keywords is not None:
+                    if folded is None:
+                        folded = fold_case(text)
+                    if not keywords(folded):
+                        continue
+                if search(text):
+                    break
+            else:
+                continue  # no group can match: the recognizer cannot report anything
         try:
             res = _pattern_results(r, text) if lean else r.analyze(text, r.supported_entities, None)
         except Exception:  # a policy recognizer must not stop the scan of other texts
@@ -867,3 +1030,23 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False) -> li
                     x.score = WEAK_CHECKSUM_SCORE
             out.append(x)
     return out
+
+
+@lru_cache(maxsize=64)
+def _schedule(recs: tuple, identifiers_only: bool, gates: bool = True) -> tuple:
+    """The recognizers `run_recognizers` calls on a text with n digits, in the order of `recs`:
+    entry `min(n, len - 1)` holds, for each recognizer that can match with n digits (`_plan`: at least
+    its fewest digits, one when every match needs a digit) and, with `identifiers_only`, finds an
+    identifier type, (recognizer, is e-mail, is URL, context gate, regex gate (`_pattern_gate`; None
+    when `gates` is false), lean, context words, own-context pattern). Read once per recognizer list
+    instead of per text and recognizer (the cache key keeps the recognizers alive: at most 64 lists)."""
+    plans = [(r, _plan(r)) for r in recs]
+    if identifiers_only:
+        plans = [(r, p) for r, p in plans if p[7]]
+    top = max((p[1] for _, p in plans), default=0) + 1  # entry `top` serves every text with more digits
+    table = []
+    for n in range(top + 1):
+        table.append(tuple((r, email, url, context_gate, gate if gates else None, lean, ctx, required)
+                           for r, (needs_digit, fewest, email, url, context_gate, gate, lean, _, ctx, required) in plans
+                           if not (n < fewest or (needs_digit and not n))))
+    return tuple(table)

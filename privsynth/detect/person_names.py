@@ -73,6 +73,7 @@ _GLUED_ENDINGS = frozenset({"ra", "na", "ssa", "a", "ª"})
 _ELISION = re.compile(r"^[^\W\d_]{1,4}['’](?=[^\W\d_])")  # "l'avv.", "dell'ing.", "d'"
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the word, asked for every token
 def _title_key(lw: str) -> str:
     """A lower-cased token as a title look-up key: dots removed, an elided article dropped ("l'avv." -> "avv")."""
     return _ELISION.sub("", lw).replace(".", "")
@@ -153,19 +154,17 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
     lower_doc = not any(map(str.isupper, letters))
     out: list[tuple[int, int, str, float]] = []
 
-    def word(i):
-        return toks[i][2].rstrip(".")
-
-    def low(i):
-        return word(i).lower()
+    # each token without its trailing dot, and that lower-cased (read many times per token)
+    words = [t[2].rstrip(".") for t in toks]
+    lows = [w.lower() for w in words]
 
     def name_word(i, shape, allow_unknown) -> bool:
         """Can token i continue a name whose first word had `shape`?"""
-        w, lw = word(i), low(i)
+        w, lw = words[i], lows[i]
         if not w:
             return False
         sh = _shape(w)
-        if sh == "I" and shape == "T" and len(w) == 1 and i + 1 < len(toks) and _shape(word(i + 1)) == "T" \
+        if sh == "I" and shape == "T" and len(w) == 1 and i + 1 < len(toks) and _shape(words[i + 1]) == "T" \
                 and not text[toks[i][1]:toks[i + 1][0]].strip(" \t."):
             return True  # a middle initial: "Estrid A Andreasson"
         if shape == "T" and i > 0 and "-" in w and w.split("-", 1)[0].lower() in lexicon.SURNAME_PARTICLES \
@@ -194,16 +193,16 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         while j < len(toks) and j - i < max_len:
             if (j > i or (joined_to_previous and j > 0)) and text[toks[j - 1][1]:toks[j][0]].strip(" \t") not in ("",):
                 break  # punctuation or a line break between the words
-            lw = low(j)
-            if lw in lexicon.SURNAME_PARTICLES and _shape(word(j)) in ("L", "T", "U") and j + 1 < len(toks) and j > i - 1:
+            lw = lows[j]
+            if lw in lexicon.SURNAME_PARTICLES and _shape(words[j]) in ("L", "T", "U") and j + 1 < len(toks) and j > i - 1:
                 k = j
-                while k < len(toks) and low(k) in lexicon.SURNAME_PARTICLES and k - j < 3:
+                while k < len(toks) and lows[k] in lexicon.SURNAME_PARTICLES and k - j < 3:
                     k += 1
-                after = "T" if shape == "L" and lower_doc is False and _shape(word(k)) == "T" else shape
+                after = "T" if shape == "L" and lower_doc is False and _shape(words[k]) == "T" else shape
                 # after a particle a capitalised word is the surname even when it is also a word
                 # ("Lemonnier de Dias"): the particle is the evidence
-                if k < len(toks) and k > j and (name_word(k, after, True) or (after == "T" and j > i and _shape(word(k)) == "T"
-                                                                          and (low(k) in sur or low(k) not in lexicon.function_words()))) \
+                if k < len(toks) and k > j and (name_word(k, after, True) or (after == "T" and j > i and _shape(words[k]) == "T"
+                                                                          and (lows[k] in sur or lows[k] not in lexicon.function_words()))) \
                         and not text[toks[k - 1][1]:toks[k][0]].strip(" \t"):
                     j = k + 1
                     continue
@@ -215,60 +214,60 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         return j
 
     def cue_before(k):
-        p = low(k - 1) if k > 0 else ""
-        return p in _CUES or p in _GREETINGS or (k > 1 and f"{low(k - 2)} {p}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
+        p = lows[k - 1] if k > 0 else ""
+        return p in _CUES or p in _GREETINGS or (k > 1 and f"{lows[k - 2]} {p}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
 
     i = 0
     n = len(toks)
     while i < n:
         s, e, raw = toks[i]
-        w, lw = word(i), low(i)
+        w, lw = words[i], lows[i]
         sh = _shape(w)
-        prev = low(i - 1) if i > 0 else ""
+        prev = lows[i - 1] if i > 0 else ""
         # 1. a title before the name: "Dr. Oswin Fairweather", "DR. OSWIN FAIRWEATHER", "Frau Kreusel"
         is_title = _title_key(lw) in titles or (_rank(lw) and sh in ("T", "U"))
-        if is_title and raw.endswith(".") and i + 1 < n and low(i + 1) in _GLUED_ENDINGS and e == toks[i + 1][0]:
+        if is_title and raw.endswith(".") and i + 1 < n and lows[i + 1] in _GLUED_ENDINGS and e == toks[i + 1][0]:
             # "sig.ra", "dott.ssa", "D.ª": the glued ending belongs to the title
             i += 1
             s, e, raw = toks[i]
-            w, lw, sh = word(i), low(i), _shape(word(i - 1))
-            lw = _title_key(low(i - 1))
+            w, lw, sh = words[i], lows[i], _shape(words[i - 1])
+            lw = _title_key(lows[i - 1])
         if is_title and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t.") \
-                and (_title_key(low(i + 1)) in titles or _rank(low(i + 1))):
+                and (_title_key(lows[i + 1]) in titles or _rank(lows[i + 1])):
             i += 1  # "Brigadier General Ross G. Hoyt": the name follows the last title
             continue
         if is_title and i + 1 < n and not text[e:toks[i + 1][0]].strip(" \t."):
             # an upper-case title in a mixed-case text introduces only an upper-case name ("MS Windows" is no name)
             # a lower-case short title counts when written as an abbreviation ("mw. Jansen", "sig. Rossi")
             if not (lw == "m" and w != "M") and not (len(lw) <= 2 and sh == "L" and not lower_doc and not raw.endswith(".")) \
-                    and not (sh == "U" and not upper_doc and _shape(word(i + 1)) != "U"):
-                nsh = _shape(word(i + 1))
+                    and not (sh == "U" and not upper_doc and _shape(words[i + 1]) != "U"):
+                nsh = _shape(words[i + 1])
                 k1 = i + 1
                 # particles after a title, in lower case or capitalised ("Mme Da Costa", "Mevrouw de Mol")
-                while k1 < n - 1 and low(k1) in lexicon.SURNAME_PARTICLES and _shape(word(k1)) in ("L", "T") and k1 - i <= 3 \
+                while k1 < n - 1 and lows[k1] in lexicon.SURNAME_PARTICLES and _shape(words[k1]) in ("L", "T") and k1 - i <= 3 \
                         and not text[toks[k1][1]:toks[k1 + 1][0]].strip(" \t"):
                     k1 += 1
-                if k1 > i + 1 and _shape(word(k1)) in ("T", "U"):
-                    j = extend(k1, _shape(word(k1)), True, 3, joined_to_previous=False)
-                    if j == k1 and low(k1) not in local_function_words and len(word(k1)) > 1:
+                if k1 > i + 1 and _shape(words[k1]) in ("T", "U"):
+                    j = extend(k1, _shape(words[k1]), True, 3, joined_to_previous=False)
+                    if j == k1 and lows[k1] not in local_function_words and len(words[k1]) > 1:
                         j = k1 + 1  # after a title and a particle a capitalised word is the surname
                     if j > k1 and not _thing_not_person(text, toks, k1, j, lang):
                         # an honorific + particle + surname outranks a listed place after a place cue (0.9:
                         # "da", "de" are also prepositions) and a model's place label: "Mme Da Costa",
                         # "Mevrouw de Mol"; after a rank it stays 0.8 ("President in March" is a date)
                         honorific = _title_key(lw) in titles
-                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.92 if honorific else 0.8))
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(words[j - 1]), E.PERSON.name, 0.92 if honorific else 0.8))
                         i = j
                         continue
                 if nsh in ("T", "U") or (nsh == "L" and lower_doc):
                     j = extend(i + 1, nsh if nsh != "I" else "T", True, 3, joined_to_previous=False)
-                    if j == i + 1 and nsh == "T" and len(word(i + 1)) > 1 and low(i + 1) not in local_function_words \
-                            and _title_key(low(i + 1)) not in titles:
+                    if j == i + 1 and nsh == "T" and len(words[i + 1]) > 1 and lows[i + 1] not in local_function_words \
+                            and _title_key(lows[i + 1]) not in titles:
                         # "Herrn Baum", "Mrs June Burgess": after a title a capitalised word that is also a noun
                         # or a stop word is a name word; the name goes on over the words after it
                         j = extend(i + 2, nsh, True, 2) if i + 2 < n else i + 2
                     if j > i + 1 and not _thing_not_person(text, toks, i + 1, j, lang):
-                        out.append((toks[i + 1][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
+                        out.append((toks[i + 1][0], toks[j - 1][0] + len(words[j - 1]), E.PERSON.name, 0.8))
                         i = j
                         continue
         cls = given.get(lw, 0) if lw not in stop else 0
@@ -279,10 +278,10 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 cls = given.get(head, 0)
         if not cls and sh == "T" and lw in lexicon.COMMON_NAME_WORDS and lw not in lexicon.function_words() \
                 and given.get(lw, 0) >= 3 and not _sentence_initial(text, s) and i + 1 < n \
-                and _shape(word(i + 1)) == "T" and low(i + 1) in sur and not text[e:toks[i + 1][0]].strip(" \t"):
+                and _shape(words[i + 1]) == "T" and lows[i + 1] in sur and not text[e:toks[i + 1][0]].strip(" \t"):
             j = extend(i + 1, "T", True)
             if not _thing_not_person(text, toks, i, j, lang):
-                out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.55))
+                out.append((s, toks[j - 1][0] + len(words[j - 1]), E.PERSON.name, 0.55))
                 i = j
                 continue
         if cls and sh in ("T", "U", "L"):
@@ -292,11 +291,11 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
             allow_unknown = eff == "T" or (eff == "U" and not upper_doc) or eff == "L"
             j = extend(i + 1, sh, allow_unknown)
             ntok = j - i
-            cue = prev in _CUES or prev in _GREETINGS or (i > 1 and f"{low(i - 2)} {prev}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
+            cue = prev in _CUES or prev in _GREETINGS or (i > 1 and f"{lows[i - 2]} {prev}" in ("c'est", "hier ist", "ik ben", "je suis", "my name", "name is"))
             initial = _sentence_initial(text, s)
             score = 0.0
             if ntok >= 2:
-                last_parts = low(j - 1).replace("'", "-").split("-")
+                last_parts = lows[j - 1].replace("'", "-").split("-")
                 last_known = all(p in sur or given.get(p, 0) for p in last_parts if p)
                 if eff == "T":
                     score = 0.75 if (last_known or cls >= 3) else 0.6
@@ -321,34 +320,34 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                     # greeting, a model's place label (0.85) of the same spelling
                     score = 0.86 if prev in _GREETINGS else 0.65
                 elif eff == "T" and initial and cls >= 5 and (lower_doc is False):
-                    nxt = low(i + 1) if i + 1 < n else ""
+                    nxt = lows[i + 1] if i + 1 < n else ""
                     score = 0.5 if (nxt in stop or i + 1 >= n or cue) else 0.0
                 elif eff == "L" and cue and cls >= 4:
                     score = 0.5
                 elif eff == "U" and not upper_doc and cls >= 4 and cue:
                     score = 0.5
             if score and not (eff == "T" and _thing_not_person(text, toks, i, j, lang)):
-                out.append((s, toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, score))
+                out.append((s, toks[j - 1][0] + len(words[j - 1]), E.PERSON.name, score))
                 i = j
                 continue
         if sh == "T" and prev in _GREETINGS and lw not in stop and len(w) > 2 and not text[toks[i - 1][1]:s].strip(" \t,\n"):
             # "Kind regards, Manlio |", "Best regards,\nLiviana Palerma\n": one to three capitalised
             # words between a greeting or sign-off and the end of the line or a separator
             j = i + 1
-            while j < n and j - i < 3 and _shape(word(j)) == "T" and low(j) not in stop and not text[toks[j - 1][1]:toks[j][0]].strip(" \t"):
+            while j < n and j - i < 3 and _shape(words[j]) == "T" and lows[j] not in stop and not text[toks[j - 1][1]:toks[j][0]].strip(" \t"):
                 j += 1
             rest = text[toks[j - 1][1]:].lstrip(" \t")
             if (not rest or rest[0] in ",:;!|\n") and not _thing_not_person(text, toks, i, j, lang):
                 out.append((s, toks[j - 1][1], E.PERSON.name, 0.5 if j == i + 1 else 0.6))
                 i = j
                 continue
-        if sh == "T" and i + 2 < n and lw not in stop and len(w) > 2 and _shape(word(i + 1)) == "I" and len(word(i + 1)) == 1 \
-                and _shape(word(i + 2)) == "T" and low(i + 2) not in stop and len(word(i + 2)) > 2 \
+        if sh == "T" and i + 2 < n and lw not in stop and len(w) > 2 and _shape(words[i + 1]) == "I" and len(words[i + 1]) == 1 \
+                and _shape(words[i + 2]) == "T" and lows[i + 2] not in stop and len(words[i + 2]) > 2 \
                 and not text[e:toks[i + 1][0]].strip(" \t") and not text[toks[i + 1][1]:toks[i + 2][0]].strip(" \t") \
-                and (given.get(lw, 0) or low(i + 2) in sur) and not _thing_not_person(text, toks, i, i + 3, lang):
+                and (given.get(lw, 0) or lows[i + 2] in sur) and not _thing_not_person(text, toks, i, i + 3, lang):
             # "Vihtori P Lassila", "Estrid A. Andreasson": first name, middle initial, surname (one of
             # the two listed: "Section A Paragraph" is no name)
-            out.append((s, toks[i + 2][0] + len(word(i + 2)), E.PERSON.name, 0.6))
+            out.append((s, toks[i + 2][0] + len(words[i + 2]), E.PERSON.name, 0.6))
             i += 3
             continue
         i += 1
@@ -357,14 +356,14 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
         k = next((idx for idx, t in enumerate(toks) if t[0] >= m.end()), None)
         if k is None or toks[k][0] - m.end() > 2:
             continue
-        sh = _shape(word(k))
+        sh = _shape(words[k])
         if sh not in ("T", "U") and not (sh == "L" and lower_doc):
             continue
-        if low(k) in stop:
+        if lows[k] in stop:
             continue
         j = extend(k, sh, True, 4, joined_to_previous=False)
         if j > k:
-            out.append((toks[k][0], toks[j - 1][0] + len(word(j - 1)), E.PERSON.name, 0.8))
+            out.append((toks[k][0], toks[j - 1][0] + len(words[j - 1]), E.PERSON.name, 0.8))
     return out
 
 
