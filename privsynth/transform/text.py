@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from privsynth import entities as E
 from privsynth.errors import PolicyError, PrivsynthError
 from privsynth.registry import Registry
 from privsynth.results import Span
@@ -154,13 +155,16 @@ class Surrogate(Operator):
         # each row's matches need no spans: found before asking the detector, which may still be
         # detecting in another process (privsynth.textworkers)
         found = [red.find(i, texts[c]) if c >= 0 else None for i, c in enumerate(codes)]
-        spans, base = self._spans_rewritten(texts, ctx, record) if texts else ([], [])
+        # the mapping is written from what each row's text became: a text's plain rewrite counts only
+        # when a row without matches uses it (a row with matches is rewritten by `rewrite_merged`)
+        spans, base = self._spans_rewritten(texts, ctx, None) if texts else ([], [])
         for sp in spans:
             for s in sp:
                 counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
         out = np.empty(len(series), dtype=object)
         out[:] = None
         rs = RecordStats()
+        plain: set[int] = set()
         for i, c in enumerate(codes):
             if c < 0:
                 continue
@@ -169,9 +173,14 @@ class Surrogate(Operator):
                 ms = yield_to_containers(ms, spans[c])
             if not ms:
                 out[i] = base[c]
+                plain.add(c)
                 continue
             rs.add(ms, spans[c])
             out[i] = rewrite_merged(texts[c], ms, spans[c], ctx.factory, record)
+        if record is not None:
+            for c in sorted(plain):
+                if spans[c]:
+                    _rewrite_one(texts[c], spans[c], ctx.factory, record)
         ctx.stats["texts"] = len(texts)
         ctx.stats["spans_by_type"] = counts
         ctx.stats["spans_replaced"] = sum(counts.values())
@@ -225,28 +234,109 @@ class RecordStats:
 
 
 def rewrite_merged(text: str, matches, spans: Sequence[Span], factory: SurrogateFactory, record: Optional[list] = None) -> str:
-    """`text` with record-aware matches replaced by their replacements and the detector's spans
-    that overlap none of them replaced by keyed surrogates; everything else unchanged."""
-    from privsynth.transform.record import overlaps
+    """`text` with record-aware matches and the detector's spans replaced; everything else unchanged.
 
-    edits: list[tuple[int, int, str]] = []
-    for m in matches:
-        edits.append((m.start, m.end, m.replacement))
-        if record is not None:
-            record.append((m.entity_type, text[m.start:m.end], m.replacement))
-    for s in resolve_overlaps([s for s in spans if not overlaps(s.start, s.end, matches)], len(text)):
-        value = text[s.start:s.end]
-        new = factory.surrogate(s.entity_type, value, text=True)
-        if record is not None:
-            record.append((s.entity_type, value, new))
-        edits.append((s.start, s.end, new))
-    edits.sort()
+    Matches and detected spans that overlap (also through one another) form one region, replaced
+    by `merge_region`'s rule so that no character of a detected span is left as written (trial
+    finding C1: "Emergency contact: John Carter." with "John" a customer's given name became
+    "Tanner Carter."). Each replaced region is one (entity type, original, replacement) entry of
+    `record`, as it stands in the returned text."""
+    regions = merged_edits(text, matches, spans, factory)
+    if record is not None:
+        record.extend((et, text[a:b], new) for a, b, et, new in regions)
+    edits = sorted((a, b, new) for a, b, _, new in regions)
     parts, pos = [], 0
     for a, b, new in edits:
         parts.append(text[pos:a])
         parts.append(new)
         pos = b
     parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _clusters(matches, spans: Sequence[Span]) -> list[tuple[int, int, list, list[Span]]]:
+    """Groups of matches and spans linked by overlaps: (start, end, matches, spans), in text order."""
+    items = sorted([(m.start, m.end, 0, m) for m in matches] + [(s.start, s.end, 1, s) for s in spans],
+                   key=lambda x: (x[0], x[1]))
+    out: list[tuple[int, int, list, list[Span]]] = []
+    for a, b, kind, obj in items:
+        if out and a < out[-1][1]:
+            c = out[-1]
+            out[-1] = (c[0], max(c[1], b), c[2], c[3])
+        else:
+            out.append((a, b, [], []))
+        (out[-1][2] if kind == 0 else out[-1][3]).append(obj)
+    return out
+
+
+def merged_edits(text: str, matches, spans: Sequence[Span], factory: SurrogateFactory) -> list[tuple[int, int, str, str]]:
+    """(start, end, entity type, replacement) of every region of `text` that changes when the
+    record-aware `matches` and the detected `spans` are combined:
+
+    - a match alone, or matches that each cover the detected spans they overlap (the row's
+      "Tom Baker" found as PERSON "Tom Baker" or "Baker"): the matches' replacements (what their
+      columns got: the record's own pseudonyms stay consistent);
+    - a detected name (surrogate kind "name": PERSON, FIRST_NAME, LAST_NAME) larger than the
+      matches inside or overlapping it ("John Carter" with "John" a customer's given name; "Jane
+      Baker-Fox" with the row's surname "Baker"): the matches keep their replacements and every
+      other word of the region gets the name surrogate the whole detected name would give it
+      (`SurrogateFactory.name_edits`; titles and particles kept);
+    - any other detected type larger than a match (an address holding a surname, a phone number
+      holding a subscriber number): the whole region becomes one surrogate of the detected type,
+      as an e-mail address or URL does around a name (`yield_to_containers`).
+
+    Detected spans that overlap one another are first resolved by `resolve_overlaps`."""
+    spans = resolve_overlaps(spans, len(text))
+    out: list[tuple[int, int, str, str]] = []
+    for a, b, ms, ss in _clusters(matches, spans):
+        if not ss:
+            out.extend((m.start, m.end, m.entity_type, m.replacement) for m in ms)
+            continue
+        if not ms:
+            s = ss[0]
+            out.append((s.start, s.end, s.entity_type, factory.surrogate(s.entity_type, text[s.start:s.end], text=True)))
+            continue
+        open_ = [s for s in ss if not any(m.start <= s.start and s.end <= m.end for m in ms)]
+        if not open_:
+            out.extend((m.start, m.end, m.entity_type, m.replacement) for m in ms)
+            continue
+        main = max(open_, key=lambda s: (s.end - s.start, s.score))
+        if all(E.surrogate_kind(s.entity_type) == "name" for s in open_):
+            out.append((a, b, main.entity_type, _merge_name(text, a, b, ms, main.entity_type, factory)))
+        else:
+            out.append((a, b, main.entity_type, factory.surrogate(main.entity_type, text[a:b], text=True)))
+    return out
+
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def _merge_name(text: str, a: int, b: int, matches, entity_type: str, factory: SurrogateFactory) -> str:
+    """text[a:b], a detected name with record-aware `matches` in it: the matches' replacements, and
+    the name surrogate of every other word (a word partly inside a match: the part outside it, when
+    it holds two letters or more; "O'" of "O'Connor" around a match "Connor" is kept)."""
+    value = text[a:b]
+    ms = sorted(((m.start - a, m.end - a, m.replacement) for m in matches), key=lambda x: x[0])
+    edits = list(ms)
+    for ws, we, new in factory.name_edits(entity_type, value):
+        inside = [(ms_, me_) for ms_, me_, _ in ms if ms_ < we and me_ > ws]
+        if not inside:
+            edits.append((ws, we, new))
+            continue
+        pos = ws
+        for ms_, me_ in inside + [(we, we)]:
+            if ms_ > pos:
+                piece = value[pos:ms_]
+                if len(_LETTER.findall(piece)) >= 2:
+                    edits.append((pos, ms_, factory.surrogate(entity_type, piece, text=True)))
+            pos = max(pos, me_)
+    edits.sort()
+    parts, pos = [], 0
+    for s, e, new in edits:
+        parts.append(value[pos:s])
+        parts.append(new)
+        pos = e
+    parts.append(value[pos:])
     return "".join(parts)
 
 
