@@ -14,11 +14,14 @@ remains, that record falls back to surrogate rewriting, and the fallbacks are co
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import unicodedata
 import urllib.error
 import urllib.request
+import warnings
+from contextlib import contextmanager
 from typing import Any, Literal, Optional, Protocol, Sequence
 
 import numpy as np
@@ -47,9 +50,49 @@ def resolve_overlaps(spans: Sequence[Span], length: int) -> list[Span]:
     return kept
 
 
+# The detector scans a document up to `privsynth.detect.text.MAX_DOC_CHARS` characters. What it did
+# not scan is never released as written (trial finding C4: the tail of a 1 MB note, with a name and a
+# phone number in it, was released unchanged with exit 0): the rewrite ends at the last whitespace
+# before the cap (so no word or number is cut in two, and a span that reaches past it is kept whole)
+# and the rest becomes UNSCANNED_MARKER; the operator counts these cells per column.
+UNSCANNED_MARKER = "[NOT SCANNED: {n} characters removed]"
+_CUT_LOOKBACK = 1_000  # how far before the cap the cut may move back to a whitespace
+
+
+def scanned_end(text: str, spans: Sequence = ()) -> int:
+    """The offset where the rewrite of `text` stops: len(text) for a text the detector scanned
+    whole; else the last whitespace within `_CUT_LOOKBACK` characters before the cap (the cap
+    itself when there is none), moved forward to the end of any span or match (objects with
+    `start`/`end`) that starts before it."""
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    if len(text) <= MAX_DOC_CHARS:
+        return len(text)
+    cut = MAX_DOC_CHARS
+    for k in range(MAX_DOC_CHARS, max(MAX_DOC_CHARS - _CUT_LOOKBACK, 0), -1):
+        if text[k].isspace():
+            cut = k
+            break
+    ends = [s.end for s in spans if s.start < cut]
+    return max([cut, *ends])
+
+
+def unscanned_tail(text: str, cut: int) -> str:
+    """What replaces text[cut:] (empty when nothing is cut)."""
+    n = len(text) - cut
+    return "" if n <= 0 else (" " if cut and not text[cut - 1].isspace() else "") + UNSCANNED_MARKER.format(n=f"{n:,}")
+
+
 def _rewrite_one(text: str, spans: Sequence[Span], factory: SurrogateFactory, record: Optional[list] = None) -> str:
     parts: list[str] = []
     pos = 0
+    cut = scanned_end(text, spans)
+    if cut < len(text):
+        spans = [s for s in spans if s.start < cut]
+        tail = unscanned_tail(text, cut)
+        text = text[:cut]
+    else:
+        tail = ""
     for s in resolve_overlaps(spans, len(text)):
         value = text[s.start:s.end]
         new = factory.surrogate(s.entity_type, value, text=True)
@@ -59,13 +102,16 @@ def _rewrite_one(text: str, spans: Sequence[Span], factory: SurrogateFactory, re
         parts.append(new)
         pos = s.end
     parts.append(text[pos:])
+    parts.append(tail)
     return "".join(parts)
 
 
 def rewrite_with_factory(texts: Sequence[str], spans: list[list[Span]], factory: SurrogateFactory, record: Optional[list] = None) -> list[str]:
     if len(texts) != len(spans):
         raise ValueError(f"rewrite_texts: {len(texts)} texts but {len(spans)} span lists")
-    return [_rewrite_one(t, sp, factory, record) if sp else t for t, sp in zip(texts, spans)]
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    return [_rewrite_one(t, sp, factory, record) if sp or len(t) > MAX_DOC_CHARS else t for t, sp in zip(texts, spans)]
 
 
 def rewrite_texts(texts: Sequence[str], spans: list[list[Span]], key: bytes, locale: str = "en_US") -> list[str]:
@@ -124,6 +170,11 @@ class Surrogate(Operator):
         return spans, rewrite_with_factory(texts, spans, ctx.factory, record)
 
     def apply(self, series, ctx):
+        note_unscanned(series, ctx)
+        with quiet_cap_warning():
+            return self._apply(series, ctx)
+
+    def _apply(self, series, ctx):
         record: Optional[list] = [] if ctx.want_mapping else None
         counts: dict[str, int] = {}
         if ctx.record_redactor is not None:
@@ -190,6 +241,55 @@ class Surrogate(Operator):
         return pd.Series(out, index=series.index, name=series.name)
 
 
+_log = logging.getLogger("privsynth.transform")
+_ROWS_LISTED = 20  # row positions of cut cells listed in the stats (and 5 in the warning)
+
+
+def note_unscanned(series: pd.Series, ctx) -> None:
+    """Cells of `series` longer than the detector's per-document cap: counted in
+    `ctx.stats["not_scanned"]` ({"cells", "characters" (beyond the cap, summed), "rows" (0-based
+    row positions of the first 20)}) and named in one warning (column, row positions, sizes; never
+    a value). Their unscanned tail is removed by the rewrite (`scanned_end`)."""
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    rows: list[int] = []
+    chars = 0
+    for pos, v in enumerate(series.tolist()):
+        if isinstance(v, str) and len(v) > MAX_DOC_CHARS:
+            rows.append(pos)
+            chars += len(v) - MAX_DOC_CHARS
+    if not rows:
+        return
+    ctx.stats["not_scanned"] = {"cells": len(rows), "characters": chars, "rows": rows[:_ROWS_LISTED]}
+    shown = ", ".join(str(r) for r in rows[:5]) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
+    _log.warning(f"column {ctx.column!r}: {len(rows):,} cell(s) longer than the detector's limit of {MAX_DOC_CHARS:,} characters "
+                 f"(row position {shown}, 0-based); {chars:,} characters beyond the limit were not scanned and are removed "
+                 f"from the release (each cut tail replaced by {UNSCANNED_MARKER.format(n='N')!r})")
+
+
+@contextmanager
+def quiet_cap_warning():
+    """The detector's `TextNotFullyScanned` (a position in its call) silenced: `note_unscanned`
+    has warned with the column and row positions."""
+    from privsynth.detect.text import TextNotFullyScanned
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TextNotFullyScanned)
+        yield
+
+
+def cut_unscanned(series: pd.Series) -> pd.Series:
+    """`series` with each text longer than the detector's cap cut at `scanned_end` and the
+    rest replaced by UNSCANNED_MARKER (for operators that send the text elsewhere: `llm`)."""
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    vals = series.tolist()
+    if not any(isinstance(v, str) and len(v) > MAX_DOC_CHARS for v in vals):
+        return series
+    out = [v[:scanned_end(v)] + unscanned_tail(v, scanned_end(v)) if isinstance(v, str) and len(v) > MAX_DOC_CHARS else v for v in vals]
+    return pd.Series(out, index=series.index, name=series.name, dtype=object)
+
+
 # Detected spans that can hold a name or a number inside them: a record match strictly inside one
 # (the row's surname in "h.mueller@mail.example") gives way to the whole span's surrogate, so no
 # fake local part is left on a real domain (issue 15, Deliver 3: fakes that cannot reach anyone).
@@ -241,6 +341,13 @@ def rewrite_merged(text: str, matches, spans: Sequence[Span], factory: Surrogate
     finding C1: "Emergency contact: John Carter." with "John" a customer's given name became
     "Tanner Carter."). Each replaced region is one (entity type, original, replacement) entry of
     `record`, as it stands in the returned text."""
+    cut = scanned_end(text, [*spans, *matches])
+    tail = ""
+    if cut < len(text):  # matches in the unscanned tail go with it
+        matches = [m for m in matches if m.start < cut]
+        spans = [s for s in spans if s.start < cut]
+        cut = scanned_end(text, [*spans, *matches])
+        tail = unscanned_tail(text, cut)
     regions = merged_edits(text, matches, spans, factory)
     if record is not None:
         record.extend((et, text[a:b], new) for a, b, et, new in regions)
@@ -250,7 +357,8 @@ def rewrite_merged(text: str, matches, spans: Sequence[Span], factory: Surrogate
         parts.append(text[pos:a])
         parts.append(new)
         pos = b
-    parts.append(text[pos:])
+    parts.append(text[pos:cut])
+    parts.append(tail)
     return "".join(parts)
 
 
@@ -560,6 +668,12 @@ class LLMRewrite(Operator):
         backend = make_backend(settings)
         record: Optional[list] = [] if ctx.want_mapping else None
         agg: dict[str, int] = {}
+        note_unscanned(series, ctx)
+        series = cut_unscanned(series)  # what the detector cannot check is not sent to the model either
+        with quiet_cap_warning():
+            return self._apply(series, ctx, settings, backend, record, agg)
+
+    def _apply(self, series, ctx, settings, backend, record: Optional[list], agg: dict[str, int]):
         if ctx.record_redactor is not None:  # the row's identifiers never reach the model
             series, rs = _pre_redact(series, ctx, record)
             ctx.stats["record_redaction"] = rs.as_dict()
