@@ -63,6 +63,8 @@ def test_when_a_note_is_longer_than_the_cap_then_its_unscanned_tail_is_removed_a
     assert out.data["notes"][0] == "Short note."
     st = out.report.stats["columns"]["notes"]["not_scanned"]
     assert st == {"cells": 1, "characters": len(note) - MAX_DOC_CHARS, "rows": [1]}
+    notes_t = next(t for t in out.report.treatments if t.column == "notes")
+    assert "unscanned characters removed" in notes_t.note  # the report's column table shows it
     msgs = [r.getMessage() for r in caplog.records if "limit" in r.getMessage()]
     assert msgs and "'notes'" in msgs[0] and "row position 1" in msgs[0], msgs
     assert not any(w in msgs[0] for w in tail.split() if len(w) > 3), msgs[0]

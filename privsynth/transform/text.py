@@ -261,6 +261,9 @@ def note_unscanned(series: pd.Series, ctx) -> None:
     if not rows:
         return
     ctx.stats["not_scanned"] = {"cells": len(rows), "characters": chars, "rows": rows[:_ROWS_LISTED]}
+    ctx.note = (ctx.note + " " if ctx.note else "") + (
+        f"{len(rows):,} cell(s) longer than the detector's limit of {MAX_DOC_CHARS:,} characters: "
+        f"{chars:,} unscanned characters removed (stats.not_scanned).")
     shown = ", ".join(str(r) for r in rows[:5]) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
     _log.warning(f"column {ctx.column!r}: {len(rows):,} cell(s) longer than the detector's limit of {MAX_DOC_CHARS:,} characters "
                  f"(row position {shown}, 0-based); {chars:,} characters beyond the limit were not scanned and are removed "
@@ -689,7 +692,7 @@ class LLMRewrite(Operator):
         ctx.stats["llm"] = dict(agg, backend=settings.backend, model=settings.model if settings.backend == "openai" else os.path.basename(settings.model_path or "default"))
         if agg.get("fallback_surrogate"):
             ctx.gdpr_class = "pseudonymization"
-            ctx.note = f"{agg['fallback_surrogate']} of {agg.get('records', 0)} distinct texts fell back to keyed surrogates"
+            ctx.note = (ctx.note + " " if ctx.note else "") + f"{agg['fallback_surrogate']} of {agg.get('records', 0)} distinct texts fell back to keyed surrogates"
         if record:
             _add_span_mapping(ctx, record)
         return out
