@@ -1,3 +1,4 @@
+# Run from a scratch copy of the trial files (/work/wt/trial14-scratch: scale2.csv, scale_gold.json, e2e.csv); some paths below are the session-9 machine's.
 """False replacements of the C6 rule when a note is NOT about the row's person: every customer name of the
 name tables x every text of the text sets. A hit = a lower-case whole word of the text (as written) that is a
 token of the customer's name, >= LOWER_MIN_CHARS, not in the blocklist. Hits inside a gold PERSON span are

@@ -1,3 +1,4 @@
+# Run from a scratch copy of the trial files (/work/wt/trial14-scratch: scale2.csv, scale_gold.json, e2e.csv); some paths below are the session-9 machine's.
 """Split the kept third-party name parts of a release of scale2.csv into C1 leaks (the kept word lies inside a
 span the detector found in the original note) and detector misses/partials (it lies outside every span), and
 surrogate coincidences (the kept word is at another position than in the original)."""

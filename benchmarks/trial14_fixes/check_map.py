@@ -1,3 +1,4 @@
+# Run from a scratch copy of the trial files (/work/wt/trial14-scratch: scale2.csv, scale_gold.json, e2e.csv); some paths below are the session-9 machine's.
 """Each notes entry of a mapping file: is its replacement in the release where its original was?"""
 import csv, sys
 orig = list(csv.DictReader(open(sys.argv[1]))); rel = list(csv.DictReader(open(sys.argv[2])))

@@ -1,3 +1,4 @@
+# Run from a scratch copy of the trial files (/work/wt/trial14-scratch: scale2.csv, scale_gold.json, e2e.csv); some paths below are the session-9 machine's.
 """Third-party names (scale_gold.json) whose given name or surname is still in the released note (whole word, any case)."""
 import csv, json, re, sys
 rel = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
