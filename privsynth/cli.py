@@ -273,7 +273,8 @@ def scan(data: Path, policy_ref: Optional[str], fmt: str, text_field: Optional[s
         else:
             for d in res.documents:
                 ents = ", ".join(f"{s.entity_type}[{s.start}:{s.end}]" for s in d.spans) or "-"
-                click.echo(f"{d.id}\t{ents}")
+                cut = f"\tnot scanned [{d.not_scanned[0]}:{d.not_scanned[1]}]" if d.not_scanned else ""
+                click.echo(f"{d.id}\t{ents}{cut}")
         return
     from privsynth.io import table_format
 

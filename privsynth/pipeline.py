@@ -17,7 +17,7 @@ from typing import Callable, Optional, Sequence
 import pandas as pd
 
 from privsynth import __version__
-from privsynth.errors import InputError, PolicyError
+from privsynth.errors import InputError, OutputError, PolicyError
 from privsynth.io import Source, check_not_input, read_info, read_table, sha256_file, write_table, write_text
 from privsynth.policy import Policy, validate_columns
 from privsynth.results import (
@@ -206,6 +206,16 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     for o in (out, mapping_path, sidecar_path(mapping_path), evidence_out):
         if o is not None:
             check_not_input(o, [data, key_file, *reserve_files])
+    # every output that may be written is checked before any work (a bad --mapping-out no longer fails
+    # after the release was written: new-user trial 14, finding m6); they are written together below
+    from privsynth.io.writers import check_output_table
+
+    check_output_table(out)
+    if mapping_out is not None or policy.transform.write_mapping:
+        check_output_table(mapping_path)
+    for o in (sidecar_path(mapping_path), evidence_out):
+        if o is not None and Path(o).is_dir():
+            raise OutputError(f"{o}: is a directory")
     t0 = time.perf_counter()
     from privsynth.engine import read_any
     from privsynth.io.nested import nest_objects, unnest_objects
@@ -232,14 +242,20 @@ def run_anonymize(data: Path, out: Path, policy: Policy, *, key_file: Optional[P
     if evidence_out is not None:  # built before anything is written: a failure leaves no output
         ev = Evidence(created_at=_now(), command=list(command), mode="anonymize", inputs=[_input("original", data, df)], policy=policy.model_dump(mode="json"), policy_name=policy.name, scan=scan, transform=res.report, versions=versions(), seeds={"scan": policy.scan.seed}, timings={"total_s": round(time.perf_counter() - t0, 3)}, key_fingerprint=res.report.key_fingerprint)
         _finish(ev, policy)
-    write_table(out, nest_objects(res.data, nested, as_text=Path(out).suffix.lower() not in (".jsonl", ".ndjson")))
-    if res.mapping is not None:
-        from privsynth.transform.mapping import write_mapping
+    from privsynth.io.writers import StagedOutputs
 
-        write_mapping(mapping_out or sibling(out, "mapping"), res.mapping, res.report.key_fingerprint)
-    if ev is not None:
-        ev.inputs.append(_input("release", out, res.data))  # bound to the file as written
-        _write_evidence(ev, evidence_out, None)
+    with StagedOutputs() as staged:  # the release, its mapping and its evidence appear together or not at all
+        release = staged.stage(out)
+        write_table(release, nest_objects(res.data, nested, as_text=Path(out).suffix.lower() not in (".jsonl", ".ndjson")))
+        if res.mapping is not None:
+            from privsynth.transform.mapping import write_mapping
+
+            write_mapping(staged.stage(mapping_path), res.mapping, res.report.key_fingerprint, sidecar_to=staged.stage(sidecar_path(mapping_path)))
+        if ev is not None:
+            rec = _input("release", release, res.data)  # bound to the file as written
+            rec.path = str(out)
+            ev.inputs.append(rec)
+            _write_evidence(ev, staged.stage(evidence_out), None)
     return res.report
 
 

@@ -77,8 +77,20 @@ class Span(_Model):
 
 
 class DocumentSpans(_Model):
+    """Spans of one document. `not_scanned`: [start, end) character offsets of the part the detector
+    did not scan (a document longer than `privsynth.detect.text.MAX_DOC_CHARS`); absent from the
+    JSON when the whole document was scanned."""
+
     id: Any
     spans: list[Span]
+    not_scanned: Optional[list[int]] = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_cut(self, handler):
+        d = handler(self)
+        if isinstance(d, dict) and d.get("not_scanned") is None:
+            d.pop("not_scanned", None)
+        return d
 
 
 class TextScanResult(_Model):

@@ -558,3 +558,24 @@ def test_evaluate_on_dask_runs_the_searches_on_the_cluster_and_equals_the_local_
     em = next(t for t in eb["evaluation"]["tests"] if t["id"] == "exact_match")
     assert em["status"] == "fail"  # 150 copies are found
     assert ea["verdict"] == eb["verdict"]
+
+
+def test_a_corpus_document_longer_than_the_cap_is_marked_not_scanned_as_locally(cluster, tmp_path):
+    # new-user trial 14, M6: a 1 MB document gave "spans": [] with nothing recording the cut (fictitious values)
+    from privsynth.detect import scan_texts
+    from privsynth.detect.text import MAX_DOC_CHARS
+    from privsynth.policy import load_policy
+
+    long = "Routine follow-up, nothing to report. " * (MAX_DOC_CHARS // 38 + 5) + "Contact: Hugo Brandtner +49 30 12345678."
+    texts = ["Call Rita Quillfeather on 0161 496 0123.", long, "Nothing here."]
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.jsonl").write_text("\n".join(json.dumps({"text": t}) for t in texts) + "\n")
+    res = run("scan", d, "--text-field", "text", "--format", "json", "-q", "--scheduler", cluster.scheduler_address)
+    assert res.exit_code == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["documents"][1]["not_scanned"] == [MAX_DOC_CHARS, len(long)] and out["corpus"]["not_fully_scanned"] == 1
+    assert "not_scanned" not in out["documents"][0]
+    with pytest.warns(UserWarning, match="document number 2"):
+        want = scan_texts(texts, [0, 1, 2], load_policy(None)).model_dump(mode="json")["documents"]
+    assert out["documents"] == want

@@ -652,5 +652,16 @@ def scan_texts(texts: Sequence[str], ids: Sequence, policy) -> TextScanResult:
         from privsynth.errors import PrivsynthError
 
         raise PrivsynthError(f"scan_texts: {len(texts)} texts but {len(ids)} ids")
-    spans = analyze_texts(texts, policy)
-    return TextScanResult(documents=[DocumentSpans(id=i, spans=s) for i, s in zip(ids, spans)])
+    import warnings
+
+    cut: list = []
+    with warnings.catch_warnings():  # warned below with the document's number
+        warnings.simplefilter("ignore", TextNotFullyScanned)
+        spans = analyze_texts(texts, policy, unscanned=cut)
+    where = {i: [a, b] for i, a, b in cut}
+    if where:
+        first = sorted(where)[:5]
+        warnings.warn(f"{len(where):,} document(s) longer than {MAX_DOC_CHARS:,} characters were scanned only up to that offset "
+                      f"(document number {', '.join(str(i + 1) for i in first)}{' and more' if len(where) > 5 else ''}, 1-based, in input order; "
+                      f"their JSON entries give the range not scanned in \"not_scanned\")", TextNotFullyScanned, stacklevel=2)
+    return TextScanResult(documents=[DocumentSpans(id=i, spans=s, not_scanned=where.get(k)) for k, (i, s) in enumerate(zip(ids, spans))])

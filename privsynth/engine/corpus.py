@@ -162,10 +162,10 @@ class _Spans(NamedTuple):
     kind: np.ndarray     # int16 index into `kinds`
     score: np.ndarray    # float64
     kinds: list[str]
-    unscanned: int       # documents longer than MAX_DOC_CHARS, scanned up to it
+    unscanned: dict      # document number in the block -> [start, end) not scanned (longer than MAX_DOC_CHARS)
 
     @classmethod
-    def of(cls, ids: list, spans: list[list[Span]], unscanned: int) -> "_Spans":
+    def of(cls, ids: list, spans: list[list[Span]], unscanned: dict) -> "_Spans":
         flat = [s for sp in spans for s in sp]
         kinds = sorted({s.entity_type for s in flat})
         code = {k: i for i, k in enumerate(kinds)}
@@ -180,7 +180,7 @@ class _Spans(NamedTuple):
         return [Span(start=int(self.start[k]), end=int(self.end[k]), entity_type=self.kinds[self.kind[k]], score=float(self.score[k])) for k in range(a, b)]
 
     def documents(self) -> list[DocumentSpans]:
-        return [DocumentSpans(id=d, spans=self.spans(i)) for i, d in enumerate(self.ids)]
+        return [DocumentSpans(id=d, spans=self.spans(i), not_scanned=self.unscanned.get(i)) for i, d in enumerate(self.ids)]
 
 
 def _propagate(texts: list[str], spans: list[list[Span]], known: frozenset[str]) -> None:
@@ -225,20 +225,23 @@ def _detect_task(block: tuple[str, int, int], read: tuple[dict, dict], first_lin
     except DocumentError as e:  # the shard changed since pass 1
         raise InputError(f"{block[0]}: changed while it was scanned ({e})") from None
     spans: list[list[Span]] = [[] for _ in texts]
-    unscanned: list = []
-    with warnings.catch_warnings():  # counted in the summary instead (a worker's warning reaches no one)
+    unscanned: dict[int, list[int]] = {}
+    with warnings.catch_warnings():  # counted in the summary and marked per document instead (a worker's warning reaches no one)
         warnings.simplefilter("ignore", TextNotFullyScanned)
         for lang, idx in groups.items():
-            got = analyze_texts([texts[i] for i in idx], policy, language=lang, n_process=1, unscanned=unscanned)
+            cut: list = []
+            got = analyze_texts([texts[i] for i in idx], policy, language=lang, n_process=1, unscanned=cut)
             for i, sp in zip(idx, got):
                 spans[i] = sp
+            for k, a, b in cut:  # k: the position in this call
+                unscanned[idx[k]] = [a, b]
     seen: dict[str, list[Span]] = {}
     for t, sp in zip(texts, spans):
         seen.setdefault(t, sp)
     known = collection_surnames(list(seen.items()))
     if len(groups) > 1:  # each analyze_texts call propagated only its own language's surnames
         _propagate(texts, spans, known)
-    return known, _Spans.of(ids, spans, len({i for i, _, _ in unscanned}))
+    return known, _Spans.of(ids, spans, unscanned)
 
 
 def _surnames(result: tuple) -> frozenset:
@@ -355,7 +358,7 @@ def scan_corpus(client, shards: list[Path], text_field: str, id_field: Optional[
         ev["documents_with_spans"] += int(np.count_nonzero(np.diff(got.offsets)))
         for k, c in zip(*np.unique(got.kind, return_counts=True)):
             ev["spans"][got.kinds[int(k)]] += int(c)
-        unscanned += got.unscanned
+        unscanned += len(got.unscanned)
         yield from got.documents()
     if summary is not None:
         shards_ev = [{**ev, "spans": dict(sorted(ev["spans"].items()))} for ev in per_shard.values()]

@@ -81,3 +81,59 @@ def write_table(path: str | Path, df: pd.DataFrame, perms: int | None = None) ->
             df.to_csv(f, index=False, sep="\t" if suf == ".tsv" else ",", lineterminator="\n")
     else:
         raise OutputError(f"{p}: unsupported output type {suf or '(none)'!r} (use .csv, .parquet or .jsonl)")
+
+
+TABLE_SUFFIXES = (".parquet", ".pq", ".jsonl", ".ndjson", ".csv", ".tsv")
+
+
+def check_output_table(path: str | Path) -> None:
+    """Raise OutputError, before anything is computed or written, when `write_table` could not
+    write a table to `path` (a suffix it does not know, or a directory)."""
+    p = Path(path)
+    if p.suffix.lower() not in TABLE_SUFFIXES:
+        raise OutputError(f"{p}: unsupported output type {p.suffix.lower() or '(none)'!r} (use .csv, .parquet or .jsonl)")
+    if p.is_dir():
+        raise OutputError(f"{p}: is a directory")
+
+
+class StagedOutputs:
+    """Several output files that appear together or not at all.
+
+    `stage(path)` gives a temporary path beside `path` (same suffix, so the writers pick the same
+    format) to write to; leaving the `with` block without an error renames every staged file onto
+    its target, in the order staged; an error (also KeyboardInterrupt) removes every staged file
+    and leaves the targets as they were. Used by `anonymize`: a failed mapping no longer leaves a
+    release without its mapping (new-user trial 14, finding m6)."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def stage(self, path: str | Path) -> Path:
+        p = Path(path)
+        if p.is_dir():
+            raise OutputError(f"{p}: is a directory")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=f".staged{p.suffix}", dir=p.parent)
+        os.close(fd)
+        self._staged.append((Path(tmp), p))
+        return Path(tmp)
+
+    def __enter__(self) -> "StagedOutputs":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            try:
+                interrupts.check()
+                for tmp, target in self._staged:
+                    os.replace(tmp, target)
+                return
+            except BaseException:
+                self._discard()
+                raise
+        self._discard()
+
+    def _discard(self) -> None:
+        for tmp, _ in self._staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)

@@ -41,11 +41,12 @@ def sidecar(mapping: pd.DataFrame, key_fingerprint: Optional[str]) -> dict:
     }
 
 
-def write_mapping(path: Path, mapping: pd.DataFrame, key_fingerprint: Optional[str]) -> list[Path]:
-    """Write the mapping (mode 600) and its personal-data sidecar (mode 600); returns both paths."""
+def write_mapping(path: Path, mapping: pd.DataFrame, key_fingerprint: Optional[str], sidecar_to: Optional[Path] = None) -> list[Path]:
+    """Write the mapping (mode 600) and its personal-data sidecar (mode 600, at `sidecar_to`, default
+    `sidecar_path(path)`); returns both paths."""
     from privsynth.io import write_table, write_text
 
     write_table(path, mapping, perms=MAPPING_PERMS)
-    side = sidecar_path(path)
+    side = sidecar_to if sidecar_to is not None else sidecar_path(path)
     write_text(side, json.dumps(sidecar(mapping, key_fingerprint), indent=2) + "\n", perms=MAPPING_PERMS)
     return [Path(path), side]

@@ -26,7 +26,9 @@ Matching rules (issue 15's bad inputs): whole words only (the characters around 
 not letters or digits; digit variants must start and end on a digit group), never inside a
 longer word; nothing shorter than `MIN_TEXT_CHARS` (3) letters or `MIN_DIGITS` (6) digits is
 looked for, so empty, 1- and 2-character values are ignored; a name alone must start with a
-capital letter ("Will", not "will"); a name that is also a common word (spaCy's stop words for
+capital letter ("Will", not "will"), except the row's own given name or surname in its own
+text, when it has 4 letters or more and is no common word (`lower_case_blocklist`: "spoke to
+linda today"); a name that is also a common word (spaCy's stop words for
 de/en/fr, month and weekday names: "Will", "Mai", "May") is replaced only in its own row's
 text, where it is a mention of that person, and left alone elsewhere ("Termin im Mai"); with one given-name and
 one family-name column, "Given Family" of a row where either is a common word is looked for whole in every text
@@ -91,6 +93,31 @@ def common_words() -> frozenset[str]:
         mod = importlib.util.module_from_spec(sw)
         sw.loader.exec_module(mod)
         words |= {w.casefold() for w in getattr(mod, "STOP_WORDS", ())}
+    return frozenset(words)
+
+
+# Faker's lorem word lists: the commonest words of each language, from frequency lists named in
+# each module (en_US: ef.edu top 1,000 + talkenglish top nouns/verbs/adjectives/adverbs; de_DE:
+# gut1.de Grundwortschatz 500; fr_FR; es_ES: RAE CREA 1,000 most frequent forms; nl_NL:
+# Wiktionary 1,000 basiswoorden; it_IT: napolux/paroleitaliane)
+_LOREM_LOCALES = ("en_US", "de_DE", "fr_FR", "es_ES", "nl_NL", "it_IT")
+LOWER_MIN_CHARS = 4  # a lower-case own name shorter than this is not looked for ("max", "guy", "ben")
+
+
+@lru_cache(maxsize=1)
+def lower_case_blocklist() -> frozenset[str]:
+    """Words a lower-case mention of the row's own name may not be (`common_words` plus the
+    word lists of Faker's lorem providers for en, de, fr, es, nl and it), case-folded: "will",
+    "rose", "grant", "green", "baker", "hope" stay words even in their own row's text."""
+    import importlib
+
+    words = set(common_words())
+    for loc in _LOREM_LOCALES:
+        try:
+            mod = importlib.import_module(f"faker.providers.lorem.{loc}")
+        except ImportError:  # pragma: no cover - Faker is a dependency
+            continue
+        words |= {w.casefold() for w in getattr(mod.Provider, "word_list", ())}
     return frozenset(words)
 
 
@@ -286,6 +313,9 @@ class RecordRedactor:
         import ahocorasick
 
         self.columns = [c.name for c in columns]
+        # name columns' values per row: a lower-case match must be one of its own row's name tokens (`_own_lower`)
+        self._name_values = [c.originals for c in columns if E.surrogate_kind((c.entity_type or "").upper()) == "name"]
+        self._own_cache: tuple[Optional[int], frozenset[str]] = (None, frozenset())
         self._text = ahocorasick.Automaton()
         self._digits = ahocorasick.Automaton()
         cw = common_words()
@@ -424,21 +454,41 @@ class RecordRedactor:
             if any(s < te and e > ts for ts, te in taken):
                 continue
             taken.append((s, e))
-            out.append(Match(s, e, entry.entity_type, entry.column, entry.replacement_for(row)))
+            rep = entry.replacement_for(row)
+            if entry.part in ("first", "last") and text[s].islower():  # a lower-case own name (`_own_lower`) stays lower case
+                rep = rep.lower()
+            out.append(Match(s, e, entry.entity_type, entry.column, rep))
         out.sort(key=lambda m: m.start)
         return out
 
-    @staticmethod
-    def _text_hit(text: str, low: str, e: int, entry: "_Entry", row: Optional[int], n: int):
+    def _text_hit(self, text: str, low: str, e: int, entry: "_Entry", row: Optional[int], n: int):
         s = e - entry.length
         if (s > 0 and (low[s - 1].isalnum() or low[s - 1] == "_")) or (e < n and (low[e].isalnum() or low[e] == "_")):
             return None
         if entry.part in ("first", "last"):
             if not text[s].isupper():
-                return None
-            if entry.common and (row is None or entry.rows is None or row not in entry.rows):
+                if not (text[s:e].islower() and self._own_lower(low[s:e], row)):
+                    return None
+            elif entry.common and (row is None or entry.rows is None or row not in entry.rows):
                 return None
         return (s, e, entry)
+
+    def _own_lower(self, word: str, row: Optional[int]) -> bool:
+        """A lower-case `word` is a mention of the row's own given name or surname (trial finding C6:
+        "spoke to linda today", "sabatini family moving"): a name token of this row's name columns,
+        at least LOWER_MIN_CHARS letters, and no common word of the six languages
+        (`lower_case_blocklist`)."""
+        if row is None or len(word) < LOWER_MIN_CHARS or not self._name_values or word in lower_case_blocklist():
+            return False
+        if self._own_cache[0] != row:
+            toks: set[str] = set()
+            for vals in self._name_values:
+                v = vals[row] if row < len(vals) else None
+                if isinstance(v, str):
+                    for t in _WORDS.findall(v):
+                        toks.update(_spellings(t))
+            self._own_cache = (row, frozenset(toks))
+        return word in self._own_cache[1]
 
     def redact(self, row: Optional[int], text: str) -> tuple[str, list[Match]]:
         """(`text` with every match replaced, the matches)."""

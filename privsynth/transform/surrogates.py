@@ -638,6 +638,25 @@ class SurrogateFactory:
 
     def _name(self, entity_type: str, value: str) -> str:
         parts = _NAME_SPLIT.split(value)
+        out = list(parts)
+        for i, new in self._name_parts(entity_type, parts):
+            out[i] = new
+        return "".join(out)
+
+    def name_edits(self, entity_type: Optional[str], value: str) -> list[tuple[int, int, str]]:
+        """The words of the name `value` that its surrogate replaces, as (start, end, replacement)
+        with offsets into `value` (titles, surname particles and separators are kept as written);
+        splicing them into `value` gives `surrogate(entity_type, value)` of a name type before the
+        reserve check. Used to replace the rest of a detected name around a record-aware match."""
+        parts = _NAME_SPLIT.split(value)
+        starts = [0]
+        for p in parts:
+            starts.append(starts[-1] + len(p))
+        return [(starts[i], starts[i] + len(parts[i]), new)
+                for i, new in self._name_parts((entity_type or "").upper(), parts)]
+
+    def _name_parts(self, entity_type: str, parts: list[str]) -> list[tuple[int, str]]:
+        """(index into `parts`, replacement) of each name word of `_NAME_SPLIT.split(value)`."""
         has_title = False
         name_idx: list[int] = []
         for i in range(0, len(parts), 2):  # the words (the separators are at odd indices)
@@ -659,13 +678,13 @@ class SurrogateFactory:
                 surname_from = particles[0]
                 name_idx = [i for i in name_idx if i not in particles]
         comma_form = any(p.strip() == "," for p in parts[1::2]) and len(name_idx) >= 2  # "Smith, John"
-        out = list(parts)
+        out: list[tuple[int, str]] = []
         for pos, i in enumerate(name_idx):
             tok = parts[i]
             core = tok.rstrip(".")
             trail = tok[len(core):]
             if len(core) == 1:  # an initial
-                out[i] = self._format_preserving("name.initial", core).upper() + trail
+                out.append((i, self._format_preserving("name.initial", core).upper() + trail))
                 continue
             if entity_type == E.LAST_NAME.name:
                 role = "last"
@@ -683,10 +702,10 @@ class SurrogateFactory:
             # keep possessive "'s" and other trailing punctuation
             m = _POSSESSIVE.match(core)
             if m:
-                out[i] = self.name_token(m.group(1), role) + m.group(2) + trail
+                out.append((i, self.name_token(m.group(1), role) + m.group(2) + trail))
             else:
-                out[i] = self._format_preserving("name.other", core) + trail
-        return "".join(out)
+                out.append((i, self._format_preserving("name.other", core) + trail))
+        return out
 
     # ------------------------------------------------------------------ other kinds
 

@@ -14,17 +14,21 @@ remains, that record falls back to surrogate rewriting, and the fallbacks are co
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import unicodedata
 import urllib.error
 import urllib.request
+import warnings
+from contextlib import contextmanager
 from typing import Any, Literal, Optional, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from privsynth import entities as E
 from privsynth.errors import PolicyError, PrivsynthError
 from privsynth.registry import Registry
 from privsynth.results import Span
@@ -46,9 +50,49 @@ def resolve_overlaps(spans: Sequence[Span], length: int) -> list[Span]:
     return kept
 
 
+# The detector scans a document up to `privsynth.detect.text.MAX_DOC_CHARS` characters. What it did
+# not scan is never released as written (trial finding C4: the tail of a 1 MB note, with a name and a
+# phone number in it, was released unchanged with exit 0): the rewrite ends at the last whitespace
+# before the cap (so no word or number is cut in two, and a span that reaches past it is kept whole)
+# and the rest becomes UNSCANNED_MARKER; the operator counts these cells per column.
+UNSCANNED_MARKER = "[NOT SCANNED: {n} characters removed]"
+_CUT_LOOKBACK = 1_000  # how far before the cap the cut may move back to a whitespace
+
+
+def scanned_end(text: str, spans: Sequence = ()) -> int:
+    """The offset where the rewrite of `text` stops: len(text) for a text the detector scanned
+    whole; else the last whitespace within `_CUT_LOOKBACK` characters before the cap (the cap
+    itself when there is none), moved forward to the end of any span or match (objects with
+    `start`/`end`) that starts before it."""
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    if len(text) <= MAX_DOC_CHARS:
+        return len(text)
+    cut = MAX_DOC_CHARS
+    for k in range(MAX_DOC_CHARS, max(MAX_DOC_CHARS - _CUT_LOOKBACK, 0), -1):
+        if text[k].isspace():
+            cut = k
+            break
+    ends = [s.end for s in spans if s.start < cut]
+    return max([cut, *ends])
+
+
+def unscanned_tail(text: str, cut: int) -> str:
+    """What replaces text[cut:] (empty when nothing is cut)."""
+    n = len(text) - cut
+    return "" if n <= 0 else (" " if cut and not text[cut - 1].isspace() else "") + UNSCANNED_MARKER.format(n=f"{n:,}")
+
+
 def _rewrite_one(text: str, spans: Sequence[Span], factory: SurrogateFactory, record: Optional[list] = None) -> str:
     parts: list[str] = []
     pos = 0
+    cut = scanned_end(text, spans)
+    if cut < len(text):
+        spans = [s for s in spans if s.start < cut]
+        tail = unscanned_tail(text, cut)
+        text = text[:cut]
+    else:
+        tail = ""
     for s in resolve_overlaps(spans, len(text)):
         value = text[s.start:s.end]
         new = factory.surrogate(s.entity_type, value, text=True)
@@ -58,13 +102,16 @@ def _rewrite_one(text: str, spans: Sequence[Span], factory: SurrogateFactory, re
         parts.append(new)
         pos = s.end
     parts.append(text[pos:])
+    parts.append(tail)
     return "".join(parts)
 
 
 def rewrite_with_factory(texts: Sequence[str], spans: list[list[Span]], factory: SurrogateFactory, record: Optional[list] = None) -> list[str]:
     if len(texts) != len(spans):
         raise ValueError(f"rewrite_texts: {len(texts)} texts but {len(spans)} span lists")
-    return [_rewrite_one(t, sp, factory, record) if sp else t for t, sp in zip(texts, spans)]
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    return [_rewrite_one(t, sp, factory, record) if sp or len(t) > MAX_DOC_CHARS else t for t, sp in zip(texts, spans)]
 
 
 def rewrite_texts(texts: Sequence[str], spans: list[list[Span]], key: bytes, locale: str = "en_US") -> list[str]:
@@ -123,6 +170,11 @@ class Surrogate(Operator):
         return spans, rewrite_with_factory(texts, spans, ctx.factory, record)
 
     def apply(self, series, ctx):
+        note_unscanned(series, ctx)
+        with quiet_cap_warning():
+            return self._apply(series, ctx)
+
+    def _apply(self, series, ctx):
         record: Optional[list] = [] if ctx.want_mapping else None
         counts: dict[str, int] = {}
         if ctx.record_redactor is not None:
@@ -154,13 +206,16 @@ class Surrogate(Operator):
         # each row's matches need no spans: found before asking the detector, which may still be
         # detecting in another process (privsynth.textworkers)
         found = [red.find(i, texts[c]) if c >= 0 else None for i, c in enumerate(codes)]
-        spans, base = self._spans_rewritten(texts, ctx, record) if texts else ([], [])
+        # the mapping is written from what each row's text became: a text's plain rewrite counts only
+        # when a row without matches uses it (a row with matches is rewritten by `rewrite_merged`)
+        spans, base = self._spans_rewritten(texts, ctx, None) if texts else ([], [])
         for sp in spans:
             for s in sp:
                 counts[s.entity_type] = counts.get(s.entity_type, 0) + 1
         out = np.empty(len(series), dtype=object)
         out[:] = None
         rs = RecordStats()
+        plain: set[int] = set()
         for i, c in enumerate(codes):
             if c < 0:
                 continue
@@ -169,9 +224,14 @@ class Surrogate(Operator):
                 ms = yield_to_containers(ms, spans[c])
             if not ms:
                 out[i] = base[c]
+                plain.add(c)
                 continue
             rs.add(ms, spans[c])
             out[i] = rewrite_merged(texts[c], ms, spans[c], ctx.factory, record)
+        if record is not None:
+            for c in sorted(plain):
+                if spans[c]:
+                    _rewrite_one(texts[c], spans[c], ctx.factory, record)
         ctx.stats["texts"] = len(texts)
         ctx.stats["spans_by_type"] = counts
         ctx.stats["spans_replaced"] = sum(counts.values())
@@ -179,6 +239,58 @@ class Surrogate(Operator):
         if record:
             _add_span_mapping(ctx, record)
         return pd.Series(out, index=series.index, name=series.name)
+
+
+_log = logging.getLogger("privsynth.transform")
+_ROWS_LISTED = 20  # row positions of cut cells listed in the stats (and 5 in the warning)
+
+
+def note_unscanned(series: pd.Series, ctx) -> None:
+    """Cells of `series` longer than the detector's per-document cap: counted in
+    `ctx.stats["not_scanned"]` ({"cells", "characters" (beyond the cap, summed), "rows" (0-based
+    row positions of the first 20)}) and named in one warning (column, row positions, sizes; never
+    a value). Their unscanned tail is removed by the rewrite (`scanned_end`)."""
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    rows: list[int] = []
+    chars = 0
+    for pos, v in enumerate(series.tolist()):
+        if isinstance(v, str) and len(v) > MAX_DOC_CHARS:
+            rows.append(pos)
+            chars += len(v) - MAX_DOC_CHARS
+    if not rows:
+        return
+    ctx.stats["not_scanned"] = {"cells": len(rows), "characters": chars, "rows": rows[:_ROWS_LISTED]}
+    ctx.note = (ctx.note + " " if ctx.note else "") + (
+        f"{len(rows):,} cell(s) longer than the detector's limit of {MAX_DOC_CHARS:,} characters: "
+        f"{chars:,} unscanned characters removed (stats.not_scanned).")
+    shown = ", ".join(str(r) for r in rows[:5]) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
+    _log.warning(f"column {ctx.column!r}: {len(rows):,} cell(s) longer than the detector's limit of {MAX_DOC_CHARS:,} characters "
+                 f"(row position {shown}, 0-based); {chars:,} characters beyond the limit were not scanned and are removed "
+                 f"from the release (each cut tail replaced by {UNSCANNED_MARKER.format(n='N')!r})")
+
+
+@contextmanager
+def quiet_cap_warning():
+    """The detector's `TextNotFullyScanned` (a position in its call) silenced: `note_unscanned`
+    has warned with the column and row positions."""
+    from privsynth.detect.text import TextNotFullyScanned
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TextNotFullyScanned)
+        yield
+
+
+def cut_unscanned(series: pd.Series) -> pd.Series:
+    """`series` with each text longer than the detector's cap cut at `scanned_end` and the
+    rest replaced by UNSCANNED_MARKER (for operators that send the text elsewhere: `llm`)."""
+    from privsynth.detect.text import MAX_DOC_CHARS
+
+    vals = series.tolist()
+    if not any(isinstance(v, str) and len(v) > MAX_DOC_CHARS for v in vals):
+        return series
+    out = [v[:scanned_end(v)] + unscanned_tail(v, scanned_end(v)) if isinstance(v, str) and len(v) > MAX_DOC_CHARS else v for v in vals]
+    return pd.Series(out, index=series.index, name=series.name, dtype=object)
 
 
 # Detected spans that can hold a name or a number inside them: a record match strictly inside one
@@ -225,28 +337,117 @@ class RecordStats:
 
 
 def rewrite_merged(text: str, matches, spans: Sequence[Span], factory: SurrogateFactory, record: Optional[list] = None) -> str:
-    """`text` with record-aware matches replaced by their replacements and the detector's spans
-    that overlap none of them replaced by keyed surrogates; everything else unchanged."""
-    from privsynth.transform.record import overlaps
+    """`text` with record-aware matches and the detector's spans replaced; everything else unchanged.
 
-    edits: list[tuple[int, int, str]] = []
-    for m in matches:
-        edits.append((m.start, m.end, m.replacement))
-        if record is not None:
-            record.append((m.entity_type, text[m.start:m.end], m.replacement))
-    for s in resolve_overlaps([s for s in spans if not overlaps(s.start, s.end, matches)], len(text)):
-        value = text[s.start:s.end]
-        new = factory.surrogate(s.entity_type, value, text=True)
-        if record is not None:
-            record.append((s.entity_type, value, new))
-        edits.append((s.start, s.end, new))
-    edits.sort()
+    Matches and detected spans that overlap (also through one another) form one region, replaced
+    by `merge_region`'s rule so that no character of a detected span is left as written (trial
+    finding C1: "Emergency contact: John Carter." with "John" a customer's given name became
+    "Tanner Carter."). Each replaced region is one (entity type, original, replacement) entry of
+    `record`, as it stands in the returned text."""
+    cut = scanned_end(text, [*spans, *matches])
+    tail = ""
+    if cut < len(text):  # matches in the unscanned tail go with it
+        matches = [m for m in matches if m.start < cut]
+        spans = [s for s in spans if s.start < cut]
+        cut = scanned_end(text, [*spans, *matches])
+        tail = unscanned_tail(text, cut)
+    regions = merged_edits(text, matches, spans, factory)
+    if record is not None:
+        record.extend((et, text[a:b], new) for a, b, et, new in regions)
+    edits = sorted((a, b, new) for a, b, _, new in regions)
     parts, pos = [], 0
     for a, b, new in edits:
         parts.append(text[pos:a])
         parts.append(new)
         pos = b
-    parts.append(text[pos:])
+    parts.append(text[pos:cut])
+    parts.append(tail)
+    return "".join(parts)
+
+
+def _clusters(matches, spans: Sequence[Span]) -> list[tuple[int, int, list, list[Span]]]:
+    """Groups of matches and spans linked by overlaps: (start, end, matches, spans), in text order."""
+    items = sorted([(m.start, m.end, 0, m) for m in matches] + [(s.start, s.end, 1, s) for s in spans],
+                   key=lambda x: (x[0], x[1]))
+    out: list[tuple[int, int, list, list[Span]]] = []
+    for a, b, kind, obj in items:
+        if out and a < out[-1][1]:
+            c = out[-1]
+            out[-1] = (c[0], max(c[1], b), c[2], c[3])
+        else:
+            out.append((a, b, [], []))
+        (out[-1][2] if kind == 0 else out[-1][3]).append(obj)
+    return out
+
+
+def merged_edits(text: str, matches, spans: Sequence[Span], factory: SurrogateFactory) -> list[tuple[int, int, str, str]]:
+    """(start, end, entity type, replacement) of every region of `text` that changes when the
+    record-aware `matches` and the detected `spans` are combined:
+
+    - a match alone, or matches that each cover the detected spans they overlap (the row's
+      "Tom Baker" found as PERSON "Tom Baker" or "Baker"): the matches' replacements (what their
+      columns got: the record's own pseudonyms stay consistent);
+    - a detected name (surrogate kind "name": PERSON, FIRST_NAME, LAST_NAME) larger than the
+      matches inside or overlapping it ("John Carter" with "John" a customer's given name; "Jane
+      Baker-Fox" with the row's surname "Baker"): the matches keep their replacements and every
+      other word of the region gets the name surrogate the whole detected name would give it
+      (`SurrogateFactory.name_edits`; titles and particles kept);
+    - any other detected type larger than a match (an address holding a surname, a phone number
+      holding a subscriber number): the whole region becomes one surrogate of the detected type,
+      as an e-mail address or URL does around a name (`yield_to_containers`).
+
+    Detected spans that overlap one another are first resolved by `resolve_overlaps`."""
+    spans = resolve_overlaps(spans, len(text))
+    out: list[tuple[int, int, str, str]] = []
+    for a, b, ms, ss in _clusters(matches, spans):
+        if not ss:
+            out.extend((m.start, m.end, m.entity_type, m.replacement) for m in ms)
+            continue
+        if not ms:
+            s = ss[0]
+            out.append((s.start, s.end, s.entity_type, factory.surrogate(s.entity_type, text[s.start:s.end], text=True)))
+            continue
+        open_ = [s for s in ss if not any(m.start <= s.start and s.end <= m.end for m in ms)]
+        if not open_:
+            out.extend((m.start, m.end, m.entity_type, m.replacement) for m in ms)
+            continue
+        main = max(open_, key=lambda s: (s.end - s.start, s.score))
+        if all(E.surrogate_kind(s.entity_type) == "name" for s in open_):
+            out.append((a, b, main.entity_type, _merge_name(text, a, b, ms, main.entity_type, factory)))
+        else:
+            out.append((a, b, main.entity_type, factory.surrogate(main.entity_type, text[a:b], text=True)))
+    return out
+
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def _merge_name(text: str, a: int, b: int, matches, entity_type: str, factory: SurrogateFactory) -> str:
+    """text[a:b], a detected name with record-aware `matches` in it: the matches' replacements, and
+    the name surrogate of every other word (a word partly inside a match: the part outside it, when
+    it holds two letters or more; "O'" of "O'Connor" around a match "Connor" is kept)."""
+    value = text[a:b]
+    ms = sorted(((m.start - a, m.end - a, m.replacement) for m in matches), key=lambda x: x[0])
+    edits = list(ms)
+    for ws, we, new in factory.name_edits(entity_type, value):
+        inside = [(ms_, me_) for ms_, me_, _ in ms if ms_ < we and me_ > ws]
+        if not inside:
+            edits.append((ws, we, new))
+            continue
+        pos = ws
+        for ms_, me_ in inside + [(we, we)]:
+            if ms_ > pos:
+                piece = value[pos:ms_]
+                if len(_LETTER.findall(piece)) >= 2:
+                    edits.append((pos, ms_, factory.surrogate(entity_type, piece, text=True)))
+            pos = max(pos, me_)
+    edits.sort()
+    parts, pos = [], 0
+    for s, e, new in edits:
+        parts.append(value[pos:s])
+        parts.append(new)
+        pos = e
+    parts.append(value[pos:])
     return "".join(parts)
 
 
@@ -470,6 +671,12 @@ class LLMRewrite(Operator):
         backend = make_backend(settings)
         record: Optional[list] = [] if ctx.want_mapping else None
         agg: dict[str, int] = {}
+        note_unscanned(series, ctx)
+        series = cut_unscanned(series)  # what the detector cannot check is not sent to the model either
+        with quiet_cap_warning():
+            return self._apply(series, ctx, settings, backend, record, agg)
+
+    def _apply(self, series, ctx, settings, backend, record: Optional[list], agg: dict[str, int]):
         if ctx.record_redactor is not None:  # the row's identifiers never reach the model
             series, rs = _pre_redact(series, ctx, record)
             ctx.stats["record_redaction"] = rs.as_dict()
@@ -485,7 +692,7 @@ class LLMRewrite(Operator):
         ctx.stats["llm"] = dict(agg, backend=settings.backend, model=settings.model if settings.backend == "openai" else os.path.basename(settings.model_path or "default"))
         if agg.get("fallback_surrogate"):
             ctx.gdpr_class = "pseudonymization"
-            ctx.note = f"{agg['fallback_surrogate']} of {agg.get('records', 0)} distinct texts fell back to keyed surrogates"
+            ctx.note = (ctx.note + " " if ctx.note else "") + f"{agg['fallback_surrogate']} of {agg.get('records', 0)} distinct texts fell back to keyed surrogates"
         if record:
             _add_span_mapping(ctx, record)
         return out
