@@ -42,6 +42,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """Extra spans from rules and gazetteers: places and English address forms (names, phones and
     European addresses have their own modules)."""
     from privsynth.detect import gazetteer, lexicon
+    from privsynth.detect.dates import is_written_date
 
     out: list[tuple[int, int, str, float]] = []
     places = gazetteer.places()
@@ -89,6 +90,8 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
         rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
         for rx in rules:
             for m in rx.finditer(text):
+                if is_written_date(m.group(0)):
+                    continue  # `9 March 1936` is number, word, number too: a date (privsynth.detect.dates)
                 # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
                 out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out
@@ -123,7 +126,16 @@ def _drop_noise(text: str, results: list) -> list:
     from privsynth.detect.codes import code_context, not_a_phone, plausible_date
 
     keep = []
+    # a number phonenumbers validates for the document's main region (phones.py) is that phone, not an
+    # IPv4 address on the same digits (`91.234.56.78` in Spanish text)
+    phones = {(r.start, r.end) for r in results if r.entity_type == E.PHONE_NUMBER.name and r.score >= 0.95}
+    # a whole written date (privsynth.detect.dates, 0.9) is no street address: `23 av` of `23 avril 1952`
+    dates = [(r.start, r.end) for r in results if r.entity_type == E.DATE_TIME.name and r.score >= 0.9]
     for r in results:
+        if r.entity_type == E.IP_ADDRESS.name and (r.start, r.end) in phones:
+            continue
+        if r.entity_type == E.STREET_ADDRESS.name and any(a <= r.start and r.end <= b for a, b in dates):
+            continue
         if r.entity_type == E.DATE_TIME.name:
             t = text[r.start:r.end]
             ts = t.strip()
@@ -224,7 +236,7 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
 
 _BLOCK_STOP = frozenset("on at and but since from to for in by was is are with until".split())
 _ADDRESS_PARTS = frozenset({E.LOCATION.name, E.POSTCODE.name, E.STREET_ADDRESS.name, E.NRP.name, E.PERSON.name})
-_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
+_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|\bgeb\.|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
 
 
 def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
@@ -350,6 +362,7 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
 
     from privsynth.detect.addresses import find_addresses
     from privsynth.detect.codes import normalise_separators
+    from privsynth.detect.dates import find_written_dates
     from privsynth.detect.engine import run_recognizers
     from privsynth.detect.person_names import find_names
     from privsynth.detect.phones import find_phones
@@ -361,7 +374,7 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
         res += [r for r in run_recognizers(recognizers, norm, identifiers_only=True)
                 if r.score >= 0.9 and (r.start, r.end, r.entity_type) not in seen]
     extra = (find_phones(text, lang) + find_names(text, lang) + find_addresses(text, lang) + _augment(text, lang)
-             + _find_rules(text))
+             + _find_rules(text) + find_written_dates(text, lang))
     return res + [RecognizerResult(e, s, t, sc) for s, t, e, sc in extra]
 
 
