@@ -28,7 +28,11 @@ steuernummer steuer-id versicherungsnummer vertrag vertragsnummer sendung sendun
 nif cif expediente póliza poliza seguimiento envío contrato polizza contratto spedizione iva
 klantnummer zending ordernummer dossiernummer polisnummer tracking parcel shipment
 encomenda fatura talão recibo referência processo
+schaden schadensmeldung schadenmeldung schadennummer schadensnummer bestellnummer bestellnr auftragsnummer
+schadeclaim schademelding schadenummer claimnummer siniestro sinistro track trace
 """.split())
+# a compound ending in one of these is a code label too (`Schadeclaim`, `Sammelrechnung`, `Kundenauftrag`)
+CODE_SUFFIXES = ("claim", "rechnung", "bestellung", "auftrag", "factuur", "bestelling")
 PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsapp", "sms", "ring", "dial", "contact",
                "telefon", "handy", "anrufen", "rückruf", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",
                "teléfono", "telefono", "móvil", "movil", "llamar", "llama", "bellen", "telefoon", "mobiel",
@@ -37,6 +41,7 @@ PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsap
 # not "numéro de suivi", "order number", "numéro fiscal")
 NUMBER_WORDS = ("number", "numéro", "número", "numero", "nummer")
 
+_CODE_WORD_TEL = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(w) for w in CODE_WORDS if any(p in w for p in PHONE_WORDS)), key=len, reverse=True)) + r")(?!\w)")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’°º-]*|#|n[°º])[\s:.,#-]*$", re.I)
 _GLUED_CODE = re.compile(r"(?:[A-Za-z]{1,6}[-/_]|#|[A-Za-z]{1,6}\d*[-/])$")
 _LETTER_GLUED = re.compile(r"(?:^|[\s(\[,;])[A-Z]{1,3}$")
@@ -46,8 +51,8 @@ def phone_context(text: str, start: int, window: int = 40) -> bool:
     """A phone word (PHONE_WORDS) within `window` characters before `start`, or a number word
     (NUMBER_WORDS) there with no code word (CODE_WORDS) among the two words either side of it."""
     before = text[max(0, start - window):start].lower()
-    if any(w in before for w in PHONE_WORDS):
-        return True
+    if any(w in before for w in PHONE_WORDS) and any(w in _CODE_WORD_TEL.sub(" ", before) for w in PHONE_WORDS):
+        return True  # (a phone word inside a code word is not one: the `tel` of Bestellung, bestelling)
     words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", before)
     for k, w in enumerate(words):
         if any(w.startswith(n) or w.endswith(n) for n in NUMBER_WORDS):
@@ -95,7 +100,7 @@ def _label_code(head: str) -> bool:
     if ends:
         head = head[ends[-1].end():]
     words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", head.lower())
-    return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS for w in words[-3:])
+    return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS or w.strip(".:-").endswith(CODE_SUFFIXES) for w in words[-3:])
 
 
 _NUM_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")

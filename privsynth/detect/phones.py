@@ -40,6 +40,7 @@ _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[ \t]*[-/][ \t]*(?:(?:19|20)?\d\d)$")
 _AMOUNT = re.compile(r"^\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:[ T]|$)")
+_IN_CODE = re.compile(r"\d[A-Za-z]{1,3}$")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}[ \t]*-[ \t]*\d{1,2}[.:]\d{2}$")
 
 
@@ -111,6 +112,8 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if not_a_phone(text, s, e):
             continue  # an amount (1 250 000 euros) or a version (10.0.19045)
         glued = s > 0 and text[s - 1].isalpha()
+        if glued and _IN_CODE.search(text, max(0, s - 12), s):
+            continue  # the tail of a code mixing digits and letters (tracking `1Z925RR9078877609`)
         if code_context(text, s):
             continue
         cand = _TRUNK.sub(r"\1 ", raw)

@@ -153,10 +153,14 @@ def _drop_noise(text: str, results: list) -> list:
                     continue
             if code_context(text, r.start) or (r.start > 0 and (text[r.start - 1].isalnum() or text[r.start - 1] in "-#")):
                 continue
+            if _CODE_PREFIX.match(ts) or _SCHOOL_YEAR.fullmatch(ts):
+                continue  # `INV-4908-62669` (a letter prefix glued to the digits), `Year 9` (a school class)
             if r.end < len(text) and (text[r.end].isalnum() or (text[r.end] in "-." and r.end + 1 < len(text) and text[r.end + 1].isdigit())):
                 continue
         elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and (code_context(text, r.start) or not_a_phone(text, r.start, r.end)):
             continue
+        elif r.entity_type == E.CREDIT_CARD.name and (_DIGIT_GROUP_BEFORE.search(text, 0, r.start) or _DIGIT_GROUP_AFTER.match(text, r.end)):
+            continue  # the tail of a longer grouped number (order `#097-5397273-6444791`), whatever its Luhn sum
         elif r.entity_type in _WEAK_IDS and code_context(text, r.start) and not _own_label(r):
             continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
         keep.append(r)
@@ -173,6 +177,11 @@ def _own_label(r) -> bool:
     return r.entity_type in WEAK_CHECKSUM_TYPES and r.score >= 1.0
 
 
+# a code's capital-letter prefix glued to its digits (`INV-4908-62669`, `E-2231`), not a month (`SEP-2020`)
+_CODE_PREFIX = re.compile(r"(?!(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[-/_#])[A-Z]{1,6}[-/_#]\d")
+_SCHOOL_YEAR = re.compile(r"(?i)(?:year|grade|class|form|klasse|jahrgang|classe|curso|groep)[ \t]+\d{1,2}")
+_DIGIT_GROUP_BEFORE = re.compile(r"\d[-./]$")
+_DIGIT_GROUP_AFTER = re.compile(r"[-./]\d")
 _DATE_CORE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _YEAR_ONLY = re.compile(r"(?:in |since |the )?(?:19|20)\d\d")
 _WORD_DATE = re.compile(r"(?i)[^\W\d_]{3,}")
