@@ -373,6 +373,7 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
     from privsynth.detect.codes import normalise_separators
     from privsynth.detect.dates import find_written_dates
     from privsynth.detect.engine import run_recognizers
+    from privsynth.detect.labelled import find_labelled_numbers
     from privsynth.detect.person_names import find_names
     from privsynth.detect.phones import find_phones
 
@@ -383,7 +384,7 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
         res += [r for r in run_recognizers(recognizers, norm, identifiers_only=True)
                 if r.score >= 0.9 and (r.start, r.end, r.entity_type) not in seen]
     extra = (find_phones(text, lang) + find_names(text, lang) + find_addresses(text, lang) + _augment(text, lang)
-             + _find_rules(text) + find_written_dates(text, lang))
+             + _find_rules(text) + find_written_dates(text, lang) + find_labelled_numbers(text, lang))
     return res + [RecognizerResult(e, s, t, sc) for s, t, e, sc in extra]
 
 
@@ -511,15 +512,18 @@ def _ages_after_names(text: str, spans: list[Span]) -> list[Span]:
         if sp.entity_type != E.PERSON.name:
             continue
         m = _AGE_AFTER_NAME.match(text, sp.end)
-        if m and int(m.group(1)) <= 120:
-            a, b = m.start(1), m.end(1)
+        g = 1 if m and m.group(1) is not None else 2
+        if m and int(m.group(g)) <= 120:
+            a, b = m.start(g), m.end(g)
             if not any(a < te and ts < b for ts, te in taken):
                 out.append(Span(start=a, end=b, entity_type=E.AGE.name, score=0.6))
     out.sort(key=lambda s: (s.start, s.end))
     return out
 
 
-_AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))")
+# `Jane Doe, 43, ...`, `Lydia Gray (22) says`, `Albert Bien (42 J.)`
+_AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))"
+                             r"|[ \t]*\([ \t]*(\d{1,3})(?=[ \t]*(?:j\.|jahre|y\.?|yrs?|years?|ans|años|anni|jaar|a\.)?[ \t]*\))", re.I)
 _WEEKDAYS = frozenset("""monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
 montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
 miércoles jueves viernes sábado domingo maandag dinsdag woensdag donderdag vrijdag zaterdag zondag lunedì martedì mercoledì
