@@ -48,11 +48,15 @@ FOUND = [
     # m3: an English date of birth with the month written out is a date, not a street address
     ("Patient note: DOB 9 March 1936, lives alone, walks with a stick.", "9 March 1936", "DATE_OF_BIRTH"),
     ("Loss adjuster visited georgia morris at home on 27 January 2026; form completed.", "27 January 2026", "DATE_TIME"),
+    ("Pupil Teresa Smith was collected early by her father Dylan Edwards on 2 July 2025.", "2 July 2025", "DATE_TIME"),
     # M7: 4-digit postcodes after a postcode word; ages in brackets / between commas
     ("The caller gave postcode 8293 and hung up before we could confirm.", "8293", "POSTCODE"),
     ("Please update the address, postcode: 2000, before Friday.", "2000", "POSTCODE"),
     ("The claimant Lydia Gray (22) says the car was parked outside.", "22", "AGE"),
     ("Pt Davidson (42) seen today, discharged home.", "42", "AGE"),
+    ("Pt Houston (94) seen today, discharged home.", "94", "AGE"),
+    ("Pt rose-murray (80) seen today, discharged home.", "80", "AGE"),
+    ("Paziente Lippomano (71) dimesso oggi a domicilio.", "71", "AGE"),
     ("Patient, 42, seen today, discharged home with antibiotics.", "42", "AGE"),
     ("Die Patientin (42 J.) wurde heute nach Hause entlassen.", "42", "AGE"),
     ("Pat. Eckbauer-Holt, 53 J., entlassen nach Hause; Hausarzt informiert.", "53", "AGE"),
@@ -107,6 +111,12 @@ def test_month_names_come_from_cldr_for_each_language():
 def test_written_dates_per_language(text, lang, piece):
     got = [text[a:b] for a, b, _, _ in find_written_dates(text, lang)]
     assert got == [piece]
+
+
+def test_a_bracketed_number_after_a_patient_word_and_lower_case_words_is_no_age():
+    from privsynth.detect.labelled import find_labelled_numbers
+    assert find_labelled_numbers("the patient in bed (3) is asleep") == []
+    assert find_labelled_numbers("a cap of 2000 rows") == []
 
 
 def test_short_month_words_alone_are_not_dates():

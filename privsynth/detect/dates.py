@@ -88,5 +88,6 @@ def find_written_dates(text: str, lang: str = "en") -> list[tuple[int, int, str,
 
 
 def is_written_date(s: str, lang: str = "en") -> bool:
-    """`s` is a whole day + month name + year date of `lang` (`9 March 1936`)."""
-    return lang in LANGS and _patterns(lang)[0].fullmatch(s.strip()) is not None
+    """`s` is a whole day + month name + year date of `lang` (`9 March 1936`, also with the
+    sentence's full stop after it)."""
+    return lang in LANGS and _patterns(lang)[0].fullmatch(s.strip().rstrip(".")) is not None

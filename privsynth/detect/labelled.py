@@ -21,8 +21,11 @@ _POSTCODE = re.compile(rf"(?i)\b(?:{POSTCODE_WORDS})(?:[ \t]*(?:is|was|:|=|-|of|
                        r"(\d{4,5}(?:[ \t]?[A-Z]{2}(?![A-Za-z]))?)(?![\d.,/-]\d)")
 PATIENT_WORDS = (r"patient(?:in|e)?|pt|pat|client(?:e)?|claimant|resident|pupil|student|paciente|paziente|patiënt|cliënt"
                  r"|kind|child|enfant|niño|niña|bambino|bambina")
-_AGE_AFTER_WORD = re.compile(rf"(?i)\b(?:{PATIENT_WORDS})\.?[ \t]*(?:,[ \t]*(\d{{1,3}})(?=[ \t]*,)|\([ \t]*(\d{{1,3}})(?=[ \t]*"
-                             r"(?:j\.|jahre|y\.?|yrs?|years?|ans|años|anni|jaar|a\.)?[ \t]*\)))")
+# a surname between the patient word and the bracket, whatever the model made of it: capitalised,
+# upper case, or hyphenated/apostrophed (`Pt Houston (94)`, `Pt rose-murray (80)`, `Pt von Shaw (35)`)
+_NAME_WORD = (r"(?:(?-i:[A-ZÀ-Þ])[\w'’-]*|[^\W\d_]+['’-][\w'’-]+|(?-i:von|van|de|der|den|di|da|del|du|le|la|ten|ter|mc|o'))")
+_AGE_AFTER_WORD = re.compile(rf"(?i)\b(?:{PATIENT_WORDS})\.?[ \t]*(?:,[ \t]*(\d{{1,3}})(?=[ \t]*,)|(?:{_NAME_WORD}[ \t]+){{0,3}}"
+                             r"\([ \t]*(\d{1,3})(?=[ \t]*(?:j\.|jahre|y\.?|yrs?|years?|ans|años|anni|jaar|a\.)?[ \t]*\)))")
 _AGE_J = re.compile(r"(?<![\w.,])(\d{1,3})[ \t]?J\.(?=[\s,;)]|$)")
 
 
