@@ -52,6 +52,11 @@ FOUND = [
     # M7: 4-digit postcodes after a postcode word; ages in brackets / between commas
     ("The caller gave postcode 8293 and hung up before we could confirm.", "8293", "POSTCODE"),
     ("Please update the address, postcode: 2000, before Friday.", "2000", "POSTCODE"),
+    ("Caller from Switzerland gave postcode 2036 and hung up.", "2036", "POSTCODE"),
+    ("Caller from Brazil gave postcode 64000-150 and hung up.", "64000-150", "POSTCODE"),
+    ("Caller from Sweden gave postcode 510 53 and hung up.", "510 53", "POSTCODE"),
+    ("Die Sendung ging an PLZ 8010, Graz.", "8010", "POSTCODE"),
+    ("Pt Mlađenka Sitar, 70, lives alone, daughter visits daily.", "70", "AGE"),
     ("The claimant Lydia Gray (22) says the car was parked outside.", "22", "AGE"),
     ("Pt Davidson (42) seen today, discharged home.", "42", "AGE"),
     ("Pt Houston (94) seen today, discharged home.", "94", "AGE"),
