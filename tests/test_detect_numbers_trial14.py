@@ -134,3 +134,12 @@ def test_dotted_ipv4_is_a_phone_only_in_the_main_regions_grouping():
     assert find_phones("Server 192.168.10.120 down", "en") == []
     assert find_phones("Server 192.168.10.120 down", "es") == []
     assert [(s, e) for s, e, _, _ in find_phones("Llame al 912.345.678 hoy", "es")] == [(9, 20)]
+
+
+@pytest.mark.parametrize("text,lang,number", [
+    ("En caso de siniestro llame al 900 123 456 por favor.", "es", "900 123 456"),
+    ("Bei Schaden bitte 0800 1234567 anrufen.", "de", "0800 1234567"),
+])
+def test_a_claim_word_labels_only_the_number_right_after_it(text, lang, number):
+    got = [text[s:e] for s, e, _, _ in find_phones(text, lang)]
+    assert got == [number]

@@ -27,11 +27,15 @@ siret siren tva nir insee fiscal fiscale suivi colis contrat adhérent sinistre 
 steuernummer steuer-id versicherungsnummer vertrag vertragsnummer sendung sendungsnummer paket
 nif cif expediente póliza poliza seguimiento envío contrato polizza contratto spedizione iva
 klantnummer zending ordernummer dossiernummer polisnummer tracking parcel shipment
-encomenda fatura talão recibo referência processo
-schaden schadensmeldung schadenmeldung schadennummer schadensnummer bestellnummer bestellnr auftragsnummer
-schadeclaim schademelding schadenummer claimnummer siniestro sinistro track trace
+encomenda fatura talão recibo referência processo bestellnummer bestellnr auftragsnummer
 """.split())
-# a compound ending in one of these is a code label too (`Schadeclaim`, `Sammelrechnung`, `Kundenauftrag`)
+# labels of a claim or shipment only right before the number (`Siniestro 59-1186917-07:`, `Track & trace
+# 9151 7336 1907`), not a few words earlier: `En caso de siniestro llame al 900 123 456` is a phone; so is a
+# compound ending in one of CODE_SUFFIXES (`Schadeclaim 58-3677535-05`, `Sammelrechnung 2024-0815`)
+LABEL_WORDS = frozenset("""
+schadensmeldung schadenmeldung schadennummer schadensnummer schadeclaim schademelding schadenummer claimnummer
+siniestro sinistro trace
+""".split())
 CODE_SUFFIXES = ("claim", "rechnung", "bestellung", "auftrag", "factuur", "bestelling")
 PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsapp", "sms", "ring", "dial", "contact",
                "telefon", "handy", "anrufen", "rückruf", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",
@@ -100,7 +104,9 @@ def _label_code(head: str) -> bool:
     if ends:
         head = head[ends[-1].end():]
     words = re.findall(r"[^\W\d_][\w'’.-]*|#|n[°º]", head.lower())
-    return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS or w.strip(".:-").endswith(CODE_SUFFIXES) for w in words[-3:])
+    if words and (words[-1].strip(".:-") in LABEL_WORDS or words[-1].strip(".:-").endswith(CODE_SUFFIXES)):
+        return True
+    return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS for w in words[-3:])
 
 
 _NUM_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")
