@@ -12,7 +12,7 @@ abbreviation with an optional full stop, Y = a 4-digit year 1800-2199):
   nl  D M Y (`21 augustus 1947`, `21 aug. 1947`), D M, M Y
   it  D M Y (`14 aprile 1974`, `1° aprile 1974`), D M, M Y
 
-A day + month without a year, or a month + year, is kept only with the full month name (`mai`,
+A day + month without a year, or a month + year, is kept only with the full month name (`gen`,
 `mar`, `set` are words too). Every date is DATE_TIME; text.py marks it DATE_OF_BIRTH after a
 birth word (`geb.`, `né le`, `nacido el`, `nato il`, `geboren`). The score (0.9) beats a model's
 PERSON/STREET_ADDRESS label on the same words (`geb. 4. Juni 1955` -> `Juni` PERSON before).
