@@ -27,8 +27,16 @@ siret siren tva nir insee fiscal fiscale suivi colis contrat adhérent sinistre 
 steuernummer steuer-id versicherungsnummer vertrag vertragsnummer sendung sendungsnummer paket
 nif cif expediente póliza poliza seguimiento envío contrato polizza contratto spedizione iva
 klantnummer zending ordernummer dossiernummer polisnummer tracking parcel shipment
-encomenda fatura talão recibo referência processo
+encomenda fatura talão recibo referência processo bestellnummer bestellnr auftragsnummer
 """.split())
+# labels of a claim or shipment only right before the number (`Siniestro 59-1186917-07:`, `Track & trace
+# 9151 7336 1907`), not a few words earlier: `En caso de siniestro llame al 900 123 456` is a phone; so is a
+# compound ending in one of CODE_SUFFIXES (`Schadeclaim 58-3677535-05`, `Sammelrechnung 2024-0815`)
+LABEL_WORDS = frozenset("""
+schadensmeldung schadenmeldung schadennummer schadensnummer schadeclaim schademelding schadenummer claimnummer
+siniestro sinistro trace
+""".split())
+CODE_SUFFIXES = ("claim", "rechnung", "bestellung", "auftrag", "factuur", "bestelling")
 PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsapp", "sms", "ring", "dial", "contact",
                "telefon", "handy", "anrufen", "rückruf", "rufnummer", "erreichbar", "téléphone", "portable", "appel", "appelez", "rappeler",
                "teléfono", "telefono", "móvil", "movil", "llamar", "llama", "bellen", "telefoon", "mobiel",
@@ -38,6 +46,7 @@ PHONE_WORDS = ("phone", "tel", "tél", "mobile", "cell", "call", "fax", "whatsap
 NUMBER_WORDS = ("number", "numéro", "número", "numero", "nummer")
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|#|n[°º]")  # a word, `#` or `n°`: what labels a number
+_CODE_WORD_TEL = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(w) for w in CODE_WORDS if any(p in w for p in PHONE_WORDS)), key=len, reverse=True)) + r")(?!\w)")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’°º-]*|#|n[°º])[\s:.,#-]*$", re.I)
 _GLUED_CODE = re.compile(r"(?:[A-Za-z]{1,6}[-/_]|#|[A-Za-z]{1,6}\d*[-/])$")
 _LETTER_GLUED = re.compile(r"(?:^|[\s(\[,;])[A-Z]{1,3}$")
@@ -47,8 +56,8 @@ def phone_context(text: str, start: int, window: int = 40) -> bool:
     """A phone word (PHONE_WORDS) within `window` characters before `start`, or a number word
     (NUMBER_WORDS) there with no code word (CODE_WORDS) among the two words either side of it."""
     before = text[max(0, start - window):start].lower()
-    if any(w in before for w in PHONE_WORDS):
-        return True
+    if any(w in before for w in PHONE_WORDS) and any(w in _CODE_WORD_TEL.sub(" ", before) for w in PHONE_WORDS):
+        return True  # (a phone word inside a code word is not one: the `tel` of Bestellung, bestelling)
     words = _WORD.findall(before)
     for k, w in enumerate(words):
         if any(w.startswith(n) or w.endswith(n) for n in NUMBER_WORDS):
@@ -96,6 +105,8 @@ def _label_code(head: str) -> bool:
     if ends:
         head = head[ends[-1].end():]
     words = _WORD.findall(head.lower())
+    if words and (words[-1].strip(".:-") in LABEL_WORDS or words[-1].strip(".:-").endswith(CODE_SUFFIXES)):
+        return True
     return any(w.strip(".:-") in CODE_WORDS or w in CODE_WORDS for w in words[-3:])
 
 

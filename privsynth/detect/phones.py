@@ -4,8 +4,11 @@ Candidates are runs of digits with the separators people type (space, dash, dot,
 brackets) and an optional `+`/`00` international prefix. Each candidate is
   * cleaned: a national trunk prefix written after the country code (`+49 (0)30 ...`,
     `0049 (0)30 ...`) is dropped before parsing, `00` becomes `+`;
-  * rejected when it is a date, a year range, a grouped amount, an IPv4 address, or sits in a
-    code context (form, error, invoice, order numbers: `privsynth.detect.codes`);
+  * rejected when it is a date, a year range, or sits in a code context (form, error, invoice,
+    order numbers: `privsynth.detect.codes`); a grouped amount or an IPv4-shaped run of dotted
+    groups is rejected unless it is a valid number of the language's main region grouped as that
+    region writes it (`912.345.678`, `91.234.56.78` in Spanish text: then a phone scored 0.95, so
+    it outranks DATE_TIME `10.20.42` or IP_ADDRESS on the same digits);
   * parsed with the regions of the document's language first (`REGIONS`), then every region
     privsynth supports. A valid number scores 0.95 (it then outranks DATE_TIME on the same
     digits), a possible one 0.45-0.6, plus 0.3 with a phone word nearby. A region whose metadata
@@ -41,6 +44,7 @@ _YEAR_RANGE = re.compile(r"^(?:19|20)\d\d[ \t]*[-/][ \t]*(?:(?:19|20)?\d\d)$")
 _AMOUNT = re.compile(r"^\d{1,3}(?:[.,']\d{3})+(?:[.,]\d{1,2})?$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:[ T]|$)")
+_IN_CODE = re.compile(r"\d[A-Za-z]{1,3}$")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}[ \t]*-[ \t]*\d{1,2}[.:]\d{2}$")
 _EXTENSION = re.compile(r"(?i)x|ext")  # the number is what comes before
 _NON_DIGIT = re.compile(r"\D")
@@ -205,6 +209,14 @@ def _parsed_score(pn, cand: str, typed: str, regions: tuple, own: int, shortcut:
     return score
 
 
+def _national_number(pn, typed: str, lang: str) -> bool:
+    """`typed` is a valid number of the main region of `lang` (its first in REGIONS: ES for es),
+    grouped the way that region groups it (`912.345.678`, `612.34.56.78` in Spanish text)."""
+    region = REGIONS.get(lang, ("",))[0]
+    num = _parse(pn, typed, region) if region else None
+    return num is not None and pn.is_valid_number(num) and _grouped_as_in(pn, typed, region)
+
+
 def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """(start, end, entity type PHONE_NUMBER, score) for each phone number in `text`."""
     if sum(map(str.isdigit, text)) < 7:
@@ -227,13 +239,20 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if not 7 <= len(digits) <= 15 or len(set(digits)) < 3:
             continue
         compact = main.strip()
-        if plausible_date(compact) or _YEAR_RANGE.match(compact) or _AMOUNT.match(compact) or _IPV4.match(compact) or _TIME_RANGE.match(compact):
+        if plausible_date(compact) or _YEAR_RANGE.match(compact) or _TIME_RANGE.match(compact):
+            continue
+        # dotted groups shaped like an amount or an IPv4 address (`912.345.678`, `91.234.56.78`): a phone only
+        # when valid in the language's main region and grouped as that region groups its numbers
+        home = (_AMOUNT.match(compact) or _IPV4.match(compact)) is not None
+        if home and not _national_number(pn, compact, lang):
             continue
         if _DATE_PREFIX.match(compact) or (s > 0 and text[s - 1] == ":" and s > 1 and text[s - 2].isdigit()):
             continue  # 2011-11-03 13:53:56 / the seconds of a time
         if not_a_phone(text, s, e):
             continue  # an amount (1 250 000 euros) or a version (10.0.19045)
         glued = s > 0 and text[s - 1].isalpha()
+        if glued and _IN_CODE.search(text, max(0, s - 12), s):
+            continue  # the tail of a code mixing digits and letters (tracking `1Z925RR9078877609`)
         if code_context(text, s):
             continue
         cand = _TRUNK.sub(r"\1 ", raw)
@@ -248,7 +267,7 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         ctx = phone_context(text, s)
         if score < 0.9 and ctx:
             score = min(0.9, score + 0.3)
-        elif score >= 0.9 and not (intl or ctx or len(digits) >= 10 or (len(digits) >= 9 and main.strip().startswith(("0", "(")))
+        elif score >= 0.9 and not (intl or ctx or home or len(digits) >= 10 or (len(digits) >= 9 and main.strip().startswith(("0", "(")))
                                    or _NANP_WRITTEN.fullmatch(compact)):
             score = 0.6  # a short number that happens to parse: not enough to beat an address or a date
         out.append((s, e, E.PHONE_NUMBER.name, score))

@@ -42,6 +42,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """Extra spans from rules and gazetteers: places and English address forms (names, phones and
     European addresses have their own modules)."""
     from privsynth.detect import gazetteer, lexicon
+    from privsynth.detect.dates import is_written_date
 
     out: list[tuple[int, int, str, float]] = []
     places = gazetteer.places()
@@ -89,6 +90,8 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
         rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
         for rx in rules:
             for m in rx.finditer(text):
+                if is_written_date(m.group(0)):
+                    continue  # `9 March 1936` is number, word, number too: a date (privsynth.detect.dates)
                 # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
                 out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out
@@ -123,7 +126,16 @@ def _drop_noise(text: str, results: list) -> list:
     from privsynth.detect.codes import code_context, not_a_phone, plausible_date
 
     keep = []
+    # a number phonenumbers validates for the document's main region (phones.py) is that phone, not an
+    # IPv4 address on the same digits (`91.234.56.78` in Spanish text)
+    phones = {(r.start, r.end) for r in results if r.entity_type == E.PHONE_NUMBER.name and r.score >= 0.95}
+    # a whole written date (privsynth.detect.dates, 0.9) is no street address: `23 av` of `23 avril 1952`
+    dates = [(r.start, r.end) for r in results if r.entity_type == E.DATE_TIME.name and r.score >= 0.9]
     for r in results:
+        if r.entity_type == E.IP_ADDRESS.name and (r.start, r.end) in phones:
+            continue
+        if r.entity_type == E.STREET_ADDRESS.name and any(a <= r.start and r.end <= b for a, b in dates):
+            continue
         if r.entity_type == E.DATE_TIME.name:
             t = text[r.start:r.end]
             ts = t.strip()
@@ -141,10 +153,14 @@ def _drop_noise(text: str, results: list) -> list:
                     continue
             if code_context(text, r.start) or (r.start > 0 and (text[r.start - 1].isalnum() or text[r.start - 1] in "-#")):
                 continue
+            if _CODE_PREFIX.match(ts) or _SCHOOL_YEAR.fullmatch(ts):
+                continue  # `INV-4908-62669` (a letter prefix glued to the digits), `Year 9` (a school class)
             if r.end < len(text) and (text[r.end].isalnum() or (text[r.end] in "-." and r.end + 1 < len(text) and text[r.end + 1].isdigit())):
                 continue
         elif r.entity_type == E.PHONE_NUMBER.name and r.score < 0.9 and (code_context(text, r.start) or not_a_phone(text, r.start, r.end)):
             continue
+        elif r.entity_type == E.CREDIT_CARD.name and (_DIGIT_GROUP_BEFORE.search(text, 0, r.start) or _DIGIT_GROUP_AFTER.match(text, r.end)):
+            continue  # the tail of a longer grouped number (order `#097-5397273-6444791`), whatever its Luhn sum
         elif r.entity_type in _WEAK_IDS and code_context(text, r.start) and not _own_label(r):
             continue  # a 9-digit order number that happens to pass the 11-proef is still an order number
         keep.append(r)
@@ -161,6 +177,11 @@ def _own_label(r) -> bool:
     return r.entity_type in WEAK_CHECKSUM_TYPES and r.score >= 1.0
 
 
+# a code's capital-letter prefix glued to its digits (`INV-4908-62669`, `E-2231`), not a month (`SEP-2020`)
+_CODE_PREFIX = re.compile(r"(?!(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[-/_#])[A-Z]{1,6}[-/_#]\d")
+_SCHOOL_YEAR = re.compile(r"(?i)(?:year|grade|class|form|klasse|jahrgang|classe|curso|groep)[ \t]+\d{1,2}")
+_DIGIT_GROUP_BEFORE = re.compile(r"\d[-./]$")
+_DIGIT_GROUP_AFTER = re.compile(r"[-./]\d")
 _DATE_CORE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _YEAR_ONLY = re.compile(r"(?:in |since |the )?(?:19|20)\d\d")
 _WORD_DATE = re.compile(r"(?i)[^\W\d_]{3,}")
@@ -224,7 +245,7 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
 
 _BLOCK_STOP = frozenset("on at and but since from to for in by was is are with until".split())
 _ADDRESS_PARTS = frozenset({E.LOCATION.name, E.POSTCODE.name, E.STREET_ADDRESS.name, E.NRP.name, E.PERSON.name})
-_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
+_BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|\bgeb\.|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
 
 
 def _mark_birth_dates(text: str, spans: list[Span]) -> list[Span]:
@@ -350,7 +371,9 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
 
     from privsynth.detect.addresses import find_addresses
     from privsynth.detect.codes import normalise_separators
+    from privsynth.detect.dates import find_written_dates
     from privsynth.detect.engine import run_recognizers
+    from privsynth.detect.labelled import find_labelled_numbers
     from privsynth.detect.person_names import find_names
     from privsynth.detect.phones import find_phones
 
@@ -361,7 +384,7 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
         res += [r for r in run_recognizers(recognizers, norm, identifiers_only=True)
                 if r.score >= 0.9 and (r.start, r.end, r.entity_type) not in seen]
     extra = (find_phones(text, lang) + find_names(text, lang) + find_addresses(text, lang) + _augment(text, lang)
-             + _find_rules(text))
+             + _find_rules(text) + find_written_dates(text, lang) + find_labelled_numbers(text, lang))
     return res + [RecognizerResult(e, s, t, sc) for s, t, e, sc in extra]
 
 
@@ -489,15 +512,18 @@ def _ages_after_names(text: str, spans: list[Span]) -> list[Span]:
         if sp.entity_type != E.PERSON.name:
             continue
         m = _AGE_AFTER_NAME.match(text, sp.end)
-        if m and int(m.group(1)) <= 120:
-            a, b = m.start(1), m.end(1)
+        g = 1 if m and m.group(1) is not None else 2
+        if m and int(m.group(g)) <= 120:
+            a, b = m.start(g), m.end(g)
             if not any(a < te and ts < b for ts, te in taken):
                 out.append(Span(start=a, end=b, entity_type=E.AGE.name, score=0.6))
     out.sort(key=lambda s: (s.start, s.end))
     return out
 
 
-_AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))")
+# `Jane Doe, 43, ...`, `Lydia Gray (22) says`, `Albert Bien (42 J.)`
+_AGE_AFTER_NAME = re.compile(r",[ \t]*(\d{1,3})(?=[ \t]*(?:,|\)|$|years|yrs|y/o|ans|años|jaar|anni|jahre))"
+                             r"|[ \t]*\([ \t]*(\d{1,3})(?=[ \t]*(?:j\.|jahre|y\.?|yrs?|years?|ans|años|anni|jaar|a\.)?[ \t]*\))", re.I)
 _WEEKDAYS = frozenset("""monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
 montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes
 miércoles jueves viernes sábado domingo maandag dinsdag woensdag donderdag vrijdag zaterdag zondag lunedì martedì mercoledì
