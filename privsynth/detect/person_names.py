@@ -146,6 +146,12 @@ def month_names() -> frozenset[str]:
     return frozenset(out)
 
 
+# labels of an address, a place or a thing: the given name after them names a street or a place
+_NOT_PERSON_LABEL = re.compile(r"(?i)\b(?:address|adresse|anschrift|direcci[oó]n|indirizzo|adres|street|straße|strasse|rue|calle|"
+                               r"via|straat|city|town|ort|stadt|ville|ciudad|citt[aà]|plaats|country|land|pays|pa[ií]s|paese|"
+                               r"subject|betreff|objet|asunto|oggetto|onderwerp|product|produkt|produit|producto|prodotto)\b")
+
+
 def _places_cap(word: str) -> bool:
     from privsynth.detect import gazetteer
 
@@ -384,7 +390,7 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                         titled.append((i + 1, j))
                         i = j
                         continue
-        cls = given.get(lw, 0) if lw not in stop and lw not in months else 0
+        cls = given.get(lw, 0) if lw not in stop else 0
         if not cls and sh == "T" and "-" in lw:
             # a double given name shortened to an initial ("Hans-H. Beer", "Anna-M. Weber")
             head, *rest = lw.split("-")
@@ -432,13 +438,19 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                         # stop word or a name-like common word of any language ("willibert striebitz",
                         # "lorenzo bertrán"; not "the song soon", "dexter chief", "grace hall")
                         # nor right after a function word ("the song soon")
+                        # and set off by punctuation or a line's start/end on one side ("Ich, timo röhricht,";
+                        # not "an Australian media company that", "candy girls nude")
                         after_word = i > 0 and not text[toks[i - 1][1]:s].strip(" \t") and prev in local_function_words
-                        score = 0.6 if (cls >= 2 and not after_word and lw not in stop_any and last_known and low(j - 1) not in stop_any
+                        set_off = i == 0 or bool(text[toks[i - 1][1]:s].strip(" \t")) or j >= n \
+                            or bool(text[toks[j - 1][0] + len(word(j - 1)):toks[j][0]].strip(" \t"))
+                        score = 0.6 if (cls >= 2 and not after_word and set_off and lw not in stop_any and last_known and low(j - 1) not in stop_any
                                         and all(p in sur for p in last_parts if p) and low(j - 1) not in streets) else 0.0
                     elif (cls >= 3 and (last_known or cue)) or (cls >= 2 and last_known and cue):
                         score = 0.6
                     elif lower_doc and cls >= 4 and last_known:
                         score = 0.55
+            elif lw in months:
+                score = 0.0  # a month name alone is a date's word ("geb. 4. Juni 1955"), not "Mai Nishino"'s given name
             else:
                 if eff == "T" and not initial and cls >= 3:
                     score = 0.6
@@ -499,6 +511,8 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                 continue  # a chat line's speaker ends with ":" or ">"
             if sh == "T" and _places_cap(word(k)):
                 continue
+            if m.group("chat") is None and _NOT_PERSON_LABEL.search(m.group(0)):
+                continue  # "Address: Piroska u. 97": a street named after a person
             out.append((toks[k][0], toks[k][0] + len(word(k)), E.PERSON.name, 0.6))
     # 4. a surname found after a title is the same person's elsewhere in the text, in any casing
     # ("Pat. wulff, 76 J., ... Hausarzt Frau Wulff."; "one sense per discourse")
