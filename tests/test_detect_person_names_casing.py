@@ -51,6 +51,10 @@ CASES = [
     ("Pat. Reinhold-Vogt, 53 J., entlassen; Hausarzt Herr Reinhold-Vogt.", ["Reinhold-Vogt", "Reinhold-Vogt"]),
     ("Pupil Megan Lowry was collected early.", ["Megan Lowry"]),
     ("Sehr geehrte Kollegin, ich überweise Otto Brenner (geb. 4. Juni 1955) zur Abklärung.", ["Otto Brenner"]),
+    # a month name alone is no given name, but a given name spelt like a month keeps its surname
+    ("Callback requested by Mai Tanaka about her invoice.", ["Mai Tanaka"]),
+    # a street named after a person after an address label is no name
+    ("Employee: Gaetane Rocher\nAddress: Zak and 27 Stroud Rd", ["Gaetane Rocher"]),
     # m8: a soft hyphen (U+00AD) inside a name
     ("new contact via Rita Daw\u00adson today", ["Rita Daw\u00adson"]),
     ("Rückruf von Frau Mül\u00adler erbeten.", ["Mül\u00adler"]),
@@ -68,6 +72,7 @@ NOT_NAMES = [
     "We will mark the page and grace the hall with flowers.",
     "Bitte die Unterlagen bis Juni schicken, danke.",
     "Il corriere ha detto che passerà domani mattina.",
+    "It is owned by an Australian media company that owns radio stations.",
 ]
 
 
