@@ -53,6 +53,7 @@ CASES = [
     ("Sehr geehrte Kollegin, ich überweise Otto Brenner (geb. 4. Juni 1955) zur Abklärung.", ["Otto Brenner"]),
     # a month name alone is no given name, but a given name spelt like a month keeps its surname
     ("Callback requested by Mai Tanaka about her invoice.", ["Mai Tanaka"]),
+    ("Mañana estoy con Abril en la oficina.", ["Abril"]),
     # a street named after a person after an address label is no name
     ("Employee: Gaetane Rocher\nAddress: Zak and 27 Stroud Rd", ["Gaetane Rocher"]),
     # m8: a soft hyphen (U+00AD) inside a name
@@ -70,7 +71,7 @@ def test_names_in_any_casing_are_found_with_their_exact_spans(text, expected):
 NOT_NAMES = [
     "After the release the song soon became popular in clubs.",
     "We will mark the page and grace the hall with flowers.",
-    "Bitte die Unterlagen bis Juni schicken, danke.",
+    "Bitte die Unterlagen bis zum 30. Juni 2026 schicken, danke.",
     "Il corriere ha detto che passerà domani mattina.",
     "It is owned by an Australian media company that owns radio stations.",
 ]

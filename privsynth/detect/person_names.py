@@ -449,8 +449,10 @@ def find_names(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]
                         score = 0.6
                     elif lower_doc and cls >= 4 and last_known:
                         score = 0.55
-            elif lw in months:
-                score = 0.0  # a month name alone is a date's word ("geb. 4. Juni 1955"), not "Mai Nishino"'s given name
+            elif lw in months and (re.search(r"\d", text[max(0, s - 5):s]) or re.match(r"[ \t]*(?:de[ \t]+)?\d", text[e:e + 8])):
+                # a month name alone next to a day or year is a date's word ("geb. 4. Juni 1955", "el 16 de abril
+                # de 1955"), not a given name ("Mai Nishino", "estoy con Abril")
+                score = 0.0
             else:
                 if eff == "T" and not initial and cls >= 3:
                     score = 0.6
