@@ -19,8 +19,8 @@ KETTERIDGE`, `DR. OSWIN FAIRWEATHER`) and title case; all parts of one name shar
 text that capitalises, a lower-case name without a cue needs a listed given name and a listed
 surname, neither a stop word or name-like common word of any of the six languages, and not right
 after a function word ("the song soon" stays words); it ends at its last listed word
-("marianne mude abgeholt" -> "marianne mude"). Month names (Faker's de/fr/es/nl/it lists) are never a
-given name alone ("geb. 4. Juni"). Soft hyphens (U+00AD) inside a word are part of it.
+("marianne mude abgeholt" -> "marianne mude"). Month names (Faker's de/fr/es/nl/it lists) next to a day or
+year are never a given name alone ("geb. 4. Juni 1955"; "con Abril" still is). Soft hyphens (U+00AD) inside a word are part of it.
 Sentence-initial capitals and capitalised German nouns are never evidence on their own: only
 words in the name lists (or after a title or label) start a name.
 """
