@@ -112,7 +112,7 @@ università scuola istituto ospedale fondazione società associazione compagnia 
 teatro via piazza
 """.split())
 # particles inside surnames: "van der Veiver", "de la Fuente", "di Stefano", "von Stein", "ter Horst"
-SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "degli", "dei", "des", "du", "di", "da",
+SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "dal", "dalla", "degli", "dei", "des", "du", "di", "da",
                                "dos", "das", "do", "la", "le", "lo", "ten", "ter", "te", "zu", "zum", "zur", "y", "i",
                                "al", "el", "bin", "ibn", "mac", "st", "saint", "vom", "op", "in", "het", "'t"})
 
