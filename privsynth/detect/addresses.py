@@ -98,6 +98,8 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
                 continue  # "Mrs Jones, London, SW1A 1AA" holds no house or flat number: leave it to the other rules
             start = m.start() + next(k for k, ch in enumerate(head) if ch.isdigit() or head.startswith(("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite", "Room"), k))
             out.append((start, m.end(), E.STREET_ADDRESS.name, 0.9))
+    if lang == "en":
+        out += find_english_streets(text)
     for m in _POSTCODE_CITY.finditer(text):
         pc, city = m.group(1), m.group(2)
         if code_context(text, m.start(1)) or city.lower() in stop:
@@ -107,3 +109,94 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
         out.append((m.start(1), m.end(1), E.POSTCODE.name, 0.6))
         out.append((m.start(2), m.end(2), E.LOCATION.name, 0.6))
     return out
+
+
+# --------------------------------------------------------------------------- English street addresses
+# Street suffixes, primary names and standard abbreviations: USPS Publication 28, Appendix C1.
+_USPS_C1 = (
+    "Alley Aly Anex Anx Arcade Arc Avenue Ave Av Bayou Byu Beach Bch Bend Bnd Bluff Blf Bluffs Blfs Bottom Btm "
+    "Boulevard Blvd Branch Br Bridge Brg Brook Brk Brooks Brks Burg Bg Burgs Bgs Bypass Byp Camp Cp Canyon Cyn Cape Cpe "
+    "Causeway Cswy Center Ctr Centers Ctrs Circle Cir Circles Cirs Cliff Clf Cliffs Clfs Club Clb Common Cmn Commons Cmns "
+    "Corner Cor Corners Cors Course Crse Court Ct Courts Cts Cove Cv Coves Cvs Creek Crk Crescent Cres Crest Crst "
+    "Crossing Xing Crossroad Xrd Crossroads Xrds Curve Curv Dale Dl Dam Dm Divide Dv Drive Dr Drives Drs Estate Est "
+    "Estates Ests Expressway Expy Extension Ext Extensions Exts Fall Falls Fls Ferry Fry Field Fld Fields Flds Flat Flt "
+    "Flats Flts Ford Frd Fords Frds Forest Frst Forge Frg Forges Frgs Fork Frk Forks Frks Fort Ft Freeway Fwy Garden Gdn "
+    "Gardens Gdns Gateway Gtwy Glen Gln Glens Glns Green Grn Greens Grns Grove Grv Groves Grvs Harbor Hbr Harbors Hbrs "
+    "Haven Hvn Heights Hts Highway Hwy Hill Hl Hills Hls Hollow Holw Inlet Inlt Island Is Islands Iss Isle Junction Jct "
+    "Junctions Jcts Key Ky Keys Kys Knoll Knl Knolls Knls Lake Lk Lakes Lks Land Landing Lndg Lane Ln Light Lgt Lights "
+    "Lgts Loaf Lf Lock Lck Locks Lcks Lodge Ldg Loop Mall Manor Mnr Manors Mnrs Meadow Mdw Meadows Mdws Mews Mill Ml "
+    "Mills Mls Mission Msn Motorway Mtwy Mount Mt Mountain Mtn Mountains Mtns Neck Nck Orchard Orch Oval Overpass Opas "
+    "Park Parks Parkway Pkwy Parkways Pass Passage Psge Path Pike Pine Pne Pines Pnes Place Pl Plain Pln Plains Plns "
+    "Plaza Plz Point Pt Points Pts Port Prt Ports Prts Prairie Pr Radial Radl Ramp Ranch Rnch Rapid Rpd Rapids Rpds Rest "
+    "Rst Ridge Rdg Ridges Rdgs River Riv Road Rd Roads Rds Route Rte Row Rue Run Shoal Shl Shoals Shls Shore Shr Shores "
+    "Shrs Skyway Skwy Spring Spg Springs Spgs Spur Spurs Square Sq Squares Sqs Station Sta Stravenue Stra Stream Strm "
+    "Street St Streets Sts Summit Smt Terrace Ter Throughway Trwy Trace Trce Track Trak Trafficway Trfy Trail Trl Trailer "
+    "Trlr Tunnel Tunl Turnpike Tpke Underpass Upas Union Un Unions Uns Valley Vly Valleys Vlys Viaduct Via View Vw Views "
+    "Vws Village Vlg Villages Vlgs Ville Vl Vista Vis Walk Walks Wall Way Ways Well Wl Wells Wls").split()
+# Road types of AS/NZS 4819:2011 (Australia Post / LINZ addressing) and British thoroughfare words that are not
+# in the USPS list (Royal Mail PAF thoroughfare descriptors: Close, Gardens, Parade, Rise, Wynd, ...)
+_AU_UK_ROADS = (
+    "Access Amble Approach Artery Boardwalk Brace Brae Break Broadway Brow Byway Centre Chase Circuit Circus Close "
+    "Colonnade Concourse Copse Courtyard Cross Crossway Cutting Dell Deviation Dip Driveway Edge Elbow End Entrance "
+    "Esplanade Fairway Follow Footway Foreshore Formation Front Frontage Gap Gate Gates Glade Grange Ground Gully "
+    "Highroad Interchange Intersection Laneway Lees Line Link Lookout Meander Nook Outlook Parade Parklands Pathway "
+    "Piazza Plateau Pocket Promenade Quad Quadrant Quay Quays Ramble Range Reach Reserve Retreat Ride Ridgeway Rise "
+    "Riverway Riviera Roadway Ronde Rotary Round Slope Strand Strip Subway Tarn Thoroughfare Tollway Tor Towers Turn "
+    "Vale Villas Wade Walkway Wharf Wynd Yard Hey Croft Fold Garth Gardens Hall Leys Mead Pleasant Side Wood").split()
+# Secondary unit designators before or after the house number: USPS Publication 28, Appendix C2 (Apartment,
+# Suite, Unit, Building, Floor, Room, Space, Lot, Trailer, ...), AS/NZS 4819 (Level, Shop, Villa) and the UK
+# flat forms (Flat, Studio, Apartment)
+_UNIT_DESIGNATORS = (r"(?:Apartment|Apt|APT|Suite|Ste|STE|SUITE|Unit|UNIT|Building|Bldg|Floor|Fl|Room|Rm|Space|Spc|Lot|"
+                     r"Trailer|Trlr|Level|Lvl|LEVEL|Shop|Villa|Flat|FLAT|Studio|STUDIO|Penthouse|PH|Dept)")
+
+
+@lru_cache(maxsize=1)
+def _en_street():
+    words = sorted(set(_USPS_C1) | set(_AU_UK_ROADS), key=len, reverse=True)
+    sfx = "|".join(alt for w in words for alt in (re.escape(w), re.escape(w.upper())))
+    name = r"(?:[A-Z][a-z'’]*(?:[A-Z][a-z]+)?(?:-[A-Z][a-z'’]+)?|[A-Z][A-Z'’-]+|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
+    unit = rf"{_UNIT_DESIGNATORS}\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?"
+    number = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
+    # [unit n][, or newline] number Name{0,3} Suffix [unit n]  |  unit n[, or newline] Name{0,3} Suffix
+    return re.compile(
+        rf"(?<![\w/.-])(?:(?:{unit})[ \t]*(?:,[ \t]*|\n[ \t]*)?(?:{number}[ \t]+)?|{number}[ \t]+)"
+        rf"(?:{name}[ \t]+){{1,3}}(?:{sfx})\.?(?![\w'’-])"
+        rf"(?:[ \t]*,?[ \t]*{unit}(?![\w-]))?")
+
+
+def find_english_streets(text: str) -> list[tuple[int, int, str, float]]:
+    """English street addresses (USPS Pub 28 suffixes and unit designators, AS/NZS 4819 road types,
+    British thoroughfare words): `123 Main St.`, `745 Morgan Plain`, `Apt. 113 1 Shaun Underpass`,
+    `Unit 16 419 Gray Underpass`, `272/64 Ramirez Brow`, `Flat 76L\\nBall Cliff`, `073 Johnson Pine
+    Apt. 980`. Case-sensitive: the name words and the suffix are capitalised or upper case (a
+    lower-case text has its own rule in `privsynth.detect.text`). A span whose words are month names
+    (`9 March 1936`) is a date, not an address. Returns (start, end, 'STREET_ADDRESS', 0.9)."""
+    out = []
+    if not any(map(str.isdigit, text)):
+        return out
+    for m in _en_street().finditer(text):
+        if looks_like_date(m.group(0)):
+            continue
+        if m.group(0)[0].isdigit() and _COUNTED.search(text[max(0, m.start() - 12):m.start()]):
+            continue  # "chapter 5 Green Light", "page 12 Main Street": a count or a reference, not a house number
+        out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
+    return out
+
+
+_MONTHS = re.compile(
+    r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|"
+    r"octubre|noviembre|diciembre|januari|februari|maart|mei|augustus|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    r"settembre|ottobre)\b")
+
+
+_COUNTED = re.compile(r"(?i)\b(?:chapter|page|p\.|section|step|part|season|episode|series|volume|vol\.|no\.|number|nr\.|year|"
+                      r"grade|table|figure|fig\.|item|line|verse|track|version|v\.|room|bed|ward|gate|platform|exit|route|bus|"
+                      r"size|aged?|top)[ \t]+$")
+
+
+def looks_like_date(span: str) -> bool:
+    """A day number, a month name and a year (`9 March 1936`, `5. Dezember 1986`, `23 avril 1952`):
+    a date, which address rules must not claim (dates are the date recognizers')."""
+    return bool(_MONTHS.search(span)) and bool(re.search(r"\b\d{1,2}\.?[ \t]+\S+[ \t]+\d{2,4}\b", span))

@@ -42,6 +42,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """Extra spans from rules and gazetteers: places and English address forms (names, phones and
     European addresses have their own modules)."""
     from privsynth.detect import gazetteer, lexicon
+    from privsynth.detect.addresses import looks_like_date
 
     out: list[tuple[int, int, str, float]] = []
     places = gazetteer.places()
@@ -89,6 +90,8 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
         rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
         for rx in rules:
             for m in rx.finditer(text):
+                if looks_like_date(m.group(0)):
+                    continue  # "DOB 9 March 1936": a date, not a number-words-number address
                 # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
                 out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out

@@ -1,0 +1,73 @@
+"""Places, street addresses and postcodes in free text (issue 14, new-user trial 14: English
+LOCATION/STREET_ADDRESS/POSTCODE recall, STREET_ADDRESS false positives). Fictitious values.
+
+`FOUND` rows are (text, piece, entity type): a span of exactly `piece` with that type must be
+reported. `NOT_ADDRESS` rows are (text, piece): no STREET_ADDRESS span may overlap `piece`.
+"""
+
+import pytest
+
+from privsynth.detect import analyze_texts
+from privsynth.detect.addresses import find_english_streets, looks_like_date
+
+
+def _spans(text):
+    return {(text[s.start:s.end], s.entity_type) for s in analyze_texts([text])[0]}
+
+
+def _types_over(text, piece):
+    a = text.index(piece)
+    b = a + len(piece)
+    return {s.entity_type for s in analyze_texts([text])[0] if s.start < b and a < s.end}
+
+
+FOUND = [
+    # street suffixes of USPS Pub 28 Appendix C1 beyond Street/Road/Avenue; the address block goes
+    # on over the town and postcode (one STREET_ADDRESS span)
+    ("The tenant reports a leak at 745 Orwell Plain, West Marlow B3T 4H4.", "745 Orwell Plain, West Marlow B3T 4H4", "STREET_ADDRESS"),
+    ("Vehicle was parked outside 0 Tamsin Points when hit.", "0 Tamsin Points", "STREET_ADDRESS"),
+    ("Vehicle was parked outside 1 Corbett Intersection when hit.", "1 Corbett Intersection", "STREET_ADDRESS"),
+    ("I, Rhona Vale, of 6381 Price Light, South Verity, dispute the charge.", "6381 Price Light, South Verity", "STREET_ADDRESS"),
+    ("Send it to 123 Main St. before Friday.", "123 Main St.", "STREET_ADDRESS"),
+    ("PARCEL FOR 88 ELM HOLLOW, LEEDS", "88 ELM HOLLOW, LEEDS", "STREET_ADDRESS"),
+    # secondary unit designators (USPS C2; AS/NZS 4819 Level/Unit; UK Flat/Studio) before or after
+    ("Deliver to Suite 261 541 Kestrel Tarn, Pellbury, 2526.", "Suite 261 541 Kestrel Tarn, Pellbury, 2526", "STREET_ADDRESS"),
+    ("New starter lives at Apt. 113 1 Quill Underpass, 2997 and needs a permit.", "Apt. 113 1 Quill Underpass, 2997", "STREET_ADDRESS"),
+    ("Patient lives at Level 4 2 Dacre Row, LEECHESTER.", "Level 4 2 Dacre Row, LEECHESTER", "STREET_ADDRESS"),
+    ("Claim: water damage at Unit 16 419 Gorse Underpass, VANCEBOROUGH 2995.", "Unit 16 419 Gorse Underpass, VANCEBOROUGH 2995", "STREET_ADDRESS"),
+    ("She moved to 272/64 Ramsey Brow last year.", "272/64 Ramsey Brow", "STREET_ADDRESS"),
+    ("Billing: 073 Jessop Pine Apt. 980, Shawnmouth", "073 Jessop Pine Apt. 980, Shawnmouth", "STREET_ADDRESS"),
+    # a UK flat written on two lines
+    ("Parked outside Flat 76L\nBall Cliff when hit.", "Flat 76L\nBall Cliff", "STREET_ADDRESS"),
+    ("I, Roy Shaw, of Studio 49\nSmyth Brook, Richbury, dispute it.", "Studio 49\nSmyth Brook, Richbury", "STREET_ADDRESS"),
+]
+
+
+@pytest.mark.parametrize("text,piece,entity", FOUND)
+def test_found(text, piece, entity):
+    assert (piece, entity) in _spans(text)
+
+
+NOT_ADDRESS = [
+    # trial finding m3: dates of birth were typed STREET_ADDRESS (and the span ran on over the sentence)
+    ("Referral: DOB 9 March 1936, emergency contact Carl Gutt.", "9 March 1936, emergency contact"),
+    ("Referral: DOB 19 November 1978 to cardiology.", "19 November 1978"),
+    # `Av` of avenue inside `avril`, `Park` inside `parking`: a street suffix is a whole word
+    ("Née le 23 avril 1952 à Lyon.", "23 avril"),
+    ("New starter lives at 081 Jody Fork, 62383 and will need a parking permit.", "and will need a parking"),
+    # a count or a reference before capitalised words is no house number
+    ("Read chapter 5 Green Light before the meeting.", "5 Green Light"),
+]
+
+
+@pytest.mark.parametrize("text,piece", NOT_ADDRESS)
+def test_not_an_address(text, piece):
+    assert "STREET_ADDRESS" not in _types_over(text, piece)
+
+
+def test_english_street_rule_spans_and_dates():
+    text = "moved from 10 Hazel Grove to Flat 3, 22 Orchard Mews"
+    got = [text[a:b] for a, b, et, _ in find_english_streets(text)]
+    assert got == ["10 Hazel Grove", "Flat 3, 22 Orchard Mews"]
+    assert looks_like_date("9 March 1936") and looks_like_date("5. Dezember 1986") and looks_like_date("23 avril 1952")
+    assert not looks_like_date("745 Morgan Plain") and not looks_like_date("12 May Street")
