@@ -64,6 +64,11 @@ FOUND = [
     ("Mme Girard a déménagé à Montpellier en mars.", "Montpellier", "LOCATION"),
     ("La señora Ruiz se mudó a Salamanca el año pasado.", "Salamanca", "LOCATION"),
     ("Il signor Bassi si è trasferito a Bergamo.", "Bergamo", "LOCATION"),
+    # official town names with links after the postcode (Destatis municipality names, CBS): the
+    # address span runs to the end of the town
+    ("Wasserschaden in Striebitzplatz 43-67, 73279 Rothenburg ob der Tauber.", "Striebitzplatz 43-67, 73279 Rothenburg ob der Tauber", "STREET_ADDRESS"),
+    ("Wasserschaden in Ben-Nette-Allee 2-5, 32100 Neunburg vorm Wald.", "Ben-Nette-Allee 2-5, 32100 Neunburg vorm Wald", "STREET_ADDRESS"),
+    ("waterschade op Lenasteeg 92, 8995TR Sas van Gent.", "Lenasteeg 92, 8995TR Sas van Gent", "STREET_ADDRESS"),
 ]
 
 

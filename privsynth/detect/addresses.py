@@ -36,8 +36,8 @@ _UNIT_WORDS = (r"Puerta|Piso|Esc\.?|Escalera|Bajo|Apt\.?|App\.?|Appartamento|App
 _UNIT = rf"(?:[ \t]*,?[ \t]*(?:{_UNIT_WORDS})(?!\w)[ \t]*\w{{1,4}})*"
 # the town after a postcode: up to four capitalised words, with the links place names take
 # ("Capelle aan den IJssel", "Pfaffenhofen an der Ilm", "Baia E Latina", "'s-Heer Hendrikskinderen")
-_TOWN = (r"(?:'s-|'t[ ])?[A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der|"
-         r"E|e|y|sul|sulla|dei|delle|della)[ \t-])*[A-ZÀ-ÖØ-Ý][\w'’-]*){0,3}")
+_TOWN = (r"(?:'s-|'t[ ]|St\.[ ]?|S\.[ ])?[A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der|"
+         r"E|e|y|sul|sulla|dei|delle|della|ob|vorm|vor|dem|van|unter)[ \t-])*[A-ZÀ-ÖØ-Ý][\w'’-]*){0,3}")
 _POSTCODE = r"(?:\d{5}|[1-9]\d{3}[ ]?[A-Z]{2}(?![\w]))"
 # continuation of a street span: ", CAP[,] Comune (PR)" / ", 9508XP, Soest" / ", Soria, 45477"
 _TAIL = re.compile(rf"[ \t]*,?[ \t]*(?:{_POSTCODE}(?:[ \t]*,)?[ \t]+{_TOWN}(?:[ \t]*\([A-Z]{{2}}\))?"
@@ -70,7 +70,8 @@ def _rules():
 
 _POSTCODE_CITY = re.compile(
     r"(?<![\w#-])(\d{5}|\d{4}[ ]?[A-Z]{2}|[1-9]\d{3}|(?:[A-Z]{1,2}-)\d{4,5})[ \t]+"
-    r"([A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der)[ \t-])?[A-ZÀ-ÖØ-Ý][\w'’-]*){0,2})")
+    r"((?:St\.[ ]?)?[A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der|ob|vorm|vor|dem|van|unter)"
+    r"[ \t-]){0,2}[A-ZÀ-ÖØ-Ý][\w'’-]*){0,2})")
 
 
 def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
