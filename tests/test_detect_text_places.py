@@ -86,7 +86,21 @@ NOT_ADDRESS = [
     ("New starter lives at 081 Jody Fork, 62383 and will need a parking permit.", "and will need a parking"),
     # a count or a reference before capitalised words is no house number
     ("Read chapter 5 Green Light before the meeting.", "5 Green Light"),
+    # an address block ends where a lower-case word starts the sentence's next part (presidio-evaluator set)
+    ("Mother lives at Bahngasse 14, daughter Jenna visits daily.", "daughter"),
+    ("Mother lives at 40666 Corso Garibaldi 13, MANDAL, Norway, daughter Jenna visits daily.", "daughter"),
+    # the number-words-number rule ends before a preposition and the date after it
+    ("Moved out of 71 Rowland Rd on 1999-01-31.", "on"),
 ]
+
+
+def test_block_ends_before_the_next_clause():
+    text = "Mother lives at 40666 Corso Garibaldi 13, MANDAL, Norway, daughter Jenna visits daily."
+    spans = _spans(text)
+    assert ("Jenna", "PERSON") in spans
+    assert any(t == "STREET_ADDRESS" and p.startswith("40666 Corso Garibaldi 13") for p, t in spans)
+    text = "Moved out of 71 Rowland Rd on 1999-01-31."
+    assert ("71 Rowland Rd", "STREET_ADDRESS") in _spans(text)
 
 
 NOT_PLACE = [
