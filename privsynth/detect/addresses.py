@@ -315,8 +315,8 @@ def find_places(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
                 continue
             if n == 1 and lexicon.given_name_class(key) >= 3 and after is not True:
                 continue  # "sent to Florence": a person as often as a place
-            if n == 1 and after == "weak" and (lexicon.given_name_class(key) >= 2 or lexicon.is_surname(key)):
-                continue  # "passed to Jackson", "from Lincoln": a person's name after to/from/at
+            if n == 1 and after == "weak" and (len(key) < 4 or lexicon.given_name_class(key) >= 2 or lexicon.is_surname(key)):
+                continue  # "passed to Jackson", "from Lincoln": a person's name after to/from/at; "swear to GOD" (Göd)
             folded = values.fold(key)
             shaped = values.is_place(key, geonames=False) and not (n == 1 and lexicon.is_given_name(key, 3))
             if shaped and n >= 2 and not _shaped_words(folded.split()):
