@@ -107,6 +107,7 @@ NOT_PLACE = [
     # a given name or surname after to/from/at is a person as often as a place
     ("Forward this to Jackson please.", "Jackson"),
     ("Sent to Florence for review.", "Florence"),
+    ("spoke to Dreux re: missing refund", "Dreux"),
     # a short word after to/from/at that folds to a listed town (Göd, Hungary)
     ("I swear to GOD I would rather wait.", "GOD"),
     # a place prefix before an ordinary word, words that are no place, a code without a cue

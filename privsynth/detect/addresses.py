@@ -257,6 +257,9 @@ _PLACE_AFTER_WORDS = tuple(_PLACE_AFTER.split("|"))
 _WEAK_CUES = frozenset({"to", "from", "at", "via", "into", "towards", "a", "te"})
 _MOVE = re.compile(r"(?i)\b(?:moved?|moving|relocat\w*|travel\w*|flew|flying|drove|driving|transferr?\w*|back|went|going|go|come|came|"
                    r"return\w*|commut\w*|lives?|living|born)\b[ \t]*(?:back[ \t]*)?$")
+_TALK = re.compile(r"(?i)\b(?:spoke|speak\w*|talk\w*|wrote|writ\w*|said|say|says|gave|give\w*|explain\w*|report\w*|"
+                   r"introduc\w*|forward\w*|pass\w*|hand\w*|listen\w*|married|engaged|instructions?|letters?|messages?|"
+                   r"e-?mails?|call(?:ed|ing)?|refer\w*|belong\w*|thanks|grateful|apologi\w*)[ \t]+$")
 _CALENDAR = re.compile(r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
                        r"september|october|november|december|mon|tue|tues|wed|thu|thurs|fri|sat|sun|monday|tuesday|wednesday|"
                        r"thursday|friday|saturday|sunday|christmas|easter|new year|today|tomorrow|yesterday)\b")
@@ -290,7 +293,10 @@ def find_places(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
     for m in _PLACE_CUE_RX.finditer(text):
         r = _PLACE_RUN.match(text, m.end())
         if r:
-            weak = m.group(0).split()[0].lower() in _WEAK_CUES and not _MOVE.search(text[max(0, m.start() - 20):m.start()])
+            cue = m.group(0).split()[0].lower()
+            if cue in _WEAK_CUES and _TALK.search(text[max(0, m.start() - 25):m.start()]):
+                continue  # "spoke to Dreux", "instructions to Belgrano": a person is spoken or written to
+            weak = cue in _WEAK_CUES and not _MOVE.search(text[max(0, m.start() - 20):m.start()])
             cands.append((r.start(), r.group(0), "weak" if weak else False))
     low = text.lower()
     if any(w in low for w in _PLACE_AFTER_WORDS):  # a substring test first: most texts name no office or branch
