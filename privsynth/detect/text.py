@@ -42,6 +42,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """Extra spans from rules and gazetteers: places and English address forms (names, phones and
     European addresses have their own modules)."""
     from privsynth.detect import gazetteer, lexicon
+    from privsynth.detect.addresses import looks_like_date
     from privsynth.detect.dates import is_written_date
 
     out: list[tuple[int, int, str, float]] = []
@@ -90,13 +91,18 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
         rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
         for rx in rules:
             for m in rx.finditer(text):
-                if is_written_date(m.group(0)):
-                    continue  # `9 March 1936` is number, word, number too: a date (privsynth.detect.dates)
+                if is_written_date(m.group(0)) or looks_like_date(m.group(0)):
+                    continue  # "DOB 9 March 1936" is number, word, number too: a date (privsynth.detect.dates)
+                cut = _STOP_BEFORE_NUMBER.search(m.group(0))
+                if cut:  # "71 Rowland Rd on 1999-01-31": the address ends before "on"
+                    out.append((m.start(), m.start() + cut.start(), E.STREET_ADDRESS.name, 0.9))
+                    continue
                 # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
                 out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out
 
 
+_STOP_BEFORE_NUMBER = re.compile(r"[ ](?:on|at|in|since|from|to|by|until|and|or)[ ]\d{1,5}[A-Za-z]?\.?$")
 _PLACE_TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
 _PLACE_CUES = frozenset("in at near from to of en à a au aux de bei nach aus von im am te naar uit bij in da di a dal nel en desde cerca".split())
 
@@ -210,6 +216,8 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
                         break  # "Australia on 1979-02-18": the sentence goes on, the address does not
                     if not any(ch.isupper() or ch.isdigit() for ch in seg) and any(map(str.isupper, text[sp.start:end])):
                         break  # "…, 68318 Saint Julesboeuf, merci de mettre à jour": lower-case words after a capitalised address
+                    if seg[0].islower() and seg.split()[0].rstrip(".") not in _UNIT_START and any(map(str.isupper, text[sp.start:end])):
+                        break  # "…, Bahngasse 14, daughter Jeremy visits daily": a lower-case word starts the sentence's next part
                     if any(o.entity_type not in _ADDRESS_PARTS and m.start(1) <= o.start < m.end() for o in spans):
                         break  # the next line is a phone number or an e-mail, not part of the address
                     end = m.end()
@@ -244,6 +252,7 @@ def _extend_addresses(text: str, spans: list[Span]) -> list[Span]:
 
 
 _BLOCK_STOP = frozenset("on at and but since from to for in by was is are with until".split())
+_UNIT_START = frozenset("apt apartment suite ste unit flat floor fl room rm box bus po p.o app appartamento piso puerta bis ter nan".split())
 _ADDRESS_PARTS = frozenset({E.LOCATION.name, E.POSTCODE.name, E.STREET_ADDRESS.name, E.NRP.name, E.PERSON.name})
 _BIRTH_CONTEXT = re.compile(r"(?i)(?:\bborn\b|\bbirth|\bd\.?o\.?b\b|\bb-?day\b|geboren|\bgeb\.|geburts|geboorte|\bnée?\b|\bné\(e\)|naissance|nacimiento|nacid[oa]|nascita|\bnat[oa]\b)[^.\n]{0,25}$")
 
