@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CODE_WORDS = frozenset("""
 no no. nr nr. n° nº num number # ref ref. reference invoice inv order ticket case form error err code version ver v build
@@ -56,7 +57,8 @@ def phone_context(text: str, start: int, window: int = 40) -> bool:
     """A phone word (PHONE_WORDS) within `window` characters before `start`, or a number word
     (NUMBER_WORDS) there with no code word (CODE_WORDS) among the two words either side of it."""
     before = text[max(0, start - window):start].lower()
-    if any(w in before for w in PHONE_WORDS) and any(w in _CODE_WORD_TEL.sub(" ", before) for w in PHONE_WORDS):
+    phone_word = _phone_word_search()
+    if phone_word(before) and phone_word(_CODE_WORD_TEL.sub(" ", before)):
         return True  # (a phone word inside a code word is not one: the `tel` of Bestellung, bestelling)
     words = _WORD.findall(before)
     for k, w in enumerate(words):
@@ -67,6 +69,15 @@ def phone_context(text: str, start: int, window: int = 40) -> bool:
             if not any(x.strip(".:-") in CODE_WORDS for x in near):
                 return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _phone_word_search():
+    """Whether a string holds one of PHONE_WORDS as a substring (one Aho-Corasick pass:
+    `engine.keyword_search`)."""
+    from privsynth.detect.engine import keyword_search
+
+    return keyword_search(frozenset(PHONE_WORDS))
 
 
 def not_a_phone(text: str, start: int, end: int) -> bool:
