@@ -275,11 +275,33 @@ _PLACE_CUE = (r"in|at|to|from|near|into|towards|via|nach|aus|bei|à|au|vers|depu
 _PLACE_AFTER = r"office|branch|depot|warehouse|store|site|campus|area|region|district|county|airport|station|clinic|surgery"
 _PLACE_WORD = r"(?:St\.|Ste\.|[A-ZÀ-ÖØ-Ý][\w'’]*(?:-[\w'’]+)*)"
 _PLACE_RUN = re.compile(rf"{_PLACE_WORD}(?:[ \t]+(?:(?:upon|on|le|la|sur|am|an der|im|aan|de|del|di)[ \t]+)?{_PLACE_WORD}){{0,3}}")
-# lower-case, capitalised and upper-case cue words, matched case-sensitively (a third of the CPU of re.IGNORECASE here)
-_PLACE_CUE_RX = re.compile(r"\b(?:" + "|".join(f"{w}|{w[0].upper()}{w[1:]}|{w.upper()}" for w in _PLACE_CUE.split("|"))
+
+
+def _by_first_letter(words) -> str:
+    """An alternation of `words` grouped by their first character (`a(?:t|u)|b(?:ei|ij)`): `re` then tries
+    only the group of the character it stands on. The words hold no space and are followed by one in
+    `_PLACE_CUE_RX`, so at most one of them can match at a place and the order of the alternatives is moot."""
+    groups: dict[str, set] = {}
+    for w in words:
+        groups.setdefault(w[0], set()).add(w[1:])
+    return "|".join(re.escape(c) + "(?:" + "|".join(re.escape(r) for r in sorted(rest, key=lambda r: (-len(r), r))) + ")"
+                    for c, rest in groups.items())
+
+
+# lower-case, capitalised and upper-case cue words, matched case-sensitively (a third of the CPU of re.IGNORECASE here);
+# `(?<!\w)` is `\b` before a word starting with a letter, and unlike `\b` lets `re` skip to the cue words' letters
+_PLACE_CUE_RX = re.compile(r"(?<!\w)(?:" + _by_first_letter(x for w in _PLACE_CUE.split("|") for x in (w, f"{w[0].upper()}{w[1:]}", w.upper()))
                            + rf")[ \t]+(?:the[ \t]+)?(?={_PLACE_WORD})")
 _PLACE_AFTER_RX = re.compile(rf"(?<![\w.])({_PLACE_RUN.pattern})[ \t]+(?i:{_PLACE_AFTER})\b")
 _PLACE_AFTER_WORDS = tuple(_PLACE_AFTER.split("|"))
+
+
+@lru_cache(maxsize=1)
+def _place_after_search():
+    """Whether a lower-cased text holds one of _PLACE_AFTER_WORDS (one Aho-Corasick pass: `engine.keyword_search`)."""
+    from privsynth.detect.engine import keyword_search
+
+    return keyword_search(frozenset(_PLACE_AFTER_WORDS))
 _WEAK_CUES = frozenset({"to", "from", "at", "via", "into", "towards", "a", "te"})
 _MOVE = re.compile(r"(?i)\b(?:moved?|moving|relocat\w*|travel\w*|flew|flying|drove|driving|transferr?\w*|back|went|going|go|come|came|"
                    r"return\w*|commut\w*|lives?|living|born)\b[ \t]*(?:back[ \t]*)?$")
@@ -325,7 +347,7 @@ def find_places(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
             weak = cue in _WEAK_CUES and not _MOVE.search(text[max(0, m.start() - 20):m.start()])
             cands.append((r.start(), r.group(0), "weak" if weak else False))
     low = text.lower()
-    if any(w in low for w in _PLACE_AFTER_WORDS):  # a substring test first: most texts name no office or branch
+    if _place_after_search()(low):  # a substring test first: most texts name no office or branch
         for m in _PLACE_AFTER_RX.finditer(text):
             cands.append((m.start(1), m.group(1), True))
     if not cands:
