@@ -60,14 +60,15 @@ def phone_context(text: str, start: int, window: int = 40) -> bool:
     phone_word = _phone_word_search()
     if phone_word(before) and phone_word(_CODE_WORD_TEL.sub(" ", before)):
         return True  # (a phone word inside a code word is not one: the `tel` of Bestellung, bestelling)
+    if not any(n in before for n in NUMBER_WORDS):
+        return False  # (a word starting or ending in a number word holds it)
     words = _WORD.findall(before)
     for k, w in enumerate(words):
-        if any(w.startswith(n) or w.endswith(n) for n in NUMBER_WORDS):
-            if w not in NUMBER_WORDS:
-                continue  # Vertragsnummer, Kundennummer: a code's number
-            near = words[max(0, k - 2):k] + words[k + 1:k + 3]
-            if not any(x.strip(".:-") in CODE_WORDS for x in near):
-                return True
+        if w not in NUMBER_WORDS:
+            continue  # no number word, or a code's number: Vertragsnummer, Kundennummer
+        near = words[max(0, k - 2):k] + words[k + 1:k + 3]
+        if not any(x.strip(".:-") in CODE_WORDS for x in near):
+            return True
     return False
 
 
