@@ -1,0 +1,61 @@
+"""`text._augment`'s cheap pre-tests (an address rule is skipped when a string each of its matches
+holds is absent, or a digit when every match needs one; a capitalised word no listed place starts
+with tries no place keys) only skip work that finds nothing: `_augment` with them gives what it
+gives without them. Fictitious values."""
+
+from privsynth.detect import text as T
+from privsynth.detect.engine import min_digits, necessary_strings
+
+TEXTS = [
+    "Meet me at the corner of Elm Road and Birch Lane tomorrow.",
+    "meet me at the corner of elm road and birch lane",
+    "Ship it to Apt 4 or Apartment 12, Suite 300, Unit #7, Flat 2, Room 101, Box 55, PSC 1234, Postbox 9.",
+    "ship it to apt 4, suite 300 please",
+    "Mail: APO AE 09012 or FPO AP 96601; the USNS Comfort and USNV Ranger wait.",
+    "Send it to 22 Talga Court, 87645 22 Talga Court or 6750 Koskikatu 25.",
+    "send it to 6750 koskikatu 25 and 903 83 dora creek",
+    "From New York to Paris via SAN FRANCISCO, then from MIDDLETOWN to PUCH BEI HALLEIN.",
+    "Grüße aus München und Zürich, später nach Saint-Étienne.",
+    "She moved from Perth to St. Louis in 2019, then to Rio de Janeiro.",
+    "No digits here, nor any address at all.",
+    "ÉCOLE DE PARIS in Paris, LONDON and Sydney.",
+]
+
+
+def _always(*_a, **_k):
+    class Everything:
+        def __contains__(self, _):
+            return True
+    return Everything()
+
+
+def test_augment_prefilters_skip_only_work_that_finds_nothing(monkeypatch):
+    fast = [T._augment(t, "en") for t in TEXTS]
+    monkeypatch.setattr(T, "_RULE_NEEDS", {})
+    monkeypatch.setattr(T, "_NO_DIGIT_RULES", tuple(T._ADDRESS_RULES + T._ADDRESS_RULES_LOWER))
+    monkeypatch.setattr(T, "_place_first_words", _always)
+    slow = [T._augment(t, "en") for t in TEXTS]
+    assert fast == slow
+    assert any(fast)  # the texts do hold places and addresses
+
+
+def test_rule_needs_are_in_every_match():
+    """Each match of a pre-tested rule on the texts holds one of its strings; the strings are read
+    from the rules' own sources (a rule edited without its pre-test fails here)."""
+    for rx, needs in T._RULE_NEEDS.items():
+        assert not rx.flags & 2  # case-sensitive: the substring tests are too
+        # each of the rule's own necessary strings (parse tree, case-folded) holds a pre-test string
+        kws = necessary_strings(rx.pattern)
+        assert kws and all(any(n.casefold().strip() in k for n in needs) for k in kws)
+        assert all(n.strip() in rx.pattern for n in needs)
+        for t in TEXTS:
+            for m in rx.finditer(t):
+                assert any(n in t[m.start():m.end() + 1] for n in needs)
+    for rx in T._ADDRESS_RULES + T._ADDRESS_RULES_LOWER:
+        if rx not in T._NO_DIGIT_RULES:
+            assert min_digits(rx.pattern) >= 1  # read from the regex's parse tree
+
+
+def test_place_first_words_are_the_first_tokens():
+    places = frozenset({"New York", "Paris", "Rio de Janeiro", "St. Louis"})
+    assert T._place_first_words(places) == {"New", "Paris", "Rio", "St"}
