@@ -59,3 +59,20 @@ def test_rule_needs_are_in_every_match():
 def test_place_first_words_are_the_first_tokens():
     places = frozenset({"New York", "Paris", "Rio de Janeiro", "St. Louis"})
     assert T._place_first_words(places) == {"New", "Paris", "Rio", "St"}
+
+
+AGE_TEXTS = ["She is 42, he is 7 and she is 30 years old.", "Patient age 67, aged 8.", "Il est âgé de 80 ans, elle âgée de 79.",
+             "Paciente de edad de 33 años.", "Patient im alter 50.", "This is 2024, his 3 dogs, Curtis 4.", "no digits here"]
+
+
+def test_age_after_is_cue_skips_only_texts_without_matches(monkeypatch):
+    import re
+
+    fast = [T._find_rules(t) for t in AGE_TEXTS]
+    monkeypatch.setattr(T, "_AGE_AFTER_IS_CUE", re.compile(""))  # matches every text
+    slow = [T._find_rules(t) for t in AGE_TEXTS]
+    assert fast == slow
+    assert sum(1 for out in fast for a in out if a[2] == "AGE") >= 6
+    # every look-behind word of _AGE_AFTER_IS is one of the cue's words
+    behind = re.findall(r"\(\?<=\\b([^)]*?) \)", T._AGE_AFTER_IS.pattern)
+    assert behind and all(T._AGE_AFTER_IS_CUE.search(f"{w} 5") for w in behind)

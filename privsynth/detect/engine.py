@@ -914,6 +914,8 @@ def _pattern_results(rec, text: str) -> list:
                     out.append(RecognizerResult(entity, start, end, score, recognition_metadata=meta))
         except TimeoutError:
             logging.getLogger(__name__).warning("regex pattern %r of %s timed out, skipped", p.name, rec.name)
+    if len(out) == 1:
+        return out  # what `remove_duplicates` makes of one result scored above MIN_SCORE (0): the same one
     return EntityRecognizer.remove_duplicates(out) if out else out
 
 

@@ -557,6 +557,9 @@ def _plausible_place(text: str, start: int, end: int) -> bool:
 _DATETIME = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?(?![\d-])")
 _AGE_WORDS = re.compile(r"(?i)\b(\d{1,3})(?=[ \t]*(?:-[ \t]*)?(?:years?|yrs?|y/o|jahre|jahren|ans|años|anos|jaar|anni|year-old)\b)")
 _AGE_AFTER_IS = re.compile(r"(?<=\bis )\d{1,2}(?= and\b| years\b|,)|(?<=\bage )\d{1,3}\b|(?<=\baged )\d{1,3}\b|(?<=\bâgé de )\d{1,3}\b|(?<=\bâgée de )\d{1,3}\b|(?<=\bedad de )\d{1,3}\b|(?<=\balter )\d{1,3}\b")
+# what the text holds wherever _AGE_AFTER_IS matches: one of its look-behind words right before a digit
+# (a search ~15x cheaper than _AGE_AFTER_IS's look-behinds tried at every position, which rarely match)
+_AGE_AFTER_IS_CUE = re.compile(r"(?:is|age|aged|âgé de|âgée de|edad de|alter) \d")
 _CARD = re.compile(r"(?<![\d.-])[2-6]\d{3}(?:[ .-]?\d){9,15}(?![\d])")
 # an IBAN in capitals, compact or in groups; the longest run of groups that validates is kept
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){2,9}(?![A-Z0-9])")
@@ -587,7 +590,7 @@ def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
         return out
     for m in _DATETIME.finditer(text):
         out.append((m.start(), m.end(), E.DATE_TIME.name, 0.6))
-    for rx in (_AGE_WORDS, _AGE_AFTER_IS):
+    for rx in ((_AGE_WORDS, _AGE_AFTER_IS) if _AGE_AFTER_IS_CUE.search(text) else (_AGE_WORDS,)):
         for m in rx.finditer(text):
             g = m.group(1) if m.groups() else m.group(0)
             st = m.start(1) if m.groups() else m.start()
