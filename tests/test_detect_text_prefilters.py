@@ -76,3 +76,33 @@ def test_age_after_is_cue_skips_only_texts_without_matches(monkeypatch):
     # every look-behind word of _AGE_AFTER_IS is one of the cue's words
     behind = re.findall(r"\(\?<=\\b([^)]*?) \)", T._AGE_AFTER_IS.pattern)
     assert behind and all(T._AGE_AFTER_IS_CUE.search(f"{w} 5") for w in behind)
+
+
+def test_min_digit_run_reads_the_run_every_match_holds():
+    import re
+
+    from privsynth.detect.engine import min_digit_run
+
+    cases = {r"\b\d{9}\b": 9, r"\d{3}-\d{4}": 4, r"[A-Z]\d{8}|\d{9}": 8, r"\d+": 1, r"[a-z]+": 0,
+             r"(?<=NIF )\d{2}\d{7}": 9, r"\d{2}(?:\s?\d{2}){3}": 2, r"[0-9]{4}[ -]?[0-9]{4}": 4}
+    for pattern, want in cases.items():
+        assert min_digit_run(pattern) == want, pattern
+    # sound on examples: each match holds a run of that many \d characters
+    for pattern, sample in [(r"\b\d{9}\b", "id 123456789 x"), (r"\d{2}(?:\s?\d{2}){3}", "06 12 34 56"),
+                            (r"[0-9]{4}[ -]?[0-9]{4}", "1234-5678"), (r"(?<=NIF )\d{2}\d{7}", "NIF ١٢٣٤٥٦٧٨٩")]:
+        m = re.search(pattern, sample)
+        assert m and max(map(len, re.findall(r"\d+", m.group(0)))) >= min_digit_run(pattern)
+
+
+def test_run_recognizers_same_with_and_without_the_digit_run_skip():
+    from privsynth.detect.engine import run_recognizers, text_recognizers
+
+    recs = text_recognizers(None)
+    texts = ["SSN 123-45-6789, passport 912803456, card 4111 1111 1111 1111, BSN 111222333.",
+             "PESEL 44051401359 and 4405140135 and IBAN DE89 3704 0044 0532 0130 00.",
+             "Tel 06 12 34 56 78, NIR 1 84 12 76 451 089 46, NHS 943 476 5919.", "only 12 and 3 digits",
+             "IMEI 49-015420-323751-8, GPS 48.8584, 2.2945, DNI 12345678Z, NIE X1234567L."]
+    for t in texts:
+        fast = [(x.entity_type, x.start, x.end, x.score) for x in run_recognizers(recs, t)]
+        slow = [(x.entity_type, x.start, x.end, x.score) for x in run_recognizers(recs, t, gates=False)]
+        assert fast == slow, t
