@@ -702,6 +702,16 @@ def fold_case(text: str) -> str:
     return folded if folded.isascii() else folded.translate(_FOLD_EXTRA)
 
 
+@lru_cache(maxsize=4096)
+def _parse_tree(pattern: str, flags: int):
+    """`re._parser.parse(pattern, flags)`, once per pattern and flags: `necessary_strings`,
+    `min_digits`, `min_digit_run` and `required_literals` read the same tree (read only) while
+    `text_recognizers` is built. Raises what the parser raises (not cached)."""
+    from re import _parser
+
+    return _parser.parse(pattern, flags)
+
+
 def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
     """Case-folded strings (`fold_case`) one of which the case-folded text holds wherever the
     stdlib-`re` regex `pattern` finds a match, with or without IGNORECASE; None when none can be told.
@@ -721,7 +731,7 @@ def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
     except ImportError:  # pragma: no cover - Python < 3.11
         return None
     try:
-        tree = _parser.parse(pattern, flags)
+        tree = _parse_tree(pattern, flags)
     except Exception:
         return None
     repeats = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
@@ -781,7 +791,7 @@ def min_digits(pattern: str, flags: int = 0) -> int:
     except ImportError:  # pragma: no cover - Python < 3.11 names them sre_parse / sre_constants
         return 0
     try:
-        tree = _parser.parse(pattern, flags)
+        tree = _parse_tree(pattern, flags)
     except Exception:  # pragma: no cover - the caller compiled it already
         return 0
     digits = frozenset(map(ord, "0123456789"))
@@ -832,7 +842,7 @@ def min_digit_run(pattern: str, flags: int = 0) -> int:
     except ImportError:  # pragma: no cover - Python < 3.11 names them sre_parse / sre_constants
         return 0
     try:
-        tree = _parser.parse(pattern, flags)
+        tree = _parse_tree(pattern, flags)
     except Exception:  # pragma: no cover - the caller compiled it already
         return 0
     digits = frozenset(map(ord, "0123456789"))
@@ -891,7 +901,7 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...]:
     except ImportError:  # pragma: no cover - Python < 3.11
         return ()
     try:
-        tree = _parser.parse(pattern, flags)
+        tree = _parse_tree(pattern, flags)
     except Exception:  # the `regex` module accepts syntax the stdlib parser does not: tell nothing
         return ()
     out: list[str] = []
