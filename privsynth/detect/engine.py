@@ -702,6 +702,16 @@ def fold_case(text: str) -> str:
     return folded if folded.isascii() else folded.translate(_FOLD_EXTRA)
 
 
+@lru_cache(maxsize=4096)
+def _parse_tree(pattern: str, flags: int):
+    """`re._parser.parse(pattern, flags)`, once per pattern and flags: `necessary_strings`,
+    `min_digits`, `min_digit_run` and `required_literals` read the same tree (read only) while
+    `text_recognizers` is built. Raises what the parser raises (not cached)."""
+    from re import _parser
+
+    return _parser.parse(pattern, flags)
+
+
 def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
     """Case-folded strings (`fold_case`) one of which the case-folded text holds wherever the
     stdlib-`re` regex `pattern` finds a match, with or without IGNORECASE; None when none can be told.
@@ -721,7 +731,7 @@ def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
     except ImportError:  # pragma: no cover - Python < 3.11
         return None
     try:
-        tree = _parser.parse(pattern, flags)
+        tree = _parse_tree(pattern, flags)
     except Exception:
         return None
     repeats = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
@@ -781,7 +791,7 @@ def min_digits(pattern: str, flags: int = 0) -> int:
     except ImportError:  # pragma: no cover - Python < 3.11 names them sre_parse / sre_constants
         return 0
     try:
-        tree = _parser.parse(pattern, flags)
+        tree = _parse_tree(pattern, flags)
     except Exception:  # pragma: no cover - the caller compiled it already
         return 0
     digits = frozenset(map(ord, "0123456789"))
@@ -817,6 +827,63 @@ def min_digits(pattern: str, flags: int = 0) -> int:
     return fewest(tree)
 
 
+def min_digit_run(pattern: str, flags: int = 0) -> int:
+    """A number of consecutive digits every match of the stdlib-`re` regex `pattern` holds in one
+    run (0 when none can be told): `\\b\\d{9}\\b` -> 9, `\\d{3}-\\d{4}` -> 4, `[A-Z]\\d{8}|\\d{9}` -> 8.
+
+    Read from the same parse tree as `min_digits`: a digit literal or digit-only class (`\\d`,
+    `[0-9]`) adds one to the current run, a repeat of one such item its minimum (the run goes on
+    after it), zero-width items (`\\b`, `^`, look-arounds) keep it; any other item ends it, a group,
+    repeat of at least one or alternation (its cheapest branch) counting as its own inner run. Every
+    character such an item matches is a Unicode decimal digit (`\\d` of `re` and of the `regex`
+    module), so a text whose longest run of `\\d` characters is shorter cannot match."""
+    try:
+        from re import _constants as C, _parser
+    except ImportError:  # pragma: no cover - Python < 3.11 names them sre_parse / sre_constants
+        return 0
+    try:
+        tree = _parse_tree(pattern, flags)
+    except Exception:  # pragma: no cover - the caller compiled it already
+        return 0
+    digits = frozenset(map(ord, "0123456789"))
+    repeats = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
+
+    def digit_item(op, av) -> bool:
+        if op is C.LITERAL:
+            return av in digits
+        if op is C.IN:
+            return bool(av) and all((o is C.LITERAL and a in digits) or (o is C.RANGE and a[0] in digits and a[1] in digits)
+                                    or (o is C.CATEGORY and a is C.CATEGORY_DIGIT) for o, a in av)
+        return False
+
+    def run(seq) -> int:
+        best = cur = 0
+        for op, av in seq:
+            if digit_item(op, av):
+                cur += 1
+            elif op in repeats and len(av[2]) == 1 and digit_item(*av[2][0]):
+                cur += av[0]
+            elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+                continue  # zero-width: the digits around it are adjacent
+            else:
+                inner = 0
+                if op is C.SUBPATTERN:
+                    inner = run(av[-1])
+                elif op is C.BRANCH:
+                    inner = min(run(b) for b in av[1])
+                elif op in repeats and av[0] >= 1:
+                    inner = run(av[2])
+                elif op is getattr(C, "ATOMIC_GROUP", None):
+                    inner = run(av)
+                best, cur = max(best, cur, inner), 0
+        return max(best, cur)
+
+    return run(tree)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
 _CASELESS = frozenset(map(ord, "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"))  # ASCII digits and punctuation: no case
 
 
@@ -834,7 +901,7 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...]:
     except ImportError:  # pragma: no cover - Python < 3.11
         return ()
     try:
-        tree = _parser.parse(pattern, flags)
+        tree = _parse_tree(pattern, flags)
     except Exception:  # the `regex` module accepts syntax the stdlib parser does not: tell nothing
         return ()
     out: list[str] = []
@@ -914,6 +981,8 @@ def _pattern_results(rec, text: str) -> list:
                     out.append(RecognizerResult(entity, start, end, score, recognition_metadata=meta))
         except TimeoutError:
             logging.getLogger(__name__).warning("regex pattern %r of %s timed out, skipped", p.name, rec.name)
+    if len(out) == 1:
+        return out  # what `remove_duplicates` makes of one result scored above MIN_SCORE (0): the same one
     return EntityRecognizer.remove_duplicates(out) if out else out
 
 
@@ -936,9 +1005,20 @@ def _plan(r) -> tuple:
                 r.name == "EmailRecognizer", r.name == "UrlRecognizer", getattr(r, "_privsynth_context_gate", None),
                 getattr(r, "_privsynth_gate", None), getattr(r, "_privsynth_lean", False),
                 bool(set(r.supported_entities) & IDENTIFIER_TYPES), getattr(r, "context", None),
-                context_words_pattern(r.context) if getattr(r, "context_required", False) and r.context else None)
+                context_words_pattern(r.context) if getattr(r, "context_required", False) and r.context else None,
+                _longest_run_needed(r))
         r._privsynth_plan = plan
     return plan
+
+
+def _longest_run_needed(r) -> int:
+    """Consecutive digits a text must hold somewhere for the recognizer to report anything: the
+    fewest `min_digit_run` of its patterns, for a recognizer whose results come from its patterns
+    alone (Presidio's own `PatternRecognizer.analyze`, no deny list); 0 otherwise."""
+    pats = getattr(r, "patterns", None) or []
+    if not getattr(r, "_privsynth_lean", False) or not pats or getattr(r, "deny_list", None):
+        return 0
+    return min(min_digit_run(p.regex, r.global_regex_flags & 0xFF) for p in pats)
 
 
 def context_words_pattern(words) -> "re.Pattern":
@@ -972,7 +1052,8 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False, *, ga
     context word of the recognizer within CONTEXT_WINDOW characters before (or 20 after) a
     match raises its score by CONTEXT_BOOST to at least CONTEXT_MIN_SCORE. A recognizer is skipped
     when its regex gate (`_pattern_gate`: keywords, then unions of its patterns) finds nothing, when
-    the text holds fewer digits than any match of its patterns (`min_digits`), when it is e-mail and
+    the text holds fewer digits than any match of its patterns (`min_digits`) or no run of digits as
+    long as each match of its patterns holds (`min_digit_run`), when it is e-mail and
     there is no `@`, URL without a URL hint, or when it can only reach the threshold through context
     words and none is there. A `context_required` recognizer's match is kept only with its own
     context word nearby (`own_context`). `gates=False` calls every recognizer the other tests let
@@ -982,9 +1063,15 @@ def run_recognizers(recs: list, text: str, identifiers_only: bool = False, *, ga
     low = None
     out = []
     folded = None
-    for r, email, url, context_gate, gate, lean, ctx, required in table[min(n_digits, len(table) - 1)]:
+    longest = None  # the text's longest run of digits, read when a recognizer needs one of 2+
+    for r, email, url, context_gate, gate, lean, ctx, required, run in table[min(n_digits, len(table) - 1)]:
         if email and "@" not in text:
             continue
+        if run > 1:
+            if longest is None:
+                longest = max(map(len, _DIGIT_RUN.findall(text)), default=0)
+            if longest < run:
+                continue  # every match of its patterns holds a longer run of digits (`min_digit_run`)
         if url and not _URL_HINT.search(text):
             continue
         if context_gate is not None:  # substring tests first: cheaper than the regex gate, and either one skips
@@ -1038,7 +1125,8 @@ def _schedule(recs: tuple, identifiers_only: bool, gates: bool = True) -> tuple:
     entry `min(n, len - 1)` holds, for each recognizer that can match with n digits (`_plan`: at least
     its fewest digits, one when every match needs a digit) and, with `identifiers_only`, finds an
     identifier type, (recognizer, is e-mail, is URL, context gate, regex gate (`_pattern_gate`; None
-    when `gates` is false), lean, context words, own-context pattern). Read once per recognizer list
+    when `gates` is false), lean, context words, own-context pattern, consecutive digits needed
+    (`_longest_run_needed`; 0 when `gates` is false)). Read once per recognizer list
     instead of per text and recognizer (the cache key keeps the recognizers alive: at most 64 lists)."""
     plans = [(r, _plan(r)) for r in recs]
     if identifiers_only:
@@ -1046,7 +1134,7 @@ def _schedule(recs: tuple, identifiers_only: bool, gates: bool = True) -> tuple:
     top = max((p[1] for _, p in plans), default=0) + 1  # entry `top` serves every text with more digits
     table = []
     for n in range(top + 1):
-        table.append(tuple((r, email, url, context_gate, gate if gates else None, lean, ctx, required)
-                           for r, (needs_digit, fewest, email, url, context_gate, gate, lean, _, ctx, required) in plans
+        table.append(tuple((r, email, url, context_gate, gate if gates else None, lean, ctx, required, run if gates else 0)
+                           for r, (needs_digit, fewest, email, url, context_gate, gate, lean, _, ctx, required, run) in plans
                            if not (n < fewest or (needs_digit and not n))))
     return tuple(table)

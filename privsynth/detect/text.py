@@ -41,55 +41,66 @@ _BLOCK_PART = re.compile(r"(?:[ ]*(?:,|\n)[ \t]*(?:>[ \t]*)*)((?:[^\W\d_][\w.'�
 def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     """Extra spans from rules and gazetteers: places and English address forms (names, phones and
     European addresses have their own modules)."""
-    from privsynth.detect import gazetteer, lexicon
-    from privsynth.detect.addresses import looks_like_date
-    from privsynth.detect.dates import is_written_date
+    gazetteer, lexicon, looks_like_date, is_written_date = _augment_deps()
 
     out: list[tuple[int, int, str, float]] = []
     places = gazetteer.places()
+    first_words = _place_first_words(places)
     stop = lexicon.stop_words()
     toks = [(m.start(), m.end()) for m in _PLACE_TOKEN.finditer(text)]
-    i = 0
-    while i < len(toks):
+    i = 0  # the first token not read yet
+    for k in [k for k, (s, _) in enumerate(toks) if text[s].isupper()]:  # the tokens opening with a capital
+        if k < i:
+            continue  # a word of the place found before
+        i = k
         s0, e0 = toks[i]
         w = text[s0:e0]
-        if w[:1].isupper():
-            for n in (4, 3, 2, 1):
-                if i + n > len(toks):
-                    continue
-                span_text = text[s0: toks[i + n - 1][1]]
-                if "\n" in span_text:
-                    continue
-                key = span_text if not span_text.isupper() else span_text.title()
-                if key not in places:
-                    continue
-                if n == 1:
-                    # one word: mid-sentence, not a stop word, not a given name, after a place cue
-                    prev = text[max(0, s0 - 12):s0].lower().split()
-                    cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
-                    if w.lower() in stop or w.lower() in gazetteer.COMMON_WORDS or not (cue or _mid_sentence(text, s0)):
-                        continue
-                    if lexicon.given_name_class(w) >= 3 and not cue:
-                        continue
+        # no listed place starts with this word (nor its title case): none of the n-word keys below
+        # can be listed (checked on ASCII spans only, where `title()` keeps lengths and letter classes)
+        hopeless = (w not in first_words and w.title() not in first_words
+                    and text[s0:toks[min(i + 3, len(toks) - 1)][1]].isascii())
+        for n in (() if hopeless else (4, 3, 2, 1)):
+            if i + n > len(toks):
+                continue
+            span_text = text[s0: toks[i + n - 1][1]]
+            if "\n" in span_text:
+                continue
+            key = span_text if not span_text.isupper() else span_text.title()
+            if key not in places:
+                continue
+            if n == 1:
+                # one word: mid-sentence, not a stop word, not a given name, after a place cue
                 prev = text[max(0, s0 - 12):s0].lower().split()
                 cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
-                # a listed place right after "from/in/to/à/bei..." outranks a model's PERSON label
-                out.append((s0, s0 + len(span_text), E.LOCATION.name, 0.9 if cue else 0.6))
-                i += n - 1
-                break
-            else:
-                if w.isupper() and len(w) >= 4 and w.lower() not in stop:
-                    prev = text[max(0, s0 - 12):s0].lower().split()
-                    if prev and prev[-1].strip(",") in ("from", "in", "to", "near", "at"):
-                        j = i
-                        while j + 1 < len(toks) and text[toks[j + 1][0]:toks[j + 1][1]].isupper() and not text[toks[j][1]:toks[j + 1][0]].strip():
-                            j += 1
-                        out.append((s0, toks[j][1], E.LOCATION.name, 0.6))  # "from MIDDLETOWN", "to PUCH BEI HALLEIN"
-                        i = j
+                if w.lower() in stop or w.lower() in gazetteer.COMMON_WORDS or not (cue or _mid_sentence(text, s0)):
+                    continue
+                if lexicon.given_name_class(w) >= 3 and not cue:
+                    continue
+            prev = text[max(0, s0 - 12):s0].lower().split()
+            cue = bool(prev) and prev[-1].strip(",") in _PLACE_CUES
+            # a listed place right after "from/in/to/à/bei..." outranks a model's PERSON label
+            out.append((s0, s0 + len(span_text), E.LOCATION.name, 0.9 if cue else 0.6))
+            i += n - 1
+            break
+        else:
+            if w.isupper() and len(w) >= 4 and w.lower() not in stop:
+                prev = text[max(0, s0 - 12):s0].lower().split()
+                if prev and prev[-1].strip(",") in ("from", "in", "to", "near", "at"):
+                    j = i
+                    while j + 1 < len(toks) and text[toks[j + 1][0]:toks[j + 1][1]].isupper() and not text[toks[j][1]:toks[j + 1][0]].strip():
+                        j += 1
+                    out.append((s0, toks[j][1], E.LOCATION.name, 0.6))  # "from MIDDLETOWN", "to PUCH BEI HALLEIN"
+                    i = j
         i += 1
     if lang == "en" or not lang:
         rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
+        if not _HAS_DIGIT.search(text):
+            # every rule but "corner of ..." and "USNS/USNV ..." needs a digit (`\d`) to match
+            rules = [rx for rx in rules if rx in _NO_DIGIT_RULES]
         for rx in rules:
+            needs = _RULE_NEEDS.get(rx)
+            if needs is not None and not any(x in text for x in needs):
+                continue  # a string every match of the rule holds is absent
             for m in rx.finditer(text):
                 if is_written_date(m.group(0)) or looks_like_date(m.group(0)):
                     continue  # "DOB 9 March 1936" is number, word, number too: a date (privsynth.detect.dates)
@@ -100,6 +111,39 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
                 # rules beat the NER labels (DATE/PERSON) spaCy puts on pieces of an address
                 out.append((m.start(), m.end(), E.STREET_ADDRESS.name, 0.9))
     return out
+
+
+_NO_DIGIT_RULES = (_ADDRESS_RULES[0], _ADDRESS_RULES[4])  # the address rules that can match a text without a digit
+# strings one of which every match of an address rule holds (the rules are case-sensitive)
+_RULE_NEEDS = {_ADDRESS_RULES[0]: ("corner of ",),
+               _ADDRESS_RULES[3]: ("Apt", "Apartment", "Suite", "Unit", "Flat", "Room", "Box", "PSC", "Postbox"),
+               _ADDRESS_RULES[4]: ("PO ", "USN")}
+
+
+def _augment_deps() -> tuple:
+    """The modules and functions `_augment` calls, imported once (it runs once per text)."""
+    global _AUGMENT_DEPS
+    if _AUGMENT_DEPS is None:
+        from privsynth.detect import gazetteer, lexicon
+        from privsynth.detect.addresses import looks_like_date
+        from privsynth.detect.dates import is_written_date
+
+        _AUGMENT_DEPS = (gazetteer, lexicon, looks_like_date, is_written_date)
+    return _AUGMENT_DEPS
+
+
+_AUGMENT_DEPS = None
+_FIRST_WORDS: dict = {}
+
+
+def _place_first_words(places) -> frozenset:
+    """The first `_PLACE_TOKEN` word of each listed place (`New` of `New York`), per place list
+    (kept by identity: the gazetteer returns one cached set)."""
+    got = _FIRST_WORDS.get(id(places))
+    if got is None or got[0] is not places:
+        words = frozenset(m.group(0) for m in map(_PLACE_TOKEN.match, places) if m)
+        got = _FIRST_WORDS[id(places)] = (places, words)
+    return got[1]
 
 
 _STOP_BEFORE_NUMBER = re.compile(r"[ ](?:on|at|in|since|from|to|by|until|and|or)[ ]\d{1,5}[A-Za-z]?\.?$")
@@ -123,13 +167,25 @@ _DURATION = re.compile(r"(?i)^(?:about |around |over |almost |nearly |some |the 
                        r"(?:years?|months?|weeks?|days?|hours?|minutes?|yrs?)(?: old)?$")
 
 
+_NOISE_DEPS: Optional[tuple] = None
+
+
+def _noise_deps() -> tuple:
+    """What `_drop_noise` calls, imported once."""
+    global _NOISE_DEPS
+    from privsynth.detect.codes import code_context, not_a_phone, plausible_date
+
+    _NOISE_DEPS = (code_context, not_a_phone, plausible_date)
+    return _NOISE_DEPS
+
+
 def _drop_noise(text: str, results: list) -> list:
     """spaCy's DATE label covers much that is not a date of anybody: bare 4-6 digit numbers
     (postcodes, house numbers; years are kept), vague expressions without a digit or a calendar
     word ("this morning", "a few months ago"), durations ("8+ years", "10th year"), and numbers
     that are not real dates or sit in a code context (`OMB No. 1545-0008`, `error E-2231-0457`,
     versions `4.2.1`). Unvalidated phone numbers in a code context go too."""
-    from privsynth.detect.codes import code_context, not_a_phone, plausible_date
+    code_context, not_a_phone, plausible_date = _NOISE_DEPS or _noise_deps()
 
     keep = []
     # a number phonenumbers validates for the document's main region (phones.py) is that phone, not an
@@ -282,31 +338,31 @@ def _validated(r) -> bool:
 def _resolve(results: list, text: str) -> list[Span]:
     """Drop overlaps: a validated identifier first, then the highest score, then the more specific
     type (the catalogue's one specificity rank, `privsynth.entities.specificity`), then the longer."""
-    from presidio_analyzer import RecognizerResult
-
-    # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa")
+    # overlapping spans of the same type are one entity: take their union ("Ryan" + "Ryan P Costa");
+    # each result is read once into a (type, start, end, score) tuple
     by_type: dict[str, list] = {}
     for r in results:
-        by_type.setdefault(r.entity_type, []).append(r)
-    merged = []
+        by_type.setdefault(r.entity_type, []).append((r.start, r.end, r.score))
+    ranked = []
     for et, rs in by_type.items():
-        rs.sort(key=lambda r: r.start)
-        cur = None
-        for r in rs:
-            if cur is not None and r.start < cur.end:
-                cur = RecognizerResult(et, cur.start, max(cur.end, r.end), max(cur.score, r.score))
+        rs.sort(key=_first)
+        validated = et in _VALIDATED_TYPES
+        spec = -_specificity(et)
+        cs = ce = csc = None
+        for s, e, sc in rs:
+            if cs is not None and s < ce:
+                ce = max(ce, e)
+                csc = max(csc, sc)
             else:
-                if cur is not None:
-                    merged.append(cur)
-                cur = RecognizerResult(et, r.start, r.end, r.score)
-        if cur is not None:
-            merged.append(cur)
-    results = merged
-    ranked = sorted(results, key=lambda r: (not _validated(r), -r.score, -E.specificity(r.entity_type), -(r.end - r.start), r.start))
+                if cs is not None:
+                    ranked.append(((not (validated and csc >= 0.9), -csc, spec, cs - ce, cs), et, cs, ce, csc))
+                cs, ce, csc = s, e, sc
+        if cs is not None:
+            ranked.append(((not (validated and csc >= 0.9), -csc, spec, cs - ce, cs), et, cs, ce, csc))
+    ranked.sort(key=_first)
     taken: list[tuple[int, int]] = []
     kept: list[Span] = []
-    for r in ranked:
-        s, e = r.start, r.end
+    for _, et, s, e, score in ranked:
         # trim whitespace and trailing punctuation a regex may have swallowed
         while s < e and text[s].isspace():
             s += 1
@@ -317,9 +373,24 @@ def _resolve(results: list, text: str) -> list[Span]:
         if any(s < te and ts < e for ts, te in taken):
             continue
         taken.append((s, e))
-        kept.append(Span(start=s, end=e, entity_type=r.entity_type, score=round(float(r.score), 4)))
+        kept.append(Span(start=s, end=e, entity_type=et, score=round(float(score), 4)))
     kept.sort(key=lambda sp: (sp.start, sp.end))
     return kept
+
+
+def _first(item):
+    return item[0]
+
+
+_SPECIFICITY: dict = {}
+
+
+def _specificity(et: str) -> int:
+    """`privsynth.entities.specificity(et)`, looked up once per type."""
+    rank = _SPECIFICITY.get(et)
+    if rank is None:
+        rank = _SPECIFICITY[et] = E.specificity(et)
+    return rank
 
 
 MAX_DOC_CHARS = 200_000  # per document; the rest is not scanned and a warning says so
@@ -374,8 +445,12 @@ def _may_hide_identifier(text: str) -> bool:
     return any(sum(map(str.isdigit, m.group(0))) >= 9 for m in _SEPARATED_ID.finditer(text))
 
 
-def _rule_results(text: str, lang: str, recognizers) -> list:
-    """Rule, gazetteer and validator results of one window (no model), as RecognizerResults."""
+_RULE_DEPS: Optional[tuple] = None
+
+
+def _rule_deps() -> tuple:
+    """What `_rule_results` calls, imported once (not per text: the imports were ~5% of its own time)."""
+    global _RULE_DEPS
     from presidio_analyzer import RecognizerResult
 
     from privsynth.detect.addresses import find_addresses
@@ -386,6 +461,15 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
     from privsynth.detect.person_names import find_names
     from privsynth.detect.phones import find_phones
 
+    _RULE_DEPS = (RecognizerResult, find_addresses, normalise_separators, find_written_dates, run_recognizers,
+                  find_labelled_numbers, find_names, find_phones)
+    return _RULE_DEPS
+
+
+def _rule_results(text: str, lang: str, recognizers) -> list:
+    """Rule, gazetteer and validator results of one window (no model), as RecognizerResults."""
+    (RecognizerResult, find_addresses, normalise_separators, find_written_dates, run_recognizers,
+     find_labelled_numbers, find_names, find_phones) = _RULE_DEPS or _rule_deps()
     res = run_recognizers(recognizers, text)
     norm = normalise_separators(text) if _may_hide_identifier(text) else text
     if norm != text:
@@ -397,14 +481,25 @@ def _rule_results(text: str, lang: str, recognizers) -> list:
     return res + [RecognizerResult(e, s, t, sc) for s, t, e, sc in extra]
 
 
-def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> list[Span]:
-    """Spans of one document window: its rule results (`_rule_results`) + NER entities, noise
-    dropped, overlaps resolved, addresses extended, ages and birth dates marked."""
+_ONE_DEPS: Optional[tuple] = None
+
+
+def _one_deps() -> tuple:
+    """What `_analyze_one` calls, imported once."""
+    global _ONE_DEPS
     from presidio_analyzer import RecognizerResult
 
     from privsynth.detect.engine import SPACY_MAPPING
     from privsynth.detect.person_names import plausible_person
 
+    _ONE_DEPS = (RecognizerResult, SPACY_MAPPING, plausible_person)
+    return _ONE_DEPS
+
+
+def _analyze_one(text: str, lang: str, ents, rule_results: list, thr: float) -> list[Span]:
+    """Spans of one document window: its rule results (`_rule_results`) + NER entities, noise
+    dropped, overlaps resolved, addresses extended, ages and birth dates marked."""
+    RecognizerResult, SPACY_MAPPING, plausible_person = _ONE_DEPS or _one_deps()
     res = list(rule_results)
     for st, en, label in ents:
         et = SPACY_MAPPING.get(label)
@@ -462,6 +557,9 @@ def _plausible_place(text: str, start: int, end: int) -> bool:
 _DATETIME = re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?(?![\d-])")
 _AGE_WORDS = re.compile(r"(?i)\b(\d{1,3})(?=[ \t]*(?:-[ \t]*)?(?:years?|yrs?|y/o|jahre|jahren|ans|años|anos|jaar|anni|year-old)\b)")
 _AGE_AFTER_IS = re.compile(r"(?<=\bis )\d{1,2}(?= and\b| years\b|,)|(?<=\bage )\d{1,3}\b|(?<=\baged )\d{1,3}\b|(?<=\bâgé de )\d{1,3}\b|(?<=\bâgée de )\d{1,3}\b|(?<=\bedad de )\d{1,3}\b|(?<=\balter )\d{1,3}\b")
+# what the text holds wherever _AGE_AFTER_IS matches: one of its look-behind words right before a digit
+# (a search ~15x cheaper than _AGE_AFTER_IS's look-behinds tried at every position, which rarely match)
+_AGE_AFTER_IS_CUE = re.compile(r"(?:is|age|aged|âgé de|âgée de|edad de|alter) \d")
 _CARD = re.compile(r"(?<![\d.-])[2-6]\d{3}(?:[ .-]?\d){9,15}(?![\d])")
 # an IBAN in capitals, compact or in groups; the longest run of groups that validates is kept
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){2,9}(?![A-Z0-9])")
@@ -492,7 +590,7 @@ def _find_rules(text: str) -> list[tuple[int, int, str, float]]:
         return out
     for m in _DATETIME.finditer(text):
         out.append((m.start(), m.end(), E.DATE_TIME.name, 0.6))
-    for rx in (_AGE_WORDS, _AGE_AFTER_IS):
+    for rx in ((_AGE_WORDS, _AGE_AFTER_IS) if _AGE_AFTER_IS_CUE.search(text) else (_AGE_WORDS,)):
         for m in rx.finditer(text):
             g = m.group(1) if m.groups() else m.group(0)
             st = m.start(1) if m.groups() else m.start()
