@@ -712,6 +712,39 @@ def _parse_tree(pattern: str, flags: int):
     return _parser.parse(pattern, flags)
 
 
+def _parsed(pattern: str, flags: int):
+    """(`re._constants`, the parse tree of `pattern`) for the parse-tree readers below
+    (`necessary_strings`, `min_digits`, `min_digit_run`, `required_literals`), or None when nothing
+    can be told: Python's parser is not laid out as in 3.11+, or it refuses the pattern (the `regex`
+    module Presidio uses accepts syntax the stdlib parser does not)."""
+    try:
+        from re import _constants as C
+
+        return C, _parse_tree(pattern, flags)
+    except Exception:
+        return None
+
+
+_ASCII_DIGITS = frozenset(map(ord, "0123456789"))
+
+
+def _repeats(C) -> tuple:
+    """The parse tree's repeat opcodes (greedy, lazy, possessive where the parser has it)."""
+    return (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
+
+
+def _digit_only(C, op, av) -> bool:
+    """The parse-tree item `(op, av)` matches one character, and only characters `str.isdigit`
+    accepts: an ASCII digit literal or a non-empty class of digits only (`\\d`, `[0-9]`, `[2-6]`)."""
+    if op is C.LITERAL:
+        return av in _ASCII_DIGITS
+    if op is C.IN:
+        return bool(av) and all((o is C.LITERAL and a in _ASCII_DIGITS)
+                                or (o is C.RANGE and a[0] in _ASCII_DIGITS and a[1] in _ASCII_DIGITS)
+                                or (o is C.CATEGORY and a is C.CATEGORY_DIGIT) for o, a in av)
+    return False
+
+
 def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
     """Case-folded strings (`fold_case`) one of which the case-folded text holds wherever the
     stdlib-`re` regex `pattern` finds a match, with or without IGNORECASE; None when none can be told.
@@ -726,15 +759,11 @@ def necessary_strings(pattern: str, flags: int = 0) -> Optional[frozenset]:
     (`tests/test_detect_throughput.py` checks every literal character read against every code point,
     in `re` and in the `regex` module Presidio uses), so a match's text, case-folded, holds the
     case-folded literal run."""
-    try:
-        from re import _constants as C, _parser
-    except ImportError:  # pragma: no cover - Python < 3.11
+    parsed = _parsed(pattern, flags)
+    if parsed is None:
         return None
-    try:
-        tree = _parse_tree(pattern, flags)
-    except Exception:
-        return None
-    repeats = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
+    C, tree = parsed
+    repeats = _repeats(C)
     atomic = getattr(C, "ATOMIC_GROUP", None)
 
     def best(cands):
@@ -786,35 +815,18 @@ def min_digits(pattern: str, flags: int = 0) -> int:
     `[0-9]` matches is one for which `str.isdigit` is true, so a text with fewer `isdigit`
     characters than this cannot match. Used to skip a recognizer's regex gate on texts with too
     few digits (`run_recognizers`)."""
-    try:
-        from re import _constants as C, _parser
-    except ImportError:  # pragma: no cover - Python < 3.11 names them sre_parse / sre_constants
+    parsed = _parsed(pattern, flags)
+    if parsed is None:
         return 0
-    try:
-        tree = _parse_tree(pattern, flags)
-    except Exception:  # pragma: no cover - the caller compiled it already
-        return 0
-    digits = frozenset(map(ord, "0123456789"))
-
-    def digit_class(items) -> bool:
-        for op, av in items:
-            if op is C.LITERAL and av in digits:
-                continue
-            if op is C.RANGE and av[0] in digits and av[1] in digits:
-                continue
-            if op is C.CATEGORY and av is C.CATEGORY_DIGIT:
-                continue
-            return False  # NEGATE, letters, other categories
-        return bool(items)
+    C, tree = parsed
+    repeats = _repeats(C)
 
     def fewest(seq) -> int:
         n = 0
         for op, av in seq:
-            if op is C.LITERAL:
-                n += av in digits
-            elif op is C.IN:
-                n += digit_class(av)
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)):
+            if op is C.LITERAL or op is C.IN:
+                n += _digit_only(C, op, av)
+            elif op in repeats:
                 n += av[0] * fewest(av[2])
             elif op is C.SUBPATTERN:
                 n += fewest(av[-1])
@@ -837,31 +849,18 @@ def min_digit_run(pattern: str, flags: int = 0) -> int:
     repeat of at least one or alternation (its cheapest branch) counting as its own inner run. Every
     character such an item matches is a Unicode decimal digit (`\\d` of `re` and of the `regex`
     module), so a text whose longest run of `\\d` characters is shorter cannot match."""
-    try:
-        from re import _constants as C, _parser
-    except ImportError:  # pragma: no cover - Python < 3.11 names them sre_parse / sre_constants
+    parsed = _parsed(pattern, flags)
+    if parsed is None:
         return 0
-    try:
-        tree = _parse_tree(pattern, flags)
-    except Exception:  # pragma: no cover - the caller compiled it already
-        return 0
-    digits = frozenset(map(ord, "0123456789"))
-    repeats = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
-
-    def digit_item(op, av) -> bool:
-        if op is C.LITERAL:
-            return av in digits
-        if op is C.IN:
-            return bool(av) and all((o is C.LITERAL and a in digits) or (o is C.RANGE and a[0] in digits and a[1] in digits)
-                                    or (o is C.CATEGORY and a is C.CATEGORY_DIGIT) for o, a in av)
-        return False
+    C, tree = parsed
+    repeats = _repeats(C)
 
     def run(seq) -> int:
         best = cur = 0
         for op, av in seq:
-            if digit_item(op, av):
+            if _digit_only(C, op, av):
                 cur += 1
-            elif op in repeats and len(av[2]) == 1 and digit_item(*av[2][0]):
+            elif op in repeats and len(av[2]) == 1 and _digit_only(C, *av[2][0]):
                 cur += av[0]
             elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
                 continue  # zero-width: the digits around it are adjacent
@@ -896,14 +895,10 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...]:
     anything optional, repeated or alternative ends a run and adds nothing. Only characters without
     case are kept, so the answer holds with IGNORECASE too. A text lacking one of them cannot
     match, so `_pattern_results` skips that pattern (same results)."""
-    try:
-        from re import _constants as C, _parser
-    except ImportError:  # pragma: no cover - Python < 3.11
+    parsed = _parsed(pattern, flags)
+    if parsed is None:
         return ()
-    try:
-        tree = _parse_tree(pattern, flags)
-    except Exception:  # the `regex` module accepts syntax the stdlib parser does not: tell nothing
-        return ()
+    C, tree = parsed
     out: list[str] = []
 
     def walk(seq, run: list) -> list:
