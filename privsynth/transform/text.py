@@ -289,7 +289,12 @@ def cut_unscanned(series: pd.Series) -> pd.Series:
     vals = series.tolist()
     if not any(isinstance(v, str) and len(v) > MAX_DOC_CHARS for v in vals):
         return series
-    out = [v[:scanned_end(v)] + unscanned_tail(v, scanned_end(v)) if isinstance(v, str) and len(v) > MAX_DOC_CHARS else v for v in vals]
+
+    def cut(v: str) -> str:
+        end = scanned_end(v)
+        return v[:end] + unscanned_tail(v, end)
+
+    out = [cut(v) if isinstance(v, str) and len(v) > MAX_DOC_CHARS else v for v in vals]
     return pd.Series(out, index=series.index, name=series.name, dtype=object)
 
 
@@ -346,10 +351,9 @@ def rewrite_merged(text: str, matches, spans: Sequence[Span], factory: Surrogate
     `record`, as it stands in the returned text."""
     cut = scanned_end(text, [*spans, *matches])
     tail = ""
-    if cut < len(text):  # matches in the unscanned tail go with it
+    if cut < len(text):  # matches in the unscanned tail go with it (the cut stays: it depends only on what starts before it)
         matches = [m for m in matches if m.start < cut]
         spans = [s for s in spans if s.start < cut]
-        cut = scanned_end(text, [*spans, *matches])
         tail = unscanned_tail(text, cut)
     regions = merged_edits(text, matches, spans, factory)
     if record is not None:
