@@ -95,7 +95,7 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     if lang == "en" or not lang:
         rules = _ADDRESS_RULES + (_ADDRESS_RULES_LOWER if text.islower() else [])
         if not _HAS_DIGIT.search(text):
-            # every rule but "corner of ..." and "USNS/USNV ..." needs a digit (`\d`) to match
+            # only the rules in _NO_DIGIT_RULES can match a text without a digit
             rules = [rx for rx in rules if rx in _NO_DIGIT_RULES]
         for rx in rules:
             needs = _RULE_NEEDS.get(rx)
@@ -113,7 +113,14 @@ def _augment(text: str, lang: str = "en") -> list[tuple[int, int, str, float]]:
     return out
 
 
-_NO_DIGIT_RULES = (_ADDRESS_RULES[0], _ADDRESS_RULES[4])  # the address rules that can match a text without a digit
+def _rules_without_digits(rules) -> tuple:
+    """The rules some match of which may hold no digit (`engine.min_digits` of the parse tree is 0)."""
+    from privsynth.detect.engine import min_digits
+
+    return tuple(rx for rx in rules if min_digits(rx.pattern, rx.flags) == 0)
+
+
+_NO_DIGIT_RULES = _rules_without_digits(_ADDRESS_RULES + _ADDRESS_RULES_LOWER)  # "corner of ...", "PO Box / USNS ..."
 # strings one of which every match of an address rule holds (the rules are case-sensitive)
 _RULE_NEEDS = {_ADDRESS_RULES[0]: ("corner of ",),
                _ADDRESS_RULES[3]: ("Apt", "Apartment", "Suite", "Unit", "Flat", "Room", "Box", "PSC", "Postbox"),
